@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+
+namespace LossDsl.Language.Diagnostics;
+
+/// <summary>
+/// Every diagnostic LossDsl reports. IDs are stable: never renumber, only add.
+/// LOSS00xx syntax, LOSS01xx names and arguments, LOSS02xx tasks and shapes, LOSS03xx declarations, LOSS09xx warnings.
+/// docs/diagnostics.md has an entry per ID; a test keeps the two in step.
+/// </summary>
+internal static class LossDiagnostics
+{
+    private const string Syntax = "LossDsl.Syntax";
+    private const string Semantics = "LossDsl.Semantics";
+    private const string Declaration = "LossDsl.Declaration";
+
+    public static readonly LossDiagnosticDescriptor UnexpectedCharacter = new(
+        "LOSS0001", "Unexpected character", "Unexpected character '{0}' in loss text", LossSeverity.Error, Syntax);
+
+    public static readonly LossDiagnosticDescriptor ExpectedToken = new(
+        "LOSS0002", "Expected token", "Expected {0} but found {1}", LossSeverity.Error, Syntax);
+
+    public static readonly LossDiagnosticDescriptor InvalidNumber = new(
+        "LOSS0003", "Invalid number", "'{0}' is not a valid number", LossSeverity.Error, Syntax);
+
+    public static readonly LossDiagnosticDescriptor TooDeep = new(
+        "LOSS0004", "Expression too deep", "The expression is nested too deeply or chains too many terms (the limit is {0} levels); split it into named losses", LossSeverity.Error, Syntax);
+
+    public static readonly LossDiagnosticDescriptor UnknownPrimitive = new(
+        "LOSS0100", "Unknown loss", "Unknown loss '{0}'{1}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor UnknownParameter = new(
+        "LOSS0101", "Unknown parameter", "'{0}' has no parameter '{1}'{2}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor TooManyArguments = new(
+        "LOSS0102", "Too many positional arguments", "'{0}' takes at most {1} positional argument(s): {2}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor DuplicateArgument = new(
+        "LOSS0103", "Duplicate argument", "Parameter '{0}' of '{1}' is given more than once", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor WrongArgumentType = new(
+        "LOSS0104", "Wrong argument type", "Parameter '{0}' of '{1}' expects {2}, not {3}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ArgumentOutOfRange = new(
+        "LOSS0105", "Argument out of range", "Parameter '{0}' of '{1}' {2}, not {3}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor PositionalAfterNamed = new(
+        "LOSS0106", "Positional argument after a named one", "A positional argument cannot follow a named argument; name it (for example '{0}: ...')", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor UnknownFunction = new(
+        "LOSS0107", "Unknown function", "Unknown function '{0}'{1}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor WrongFunctionArity = new(
+        "LOSS0108", "Wrong number of function arguments", "'{0}' takes {1} argument(s), not {2}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor NamedFunctionArgument = new(
+        "LOSS0109", "Named argument to a scalar function", "'{0}' takes plain arguments, not named ones", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ListNotAllowed = new(
+        "LOSS0110", "List outside an argument", "A list is only allowed as the value of a parameter such as 'weight'", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor DivisionByZero = new(
+        "LOSS0111", "Division by zero", "Division by a constant zero", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor NoTerms = new(
+        "LOSS0112", "Loss without terms", "The loss has no terms; write at least one primitive such as 'bce' or 'dice'", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor UnsupportedTask = new(
+        "LOSS0200", "Primitive does not support the task", "'{0}' {1}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor PrimitiveNotAvailable = new(
+        "LOSS0299", "Primitive not available yet", "'{0}' is specified but this version of LossDsl cannot compute it yet; available: {1}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor NotPartial = new(
+        "LOSS0300", "Loss class must be partial", "Class '{0}' must be declared 'partial' so LossDsl can generate its loss", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor HasBaseClass = new(
+        "LOSS0301", "Loss class cannot have a base class", "Class '{0}' cannot declare a base class: LossDsl makes it a TorchSharp Module<Tensor, Tensor, Tensor>", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor TextNotConstant = new(
+        "LOSS0302", "Loss text must be a constant string", "The loss text must be a constant string", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor InvalidSignature = new(
+        "LOSS0303", "Invalid loss signature", "{0}", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor UnsupportedClass = new(
+        "LOSS0304", "Unsupported loss class", "Class '{0}' cannot be {1}: a loss module is a plain sealed or non-sealed class", LossSeverity.Error, Declaration);
+
+    public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
+        UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
+        UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
+        PositionalAfterNamed, UnknownFunction, WrongFunctionArity, NamedFunctionArgument, ListNotAllowed, DivisionByZero, NoTerms,
+        UnsupportedTask, PrimitiveNotAvailable,
+        NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass);
+}

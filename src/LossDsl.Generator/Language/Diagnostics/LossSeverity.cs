@@ -1,0 +1,7 @@
+namespace LossDsl.Language.Diagnostics;
+
+internal enum LossSeverity
+{
+    Warning,
+    Error,
+}

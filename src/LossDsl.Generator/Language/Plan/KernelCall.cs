@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace LossDsl.Language.Plan;
+
+/// <summary>
+/// A call of a static method in <c>LossDsl.Kernels</c> (<see cref="Kernel"/> is "Type.Method"), with named arguments.
+/// The planner decides every call; the C# emitter prints it and the interpreter invokes the same method, so the
+/// two back ends cannot drift apart.
+/// </summary>
+internal sealed record KernelCall(string Kernel, ImmutableArray<KernelArgument> Arguments)
+{
+    public static KernelCall Create(string kernel, params KernelArgument[] arguments) => new(kernel, ImmutableArray.Create(arguments));
+
+    public bool Equals(KernelCall? other) => other is not null && Kernel == other.Kernel && Arguments.SequenceEqual(other.Arguments);
+
+    public override int GetHashCode() => Kernel.GetHashCode();
+}
+
+internal sealed record KernelArgument(string Name, KernelValue Value);
+
+/// <summary>An argument: a local computed earlier in the plan, or a constant.</summary>
+internal abstract record KernelValue;
+
+/// <summary>A value computed earlier: <c>pred</c>, <c>target</c>, or a <see cref="PlanStep"/> by its local name.</summary>
+internal sealed record LocalValue(string Name) : KernelValue;
+
+internal sealed record ConstantValue(object? Value) : KernelValue;

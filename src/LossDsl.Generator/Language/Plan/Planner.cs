@@ -1,0 +1,137 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Plan;
+
+/// <summary>
+/// Lowers a bound expression to a <see cref="LossPlan"/>: picks each term's kernel, creates the shared steps it reads
+/// (so the probabilities and the region statistics are computed once however many terms use them), and folds constants.
+/// </summary>
+internal sealed class Planner
+{
+    /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
+    public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
+        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou);
+
+    private static readonly LocalValue Pred = new("pred");
+    private static readonly LocalValue Target = new("target");
+
+    private readonly string name;
+    private readonly LossSignature signature;
+    private readonly DiagnosticBag diagnostics;
+    private readonly List<PlanTerm> terms = new();
+    private readonly List<PlanStep> steps = new();
+
+    private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
+    {
+        this.name = name;
+        this.signature = signature;
+        this.diagnostics = diagnostics;
+    }
+
+    public static LossPlan? Plan(string name, string text, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
+    {
+        var planner = new Planner(name, signature, diagnostics);
+        var total = planner.Lower(bound);
+        if (planner.terms.Count == 0 && !diagnostics.HasErrors)
+        {
+            diagnostics.Add(LossDiagnostics.NoTerms, bound.Span);
+        }
+
+        if (total is null || diagnostics.HasErrors)
+        {
+            return null;
+        }
+
+        return new LossPlan(name, text, signature, planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+    }
+
+    private ScalarNode? Lower(BoundExpression bound)
+    {
+        switch (bound)
+        {
+            case BoundConstant constant:
+                return new ScalarConstant(constant.Value);
+
+            case BoundTerm term:
+                if (!Available.Contains(term.Primitive.Kind))
+                {
+                    diagnostics.Add(LossDiagnostics.PrimitiveNotAvailable, term.Span, term.Primitive.Name,
+                        string.Join(", ", Catalog.Primitives.Where(p => Available.Contains(p.Kind)).Select(p => p.Name)));
+                    return null;
+                }
+
+                terms.Add(new PlanTerm(term, Call(term)));
+                return new ScalarTerm(terms.Count - 1);
+
+            case BoundNegation negation:
+                return Lower(negation.Operand) is { } operand ? ScalarFolding.Negate(operand) : null;
+
+            case BoundBinary binary:
+                var left = Lower(binary.Left);
+                var right = Lower(binary.Right);
+                return left is null || right is null ? null : ScalarFolding.Binary(left, binary.Operator, right);
+
+            case BoundFunction function:
+                var arguments = function.Arguments.Select(Lower).ToList();
+                return arguments.Any(a => a is null) ? null : ScalarFolding.Call(function.Function, arguments.Select(a => a!).ToImmutableArray());
+
+            default:
+                return null;
+        }
+    }
+
+    private KernelCall Call(BoundTerm term)
+    {
+        switch (term.Primitive.Kind)
+        {
+            case PrimitiveKind.Bce:
+                // Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
+                var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
+                return signature.Input == InputKind.Logits
+                    ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
+                    : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+
+            default: // region family: dice, iou
+                var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+                return KernelCall.Create(
+                    "RegionLosses." + term.Primitive.Kind,
+                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
+                    new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
+                    new KernelArgument("weight", new ConstantValue(weight)),
+                    new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+        }
+    }
+
+    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
+        new KernelArgument("loss", new ConstantValue(name)), Arg("pred", Pred), Arg("target", Target),
+        new KernelArgument("classes", new ConstantValue(signature.Classes))));
+
+    private LocalValue Probabilities() => signature.Input == InputKind.Probabilities
+        ? Pred
+        : Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)));
+
+    private LocalValue RegionStatistics(bool perImage)
+    {
+        var probabilities = Probabilities();
+        var target = MaskTarget();
+        return Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
+            Arg("probabilities", probabilities), Arg("target", target), new KernelArgument("perImage", new ConstantValue(perImage))));
+    }
+
+    /// <summary>Adds the step the first time it is asked for; later requests share it.</summary>
+    private LocalValue Step(string local, KernelCall call)
+    {
+        if (!steps.Any(s => s.Local == local))
+        {
+            steps.Add(new PlanStep(local, call));
+        }
+
+        return new LocalValue(local);
+    }
+
+    private static KernelArgument Arg(string name, LocalValue value) => new(name, value);
+}

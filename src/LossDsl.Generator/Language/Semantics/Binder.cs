@@ -1,0 +1,339 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Syntax;
+
+namespace LossDsl.Language.Semantics;
+
+/// <summary>
+/// Resolves a parsed expression against the <see cref="Catalog"/> and a <see cref="LossSignature"/>:
+/// names, arguments, types, ranges and task rules. Reports every problem it finds and returns a tree
+/// in which failed parts are <see cref="BoundError"/>, so one mistake does not hide the next.
+/// </summary>
+internal sealed class Binder
+{
+    private readonly LossSignature signature;
+    private readonly DiagnosticBag diagnostics;
+    private readonly Dictionary<string, int> termNameCounts = new(StringComparer.Ordinal);
+
+    private Binder(LossSignature signature, DiagnosticBag diagnostics)
+    {
+        this.signature = signature;
+        this.diagnostics = diagnostics;
+    }
+
+    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics) =>
+        new Binder(signature, diagnostics).BindExpression(syntax);
+
+    private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
+    {
+        NumberSyntax number => double.IsNaN(number.Value) ? new BoundError(number.Span) : new BoundConstant(number.Span, number.Value),
+        NameSyntax name => BindName(name),
+        CallSyntax call => BindCall(call),
+        ParenthesizedSyntax parenthesized => BindExpression(parenthesized.Inner),
+        UnarySyntax unary => BindNegation(unary),
+        BinarySyntax binary => BindBinary(binary),
+        ListSyntax list => Error(LossDiagnostics.ListNotAllowed, list.Span),
+        _ => new BoundError(syntax.Span),
+    };
+
+    private BoundExpression BindName(NameSyntax name)
+    {
+        if (ScalarFunctions.Parse(name.Name) is { } function)
+        {
+            return Error(LossDiagnostics.WrongFunctionArity, name.Span, name.Name, ScalarFunctions.Arity(function).ToString(CultureInfo.InvariantCulture), "0");
+        }
+
+        return BindPrimitive(name, ImmutableArray<ArgumentSyntax>.Empty, name.Span);
+    }
+
+    private BoundExpression BindCall(CallSyntax call)
+    {
+        if (ScalarFunctions.Parse(call.Callee.Name) is { } function)
+        {
+            return BindFunction(call, function);
+        }
+
+        if (Catalog.Find(call.Callee.Name) is null && call.Arguments.All(a => a.Name is null) && call.Arguments.Length is 1 or 2)
+        {
+            // Looks like a misspelt function rather than a primitive ("lg(bce)"): suggest among both.
+            var suggestion = NameSuggester.Suggest(call.Callee.Name, ScalarFunctions.Names);
+            if (suggestion is not null)
+            {
+                return Error(LossDiagnostics.UnknownFunction, call.Callee.Span, call.Callee.Name, $"; did you mean '{suggestion}'?");
+            }
+        }
+
+        return BindPrimitive(call.Callee, call.Arguments, call.Span);
+    }
+
+    private BoundExpression BindFunction(CallSyntax call, ScalarFunction function)
+    {
+        var arity = ScalarFunctions.Arity(function);
+        if (call.Arguments.Length != arity)
+        {
+            return Error(LossDiagnostics.WrongFunctionArity, call.Span, call.Callee.Name,
+                arity.ToString(CultureInfo.InvariantCulture), call.Arguments.Length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (call.Arguments.FirstOrDefault(a => a.Name is not null) is { } named)
+        {
+            return Error(LossDiagnostics.NamedFunctionArgument, named.Name!.Span, call.Callee.Name);
+        }
+
+        var arguments = call.Arguments.Select(a => BindExpression(a.Value)).ToImmutableArray();
+        return arguments.Any(a => a is BoundError) ? new BoundError(call.Span) : new BoundFunction(call.Span, function, arguments);
+    }
+
+    private BoundExpression BindNegation(UnarySyntax unary)
+    {
+        var operand = BindExpression(unary.Operand);
+        return operand switch
+        {
+            BoundError => operand,
+            BoundConstant constant => new BoundConstant(unary.Span, -constant.Value),
+            _ => new BoundNegation(unary.Span, operand),
+        };
+    }
+
+    private BoundExpression BindBinary(BinarySyntax binary)
+    {
+        var left = BindExpression(binary.Left);
+        var right = BindExpression(binary.Right);
+        var op = binary.Operator switch
+        {
+            TokenKind.Plus => BinaryOperator.Add,
+            TokenKind.Minus => BinaryOperator.Subtract,
+            TokenKind.Star => BinaryOperator.Multiply,
+            _ => BinaryOperator.Divide,
+        };
+
+        if (op == BinaryOperator.Divide && right is BoundConstant { Value: 0 })
+        {
+            diagnostics.Add(LossDiagnostics.DivisionByZero, binary.Right.Span);
+            return new BoundError(binary.Span);
+        }
+
+        return left is BoundError || right is BoundError ? new BoundError(binary.Span) : new BoundBinary(binary.Span, left, op, right);
+    }
+
+    private BoundExpression BindPrimitive(NameSyntax callee, ImmutableArray<ArgumentSyntax> arguments, SourceSpan span)
+    {
+        var primitive = Catalog.Find(callee.Name);
+        if (primitive is null)
+        {
+            var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names);
+            return Error(LossDiagnostics.UnknownPrimitive, callee.Span, callee.Name, NameSuggester.Suffix(callee.Name, candidates));
+        }
+
+        var variant = primitive.VariantFor(signature.Target);
+        if (variant is null)
+        {
+            var needs = primitive.Supports(TargetKind.Labels) ? "needs multiclass labels" : "needs a mask target";
+            return Error(LossDiagnostics.UnsupportedTask, callee.Span, callee.Name, $"{needs}, but the target is {signature.TaskName}");
+        }
+
+        var taskOk = CheckRequirements(primitive, callee);
+        var bound = BindArguments(primitive, variant, arguments);
+        if (!taskOk || bound.IsDefault)
+        {
+            return new BoundError(span);
+        }
+
+        return new BoundTerm(span, NextTermName(callee.Name), primitive, bound);
+    }
+
+    private bool CheckRequirements(PrimitiveDefinition primitive, NameSyntax callee)
+    {
+        string? problem = null;
+        if (primitive.RequiresLogits && signature.Input == InputKind.Probabilities)
+        {
+            problem = "needs logits, but pred is declared as probabilities";
+        }
+        else if (primitive.RequiresSingleChannel && signature.Classes is { } classes && classes != 1)
+        {
+            problem = $"needs a single-channel mask (C = 1), but C is {classes}";
+        }
+        else if (primitive.SpatialRank is { } rank && !signature.AnySpatialRank && signature.Spatial.Length != rank)
+        {
+            problem = $"needs exactly {rank} spatial dims, but the signature has {signature.Spatial.Length}";
+        }
+        else if (!primitive.AllowsIgnoreIndex && signature.IgnoreIndex is not null)
+        {
+            problem = "cannot be used with an ignore index: its spatial filters would mix ignored pixels into kept ones";
+        }
+
+        if (problem is null)
+        {
+            return true;
+        }
+
+        diagnostics.Add(LossDiagnostics.UnsupportedTask, callee.Span, callee.Name, problem);
+        return false;
+    }
+
+    /// <summary>Matches arguments to parameters; returns default when any argument was wrong (all are still checked).</summary>
+    private ImmutableArray<BoundArgument> BindArguments(PrimitiveDefinition primitive, PrimitiveVariant variant, ImmutableArray<ArgumentSyntax> arguments)
+    {
+        var parameters = variant.Parameters;
+        var values = new ArgumentValue?[parameters.Length];
+        var ok = true;
+        var seenNamed = false;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var argument = arguments[i];
+            int index;
+            if (argument.Name is { } name)
+            {
+                seenNamed = true;
+                if (variant.Find(name.Name) is not { } named)
+                {
+                    diagnostics.Add(LossDiagnostics.UnknownParameter, name.Span, primitive.Name, name.Name,
+                        NameSuggester.Suffix(name.Name, parameters.Select(p => p.Name)));
+                    ok = false;
+                    continue;
+                }
+
+                index = parameters.IndexOf(named);
+            }
+            else if (seenNamed)
+            {
+                diagnostics.Add(LossDiagnostics.PositionalAfterNamed, argument.Span, i < parameters.Length ? parameters[i].Name : "name");
+                ok = false;
+                continue;
+            }
+            else if (i >= parameters.Length)
+            {
+                diagnostics.Add(LossDiagnostics.TooManyArguments, argument.Span, primitive.Name,
+                    parameters.Length.ToString(CultureInfo.InvariantCulture),
+                    parameters.IsEmpty ? "it has no parameters" : string.Join(", ", parameters.Select(p => p.Name)));
+                ok = false;
+                continue;
+            }
+            else
+            {
+                index = i;
+            }
+
+            var parameter = parameters[index];
+            if (values[index] is not null)
+            {
+                diagnostics.Add(LossDiagnostics.DuplicateArgument, argument.Span, parameter.Name, primitive.Name);
+                ok = false;
+                continue;
+            }
+
+            var value = ConvertArgument(primitive, parameter, argument.Value);
+            ok &= value is not null;
+            values[index] = value ?? NoValue.Instance;
+        }
+
+        if (!ok)
+        {
+            return default;
+        }
+
+        return parameters.Select((p, i) => new BoundArgument(p, values[i] ?? p.Default, values[i] is not null)).ToImmutableArray();
+    }
+
+    private ArgumentValue? ConvertArgument(PrimitiveDefinition primitive, ParameterDefinition parameter, ExpressionSyntax value)
+    {
+        switch (parameter.Kind)
+        {
+            case ParameterKind.Number:
+                if (value is NameSyntax word && parameter.AllowedWords.Contains(word.Name))
+                {
+                    return new WordValue(word.Name);
+                }
+
+                if (ConstantFolder.TryEvaluate(value) is { } number)
+                {
+                    return CheckRange(primitive, parameter, value, number) ? new NumberValue(number) : null;
+                }
+
+                break;
+
+            case ParameterKind.Boolean when value is NameSyntax { Name: "true" or "false" } flag:
+                return new BooleanValue(flag.Name == "true");
+
+            case ParameterKind.Word when value is NameSyntax choice && parameter.AllowedWords.Contains(choice.Name):
+                return new WordValue(choice.Name);
+
+            case ParameterKind.NumberList when value is ListSyntax list:
+                return ConvertList(primitive, parameter, list);
+        }
+
+        diagnostics.Add(LossDiagnostics.WrongArgumentType, value.Span, parameter.Name, primitive.Name, parameter.Describe(), DescribeGiven(value));
+        return null;
+    }
+
+    private ArgumentValue? ConvertList(PrimitiveDefinition primitive, ParameterDefinition parameter, ListSyntax list)
+    {
+        var items = ImmutableArray.CreateBuilder<double>(list.Items.Length);
+        var ok = true;
+        foreach (var item in list.Items)
+        {
+            if (ConstantFolder.TryEvaluate(item) is not { } number)
+            {
+                diagnostics.Add(LossDiagnostics.WrongArgumentType, item.Span, parameter.Name, primitive.Name, "numbers in its list", DescribeGiven(item));
+                ok = false;
+            }
+            else if (!NumberRule.NonNegative.Accepts(number))
+            {
+                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, item.Span, parameter.Name, primitive.Name, "entries " + NumberRule.NonNegative.Describe(), Format(number));
+                ok = false;
+            }
+            else
+            {
+                items.Add(number);
+            }
+        }
+
+        if (ok && signature.Classes is { } classes && items.Count != classes)
+        {
+            diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, list.Span, parameter.Name, primitive.Name,
+                $"must have one entry per class ({classes})", $"{items.Count} entries");
+            ok = false;
+        }
+
+        return ok ? new NumberListValue(items.ToImmutable()) : null;
+    }
+
+    private bool CheckRange(PrimitiveDefinition primitive, ParameterDefinition parameter, ExpressionSyntax value, double number)
+    {
+        if (parameter.Rule is not { } rule || rule.Accepts(number))
+        {
+            return true;
+        }
+
+        diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, value.Span, parameter.Name, primitive.Name, rule.Describe(), Format(number));
+        return false;
+    }
+
+    private string NextTermName(string written)
+    {
+        termNameCounts.TryGetValue(written, out var count);
+        termNameCounts[written] = ++count;
+        return count == 1 ? written : $"{written}_{count}";
+    }
+
+    private BoundError Error(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+    {
+        diagnostics.Add(descriptor, span, arguments);
+        return new BoundError(span);
+    }
+
+    private static string DescribeGiven(ExpressionSyntax value) => value switch
+    {
+        NameSyntax name => $"'{name.Name}'",
+        ListSyntax => "a list",
+        NumberSyntax number => number.Text,
+        MissingSyntax => "nothing",
+        _ => "an expression",
+    };
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using LossDsl.Language.Syntax;
+
+namespace LossDsl.Language.Semantics;
+
+internal enum BinaryOperator
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+}
+
+internal enum ScalarFunction
+{
+    Log,
+    Exp,
+    Sqrt,
+    Abs,
+    Pow,
+}
+
+/// <summary>The checked meaning of a loss expression: every name resolved, every argument typed and in range.</summary>
+internal abstract record BoundExpression(SourceSpan Span);
+
+internal sealed record BoundConstant(SourceSpan Span, double Value) : BoundExpression(Span);
+
+/// <summary>One use of a primitive; <see cref="Name"/> is how it appears in <c>Terms()</c> (as written, numbered when repeated).</summary>
+internal sealed record BoundTerm(SourceSpan Span, string Name, PrimitiveDefinition Primitive, ImmutableArray<BoundArgument> Arguments) : BoundExpression(Span)
+{
+    public ArgumentValue this[string parameter] =>
+        Arguments.First(a => a.Parameter.Name == parameter).Value;
+
+    public double Number(string parameter) => ((NumberValue)this[parameter]).Value;
+
+    public bool Boolean(string parameter) => ((BooleanValue)this[parameter]).Value;
+
+    /// <summary>The call with every argument spelled out, defaults included: what the term computes, in loss syntax.</summary>
+    public string Canonical => Primitive.Name + "(" + string.Join(", ", Arguments.Select(a => a.Parameter.Name + ": " + a.Value.Display)) + ")";
+}
+
+/// <summary>A parameter's value for a term; <see cref="IsExplicit"/> is false where the catalog default applies.</summary>
+internal sealed record BoundArgument(ParameterDefinition Parameter, ArgumentValue Value, bool IsExplicit);
+
+internal sealed record BoundNegation(SourceSpan Span, BoundExpression Operand) : BoundExpression(Span);
+
+internal sealed record BoundBinary(SourceSpan Span, BoundExpression Left, BinaryOperator Operator, BoundExpression Right) : BoundExpression(Span);
+
+internal sealed record BoundFunction(SourceSpan Span, ScalarFunction Function, ImmutableArray<BoundExpression> Arguments) : BoundExpression(Span);
+
+/// <summary>Where binding failed; its diagnostic has been reported.</summary>
+internal sealed record BoundError(SourceSpan Span) : BoundExpression(Span);
+
+internal static class ScalarFunctions
+{
+    public static string Name(ScalarFunction function) => function.ToString().ToLowerInvariant();
+
+    public static int Arity(ScalarFunction function) => function == ScalarFunction.Pow ? 2 : 1;
+
+    public static ImmutableArray<string> Names { get; } =
+        Enum.GetValues(typeof(ScalarFunction)).Cast<ScalarFunction>().Select(Name).ToImmutableArray();
+
+    public static ScalarFunction? Parse(string name) =>
+        Enum.TryParse<ScalarFunction>(name, ignoreCase: true, out var f) && Name(f) == name ? f : null;
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace LossDsl.Language.Semantics;
+
+/// <summary>Whether <c>pred</c> holds raw scores or probabilities.</summary>
+internal enum InputKind
+{
+    Logits,
+    Probabilities,
+}
+
+/// <summary>What <c>target</c> holds: a float mask shaped like pred, or int64 class labels without the class dim.</summary>
+internal enum TargetKind
+{
+    Mask,
+    Labels,
+}
+
+/// <summary>
+/// The declared inputs of a loss: the "signature" of LOSSES.md. <see cref="Classes"/> is the static C (null = symbolic);
+/// <see cref="Spatial"/> holds the static spatial sizes (null entries are symbolic), or is default when any rank is accepted.
+/// </summary>
+internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Classes, int? IgnoreIndex, ImmutableArray<int?> Spatial)
+{
+    /// <summary>Logits against a binary mask, any spatial rank: what <c>[Loss("...")]</c> means with no other settings.</summary>
+    public static LossSignature Default { get; } = new(InputKind.Logits, TargetKind.Mask, 1, null, default);
+
+    public bool AnySpatialRank => Spatial.IsDefault;
+
+    /// <summary>The task of LOSSES.md: binary and multilabel both take masks, told apart by C.</summary>
+    public string TaskName => Target == TargetKind.Labels ? "multiclass labels" : Classes == 1 ? "a binary mask" : "a multilabel mask";
+
+    public bool Equals(LossSignature? other) =>
+        other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
+        && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+
+    public override int GetHashCode() => (((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1);
+
+    /// <summary>Reads as a <c>.loss</c> signature: <c>pred: logits[N, 1, H, W], target: mask[N, 1, H, W]</c>.</summary>
+    public string Display()
+    {
+        var spatial = AnySpatialRank ? "*" : string.Join(", ", Spatial.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? SpatialName(i, Spatial.Length)));
+        var classes = Classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "C";
+        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}, {spatial}]";
+        var target = Target == TargetKind.Mask
+            ? $"target: mask[N, {classes}, {spatial}]"
+            : $"target: labels[N, {spatial}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
+        return pred + ", " + target;
+    }
+
+    private static string SpatialName(int index, int rank) => rank switch
+    {
+        2 => index == 0 ? "H" : "W",
+        3 => index == 0 ? "D" : index == 1 ? "H" : "W",
+        _ => "S" + index,
+    };
+}

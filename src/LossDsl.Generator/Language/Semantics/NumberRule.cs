@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace LossDsl.Language.Semantics;
+
+/// <summary>The range a numeric parameter must lie in, as data, so the check and its message come from one place.</summary>
+internal sealed record NumberRule(double? Minimum = null, bool MinimumExclusive = false, double? Maximum = null, bool MaximumExclusive = false, bool Integer = false, bool Odd = false)
+{
+    public static NumberRule NonNegative { get; } = new(Minimum: 0);
+
+    public static NumberRule Positive { get; } = new(Minimum: 0, MinimumExclusive: true);
+
+    public static NumberRule UnitInterval { get; } = new(Minimum: 0, Maximum: 1);
+
+    public static NumberRule OddAtLeast(int minimum) => new(Minimum: minimum, Integer: true, Odd: true);
+
+    public bool Accepts(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return false;
+        }
+
+        if (Integer && value != System.Math.Floor(value))
+        {
+            return false;
+        }
+
+        if (Odd && System.Math.Abs(value % 2) != 1)
+        {
+            return false;
+        }
+
+        if (Minimum is { } min && (MinimumExclusive ? value <= min : value < min))
+        {
+            return false;
+        }
+
+        return Maximum is not { } max || (MaximumExclusive ? value < max : value <= max);
+    }
+
+    /// <summary>"must be an odd integer ≥ 3", completing "Parameter 'window' of 'ssim' …".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Minimum is { } min)
+        {
+            parts.Add((MinimumExclusive ? "> " : "≥ ") + Format(min));
+        }
+
+        if (Maximum is { } max)
+        {
+            parts.Add((MaximumExclusive ? "< " : "≤ ") + Format(max));
+        }
+
+        var kind = Odd ? "an odd integer" : Integer ? "an integer" : "a number";
+        return parts.Count == 0 ? $"must be {kind}" : $"must be {kind} {string.Join(" and ", parts)}";
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace LossDsl.Language.Semantics;
+
+internal enum ParameterKind
+{
+    /// <summary>A real number, optionally constrained by a <see cref="NumberRule"/>; may also accept words.</summary>
+    Number,
+    Boolean,
+    /// <summary>One of <see cref="ParameterDefinition.Words"/> only.</summary>
+    Word,
+    /// <summary>A list of numbers, one per class.</summary>
+    NumberList,
+}
+
+/// <summary>One parameter of a primitive, as LOSSES.md declares it.</summary>
+internal sealed record ParameterDefinition(
+    string Name,
+    ParameterKind Kind,
+    ArgumentValue Default,
+    NumberRule? Rule = null,
+    ImmutableArray<string> Words = default)
+{
+    public ImmutableArray<string> AllowedWords => Words.IsDefault ? ImmutableArray<string>.Empty : Words;
+
+    /// <summary>What the parameter takes, in words, for "expects X" messages and the docs table.</summary>
+    public string Describe()
+    {
+        var words = AllowedWords.IsEmpty ? string.Empty : string.Join(" or ", AllowedWords.Select(w => $"'{w}'"));
+        return Kind switch
+        {
+            ParameterKind.Number when Rule is { Integer: true } => words.Length == 0 ? "an integer" : $"an integer or {words}",
+            ParameterKind.Number => words.Length == 0 ? "a number" : $"a number or {words}",
+            ParameterKind.Boolean => "true or false",
+            ParameterKind.Word => words,
+            _ => "a list of numbers such as [1, 2]",
+        };
+    }
+}

@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Immutable;
+using System.Globalization;
+using LossDsl.Language.Diagnostics;
+
+namespace LossDsl.Language.Syntax;
+
+/// <summary>
+/// Recursive-descent parser for loss expressions:
+/// <code>
+/// expression := term (('+' | '-') term)*
+/// term       := unary (('*' | '/') unary)*
+/// unary      := '-' unary | primary
+/// primary    := number | name [ '(' [argument (',' argument)*] ')' ] | '(' expression ')' | list
+/// argument   := [name ':'] (expression | list)
+/// list       := '[' [expression (',' expression)*] ']'
+/// </code>
+/// It always returns a tree: missing pieces become <see cref="MissingSyntax"/> and parsing resumes, so one pass reports several errors.
+/// Tree height is bounded by <see cref="MaxHeight"/> so every later recursive stage has a bounded stack.
+/// </summary>
+internal sealed class Parser
+{
+    public const int MaxHeight = 200;
+
+    private readonly ImmutableArray<Token> tokens;
+    private readonly DiagnosticBag diagnostics;
+    private int position;
+    private int lastErrorPosition = -1;
+    private bool abandoned;
+
+    private Parser(ImmutableArray<Token> tokens, DiagnosticBag diagnostics)
+    {
+        this.tokens = tokens;
+        this.diagnostics = diagnostics;
+    }
+
+    /// <summary>Parses a whole text as one expression.</summary>
+    public static ExpressionSyntax ParseExpression(string text, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(Lexer.Tokenize(text, diagnostics), diagnostics);
+        var expression = parser.ParseExpression(depth: 0);
+        if (parser.Current.Kind != TokenKind.EndOfText)
+        {
+            parser.ReportExpected("an operator or the end of the loss");
+        }
+
+        return expression;
+    }
+
+    private Token Current => tokens[position];
+
+    private Token Peek(int offset) => tokens[Math.Min(position + offset, tokens.Length - 1)];
+
+    private Token Next()
+    {
+        var token = Current;
+        if (token.Kind != TokenKind.EndOfText)
+        {
+            position++;
+        }
+
+        return token;
+    }
+
+    private ExpressionSyntax ParseExpression(int depth)
+    {
+        var left = ParseTerm(depth);
+        while (!abandoned && Current.Kind is TokenKind.Plus or TokenKind.Minus)
+        {
+            var op = Next().Kind;
+            var right = ParseTerm(depth);
+            left = Bounded(new BinarySyntax(left.Span.Cover(right.Span), left, op, right));
+        }
+
+        return left;
+    }
+
+    private ExpressionSyntax ParseTerm(int depth)
+    {
+        var left = ParseUnary(depth);
+        while (!abandoned && Current.Kind is TokenKind.Star or TokenKind.Slash)
+        {
+            var op = Next().Kind;
+            var right = ParseUnary(depth);
+            left = Bounded(new BinarySyntax(left.Span.Cover(right.Span), left, op, right));
+        }
+
+        return left;
+    }
+
+    private ExpressionSyntax ParseUnary(int depth)
+    {
+        if (!Enter(depth))
+        {
+            return Missing();
+        }
+
+        if (Current.Kind == TokenKind.Minus)
+        {
+            var minus = Next();
+            var operand = ParseUnary(depth + 1);
+            return Bounded(new UnarySyntax(minus.Span.Cover(operand.Span), TokenKind.Minus, operand));
+        }
+
+        return ParsePrimary(depth);
+    }
+
+    private ExpressionSyntax ParsePrimary(int depth)
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.Number:
+                Next();
+                return ParseNumber(token);
+
+            case TokenKind.Identifier:
+                Next();
+                var name = new NameSyntax(token.Span, token.Text);
+                return Current.Kind == TokenKind.OpenParen ? ParseCall(name, depth) : name;
+
+            case TokenKind.OpenParen:
+                Next();
+                var inner = ParseExpression(depth + 1);
+                var close = Expect(TokenKind.CloseParen);
+                return Bounded(new ParenthesizedSyntax(token.Span.Cover(close), inner));
+
+            case TokenKind.OpenBracket:
+                return ParseList(depth);
+
+            default:
+                ReportExpected("an expression");
+                // Skip a token that cannot start or end anything, so the caller makes progress;
+                // leave closers and operators for the enclosing rule to resynchronise on.
+                if (token.Kind is TokenKind.Bad or TokenKind.Colon or TokenKind.Equals or TokenKind.Semicolon)
+                {
+                    Next();
+                }
+
+                return new MissingSyntax(new SourceSpan(token.Span.Start, 0));
+        }
+    }
+
+    private ExpressionSyntax ParseCall(NameSyntax callee, int depth)
+    {
+        Next(); // '('
+        var arguments = ImmutableArray.CreateBuilder<ArgumentSyntax>();
+        while (!abandoned && Current.Kind is not (TokenKind.CloseParen or TokenKind.EndOfText))
+        {
+            var before = position;
+            arguments.Add(ParseArgument(depth + 1));
+            if (Current.Kind == TokenKind.Comma)
+            {
+                Next();
+                continue;
+            }
+
+            if (Current.Kind is TokenKind.CloseParen or TokenKind.EndOfText)
+            {
+                break;
+            }
+
+            ReportExpected("',' or ')'");
+            if (position == before)
+            {
+                Next();
+            }
+        }
+
+        var close = Expect(TokenKind.CloseParen);
+        return Bounded(new CallSyntax(callee.Span.Cover(close), callee, arguments.ToImmutable()));
+    }
+
+    private ArgumentSyntax ParseArgument(int depth)
+    {
+        NameSyntax? name = null;
+        if (Current.Kind == TokenKind.Identifier && Peek(1).Kind == TokenKind.Colon)
+        {
+            var nameToken = Next();
+            name = new NameSyntax(nameToken.Span, nameToken.Text);
+            Next(); // ':'
+        }
+
+        var value = Current.Kind == TokenKind.OpenBracket ? ParseList(depth) : ParseExpression(depth);
+        var span = name is null ? value.Span : name.Span.Cover(value.Span);
+        return new ArgumentSyntax(span, name, value);
+    }
+
+    private ExpressionSyntax ParseList(int depth)
+    {
+        var open = Next(); // '['
+        var items = ImmutableArray.CreateBuilder<ExpressionSyntax>();
+        while (!abandoned && Current.Kind is not (TokenKind.CloseBracket or TokenKind.EndOfText))
+        {
+            var before = position;
+            items.Add(ParseExpression(depth + 1));
+            if (Current.Kind == TokenKind.Comma)
+            {
+                Next();
+                continue;
+            }
+
+            if (Current.Kind is TokenKind.CloseBracket or TokenKind.EndOfText)
+            {
+                break;
+            }
+
+            ReportExpected("',' or ']'");
+            if (position == before)
+            {
+                Next();
+            }
+        }
+
+        var close = Expect(TokenKind.CloseBracket);
+        return Bounded(new ListSyntax(open.Span.Cover(close), items.ToImmutable()));
+    }
+
+    private ExpressionSyntax ParseNumber(Token token)
+    {
+        if (double.TryParse(token.Text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+            && !double.IsInfinity(value))
+        {
+            return new NumberSyntax(token.Span, token.Text, value);
+        }
+
+        diagnostics.Add(LossDiagnostics.InvalidNumber, token.Span, token.Text);
+        return new NumberSyntax(token.Span, token.Text, double.NaN);
+    }
+
+    /// <summary>Consumes the expected token, or reports it missing; returns the span to extend the node over.</summary>
+    private SourceSpan Expect(TokenKind kind)
+    {
+        if (Current.Kind == kind)
+        {
+            return Next().Span;
+        }
+
+        ReportExpected(Token.Describe(kind));
+        return new SourceSpan(Current.Span.Start, 0);
+    }
+
+    private void ReportExpected(string expected)
+    {
+        // One error per position: recovery often re-reports the same token.
+        if (abandoned || Current.Span.Start == lastErrorPosition)
+        {
+            return;
+        }
+
+        lastErrorPosition = Current.Span.Start;
+        if (Current.Kind == TokenKind.Bad)
+        {
+            return; // the lexer already said what is wrong with this character
+        }
+
+        diagnostics.Add(LossDiagnostics.ExpectedToken, Current.Span, expected, Current.Describe());
+    }
+
+    private bool Enter(int depth)
+    {
+        if (depth < MaxHeight && !abandoned)
+        {
+            return true;
+        }
+
+        Abandon(Current.Span);
+        return false;
+    }
+
+    private ExpressionSyntax Bounded(ExpressionSyntax node)
+    {
+        if (node.Height > MaxHeight)
+        {
+            Abandon(node.Span);
+        }
+
+        return node;
+    }
+
+    // Past the limit the rest of the text is skipped: one clear error beats a cascade, and no stage recurses deeper.
+    private void Abandon(SourceSpan span)
+    {
+        if (!abandoned)
+        {
+            abandoned = true;
+            diagnostics.Add(LossDiagnostics.TooDeep, span, MaxHeight.ToString(CultureInfo.InvariantCulture));
+        }
+
+        position = tokens.Length - 1;
+    }
+
+    private MissingSyntax Missing() => new(new SourceSpan(Current.Span.Start, 0));
+}

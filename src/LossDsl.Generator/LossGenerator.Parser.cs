@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LossDsl.Generator.Model;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Emit;
+using LossDsl.Language.Semantics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LossDsl.Generator;
+
+public sealed partial class LossGenerator
+{
+    /// <summary>Reads a <c>[Loss]</c> class into a <see cref="LossDeclaration"/>: the only place that touches symbols and syntax.</summary>
+    private static class Parser
+    {
+        // Values of LossDsl.LossInput and LossDsl.LossTarget in LossDsl.Runtime.
+        private const int InputProbabilities = 1;
+        private const int TargetLabels = 1;
+
+        public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax;
+
+        public static LossDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+            {
+                return null;
+            }
+
+            var attribute = context.Attributes[0];
+            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var path = declaration.SyntaxTree.FilePath;
+            var diagnostics = new List<DiagnosticInfo>();
+
+            CheckClass(type, declaration, path, diagnostics);
+
+            var textArgument = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
+            var fallback = textArgument?.Span ?? attributeSyntax?.Span ?? declaration.Identifier.Span;
+            var text = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+            if (text is null)
+            {
+                diagnostics.Add(Info(LossDiagnostics.TextNotConstant, path, fallback));
+                text = string.Empty;
+            }
+
+            var positions = textArgument is null ? null : LiteralPositions.Compute(textArgument.Expression);
+            var origin = new TextOrigin(path, fallback, positions ?? EquatableArray<int>.Empty);
+            var signature = ReadSignature(attribute, attributeSyntax, path, diagnostics);
+
+            return new LossDeclaration(Describe(type), text, signature, origin, diagnostics.ToEquatableArray());
+        }
+
+        private static void CheckClass(INamedTypeSymbol type, ClassDeclarationSyntax declaration, string path, List<DiagnosticInfo> diagnostics)
+        {
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(Info(LossDiagnostics.NotPartial, path, declaration.Identifier.Span, type.Name));
+            }
+
+            if (type.BaseType is { SpecialType: not SpecialType.System_Object })
+            {
+                var baseSyntax = declaration.BaseList?.Types.FirstOrDefault(t => t.Type is not null);
+                diagnostics.Add(Info(LossDiagnostics.HasBaseClass, path, baseSyntax?.Span ?? declaration.Identifier.Span, type.Name));
+            }
+
+            if (type.IsGenericType || type.IsStatic || type.IsAbstract)
+            {
+                var shape = type.IsGenericType ? "generic" : type.IsStatic ? "static" : "abstract";
+                diagnostics.Add(Info(LossDiagnostics.UnsupportedClass, path, declaration.Identifier.Span, type.Name, shape));
+            }
+        }
+
+        private static LossSignature ReadSignature(AttributeData attribute, AttributeSyntax? syntax, string path, List<DiagnosticInfo> diagnostics)
+        {
+            var named = attribute.NamedArguments.ToDictionary(a => a.Key, a => a.Value.Value);
+            TextSpan SpanOf(string name) =>
+                syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Span ?? syntax?.Span ?? default;
+
+            var input = named.TryGetValue("Input", out var i) && i is int inputValue && inputValue == InputProbabilities ? InputKind.Probabilities : InputKind.Logits;
+            var target = named.TryGetValue("Target", out var t) && t is int targetValue && targetValue == TargetLabels ? TargetKind.Labels : TargetKind.Mask;
+
+            int? classes = named.TryGetValue("Classes", out var c) && c is int classCount ? classCount : null;
+            int? ignoreIndex = named.TryGetValue("IgnoreIndex", out var ignore) && ignore is int ignoreValue ? ignoreValue : null;
+            return SignatureRules.Create(input, target, classes, ignoreIndex,
+                (setting, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(setting), message)));
+        }
+
+        private static GeneratedType Describe(INamedTypeSymbol type)
+        {
+            var containing = new List<string>();
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                var keyword = outer.IsRecord
+                    ? (outer.TypeKind == TypeKind.Struct ? "record struct" : "record")
+                    : outer.TypeKind switch { TypeKind.Struct => "struct", TypeKind.Interface => "interface", _ => "class" };
+                containing.Insert(0, $"partial {keyword} {outer.Name}");
+            }
+
+            var ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            return new GeneratedType(ns, containing.ToImmutableArray(), type.Name);
+        }
+
+        private static DiagnosticInfo Info(LossDiagnosticDescriptor descriptor, string path, TextSpan span, params string[] arguments) =>
+            new(descriptor.Id, path, span, arguments.ToEquatableArray());
+    }
+}

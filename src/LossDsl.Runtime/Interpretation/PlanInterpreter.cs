@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
+using static TorchSharp.torch;
+
+namespace LossDsl.Interpretation;
+
+/// <summary>
+/// Runs a <see cref="LossPlan"/> directly: each kernel call the planner chose is bound once to its method in
+/// <c>LossDsl.Kernels</c>, then invoked per forward pass with the plan's locals, exactly what generated code calls.
+/// </summary>
+internal sealed class PlanInterpreter
+{
+    private readonly LossPlan plan;
+    private readonly BoundCall[] steps;
+    private readonly BoundCall[] terms;
+
+    public PlanInterpreter(LossPlan plan)
+    {
+        this.plan = plan;
+        var slots = new List<string> { "pred", "target" };
+        steps = plan.Steps.Select(s => Bind(s.Call, s.Local, slots)).ToArray();
+        terms = plan.Terms.Select(t => Bind(t.Call, t.Name, slots)).ToArray();
+    }
+
+    public LossTerms Evaluate(Tensor pred, Tensor target)
+    {
+        var locals = new object?[2 + steps.Length + terms.Length];
+        locals[0] = pred;
+        locals[1] = target;
+        foreach (var call in steps.Concat(terms))
+        {
+            locals[call.Slot] = call.Invoke(locals);
+        }
+
+        var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
+        var total = Scalar(plan.Total, values);
+        return new LossTerms(total, plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i])));
+    }
+
+    private static Tensor Scalar(ScalarNode node, Tensor[] values) => node switch
+    {
+        ScalarTerm term => values[term.Index],
+        // A 0-dim tensor in the terms' dtype computes exactly what a C# double operand does in generated code.
+        ScalarConstant constant => tensor(constant.Value, dtype: values[0].dtype, device: values[0].device),
+        ScalarNegation negation => -Scalar(negation.Operand, values),
+        ScalarBinary binary => Apply(Scalar(binary.Left, values), binary.Operator, Scalar(binary.Right, values)),
+        ScalarCall { Function: ScalarFunction.Pow } call => pow(Scalar(call.Arguments[0], values), Scalar(call.Arguments[1], values)),
+        ScalarCall call => call.Function switch
+        {
+            ScalarFunction.Log => Scalar(call.Arguments[0], values).log(),
+            ScalarFunction.Exp => Scalar(call.Arguments[0], values).exp(),
+            ScalarFunction.Sqrt => Scalar(call.Arguments[0], values).sqrt(),
+            _ => Scalar(call.Arguments[0], values).abs(),
+        },
+        _ => throw new InvalidOperationException($"Unknown scalar node {node}."),
+    };
+
+    private static Tensor Apply(Tensor left, BinaryOperator op, Tensor right) => op switch
+    {
+        BinaryOperator.Add => left + right,
+        BinaryOperator.Subtract => left - right,
+        BinaryOperator.Multiply => left * right,
+        _ => left / right,
+    };
+
+    private static BoundCall Bind(KernelCall call, string local, List<string> slots)
+    {
+        var dot = call.Kernel.IndexOf('.');
+        var type = typeof(Kernels.Inputs).Assembly.GetType("LossDsl.Kernels." + call.Kernel[..dot], throwOnError: true)!;
+        var method = type.GetMethod(call.Kernel[(dot + 1)..], BindingFlags.Public | BindingFlags.Static)
+            ?? throw new InvalidOperationException($"No kernel {call.Kernel}.");
+        var parameters = method.GetParameters();
+        if (parameters.Length != call.Arguments.Length || parameters.Where((p, i) => p.Name != call.Arguments[i].Name).Any())
+        {
+            throw new InvalidOperationException($"Kernel {call.Kernel} takes ({string.Join(", ", parameters.Select(p => p.Name))}), the plan passes ({string.Join(", ", call.Arguments.Select(a => a.Name))}).");
+        }
+
+        var arguments = call.Arguments.Select(a => a.Value switch
+        {
+            LocalValue value => new Argument(slots.IndexOf(value.Name), null),
+            ConstantValue constant => new Argument(-1, constant.Value),
+            _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
+        }).ToArray();
+
+        slots.Add(local);
+        return new BoundCall(method, arguments, slots.Count - 1);
+    }
+
+    private readonly record struct Argument(int Slot, object? Constant);
+
+    private sealed record BoundCall(MethodInfo Method, Argument[] Arguments, int Slot)
+    {
+        public object? Invoke(object?[] locals)
+        {
+            var values = new object?[Arguments.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Arguments[i].Slot >= 0 ? locals[Arguments[i].Slot] : Arguments[i].Constant;
+            }
+
+            try
+            {
+                return Method.Invoke(null, values);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                // Callers must see the kernel's own exception (a shape error, say), as generated code throws it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System;
+
+namespace LossDsl;
+
+/// <summary>
+/// Declares a loss: the source generator turns the partial class into a fused TorchSharp module computing
+/// <paramref name="text"/>, a loss expression such as <c>"bce + ssim(11) + iou"</c>. Mistakes in the text are compile errors.
+/// </summary>
+/// <param name="text">The loss expression; see docs/language.md.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LossAttribute(string text) : Attribute
+{
+    /// <summary>The loss expression.</summary>
+    public string Text { get; } = text;
+
+    /// <summary>Whether <c>pred</c> holds logits (the default) or probabilities.</summary>
+    public LossInput Input { get; set; }
+
+    /// <summary>Whether <c>target</c> is a mask shaped like <c>pred</c> (the default) or int64 class labels.</summary>
+    public LossTarget Target { get; set; }
+
+    /// <summary>The static number of channels/classes C; unset means 1 for a mask and "any" for labels.</summary>
+    public int Classes { get; set; }
+
+    /// <summary>A label value whose pixels every term leaves out (labels only); unset means none.</summary>
+    public int IgnoreIndex { get; set; }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Language;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl;
+
+/// <summary>
+/// Compiles loss text at run time (for config-driven training) with the same front end and plan as the source
+/// generator; the result runs the plan over the same kernels, so it computes the same values.
+/// </summary>
+public static class LossCompiler
+{
+    /// <summary>Compiles <paramref name="text"/>, for example <c>"bce + 0.5 * dice"</c>.</summary>
+    /// <exception cref="LossCompileException">The text or the options have errors; the exception lists every diagnostic.</exception>
+    public static CompiledLoss Compile(string text, LossOptions? options = null)
+    {
+        options ??= new LossOptions();
+        var diagnostics = new List<LossDiagnosticInfo>();
+        var signature = SignatureRules.Create(
+            options.Input == LossInput.Probabilities ? InputKind.Probabilities : InputKind.Logits,
+            options.Target == LossTarget.Labels ? TargetKind.Labels : TargetKind.Mask,
+            options.Classes,
+            options.IgnoreIndex,
+            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0)));
+
+        var compilation = LossFrontEnd.Compile(options.Name, text, signature);
+        diagnostics.AddRange(compilation.Diagnostics.Select(ToPublic));
+        if (compilation.Plan is null || diagnostics.Any(d => d.Severity == LossDiagnosticSeverity.Error))
+        {
+            throw new LossCompileException(text, diagnostics);
+        }
+
+        return new CompiledLoss(compilation.Plan, diagnostics);
+    }
+
+    private static LossDiagnosticInfo ToPublic(LossDiagnostic diagnostic) => new(
+        diagnostic.Id,
+        diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning,
+        diagnostic.Message,
+        diagnostic.Span.Start,
+        diagnostic.Span.Length);
+}

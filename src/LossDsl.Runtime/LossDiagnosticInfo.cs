@@ -1,0 +1,27 @@
+namespace LossDsl;
+
+/// <summary>How serious a diagnostic is.</summary>
+public enum LossDiagnosticSeverity
+{
+    /// <summary>Legal but suspicious text; the loss still compiles.</summary>
+    Warning,
+
+    /// <summary>The loss cannot be compiled.</summary>
+    Error,
+}
+
+/// <summary>
+/// A mistake in loss text, as the source generator reports it: the same <paramref name="Id"/> and message,
+/// located by character offsets into the text.
+/// </summary>
+/// <param name="Id">Stable ID such as <c>LOSS0100</c>; docs/diagnostics.md explains each.</param>
+/// <param name="Severity">Error or warning.</param>
+/// <param name="Message">What is wrong and how to fix it.</param>
+/// <param name="Start">Offset of the first character the diagnostic points at.</param>
+/// <param name="Length">Number of characters it points at (0 for a missing token).</param>
+public sealed record LossDiagnosticInfo(string Id, LossDiagnosticSeverity Severity, string Message, int Start, int Length)
+{
+    /// <summary><c>(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?</c>, columns counted from 1.</summary>
+    public override string ToString() =>
+        $"({Start + 1},{Start + Length + 1}): {(Severity == LossDiagnosticSeverity.Error ? "error" : "warning")} {Id}: {Message}";
+}

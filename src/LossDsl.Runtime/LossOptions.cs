@@ -1,0 +1,20 @@
+namespace LossDsl;
+
+/// <summary>The signature of a loss compiled at run time: the same settings as <see cref="LossAttribute"/>.</summary>
+public sealed record LossOptions
+{
+    /// <summary>Logits (default) or probabilities.</summary>
+    public LossInput Input { get; init; }
+
+    /// <summary>A mask (default) or class labels.</summary>
+    public LossTarget Target { get; init; }
+
+    /// <summary>The static number of channels/classes; null means 1 for a mask and any for labels.</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>A label value to leave out of every term (labels only).</summary>
+    public int? IgnoreIndex { get; init; }
+
+    /// <summary>The loss's name in error messages.</summary>
+    public string Name { get; init; } = "loss";
+}
