@@ -10,6 +10,7 @@
 // language features available there (no Span, no File.Move overwrite, no records / init).
 // Unit tests can compile it with LOSSDSL_ELF_ONLY defined to get only ElfVersionNeed and
 // HostLibStdCxx, without a reference to MSBuild.
+#nullable disable
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;

@@ -29,8 +29,8 @@ internal static class CSharpEmitter
         w.Line();
         if (type.Namespace is not null)
         {
-            w.Line($"namespace {type.Namespace}");
-            w.Line("{");
+            w.Line($"namespace {type.Namespace};");
+            w.Line();
         }
 
         foreach (var containing in type.ContainingTypes)
@@ -46,11 +46,6 @@ internal static class CSharpEmitter
         foreach (var _ in type.ContainingTypes)
         {
             w.Close();
-        }
-
-        if (type.Namespace is not null)
-        {
-            w.Line("}");
         }
 
         return w.ToString();
@@ -93,7 +88,9 @@ internal static class CSharpEmitter
         foreach (var term in plan.Terms)
         {
             w.Line();
-            w.Line($"// {term.Name} = {term.Bound.Canonical}");
+            var written = plan.Text.Substring(term.Bound.Span.Start, term.Bound.Span.Length);
+            w.Line($"// {term.Name}: {OneLine(written)}  (loss text {term.Bound.Span.Start}..{term.Bound.Span.End})");
+            w.Line($"//   = {term.Bound.Canonical}");
             w.Line($"var {term.Name} = {Call(term.Call)};");
         }
 
@@ -130,14 +127,27 @@ internal static class CSharpEmitter
         ScalarConstant c => CSharpLiterals.Number(c.Value),
         ScalarTerm t => plan.Terms[t.Index].Name,
         ScalarNegation n => $"-({ScalarExpression(n.Operand, plan)})",
-        ScalarBinary b => $"{Operand(b.Left, plan)} {Operator(b.Operator)} {Operand(b.Right, plan)}",
+        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {Operator(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
         ScalarCall call => $"global::TorchSharp.torch.{ScalarFunctions.Name(call.Function)}("
             + string.Join(", ", call.Arguments.Select(a => ScalarExpression(a, plan))) + ")",
         _ => throw new InvalidOperationException("Unknown scalar node."),
     };
 
-    private static string Operand(ScalarNode node, LossPlan plan) =>
-        node is ScalarBinary ? $"({ScalarExpression(node, plan)})" : ScalarExpression(node, plan);
+    /// <summary>Parenthesises an operand only where C# precedence and associativity need it.</summary>
+    private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
+    {
+        var text = ScalarExpression(node, plan);
+        if (node is not ScalarBinary child)
+        {
+            return text;
+        }
+
+        var needed = Precedence(child.Operator) < Precedence(parent.Operator)
+            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator) && parent.Operator is BinaryOperator.Subtract or BinaryOperator.Divide);
+        return needed ? $"({text})" : text;
+    }
+
+    private static int Precedence(BinaryOperator op) => op is BinaryOperator.Add or BinaryOperator.Subtract ? 1 : 2;
 
     private static string Operator(BinaryOperator op) => op switch
     {
@@ -146,6 +156,8 @@ internal static class CSharpEmitter
         BinaryOperator.Multiply => "*",
         _ => "/",
     };
+
+    private static string OneLine(string text) => string.Join(" ", text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
 
     private static string EscapeXml(string text) =>
         text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");

@@ -1,0 +1,127 @@
+using LossDsl.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace LossDsl.Tests.Generator;
+
+/// <summary>Mistakes are compiler diagnostics on the exact characters, whatever kind of literal holds the text.</summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public void Unknown_primitive_is_an_error_on_its_name_with_a_suggestion()
+    {
+        var diagnostic = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("bce + {|LOSS0100:ioo|}")]
+            public sealed partial class SimpleLoss;
+            """).Single();
+
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("Unknown loss 'ioo'; did you mean 'iou'?", diagnostic.GetMessage());
+        Assert.Equal("https://github.com/lossdsl/lossdsl/blob/main/docs/diagnostics.md#loss0100", diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void An_error_suppresses_that_loss_only()
+    {
+        var (result, _) = GeneratorHarness.Run("""
+            using LossDsl;
+            [Loss("bce + ioo")] public sealed partial class Broken;
+            [Loss("bce + iou")] public sealed partial class Fine;
+            """);
+
+        var generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
+        Assert.Equal("Fine.g.cs", generated.HintName);
+    }
+
+    [Fact]
+    public void Spans_map_through_escapes_in_regular_strings() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce\t+\u0020{|LOSS0100:ioo|} + {|LOSS0001:\"|}{|LOSS0001:\"|}")]
+        public sealed partial class SimpleLoss;
+        """);
+
+    [Fact]
+    public void Spans_map_in_verbatim_strings() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss(@"bce
+            + {|LOSS0100:ioo|}")]
+        public sealed partial class SimpleLoss;
+        """);
+
+    [Fact]
+    public void Spans_map_in_raw_strings() => AssertDiagnostics(""""
+        using LossDsl;
+        [Loss("""bce + {|LOSS0100:ioo|}""")]
+        public sealed partial class SingleLine;
+
+        [Loss("""
+              bce
+              + {|LOSS0100:ioo|}
+              """)]
+        public sealed partial class MultiLine;
+        """");
+
+    [Fact]
+    public void Text_that_is_not_a_literal_falls_back_to_the_whole_argument() => AssertDiagnostics("""
+        using LossDsl;
+        public sealed partial class Holder
+        {
+            private const string Text = "bce + ioo";
+
+            [Loss({|LOSS0100:Text|})]
+            public sealed partial class SimpleLoss;
+        }
+        """);
+
+    [Fact]
+    public void Several_syntax_errors_are_reported_in_one_pass() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce + {|LOSS0002:*|} iou + ssim(11{|LOSS0002:|}")]
+        public sealed partial class SimpleLoss;
+        """);
+
+    [Fact]
+    public void Argument_errors_point_at_the_argument() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, {|LOSS0102:3|})")]
+        public sealed partial class SimpleLoss;
+        """);
+
+    [Fact]
+    public void Class_problems_point_at_the_class()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("bce")]
+            public sealed class {|LOSS0300:NotPartial|};
+
+            public class Base;
+            [Loss("bce")]
+            public partial class Derived : {|LOSS0301:Base|};
+            """);
+
+        Assert.Equal("Class 'NotPartial' must be declared 'partial' so LossDsl can generate its loss", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public void Ignore_index_on_a_mask_is_an_error_on_the_setting() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce", {|LOSS0303:IgnoreIndex = 255|})]
+        public sealed partial class SimpleLoss;
+        """);
+
+    /// <summary>Runs the generator on markup source; asserts exactly the marked diagnostics (ID and span) are reported.</summary>
+    private static IReadOnlyList<Diagnostic> AssertDiagnostics(string markup)
+    {
+        var (source, expected) = DiagnosticMarkup.Parse(markup);
+        var (result, _) = GeneratorHarness.Run(source);
+        var actual = Assert.Single(result.Results).Diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+
+        string Describe(string id, Microsoft.CodeAnalysis.Text.TextSpan span) => $"{id} at {span} '{source.Substring(span.Start, span.Length)}'";
+        Assert.Equal(
+            expected.Select(e => Describe(e.Id, e.Span)),
+            actual.Select(d => Describe(d.Id, d.Location.SourceSpan)));
+        Assert.All(actual, d => Assert.Equal(GeneratorHarness.SourcePath, d.Location.SourceTree?.FilePath));
+        return actual;
+    }
+}

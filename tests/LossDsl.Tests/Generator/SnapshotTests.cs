@@ -1,0 +1,38 @@
+using LossDsl.Tests.Infrastructure;
+
+namespace LossDsl.Tests.Generator;
+
+/// <summary>The generated code, pinned: a change to it shows up as a diff to review, like any code change.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void Bce_plus_iou() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("bce + iou")]
+        public sealed partial class SimpleLoss;
+        """));
+
+    [Fact]
+    public void Shared_statistics_and_folded_constants() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("2 * 0.5 * dice + iou(smooth: 0) + dice(per_image: true) - bce(pos_weight: auto) / 4", Input = LossInput.Probabilities, Classes = 3)]
+        public sealed partial class FusedLoss;
+        """));
+
+    [Fact]
+    public void Nested_class_in_global_namespace() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        public static partial class Losses
+        {
+            [Loss("bce")]
+            internal sealed partial class Plain;
+        }
+        """));
+}
