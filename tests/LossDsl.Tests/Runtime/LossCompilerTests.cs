@@ -1,0 +1,94 @@
+using LossDsl.Tests.Infrastructure;
+using LossDsl.Tests.Numerics;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Runtime;
+
+/// <summary>The run-time compiler: same language, same diagnostics, same numbers as the generator.</summary>
+public sealed class LossCompilerTests
+{
+    [Theory]
+    [InlineData("bce + iou")]
+    [InlineData("0.5 * dice + 2 * iou - bce / 4")]
+    public void Compiled_and_generated_losses_agree_on_values_and_gradients(string text)
+    {
+        long[] shape = { 2, 1, 3, 4 };
+        var (x, t) = FixedInputs.Binary(2, 1, 3, 4);
+        using nn.Module<Tensor, Tensor, Tensor> generated = text == "bce + iou" ? new SimpleLoss() : new WeightedLoss();
+        using var compiled = LossCompiler.Compile(text);
+
+        var (generatedValue, generatedGradient) = Run(generated, x, t, shape);
+        var (compiledValue, compiledGradient) = Run(compiled, x, t, shape);
+
+        Tolerance.Close(generatedValue, compiledValue, 1e-12, text);
+        Tolerance.Close(generatedGradient, compiledGradient, 1e-12, "gradient of " + text);
+        Assert.Equal(generated is SimpleLoss ? SimpleLoss.TermNames : WeightedLoss.TermNames, compiled.TermNames);
+    }
+
+    [Fact]
+    public void Terms_are_reported_by_name()
+    {
+        var (x, t) = FixedInputs.Binary(1, 1, 4, 4);
+        using var pred = FixedInputs.ToTensor(x, new long[] { 1, 1, 4, 4 }, ScalarType.Float64);
+        using var target = FixedInputs.ToTensor(t, new long[] { 1, 1, 4, 4 }, ScalarType.Float64);
+        using var loss = LossCompiler.Compile("dice + jaccard + dice(smooth: 0.5)");
+        using var terms = loss.Terms(pred, target);
+
+        Assert.Equal(new[] { "dice", "jaccard", "dice_2" }, terms.Keys);
+        Tolerance.Close(ReferenceFormulas.DiceWithLogits(x, t, 1, 1).Value, terms["dice"].ToDouble(), Tolerance.Float64, "dice");
+        Tolerance.Close(ReferenceFormulas.IouWithLogits(x, t, 1, 1).Value, terms["jaccard"].ToDouble(), Tolerance.Float64, "jaccard");
+        Tolerance.Close(ReferenceFormulas.DiceWithLogits(x, t, 1, 1, smooth: 0.5).Value, terms["dice_2"].ToDouble(), Tolerance.Float64, "dice_2");
+        Assert.Matches(@"^total=\d\.\d+ dice=\d\.\d+ jaccard=\d\.\d+ dice_2=\d\.\d+$", terms.ToString());
+    }
+
+    [Fact]
+    public void Bad_text_throws_with_the_generators_diagnostics()
+    {
+        var error = Assert.Throws<LossCompileException>(() => LossCompiler.Compile("bce + ioo + dice(smooth: -1)"));
+
+        Assert.Collection(
+            error.Diagnostics,
+            d => Assert.Equal(new LossDiagnosticInfo("LOSS0100", LossDiagnosticSeverity.Error, "Unknown loss 'ioo'; did you mean 'iou'?", 6, 3), d),
+            d => Assert.Equal(new LossDiagnosticInfo("LOSS0105", LossDiagnosticSeverity.Error, "Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1", 25, 2), d));
+        Assert.Equal(
+            "The loss \"bce + ioo + dice(smooth: -1)\" has 2 error(s):" + Environment.NewLine
+            + "  (7,10): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?" + Environment.NewLine
+            + "  (26,28): error LOSS0105: Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1",
+            error.Message);
+    }
+
+    [Fact]
+    public void The_same_text_gives_the_same_diagnostic_in_the_generator()
+    {
+        const string Text = "bce + ioo + dice(smooth: -1)";
+        var runtime = Assert.Throws<LossCompileException>(() => LossCompiler.Compile(Text)).Diagnostics;
+        var (result, _) = GeneratorHarness.Run($$"""
+            [LossDsl.Loss("{{Text}}")]
+            public sealed partial class L;
+            """);
+        var literalStart = "[LossDsl.Loss(\"".Length;
+        var generated = Assert.Single(result.Results).Diagnostics;
+
+        Assert.Equal(
+            runtime.Select(d => (d.Id, d.Message, d.Start, d.Length)),
+            generated.Select(d => (d.Id, d.GetMessage(), d.Location.SourceSpan.Start - literalStart, d.Location.SourceSpan.Length)));
+    }
+
+    [Fact]
+    public void Invalid_options_are_diagnostics_too()
+    {
+        var error = Assert.Throws<LossCompileException>(() => LossCompiler.Compile("bce", new LossOptions { IgnoreIndex = 255 }));
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal("LOSS0303", diagnostic.Id);
+        Assert.StartsWith("IgnoreIndex applies to label targets only", diagnostic.Message);
+    }
+
+    private static (double Value, double[] Gradient) Run(nn.Module<Tensor, Tensor, Tensor> loss, double[] x, double[] t, long[] shape)
+    {
+        using var pred = FixedInputs.ToTensor(x, shape, ScalarType.Float64, requiresGrad: true);
+        using var target = FixedInputs.ToTensor(t, shape, ScalarType.Float64);
+        using var value = loss.call(pred, target);
+        value.backward();
+        return (value.ToDouble(), FixedInputs.ToArray(pred.grad!));
+    }
+}
