@@ -144,31 +144,9 @@ internal sealed class Parser
     private ExpressionSyntax ParseCall(NameSyntax callee, int depth)
     {
         Next(); // '('
-        var arguments = ImmutableArray.CreateBuilder<ArgumentSyntax>();
-        while (!abandoned && Current.Kind is not (TokenKind.CloseParen or TokenKind.EndOfText))
-        {
-            var before = position;
-            arguments.Add(ParseArgument(depth + 1));
-            if (Current.Kind == TokenKind.Comma)
-            {
-                Next();
-                continue;
-            }
-
-            if (Current.Kind is TokenKind.CloseParen or TokenKind.EndOfText)
-            {
-                break;
-            }
-
-            ReportExpected("',' or ')'");
-            if (position == before)
-            {
-                Next();
-            }
-        }
-
+        var arguments = ParseSeparated(TokenKind.CloseParen, () => ParseArgument(depth + 1));
         var close = Expect(TokenKind.CloseParen);
-        return Bounded(new CallSyntax(callee.Span.Cover(close), callee, arguments.ToImmutable()));
+        return Bounded(new CallSyntax(callee.Span.Cover(close), callee, arguments));
     }
 
     private ArgumentSyntax ParseArgument(int depth)
@@ -189,31 +167,38 @@ internal sealed class Parser
     private ExpressionSyntax ParseList(int depth)
     {
         var open = Next(); // '['
-        var items = ImmutableArray.CreateBuilder<ExpressionSyntax>();
-        while (!abandoned && Current.Kind is not (TokenKind.CloseBracket or TokenKind.EndOfText))
+        var items = ParseSeparated(TokenKind.CloseBracket, () => ParseExpression(depth + 1));
+        var close = Expect(TokenKind.CloseBracket);
+        return Bounded(new ListSyntax(open.Span.Cover(close), items));
+    }
+
+    /// <summary>Comma-separated items up to (not including) <paramref name="close"/>; resynchronises on a missing comma.</summary>
+    private ImmutableArray<T> ParseSeparated<T>(TokenKind close, Func<T> parseItem)
+    {
+        var items = ImmutableArray.CreateBuilder<T>();
+        while (!abandoned && Current.Kind != close && Current.Kind != TokenKind.EndOfText)
         {
             var before = position;
-            items.Add(ParseExpression(depth + 1));
+            items.Add(parseItem());
             if (Current.Kind == TokenKind.Comma)
             {
                 Next();
                 continue;
             }
 
-            if (Current.Kind is TokenKind.CloseBracket or TokenKind.EndOfText)
+            if (Current.Kind == close || Current.Kind == TokenKind.EndOfText)
             {
                 break;
             }
 
-            ReportExpected("',' or ']'");
+            ReportExpected($"',' or {Token.Describe(close)}");
             if (position == before)
             {
                 Next();
             }
         }
 
-        var close = Expect(TokenKind.CloseBracket);
-        return Bounded(new ListSyntax(open.Span.Cover(close), items.ToImmutable()));
+        return items.ToImmutable();
     }
 
     private ExpressionSyntax ParseNumber(Token token)
