@@ -4,7 +4,9 @@ using LossDsl.Generator.Model;
 using LossDsl.Language;
 using LossDsl.Language.Diagnostics;
 using LossDsl.Language.Emit;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LossDsl.Generator;
 
@@ -31,6 +33,30 @@ public sealed partial class LossGenerator
                 ? null
                 : new GeneratedLoss(declaration.Type.HintName, CSharpEmitter.Emit(compilation.Plan, declaration.Type));
             return new GenerationResult(output, diagnostics);
+        }
+
+        public static FileGenerationResult CompileFile(LossFileDeclaration file, CancellationToken cancellationToken)
+        {
+            var compilation = LossFrontEnd.CompileFile(file.Text);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var text = SourceText.From(file.Text);
+            var diagnostics = compilation.Diagnostics.Select(d =>
+            {
+                var span = new TextSpan(System.Math.Min(d.Span.Start, file.Text.Length), System.Math.Min(d.Span.Length, file.Text.Length - System.Math.Min(d.Span.Start, file.Text.Length)));
+                return new DiagnosticInfo(d.Id, file.Path, span, d.Arguments.ToEquatableArray(), text.Lines.GetLinePositionSpan(span));
+            }).ToEquatableArray();
+
+            var fileName = System.IO.Path.GetFileName(file.Path);
+            var outputs = compilation.Losses
+                .Where(loss => loss.Plan is not null)
+                .Select(loss =>
+                {
+                    var type = new GeneratedType(file.Namespace, ImmutableArray<string>.Empty, loss.Name, "public sealed partial");
+                    return new GeneratedLoss(type.HintName.Replace(".g.cs", ".loss.g.cs"), CSharpEmitter.Emit(loss.Plan!, type, fileName));
+                })
+                .ToEquatableArray();
+            return new FileGenerationResult(outputs, diagnostics);
         }
 
         private static bool IsError(DiagnosticInfo diagnostic) =>

@@ -9,6 +9,7 @@ using LossDsl.Language.Semantics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace LossDsl.Generator;
@@ -23,6 +24,25 @@ public sealed partial class LossGenerator
         private const int TargetLabels = 1;
 
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax;
+
+        public static bool IsLossFile(string path) => path.EndsWith(".loss", System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Where classes from .loss files go: the LossDslNamespace property, else the project's RootNamespace.</summary>
+        public static string? LossFileNamespace(AnalyzerConfigOptionsProvider options)
+        {
+            foreach (var property in new[] { "build_property.LossDslNamespace", "build_property.RootNamespace" })
+            {
+                if (options.GlobalOptions.TryGetValue(property, out var value) && !string.IsNullOrWhiteSpace(value))
+                {
+                    return value.Trim();
+                }
+            }
+
+            return null;
+        }
+
+        public static LossFileDeclaration ReadLossFile(AdditionalText file, string? ns, CancellationToken cancellationToken) =>
+            new(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty, ns);
 
         public static LossDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -85,7 +105,10 @@ public sealed partial class LossGenerator
 
             int? classes = named.TryGetValue("Classes", out var c) && c is int classCount ? classCount : null;
             int? ignoreIndex = named.TryGetValue("IgnoreIndex", out var ignore) && ignore is int ignoreValue ? ignoreValue : null;
-            return SignatureRules.Create(input, target, classes, ignoreIndex,
+            var spatial = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Spatial").Value is { Kind: TypedConstantKind.Array, IsNull: false } sizes
+                ? sizes.Values.Select(v => v.Value is int size && size != 0 ? size : (int?)null).ToImmutableArray()
+                : default;
+            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial,
                 (setting, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(setting), message)));
         }
 

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -5,9 +7,10 @@ using Microsoft.CodeAnalysis;
 namespace LossDsl.Generator;
 
 /// <summary>
-/// Generates a fused TorchSharp loss module for every class marked <c>[Loss("...")]</c>.
-/// The pipeline only: reading declarations is in <c>LossGenerator.Parser.cs</c>, compiling and emitting in
-/// <c>LossGenerator.Emitter.cs</c>. Source comes from value-equatable models only; diagnostics go out separately.
+/// Generates a fused TorchSharp loss module for every class marked <c>[Loss("...")]</c> and every definition in a
+/// <c>.loss</c> file (AdditionalFiles). The pipeline only: reading inputs is in <c>LossGenerator.Parser.cs</c>,
+/// compiling and emitting in <c>LossGenerator.Emitter.cs</c>. Source comes from value-equatable models only;
+/// diagnostics go out separately.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class LossGenerator : IIncrementalGenerator
@@ -19,6 +22,8 @@ public sealed partial class LossGenerator : IIncrementalGenerator
     {
         public const string Declarations = nameof(Declarations);
         public const string Compiled = nameof(Compiled);
+        public const string LossFiles = nameof(LossFiles);
+        public const string CompiledFiles = nameof(CompiledFiles);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -31,23 +36,59 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             .Select(static (declaration, cancellationToken) => Emitter.Compile(declaration, cancellationToken))
             .WithTrackingName(Steps.Compiled);
 
+        var namespaceForFiles = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => Parser.LossFileNamespace(options));
+        var compiledFiles = context.AdditionalTextsProvider
+            .Where(static file => Parser.IsLossFile(file.Path))
+            .Combine(namespaceForFiles)
+            .Select(static (pair, cancellationToken) => Parser.ReadLossFile(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(Steps.LossFiles)
+            .Select(static (file, cancellationToken) => Emitter.CompileFile(file, cancellationToken))
+            .WithTrackingName(Steps.CompiledFiles);
+
         context.RegisterSourceOutput(
             compiled.Select(static (loss, _) => loss.Output).Where(static output => output is not null),
             static (spc, output) => spc.AddSource(output!.HintName, output.Source));
 
+        // All .loss outputs together, so that one name defined in two files is a diagnostic, not a hint-name clash.
+        context.RegisterSourceOutput(
+            compiledFiles.Select(static (file, _) => file.Outputs).Collect(),
+            static (spc, outputs) => AddFileOutputs(spc, outputs));
+
         // The compilation is joined only here, to turn file paths back into syntax trees, so that
         // '#pragma warning disable' applies to diagnostics inside the attribute.
         context.RegisterSourceOutput(
-            compiled.Select(static (loss, _) => loss.Diagnostics).Combine(context.CompilationProvider),
-            static (spc, pair) => Report(spc, pair.Left, pair.Right));
+            compiled.Select(static (loss, _) => loss.Diagnostics)
+                .Collect()
+                .Combine(compiledFiles.Select(static (file, _) => file.Diagnostics).Collect())
+                .Combine(context.CompilationProvider),
+            static (spc, pair) => Report(spc, pair.Left.Left.Concat(pair.Left.Right).SelectMany(d => d), pair.Right));
     }
 
-    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics, Compilation compilation)
+    private static void AddFileOutputs(SourceProductionContext context, ImmutableArray<EquatableArray<GeneratedLoss>> outputs)
+    {
+        var added = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+        foreach (var output in outputs.SelectMany(o => o))
+        {
+            // The same loss name in two files of one namespace gets a second file name, so that the C# compiler
+            // reports the duplicate class instead of the generator failing on a repeated hint name.
+            var hint = output.HintName;
+            for (var i = 2; !added.Add(hint); i++)
+            {
+                hint = output.HintName.Replace(".g.cs", $".{i}.g.cs");
+            }
+
+            context.AddSource(hint, output.Source);
+        }
+    }
+
+    private static void Report(SourceProductionContext context, IEnumerable<DiagnosticInfo> diagnostics, Compilation compilation)
     {
         foreach (var info in diagnostics)
         {
             var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
-            var location = tree is null ? Location.None : Location.Create(tree, info.Span);
+            var location = tree is not null ? Location.Create(tree, info.Span)
+                : info.FilePath.Length > 0 ? Location.Create(info.FilePath, info.Span, info.Lines)
+                : Location.None;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById[info.Id], location, info.Arguments.ToArray<object>()));
         }
     }

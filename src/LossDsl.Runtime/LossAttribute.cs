@@ -24,4 +24,10 @@ public sealed class LossAttribute(string text) : Attribute
 
     /// <summary>A label value whose pixels every term leaves out (labels only); unset means none.</summary>
     public int IgnoreIndex { get; set; }
+
+    /// <summary>
+    /// Static spatial sizes, 0 for a symbolic one: <c>new[] { 256, 256 }</c>. Unset means two symbolic dims
+    /// (<c>[N, C, H, W]</c>); static sizes let the compiler check window sizes.
+    /// </summary>
+    public int[]? Spatial { get; set; }
 }

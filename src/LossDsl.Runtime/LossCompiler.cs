@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language;
 using LossDsl.Language.Diagnostics;
@@ -23,6 +24,7 @@ public static class LossCompiler
             options.Target == LossTarget.Labels ? TargetKind.Labels : TargetKind.Mask,
             options.Classes,
             options.IgnoreIndex,
+            options.Spatial is null ? default : options.Spatial.ToImmutableArray(),
             (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0)));
 
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace LossDsl;
 
 /// <summary>The signature of a loss compiled at run time: the same settings as <see cref="LossAttribute"/>.</summary>
@@ -14,6 +16,12 @@ public sealed record LossOptions
 
     /// <summary>A label value to leave out of every term (labels only).</summary>
     public int? IgnoreIndex { get; init; }
+
+    /// <summary>
+    /// The spatial dims: a static size, or null for a symbolic one. Null (the default) means two symbolic dims,
+    /// <c>[N, C, H, W]</c>; give three entries for volumes.
+    /// </summary>
+    public IReadOnlyList<int?>? Spatial { get; init; }
 
     /// <summary>The loss's name in error messages.</summary>
     public string Name { get; init; } = "loss";

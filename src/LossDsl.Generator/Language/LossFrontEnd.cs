@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Diagnostics;
 using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
@@ -12,6 +13,12 @@ internal sealed record LossCompilation(LossPlan? Plan, ImmutableArray<LossDiagno
     public bool Success => Plan is not null;
 }
 
+/// <summary>One definition of a <c>.loss</c> file: its name and where it is written, and its plan when it has no errors.</summary>
+internal sealed record FileLoss(string Name, SourceSpan NameSpan, LossPlan? Plan);
+
+/// <summary>The result of compiling a <c>.loss</c> file: every definition, and every diagnostic in text order.</summary>
+internal sealed record LossFileCompilation(ImmutableArray<FileLoss> Losses, ImmutableArray<LossDiagnostic> Diagnostics);
+
 /// <summary>Text to plan through every stage; shared by the source generator and the run-time compiler.</summary>
 internal static class LossFrontEnd
 {
@@ -23,7 +30,38 @@ internal static class LossFrontEnd
         var diagnostics = new DiagnosticBag();
         var syntax = Parser.ParseExpression(text, diagnostics);
         var bound = Binder.Bind(syntax, signature, diagnostics);
-        var plan = diagnostics.HasErrors ? null : Planner.Plan(name, text, bound, signature, diagnostics);
+        var plan = diagnostics.HasErrors ? null : Planner.Plan(name, text, text, bound, signature, diagnostics);
         return new LossCompilation(plan, diagnostics.ToImmutable());
     }
+
+    /// <summary>Compiles every definition of a <c>.loss</c> file; a definition with errors gets no plan, the others still do.</summary>
+    public static LossFileCompilation CompileFile(string text)
+    {
+        var fileDiagnostics = new DiagnosticBag();
+        var syntax = Parser.ParseFile(text, fileDiagnostics);
+        var perDefinition = ImmutableArray.CreateBuilder<LossDiagnostic>();
+        var losses = ImmutableArray.CreateBuilder<FileLoss>();
+        foreach (var (definition, diagnostics) in LossFileBinder.Bind(syntax, fileDiagnostics))
+        {
+            var bag = new DiagnosticBag();
+            foreach (var diagnostic in diagnostics)
+            {
+                bag.Add(diagnostic);
+            }
+
+            var span = definition.Syntax.Span;
+            var plan = definition.Body is null || ParseErrorWithin(fileDiagnostics, span)
+                ? null
+                : Planner.Plan(definition.Name, text.Substring(span.Start, span.Length), text, definition.Body, definition.Signature, bag);
+            perDefinition.AddRange(bag.ToImmutable());
+            losses.Add(new FileLoss(definition.Name, definition.Syntax.Name.Span, bag.HasErrors ? null : plan));
+        }
+
+        // File-level diagnostics: parse errors, duplicate and invalid names.
+        var all = fileDiagnostics.ToImmutable().Concat(perDefinition).OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal);
+        return new LossFileCompilation(losses.ToImmutable(), all.ToImmutableArray());
+    }
+
+    private static bool ParseErrorWithin(DiagnosticBag diagnostics, SourceSpan span) =>
+        diagnostics.ToImmutable().Any(d => d.Severity == LossSeverity.Error && d.Span.Start >= span.Start && d.Span.Start <= span.End);
 }

@@ -2,5 +2,8 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace LossDsl.Generator.Model;
 
-/// <summary>A diagnostic as plain values: descriptor ID, file, span and message arguments. Made into a Roslyn Diagnostic only when reported.</summary>
-internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span, EquatableArray<string> Arguments);
+/// <summary>
+/// A diagnostic as plain values: descriptor ID, file, span and message arguments; made into a Roslyn Diagnostic only
+/// when reported. <see cref="Lines"/> locates it in files that are not C# (<c>.loss</c>), where no syntax tree exists.
+/// </summary>
+internal sealed record DiagnosticInfo(string Id, string FilePath, TextSpan Span, EquatableArray<string> Arguments, LinePositionSpan Lines = default);

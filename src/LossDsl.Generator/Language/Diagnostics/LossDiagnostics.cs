@@ -4,7 +4,7 @@ namespace LossDsl.Language.Diagnostics;
 
 /// <summary>
 /// Every diagnostic LossDsl reports. IDs are stable: never renumber, only add.
-/// LOSS00xx syntax, LOSS01xx names and arguments, LOSS02xx tasks and shapes, LOSS03xx declarations, LOSS09xx warnings.
+/// LOSS00xx syntax, LOSS01xx names, arguments and references, LOSS02xx tasks and shapes, LOSS03xx declarations, LOSS09xx warnings.
 /// docs/diagnostics.md has an entry per ID; a test keeps the two in step.
 /// </summary>
 internal static class LossDiagnostics
@@ -64,6 +64,18 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor NoTerms = new(
         "LOSS0112", "Loss without terms", "The loss has no terms; write at least one primitive such as 'bce' or 'dice'", LossSeverity.Error, Semantics);
 
+    public static readonly LossDiagnosticDescriptor CyclicReference = new(
+        "LOSS0113", "Cyclic loss reference", "'{0}' refers to itself: {1}", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ReferenceSignatureMismatch = new(
+        "LOSS0114", "Referenced loss has another signature", "'{0}' is declared for ({1}) but '{2}' for ({3}); a loss can only use losses with the same signature", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ReferenceWithArguments = new(
+        "LOSS0115", "Arguments to a loss reference", "'{0}' is a loss defined in this file and takes no arguments", LossSeverity.Error, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ReferenceToBrokenLoss = new(
+        "LOSS0116", "Reference to a loss with errors", "'{0}' uses '{1}', which has errors; fix those first", LossSeverity.Error, Semantics);
+
     public static readonly LossDiagnosticDescriptor UnsupportedTask = new(
         "LOSS0200", "Primitive does not support the task", "'{0}' {1}", LossSeverity.Error, Semantics);
 
@@ -85,10 +97,27 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor UnsupportedClass = new(
         "LOSS0304", "Unsupported loss class", "Class '{0}' cannot be {1}: a loss module is a plain sealed or non-sealed class", LossSeverity.Error, Declaration);
 
+    public static readonly LossDiagnosticDescriptor DuplicateDefinition = new(
+        "LOSS0305", "Duplicate loss name", "A loss named '{0}' is already defined in this file", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor InvalidDefinitionName = new(
+        "LOSS0306", "Invalid loss name", "'{0}' cannot name a loss: {1}", LossSeverity.Error, Declaration);
+
+    public static readonly LossDiagnosticDescriptor ZeroTerm = new(
+        "LOSS0900", "Term multiplied by zero", "This product is always 0, so its terms do not train anything; remove it or change the factor", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ZeroWeights = new(
+        "LOSS0901", "Class weights all zero", "Every class weight of '{0}' is 0, so the weighted mean divides 0 by 0; give at least one class a positive weight", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor RepeatedTerm = new(
+        "LOSS0902", "Repeated identical term", "'{0}' appears more than once with the same arguments; write a factor instead (for example '2 * {0}')", LossSeverity.Warning, Semantics);
+
     public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
         PositionalAfterNamed, UnknownFunction, WrongFunctionArity, NamedFunctionArgument, ListNotAllowed, DivisionByZero, NoTerms,
+        CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss,
         UnsupportedTask, PrimitiveNotAvailable,
-        NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass);
+        NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
+        ZeroTerm, ZeroWeights, RepeatedTerm);
 }

@@ -3,11 +3,15 @@ using System.Linq;
 
 namespace LossDsl.Language.Emit;
 
-/// <summary>Where the generated class goes: namespace, enclosing types (outermost first, as "partial class Outer") and its name.</summary>
-internal sealed record GeneratedType(string? Namespace, ImmutableArray<string> ContainingTypes, string Name)
+/// <summary>
+/// Where the generated class goes: namespace, enclosing types (outermost first, as "partial class Outer"), its name,
+/// and the modifiers of the generated declaration: just <c>partial</c> when the user declared the class (attribute form),
+/// <c>public sealed partial</c> when the generator declares it whole (<c>.loss</c> files).
+/// </summary>
+internal sealed record GeneratedType(string? Namespace, ImmutableArray<string> ContainingTypes, string Name, string Modifiers = "partial")
 {
     public bool Equals(GeneratedType? other) =>
-        other is not null && Namespace == other.Namespace && Name == other.Name && ContainingTypes.SequenceEqual(other.ContainingTypes);
+        other is not null && Namespace == other.Namespace && Name == other.Name && Modifiers == other.Modifiers && ContainingTypes.SequenceEqual(other.ContainingTypes);
 
     public override int GetHashCode() => ((Namespace?.GetHashCode() ?? 0) * 31) + Name.GetHashCode();
 

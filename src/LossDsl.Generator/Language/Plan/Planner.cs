@@ -32,7 +32,7 @@ internal sealed class Planner
         this.diagnostics = diagnostics;
     }
 
-    public static LossPlan? Plan(string name, string text, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
+    public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
     {
         var planner = new Planner(name, signature, diagnostics);
         var total = planner.Lower(bound);
@@ -46,7 +46,7 @@ internal sealed class Planner
             return null;
         }
 
-        return new LossPlan(name, text, signature, planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+        return new LossPlan(name, text, source, signature, planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
 
     private ScalarNode? Lower(BoundExpression bound)

@@ -17,16 +17,23 @@ internal sealed class Binder
 {
     private readonly LossSignature signature;
     private readonly DiagnosticBag diagnostics;
+    private readonly ILossReferences? references;
     private readonly Dictionary<string, int> termNameCounts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> canonicalTerms = new(StringComparer.Ordinal);
 
-    private Binder(LossSignature signature, DiagnosticBag diagnostics)
+    private Binder(LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references)
     {
         this.signature = signature;
         this.diagnostics = diagnostics;
+        this.references = references;
     }
 
-    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics) =>
-        new Binder(signature, diagnostics).BindExpression(syntax);
+    /// <param name="syntax">The parsed expression.</param>
+    /// <param name="signature">The declared inputs, which decide the task rules.</param>
+    /// <param name="diagnostics">Where problems go.</param>
+    /// <param name="references">Other losses of the same <c>.loss</c> file the expression may use by name.</param>
+    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references = null) =>
+        new Binder(signature, diagnostics, references).BindExpression(syntax);
 
     private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
     {
@@ -117,15 +124,33 @@ internal sealed class Binder
             return new BoundError(binary.Span);
         }
 
+        if (op == BinaryOperator.Multiply && (IsZeroFactor(left, right) || IsZeroFactor(right, left)))
+        {
+            diagnostics.Add(LossDiagnostics.ZeroTerm, binary.Span);
+        }
+
         return left is BoundError || right is BoundError ? new BoundError(binary.Span) : new BoundBinary(binary.Span, left, op, right);
     }
+
+    private static bool IsZeroFactor(BoundExpression factor, BoundExpression other) =>
+        factor is BoundConstant { Value: 0 } && other is not (BoundConstant or BoundError);
 
     private BoundExpression BindPrimitive(NameSyntax callee, ImmutableArray<ArgumentSyntax> arguments, SourceSpan span)
     {
         var primitive = Catalog.Find(callee.Name);
+        if (primitive is null && references?.Resolve(callee) is { } referenced)
+        {
+            if (span != callee.Span)
+            {
+                return Error(LossDiagnostics.ReferenceWithArguments, span, callee.Name);
+            }
+
+            return Renumber(referenced);
+        }
+
         if (primitive is null)
         {
-            var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names);
+            var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names).Concat(references?.Names ?? Enumerable.Empty<string>());
             return Error(LossDiagnostics.UnknownPrimitive, callee.Span, callee.Name, NameSuggester.Suffix(callee.Name, candidates));
         }
 
@@ -137,14 +162,58 @@ internal sealed class Binder
         }
 
         var taskOk = CheckRequirements(primitive, callee);
-        var bound = BindArguments(primitive, variant, arguments);
-        if (!taskOk || bound.IsDefault)
+        var argumentSpans = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+        var bound = BindArguments(primitive, variant, arguments, argumentSpans);
+        if (!taskOk || bound.IsDefault || !CheckArgumentsAgainstSignature(primitive, bound, argumentSpans, callee.Span))
         {
             return new BoundError(span);
         }
 
-        return new BoundTerm(span, NextTermName(callee.Name), primitive, bound);
+        var term = new BoundTerm(span, callee.Name, NextTermName(callee.Name), primitive, bound);
+        if (!canonicalTerms.Add(term.Canonical))
+        {
+            diagnostics.Add(LossDiagnostics.RepeatedTerm, span, callee.Name);
+        }
+
+        return term;
     }
+
+    /// <summary>Rules that tie an argument to the declared inputs: windows within static sizes, background only for labels.</summary>
+    private bool CheckArgumentsAgainstSignature(PrimitiveDefinition primitive, ImmutableArray<BoundArgument> arguments, Dictionary<string, SourceSpan> spans, SourceSpan calleeSpan)
+    {
+        var ok = true;
+        foreach (var argument in arguments)
+        {
+            var name = argument.Parameter.Name;
+            var span = spans.TryGetValue(name, out var s) ? s : calleeSpan;
+            if (primitive.WindowParameters.Contains(name) && signature.SmallestStaticSpatial is { } smallest
+                && argument.Value is NumberValue { Value: var window } && window > smallest)
+            {
+                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
+                    $"must be at most {smallest}, the smallest static spatial size", Format(window));
+                ok = false;
+            }
+
+            if (name == "include_background" && argument.Value is BooleanValue { Value: false } && signature.Target == TargetKind.Mask)
+            {
+                diagnostics.Add(LossDiagnostics.UnsupportedTask, span, primitive.Name,
+                    "include_background: false applies to labels only: every channel of a mask is a foreground class");
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    /// <summary>Gives the terms of a referenced loss this loss's numbering (<c>dice</c>, <c>dice_2</c>, ...).</summary>
+    private BoundExpression Renumber(BoundExpression expression) => expression switch
+    {
+        BoundTerm term => term with { Name = NextTermName(term.Written) },
+        BoundNegation negation => negation with { Operand = Renumber(negation.Operand) },
+        BoundBinary binary => binary with { Left = Renumber(binary.Left), Right = Renumber(binary.Right) },
+        BoundFunction function => function with { Arguments = function.Arguments.Select(Renumber).ToImmutableArray() },
+        _ => expression,
+    };
 
     private bool CheckRequirements(PrimitiveDefinition primitive, NameSyntax callee)
     {
@@ -176,7 +245,7 @@ internal sealed class Binder
     }
 
     /// <summary>Matches arguments to parameters; returns default when any argument was wrong (all are still checked).</summary>
-    private ImmutableArray<BoundArgument> BindArguments(PrimitiveDefinition primitive, PrimitiveVariant variant, ImmutableArray<ArgumentSyntax> arguments)
+    private ImmutableArray<BoundArgument> BindArguments(PrimitiveDefinition primitive, PrimitiveVariant variant, ImmutableArray<ArgumentSyntax> arguments, Dictionary<string, SourceSpan> spans)
     {
         var parameters = variant.Parameters;
         var values = new ArgumentValue?[parameters.Length];
@@ -227,6 +296,7 @@ internal sealed class Binder
             }
 
             var value = ConvertArgument(primitive, parameter, argument.Value);
+            spans[parameter.Name] = argument.Value.Span;
             ok &= value is not null;
             values[index] = value ?? NoValue.Instance;
         }
@@ -297,6 +367,11 @@ internal sealed class Binder
             diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, list.Span, parameter.Name, primitive.Name,
                 $"must have one entry per class ({classes})", $"{items.Count} entries");
             ok = false;
+        }
+
+        if (ok && items.Count > 0 && items.All(w => w == 0))
+        {
+            diagnostics.Add(LossDiagnostics.ZeroWeights, list.Span, primitive.Name);
         }
 
         return ok ? new NumberListValue(items.ToImmutable()) : null;

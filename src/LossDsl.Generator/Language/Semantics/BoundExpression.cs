@@ -27,8 +27,11 @@ internal abstract record BoundExpression(SourceSpan Span);
 
 internal sealed record BoundConstant(SourceSpan Span, double Value) : BoundExpression(Span);
 
-/// <summary>One use of a primitive; <see cref="Name"/> is how it appears in <c>Terms()</c> (as written, numbered when repeated).</summary>
-internal sealed record BoundTerm(SourceSpan Span, string Name, PrimitiveDefinition Primitive, ImmutableArray<BoundArgument> Arguments) : BoundExpression(Span)
+/// <summary>
+/// One use of a primitive; <see cref="Written"/> is the name as written (<c>jaccard</c> stays <c>jaccard</c>) and
+/// <see cref="Name"/> how it appears in <c>Terms()</c>: as written, numbered when repeated (<c>dice</c>, <c>dice_2</c>).
+/// </summary>
+internal sealed record BoundTerm(SourceSpan Span, string Written, string Name, PrimitiveDefinition Primitive, ImmutableArray<BoundArgument> Arguments) : BoundExpression(Span)
 {
     public ArgumentValue this[string parameter] =>
         Arguments.First(a => a.Parameter.Name == parameter).Value;

@@ -23,8 +23,14 @@ internal enum TargetKind
 /// </summary>
 internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Classes, int? IgnoreIndex, ImmutableArray<int?> Spatial)
 {
-    /// <summary>Logits against a binary mask, any spatial rank: what <c>[Loss("...")]</c> means with no other settings.</summary>
-    public static LossSignature Default { get; } = new(InputKind.Logits, TargetKind.Mask, 1, null, default);
+    /// <summary>Two symbolic spatial dims, <c>H, W</c>: the default rank.</summary>
+    public static ImmutableArray<int?> DefaultSpatial { get; } = ImmutableArray.Create<int?>(null, null);
+
+    /// <summary>Logits against a binary mask <c>[N, 1, H, W]</c>: what <c>[Loss("...")]</c> means with no other settings.</summary>
+    public static LossSignature Default { get; } = new(InputKind.Logits, TargetKind.Mask, 1, null, DefaultSpatial);
+
+    /// <summary>The static batch size N, when declared.</summary>
+    public int? Batch { get; init; }
 
     public bool AnySpatialRank => Spatial.IsDefault;
 
@@ -33,19 +39,24 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
 
     public bool Equals(LossSignature? other) =>
         other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
-        && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+        && Batch == other.Batch && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
 
     public override int GetHashCode() => (((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1);
+
+    /// <summary>The smallest static spatial size, which bounds window parameters; null when none is static.</summary>
+    public int? SmallestStaticSpatial => AnySpatialRank ? null : Spatial.Where(d => d.HasValue).Min();
 
     /// <summary>Reads as a <c>.loss</c> signature: <c>pred: logits[N, 1, H, W], target: mask[N, 1, H, W]</c>.</summary>
     public string Display()
     {
         var spatial = AnySpatialRank ? "*" : string.Join(", ", Spatial.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? SpatialName(i, Spatial.Length)));
         var classes = Classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "C";
-        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}, {spatial}]";
+        var batch = Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N";
+        var tail = spatial.Length == 0 ? string.Empty : ", " + spatial;
+        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[{batch}, {classes}{tail}]";
         var target = Target == TargetKind.Mask
-            ? $"target: mask[N, {classes}, {spatial}]"
-            : $"target: labels[N, {spatial}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
+            ? $"target: mask[{batch}, {classes}{tail}]"
+            : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
         return pred + ", " + target;
     }
 

@@ -6,8 +6,12 @@ using LossDsl.Language.Diagnostics;
 namespace LossDsl.Language.Syntax;
 
 /// <summary>
-/// Recursive-descent parser for loss expressions:
+/// Recursive-descent parser for loss expressions and <c>.loss</c> files (docs/language.md has the whole grammar):
 /// <code>
+/// file       := definition*
+/// definition := 'loss' name ['(' parameter (',' parameter)* ')'] '=' expression ';'
+/// parameter  := name ':' name [shape] ['ignore' ['-'] number]
+/// shape      := '[' dimension (',' dimension)* ']'
 /// expression := term (('+' | '-') term)*
 /// term       := unary (('*' | '/') unary)*
 /// unary      := '-' unary | primary
@@ -27,6 +31,7 @@ internal sealed class Parser
     private int position;
     private int lastErrorPosition = -1;
     private bool abandoned;
+    private bool inFile;
 
     private Parser(ImmutableArray<Token> tokens, DiagnosticBag diagnostics)
     {
@@ -47,6 +52,33 @@ internal sealed class Parser
         return expression;
     }
 
+    /// <summary>Parses a whole <c>.loss</c> file; an error skips to the end of its definition, so later ones are still read.</summary>
+    public static LossFileSyntax ParseFile(string text, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(Lexer.Tokenize(text, diagnostics), diagnostics) { inFile = true };
+        var definitions = ImmutableArray.CreateBuilder<LossDefinitionSyntax>();
+        while (parser.Current.Kind != TokenKind.EndOfText)
+        {
+            var before = parser.position;
+            if (parser.Current is { Kind: TokenKind.Identifier, Text: "loss" })
+            {
+                definitions.Add(parser.ParseDefinition());
+            }
+            else
+            {
+                parser.ReportExpected("'loss' starting a definition");
+                parser.SkipDefinition();
+            }
+
+            if (parser.position == before)
+            {
+                parser.Next();
+            }
+        }
+
+        return new LossFileSyntax(definitions.ToImmutable());
+    }
+
     private Token Current => tokens[position];
 
     private Token Peek(int offset) => tokens[Math.Min(position + offset, tokens.Length - 1)];
@@ -60,6 +92,134 @@ internal sealed class Parser
         }
 
         return token;
+    }
+
+    private LossDefinitionSyntax ParseDefinition()
+    {
+        abandoned = false;
+        var keyword = Next(); // 'loss'
+        NameSyntax name;
+        if (Current.Kind == TokenKind.Identifier)
+        {
+            var token = Next();
+            name = new NameSyntax(token.Span, token.Text);
+        }
+        else
+        {
+            ReportExpected("the loss's name");
+            name = new NameSyntax(new SourceSpan(Current.Span.Start, 0), string.Empty);
+        }
+
+        var signature = Current.Kind == TokenKind.OpenParen ? ParseSignature() : null;
+        Expect(TokenKind.Equals);
+        var body = ParseExpression(depth: 0);
+        var end = body.Span;
+        if (Current.Kind == TokenKind.Semicolon)
+        {
+            end = Next().Span;
+        }
+        else
+        {
+            ReportExpected("';' ending the definition");
+            SkipDefinition();
+        }
+
+        return new LossDefinitionSyntax(keyword.Span.Cover(end), name, signature, body);
+    }
+
+    private SignatureSyntax ParseSignature()
+    {
+        var open = Next(); // '('
+        var parameters = ParseSeparated(TokenKind.CloseParen, ParseSignatureParameter);
+        var close = Expect(TokenKind.CloseParen);
+        return new SignatureSyntax(open.Span.Cover(close), parameters);
+    }
+
+    private SignatureParameterSyntax ParseSignatureParameter()
+    {
+        var role = ExpectName("'pred' or 'target'");
+        Expect(TokenKind.Colon);
+        var kind = ExpectName(role.Name == "target" ? "'mask' or 'labels'" : "'logits' or 'probs'");
+        var span = role.Span.Cover(kind.Span);
+        ShapeSyntax? shape = null;
+        if (Current.Kind == TokenKind.OpenBracket)
+        {
+            var open = Next();
+            var dimensions = ParseSeparated(TokenKind.CloseBracket, ParseDimension);
+            shape = new ShapeSyntax(open.Span.Cover(Expect(TokenKind.CloseBracket)), dimensions);
+            span = span.Cover(shape.Span);
+        }
+
+        IgnoreSyntax? ignore = null;
+        if (Current is { Kind: TokenKind.Identifier, Text: "ignore" })
+        {
+            var keyword = Next();
+            var negative = Current.Kind == TokenKind.Minus;
+            var start = negative ? Next().Span : Current.Span;
+            int? value = null;
+            if (Current.Kind == TokenKind.Number && int.TryParse(Current.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                value = negative ? -parsed : parsed;
+                start = start.Cover(Next().Span);
+            }
+            else
+            {
+                ReportExpected("an integer label to ignore");
+            }
+
+            ignore = new IgnoreSyntax(keyword.Span.Cover(start), value);
+            span = span.Cover(ignore.Span);
+        }
+
+        return new SignatureParameterSyntax(span, role, kind, shape, ignore);
+    }
+
+    private DimensionSyntax ParseDimension()
+    {
+        var token = Current;
+        if (token.Kind == TokenKind.Identifier)
+        {
+            Next();
+            return new DimensionSyntax(token.Span, token.Text, null);
+        }
+
+        if (token.Kind == TokenKind.Number && int.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            Next();
+            return new DimensionSyntax(token.Span, token.Text, size);
+        }
+
+        ReportExpected("a dimension (a name such as H, or a size such as 256)");
+        if (token.Kind is TokenKind.Number or TokenKind.Bad)
+        {
+            Next();
+        }
+
+        return new DimensionSyntax(new SourceSpan(token.Span.Start, 0), string.Empty, null);
+    }
+
+    private NameSyntax ExpectName(string expected)
+    {
+        if (Current.Kind == TokenKind.Identifier)
+        {
+            var token = Next();
+            return new NameSyntax(token.Span, token.Text);
+        }
+
+        ReportExpected(expected);
+        return new NameSyntax(new SourceSpan(Current.Span.Start, 0), string.Empty);
+    }
+
+    /// <summary>Skips to just after the next ';', or to the next 'loss', whichever comes first.</summary>
+    private void SkipDefinition()
+    {
+        while (Current.Kind != TokenKind.EndOfText && Current is not { Kind: TokenKind.Identifier, Text: "loss" })
+        {
+            if (Next().Kind == TokenKind.Semicolon)
+            {
+                return;
+            }
+        }
     }
 
     private ExpressionSyntax ParseExpression(int depth)
@@ -272,7 +432,17 @@ internal sealed class Parser
             diagnostics.Add(LossDiagnostics.TooDeep, span, MaxHeight.ToString(CultureInfo.InvariantCulture));
         }
 
-        position = tokens.Length - 1;
+        if (inFile)
+        {
+            while (Current.Kind is not (TokenKind.EndOfText or TokenKind.Semicolon))
+            {
+                Next();
+            }
+        }
+        else
+        {
+            position = tokens.Length - 1;
+        }
     }
 
     private MissingSyntax Missing() => new(new SourceSpan(Current.Span.Start, 0));

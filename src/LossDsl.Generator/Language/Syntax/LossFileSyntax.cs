@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace LossDsl.Language.Syntax;
+
+/// <summary>A <c>.loss</c> file: definitions in order.</summary>
+internal sealed record LossFileSyntax(ImmutableArray<LossDefinitionSyntax> Definitions);
+
+/// <summary><c>loss Name(signature) = expression;</c>, the signature optional.</summary>
+internal sealed record LossDefinitionSyntax(SourceSpan Span, NameSyntax Name, SignatureSyntax? Signature, ExpressionSyntax Body);
+
+/// <summary><c>pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255</c>.</summary>
+internal sealed record SignatureSyntax(SourceSpan Span, ImmutableArray<SignatureParameterSyntax> Parameters);
+
+/// <summary>One side of a signature: its role (<c>pred</c>/<c>target</c>), kind word, optional shape and ignore index.</summary>
+internal sealed record SignatureParameterSyntax(SourceSpan Span, NameSyntax Role, NameSyntax Kind, ShapeSyntax? Shape, IgnoreSyntax? Ignore);
+
+internal sealed record ShapeSyntax(SourceSpan Span, ImmutableArray<DimensionSyntax> Dimensions);
+
+/// <summary>A dimension: a symbol such as <c>N</c> or <c>H</c>, or a static size. <see cref="Size"/> is null for symbols.</summary>
+internal sealed record DimensionSyntax(SourceSpan Span, string Text, int? Size);
+
+/// <summary><c>ignore 255</c>; <see cref="Value"/> is null when the number was missing or invalid (already reported).</summary>
+internal sealed record IgnoreSyntax(SourceSpan Span, int? Value);
