@@ -62,6 +62,7 @@ internal static class LossFrontEnd
         return new LossFileCompilation(losses.ToImmutable(), all.ToImmutableArray());
     }
 
+    // A definition's own first token ('loss') can only carry an error of the definition before it (a missing ';').
     private static bool ParseErrorWithin(DiagnosticBag diagnostics, SourceSpan span) =>
-        diagnostics.ToImmutable().Any(d => d.Severity == LossSeverity.Error && d.Span.Start >= span.Start && d.Span.Start <= span.End);
+        diagnostics.ToImmutable().Any(d => d.Severity == LossSeverity.Error && d.Span.Start > span.Start && d.Span.Start <= span.End);
 }

@@ -290,9 +290,9 @@ internal sealed class Parser
 
             default:
                 ReportExpected("an expression");
-                // Skip a token that cannot start or end anything, so the caller makes progress;
-                // leave closers and operators for the enclosing rule to resynchronise on.
-                if (token.Kind is TokenKind.Bad or TokenKind.Colon or TokenKind.Equals or TokenKind.Semicolon)
+                // Skip a token that cannot start or end anything, so the caller makes progress; leave closers,
+                // operators and ';' (which ends a definition in a .loss file) for the enclosing rule to resynchronise on.
+                if (token.Kind is TokenKind.Bad or TokenKind.Colon)
                 {
                     Next();
                 }

@@ -1,0 +1,114 @@
+using LossDsl.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace LossDsl.Tests.Generator;
+
+/// <summary><c>.loss</c> files: each definition becomes a class; mistakes are located by line and column in the file.</summary>
+public sealed class LossFileTests
+{
+    private const string Path = "/src/segmentation.loss";
+
+    [Fact]
+    public void Each_definition_becomes_a_class_in_the_root_namespace()
+    {
+        var (result, output) = GeneratorHarness.Run(string.Empty, (Path, """
+            // segmentation.loss
+            loss BasNet = bce + iou;
+            loss Deep(pred: logits[N, 1, H, W], target: mask[N, 1, H, W]) = BasNet + 0.1 * dice;
+            """));
+
+        var run = Assert.Single(result.Results);
+        Assert.Empty(run.Diagnostics);
+        Assert.Equal(new[] { "Tests.BasNet.loss.g.cs", "Tests.Deep.loss.g.cs" }, run.GeneratedSources.Select(s => s.HintName).Order());
+        Assert.Empty(GeneratorHarness.OutputProblems(output));
+        var deep = output.GetTypeByMetadataName("Tests.Deep");
+        Assert.NotNull(deep);
+        Assert.True(deep.IsSealed);
+        Assert.Equal(Accessibility.Public, deep.DeclaredAccessibility);
+    }
+
+    [Fact]
+    public void A_referenced_loss_contributes_its_terms_under_their_own_names() => Snapshot.Verify(
+        Assert.Single(GeneratorHarness.Run(string.Empty, (Path, """
+            loss BasNet = bce + iou;
+            loss Deep = BasNet + 0.1 * dice + iou(smooth: 0);
+            """)).Result.Results).GeneratedSources.Single(s => s.HintName == "Tests.Deep.loss.g.cs").SourceText.ToString());
+
+    [Fact]
+    public void The_namespace_comes_from_LossDslNamespace_when_set()
+    {
+        var driver = GeneratorHarness.CreateDriver(new[] { (Path, "loss A = bce;") }, new Dictionary<string, string> { ["LossDslNamespace"] = "My.Losses" });
+        var result = driver.RunGenerators(GeneratorHarness.CreateCompilation(string.Empty)).GetRunResult();
+        Assert.Equal("My.Losses.A.loss.g.cs", Assert.Single(Assert.Single(result.Results).GeneratedSources).HintName);
+    }
+
+    [Fact]
+    public void Errors_are_reported_at_line_and_column_of_the_file()
+    {
+        var (result, _) = GeneratorHarness.Run(string.Empty, (Path, "loss A = bce;\n\nloss B = bce + ioo;\n"));
+        var diagnostic = Assert.Single(Assert.Single(result.Results).Diagnostics);
+
+        Assert.Equal("LOSS0100", diagnostic.Id);
+        var lines = diagnostic.Location.GetLineSpan();
+        Assert.Equal(Path, lines.Path);
+        Assert.Equal((2, 15), (lines.StartLinePosition.Line, lines.StartLinePosition.Character));
+        Assert.Equal((2, 18), (lines.EndLinePosition.Line, lines.EndLinePosition.Character));
+        Assert.Equal("/src/segmentation.loss(3,16): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?", diagnostic.ToString());
+    }
+
+    [Fact]
+    public void A_definition_with_errors_is_the_only_one_not_generated()
+    {
+        var (result, _) = GeneratorHarness.Run(string.Empty, (Path, "loss A = bce + ;\nloss B = dice;\nloss C = iou(smooth: -1);\n"));
+        Assert.Equal(new[] { "Tests.B.loss.g.cs" }, Assert.Single(result.Results).GeneratedSources.Select(s => s.HintName));
+    }
+
+    [Theory]
+    [InlineData("loss A = {|LOSS0113:A|} + bce;")]
+    [InlineData("loss A = {|LOSS0116:B|} + bce;\nloss B = {|LOSS0113:A|} + dice;")]
+    [InlineData("loss A = bce;\nloss {|LOSS0305:A|} = dice;")]
+    [InlineData("loss {|LOSS0306:dice|} = bce;")]
+    [InlineData("loss {|LOSS0306:class|} = bce;")]
+    [InlineData("loss {|LOSS0306:Terms|} = bce;")]
+    [InlineData("loss Binary = bce + dice;\nloss Organs(target: labels[N, H, W]) = dice + {|LOSS0114:Binary|};")]
+    [InlineData("loss A = bce;\nloss B = {|LOSS0115:A()|} + dice;")]
+    [InlineData("loss A = bce;\nloss B = {|LOSS0100:Aa|} + dice;")]
+    [InlineData("loss A(pred: {|LOSS0303:logit|}[N, 1, H, W]) = bce;")]
+    [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, {|LOSS0303:X|}]) = dice;")]
+    [InlineData("loss A(pred: logits[N, 2, H, W], target: mask{|LOSS0303:[N, H, W]|}) = dice;")]
+    [InlineData("loss A(target: mask[N, 1, H, W] {|LOSS0303:ignore 255|}) = bce;")]
+    [InlineData("loss A({|LOSS0303:preds|}: logits) = bce;")]
+    [InlineData("loss A(pred: logits, {|LOSS0303:pred|}: probs) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, 8, 8]) = ssim({|LOSS0105:11|});")]
+    [InlineData("loss A(pred: logits[N, 1, 8, 16]) = bce + {|LOSS0105:ssim|};")]
+    [InlineData("loss A(pred: logits[N, 1, D, H, W]) = {|LOSS0200:ssim|};")]
+    [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = ce + {|LOSS0200:boundary|};")]
+    [InlineData("loss A(pred: logits[N, 3, H, W]) = dice(weight: {|LOSS0105:[1, 2]|});")]
+    [InlineData("loss A = bce {|LOSS0002:loss|} B = dice;")]
+    [InlineData("{|LOSS0002:los|} A = bce;\nloss B = dice;")]
+    public void File_rules_are_reported_on_the_exact_characters(string markup)
+    {
+        var (text, expected) = DiagnosticMarkup.Parse(markup);
+        var (result, _) = GeneratorHarness.Run(string.Empty, (Path, text));
+        var actual = Assert.Single(result.Results).Diagnostics.OrderBy(d => d.Location.SourceSpan.Start);
+
+        Assert.Equal(
+            expected.Select(e => $"{e.Id} '{text.Substring(e.Span.Start, e.Span.Length)}'"),
+            actual.Select(d => $"{d.Id} '{text.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}'"));
+    }
+
+    [Fact]
+    public void Messages_name_the_problem_and_the_fix()
+    {
+        string Message(string file) => Assert.Single(Assert.Single(GeneratorHarness.Run(string.Empty, (Path, file)).Result.Results).Diagnostics).GetMessage();
+
+        Assert.Equal("'A' refers to itself: A → A", Message("loss A = A + bce;"));
+        Assert.Equal(
+            "'Binary' is declared for (pred: logits[N, 1, H, W], target: mask[N, 1, H, W]) but 'Organs' for (pred: logits[N, C, H, W], target: labels[N, H, W]); a loss can only use losses with the same signature",
+            Message("loss Binary = bce + dice;\nloss Organs(target: labels[N, H, W]) = dice + Binary;"));
+        Assert.Equal("'pred' is 'logits' or 'probs', not 'logit'; did you mean 'logits'?", Message("loss A(pred: logit) = bce;"));
+        Assert.Equal("this dim is 'X' but pred has 'W' here", Message("loss A(pred: logits[N, 4, H, W], target: labels[N, H, X]) = dice;"));
+        Assert.Equal("Parameter 'window' of 'ssim' must be at most 8, the smallest static spatial size, not 11", Message("loss A(pred: logits[N, 1, 8, 8]) = ssim(11);"));
+        Assert.Equal("'dice' cannot name a loss: it is a primitive of the catalog", Message("loss dice = bce;"));
+    }
+}

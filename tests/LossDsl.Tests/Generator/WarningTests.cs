@@ -1,0 +1,38 @@
+using LossDsl.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace LossDsl.Tests.Generator;
+
+/// <summary>Suspicious but legal text is a warning: the loss is still generated, and the usual suppressions work.</summary>
+public sealed class WarningTests
+{
+    [Theory]
+    [InlineData("""[Loss("bce + {|LOSS0900:0 * dice|}")]""")]
+    [InlineData("""[Loss("bce + {|LOSS0900:dice * 0|}")]""")]
+    [InlineData("""[Loss("dice(weight: {|LOSS0901:[0, 0, 0]|})", Classes = 3)]""")]
+    [InlineData("""[Loss("dice + iou + {|LOSS0902:dice|}")]""")]
+    [InlineData("""[Loss("iou + {|LOSS0902:jaccard(smooth: 1)|}")]""")]
+    public void Warnings_are_located_and_the_loss_is_still_generated(string attribute)
+    {
+        var (source, expected) = DiagnosticMarkup.Parse("using LossDsl;\n" + attribute + "\npublic sealed partial class L;");
+        var (result, output) = GeneratorHarness.Run(source);
+        var run = Assert.Single(result.Results);
+
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal((expected[0].Id, expected[0].Span), (diagnostic.Id, diagnostic.Location.SourceSpan));
+        Assert.Single(run.GeneratedSources);
+        Assert.Empty(GeneratorHarness.OutputProblems(output));
+    }
+
+    [Fact]
+    public void Editorconfig_severity_none_silences_a_warning()
+    {
+        var compilation = GeneratorHarness.CreateCompilation("using LossDsl;\n[Loss(\"dice + dice\")]\npublic sealed partial class L;");
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            compilation.Options.SpecificDiagnosticOptions.Add("LOSS0902", ReportDiagnostic.Suppress)));
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "LOSS0902" && !d.IsSuppressed);
+    }
+}
