@@ -1,0 +1,1034 @@
+#!/usr/bin/python3
+"""Independent reference values for LossDsl's numeric contract (LOSSES.md).
+
+Every primitive of LOSSES.md is implemented again here in PyTorch, float64, straight from the formulas
+(not from LossDsl's C# code). Each fixture is a DSL loss text, small deterministic inputs, the value of
+every term, the total, and d total / d pred by autograd. Files go to tests/LossDsl.Tests/Fixtures/<name>.json
+in the format of FIXTURES.md. Before writing anything, self-checks compare several primitives with a
+second, differently written computation and stop on any mismatch.
+
+Run with Debian's python (PyTorch 1.13 from python3-torch):
+    /usr/bin/python3 tests/reference/make_fixtures.py
+"""
+
+import json
+import math
+import os
+import re
+import sys
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)  # one reduction order, so two runs write identical files
+torch.set_default_dtype(torch.float64)
+
+OUT_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "LossDsl.Tests", "Fixtures"))
+LOG_FLOOR = -100.0  # log p of a probability input is clamped here, as PyTorch's BCELoss does
+BOUNDARY_EPS = 1e-7
+ACTIVE_CONTOUR_EPS = 1e-8
+SSIM_C1 = 0.01 ** 2
+SSIM_C2 = 0.03 ** 2
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Inputs in kernel form
+# ----------------------------------------------------------------------------------------------------------
+
+class Batch:
+    """pred, target and everything the primitives derive from them: p, t (one-hot for labels), valid, logs."""
+
+    def __init__(self, pred, target, input_kind, target_kind, ignore_index):
+        self.pred = pred
+        self.input_kind = input_kind
+        self.target_kind = target_kind
+        self.ignore_index = ignore_index
+        self.classes = pred.shape[1]
+        self.spatial = tuple(range(2, pred.dim()))
+        if target_kind == "mask":
+            self.t = target
+            self.valid = torch.ones_like(pred)
+            self.labels = None
+        else:
+            valid_pixels = torch.ones_like(target, dtype=torch.bool) if ignore_index is None else target != ignore_index
+            self.labels = torch.where(valid_pixels, target, torch.zeros_like(target))  # any class; masked below
+            self.valid_pixels = valid_pixels.to(pred.dtype)
+            self.valid = self.valid_pixels.unsqueeze(1).expand_as(pred)
+            self.t = F.one_hot(self.labels, self.classes).movedim(-1, 1).to(pred.dtype) * self.valid
+
+        if input_kind == "logits":
+            if target_kind == "mask":
+                self.p = torch.sigmoid(pred)
+                self.log_p = F.logsigmoid(pred)
+                self.log_1mp = F.logsigmoid(-pred)
+            else:
+                self.p = torch.softmax(pred, 1)
+                self.log_p = torch.log_softmax(pred, 1)
+        else:
+            self.p = pred
+            self.log_p = torch.clamp(torch.log(pred), min=LOG_FLOOR)
+            if target_kind == "mask":
+                self.log_1mp = torch.clamp(torch.log(1 - pred), min=LOG_FLOOR)
+
+    @property
+    def valid_count(self):
+        return self.valid.sum()
+
+
+def safe_divide(numerator, denominator, when_zero):
+    """numerator / denominator, and the constant `when_zero` (no gradient) where the denominator is 0."""
+    zero = denominator == 0
+    return torch.where(zero, torch.full_like(numerator, when_zero), numerator / torch.where(zero, torch.ones_like(denominator), denominator))
+
+
+def mean_over_valid(values, batch):
+    """Sum over valid elements / their number; 0 with zero gradient when nothing is valid."""
+    return safe_divide((values * batch.valid).sum(), batch.valid_count, 0.0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Region statistics and region losses
+# ----------------------------------------------------------------------------------------------------------
+
+def region_statistics(batch, per_image):
+    dims = batch.spatial if per_image else (0,) + batch.spatial
+    pv = batch.p * batch.valid
+    tv = batch.t * batch.valid
+    return (pv * batch.t).sum(dims), pv.sum(dims), tv.sum(dims)
+
+
+def reduce_channels(per_channel, weight, include_background):
+    """Channel mean (or Σ w_c L_c / Σ w_c), then mean over images when per_image ([N, C] input)."""
+    if not include_background:
+        per_channel = per_channel[..., 1:]
+        weight = None if weight is None else weight[1:]
+    if weight is None:
+        return per_channel.mean()
+    w = torch.tensor(weight)
+    return ((per_channel * w).sum(-1) / w.sum()).mean()
+
+
+def overlap_loss(batch, args, ratio_of):
+    tp, p, t = region_statistics(batch, args["per_image"])
+    numerator, denominator = ratio_of(tp, p, t)
+    # A 0/0 ratio (smooth 0 and nothing in the channel) is perfect agreement: L_c = 0, no gradient.
+    per_channel = 1 - safe_divide(numerator, denominator, 1.0)
+    return reduce_channels(per_channel, args["weight"], args["include_background"])
+
+
+def dice(batch, args):
+    s = args["smooth"]
+    return overlap_loss(batch, args, lambda tp, p, t: (2 * tp + s, p + t + s))
+
+
+def iou(batch, args):
+    s = args["smooth"]
+    return overlap_loss(batch, args, lambda tp, p, t: (tp + s, p + t - tp + s))
+
+
+def tversky(batch, args):
+    s, alpha, beta = args["smooth"], args["alpha"], args["beta"]
+    return overlap_loss(batch, args, lambda tp, p, t: (tp + s, tp + alpha * (p - tp) + beta * (t - tp) + s))
+
+
+def generalized_dice(batch, args):
+    p, t, valid = batch.p, batch.t, batch.valid
+    if batch.target_kind == "mask" and batch.classes == 1:
+        p, t, valid = torch.cat([1 - p, p], 1), torch.cat([1 - t, t], 1), torch.cat([valid, valid], 1)
+    dims = (0,) + batch.spatial
+    tp = (p * t * valid).sum(dims)
+    psum = (p * valid).sum(dims)
+    tsum = (t * valid).sum(dims)
+    w = 1 / (tsum ** 2 + args["eps"])
+    numerator = (w * tp).sum()
+    denominator = (w * (psum + tsum)).sum()
+    # Nothing valid at all (denominator 0): the ratio counts as 1/2, so the loss is 0 with no gradient.
+    return 1 - 2 * safe_divide(numerator, denominator, 0.5)
+
+
+def sensitivity_specificity(batch, args):
+    lam, s = args["lambda"], args["smooth"]
+    dims = (0,) + batch.spatial
+    t = batch.t
+    squared = (t - batch.p) ** 2 * batch.valid
+    t_sum = (t * batch.valid).sum(dims)
+    valid_per_channel = batch.valid.sum(dims)
+    sensitivity = safe_divide((squared * t).sum(dims), t_sum + s, 0.0)
+    specificity = safe_divide((squared * (1 - t)).sum(dims), valid_per_channel - t_sum + s, 0.0)
+    return (lam * sensitivity + (1 - lam) * specificity).mean()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pixel losses
+# ----------------------------------------------------------------------------------------------------------
+
+def bce(batch, args):
+    t = batch.t
+    w = args["pos_weight"]
+    if w == "auto":
+        positives = (t * batch.valid).sum()
+        w = ((batch.valid_count - positives) / torch.clamp(positives, min=1.0)).detach()
+    return mean_over_valid(-(w * t * batch.log_p + (1 - t) * batch.log_1mp), batch)
+
+
+def ce(batch, args):
+    c = batch.classes
+    weight = torch.ones(c) if args["weight"] is None else torch.tensor(args["weight"])
+    eps = args["label_smoothing"]
+    y = batch.labels.unsqueeze(1)
+    nll = -batch.log_p.gather(1, y).squeeze(1)
+    w_y = weight[batch.labels]
+    smooth = -(batch.log_p * weight.view((1, c) + (1,) * len(batch.spatial))).sum(1)
+    per_pixel = (1 - eps) * w_y * nll + (eps / c) * smooth
+    v = batch.valid_pixels
+    return safe_divide((per_pixel * v).sum(), (w_y * v).sum(), 0.0)
+
+
+def modulating(one_minus, gamma):
+    # (1 - p_t)^0 is 1 everywhere, with no gradient, also where 1 - p_t = 0.
+    return torch.ones_like(one_minus) if gamma == 0 else one_minus ** gamma
+
+
+def focal_mask(batch, args):
+    alpha, gamma = args["alpha"], args["gamma"]
+    t, p = batch.t, batch.p
+    ce_el = -(t * batch.log_p + (1 - t) * batch.log_1mp)
+    p_t = p * t + (1 - p) * (1 - t)
+    loss = ce_el * modulating(1 - p_t, gamma)
+    if alpha >= 0:
+        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+    return mean_over_valid(loss, batch)
+
+
+def focal_labels(batch, args):
+    gamma = args["gamma"]
+    y = batch.labels.unsqueeze(1)
+    log_p_y = batch.log_p.gather(1, y).squeeze(1)
+    p_y = batch.p.gather(1, y).squeeze(1)
+    w_y = 1.0 if args["weight"] is None else torch.tensor(args["weight"])[batch.labels]
+    per_pixel = w_y * modulating(1 - p_y, gamma) * (-log_p_y)
+    v = batch.valid_pixels
+    return safe_divide((per_pixel * v).sum(), v.sum(), 0.0)
+
+
+def focal(batch, args):
+    return focal_mask(batch, args) if batch.target_kind == "mask" else focal_labels(batch, args)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Structure losses
+# ----------------------------------------------------------------------------------------------------------
+
+def gaussian_1d(window, sigma):
+    offsets = torch.arange(window, dtype=torch.float64) - window // 2
+    g = torch.exp(-offsets ** 2 / (2 * sigma ** 2))
+    return g / g.sum()
+
+
+def gaussian_filter_2d(x, window, sigma):
+    """'same'-size filtering of every (n, c) image by the 2-D Gaussian window, zero padding window/2."""
+    n, c, h, w = x.shape
+    g = gaussian_1d(window, sigma)
+    kernel = torch.outer(g, g).view(1, 1, window, window)
+    return F.conv2d(x.reshape(n * c, 1, h, w), kernel, padding=window // 2).view(n, c, h, w)
+
+
+def ssim_map(p, t, window, sigma, filter_2d=gaussian_filter_2d):
+    mu_x, mu_y = filter_2d(p, window, sigma), filter_2d(t, window, sigma)
+    var_x = filter_2d(p * p, window, sigma) - mu_x ** 2
+    var_y = filter_2d(t * t, window, sigma) - mu_y ** 2
+    cov = filter_2d(p * t, window, sigma) - mu_x * mu_y
+    return ((2 * mu_x * mu_y + SSIM_C1) * (2 * cov + SSIM_C2)) / ((mu_x ** 2 + mu_y ** 2 + SSIM_C1) * (var_x + var_y + SSIM_C2))
+
+
+def ssim(batch, args):
+    return 1 - ssim_map(batch.p, batch.t, int(args["window"]), args["sigma"]).mean()
+
+
+def lovasz_grad(gt_sorted):
+    """Gradient of the Lovász extension of the Jaccard loss w.r.t. errors sorted in decreasing order."""
+    total = gt_sorted.sum()
+    intersection = total - gt_sorted.cumsum(0)
+    union = total + (1 - gt_sorted).cumsum(0)
+    jaccard = 1 - intersection / union
+    return torch.cat([jaccard[:1], jaccard[1:] - jaccard[:-1]])
+
+
+def lovasz_extension(errors, gt, transform=lambda e: e):
+    if errors.numel() == 0:
+        return torch.zeros(())
+    errors_sorted, order = torch.sort(errors, descending=True)
+    return torch.dot(transform(errors_sorted), lovasz_grad(gt[order]))
+
+
+def lovasz_hinge(batch, args):
+    x, t = batch.pred, batch.t
+    errors = 1 - x * (2 * t - 1)
+    if args["per_image"]:
+        return torch.stack([lovasz_extension(errors[n].flatten(), t[n].flatten(), F.relu) for n in range(x.shape[0])]).mean()
+    return lovasz_extension(errors.flatten(), t.flatten(), F.relu)
+
+
+def lovasz_softmax_flat(p, labels, classes):
+    """p: [pixels, C] of valid pixels, labels: [pixels]. Mean over the counted classes, 0 if none."""
+    losses = []
+    for c in range(p.shape[1]):
+        fg = (labels == c).to(p.dtype)
+        if classes == "present" and fg.sum() == 0:
+            continue
+        losses.append(lovasz_extension((fg - p[:, c]).abs(), fg))
+    return torch.stack(losses).mean() if losses else torch.zeros(())
+
+
+def lovasz_softmax(batch, args):
+    c = batch.classes
+    p = batch.p.movedim(1, -1)  # [N, *spatial, C]
+    valid = batch.valid_pixels.bool()
+    if args["per_image"]:
+        losses = [lovasz_softmax_flat(p[n][valid[n]].reshape(-1, c), batch.labels[n][valid[n]], args["classes"]) for n in range(p.shape[0])]
+        return torch.stack(losses).mean()
+    return lovasz_softmax_flat(p[valid].reshape(-1, c), batch.labels[valid], args["classes"])
+
+
+def max_pool_same(x, size):
+    return F.max_pool2d(x, size, stride=1, padding=(size - 1) // 2)
+
+
+def boundary_f1_loss(x_p, x_t, theta0, theta, pool=max_pool_same):
+    b_p = pool(1 - x_p, theta0) - (1 - x_p)
+    b_t = pool(1 - x_t, theta0) - (1 - x_t)
+    ext_p, ext_t = pool(b_p, theta), pool(b_t, theta)
+    precision = (b_p * ext_t).sum((2, 3)) / (b_p.sum((2, 3)) + BOUNDARY_EPS)
+    recall = (ext_p * b_t).sum((2, 3)) / (b_t.sum((2, 3)) + BOUNDARY_EPS)
+    bf1 = 2 * precision * recall / (precision + recall + BOUNDARY_EPS)
+    return (1 - bf1).mean()
+
+
+def boundary_classes(batch):
+    """Class maps for the boundary loss: a mask channel is two classes (1-p, 1-t) and (p, t); labels are one-hot."""
+    if batch.target_kind == "mask":
+        return torch.cat([1 - batch.p, batch.p], 1), torch.cat([1 - batch.t, batch.t], 1)
+    return batch.p, batch.t
+
+
+def boundary(batch, args):
+    x_p, x_t = boundary_classes(batch)
+    return boundary_f1_loss(x_p, x_t, int(args["theta0"]), int(args["theta"]))
+
+
+def active_contour(batch, args):
+    p, t = batch.p, batch.t
+    d_rows = (p[..., 1:, :] - p[..., :-1, :])[..., 1:, :-2]
+    d_cols = (p[..., :, 1:] - p[..., :, :-1])[..., :-2, 1:]
+    length = torch.sqrt(torch.abs(d_rows ** 2 + d_cols ** 2) + ACTIVE_CONTOUR_EPS).mean()
+    region = (p * (t - 1) ** 2).mean() + ((1 - p) * t ** 2).mean()
+    return args["weight"] * length + region
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The catalog: parameters in positional order with defaults, per task
+# ----------------------------------------------------------------------------------------------------------
+
+OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True)]
+PRIMITIVES = {
+    "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
+    "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0)]}),
+    "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0)], "labels": [("gamma", 2.0), ("weight", None)]}),
+    "dice": (dice, {"mask": OVERLAP, "labels": OVERLAP}),
+    "iou": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
+    "jaccard": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
+    "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP for k in ("mask", "labels")}),
+    "generalized_dice": (generalized_dice, {k: [("eps", 1e-6)] for k in ("mask", "labels")}),
+    "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
+    "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5)]}),
+    "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
+    "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False)]}),
+    "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
+    "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
+}
+SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
+WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all"}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# A small parser for the loss text: + - * /, unary minus, parentheses, numbers, scalar functions and
+# primitive calls with positional / named arguments (numbers, true/false, words, [lists]).
+# Terms are named in text order: dice, dice_2, ...
+# ----------------------------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(.))")
+
+
+class LossText:
+    def __init__(self, text):
+        self.tokens = [m.groups() for m in TOKEN.finditer(text) if m.group(0).strip()]
+        self.position = 0
+        self.term_counts = {}
+        self.terms = []  # (term name, primitive name, raw arguments)
+        self.tree = self.expression()
+        if self.position != len(self.tokens):
+            raise ValueError(f"unexpected {self.tokens[self.position]} in {text!r}")
+
+    def peek(self, symbol=None):
+        if self.position >= len(self.tokens):
+            return None
+        token = self.tokens[self.position]
+        return token if symbol is None or token[2] == symbol else None
+
+    def take(self, symbol):
+        if not self.peek(symbol):
+            raise ValueError(f"expected {symbol!r} at token {self.position}")
+        self.position += 1
+
+    def expression(self):
+        node = self.product()
+        while self.peek("+") or self.peek("-"):
+            op = self.tokens[self.position][2]
+            self.position += 1
+            node = ("binary", op, node, self.product())
+        return node
+
+    def product(self):
+        node = self.unary()
+        while self.peek("*") or self.peek("/"):
+            op = self.tokens[self.position][2]
+            self.position += 1
+            node = ("binary", op, node, self.unary())
+        return node
+
+    def unary(self):
+        if self.peek("-"):
+            self.position += 1
+            return ("negate", self.unary())
+        return self.primary()
+
+    def primary(self):
+        number, name, symbol = self.tokens[self.position]
+        self.position += 1
+        if number is not None:
+            return ("number", float(number))
+        if symbol == "(":
+            node = self.expression()
+            self.take(")")
+            return node
+        if name in SCALAR_FUNCTIONS:
+            self.take("(")
+            arguments = [self.expression()]
+            while self.peek(","):
+                self.position += 1
+                arguments.append(self.expression())
+            self.take(")")
+            return ("function", name, arguments)
+        if name in PRIMITIVES:
+            positional, named = [], {}
+            if self.peek("("):
+                self.position += 1
+                while not self.peek(")"):
+                    if self.position + 1 < len(self.tokens) and self.tokens[self.position][1] and self.tokens[self.position + 1][2] == ":":
+                        key = self.tokens[self.position][1]
+                        self.position += 2
+                        named[key] = self.constant()
+                    else:
+                        positional.append(self.constant())
+                    if not self.peek(")"):
+                        self.take(",")
+                self.take(")")
+            count = self.term_counts.get(name, 0) + 1
+            self.term_counts[name] = count
+            term = name if count == 1 else f"{name}_{count}"
+            self.terms.append((term, name, positional, named))
+            return ("term", term)
+        raise ValueError(f"unknown name {name!r}")
+
+    def constant(self):
+        if self.peek("["):
+            self.position += 1
+            items = []
+            while not self.peek("]"):
+                items.append(self.constant())
+                if not self.peek("]"):
+                    self.take(",")
+            self.take("]")
+            return items
+        number, name, symbol = self.tokens[self.position]
+        if name is not None:
+            self.position += 1
+            return WORDS[name]
+        if symbol == "-":
+            self.position += 1
+            return -self.constant()
+        self.position += 1
+        return float(number)
+
+
+def bind_arguments(primitive, task, positional, named):
+    parameters = PRIMITIVES[primitive][1][task]
+    args = {key: default for key, default in parameters}
+    for (key, _), value in zip(parameters, positional):
+        args[key] = value
+    if len(positional) > len(parameters) or any(key not in args for key in named):
+        raise ValueError(f"bad arguments for {primitive}: {positional} {named}")
+    args.update(named)
+    return args
+
+
+def evaluate(node, values):
+    kind = node[0]
+    if kind == "number":
+        return node[1]
+    if kind == "term":
+        return values[node[1]]
+    if kind == "negate":
+        return -evaluate(node[1], values)
+    if kind == "function":
+        return SCALAR_FUNCTIONS[node[1]](*[evaluate(a, values) for a in node[2]])
+    a, b = evaluate(node[2], values), evaluate(node[3], values)
+    if node[1] == "+":
+        return a + b
+    if node[1] == "-":
+        return a - b
+    return a * b if node[1] == "*" else a / b
+
+
+def loss_function(loss_text, target, input_kind, target_kind, ignore_index):
+    """pred -> (total, {term: value}) for one loss text and target."""
+    parsed = LossText(loss_text)
+
+    def run(pred):
+        batch = Batch(pred, target, input_kind, target_kind, ignore_index)
+        values = {}
+        for term, primitive, positional, named in parsed.terms:
+            values[term] = PRIMITIVES[primitive][0](batch, bind_arguments(primitive, target_kind, positional, named))
+        return evaluate(parsed.tree, values), values
+
+    return run
+
+
+def compute(loss_text, pred, target, input_kind, target_kind, ignore_index):
+    """The loss, every term and d total / d pred, for one fixture."""
+    pred = pred.clone().requires_grad_(True)
+    total, values = loss_function(loss_text, target, input_kind, target_kind, ignore_index)(pred)
+    # A result that does not depend on pred at all (e.g. Lovász-Softmax with every pixel ignored) has zero gradient.
+    grad = torch.autograd.grad(total, pred, allow_unused=True)[0] if total.requires_grad else None
+    if grad is None:
+        grad = torch.zeros_like(pred)
+    return total.detach(), {k: v.detach() for k, v in values.items()}, grad
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Deterministic inputs
+# ----------------------------------------------------------------------------------------------------------
+
+def blur(noise):
+    if noise.dim() == 4 and noise.shape[2] >= 3 and noise.shape[3] >= 3:
+        return F.avg_pool2d(noise, 3, stride=1, padding=1, count_include_pad=False)
+    return noise
+
+
+def make_mask(gen, shape, pattern):
+    if pattern == "empty":
+        return torch.zeros(shape)
+    if pattern == "full":
+        return torch.ones(shape)
+    smooth_noise = blur(torch.randn(shape, generator=gen))
+    if pattern == "soft":
+        return torch.sigmoid(2 * smooth_noise)
+    mask = (smooth_noise > 0.1).to(torch.float64)
+    if pattern == "empty_image":
+        mask[1:] = 0
+    return mask
+
+
+def make_labels(gen, shape, classes, pattern, ignore_index):
+    n = shape[0]
+    scores = blur(torch.randn((n, classes) + tuple(shape[1:]), generator=gen))
+    if pattern == "absent":  # only classes 0 and 2 occur
+        scores[:, [1, 3]] = -1e9
+    labels = scores.argmax(1)
+    if pattern == "ignore":
+        labels = torch.where(torch.rand(labels.shape, generator=gen) < 0.2, torch.full_like(labels, ignore_index), labels)
+    if pattern == "all_ignored":
+        labels = torch.full_like(labels, ignore_index)
+    if pattern == "ignore_image":  # the second image entirely ignored
+        labels[1:] = ignore_index
+    return labels
+
+
+def make_pred(gen, shape, target_kind, t_dense, input_kind, pattern):
+    if pattern == "extreme":
+        # |logit| = 1e4 exactly, signs random (right and wrong predictions)
+        logits = 1e4 * torch.sign(torch.randn(shape, generator=gen))
+    elif pattern == "extreme_distinct":
+        # |logit| in [5e3, 1e4], distinct values (no ties in sorted errors)
+        logits = torch.sign(torch.randn(shape, generator=gen)) * 1e4 * (0.5 + 0.5 * torch.rand(shape, generator=gen))
+    else:
+        logits = 1.5 * torch.randn(shape, generator=gen) + 1.5 * (2 * t_dense - 1) * torch.rand(shape, generator=gen)
+    if input_kind == "logits":
+        return logits
+    return torch.sigmoid(logits) if target_kind == "mask" else torch.softmax(logits, 1)
+
+
+def make_inputs(spec):
+    gen = torch.Generator().manual_seed(zlib.crc32(spec["name"].encode()))
+    shape = spec["shape"]
+    pattern = spec.get("pattern", "")
+    if spec["target_kind"] == "mask":
+        target = make_mask(gen, shape, pattern)
+        dense = target
+    else:
+        ignore = spec.get("ignore_index")
+        target = make_labels(gen, (shape[0],) + tuple(shape[2:]), shape[1], pattern, ignore)
+        valid = target != ignore if ignore is not None else torch.ones_like(target, dtype=torch.bool)
+        dense = F.one_hot(torch.where(valid, target, torch.zeros_like(target)), shape[1]).movedim(-1, 1).to(torch.float64)
+    pred = make_pred(gen, shape, spec["target_kind"], dense, spec["input_kind"], pattern)
+    return pred, target
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The fixtures
+# ----------------------------------------------------------------------------------------------------------
+
+def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern=""):
+    return {"name": name, "loss": loss, "target_kind": target_kind, "shape": tuple(shape), "input_kind": input_kind,
+            "ignore_index": ignore_index, "pattern": pattern}
+
+
+B1 = (2, 1, 6, 6)     # binary mask
+ML = (2, 3, 6, 6)     # multilabel mask
+MC = (2, 4, 6, 6)     # multiclass labels
+B1_12 = (2, 1, 12, 12)
+ML_12 = (2, 3, 12, 12)
+MC_12 = (2, 4, 12, 12)
+PIXEL = (1, 1, 1, 1)
+PIXEL_MC = (1, 4, 1, 1)
+
+FIXTURES = [
+    # bce
+    case("bce_binary_logits", "bce", "mask", B1),
+    case("bce_binary_probs", "bce", "mask", B1, "probs"),
+    case("bce_multilabel_logits", "bce", "mask", ML),
+    case("bce_multilabel_probs", "bce", "mask", ML, "probs"),
+    case("bce_pos_weight_logits", "bce(pos_weight: 3)", "mask", B1),
+    case("bce_pos_weight_positional_multilabel_probs", "bce(2.5)", "mask", ML, "probs"),
+    case("bce_pos_weight_zero", "bce(pos_weight: 0)", "mask", B1),
+    case("bce_pos_weight_auto_logits", "bce(pos_weight: auto)", "mask", B1),
+    case("bce_pos_weight_auto_multilabel_probs", "bce(pos_weight: auto)", "mask", ML, "probs"),
+    case("bce_pos_weight_auto_empty_mask", "bce(pos_weight: auto)", "mask", B1, pattern="empty"),
+    case("bce_pos_weight_auto_all_foreground", "bce(pos_weight: auto)", "mask", B1, pattern="full"),
+    case("bce_soft_target_logits", "bce", "mask", ML, pattern="soft"),
+    case("bce_soft_target_pos_weight_auto_probs", "bce(pos_weight: auto)", "mask", B1, "probs", pattern="soft"),
+    case("bce_extreme_logits", "bce", "mask", B1, pattern="extreme"),
+    case("bce_pos_weight_extreme_logits", "bce(pos_weight: 2)", "mask", ML, pattern="extreme"),
+    case("bce_empty_mask", "bce", "mask", B1, pattern="empty"),
+    case("bce_all_foreground", "bce", "mask", B1, pattern="full"),
+    case("bce_single_pixel", "bce", "mask", PIXEL),
+    case("bce_no_spatial_dims", "bce", "mask", (4, 3)),
+    # ce
+    case("ce_logits", "ce", "labels", MC),
+    case("ce_probs", "ce", "labels", MC, "probs"),
+    case("ce_weight_logits", "ce(weight: [1, 2, 0.5, 1.5])", "labels", MC),
+    case("ce_label_smoothing_logits", "ce(label_smoothing: 0.1)", "labels", MC),
+    case("ce_label_smoothing_probs", "ce(label_smoothing: 0.2)", "labels", MC, "probs"),
+    case("ce_ignore_logits", "ce", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("ce_ignore_probs", "ce", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("ce_weight_label_smoothing_ignore_logits", "ce(weight: [1, 2, 0.5, 1.5], label_smoothing: 0.1)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("ce_weight_label_smoothing_positional_probs", "ce([0.5, 1, 2, 1], 0.05)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("ce_ignore_index_zero", "ce", "labels", MC, ignore_index=0),
+    case("ce_all_ignored", "ce", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("ce_weight_all_ignored", "ce(weight: [1, 2, 0.5, 1.5], label_smoothing: 0.1)", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("ce_extreme_logits", "ce(label_smoothing: 0.1)", "labels", MC, pattern="extreme"),
+    case("ce_single_pixel", "ce", "labels", PIXEL_MC),
+    case("ce_no_spatial_dims", "ce", "labels", (5, 4)),
+    case("ce_volume", "ce", "labels", (2, 3, 3, 4, 4), ignore_index=255, pattern="ignore"),
+    # focal, masks
+    case("focal_binary_logits", "focal", "mask", B1),
+    case("focal_binary_probs", "focal", "mask", B1, "probs"),
+    case("focal_multilabel_logits", "focal(alpha: 0.5, gamma: 1)", "mask", ML),
+    case("focal_multilabel_probs", "focal", "mask", ML, "probs"),
+    case("focal_no_alpha", "focal(alpha: -1)", "mask", B1),
+    case("focal_gamma_zero", "focal(gamma: 0)", "mask", B1),
+    case("focal_gamma_half", "focal(gamma: 0.5)", "mask", ML),
+    case("focal_positional", "focal(0.4, 3)", "mask", B1, "probs"),
+    case("focal_soft_target", "focal", "mask", B1, pattern="soft"),
+    case("focal_extreme_logits", "focal", "mask", B1, pattern="extreme"),
+    case("focal_no_alpha_extreme_logits", "focal(alpha: -1, gamma: 1)", "mask", ML, pattern="extreme"),
+    case("focal_empty_mask", "focal", "mask", B1, pattern="empty"),
+    case("focal_all_foreground", "focal", "mask", B1, pattern="full"),
+    case("focal_single_pixel", "focal", "mask", PIXEL),
+    # focal, labels
+    case("focal_labels_logits", "focal", "labels", MC),
+    case("focal_labels_probs", "focal", "labels", MC, "probs"),
+    case("focal_labels_weight", "focal(gamma: 1, weight: [1, 2, 0.5, 1.5])", "labels", MC),
+    case("focal_labels_ignore", "focal", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("focal_labels_weight_ignore_probs", "focal(3, [0.5, 1, 2, 1])", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("focal_labels_gamma_zero", "focal(0)", "labels", MC),
+    case("focal_labels_all_ignored", "focal", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("focal_labels_extreme_logits", "focal", "labels", MC, pattern="extreme"),
+    case("focal_labels_single_pixel", "focal", "labels", PIXEL_MC),
+    # dice
+    case("dice_binary_logits", "dice", "mask", B1),
+    case("dice_binary_probs", "dice", "mask", B1, "probs"),
+    case("dice_multilabel_logits", "dice", "mask", ML),
+    case("dice_multilabel_per_image", "dice(per_image: true)", "mask", ML),
+    case("dice_multilabel_weight_probs", "dice(weight: [1, 2, 0.5])", "mask", ML, "probs"),
+    case("dice_multilabel_per_image_weight", "dice(smooth: 0.5, per_image: true, weight: [1, 2, 0.5])", "mask", ML),
+    case("dice_smooth_zero", "dice(smooth: 0)", "mask", ML),
+    case("dice_positional", "dice(0.5, true)", "mask", B1),
+    case("dice_soft_target", "dice", "mask", ML, pattern="soft"),
+    case("dice_extreme_logits", "dice", "mask", B1, pattern="extreme"),
+    case("dice_empty_mask", "dice", "mask", B1, pattern="empty"),
+    case("dice_empty_image_per_image", "dice(per_image: true)", "mask", B1, pattern="empty_image"),
+    case("dice_all_foreground", "dice", "mask", B1, pattern="full"),
+    case("dice_single_pixel", "dice", "mask", PIXEL),
+    case("dice_no_spatial_dims", "dice", "mask", (4, 3)),
+    case("dice_labels_logits", "dice", "labels", MC),
+    case("dice_labels_probs", "dice", "labels", MC, "probs"),
+    case("dice_labels_no_background", "dice(include_background: false)", "labels", MC),
+    case("dice_labels_no_background_ignore", "dice(include_background: false)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("dice_labels_ignore_per_image", "dice(per_image: true)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("dice_labels_weight_no_background_per_image", "dice(weight: [5, 1, 2, 0.5], include_background: false, per_image: true)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("dice_labels_absent_classes", "dice", "labels", MC, pattern="absent"),
+    case("dice_labels_ignored_image_per_image", "dice(per_image: true)", "labels", MC, ignore_index=255, pattern="ignore_image"),
+    case("dice_labels_all_ignored", "dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("dice_smooth_zero_all_ignored", "dice(smooth: 0)", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("dice_labels_extreme_logits", "dice", "labels", MC, pattern="extreme"),
+    case("dice_labels_volume", "dice(include_background: false)", "labels", (2, 3, 3, 4, 4), ignore_index=255, pattern="ignore"),
+    # iou / jaccard
+    case("iou_binary_logits", "iou", "mask", B1),
+    case("iou_multilabel_per_image_probs", "iou(per_image: true)", "mask", ML, "probs"),
+    case("iou_multilabel_weight", "iou(weight: [0.2, 1, 3])", "mask", ML),
+    case("iou_smooth_zero", "iou(smooth: 0)", "mask", B1),
+    case("jaccard_alias", "jaccard(smooth: 0.1)", "mask", B1),
+    case("iou_labels_ignore", "iou", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("iou_labels_no_background_weight", "iou(weight: [1, 1, 2, 3], include_background: false)", "labels", MC),
+    case("jaccard_labels_per_image_probs", "jaccard(1, true)", "labels", MC, "probs"),
+    case("iou_extreme_logits", "iou", "mask", ML, pattern="extreme"),
+    case("iou_empty_mask", "iou", "mask", B1, pattern="empty"),
+    case("iou_all_foreground", "iou", "mask", B1, pattern="full"),
+    case("iou_single_pixel", "iou", "mask", PIXEL),
+    case("iou_labels_all_ignored", "iou", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # tversky
+    case("tversky_binary_logits", "tversky", "mask", B1),
+    case("tversky_alpha_beta", "tversky(alpha: 0.7, beta: 0.3)", "mask", ML),
+    case("tversky_positional_probs", "tversky(0.3, 0.7, 0.5)", "mask", B1, "probs"),
+    case("tversky_large_alpha", "tversky(alpha: 2, beta: 0.1, smooth: 0)", "mask", B1),
+    case("tversky_per_image_weight", "tversky(per_image: true, weight: [1, 0.5, 2])", "mask", ML),
+    case("tversky_labels_ignore_per_image", "tversky(alpha: 0.6, beta: 0.4, per_image: true)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("tversky_labels_no_background_probs", "tversky(include_background: false)", "labels", MC, "probs"),
+    case("tversky_extreme_logits", "tversky(0.2, 0.8)", "mask", B1, pattern="extreme"),
+    case("tversky_empty_mask", "tversky", "mask", B1, pattern="empty"),
+    case("tversky_single_pixel", "tversky(alpha: 0.9, beta: 0.1)", "mask", PIXEL),
+    case("tversky_labels_all_ignored", "tversky", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # generalized_dice
+    case("generalized_dice_binary_logits", "generalized_dice", "mask", B1),
+    case("generalized_dice_binary_probs", "generalized_dice", "mask", B1, "probs"),
+    case("generalized_dice_multilabel", "generalized_dice", "mask", ML),
+    case("generalized_dice_eps", "generalized_dice(eps: 0.001)", "mask", ML, "probs"),
+    case("generalized_dice_labels", "generalized_dice", "labels", MC),
+    case("generalized_dice_labels_ignore_probs", "generalized_dice(1e-4)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("generalized_dice_labels_absent_classes", "generalized_dice(eps: 1)", "labels", MC, pattern="absent"),
+    case("generalized_dice_empty_mask", "generalized_dice", "mask", B1, pattern="empty"),
+    case("generalized_dice_all_foreground", "generalized_dice", "mask", B1, pattern="full"),
+    case("generalized_dice_single_pixel", "generalized_dice", "mask", PIXEL),
+    case("generalized_dice_extreme_logits", "generalized_dice", "mask", B1, pattern="extreme"),
+    case("generalized_dice_labels_all_ignored", "generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # sensitivity_specificity
+    case("sensitivity_specificity_binary_logits", "sensitivity_specificity", "mask", B1),
+    case("sensitivity_specificity_multilabel_probs", "sensitivity_specificity", "mask", ML, "probs"),
+    case("sensitivity_specificity_params", "sensitivity_specificity(lambda: 0.3, smooth: 1)", "mask", B1),
+    case("sensitivity_specificity_positional", "sensitivity_specificity(0.5, 0)", "mask", ML),
+    case("sensitivity_specificity_labels", "sensitivity_specificity", "labels", MC),
+    case("sensitivity_specificity_labels_ignore", "sensitivity_specificity(lambda: 0.2)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("sensitivity_specificity_soft_target", "sensitivity_specificity", "mask", B1, pattern="soft"),
+    case("sensitivity_specificity_empty_mask", "sensitivity_specificity", "mask", B1, pattern="empty"),
+    case("sensitivity_specificity_all_foreground", "sensitivity_specificity", "mask", B1, pattern="full"),
+    case("sensitivity_specificity_single_pixel", "sensitivity_specificity", "mask", PIXEL),
+    case("sensitivity_specificity_extreme_logits", "sensitivity_specificity", "mask", B1, pattern="extreme"),
+    case("sensitivity_specificity_labels_all_ignored", "sensitivity_specificity", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # ssim
+    case("ssim_binary_logits", "ssim", "mask", B1_12),
+    case("ssim_binary_probs", "ssim(11)", "mask", B1_12, "probs"),
+    case("ssim_window_5", "ssim(5)", "mask", ML_12),
+    case("ssim_window_sigma", "ssim(window: 7, sigma: 2)", "mask", B1_12),
+    case("ssim_window_3_positional_probs", "ssim(3, 0.5)", "mask", ML, "probs"),
+    case("ssim_soft_target", "ssim(7)", "mask", B1_12, pattern="soft"),
+    case("ssim_empty_mask", "ssim", "mask", B1_12, pattern="empty"),
+    case("ssim_all_foreground", "ssim(5)", "mask", B1_12, pattern="full"),
+    case("ssim_extreme_logits", "ssim(5)", "mask", B1_12, pattern="extreme"),
+    case("ssim_non_square", "ssim(3)", "mask", (2, 2, 5, 9)),
+    # lovasz_hinge
+    case("lovasz_hinge_per_image", "lovasz_hinge", "mask", B1),
+    case("lovasz_hinge_batch", "lovasz_hinge(per_image: false)", "mask", B1),
+    case("lovasz_hinge_positional_batch", "lovasz_hinge(false)", "mask", B1_12),
+    case("lovasz_hinge_empty_image", "lovasz_hinge", "mask", B1, pattern="empty_image"),
+    case("lovasz_hinge_empty_mask_batch", "lovasz_hinge(per_image: false)", "mask", B1, pattern="empty"),
+    case("lovasz_hinge_all_foreground", "lovasz_hinge", "mask", B1, pattern="full"),
+    case("lovasz_hinge_single_pixel", "lovasz_hinge", "mask", PIXEL),
+    case("lovasz_hinge_extreme_logits", "lovasz_hinge", "mask", B1, pattern="extreme_distinct"),
+    # lovasz_softmax
+    case("lovasz_softmax_logits", "lovasz_softmax", "labels", MC),
+    case("lovasz_softmax_probs", "lovasz_softmax", "labels", MC, "probs"),
+    case("lovasz_softmax_all_classes", "lovasz_softmax(classes: all)", "labels", MC),
+    case("lovasz_softmax_per_image", "lovasz_softmax(per_image: true)", "labels", MC),
+    case("lovasz_softmax_ignore", "lovasz_softmax", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("lovasz_softmax_all_per_image_ignore", "lovasz_softmax(all, true)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("lovasz_softmax_absent_present", "lovasz_softmax", "labels", MC, pattern="absent"),
+    case("lovasz_softmax_absent_all", "lovasz_softmax(classes: all)", "labels", MC, pattern="absent"),
+    case("lovasz_softmax_ignored_image_per_image", "lovasz_softmax(per_image: true)", "labels", MC, ignore_index=255, pattern="ignore_image"),
+    case("lovasz_softmax_all_ignored", "lovasz_softmax", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("lovasz_softmax_all_classes_all_ignored", "lovasz_softmax(classes: all, per_image: true)", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("lovasz_softmax_single_pixel", "lovasz_softmax(classes: all)", "labels", PIXEL_MC),
+    # boundary
+    case("boundary_binary_logits", "boundary", "mask", B1_12),
+    case("boundary_binary_probs", "boundary", "mask", B1_12, "probs"),
+    case("boundary_multilabel", "boundary(theta0: 5, theta: 7)", "mask", ML_12),
+    case("boundary_positional", "boundary(3, 3)", "mask", B1_12),
+    case("boundary_no_extension", "boundary(3, 1)", "mask", B1_12),
+    case("boundary_theta0_one", "boundary(1, 3)", "mask", B1),
+    case("boundary_soft_target", "boundary", "mask", B1_12, pattern="soft"),
+    case("boundary_empty_mask", "boundary", "mask", B1_12, pattern="empty"),
+    case("boundary_all_foreground", "boundary", "mask", B1_12, pattern="full"),
+    case("boundary_single_pixel", "boundary(1, 1)", "mask", PIXEL),
+    case("boundary_labels_logits", "boundary", "labels", MC_12),
+    case("boundary_labels_probs", "boundary(5, 3)", "labels", MC_12, "probs"),
+    case("boundary_labels_absent_classes", "boundary", "labels", MC_12, pattern="absent"),
+    # active_contour
+    case("active_contour_binary_logits", "active_contour", "mask", B1_12),
+    case("active_contour_binary_probs", "active_contour", "mask", B1_12, "probs"),
+    case("active_contour_weight", "active_contour(weight: 1)", "mask", ML_12),
+    case("active_contour_weight_zero", "active_contour(0)", "mask", B1_12, "probs"),
+    case("active_contour_soft_target", "active_contour", "mask", B1_12, pattern="soft"),
+    case("active_contour_empty_mask", "active_contour", "mask", B1_12, pattern="empty"),
+    case("active_contour_all_foreground", "active_contour", "mask", B1_12, pattern="full"),
+    case("active_contour_extreme_logits", "active_contour", "mask", B1_12, pattern="extreme"),
+    case("active_contour_smallest", "active_contour(2.5)", "mask", (2, 1, 3, 3)),
+    # combinations and expressions
+    case("combo_bce_ssim_iou", "bce + ssim(11) + iou", "mask", B1_12),
+    case("combo_bce_ssim_iou_probs", "bce + ssim(11) + iou", "mask", B1_12, "probs"),
+    case("combo_half_focal_dice", "0.5 * focal(gamma: 2) + dice", "mask", B1),
+    case("combo_ce_dice_no_background_ignore", "ce + dice(include_background: false)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("combo_dice_no_background_half_focal_ignore", "dice(include_background: false) + 0.5 * focal(gamma: 2)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("combo_repeated_dice", "dice + dice(smooth: 0.5)", "mask", ML),
+    case("combo_repeated_iou_three", "iou + iou(per_image: true) + 2 * iou(smooth: 0)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("combo_iou_jaccard", "iou + jaccard(per_image: true)", "mask", B1),
+    case("combo_scalar_functions", "sqrt(bce) + pow(dice, 2) - 0.1 * log(iou) + abs(-tversky) / 2 + exp(-ssim(5))", "mask", B1_12),
+    case("combo_unary_minus_parentheses", "-(dice - 2) * (bce + 1) / 3", "mask", ML),
+    case("combo_division_by_term", "bce / (1 + dice)", "mask", B1),
+    case("combo_labels_everything", "ce(label_smoothing: 0.1) + lovasz_softmax + generalized_dice + sensitivity_specificity + focal(weight: [1, 2, 1, 2])", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("combo_labels_structure", "ce + boundary + 0.3 * tversky(include_background: false)", "labels", MC_12, "probs"),
+    case("combo_mask_structure", "bce(pos_weight: auto) + boundary + active_contour(weight: 1) + lovasz_hinge", "mask", B1_12),
+    case("combo_mask_everything_multilabel", "bce + focal + dice + iou + tversky + generalized_dice + sensitivity_specificity + ssim(5) + boundary + active_contour", "mask", ML_12),
+    case("combo_all_ignored", "ce + dice + focal + lovasz_softmax + iou + generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("combo_extreme_logits", "bce + focal + dice", "mask", B1, pattern="extreme"),
+    case("combo_affine_single_pixel", "2 * dice + 1", "mask", PIXEL),
+]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Self-checks: a second computation for several primitives
+# ----------------------------------------------------------------------------------------------------------
+
+def check_close(what, a, b, tol=1e-12):
+    a, b = torch.as_tensor(a), torch.as_tensor(b)
+    if a.shape != b.shape or not torch.allclose(a, b, rtol=tol, atol=tol):
+        raise AssertionError(f"self-check failed: {what}: {a} vs {b}")
+
+
+def value_and_grad(fn, x):
+    x = x.clone().requires_grad_(True)
+    value = fn(x)
+    return value.detach(), torch.autograd.grad(value, x)[0]
+
+
+def check_pair(what, fn_a, fn_b, x, tol=1e-12):
+    va, ga = value_and_grad(fn_a, x)
+    vb, gb = value_and_grad(fn_b, x)
+    check_close(what + " value", va, vb, tol)
+    check_close(what + " gradient", ga, gb, tol)
+
+
+def torchvision_style_focal(x, t, alpha, gamma):
+    p = torch.sigmoid(x)
+    ce_loss = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+    p_t = p * t + (1 - p) * (1 - t)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+    return loss.mean()
+
+
+def separable_gaussian_filter(x, window, sigma):
+    n, c, h, w = x.shape
+    g = gaussian_1d(window, sigma)
+    y = F.conv2d(x.reshape(n * c, 1, h, w), g.view(1, 1, window, 1), padding=(window // 2, 0))
+    y = F.conv2d(y, g.view(1, 1, 1, window), padding=(0, window // 2))
+    return y.view(n, c, h, w)
+
+
+def lovasz_by_set_function(errors, gt, transform):
+    """Lovász extension written from its definition: Σ_k (e_(k) − e_(k+1)) Δ(S_k), Δ(S) = |S| / |gt ∪ S|,
+    S_k the k largest errors, with transform applied to the errors (relu for the hinge)."""
+    e = transform(errors)
+    order = sorted(range(len(errors)), key=lambda i: -float(errors[i]))
+    foreground = {i for i in range(len(gt)) if gt[i] > 0.5}
+    total = torch.zeros(())
+    for k in range(1, len(order) + 1):
+        chosen = set(order[:k])  # the k largest errors taken as the mispredicted set m
+        delta = 1 - len(foreground - chosen) / len(foreground | chosen)  # Jaccard loss of that prediction
+        following = e[order[k]] if k < len(order) else torch.zeros(())
+        total = total + (e[order[k - 1]] - following) * delta
+    return total
+
+
+def unfold_max_pool(x, size):
+    n, c, h, w = x.shape
+    pad = (size - 1) // 2
+    padded = F.pad(x, (pad, pad, pad, pad), value=-math.inf)
+    return F.unfold(padded.reshape(n * c, 1, h + 2 * pad, w + 2 * pad), size).max(1).values.view(n, c, h, w)
+
+
+def self_checks():
+    gen = torch.Generator().manual_seed(1234)
+    x = 2 * torch.randn((2, 3, 6, 6), generator=gen)
+    t = (torch.rand((2, 3, 6, 6), generator=gen) > 0.6).to(torch.float64)
+    on_mask = lambda fn, args, kind="logits": (lambda z: fn(Batch(z, t, kind, "mask", None), args))
+
+    # bce against PyTorch's own losses
+    check_pair("bce logits", on_mask(bce, {"pos_weight": 3.0}), lambda z: F.binary_cross_entropy_with_logits(z, t, pos_weight=torch.tensor(3.0)), x)
+    check_pair("bce probs", on_mask(bce, {"pos_weight": 1.0}, "probs"), lambda z: F.binary_cross_entropy(z, t), torch.sigmoid(x))
+    auto = float((t.numel() - t.sum()) / t.sum())
+    check_pair("bce auto", on_mask(bce, {"pos_weight": "auto"}), lambda z: F.binary_cross_entropy_with_logits(z, t, pos_weight=torch.tensor(auto)), x)
+    check_pair("bce extreme", on_mask(bce, {"pos_weight": 2.0}), lambda z: F.binary_cross_entropy_with_logits(z, t, pos_weight=torch.tensor(2.0)), 1e4 * torch.sign(x))
+
+    # focal against the torchvision formulation
+    for alpha, gamma in [(0.25, 2.0), (-1.0, 1.5), (0.6, 0.0)]:
+        check_pair(f"focal alpha={alpha} gamma={gamma}", on_mask(focal_mask, {"alpha": alpha, "gamma": gamma}), lambda z: torchvision_style_focal(z, t, alpha, gamma), x)
+
+    # ce against F.cross_entropy (weight, ignore_index, label_smoothing) and F.nll_loss for probabilities
+    logits = 2 * torch.randn((2, 4, 5, 5), generator=gen)
+    labels = torch.randint(0, 4, (2, 5, 5), generator=gen)
+    labels[0, :2] = 255
+    weight = [1.0, 2.0, 0.5, 1.5]
+    for w, eps in [(None, 0.0), (weight, 0.0), (None, 0.2), (weight, 0.1)]:
+        check_pair(f"ce weight={w} eps={eps}", lambda z: ce(Batch(z, labels, "logits", "labels", 255), {"weight": w, "label_smoothing": eps}),
+                   lambda z: F.cross_entropy(z, labels, weight=None if w is None else torch.tensor(w), ignore_index=255, label_smoothing=eps), logits)
+    check_pair("ce probs", lambda z: ce(Batch(z, labels, "probs", "labels", 255), {"weight": weight, "label_smoothing": 0.0}),
+               lambda z: F.nll_loss(torch.log(z), labels, weight=torch.tensor(weight), ignore_index=255), torch.softmax(logits, 1))
+    # focal for labels with gamma 0 is the unweighted cross-entropy
+    check_pair("focal labels gamma 0", lambda z: focal_labels(Batch(z, labels, "logits", "labels", 255), {"gamma": 0.0, "weight": None}),
+               lambda z: F.cross_entropy(z, labels, ignore_index=255), logits)
+
+    # dice per image against a loop over images; generalized dice of a binary mask against its two-class labels form
+    dice_args = {"smooth": 0.7, "per_image": True, "weight": [1.0, 2.0, 0.5], "include_background": True}
+    check_pair("dice per image", on_mask(dice, dice_args),
+               lambda z: torch.stack([dice(Batch(z[n:n + 1], t[n:n + 1], "logits", "mask", None), dict(dice_args, per_image=False)) for n in range(2)]).mean(), x)
+    t1 = t[:, :1]
+    check_pair("generalized dice binary", lambda z: generalized_dice(Batch(z, t1, "logits", "mask", None), {"eps": 1e-6}),
+               lambda z: generalized_dice(Batch(torch.cat([1 - torch.sigmoid(z), torch.sigmoid(z)], 1), t1[:, 0].long(), "probs", "labels", None), {"eps": 1e-6}), x[:, :1])
+
+    # ssim: 2-D window against two 1-D passes
+    check_pair("ssim separable", lambda z: 1 - ssim_map(torch.sigmoid(z), t, 5, 1.2).mean(),
+               lambda z: 1 - ssim_map(torch.sigmoid(z), t, 5, 1.2, separable_gaussian_filter).mean(), x)
+    # ... and a constant image equal to its target (interior) is perfectly similar
+    check_close("ssim identical", ssim_map(torch.full((1, 1, 9, 9), 0.5), torch.full((1, 1, 9, 9), 0.5), 3, 1.5)[0, 0, 1:-1, 1:-1], torch.ones(7, 7))
+
+    # Lovász: lovasz_grad against the extension written from the set function
+    e = torch.randn(10, generator=gen)
+    g = (torch.rand(10, generator=gen) > 0.5).to(torch.float64)
+    check_pair("lovasz hinge extension", lambda z: lovasz_extension(z, g, F.relu), lambda z: lovasz_by_set_function(z, g, F.relu), e)
+    check_pair("lovasz softmax extension", lambda z: lovasz_extension(z.abs(), g), lambda z: lovasz_by_set_function(z.abs(), g, lambda v: v), e)
+
+    # boundary: max pooling against an unfold-based max
+    check_pair("boundary pooling", lambda z: boundary_f1_loss(torch.sigmoid(z), t, 3, 5),
+               lambda z: boundary_f1_loss(torch.sigmoid(z), t, 3, 5, unfold_max_pool), x)
+
+    # autograd against finite differences for the guarded and clamped forms
+    small = lambda z: z[:1, :, :4, :4]
+    cases = [
+        ("ce ls", lambda z: ce(Batch(z, labels[:1, :4, :4], "logits", "labels", 255), {"weight": weight, "label_smoothing": 0.1}), small(logits)),
+        ("sens-spec", lambda z: sensitivity_specificity(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"lambda": 0.3, "smooth": 1e-5}), small(x)),
+        ("tversky", lambda z: tversky(Batch(z, t[:1, :, :4, :4], "probs", "mask", None), {"alpha": 0.7, "beta": 0.3, "smooth": 1.0, "per_image": True, "weight": None, "include_background": True}), torch.sigmoid(small(x))),
+        ("active contour", lambda z: active_contour(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"weight": 10.0}), small(x)),
+        ("ssim", lambda z: ssim(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"window": 3, "sigma": 1.5}), small(x)),
+    ]
+    for what, fn, z in cases:
+        if not torch.autograd.gradcheck(fn, (z.clone().requires_grad_(True),), eps=1e-6, atol=1e-7, rtol=1e-5):
+            raise AssertionError(f"self-check failed: gradcheck {what}")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Output
+# ----------------------------------------------------------------------------------------------------------
+
+def tensor_json(x, integers=False):
+    data = [int(v) for v in x.flatten().tolist()] if integers else [float(v) for v in x.flatten().tolist()]
+    return {"shape": list(x.shape), "data": data}
+
+
+def fixture_json(spec):
+    pred, target = make_inputs(spec)
+    total, terms, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+    labels = spec["target_kind"] == "labels"
+    record = [
+        ("name", spec["name"]),
+        ("loss", spec["loss"]),
+        ("input_kind", spec["input_kind"]),
+        ("target_kind", spec["target_kind"]),
+        ("classes", int(pred.shape[1])),
+        ("ignore_index", spec["ignore_index"]),
+        ("pred", tensor_json(pred)),
+        ("target", tensor_json(target, integers=labels)),
+        ("total", float(total)),
+        ("terms", {k: float(v) for k, v in terms.items()}),
+        ("grad", tensor_json(grad)),
+    ]
+    for key, value in record:
+        json.dumps(value, allow_nan=False)  # raises on NaN / Inf: such a fixture is a bug
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record) + "\n}\n"
+
+
+def finite_difference_check(spec, grad, step=1e-6):
+    """Largest |autograd − central difference| over pred, relative to max(1, |grad|): flags kinks and ties."""
+    pred, target = make_inputs(spec)
+    run = loss_function(spec["loss"], target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+    flat = pred.flatten()
+    worst = 0.0
+    for i in range(flat.numel()):
+        up, down = flat.clone(), flat.clone()
+        up[i] += step
+        down[i] -= step
+        numeric = (float(run(up.view_as(pred))[0]) - float(run(down.view_as(pred))[0])) / (2 * step)
+        analytic = float(grad.flatten()[i])
+        worst = max(worst, abs(numeric - analytic) / max(1.0, abs(analytic)))
+    return worst
+
+
+def main():
+    self_checks()
+    if "--check-gradients" in sys.argv:
+        for spec in FIXTURES:
+            pred, target = make_inputs(spec)
+            _, _, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+            worst = finite_difference_check(spec, grad)
+            print(f"{spec['name']}: {worst:.2e}" + ("  <-- MISMATCH" if worst > 1e-5 else ""), flush=True)
+        return 0
+    names = [spec["name"] for spec in FIXTURES]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise AssertionError(f"duplicate fixture names: {sorted(duplicates)}")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    for stale in os.listdir(OUT_DIR):
+        if stale.endswith(".json") and stale[:-5] not in names:
+            os.remove(os.path.join(OUT_DIR, stale))
+    total_size = 0
+    for spec in FIXTURES:
+        text = fixture_json(spec)
+        with open(os.path.join(OUT_DIR, spec["name"] + ".json"), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        total_size += len(text.encode())
+    print(f"torch {torch.__version__}: {len(FIXTURES)} fixtures, {total_size} bytes in {OUT_DIR}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
