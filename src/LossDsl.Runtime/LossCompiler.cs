@@ -25,10 +25,10 @@ public static class LossCompiler
             options.Classes,
             options.IgnoreIndex,
             options.Spatial is null ? default : options.Spatial.ToImmutableArray(),
-            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0)));
+            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1)));
 
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
-        diagnostics.AddRange(compilation.Diagnostics.Select(ToPublic));
+        diagnostics.AddRange(compilation.Diagnostics.Select(d => ToPublic(d, text)));
         if (compilation.Plan is null || diagnostics.Any(d => d.Severity == LossDiagnosticSeverity.Error))
         {
             throw new LossCompileException(text, diagnostics);
@@ -37,10 +37,37 @@ public static class LossCompiler
         return new CompiledLoss(compilation.Plan, diagnostics);
     }
 
-    private static LossDiagnosticInfo ToPublic(LossDiagnostic diagnostic) => new(
-        diagnostic.Id,
-        diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning,
-        diagnostic.Message,
-        diagnostic.Span.Start,
-        diagnostic.Span.Length);
+    /// <summary>
+    /// Compiles the text of a <c>.loss</c> file: every definition, by name. Definitions may use each other, as in
+    /// files the generator compiles; each carries its own signature.
+    /// </summary>
+    /// <exception cref="LossCompileException">Any definition has errors; the exception lists every diagnostic of the file.</exception>
+    public static IReadOnlyDictionary<string, CompiledLoss> CompileFile(string text)
+    {
+        var compilation = LossFrontEnd.CompileFile(text);
+        var diagnostics = compilation.Diagnostics.Select(d => ToPublic(d, text)).ToList();
+        if (diagnostics.Any(d => d.Severity == LossDiagnosticSeverity.Error) || compilation.Losses.Any(l => l.Plan is null))
+        {
+            throw new LossCompileException(text, diagnostics);
+        }
+
+        return compilation.Losses.ToDictionary(
+            l => l.Name,
+            l => new CompiledLoss(l.Plan!, diagnostics.Where(d => d.Start >= l.Span.Start && d.Start < l.Span.End).ToList()));
+    }
+
+    private static LossDiagnosticInfo ToPublic(LossDiagnostic diagnostic, string text)
+    {
+        var start = System.Math.Min(diagnostic.Span.Start, text.Length);
+        var lineStart = start == 0 ? 0 : text.LastIndexOf('\n', start - 1) + 1;
+        var line = 1 + text.Take(start).Count(c => c == '\n');
+        return new(
+            diagnostic.Id,
+            diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning,
+            diagnostic.Message,
+            diagnostic.Span.Start,
+            diagnostic.Span.Length,
+            line,
+            start - lineStart + 1);
+    }
 }

@@ -19,9 +19,11 @@ public enum LossDiagnosticSeverity
 /// <param name="Message">What is wrong and how to fix it.</param>
 /// <param name="Start">Offset of the first character the diagnostic points at.</param>
 /// <param name="Length">Number of characters it points at (0 for a missing token).</param>
-public sealed record LossDiagnosticInfo(string Id, LossDiagnosticSeverity Severity, string Message, int Start, int Length)
+/// <param name="Line">Line of <paramref name="Start"/>, from 1.</param>
+/// <param name="Column">Column of <paramref name="Start"/>, from 1.</param>
+public sealed record LossDiagnosticInfo(string Id, LossDiagnosticSeverity Severity, string Message, int Start, int Length, int Line, int Column)
 {
-    /// <summary><c>(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?</c>, columns counted from 1.</summary>
+    /// <summary><c>(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?</c>, as the C# compiler prints it.</summary>
     public override string ToString() =>
-        $"({Start + 1},{Start + Length + 1}): {(Severity == LossDiagnosticSeverity.Error ? "error" : "warning")} {Id}: {Message}";
+        $"({Line},{Column}): {(Severity == LossDiagnosticSeverity.Error ? "error" : "warning")} {Id}: {Message}";
 }

@@ -48,12 +48,12 @@ public sealed class LossCompilerTests
 
         Assert.Collection(
             error.Diagnostics,
-            d => Assert.Equal(new LossDiagnosticInfo("LOSS0100", LossDiagnosticSeverity.Error, "Unknown loss 'ioo'; did you mean 'iou'?", 6, 3), d),
-            d => Assert.Equal(new LossDiagnosticInfo("LOSS0105", LossDiagnosticSeverity.Error, "Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1", 25, 2), d));
+            d => Assert.Equal(new LossDiagnosticInfo("LOSS0100", LossDiagnosticSeverity.Error, "Unknown loss 'ioo'; did you mean 'iou'?", 6, 3, 1, 7), d),
+            d => Assert.Equal(new LossDiagnosticInfo("LOSS0105", LossDiagnosticSeverity.Error, "Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1", 25, 2, 1, 26), d));
         Assert.Equal(
             "The loss \"bce + ioo + dice(smooth: -1)\" has 2 error(s):" + Environment.NewLine
-            + "  (7,10): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?" + Environment.NewLine
-            + "  (26,28): error LOSS0105: Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1",
+            + "  (1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?" + Environment.NewLine
+            + "  (1,26): error LOSS0105: Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1",
             error.Message);
     }
 
@@ -72,6 +72,35 @@ public sealed class LossCompilerTests
         Assert.Equal(
             runtime.Select(d => (d.Id, d.Message, d.Start, d.Length)),
             generated.Select(d => (d.Id, d.GetMessage(), d.Location.SourceSpan.Start - literalStart, d.Location.SourceSpan.Length)));
+    }
+
+    [Fact]
+    public void A_loss_file_compiles_at_run_time_like_in_the_generator()
+    {
+        var losses = LossCompiler.CompileFile("""
+            // two losses, one using the other
+            loss Base = bce + iou;
+            loss Deep = Base + 0.5 * dice + dice;
+            """);
+
+        Assert.Equal(new[] { "Base", "Deep" }, losses.Keys.Order());
+        Assert.Equal(new[] { "bce", "iou", "dice", "dice_2" }, losses["Deep"].TermNames);
+        var warning = Assert.Single(losses["Deep"].Warnings);
+        Assert.Equal(("LOSS0902", 3, 33), (warning.Id, warning.Line, warning.Column));
+        Assert.Empty(losses["Base"].Warnings);
+
+        var (x, t) = FixedInputs.Binary(2, 1, 3, 4);
+        var (deep, _) = Run(losses["Deep"], x, t, new long[] { 2, 1, 3, 4 });
+        var expected = ReferenceFormulas.BceWithLogits(x, t).Value + ReferenceFormulas.IouWithLogits(x, t, 2, 1).Value
+            + (1.5 * ReferenceFormulas.DiceWithLogits(x, t, 2, 1).Value);
+        Tolerance.Close(expected, deep, Tolerance.Float64, "Deep");
+    }
+
+    [Fact]
+    public void Errors_in_a_loss_file_carry_line_and_column()
+    {
+        var error = Assert.Throws<LossCompileException>(() => LossCompiler.CompileFile("loss A = bce;\nloss B = ioo;"));
+        Assert.Equal("(2,10): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?", Assert.Single(error.Diagnostics).ToString());
     }
 
     [Fact]
