@@ -53,6 +53,21 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void A_changed_loss_file_recompiles_only_that_file()
+    {
+        var first = new InMemoryAdditionalText("/src/a.loss", "loss A = bce;");
+        var second = new InMemoryAdditionalText("/src/b.loss", "loss B = dice;");
+        var compilation = GeneratorHarness.CreateCompilation(string.Empty);
+        var driver = GeneratorHarness.CreateDriver(new AdditionalText[] { first, second }).RunGenerators(compilation);
+        Assert.Equal(2, driver.GetRunResult().Results.Single().GeneratedSources.Length);
+
+        driver = driver.ReplaceAdditionalText(second, new InMemoryAdditionalText("/src/b.loss", "loss B = iou;")).RunGenerators(compilation);
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Modified }, Outputs(driver, Steps.CompiledFiles));
+        Assert.Contains("RegionLosses.Iou", driver.GetRunResult().Results.Single().GeneratedSources.Single(g => g.HintName == "Tests.B.loss.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
     public void Tracked_steps_hold_no_symbols_syntax_compilations_or_locations()
     {
         var driver = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.CreateCompilation(Source));

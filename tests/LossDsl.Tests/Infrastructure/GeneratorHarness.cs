@@ -28,7 +28,12 @@ public static class GeneratorHarness
 
     /// <param name="lossFiles">.loss files given to the generator as AdditionalFiles.</param>
     /// <param name="properties">MSBuild properties the generator can see (RootNamespace is "Tests" unless given).</param>
-    public static GeneratorDriver CreateDriver(IEnumerable<(string Path, string Text)>? lossFiles = null, IDictionary<string, string>? properties = null)
+    public static GeneratorDriver CreateDriver(IEnumerable<(string Path, string Text)>? lossFiles = null, IDictionary<string, string>? properties = null) =>
+        CreateDriver((lossFiles ?? Array.Empty<(string, string)>()).Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)), properties);
+
+    /// <param name="lossFiles">The AdditionalFiles themselves, for tests that later replace one of them.</param>
+    /// <param name="properties">MSBuild properties the generator can see.</param>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> lossFiles, IDictionary<string, string>? properties = null)
     {
         var globals = new Dictionary<string, string> { ["build_property.RootNamespace"] = "Tests" };
         foreach (var (key, value) in properties ?? new Dictionary<string, string>())
@@ -38,7 +43,7 @@ public static class GeneratorHarness
 
         return CSharpGeneratorDriver.Create(
             new[] { new LossGenerator().AsSourceGenerator() },
-            (lossFiles ?? Array.Empty<(string, string)>()).Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)),
+            lossFiles,
             new CSharpParseOptions(LanguageVersion.Latest),
             new InMemoryOptionsProvider(globals),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
