@@ -96,12 +96,30 @@ public sealed partial class LossGenerator
 
         private static LossSignature ReadSignature(AttributeData attribute, AttributeSyntax? syntax, string path, List<DiagnosticInfo> diagnostics)
         {
-            var named = attribute.NamedArguments.ToDictionary(a => a.Key, a => a.Value.Value);
+            // TypedConstant.Value throws for arrays; Spatial is read through Values below.
+            var named = attribute.NamedArguments.Where(a => a.Value.Kind != TypedConstantKind.Array).ToDictionary(a => a.Key, a => a.Value.Value);
             TextSpan SpanOf(string name) =>
                 syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Span ?? syntax?.Span ?? default;
 
-            var input = named.TryGetValue("Input", out var i) && i is int inputValue && inputValue == InputProbabilities ? InputKind.Probabilities : InputKind.Logits;
-            var target = named.TryGetValue("Target", out var t) && t is int targetValue && targetValue == TargetLabels ? TargetKind.Labels : TargetKind.Mask;
+            int? Enum(string name, string type, string[] members)
+            {
+                if (!named.TryGetValue(name, out var value) || value is not int number)
+                {
+                    return null;
+                }
+
+                if (number >= 0 && number < members.Length)
+                {
+                    return number;
+                }
+
+                diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(name),
+                    $"{name} must be {string.Join(" or ", members.Select(m => $"{type}.{m}"))}, not {number}"));
+                return null;
+            }
+
+            var input = Enum("Input", "LossInput", new[] { "Logits", "Probabilities" }) == InputProbabilities ? InputKind.Probabilities : InputKind.Logits;
+            var target = Enum("Target", "LossTarget", new[] { "Mask", "Labels" }) == TargetLabels ? TargetKind.Labels : TargetKind.Mask;
 
             int? classes = named.TryGetValue("Classes", out var c) && c is int classCount ? classCount : null;
             int? ignoreIndex = named.TryGetValue("IgnoreIndex", out var ignore) && ignore is int ignoreValue ? ignoreValue : null;

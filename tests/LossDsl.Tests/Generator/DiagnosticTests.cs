@@ -104,6 +104,31 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Static_spatial_sizes_bound_windows() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce + boundary(theta0: 3, theta: {|LOSS0105:9|})", Spatial = new[] { 8, 0 })]
+        public sealed partial class SmallImages;
+        """);
+
+    [Fact]
+    public void Static_spatial_rank_is_checked() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce + {|LOSS0200:boundary|}", Spatial = new[] { 0, 0, 0 })]
+        public sealed partial class Volumes;
+        """);
+
+    [Fact]
+    public void An_undefined_enum_value_is_an_error_on_the_setting()
+    {
+        var diagnostic = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("bce", {|LOSS0303:Input = (LossInput)7|})]
+            public sealed partial class Odd;
+            """).Single();
+        Assert.Equal("Input must be LossInput.Logits or LossInput.Probabilities, not 7", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void Ignore_index_on_a_mask_is_an_error_on_the_setting() => AssertDiagnostics("""
         using LossDsl;
         [Loss("bce", {|LOSS0303:IgnoreIndex = 255|})]

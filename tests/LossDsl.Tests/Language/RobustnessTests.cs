@@ -99,6 +99,23 @@ public sealed class RobustnessTests
         Assert.NotEmpty(run.Diagnostics);
     }
 
+    [Fact]
+    public void The_generator_reports_instead_of_failing_on_odd_attribute_arguments()
+    {
+        string[] arguments =
+        {
+            "Input = (LossInput)7", "Target = (LossTarget)(-1)", "Classes = -3", "Classes = 0", "IgnoreIndex = -100",
+            "Spatial = null", "Spatial = new int[0]", "Spatial = new[] { -1, 4 }", "Spatial = new[] { 0, 0, 0, 0, 0, 0 }",
+            "Target = LossTarget.Labels, Classes = 1", "Target = LossTarget.Labels, IgnoreIndex = 0", "Input = LossInput.Probabilities",
+        };
+        var source = "using LossDsl;\n" + string.Join("\n", arguments.Select((a, i) =>
+            $"[Loss(\"dice + bce + ce + ssim(3) + boundary\", {a})] public sealed partial class L{i};"));
+        var (result, output) = GeneratorHarness.Run(source);
+
+        Assert.Null(Assert.Single(result.Results).Exception);
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Id is "CS8784" or "CS8785");
+    }
+
     private static void AssertWellBehaved(string text, LossSignature signature)
     {
         LossCompilation compilation;
