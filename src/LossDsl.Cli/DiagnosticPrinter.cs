@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -18,7 +19,7 @@ internal static class DiagnosticPrinter
             var severity = diagnostic.Severity == LossDiagnosticSeverity.Error ? "error" : "warning";
 
             // LOSS03xx are about the settings (classes, ignore index), not about characters of the text.
-            if (diagnostic.Id.StartsWith("LOSS03", System.StringComparison.Ordinal))
+            if (diagnostic.Id.StartsWith("LOSS03", StringComparison.Ordinal))
             {
                 writer.WriteLine($"{severity} {diagnostic.Id}: {diagnostic.Message}");
                 continue;
@@ -45,7 +46,7 @@ internal static class DiagnosticPrinter
     private static string Carets(string lineText, int start, int length)
     {
         var indent = new string(lineText.Take(start).Select(c => c == '\t' ? '\t' : ' ').ToArray());
-        var width = System.Math.Max(1, System.Math.Min(length, lineText.Length - start));
+        var width = Math.Max(1, Math.Min(length, lineText.Length - start));
         return indent + new string('^', width);
     }
 }

@@ -88,7 +88,14 @@ internal static class EvalCommand
                 WriteGradient(path, pred.grad!, inputs.Pred.Shape.ToArray());
             }
 
-            (request.Json ? (Action<LossTerms, TextWriter>)TermsOutput.WriteJson : TermsOutput.WriteText)(terms, stdout);
+            if (request.Json)
+            {
+                TermsOutput.WriteJson(terms, stdout);
+            }
+            else
+            {
+                TermsOutput.WriteText(terms, stdout);
+            }
         }
 
         return ExitCodes.Success;

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using LossDsl.Cli.Npy;
@@ -116,7 +117,11 @@ internal sealed class EvalInputs
         var bad = Array.FindIndex(values, v => !isValid(v));
         if (bad >= 0)
         {
-            throw new InvalidInputException($"{file}: the element at {array.FormatIndex(bad)} is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}, not {expected}.");
+            // A float32 element is shown as float32 prints it, not as its longer float64 expansion.
+            var value = array.DType == NpyDType.Float32
+                ? ((float)values[bad]).ToString(CultureInfo.InvariantCulture)
+                : values[bad].ToString(CultureInfo.InvariantCulture);
+            throw new InvalidInputException($"{file}: the element at {array.FormatIndex(bad)} is {value}, not {expected}.");
         }
     }
 

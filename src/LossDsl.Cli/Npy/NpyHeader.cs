@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text;
 
 namespace LossDsl.Cli.Npy;
 
@@ -141,7 +143,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, IReadOnlyList<
         private string ParseString(char quote)
         {
             var start = position++;
-            var value = new System.Text.StringBuilder();
+            var value = new StringBuilder();
             while (position < text.Length && text[position] != quote)
             {
                 if (text[position] == '\\' && position + 1 < text.Length)
@@ -204,7 +206,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, IReadOnlyList<
             return negative ? -value : value;
         }
 
-        private string ReadWhile(System.Func<char, bool> predicate)
+        private string ReadWhile(Func<char, bool> predicate)
         {
             var start = position;
             while (position < text.Length && predicate(text[position]))

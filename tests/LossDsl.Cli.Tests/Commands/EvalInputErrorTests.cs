@@ -117,6 +117,14 @@ public sealed class EvalInputErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_float32_value_is_shown_as_float32()
+    {
+        var negative = folder.Write("negative.npy", NpyArray.Create(new[] { 0f, -0.1f, 0f, 0f }, 1, 1, 2, 2));
+
+        AssertBadInput($"target file '{negative}': the element at (0, 0, 0, 1) is -0.1, not a mask value in [0, 1].", "eval", "bce", "--pred", pred, "--target", negative);
+    }
+
+    [Fact]
     public void Mask_values_outside_0_1()
     {
         var twos = folder.Write("twos.npy", NpyArray.Create(new[] { 0, 1, 2, 1 }, 1, 1, 2, 2));
