@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace LossDsl.Cli;
+
+/// <summary>
+/// Prints diagnostics as a compiler does: <c>(line,col): error LOSS0100: message</c>, then the line of loss text with
+/// carets under the characters the diagnostic points at.
+/// </summary>
+internal static class DiagnosticPrinter
+{
+    /// <summary>Prints every diagnostic of <paramref name="text"/>, in the order given.</summary>
+    public static void Print(string text, IEnumerable<LossDiagnosticInfo> diagnostics, TextWriter writer)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var severity = diagnostic.Severity == LossDiagnosticSeverity.Error ? "error" : "warning";
+
+            // LOSS03xx are about the settings (classes, ignore index), not about characters of the text.
+            if (diagnostic.Id.StartsWith("LOSS03", StringComparison.Ordinal))
+            {
+                writer.WriteLine($"{severity} {diagnostic.Id}: {diagnostic.Message}");
+                continue;
+            }
+
+            var (line, column, lineText) = Locate(text, diagnostic.Start);
+            writer.WriteLine($"({line},{column}): {severity} {diagnostic.Id}: {diagnostic.Message}");
+            writer.WriteLine("  " + lineText);
+            writer.WriteLine("  " + Carets(lineText, column - 1, diagnostic.Length));
+        }
+    }
+
+    // Lines break at '\n' (a '\r' before it is not shown); line and column count from 1, in UTF-16 characters.
+    private static (int Line, int Column, string LineText) Locate(string text, int offset)
+    {
+        var lineStart = offset == 0 ? 0 : text.LastIndexOf('\n', offset - 1) + 1;
+        var lineEnd = text.IndexOf('\n', lineStart);
+        var lineText = text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)].TrimEnd('\r');
+        var line = text.Take(lineStart).Count(c => c == '\n') + 1;
+        return (line, offset - lineStart + 1, lineText);
+    }
+
+    // Whitespace before the span copies the line's tabs so the carets line up; at least one caret, none past the line.
+    private static string Carets(string lineText, int start, int length)
+    {
+        var indent = new string(lineText.Take(start).Select(c => c == '\t' ? '\t' : ' ').ToArray());
+        var width = Math.Max(1, Math.Min(length, lineText.Length - start));
+        return indent + new string('^', width);
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using LossDsl.Cli.Npy;
+using static TorchSharp.torch;
+
+namespace LossDsl.Cli;
+
+/// <summary>
+/// <c>lossdsl eval "&lt;expression&gt;" --pred P.npy --target T.npy</c>: computes the loss and its terms on arrays saved by
+/// numpy, optionally with d total / d pred.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var expression = SharedOptions.Expression();
+        var pred = new Option<string>("--pred") { Description = "The prediction, [N, C, *spatial], as a .npy file (<f4 or <f8).", HelpName = "P.npy", Required = true };
+        var target = new Option<string>("--target")
+        {
+            Description = "The target as a .npy file: pred's shape for a mask, pred's shape without dim 1 (integers) for class labels.",
+            HelpName = "T.npy",
+            Required = true,
+        };
+        var probabilities = SharedOptions.Probabilities();
+        var ignoreIndex = SharedOptions.IgnoreIndex();
+        var useDouble = new Option<bool>("--double") { Description = "Compute in float64 (default float32)." };
+        var gradient = new Option<string?>("--grad") { Description = "Write d total / d pred to this .npy file (pred's shape, the compute dtype).", HelpName = "G.npy" };
+        var json = new Option<bool>("--json") { Description = "Print {\"total\": x, \"terms\": {...}} as JSON and nothing else." };
+
+        var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
+        {
+            expression, pred, target, probabilities, ignoreIndex, useDouble, gradient, json,
+        };
+
+        command.SetAction(parse => Evaluate(
+            new EvalRequest(
+                parse.GetRequiredValue(expression),
+                parse.GetRequiredValue(pred),
+                parse.GetRequiredValue(target),
+                parse.GetValue(probabilities),
+                parse.GetValue(ignoreIndex),
+                parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
+                parse.GetValue(gradient),
+                parse.GetValue(json)),
+            stdout,
+            stderr));
+
+        return command;
+    }
+
+    private sealed record EvalRequest(
+        string Text, string PredPath, string TargetPath, bool Probabilities, int? IgnoreIndex, ScalarType DType, string? GradientPath, bool Json);
+
+    private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
+    {
+        var inputs = EvalInputs.Load(request.PredPath, request.TargetPath, request.Probabilities, request.IgnoreIndex);
+        var options = new LossOptions
+        {
+            Input = request.Probabilities ? LossInput.Probabilities : LossInput.Logits,
+            Target = inputs.TargetKind,
+            Classes = inputs.Classes,
+            IgnoreIndex = request.IgnoreIndex,
+        };
+
+        CompiledLoss loss;
+        try
+        {
+            loss = LossCompiler.Compile(request.Text, options);
+        }
+        catch (LossCompileException e)
+        {
+            DiagnosticPrinter.Print(request.Text, e.Diagnostics, stderr);
+            return ExitCodes.BadLossText;
+        }
+
+        // Warnings go to stderr so that stdout stays the numbers alone (and valid JSON with --json).
+        DiagnosticPrinter.Print(request.Text, loss.Warnings, stderr);
+        using (loss)
+        using (NewDisposeScope())
+        {
+            var pred = inputs.PredTensor(request.DType, requiresGradient: request.GradientPath is not null);
+            using var terms = Terms(loss, pred, inputs.TargetTensor(request.DType));
+            if (request.GradientPath is { } path)
+            {
+                terms.Total.backward();
+                WriteGradient(path, pred.grad!, inputs.Pred.Shape.ToArray());
+            }
+
+            if (request.Json)
+            {
+                TermsOutput.WriteJson(terms, stdout);
+            }
+            else
+            {
+                TermsOutput.WriteText(terms, stdout);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    // Kernels report inputs they cannot take (a shape a primitive does not accept) as ArgumentException.
+    private static LossTerms Terms(CompiledLoss loss, Tensor pred, Tensor target)
+    {
+        try
+        {
+            return loss.Terms(pred, target);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidInputException($"the inputs do not fit the loss: {e.Message}");
+        }
+    }
+
+    private static void WriteGradient(string path, Tensor gradient, long[] shape)
+    {
+        var array = gradient.dtype == ScalarType.Float64
+            ? NpyArray.Create(gradient.contiguous().data<double>().ToArray(), shape)
+            : NpyArray.Create(gradient.contiguous().data<float>().ToArray(), shape);
+        try
+        {
+            NpyWriter.WriteFile(path, array);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"cannot write the gradient to '{path}': {e.Message}");
+        }
+    }
+}

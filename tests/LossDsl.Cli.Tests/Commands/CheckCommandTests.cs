@@ -1,0 +1,88 @@
+using LossDsl.Cli.Tests.Support;
+
+namespace LossDsl.Cli.Tests.Commands;
+
+/// <summary><c>lossdsl check</c>: the compiler's diagnostics, located by line and column with carets under the span.</summary>
+public sealed class CheckCommandTests
+{
+    [Theory]
+    [InlineData("bce + iou")]
+    [InlineData("0.5 * dice(smooth: 0) + jaccard")]
+    public void Correct_text_prints_nothing_and_exits_0(string text)
+    {
+        Assert.Equal(new CliResult(0, "", ""), Lossdsl.Run("check", text));
+    }
+
+    [Fact]
+    public void An_unknown_loss_is_shown_under_the_text()
+    {
+        Assert.Equal(
+            new CliResult(1, "(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?\n  bce + ioo\n        ^^^\n", ""),
+            Lossdsl.Run("check", "bce + ioo"));
+    }
+
+    [Fact]
+    public void Every_error_is_printed_in_text_order()
+    {
+        var result = Lossdsl.Run("check", "bce + ioo + dice(smooth: -1)");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?\n"
+            + "  bce + ioo + dice(smooth: -1)\n"
+            + "        ^^^\n"
+            + "(1,26): error LOSS0105: Parameter 'smooth' of 'dice' must be a number ≥ 0, not -1\n"
+            + "  bce + ioo + dice(smooth: -1)\n"
+            + "                           ^^\n",
+            result.Stdout);
+    }
+
+    [Fact]
+    public void A_missing_token_at_the_end_gets_one_caret_after_the_text()
+    {
+        Assert.Equal(
+            "(1,7): error LOSS0002: Expected an expression but found end of text\n  bce + \n        ^\n",
+            Lossdsl.Run("check", "bce + ").Stdout);
+    }
+
+    [Fact]
+    public void Lines_and_columns_count_across_newlines()
+    {
+        Assert.Equal(
+            "(2,3): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?\n    ioo\n    ^^^\n",
+            Lossdsl.Run("check", "bce +\r\n  ioo").Stdout);
+    }
+
+    [Fact]
+    public void Carets_keep_the_tabs_of_the_line_so_they_line_up()
+    {
+        Assert.Equal(
+            "(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?\n  bce\t+ ioo\n     \t  ^^^\n",
+            Lossdsl.Run("check", "bce\t+ ioo").Stdout);
+    }
+
+    [Fact]
+    public void The_declared_task_is_checked()
+    {
+        Assert.Equal(
+            new CliResult(1, "(1,1): error LOSS0200: 'bce' needs a mask target, but the target is multiclass labels\n  bce\n  ^^^\n", ""),
+            Lossdsl.Run("check", "bce", "--labels", "--classes", "3"));
+    }
+
+    [Fact]
+    public void Settings_errors_have_no_location_in_the_text()
+    {
+        Assert.Equal(
+            new CliResult(1, "error LOSS0303: IgnoreIndex applies to label targets only; a mask has no class index to ignore (use labels as the target)\n", ""),
+            Lossdsl.Run("check", "dice", "--ignore-index", "255"));
+        Assert.Equal(
+            new CliResult(1, "error LOSS0303: Classes must be at least 2 for labels, not 1\n", ""),
+            Lossdsl.Run("check", "dice", "--labels", "--classes", "1"));
+    }
+
+    [Fact]
+    public void Labels_with_an_ignore_index_are_a_valid_signature()
+    {
+        Assert.Equal(new CliResult(0, "", ""), Lossdsl.Run("check", "dice", "--labels", "--classes", "4", "--ignore-index", "255", "--probabilities"));
+    }
+}
