@@ -73,7 +73,7 @@ public sealed class CheckCommandTests
     public void Settings_errors_have_no_location_in_the_text()
     {
         Assert.Equal(
-            new CliResult(1, "error LOSS0303: IgnoreIndex applies to label targets only; a mask has no class index to ignore (use labels as the target)\n", ""),
+            new CliResult(1, "error LOSS0303: An ignore index applies to label targets only; a mask has no class index to ignore\n", ""),
             Lossdsl.Run("check", "dice", "--ignore-index", "255"));
         Assert.Equal(
             new CliResult(1, "error LOSS0303: Classes must be at least 2 for labels, not 1\n", ""),
