@@ -26,6 +26,16 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
+    public void Bce_plus_ssim_plus_iou() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("bce + ssim(11) + iou")]
+        public sealed partial class BasNetLoss;
+        """));
+
+    [Fact]
     public void Nested_class_in_global_namespace() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 

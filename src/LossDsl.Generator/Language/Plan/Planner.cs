@@ -14,7 +14,8 @@ internal sealed class Planner
 {
     /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
     public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
-        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou);
+        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou,
+        PrimitiveKind.Ssim, PrimitiveKind.LovaszHinge, PrimitiveKind.Boundary, PrimitiveKind.ActiveContour);
 
     private static readonly LocalValue Pred = new("pred");
     private static readonly LocalValue Target = new("target");
@@ -23,6 +24,7 @@ internal sealed class Planner
     private readonly LossSignature signature;
     private readonly DiagnosticBag diagnostics;
     private readonly List<PlanTerm> terms = new();
+    private readonly List<PlanBuffer> buffers = new();
     private readonly List<PlanStep> steps = new();
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
@@ -46,7 +48,7 @@ internal sealed class Planner
             return null;
         }
 
-        return new LossPlan(name, text, signature, planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+        return new LossPlan(name, text, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
 
     private ScalarNode? Lower(BoundExpression bound)
@@ -84,25 +86,61 @@ internal sealed class Planner
         }
     }
 
-    private KernelCall Call(BoundTerm term)
+    private KernelCall Call(BoundTerm term) => term.Primitive.Family switch
+    {
+        PrimitiveFamily.Pixel => PixelCall(term),
+        PrimitiveFamily.Region => RegionCall(term),
+        _ => StructureCall(term),
+    };
+
+    private KernelCall PixelCall(BoundTerm term)
+    {
+        // bce. Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
+        var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
+        return signature.Input == InputKind.Logits
+            ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
+            : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+    }
+
+    private KernelCall RegionCall(BoundTerm term)
+    {
+        // dice, iou
+        var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+        return KernelCall.Create(
+            "RegionLosses." + term.Primitive.Kind,
+            Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
+            new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
+            new KernelArgument("weight", new ConstantValue(weight)),
+            new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+    }
+
+    private KernelCall StructureCall(BoundTerm term)
     {
         switch (term.Primitive.Kind)
         {
-            case PrimitiveKind.Bce:
-                // Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
-                var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
-                return signature.Input == InputKind.Logits
-                    ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
-                    : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+            case PrimitiveKind.Ssim:
+                var window = Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
+                    Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
+                return KernelCall.Create("StructureLosses.Ssim", LossName(),
+                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), Arg("window", window));
 
-            default: // region family: dice, iou
-                var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
-                return KernelCall.Create(
-                    "RegionLosses." + term.Primitive.Kind,
-                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
-                    new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
-                    new KernelArgument("weight", new ConstantValue(weight)),
-                    new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+            case PrimitiveKind.LovaszHinge:
+                // Hinge errors are defined on the raw scores, so no probabilities.
+                return KernelCall.Create("StructureLosses.LovaszHinge", LossName(),
+                    Arg("logits", Pred), Arg("target", MaskTarget()), Constant("perImage", term.Boolean("per_image")));
+
+            case PrimitiveKind.Boundary:
+                return KernelCall.Create("StructureLosses.Boundary", LossName(),
+                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()),
+                    Constant("theta0", Integer(term, "theta0")), Constant("theta", Integer(term, "theta")),
+                    Constant("includeComplement", signature.Target == TargetKind.Mask));
+
+            case PrimitiveKind.ActiveContour:
+                return KernelCall.Create("StructureLosses.ActiveContour", LossName(),
+                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), Constant("weight", term.Number("weight")));
+
+            default:
+                throw new System.InvalidOperationException($"No kernel for {term.Primitive.Name}.");
         }
     }
 
@@ -122,6 +160,23 @@ internal sealed class Planner
             Arg("probabilities", probabilities), Arg("target", target), new KernelArgument("perImage", new ConstantValue(perImage))));
     }
 
+    /// <summary>
+    /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);
+    /// different buffers of one kind are numbered: <c>ssimWindow</c>, <c>ssimWindow2</c>.
+    /// </summary>
+    private LocalValue Buffer(string local, KernelCall call)
+    {
+        if (buffers.FirstOrDefault(b => b.Call.Equals(call)) is { } existing)
+        {
+            return new LocalValue(existing.Local);
+        }
+
+        var sameKind = buffers.Count(b => b.Call.Kernel == call.Kernel);
+        var buffer = new PlanBuffer(sameKind == 0 ? local : local + (sameKind + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), call);
+        buffers.Add(buffer);
+        return new LocalValue(buffer.Local);
+    }
+
     /// <summary>Adds the step the first time it is asked for; later requests share it.</summary>
     private LocalValue Step(string local, KernelCall call)
     {
@@ -134,4 +189,12 @@ internal sealed class Planner
     }
 
     private static KernelArgument Arg(string name, LocalValue value) => new(name, value);
+
+    private static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
+
+    /// <summary>The loss's name, for kernels whose input checks name it in messages.</summary>
+    private KernelArgument LossName() => Constant("loss", name);
+
+    /// <summary>Sizes are declared as numbers the binder has checked to be integers; kernels take them as <c>int</c>.</summary>
+    private static int Integer(BoundTerm term, string parameter) => (int)term.Number(parameter);
 }
