@@ -18,9 +18,14 @@ public static class ConstantBuffers
     /// <param name="sigma">Standard deviation, in pixels.</param>
     public static Tensor GaussianWindow(int size, double sigma)
     {
-        if (size < 1 || size % 2 == 0 || !(sigma > 0))
+        if (size < 1 || size % 2 == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), $"A Gaussian window needs an odd size ≥ 1 and sigma > 0, got size {size}, sigma {sigma}.");
+            throw new ArgumentOutOfRangeException(nameof(size), size, "A Gaussian window needs an odd size.");
+        }
+
+        if (!(sigma > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "A Gaussian window needs sigma > 0.");
         }
 
         var center = size / 2;

@@ -41,6 +41,28 @@ public sealed class BoundaryTests
         Tolerance.Close(NumericGradient(Reference, x), gradient, 1e-7, "d boundary / dx");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Labels_use_the_softmax_and_one_hot_channels(bool probabilities)
+    {
+        const int N = 2, C = 3, H = 6, W = 5;
+        var (x, _) = FixedInputs.Binary(N, C, H, W);
+        var labels = FixedLabels.Create(N * H * W, C);
+        var t = new Images(OneHot(labels, N, C), N, C, H, W);
+        var input = probabilities ? Softmax(x, N, C, H * W) : x;
+        double Reference(double[] pred) => Boundary(new Images(probabilities ? pred : Softmax(pred, N, C, H * W), N, C, H, W), t, 3, 5, complement: false);
+
+        using var loss = LossCompiler.Compile("boundary", new LossOptions
+        {
+            Target = LossTarget.Labels, Classes = C, Input = probabilities ? LossInput.Probabilities : LossInput.Logits,
+        });
+        var (value, gradient) = LossRun.ValueAndGradient(loss, input, FixedLabels.AsDoubles(labels), new long[] { N, C, H, W }, targetShape: new long[] { N, H, W }, targetDtype: ScalarType.Int64);
+
+        Tolerance.Close(Reference(input), value, Tolerance.Float64, "boundary on labels");
+        Tolerance.Close(NumericGradient(Reference, input), gradient, 1e-7, "d boundary / d pred");
+    }
+
     [Fact]
     public void A_target_without_boundaries_gives_the_maximal_loss_and_finite_gradients()
     {

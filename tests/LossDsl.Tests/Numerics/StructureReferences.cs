@@ -163,6 +163,97 @@ public static class StructureReferences
     }
 
     /// <summary>
+    /// Lovász-Softmax from the definition: per row (each image, or the batch) and class c, the kept pixels (label not
+    /// <paramref name="ignore"/>) sorted by error <c>|[label = c] − p_c|</c>, the Lovász extension <c>Σ e·weight</c>;
+    /// the mean over counted classes (present ones, or all; 0 when none), then over all rows. The gradient in p is
+    /// <c>weight·sign(p_c − [label = c])</c> scaled by both means, taken through softmax when <paramref name="logits"/>.
+    /// </summary>
+    public static (double Value, double[] Gradient) LovaszSoftmax(
+        double[] pred, int[] labels, int n, int c, bool logits, int? ignore, bool presentOnly, bool perImage)
+    {
+        var spatial = labels.Length / n;
+        int At(int image, int cls, int s) => ((image * c) + cls) * spatial + s;
+        var p = logits ? Softmax(pred, n, c, spatial) : pred;
+        var dp = new double[pred.Length];
+        var rows = perImage ? Enumerable.Range(0, n).Select(i => new[] { i }).ToArray() : new[] { Enumerable.Range(0, n).ToArray() };
+        var value = 0.0;
+        foreach (var images in rows)
+        {
+            // A pixel is (image, s), numbered image·spatial + s; the ignored ones are simply not in the list.
+            var pixels = images.SelectMany(image => Enumerable.Range(0, spatial).Select(s => image * spatial + s)).Where(i => labels[i] != ignore).ToArray();
+            var counted = Enumerable.Range(0, c).Where(cls => !presentOnly || pixels.Any(i => labels[i] == cls)).ToArray();
+            foreach (var cls in counted)
+            {
+                double Truth(int i) => labels[i] == cls ? 1 : 0;
+                var errors = pixels.ToDictionary(i => i, i => Math.Abs(Truth(i) - p[At(i / spatial, cls, i % spatial)]));
+                var weights = LovaszWeights(pixels, errors, i => labels[i] == cls);
+                var scale = 1.0 / (counted.Length * rows.Length);
+                foreach (var i in pixels)
+                {
+                    var k = At(i / spatial, cls, i % spatial);
+                    value += errors[i] * weights[i] * scale;
+                    dp[k] += weights[i] * Math.Sign(p[k] - Truth(i)) * scale;
+                }
+            }
+        }
+
+        return (value, logits ? SoftmaxBackward(p, dp, n, c, spatial) : dp);
+    }
+
+    /// <summary>Softmax over the class dim of [N, C, S].</summary>
+    public static double[] Softmax(double[] x, int n, int c, int spatial)
+    {
+        var p = new double[x.Length];
+        for (var image = 0; image < n; image++)
+        for (var s = 0; s < spatial; s++)
+        {
+            var indices = Enumerable.Range(0, c).Select(cls => ((image * c) + cls) * spatial + s).ToArray();
+            var max = indices.Max(k => x[k]);
+            var sum = indices.Sum(k => Math.Exp(x[k] - max));
+            foreach (var k in indices)
+            {
+                p[k] = Math.Exp(x[k] - max) / sum;
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>d/dx of a function of p = softmax(x), from d/dp: <c>p_j·(g_j − Σ_k p_k g_k)</c> per pixel.</summary>
+    private static double[] SoftmaxBackward(double[] p, double[] dp, int n, int c, int spatial)
+    {
+        var dx = new double[p.Length];
+        for (var image = 0; image < n; image++)
+        for (var s = 0; s < spatial; s++)
+        {
+            var indices = Enumerable.Range(0, c).Select(cls => ((image * c) + cls) * spatial + s).ToArray();
+            var dot = indices.Sum(k => p[k] * dp[k]);
+            foreach (var k in indices)
+            {
+                dx[k] = p[k] * (dp[k] - dot);
+            }
+        }
+
+        return dx;
+    }
+
+    /// <summary>One-hot [N, C, S] of labels [N, S]; an ignored label is 0 in every channel.</summary>
+    public static double[] OneHot(int[] labels, int n, int c)
+    {
+        var spatial = labels.Length / n;
+        var t = new double[n * c * spatial];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= 0 && labels[i] < c)
+            {
+                t[((i / spatial * c) + labels[i]) * spatial + i % spatial] = 1;
+            }
+        }
+
+        return t;
+    }
+
+    /// <summary>
     /// Each pixel's weight in the Lovász extension of the Jaccard loss: with the pixels sorted by decreasing error and
     /// M_k the first k of them, the weight of the k-th is <c>Δ(M_k) − Δ(M_{k−1})</c>, <c>Δ(M) = |M| / |G ∪ M|</c>.
     /// </summary>

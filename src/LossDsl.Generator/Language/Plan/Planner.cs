@@ -15,7 +15,7 @@ internal sealed class Planner
     /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
     public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
         PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou,
-        PrimitiveKind.Ssim, PrimitiveKind.LovaszHinge, PrimitiveKind.Boundary, PrimitiveKind.ActiveContour);
+        PrimitiveKind.Ssim, PrimitiveKind.LovaszHinge, PrimitiveKind.LovaszSoftmax, PrimitiveKind.Boundary, PrimitiveKind.ActiveContour);
 
     private static readonly LocalValue Pred = new("pred");
     private static readonly LocalValue Target = new("target");
@@ -66,6 +66,8 @@ internal sealed class Planner
                     return null;
                 }
 
+                // The target step checks pred and target, so it comes before any step that reads them.
+                TargetMap();
                 terms.Add(new PlanTerm(term, Call(term)));
                 return new ScalarTerm(terms.Count - 1);
 
@@ -114,43 +116,61 @@ internal sealed class Planner
             new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
     }
 
-    private KernelCall StructureCall(BoundTerm term)
+    /// <summary>ssim, lovasz_hinge, lovasz_softmax, boundary, active_contour: kernels over the spatial layout.</summary>
+    private KernelCall StructureCall(BoundTerm term) => term.Primitive.Kind switch
     {
-        switch (term.Primitive.Kind)
+        PrimitiveKind.Ssim => KernelCall.Create("StructureLosses.Ssim", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("window", GaussianWindow(term))),
+
+        // Hinge errors are defined on the raw scores, so no probabilities.
+        PrimitiveKind.LovaszHinge => KernelCall.Create("StructureLosses.LovaszHinge", LossName(),
+            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", term.Boolean("per_image"))),
+
+        PrimitiveKind.LovaszSoftmax => KernelCall.Create("StructureLosses.LovaszSoftmax",
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
+            Constant("presentOnly", ((WordValue)term["classes"]).Word == "present"), Constant("perImage", term.Boolean("per_image"))),
+
+        PrimitiveKind.Boundary => KernelCall.Create("StructureLosses.Boundary", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()),
+            Constant("theta0", Integer(term, "theta0")), Constant("theta", Integer(term, "theta")),
+            Constant("includeComplement", signature.Target == TargetKind.Mask)),
+
+        PrimitiveKind.ActiveContour => KernelCall.Create("StructureLosses.ActiveContour", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Constant("weight", term.Number("weight"))),
+
+        _ => throw new System.InvalidOperationException($"{term.Primitive.Name} is not a structure primitive."),
+    };
+
+    /// <summary>ssim's window, a constant of the loss text: built once, when the module is constructed.</summary>
+    private LocalValue GaussianWindow(BoundTerm term) => Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
+        Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
+
+    /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>
+    private LocalValue TargetMap() => signature.Target == TargetKind.Mask
+        ? MaskTarget()
+        : Step("t", KernelCall.Create("Inputs.Labels", LossName(), Arg("pred", Pred), Arg("target", Target),
+            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex)));
+
+    /// <summary>The kept pixels with an ignore index (after the target step, which checks the labels); else null: all are kept.</summary>
+    private KernelValue ValidPixels()
+    {
+        if (signature.IgnoreIndex is not { } ignoreIndex)
         {
-            case PrimitiveKind.Ssim:
-                var window = Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
-                    Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
-                return KernelCall.Create("StructureLosses.Ssim", LossName(),
-                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), Arg("window", window));
-
-            case PrimitiveKind.LovaszHinge:
-                // Hinge errors are defined on the raw scores, so no probabilities.
-                return KernelCall.Create("StructureLosses.LovaszHinge", LossName(),
-                    Arg("logits", Pred), Arg("target", MaskTarget()), Constant("perImage", term.Boolean("per_image")));
-
-            case PrimitiveKind.Boundary:
-                return KernelCall.Create("StructureLosses.Boundary", LossName(),
-                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()),
-                    Constant("theta0", Integer(term, "theta0")), Constant("theta", Integer(term, "theta")),
-                    Constant("includeComplement", signature.Target == TargetKind.Mask));
-
-            case PrimitiveKind.ActiveContour:
-                return KernelCall.Create("StructureLosses.ActiveContour", LossName(),
-                    Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), Constant("weight", term.Number("weight")));
-
-            default:
-                throw new System.InvalidOperationException($"No kernel for {term.Primitive.Name}.");
+            return new ConstantValue(null);
         }
+
+        TargetMap();
+        return Step("valid", KernelCall.Create("Inputs.Valid", Arg("pred", Pred), Arg("target", Target), Constant("ignoreIndex", ignoreIndex)));
     }
 
     private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
         new KernelArgument("loss", new ConstantValue(name)), Arg("pred", Pred), Arg("target", Target),
         new KernelArgument("classes", new ConstantValue(signature.Classes))));
 
+    /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
     private LocalValue Probabilities() => signature.Input == InputKind.Probabilities
         ? Pred
-        : Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)));
+        : Step("p", KernelCall.Create(signature.Target == TargetKind.Mask ? "Probabilities.Sigmoid" : "Probabilities.Softmax", Arg("logits", Pred)));
 
     private LocalValue RegionStatistics(bool perImage)
     {
@@ -188,7 +208,7 @@ internal sealed class Planner
         return new LocalValue(local);
     }
 
-    private static KernelArgument Arg(string name, LocalValue value) => new(name, value);
+    private static KernelArgument Arg(string name, KernelValue value) => new(name, value);
 
     private static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
 
