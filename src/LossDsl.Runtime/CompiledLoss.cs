@@ -13,14 +13,23 @@ namespace LossDsl;
 public sealed class CompiledLoss : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly PlanInterpreter interpreter;
+    private readonly string[] bufferNames;
 
     internal CompiledLoss(LossPlan plan, IReadOnlyList<LossDiagnosticInfo> warnings)
         : base(plan.Name)
     {
         interpreter = new PlanInterpreter(plan);
+        bufferNames = plan.Buffers.Select(b => b.Local).ToArray();
         Source = plan.Text;
         TermNames = plan.Terms.Select(t => t.Name).ToArray();
         Warnings = warnings;
+
+        // The same buffers, under the same names, as a generated module's tensor fields: built once, moved by module.to.
+        foreach (var (name, buffer) in bufferNames.Zip(interpreter.CreateBuffers()))
+        {
+            register_buffer(name, buffer);
+        }
+
         RegisterComponents();
     }
 
@@ -37,13 +46,16 @@ public sealed class CompiledLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target).Total.MoveToOuterDisposeScope();
+        return interpreter.Evaluate(pred, target, Buffers()).Total.MoveToOuterDisposeScope();
     }
 
     /// <summary>The total and every term's value by name. Dispose it when done.</summary>
     public LossTerms Terms(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target).MoveToOuterDisposeScope();
+        return interpreter.Evaluate(pred, target, Buffers()).MoveToOuterDisposeScope();
     }
+
+    // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
+    private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();
 }

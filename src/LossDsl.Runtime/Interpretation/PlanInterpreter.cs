@@ -11,10 +11,12 @@ namespace LossDsl.Interpretation;
 /// <summary>
 /// Runs a <see cref="LossPlan"/> directly: each kernel call the planner chose is bound once to its method in
 /// <c>LossDsl.Kernels</c>, then invoked per forward pass with the plan's locals, exactly what generated code calls.
+/// Buffer calls run once, at construction, as in a generated constructor; the module owns their results.
 /// </summary>
 internal sealed class PlanInterpreter
 {
     private readonly LossPlan plan;
+    private readonly BoundCall[] buffers;
     private readonly BoundCall[] steps;
     private readonly BoundCall[] terms;
 
@@ -22,15 +24,27 @@ internal sealed class PlanInterpreter
     {
         this.plan = plan;
         var slots = new List<string> { "pred", "target" };
+        buffers = plan.Buffers.Select(b => Bind(b.Call, b.Local, slots)).ToArray();
         steps = plan.Steps.Select(s => Bind(s.Call, s.Local, slots)).ToArray();
         terms = plan.Terms.Select(t => Bind(t.Call, t.Name, slots)).ToArray();
     }
 
-    public LossTerms Evaluate(Tensor pred, Tensor target)
+    /// <summary>Builds the plan's constant buffers, in <see cref="LossPlan.Buffers"/> order: once, when the module is made.</summary>
+    public Tensor[] CreateBuffers() => buffers.Select(b => (Tensor)b.Invoke(Array.Empty<object?>())!).ToArray();
+
+    /// <param name="pred">The prediction.</param>
+    /// <param name="target">The target.</param>
+    /// <param name="bufferValues">The module's current buffers (moved by <c>module.to</c>), in <see cref="LossPlan.Buffers"/> order.</param>
+    public LossTerms Evaluate(Tensor pred, Tensor target, IReadOnlyList<Tensor> bufferValues)
     {
-        var locals = new object?[2 + steps.Length + terms.Length];
+        var locals = new object?[2 + buffers.Length + steps.Length + terms.Length];
         locals[0] = pred;
         locals[1] = target;
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            locals[buffers[i].Slot] = bufferValues[i];
+        }
+
         foreach (var call in steps.Concat(terms))
         {
             locals[call.Slot] = call.Invoke(locals);

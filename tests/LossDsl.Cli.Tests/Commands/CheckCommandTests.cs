@@ -76,7 +76,7 @@ public sealed class CheckCommandTests
             new CliResult(1, "error LOSS0303: An ignore index applies to label targets only; a mask has no class index to ignore\n", ""),
             Lossdsl.Run("check", "dice", "--ignore-index", "255"));
         Assert.Equal(
-            new CliResult(1, "error LOSS0303: Classes must be at least 2 for labels, not 1\n", ""),
+            new CliResult(1, "error LOSS0303: The class count must be at least 2 for labels, not 1\n", ""),
             Lossdsl.Run("check", "dice", "--labels", "--classes", "1"));
     }
 

@@ -26,6 +26,26 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
+    public void Bce_plus_ssim_plus_iou() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("bce + ssim(11) + iou")]
+        public sealed partial class BasNetLoss;
+        """));
+
+    [Fact]
+    public void Labels_structure_terms_share_target_probabilities_and_valid_pixels() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("lovasz_softmax(all, true) + 2 * lovasz_softmax", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]
+        public sealed partial class LovaszLoss;
+        """));
+
+    [Fact]
     public void Nested_class_in_global_namespace() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 

@@ -63,7 +63,24 @@ internal static class CSharpEmitter
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> TermNames { get; } = new string[] { "
             + string.Join(", ", plan.Terms.Select(t => CSharpLiterals.String(t.Name))) + " };");
         w.Line();
+        foreach (var buffer in plan.Buffers)
+        {
+            w.Line($"private readonly {Tensor} {buffer.Local};");
+            w.Line();
+        }
+
         w.Open($"public {type.Name}() : base({CSharpLiterals.String(type.Name)})");
+        if (!plan.Buffers.IsEmpty)
+        {
+            w.Line("// Constants built once, not per forward. RegisterComponents registers tensor fields as buffers,");
+            w.Line("// so module.to(device, dtype) moves them and disposing the module disposes them.");
+        }
+
+        foreach (var buffer in plan.Buffers)
+        {
+            w.Line($"{buffer.Local} = {Call(buffer.Call)};");
+        }
+
         w.Line("RegisterComponents();");
         w.Close();
         w.Line();

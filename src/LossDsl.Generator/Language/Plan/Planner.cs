@@ -14,7 +14,8 @@ internal sealed class Planner
 {
     /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
     public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
-        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou);
+        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou,
+        PrimitiveKind.Ssim, PrimitiveKind.LovaszHinge, PrimitiveKind.LovaszSoftmax, PrimitiveKind.Boundary, PrimitiveKind.ActiveContour);
 
     private static readonly LocalValue Pred = new("pred");
     private static readonly LocalValue Target = new("target");
@@ -23,6 +24,7 @@ internal sealed class Planner
     private readonly LossSignature signature;
     private readonly DiagnosticBag diagnostics;
     private readonly List<PlanTerm> terms = new();
+    private readonly List<PlanBuffer> buffers = new();
     private readonly List<PlanStep> steps = new();
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
@@ -46,7 +48,7 @@ internal sealed class Planner
             return null;
         }
 
-        return new LossPlan(name, text, source, signature, planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+        return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
 
     private ScalarNode? Lower(BoundExpression bound)
@@ -64,6 +66,8 @@ internal sealed class Planner
                     return null;
                 }
 
+                // The target step checks pred and target, so it comes before any step that reads them.
+                TargetMap();
                 terms.Add(new PlanTerm(term, Call(term)));
                 return new ScalarTerm(terms.Count - 1);
 
@@ -84,35 +88,89 @@ internal sealed class Planner
         }
     }
 
-    private KernelCall Call(BoundTerm term)
+    private KernelCall Call(BoundTerm term) => term.Primitive.Family switch
     {
-        switch (term.Primitive.Kind)
-        {
-            case PrimitiveKind.Bce:
-                // Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
-                var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
-                return signature.Input == InputKind.Logits
-                    ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
-                    : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+        PrimitiveFamily.Pixel => PixelCall(term),
+        PrimitiveFamily.Region => RegionCall(term),
+        _ => StructureCall(term),
+    };
 
-            default: // region family: dice, iou
-                var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
-                return KernelCall.Create(
-                    "RegionLosses." + term.Primitive.Kind,
-                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
-                    new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
-                    new KernelArgument("weight", new ConstantValue(weight)),
-                    new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+    private KernelCall PixelCall(BoundTerm term)
+    {
+        // bce. Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
+        var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
+        return signature.Input == InputKind.Logits
+            ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
+            : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+    }
+
+    private KernelCall RegionCall(BoundTerm term)
+    {
+        // dice, iou
+        var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+        return KernelCall.Create(
+            "RegionLosses." + term.Primitive.Kind,
+            Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
+            new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
+            new KernelArgument("weight", new ConstantValue(weight)),
+            new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+    }
+
+    /// <summary>ssim, lovasz_hinge, lovasz_softmax, boundary, active_contour: kernels over the spatial layout.</summary>
+    private KernelCall StructureCall(BoundTerm term) => term.Primitive.Kind switch
+    {
+        PrimitiveKind.Ssim => KernelCall.Create("StructureLosses.Ssim", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("window", GaussianWindow(term))),
+
+        // Hinge errors are defined on the raw scores, so no probabilities.
+        PrimitiveKind.LovaszHinge => KernelCall.Create("StructureLosses.LovaszHinge", LossName(),
+            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", term.Boolean("per_image"))),
+
+        PrimitiveKind.LovaszSoftmax => KernelCall.Create("StructureLosses.LovaszSoftmax",
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
+            Constant("presentOnly", ((WordValue)term["classes"]).Word == "present"), Constant("perImage", term.Boolean("per_image"))),
+
+        PrimitiveKind.Boundary => KernelCall.Create("StructureLosses.Boundary", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()),
+            Constant("theta0", Integer(term, "theta0")), Constant("theta", Integer(term, "theta")),
+            Constant("includeComplement", signature.Target == TargetKind.Mask)),
+
+        PrimitiveKind.ActiveContour => KernelCall.Create("StructureLosses.ActiveContour", LossName(),
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Constant("weight", term.Number("weight"))),
+
+        _ => throw new System.InvalidOperationException($"{term.Primitive.Name} is not a structure primitive."),
+    };
+
+    /// <summary>ssim's window, a constant of the loss text: built once, when the module is constructed.</summary>
+    private LocalValue GaussianWindow(BoundTerm term) => Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
+        Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
+
+    /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>
+    private LocalValue TargetMap() => signature.Target == TargetKind.Mask
+        ? MaskTarget()
+        : Step("t", KernelCall.Create("Inputs.Labels", LossName(), Arg("pred", Pred), Arg("target", Target),
+            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex)));
+
+    /// <summary>The kept pixels with an ignore index (after the target step, which checks the labels); else null: all are kept.</summary>
+    private KernelValue ValidPixels()
+    {
+        if (signature.IgnoreIndex is not { } ignoreIndex)
+        {
+            return new ConstantValue(null);
         }
+
+        TargetMap();
+        return Step("valid", KernelCall.Create("Inputs.Valid", Arg("pred", Pred), Arg("target", Target), Constant("ignoreIndex", ignoreIndex)));
     }
 
     private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
         new KernelArgument("loss", new ConstantValue(name)), Arg("pred", Pred), Arg("target", Target),
         new KernelArgument("classes", new ConstantValue(signature.Classes))));
 
+    /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
     private LocalValue Probabilities() => signature.Input == InputKind.Probabilities
         ? Pred
-        : Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)));
+        : Step("p", KernelCall.Create(signature.Target == TargetKind.Mask ? "Probabilities.Sigmoid" : "Probabilities.Softmax", Arg("logits", Pred)));
 
     private LocalValue RegionStatistics(bool perImage)
     {
@@ -120,6 +178,23 @@ internal sealed class Planner
         var target = MaskTarget();
         return Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
             Arg("probabilities", probabilities), Arg("target", target), new KernelArgument("perImage", new ConstantValue(perImage))));
+    }
+
+    /// <summary>
+    /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);
+    /// different buffers of one kind are numbered: <c>ssimWindow</c>, <c>ssimWindow2</c>.
+    /// </summary>
+    private LocalValue Buffer(string local, KernelCall call)
+    {
+        if (buffers.FirstOrDefault(b => b.Call.Equals(call)) is { } existing)
+        {
+            return new LocalValue(existing.Local);
+        }
+
+        var sameKind = buffers.Count(b => b.Call.Kernel == call.Kernel);
+        var buffer = new PlanBuffer(sameKind == 0 ? local : local + (sameKind + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), call);
+        buffers.Add(buffer);
+        return new LocalValue(buffer.Local);
     }
 
     /// <summary>Adds the step the first time it is asked for; later requests share it.</summary>
@@ -133,5 +208,13 @@ internal sealed class Planner
         return new LocalValue(local);
     }
 
-    private static KernelArgument Arg(string name, LocalValue value) => new(name, value);
+    private static KernelArgument Arg(string name, KernelValue value) => new(name, value);
+
+    private static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
+
+    /// <summary>The loss's name, for kernels whose input checks name it in messages.</summary>
+    private KernelArgument LossName() => Constant("loss", name);
+
+    /// <summary>Sizes are declared as numbers the binder has checked to be integers; kernels take them as <c>int</c>.</summary>
+    private static int Integer(BoundTerm term, string parameter) => (int)term.Number(parameter);
 }

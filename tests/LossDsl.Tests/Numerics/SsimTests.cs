@@ -1,0 +1,152 @@
+using LossDsl.Kernels;
+using LossDsl.Tests.Infrastructure;
+using static LossDsl.Tests.Numerics.StructureReferences;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+[Loss("ssim(5, sigma: 1.2)")]
+public sealed partial class SmallSsimLoss;
+
+[Loss("ssim")]
+public sealed partial class DefaultSsimLoss;
+
+[Loss("ssim(7)", Input = LossInput.Probabilities, Classes = 2)]
+public sealed partial class MultilabelSsimLoss;
+
+/// <summary>SSIM against a direct 2-D-window loop (<see cref="StructureReferences.Ssim"/>), its gradient against central differences of that loop.</summary>
+public sealed class SsimTests
+{
+    [Theory]
+    [InlineData(ScalarType.Float64, Tolerance.Float64)]
+    [InlineData(ScalarType.Float32, Tolerance.Float32)]
+    public void Value_and_gradient_match_the_2d_window_definition(ScalarType dtype, double tolerance)
+    {
+        var (x, t) = FixedInputs.Binary(2, 1, 6, 7);
+        long[] shape = { 2, 1, 6, 7 };
+        double Reference(double[] logits) => Ssim(new Images(LossRun.Sigmoid(logits), 2, 1, 6, 7), new Images(t, 2, 1, 6, 7), 5, 1.2);
+
+        using var loss = new SmallSsimLoss();
+        var (value, gradient) = LossRun.ValueAndGradient(loss, x, t, shape, dtype);
+
+        Tolerance.Close(Reference(x), value, tolerance, "ssim(5, sigma: 1.2)");
+        Tolerance.Close(NumericGradient(Reference, x), gradient, Math.Max(tolerance, 1e-7), "d ssim / dx");
+    }
+
+    [Fact]
+    public void Default_window_is_11_with_sigma_1_5_and_larger_than_the_image_still_works()
+    {
+        // 9 × 12 with an 11-wide window: zero padding keeps every pixel's statistics defined.
+        var (x, t) = FixedInputs.Binary(1, 1, 9, 12);
+        double Reference(double[] logits) => Ssim(new Images(LossRun.Sigmoid(logits), 1, 1, 9, 12), new Images(t, 1, 1, 9, 12), 11, 1.5);
+
+        using var loss = new DefaultSsimLoss();
+        var (value, gradient) = LossRun.ValueAndGradient(loss, x, t, new long[] { 1, 1, 9, 12 });
+
+        Tolerance.Close(Reference(x), value, Tolerance.Float64, "ssim");
+        Tolerance.Close(NumericGradient(Reference, x), gradient, 1e-7, "d ssim / dx");
+    }
+
+    [Fact]
+    public void Channels_are_compared_separately_and_averaged()
+    {
+        var (x, t) = FixedInputs.Binary(2, 2, 5, 6);
+        var p = LossRun.Sigmoid(x);
+        double Reference(double[] probabilities) => Ssim(new Images(probabilities, 2, 2, 5, 6), new Images(t, 2, 2, 5, 6), 7, 1.5);
+
+        using var loss = new MultilabelSsimLoss();
+        var (value, gradient) = LossRun.ValueAndGradient(loss, p, t, new long[] { 2, 2, 5, 6 });
+
+        Tolerance.Close(Reference(p), value, Tolerance.Float64, "ssim(7), C = 2");
+        Tolerance.Close(NumericGradient(Reference, p), gradient, 1e-7, "d ssim / dp");
+    }
+
+    [Fact]
+    public void A_prediction_equal_to_the_target_has_zero_loss()
+    {
+        var (_, t) = FixedInputs.Binary(2, 2, 5, 6);
+        using var loss = new MultilabelSsimLoss();
+        var (value, _) = LossRun.ValueAndGradient(loss, t, t, new long[] { 2, 2, 5, 6 });
+
+        Assert.Equal(0.0, value, 15);
+    }
+
+    [Fact]
+    public void Separable_filter_equals_the_2d_convolution_with_the_outer_product_window()
+    {
+        using var scope = NewDisposeScope();
+        var images = sin(arange(2 * 5 * 8 * 10, dtype: ScalarType.Float64) * 0.37).reshape(2, 5, 8, 10);
+        using var window = ConstantBuffers.GaussianWindow(7, 1.3);
+        var plane = outer(window, window).expand(5, 1, 7, 7);
+        var direct = nn.functional.conv2d(images, plane, padding: new long[] { 3, 3 }, groups: 5);
+
+        var separable = StructureLosses.SeparableFilter(images, window);
+
+        Assert.Equal(direct.shape, separable.shape);
+        var difference = (direct - separable).abs().max().ToDouble();
+        Assert.True(difference <= 1e-15, $"separable and 2-D filters differ by {difference:E2}");
+    }
+
+    [Fact]
+    public void Gaussian_window_is_normalised_and_centred()
+    {
+        using var window = ConstantBuffers.GaussianWindow(11, 1.5);
+        var values = FixedInputs.ToArray(window);
+        var expected = Enumerable.Range(-5, 11).Select(i => Math.Exp(-(i * i) / (2 * 1.5 * 1.5))).ToArray();
+
+        Assert.Equal(ScalarType.Float64, window.dtype);
+        Tolerance.Close(expected.Select(e => e / expected.Sum()).ToArray(), values, 1e-15, "window");
+        Assert.Equal(1.0, values.Sum(), 14);
+    }
+
+    [Fact]
+    public void The_window_is_a_buffer_built_once_that_module_to_converts()
+    {
+        var (x, t) = FixedInputs.Binary(2, 1, 6, 7);
+        long[] shape = { 2, 1, 6, 7 };
+        var expected = Ssim(new Images(LossRun.Sigmoid(x), 2, 1, 6, 7), new Images(t, 2, 1, 6, 7), 5, 1.2);
+
+        // Made inside a dispose scope that ends at once: the window must outlive it, as the module does.
+        SmallSsimLoss loss;
+        using (NewDisposeScope())
+        {
+            loss = new SmallSsimLoss();
+        }
+
+        using (loss)
+        {
+            var (name, window) = Assert.Single(loss.named_buffers());
+            Assert.Equal("ssimWindow", name);
+            Assert.Equal(ScalarType.Float64, window.dtype);
+            Assert.Equal(new long[] { 5 }, window.shape);
+
+            Tolerance.Close(expected, LossRun.ValueAndGradient(loss, x, t, shape).Value, Tolerance.Float64, "before to()");
+            Assert.Same(window, Assert.Single(loss.buffers()));
+
+            // module.to replaces (and disposes) the buffer: the field the generated code reads must follow.
+            loss.to(ScalarType.Float32);
+            Assert.Equal(ScalarType.Float32, Assert.Single(loss.buffers()).dtype);
+            Tolerance.Close(expected, LossRun.ValueAndGradient(loss, x, t, shape, ScalarType.Float32).Value, Tolerance.Float32, "float32 window, float32 input");
+            Tolerance.Close(expected, LossRun.ValueAndGradient(loss, x, t, shape).Value, Tolerance.Float32, "float32 window, float64 input");
+        }
+    }
+
+    [Fact]
+    public void Two_ssim_terms_with_one_window_share_one_buffer()
+    {
+        using var loss = LossCompiler.Compile("ssim + ssim(11, sigma: 1.5) + ssim(7)");
+        Assert.Equal(new[] { "ssimWindow", "ssimWindow2" }, loss.named_buffers().Select(b => b.name));
+        Assert.Equal(new long[] { 7 }, loss.get_buffer("ssimWindow2")!.shape);
+    }
+
+    [Fact]
+    public void Pred_without_two_spatial_dims_is_rejected_naming_the_loss()
+    {
+        using var pred = zeros(2, 1, 8);
+        using var target = zeros(2, 1, 8);
+        using var loss = new SmallSsimLoss();
+
+        var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
+        Assert.StartsWith("SmallSsimLoss: ssim needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got [2, 1, 8].", error.Message);
+    }
+}
