@@ -14,7 +14,8 @@ internal sealed class Planner
 {
     /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
     public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
-        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou);
+        PrimitiveKind.Bce, PrimitiveKind.Ce, PrimitiveKind.Focal,
+        PrimitiveKind.Dice, PrimitiveKind.Iou, PrimitiveKind.Tversky, PrimitiveKind.GeneralizedDice, PrimitiveKind.SensitivitySpecificity);
 
     private static readonly LocalValue Pred = new("pred");
     private static readonly LocalValue Target = new("target");
@@ -86,41 +87,125 @@ internal sealed class Planner
 
     private KernelCall Call(BoundTerm term)
     {
+        // The input steps come first: the target step checks pred and target before any kernel reads them, and with an
+        // ignore index every term reads the valid pixels.
+        TargetMap();
+        ValidPixels();
+        return term.Primitive.Family switch
+        {
+            PrimitiveFamily.Pixel => PixelCall(term),
+            _ => RegionCall(term),
+        };
+    }
+
+    /// <summary>bce, ce, focal: means of per-element log losses, read from the shared log-probability steps.</summary>
+    private KernelCall PixelCall(BoundTerm term)
+    {
         switch (term.Primitive.Kind)
         {
             case PrimitiveKind.Bce:
-                // Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
-                var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
-                return signature.Input == InputKind.Logits
-                    ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
-                    : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+                return KernelCall.Create("PixelLosses.BinaryCrossEntropy",
+                    Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()), Arg("target", TargetMap()),
+                    Constant("posWeight", term["pos_weight"] is NumberValue w ? w.Value : null));
 
-            default: // region family: dice, iou
-                var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
-                return KernelCall.Create(
-                    "RegionLosses." + term.Primitive.Kind,
-                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
-                    new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
-                    new KernelArgument("weight", new ConstantValue(weight)),
-                    new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+            case PrimitiveKind.Ce:
+                return KernelCall.Create("PixelLosses.CrossEntropy",
+                    Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
+                    Constant("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
+
+            case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
+                return KernelCall.Create("PixelLosses.BinaryFocal",
+                    Arg("probabilities", Probabilities()), Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()),
+                    Arg("target", TargetMap()), Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
+
+            default: // focal on labels
+                return KernelCall.Create("PixelLosses.Focal",
+                    Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()),
+                    Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Constant("weight", ClassWeights(term)));
         }
     }
 
-    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
-        new KernelArgument("loss", new ConstantValue(name)), Arg("pred", Pred), Arg("target", Target),
-        new KernelArgument("classes", new ConstantValue(signature.Classes))));
-
-    private LocalValue Probabilities() => signature.Input == InputKind.Probabilities
-        ? Pred
-        : Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)));
-
-    private LocalValue RegionStatistics(bool perImage)
+    /// <summary>dice, iou, tversky, generalized_dice, sensitivity_specificity: functions of the shared region statistics.</summary>
+    private KernelCall RegionCall(BoundTerm term)
     {
-        var probabilities = Probabilities();
-        var target = MaskTarget();
-        return Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
-            Arg("probabilities", probabilities), Arg("target", target), new KernelArgument("perImage", new ConstantValue(perImage))));
+        switch (term.Primitive.Kind)
+        {
+            case PrimitiveKind.GeneralizedDice:
+                return KernelCall.Create("RegionLosses.GeneralizedDice", Arg("statistics", RegionStatistics(perImage: false)), Constant("eps", term.Number("eps")));
+
+            case PrimitiveKind.SensitivitySpecificity:
+                return KernelCall.Create("RegionLosses.SensitivitySpecificity",
+                    Arg("statistics", RegionStatistics(perImage: false)), Constant("lambda", term.Number("lambda")), Constant("smooth", term.Number("smooth")));
+
+            case PrimitiveKind.Tversky:
+                return KernelCall.Create("RegionLosses.Tversky",
+                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
+                    Constant("smooth", term.Number("smooth")), Constant("weight", ClassWeights(term)), Constant("includeBackground", IncludeBackground(term)));
+
+            default: // dice, iou
+                return KernelCall.Create("RegionLosses." + term.Primitive.Kind,
+                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("smooth", term.Number("smooth")),
+                    Constant("weight", ClassWeights(term)), Constant("includeBackground", IncludeBackground(term)));
+        }
     }
+
+    private static double[]? ClassWeights(BoundTerm term) => term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+
+    /// <summary>Only labels have a background class (channel 0); a mask's channels are all foreground, so all are kept.</summary>
+    private bool IncludeBackground(BoundTerm term) => signature.Target == TargetKind.Mask || term.Boolean("include_background");
+
+    /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>
+    private LocalValue TargetMap() => signature.Target == TargetKind.Mask
+        ? MaskTarget()
+        : Step("t", KernelCall.Create("Inputs.Labels",
+            Constant("loss", name), Arg("pred", Pred), Arg("target", Target),
+            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex)));
+
+    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
+        Constant("loss", name), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes)));
+
+    /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; without one, null: every pixel is kept.</summary>
+    private KernelValue ValidPixels()
+    {
+        if (signature.IgnoreIndex is not { } ignoreIndex)
+        {
+            return new ConstantValue(null);
+        }
+
+        return Step("valid", KernelCall.Create("Inputs.Valid", Arg("pred", Pred), Arg("target", Target), Constant("ignoreIndex", ignoreIndex)));
+    }
+
+    /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
+    private LocalValue Probabilities()
+    {
+        if (signature.Input == InputKind.Probabilities)
+        {
+            return Pred;
+        }
+
+        return signature.Target == TargetKind.Mask
+            ? Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)))
+            : Step("p", KernelCall.Create("Probabilities.Softmax", Arg("logits", Pred)));
+    }
+
+    /// <summary>log p: log-sigmoid or log-softmax of logits (no clamping needed), or the clamped log of probabilities.</summary>
+    private LocalValue LogProbabilities()
+    {
+        var kernel = signature.Input == InputKind.Probabilities ? "Probabilities.ClampedLog"
+            : signature.Target == TargetKind.Mask ? "Probabilities.LogSigmoid"
+            : "Probabilities.LogSoftmax";
+        var input = signature.Input == InputKind.Probabilities ? "probabilities" : "logits";
+        return Step("logp", KernelCall.Create(kernel, Arg(input, Pred)));
+    }
+
+    /// <summary>log(1 − p), for masks: log-sigmoid of −x, or the clamped log of 1 − p.</summary>
+    private LocalValue LogComplement() => signature.Input == InputKind.Probabilities
+        ? Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)))
+        : Step("log1mp", KernelCall.Create("Probabilities.LogOneMinusSigmoid", Arg("logits", Pred)));
+
+    /// <summary>TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image.</summary>
+    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
+        Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)));
 
     /// <summary>Adds the step the first time it is asked for; later requests share it.</summary>
     private LocalValue Step(string local, KernelCall call)
@@ -133,5 +218,7 @@ internal sealed class Planner
         return new LocalValue(local);
     }
 
-    private static KernelArgument Arg(string name, LocalValue value) => new(name, value);
+    private static KernelArgument Arg(string name, KernelValue value) => new(name, value);
+
+    private static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
 }
