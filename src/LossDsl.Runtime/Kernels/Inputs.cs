@@ -29,52 +29,71 @@ public static class Inputs
     }
 
     /// <summary>
-    /// A labels target ([N, *spatial], integer class indices) as one-hot <c>t</c>, [N, C, *spatial] in pred's dtype,
-    /// C = pred's dim 1. Pixels labelled <paramref name="ignoreIndex"/> are 0 in every channel (<see cref="Valid"/>
-    /// marks them); every other label must be in [0, C).
+    /// A class-label target ([N, *spatial], integer class indices) as a one-hot map [N, C, *spatial] in pred's dtype,
+    /// C = pred's dim 1. Pixels labelled <paramref name="ignoreIndex"/> are all-zero in the map; <see cref="Valid"/>
+    /// marks them for the means. Every other label must lie in [0, C).
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
     /// <param name="pred">The prediction, [N, C, *spatial].</param>
-    /// <param name="target">The labels, [N, *spatial], an integer tensor.</param>
-    /// <param name="classes">The declared static C, or null when any C is accepted.</param>
-    /// <param name="ignoreIndex">The label left out of every term, or null.</param>
+    /// <param name="target">The labels, [N, *spatial], any integer dtype (int64 usually; uint8 label images work too).</param>
+    /// <param name="classes">The declared static C, or null when any C (at least 2) is accepted.</param>
+    /// <param name="ignoreIndex">The label value left out of every term, or null.</param>
     public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex)
     {
         CheckPrediction(loss, pred, classes);
+        var c = pred.shape[1];
+        if (c < 2)
+        {
+            throw new ArgumentException($"{loss}: class labels need pred with at least 2 classes in dim 1, got {Shape(pred)}.", nameof(pred));
+        }
+
         var expected = pred.shape.Take(1).Concat(pred.shape.Skip(2)).ToArray();
         if (!target.shape.SequenceEqual(expected))
         {
-            throw new ArgumentException($"{loss}: target labels must have pred's shape without dim 1, [{string.Join(", ", expected)}], got {Shape(target)}.", nameof(target));
-        }
-
-        if (target.is_floating_point() || target.dtype == ScalarType.Bool)
-        {
-            throw new ArgumentException($"{loss}: target labels must be an integer tensor of class indices, got {target.dtype}.", nameof(target));
+            var hint = target.shape.SequenceEqual(pred.shape) ? " (that is a mask's shape: labels hold one class index per pixel)" : string.Empty;
+            throw new ArgumentException(
+                $"{loss}: target labels must have pred's shape without the class dim, [{string.Join(", ", expected)}], got {Shape(target)}{hint}.", nameof(target));
         }
 
         CheckDevice(loss, pred, target);
-        var count = pred.shape[1];
-        var labels = target.to_type(ScalarType.Int64);
-        var kept = ignoreIndex is { } ignore ? labels.ne(ignore) : ones_like(labels, dtype: ScalarType.Bool);
-        if (((labels.lt(0) | labels.ge(count)) & kept).any().ToBoolean())
+        if (!IsInteger(target.dtype))
         {
-            var also = ignoreIndex is { } i ? $" or the ignore index {i}" : string.Empty;
-            throw new ArgumentException($"{loss}: target labels must be class indices in [0, {count - 1}]{also}.", nameof(target));
+            throw new ArgumentException($"{loss}: target labels must be an integer tensor of class indices (int64), got {target.dtype}.", nameof(target));
         }
 
-        // An ignore index such as 255 is no class: one_hot gets class 0 there, then the pixel is zeroed.
-        var oneHot = nn.functional.one_hot(labels.masked_fill(kept.logical_not(), 0), count).movedim(new long[] { -1 }, new long[] { 1 });
-        return (oneHot * kept.unsqueeze(1)).to_type(pred.dtype);
+        using var labels = target.to_type(ScalarType.Int64);
+        using var kept = ignoreIndex is { } ignore ? labels.ne(ignore) : ones_like(labels, dtype: ScalarType.Bool);
+        using var outOfRange = (labels.lt(0) | labels.ge(c)) & kept;
+        if (outOfRange.any().ToBoolean())
+        {
+            var found = labels.masked_select(outOfRange)[0].ToInt64();
+            var allowed = ignoreIndex is { } i ? $" or the ignore index {i}" : string.Empty;
+            throw new ArgumentException($"{loss}: target labels must be class indices in [0, {c - 1}]{allowed}, found {found}.", nameof(target));
+        }
+
+        // Ignored pixels get class 0 for one_hot, then are zeroed: an ignore index such as 255 is no valid class.
+        using var safe = labels.masked_fill(kept.logical_not(), 0);
+        using var oneHot = nn.functional.one_hot(safe, c).movedim(new long[] { -1 }, new long[] { 1 });
+        using var keptPerPixel = kept.unsqueeze(1);
+        return (oneHot * keptPerPixel).to_type(pred.dtype);
     }
 
     /// <summary>
-    /// <c>valid</c>: 1 for pixels whose label is not <paramref name="ignoreIndex"/>, 0 for ignored ones, [N, 1, *spatial]
-    /// in pred's dtype. Planned only with an ignore index; otherwise kernels get null (every pixel kept).
+    /// The pixels a labels target keeps: 1 where the label is not <paramref name="ignoreIndex"/>, 0 where it is, in
+    /// pred's dtype, shape [N, 1, *spatial] (broadcasts over the classes). Only planned with an ignore index; without
+    /// one every pixel is kept and kernels receive null.
     /// </summary>
     /// <param name="pred">The prediction; gives the dtype.</param>
-    /// <param name="target">The labels, checked by <see cref="Labels"/>.</param>
-    /// <param name="ignoreIndex">The label left out.</param>
-    public static Tensor Valid(Tensor pred, Tensor target, int ignoreIndex) => target.ne(ignoreIndex).unsqueeze(1).to_type(pred.dtype);
+    /// <param name="target">The labels, already checked by <see cref="Labels"/>.</param>
+    /// <param name="ignoreIndex">The label value to leave out.</param>
+    public static Tensor Valid(Tensor pred, Tensor target, int ignoreIndex)
+    {
+        using var labels = target.to_type(ScalarType.Int64);
+        using var kept = labels.ne(ignoreIndex);
+        return kept.unsqueeze(1).to_type(pred.dtype);
+    }
+
+    internal static string Shape(Tensor tensor) => "[" + string.Join(", ", tensor.shape) + "]";
 
     private static void CheckPrediction(string loss, Tensor pred, int? classes)
     {
@@ -102,5 +121,6 @@ public static class Inputs
         }
     }
 
-    internal static string Shape(Tensor tensor) => "[" + string.Join(", ", tensor.shape) + "]";
+    private static bool IsInteger(ScalarType dtype) =>
+        dtype is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64;
 }

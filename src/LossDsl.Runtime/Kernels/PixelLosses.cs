@@ -1,40 +1,132 @@
+using System;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
 
-/// <summary>Losses that average a per-element value over the valid elements (LOSSES.md, "Pixel losses").</summary>
+/// <summary>
+/// Losses that average a per-element value over the valid elements (LOSSES.md, "Pixel losses"). They read the shared
+/// log-probabilities (<see cref="Probabilities"/>), so logits and probability inputs run the same formula. A mean over
+/// no valid element (an empty batch, every pixel ignored) is 0 with zero gradient.
+/// </summary>
 public static class PixelLosses
 {
     /// <summary>
-    /// Binary cross-entropy on logits, in the log-sigmoid form <c>w·t·softplus(−x) + (1−t)·softplus(x)</c>:
-    /// exact, finite and with finite gradients for |x| up to 1e4. <paramref name="posWeight"/> null means <c>auto</c>.
+    /// Binary cross-entropy <c>−[w·t·log p + (1−t)·log(1−p)]</c>, mean over all elements. <paramref name="posWeight"/>
+    /// null means <c>auto</c>: <c>(Nv − ΣT) / max(ΣT, 1)</c> over the batch, without gradient.
     /// </summary>
-    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight)
+    /// <param name="logP">log p (log-sigmoid of logits, or the clamped log of probabilities).</param>
+    /// <param name="logNotP">log(1 − p), in the same form.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    public static Tensor BinaryCrossEntropy(Tensor logP, Tensor logNotP, Tensor target, double? posWeight)
     {
         using var weight = PositiveWeight(target, posWeight);
-        return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight);
+        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
+        return Reductions.Mean(crossEntropy, null);
     }
 
     /// <summary>
-    /// Binary cross-entropy on probabilities, logs clamped at −100 as PyTorch's BCELoss:
-    /// <c>−[w·t·max(log p, −100) + (1−t)·max(log(1−p), −100)]</c>, mean.
+    /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
+    /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
+    /// α &lt; 0 leaves α_t out.
     /// </summary>
-    public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor target, double? posWeight)
+    /// <param name="probabilities">p.</param>
+    /// <param name="logP">log p, as for <see cref="BinaryCrossEntropy"/>.</param>
+    /// <param name="logNotP">log(1 − p).</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="alpha">α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma)
     {
-        var logP = probabilities.log().clamp_min(-100);
-        var log1mP = (1 - probabilities).log().clamp_min(-100);
-        var positive = target * logP;
-        if (PositiveWeight(target, posWeight) is { } weight)
+        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
+        using var notTarget = 1 - target;
+        using var pt = probabilities * target + (1 - probabilities) * notTarget;
+        using var notPt = 1 - pt;
+        using var modulation = Modulation(notPt, gamma);
+        using var focal = modulation * crossEntropy;
+        if (alpha < 0)
         {
-            positive = weight * positive;
+            return Reductions.Mean(focal, null);
         }
 
-        return -(positive + (1 - target) * log1mP).mean();
+        using var alphaT = alpha * target + (1 - alpha) * notTarget;
+        using var weighted = alphaT * focal;
+        return Reductions.Mean(weighted, null);
     }
 
     /// <summary>
-    /// The positive-class weight as a tensor, or null for 1 (no weighting). <c>auto</c> is
-    /// <c>(N − ΣT) / max(ΣT, 1)</c> over the whole batch, without gradient.
+    /// Cross-entropy with PyTorch <c>cross_entropy</c> semantics over the valid pixels:
+    /// <c>(1 − ε)·Σ w_y (−log p_y) / D + (ε / C)·Σ Σ_c w_c (−log p_c) / D</c> with <c>D = Σ w_y</c> (the number of
+    /// valid pixels without <paramref name="weight"/>, all w = 1).
+    /// </summary>
+    /// <param name="logProbabilities">log p, [N, C, *spatial] (log-softmax of logits, or the clamped log of probabilities).</param>
+    /// <param name="target">The one-hot labels from <see cref="Inputs.Labels"/> (zero at ignored pixels).</param>
+    /// <param name="valid">The kept pixels from <see cref="Inputs.Valid"/>, or null when none is ignored.</param>
+    /// <param name="weight">Class weights w_c, or null.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor target, Tensor? valid, double[]? weight, double labelSmoothing)
+    {
+        using var classWeight = ClassWeights(weight, logProbabilities);
+        using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
+        using var negativeLogLikelihood = -(target * weightedLog).sum();
+        using var denominator = classWeight is null ? PixelCount(target, valid) : (target * classWeight).sum();
+        if (labelSmoothing == 0)
+        {
+            return Reductions.Ratio(negativeLogLikelihood, denominator);
+        }
+
+        // Every class's term, at the valid pixels only (the one-hot target already left the ignored ones out above).
+        using var allClasses = -weightedLog.sum(1, keepdim: true);
+        using var keptClasses = valid is null ? allClasses.alias() : allClasses * valid;
+        using var smoothing = keptClasses.sum();
+        using var mixed = (1 - labelSmoothing) * negativeLogLikelihood + (labelSmoothing / logProbabilities.shape[1]) * smoothing;
+        return Reductions.Ratio(mixed, denominator);
+    }
+
+    /// <summary>
+    /// Focal loss for labels: <c>w_y (1 − p_y)^γ · (−log p_y)</c>, plain mean over the valid pixels (the weights are
+    /// not renormalised).
+    /// </summary>
+    /// <param name="probabilities">p, [N, C, *spatial].</param>
+    /// <param name="logProbabilities">log p, as for <see cref="CrossEntropy"/>.</param>
+    /// <param name="target">The one-hot labels (zero at ignored pixels).</param>
+    /// <param name="valid">The kept pixels, or null when none is ignored.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Class weights w_c, or null.</param>
+    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor target, Tensor? valid, double gamma, double[]? weight)
+    {
+        using var classWeight = ClassWeights(weight, logProbabilities);
+        using var pY = (target * probabilities).sum(1, keepdim: true);
+        using var logPY = (target * logProbabilities).sum(1, keepdim: true);
+        using var notPY = 1 - pY;
+        using var modulation = Modulation(notPY, gamma);
+        using var focal = -(modulation * logPY);
+        if (classWeight is null)
+        {
+            return Reductions.Mean(focal, valid);
+        }
+
+        using var weightY = (target * classWeight).sum(1, keepdim: true);
+        using var weighted = weightY * focal;
+        return Reductions.Mean(weighted, valid);
+    }
+
+    /// <summary>Per element <c>−[w·t·log p + (1−t)·log(1−p)]</c>; a null <paramref name="positiveWeight"/> is w = 1.</summary>
+    private static Tensor BinaryLogLoss(Tensor logP, Tensor logNotP, Tensor target, Tensor? positiveWeight)
+    {
+        var positive = target * logP;
+        if (positiveWeight is not null)
+        {
+            positive = positiveWeight * positive;
+        }
+
+        return -(positive + (1 - target) * logNotP);
+    }
+
+    /// <summary>
+    /// The positive-class weight as a tensor, or null for 1 (no weighting). <c>auto</c> (null) is
+    /// <c>(Nv − ΣT) / max(ΣT, 1)</c> over the whole batch, a constant without gradient.
     /// </summary>
     private static Tensor? PositiveWeight(Tensor target, double? posWeight)
     {
@@ -44,7 +136,39 @@ public static class PixelLosses
         }
 
         using var noGrad = no_grad();
-        var positives = target.sum();
+        using var positives = target.sum();
         return ((target.numel() - positives) / positives.clamp_min(1)).detach();
     }
+
+    /// <summary>
+    /// <c>(1 − p_t)^γ</c>. The base is kept at least the dtype's smallest normal number: where it is 0 (a certain, correct
+    /// prediction; the cross-entropy factor is 0 there too) a γ &lt; 1 would otherwise give an infinite gradient, and NaN.
+    /// </summary>
+    private static Tensor Modulation(Tensor oneMinusPt, double gamma)
+    {
+        using var @base = oneMinusPt.clamp_min(finfo(oneMinusPt.dtype).tiny);
+        return @base.pow(gamma);
+    }
+
+    /// <summary>Class weights shaped [1, C, 1, ...] to broadcast over <paramref name="like"/> ([N, C, *spatial]), or null.</summary>
+    private static Tensor? ClassWeights(double[]? weight, Tensor like)
+    {
+        if (weight is null)
+        {
+            return null;
+        }
+
+        var classes = like.shape[1];
+        if (weight.Length != classes)
+        {
+            throw new ArgumentException($"weight has {weight.Length} entries but pred has {classes} classes.", nameof(weight));
+        }
+
+        var shape = new[] { 1L, classes }.Concat(Enumerable.Repeat(1L, (int)like.dim() - 2)).ToArray();
+        return tensor(weight, dtype: like.dtype, device: like.device).reshape(shape);
+    }
+
+    /// <summary>The number of valid pixels: N·Π spatial when nothing is ignored.</summary>
+    private static Tensor PixelCount(Tensor target, Tensor? valid) =>
+        valid is null ? tensor(target.numel() / target.shape[1], dtype: target.dtype, device: target.device) : valid.sum();
 }

@@ -2,12 +2,50 @@ using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
 
-/// <summary>Logits to probabilities, computed once per forward pass and shared by every term that reads them.</summary>
+/// <summary>
+/// Logits to probabilities and log-probabilities, computed once per forward pass and shared by every term that reads
+/// them. With logits, the log forms are computed in log space (exact and finite for |x| up to 1e4); with probability
+/// inputs, logs are clamped at −100 as PyTorch's BCELoss does.
+/// </summary>
 public static class Probabilities
 {
     /// <summary><c>p = sigmoid(x)</c>, for mask targets.</summary>
     public static Tensor Sigmoid(Tensor logits) => logits.sigmoid();
 
-    /// <summary><c>p = softmax(x)</c> over the classes (dim 1), for labels targets.</summary>
+    /// <summary><c>p = softmax(x)</c> over the classes (dim 1), for label targets.</summary>
     public static Tensor Softmax(Tensor logits) => logits.softmax(1);
+
+    /// <summary><c>log p = log sigmoid(x) = −softplus(−x)</c>, for mask targets.</summary>
+    public static Tensor LogSigmoid(Tensor logits) => nn.functional.logsigmoid(logits);
+
+    /// <summary><c>log(1 − p) = log sigmoid(−x) = −softplus(x)</c>, for mask targets.</summary>
+    public static Tensor LogOneMinusSigmoid(Tensor logits)
+    {
+        using var negated = logits.neg();
+        return nn.functional.logsigmoid(negated);
+    }
+
+    /// <summary><c>log p = log_softmax(x)</c> over the classes (dim 1), for label targets.</summary>
+    public static Tensor LogSoftmax(Tensor logits) => logits.log_softmax(1);
+
+    /// <summary>
+    /// <c>max(log p, −100)</c>. Its gradient is <c>1/p</c> where the log is above −100 and 0 where it is clamped
+    /// (including p = 0, where a plain clamped log would give NaN gradients).
+    /// </summary>
+    public static Tensor ClampedLog(Tensor probabilities)
+    {
+        using var positive = probabilities.gt(0);
+        using var safe = probabilities.where(positive, ones_like(probabilities));
+        using var logs = safe.log();
+        using var floor = full_like(probabilities, -100.0);
+        using var logsOrFloor = logs.where(positive, floor);
+        return logsOrFloor.clamp_min(-100);
+    }
+
+    /// <summary><c>max(log(1 − p), −100)</c>, with the gradient of <see cref="ClampedLog"/>.</summary>
+    public static Tensor ClampedLogOneMinus(Tensor probabilities)
+    {
+        using var complement = 1 - probabilities;
+        return ClampedLog(complement);
+    }
 }

@@ -3,14 +3,18 @@ using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
 
-/// <summary>Losses that are functions of <see cref="RegionStatistics"/> (LOSSES.md, "Region statistics").</summary>
+/// <summary>
+/// Losses that are functions of <see cref="RegionStatistics"/> (LOSSES.md, "Region statistics"). Where a per-channel
+/// denominator is 0 (possible only with smooth 0: nothing predicted and nothing to find), that channel's loss is 0
+/// with zero gradient.
+/// </summary>
 public static class RegionLosses
 {
     /// <summary>Soft Dice: <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>, then the channel mean.</summary>
     public static Tensor Dice(RegionStatistics statistics, double smooth, double[]? weight, bool includeBackground)
     {
         var s = statistics;
-        var perChannel = 1 - (2 * s.TruePositive + smooth) / (s.Predicted + s.Target + smooth);
+        var perChannel = Reductions.OneMinusRatio(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -18,12 +22,63 @@ public static class RegionLosses
     public static Tensor Iou(RegionStatistics statistics, double smooth, double[]? weight, bool includeBackground)
     {
         var s = statistics;
-        var perChannel = 1 - (s.TruePositive + smooth) / (s.Predicted + s.Target - s.TruePositive + smooth);
+        var perChannel = Reductions.OneMinusRatio(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
     /// <summary>
-    /// Averages per-channel losses (last dim; a leading image dim when per image is averaged too).
+    /// Tversky: <c>L_c = 1 − (TP + s) / (TP + α·FP + β·FN + s)</c> with <c>FP = P − TP</c>, <c>FN = T − TP</c>,
+    /// then the channel mean. α = β = 0.5 is Dice.
+    /// </summary>
+    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, double[]? weight, bool includeBackground)
+    {
+        var s = statistics;
+        var falsePositive = s.Predicted - s.TruePositive;
+        var falseNegative = s.Target - s.TruePositive;
+        var perChannel = Reductions.OneMinusRatio(
+            s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>
+    /// Generalized Dice (Sudre et al. 2017), one value over all classes: <c>w_c = 1 / (T_c² + eps)</c>,
+    /// <c>1 − 2·Σ w_c TP_c / Σ w_c (P_c + T_c)</c>. A single-channel mask counts as two classes, background
+    /// (<c>1 − p</c>, <c>1 − t</c>) and foreground. With no valid element (or nothing predicted and nothing to find
+    /// anywhere) the loss is 0 with zero gradient.
+    /// </summary>
+    public static Tensor GeneralizedDice(RegionStatistics statistics, double eps)
+    {
+        var s = statistics;
+        var (truePositive, predicted, target) = (s.TruePositive, s.Predicted, s.Target);
+        if (truePositive.shape[^1] == 1)
+        {
+            // Background sums from the foreground ones: Σ(1−p)(1−t) = Nv − P − T + TP, Σ(1−p) = Nv − P, Σ(1−t) = Nv − T.
+            truePositive = cat(new[] { s.Count - s.Predicted - s.Target + s.TruePositive, s.TruePositive }, -1);
+            predicted = cat(new[] { s.Count - s.Predicted, s.Predicted }, -1);
+            target = cat(new[] { s.Count - s.Target, s.Target }, -1);
+        }
+
+        var classWeight = 1 / (target.square() + eps);
+        return Reductions.OneMinusRatio(2 * (classWeight * truePositive).sum(-1), (classWeight * (predicted + target)).sum(-1)).mean();
+    }
+
+    /// <summary>
+    /// Sensitivity-specificity (Brosch et al. 2015): per channel
+    /// <c>λ·Σ(t−p)²t / (T + s) + (1−λ)·Σ(t−p)²(1−t) / (Nv − T + s)</c> over valid elements, then the channel mean.
+    /// A fraction whose denominator is 0 (smooth 0 and no positives, or no negatives) is 0.
+    /// </summary>
+    public static Tensor SensitivitySpecificity(RegionStatistics statistics, double lambda, double smooth)
+    {
+        var s = statistics;
+        var missed = s.Sum((p, t) => (t - p).square() * t);
+        var falseAlarm = s.Sum((p, t) => (t - p).square() * (1 - t));
+        var sensitivityTerm = Reductions.Ratio(missed, s.Target + smooth);
+        var specificityTerm = Reductions.Ratio(falseAlarm, s.Count - s.Target + smooth);
+        return (lambda * sensitivityTerm + (1 - lambda) * specificityTerm).mean();
+    }
+
+    /// <summary>
+    /// Averages per-channel losses (last dim; a leading image dim when per image is averaged too; no image at all gives 0).
     /// <paramref name="weight"/> replaces the plain mean by <c>Σ w_c L_c / Σ w_c</c>; without the background,
     /// channel 0 (and its weight) is left out.
     /// </summary>
@@ -32,7 +87,7 @@ public static class RegionLosses
         var losses = includeBackground ? perChannel : perChannel.narrow(-1, 1, perChannel.shape[^1] - 1);
         if (weight is null)
         {
-            return losses.mean();
+            return Reductions.Mean(losses, null);
         }
 
         var w = includeBackground ? weight : weight[1..];
@@ -42,6 +97,6 @@ public static class RegionLosses
         }
 
         var weights = tensor(w, dtype: losses.dtype, device: losses.device);
-        return ((losses * weights).sum(-1) / weights.sum()).mean();
+        return Reductions.Mean(Reductions.Ratio((losses * weights).sum(-1), weights.sum()), null);
     }
 }

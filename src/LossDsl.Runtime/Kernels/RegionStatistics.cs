@@ -1,21 +1,36 @@
+using System;
 using System.Linq;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// The per-channel sums every region loss is a function of (LOSSES.md, "Region statistics"):
-/// <c>TP = Σ p·t</c>, <c>P = Σ p</c>, <c>T = Σ t</c>, over batch and spatial dims (shape [C]) or, per image, over
-/// spatial dims only (shape [N, C]). Computed once per forward pass and shared by dice, iou, tversky and the rest.
+/// The per-channel sums every region loss is a function of (LOSSES.md, "Region statistics"), over valid elements only:
+/// <c>TP = Σ p·t</c>, <c>P = Σ p</c>, <c>T = Σ t</c> and the count of valid elements <c>Nv</c>, over batch and spatial
+/// dims (shape [C]) or, per image, over spatial dims only (shape [N, C]). Computed once per forward pass and shared by
+/// dice, iou, tversky and the rest.
 /// </summary>
 public sealed class RegionStatistics
 {
-    private RegionStatistics(Tensor truePositive, Tensor predicted, Tensor target, bool perImage)
+    private readonly Tensor probabilities;
+    private readonly Tensor target;
+    private readonly Tensor? valid;
+    private readonly long[] reduce;
+
+    private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, bool perImage)
     {
-        TruePositive = truePositive;
-        Predicted = predicted;
-        Target = target;
+        this.probabilities = probabilities;
+        this.target = target;
+        this.valid = valid;
         PerImage = perImage;
+        var rank = (int)probabilities.dim();
+        var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
+        reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
+
+        TruePositive = Sum((p, t) => p * t);
+        Predicted = Sum((p, _) => p);
+        Target = Sum((_, t) => t);
+        Count = Sum((_, t) => ones_like(t));
     }
 
     /// <summary>Σ p·t per channel.</summary>
@@ -27,24 +42,32 @@ public sealed class RegionStatistics
     /// <summary>Σ t per channel.</summary>
     public Tensor Target { get; }
 
+    /// <summary>Nv: the number of valid elements per channel (all elements when nothing is ignored).</summary>
+    public Tensor Count { get; }
+
     /// <summary>Whether the sums are per (image, channel) rather than per channel.</summary>
     public bool PerImage { get; }
 
-    /// <summary>Sums <paramref name="probabilities"/> and <paramref name="target"/>, both [N, C, *spatial].</summary>
-    public static RegionStatistics Compute(Tensor probabilities, Tensor target, bool perImage)
+    /// <summary>
+    /// Sums <paramref name="probabilities"/> and <paramref name="target"/>, both [N, C, *spatial], over the elements
+    /// where <paramref name="valid"/> ([N, 1, *spatial], 0 or 1; null keeps every element) is 1.
+    /// </summary>
+    public static RegionStatistics Compute(Tensor probabilities, Tensor target, Tensor? valid, bool perImage) =>
+        new(probabilities, target, valid, perImage);
+
+    /// <summary>
+    /// Σ f(p, t) over valid elements with this object's reduction, for statistics beyond TP, P and T
+    /// (sensitivity_specificity's squared errors).
+    /// </summary>
+    internal Tensor Sum(Func<Tensor, Tensor, Tensor> perElement)
     {
-        var rank = (int)probabilities.dim();
-        var dims = Enumerable.Range(2, rank - 2).Select(d => (long)d);
-        if (!perImage)
+        var values = perElement(probabilities, target);
+        if (valid is not null)
         {
-            dims = dims.Prepend(0);
+            values = values * valid;
         }
 
-        var reduce = dims.ToArray();
-
         // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
-        Tensor Sum(Tensor x) => reduce.Length == 0 ? x : x.sum(reduce);
-
-        return new RegionStatistics(Sum(probabilities * target), Sum(probabilities), Sum(target), perImage);
+        return reduce.Length == 0 ? values : values.sum(reduce);
     }
 }

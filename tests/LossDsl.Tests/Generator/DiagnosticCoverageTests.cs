@@ -35,7 +35,6 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0115", "loss A = bce;\nloss B = {|LOSS0115:A(1)|};" },
         { "LOSS0116", "loss A = ioo;\nloss B = {|LOSS0116:A|};" },
         { "LOSS0200", """[Loss("{|LOSS0200:ce|}")]""" },
-        { "LOSS0299", """[Loss("bce + {|LOSS0299:tversky|}")]""" },
         { "LOSS0300", """[Loss("bce")] public sealed class {|LOSS0300:NotPartial|};""" },
         { "LOSS0301", """public class Base; [Loss("bce")] public partial class Derived : {|LOSS0301:Base|};""" },
         { "LOSS0302", """[Loss({|LOSS0302:null|})]""" },

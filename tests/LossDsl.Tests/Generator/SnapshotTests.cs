@@ -55,4 +55,25 @@ public sealed class SnapshotTests
             internal sealed partial class Plain;
         }
         """));
+
+    [Fact]
+    public void Labels_share_one_hot_valid_pixels_probabilities_and_statistics() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("dice(include_background: false) + 0.5 * focal(gamma: 2) + ce(weight: [0.2, 1, 1, 2]) + generalized_dice + iou(per_image: true)",
+              Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]
+        public sealed partial class OrganLoss;
+        """));
+
+    [Fact]
+    public void Mask_focal_and_bce_share_the_log_probabilities() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("bce(pos_weight: 2) + focal(alpha: -1) + tversky(0.3, 0.7) + sensitivity_specificity")]
+        public sealed partial class LesionLoss;
+        """));
 }

@@ -23,5 +23,6 @@ public static class FixedInputs
     public static Tensor ToTensor(double[] values, long[] shape, ScalarType dtype, bool requiresGrad = false) =>
         tensor(values, dtype: ScalarType.Float64).reshape(shape).to_type(dtype).requires_grad_(requiresGrad);
 
-    public static double[] ToArray(Tensor tensor) => tensor.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+    // TorchSharp's accessor cannot copy out an empty tensor.
+    public static double[] ToArray(Tensor tensor) => tensor.numel() == 0 ? [] : tensor.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
 }

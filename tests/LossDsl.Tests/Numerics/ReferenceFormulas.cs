@@ -43,6 +43,47 @@ public static class ReferenceFormulas
             return (value, ti => -(2 * ti * sum - (2 * tp + smooth)) / (sum * sum));
         });
 
+    /// <summary>
+    /// PyTorch cross_entropy on logits x [N, C, S] against labels y [N, S] (pixels labelled <paramref name="ignoreIndex"/>
+    /// left out), class weights w (all 1 when null), label smoothing ε, D = Σ_kept w_y:
+    /// <c>L = [(1−ε)·Σ w_y(−log p_y) + (ε/C)·Σ Σ_c w_c(−log p_c)] / D</c>. With <c>∂(−log p_y)/∂x_j = p_j − δ_jy</c>,
+    /// <c>∂L/∂x_j = [(1−ε)·w_y(p_j − δ_jy) + (ε/C)·(W·p_j − w_j)] / D</c>, W = Σ_c w_c, at kept pixels; 0 at ignored ones.
+    /// </summary>
+    public static (double Value, double[] Gradient) CrossEntropyWithLogits(
+        double[] x, long[] y, int batch, int channels, double[]? weight = null, double labelSmoothing = 0, long? ignoreIndex = null)
+    {
+        var w = weight ?? Enumerable.Repeat(1.0, channels).ToArray();
+        var totalWeight = w.Sum();
+        var spatial = y.Length / batch;
+        double nll = 0, smooth = 0, denominator = 0;
+        var gradient = new double[x.Length];
+        for (var n = 0; n < batch; n++)
+        {
+            for (var s = 0; s < spatial; s++)
+            {
+                var label = y[(n * spatial) + s];
+                if (label == ignoreIndex)
+                {
+                    continue;
+                }
+
+                var at = Enumerable.Range(0, channels).Select(c => ((n * channels) + c) * spatial + s).ToArray();
+                var max = at.Max(i => x[i]);
+                var logSum = max + Math.Log(at.Sum(i => Math.Exp(x[i] - max)));
+                nll -= w[label] * (x[at[label]] - logSum);
+                smooth -= at.Select((i, c) => w[c] * (x[i] - logSum)).Sum();
+                denominator += w[label];
+                for (var c = 0; c < channels; c++)
+                {
+                    var p = Math.Exp(x[at[c]] - logSum);
+                    gradient[at[c]] = ((1 - labelSmoothing) * w[label] * (p - (c == label ? 1 : 0))) + (labelSmoothing / channels * ((totalWeight * p) - w[c]));
+                }
+            }
+        }
+
+        return (((1 - labelSmoothing) * nll + (labelSmoothing / channels * smooth)) / denominator, gradient.Select(g => g / denominator).ToArray());
+    }
+
     public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     public static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));

@@ -37,8 +37,8 @@ partial class LovaszLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
     private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Labels(loss: "LovaszLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255);
-        var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
+        var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
 
         // lovasz_softmax: lovasz_softmax(all, true)  (loss text 1:1)
         //   = lovasz_softmax(classes: all, per_image: true)

@@ -37,8 +37,10 @@ partial class FusedLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FusedLoss", pred: pred, target: target, classes: 3);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, perImage: false);
-        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, perImage: true);
+        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, perImage: false);
+        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, perImage: true);
+        var logp = global::LossDsl.Kernels.Probabilities.ClampedLog(probabilities: pred);
+        var log1mp = global::LossDsl.Kernels.Probabilities.ClampedLogOneMinus(probabilities: pred);
 
         // dice: dice  (loss text 1:11)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true)
@@ -54,7 +56,7 @@ partial class FusedLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)
         //   = bce(pos_weight: auto)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(probabilities: pred, target: t, posWeight: null);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
         return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]

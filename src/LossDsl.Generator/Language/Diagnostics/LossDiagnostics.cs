@@ -79,9 +79,6 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor UnsupportedTask = new(
         "LOSS0200", "Primitive does not support the task", "'{0}' {1}", LossSeverity.Error, Semantics);
 
-    public static readonly LossDiagnosticDescriptor PrimitiveNotAvailable = new(
-        "LOSS0299", "Primitive not available yet", "'{0}' is specified but this version of LossDsl cannot compute it yet; available: {1}", LossSeverity.Error, Semantics);
-
     public static readonly LossDiagnosticDescriptor NotPartial = new(
         "LOSS0300", "Loss class must be partial", "Class '{0}' must be declared 'partial' so LossDsl can generate its loss", LossSeverity.Error, Declaration);
 
@@ -117,7 +114,7 @@ internal static class LossDiagnostics
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
         PositionalAfterNamed, UnknownFunction, WrongFunctionArity, NamedFunctionArgument, ListNotAllowed, DivisionByZero, NoTerms,
         CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss,
-        UnsupportedTask, PrimitiveNotAvailable,
+        UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
         ZeroTerm, ZeroWeights, RepeatedTerm);
 }

@@ -12,11 +12,6 @@ namespace LossDsl.Language.Plan;
 /// </summary>
 internal sealed class Planner
 {
-    /// <summary>Primitives whose kernels exist in LossDsl.Runtime; the rest of the catalog is reported, not guessed at.</summary>
-    public static ImmutableHashSet<PrimitiveKind> Available { get; } = ImmutableHashSet.Create(
-        PrimitiveKind.Bce, PrimitiveKind.Dice, PrimitiveKind.Iou,
-        PrimitiveKind.Ssim, PrimitiveKind.LovaszHinge, PrimitiveKind.LovaszSoftmax, PrimitiveKind.Boundary, PrimitiveKind.ActiveContour);
-
     private static readonly LocalValue Pred = new("pred");
     private static readonly LocalValue Target = new("target");
 
@@ -59,15 +54,6 @@ internal sealed class Planner
                 return new ScalarConstant(constant.Value);
 
             case BoundTerm term:
-                if (!Available.Contains(term.Primitive.Kind))
-                {
-                    diagnostics.Add(LossDiagnostics.PrimitiveNotAvailable, term.Span, term.Primitive.Name,
-                        string.Join(", ", Catalog.Primitives.Where(p => Available.Contains(p.Kind)).Select(p => p.Name)));
-                    return null;
-                }
-
-                // The target step checks pred and target, so it comes before any step that reads them.
-                TargetMap();
                 terms.Add(new PlanTerm(term, Call(term)));
                 return new ScalarTerm(terms.Count - 1);
 
@@ -88,32 +74,69 @@ internal sealed class Planner
         }
     }
 
-    private KernelCall Call(BoundTerm term) => term.Primitive.Family switch
+    private KernelCall Call(BoundTerm term)
     {
-        PrimitiveFamily.Pixel => PixelCall(term),
-        PrimitiveFamily.Region => RegionCall(term),
-        _ => StructureCall(term),
-    };
-
-    private KernelCall PixelCall(BoundTerm term)
-    {
-        // bce. Logits go straight to the log-sigmoid form: exact and finite for |x| up to 1e4, no p needed.
-        var posWeight = new KernelArgument("posWeight", new ConstantValue(term["pos_weight"] is NumberValue w ? w.Value : null));
-        return signature.Input == InputKind.Logits
-            ? KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits", Arg("logits", Pred), Arg("target", MaskTarget()), posWeight)
-            : KernelCall.Create("PixelLosses.BinaryCrossEntropy", Arg("probabilities", Probabilities()), Arg("target", MaskTarget()), posWeight);
+        // The input steps come first: the target step checks pred and target before any kernel reads them, and with an
+        // ignore index every term reads the valid pixels.
+        TargetMap();
+        ValidPixels();
+        return term.Primitive.Family switch
+        {
+            PrimitiveFamily.Pixel => PixelCall(term),
+            PrimitiveFamily.Region => RegionCall(term),
+            _ => StructureCall(term),
+        };
     }
 
+    /// <summary>bce, ce, focal: means of per-element log losses, read from the shared log-probability steps.</summary>
+    private KernelCall PixelCall(BoundTerm term)
+    {
+        switch (term.Primitive.Kind)
+        {
+            case PrimitiveKind.Bce:
+                return KernelCall.Create("PixelLosses.BinaryCrossEntropy",
+                    Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()), Arg("target", TargetMap()),
+                    Constant("posWeight", term["pos_weight"] is NumberValue w ? w.Value : null));
+
+            case PrimitiveKind.Ce:
+                return KernelCall.Create("PixelLosses.CrossEntropy",
+                    Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
+                    Constant("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
+
+            case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
+                return KernelCall.Create("PixelLosses.BinaryFocal",
+                    Arg("probabilities", Probabilities()), Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()),
+                    Arg("target", TargetMap()), Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
+
+            default: // focal on labels
+                return KernelCall.Create("PixelLosses.Focal",
+                    Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()),
+                    Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Constant("weight", ClassWeights(term)));
+        }
+    }
+
+    /// <summary>dice, iou, tversky, generalized_dice, sensitivity_specificity: functions of the shared region statistics.</summary>
     private KernelCall RegionCall(BoundTerm term)
     {
-        // dice, iou
-        var weight = term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
-        return KernelCall.Create(
-            "RegionLosses." + term.Primitive.Kind,
-            Arg("statistics", RegionStatistics(term.Boolean("per_image"))),
-            new KernelArgument("smooth", new ConstantValue(term.Number("smooth"))),
-            new KernelArgument("weight", new ConstantValue(weight)),
-            new KernelArgument("includeBackground", new ConstantValue(term.Boolean("include_background"))));
+        switch (term.Primitive.Kind)
+        {
+            case PrimitiveKind.GeneralizedDice:
+                return KernelCall.Create("RegionLosses.GeneralizedDice", Arg("statistics", RegionStatistics(perImage: false)), Constant("eps", term.Number("eps")));
+
+            case PrimitiveKind.SensitivitySpecificity:
+                return KernelCall.Create("RegionLosses.SensitivitySpecificity",
+                    Arg("statistics", RegionStatistics(perImage: false)), Constant("lambda", term.Number("lambda")), Constant("smooth", term.Number("smooth")));
+
+            case PrimitiveKind.Tversky:
+                return KernelCall.Create("RegionLosses.Tversky",
+                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
+                    Constant("smooth", term.Number("smooth")), Constant("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
+
+            default: // dice, iou
+                return KernelCall.Create("RegionLosses." + term.Primitive.Kind,
+                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("smooth", term.Number("smooth")),
+                    Constant("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
+        }
     }
 
     /// <summary>ssim, lovasz_hinge, lovasz_softmax, boundary, active_contour: kernels over the spatial layout.</summary>
@@ -145,13 +168,20 @@ internal sealed class Planner
     private LocalValue GaussianWindow(BoundTerm term) => Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
         Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
 
+    private static double[]? ClassWeights(BoundTerm term) => term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+
+
     /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>
     private LocalValue TargetMap() => signature.Target == TargetKind.Mask
         ? MaskTarget()
-        : Step("t", KernelCall.Create("Inputs.Labels", LossName(), Arg("pred", Pred), Arg("target", Target),
+        : Step("t", KernelCall.Create("Inputs.Labels",
+            LossName(), Arg("pred", Pred), Arg("target", Target),
             Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex)));
 
-    /// <summary>The kept pixels with an ignore index (after the target step, which checks the labels); else null: all are kept.</summary>
+    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
+        LossName(), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes)));
+
+    /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; without one, null: every pixel is kept.</summary>
     private KernelValue ValidPixels()
     {
         if (signature.IgnoreIndex is not { } ignoreIndex)
@@ -159,26 +189,40 @@ internal sealed class Planner
             return new ConstantValue(null);
         }
 
-        TargetMap();
         return Step("valid", KernelCall.Create("Inputs.Valid", Arg("pred", Pred), Arg("target", Target), Constant("ignoreIndex", ignoreIndex)));
     }
 
-    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
-        new KernelArgument("loss", new ConstantValue(name)), Arg("pred", Pred), Arg("target", Target),
-        new KernelArgument("classes", new ConstantValue(signature.Classes))));
-
     /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
-    private LocalValue Probabilities() => signature.Input == InputKind.Probabilities
-        ? Pred
-        : Step("p", KernelCall.Create(signature.Target == TargetKind.Mask ? "Probabilities.Sigmoid" : "Probabilities.Softmax", Arg("logits", Pred)));
-
-    private LocalValue RegionStatistics(bool perImage)
+    private LocalValue Probabilities()
     {
-        var probabilities = Probabilities();
-        var target = MaskTarget();
-        return Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
-            Arg("probabilities", probabilities), Arg("target", target), new KernelArgument("perImage", new ConstantValue(perImage))));
+        if (signature.Input == InputKind.Probabilities)
+        {
+            return Pred;
+        }
+
+        return signature.Target == TargetKind.Mask
+            ? Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)))
+            : Step("p", KernelCall.Create("Probabilities.Softmax", Arg("logits", Pred)));
     }
+
+    /// <summary>log p: log-sigmoid or log-softmax of logits (no clamping needed), or the clamped log of probabilities.</summary>
+    private LocalValue LogProbabilities()
+    {
+        var kernel = signature.Input == InputKind.Probabilities ? "Probabilities.ClampedLog"
+            : signature.Target == TargetKind.Mask ? "Probabilities.LogSigmoid"
+            : "Probabilities.LogSoftmax";
+        var input = signature.Input == InputKind.Probabilities ? "probabilities" : "logits";
+        return Step("logp", KernelCall.Create(kernel, Arg(input, Pred)));
+    }
+
+    /// <summary>log(1 − p), for masks: log-sigmoid of −x, or the clamped log of 1 − p.</summary>
+    private LocalValue LogComplement() => signature.Input == InputKind.Probabilities
+        ? Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)))
+        : Step("log1mp", KernelCall.Create("Probabilities.LogOneMinusSigmoid", Arg("logits", Pred)));
+
+    /// <summary>TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image.</summary>
+    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
+        Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)));
 
     /// <summary>
     /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);

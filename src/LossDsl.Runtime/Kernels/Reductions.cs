@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace LossDsl.Kernels;
+
+/// <summary>
+/// Divisions whose denominator can be 0 (a mean over no valid element, a region with nothing predicted and nothing to
+/// find): they give 0 with zero gradient there instead of NaN, the convention LOSSES.md asks for.
+/// </summary>
+internal static class Reductions
+{
+    /// <summary><c>numerator / denominator</c>, and 0 with zero gradient where the denominator is 0.</summary>
+    public static Tensor Ratio(Tensor numerator, Tensor denominator)
+    {
+        // Dividing by 1 where the denominator is 0 keeps the unused branch finite, so where()'s backward stays NaN-free.
+        using var defined = denominator.ne(0);
+        using var safe = denominator.where(defined, ones_like(denominator));
+        return (numerator / safe).where(defined, zeros_like(numerator));
+    }
+
+    /// <summary>
+    /// <c>1 − numerator / denominator</c>, and 0 with zero gradient where the denominator is 0: for an overlap score,
+    /// nothing predicted and nothing to find is a perfect match.
+    /// </summary>
+    public static Tensor OneMinusRatio(Tensor numerator, Tensor denominator)
+    {
+        using var defined = denominator.ne(0);
+        using var safe = denominator.where(defined, ones_like(denominator));
+        return (1 - numerator / safe).where(defined, zeros_like(numerator));
+    }
+
+    /// <summary>
+    /// The mean of <paramref name="values"/> over the elements where <paramref name="valid"/> (same shape, 0 or 1) is 1,
+    /// over all elements when it is null; 0 with zero gradient when there is none.
+    /// </summary>
+    public static Tensor Mean(Tensor values, Tensor? valid)
+    {
+        if (valid is null)
+        {
+            // sum() of no elements is 0, and its gradient is empty.
+            return values.numel() == 0 ? values.sum() : values.mean();
+        }
+
+        return Ratio((values * valid).sum(), valid.sum());
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Semantics;
+using LossDsl.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// Every PyTorch fixture (<see cref="Fixture"/>): total, every term and the gradient, in float64 to 1e-9 and in
+/// float32 to 1e-5. <see cref="Fixtures_cover_every_primitive"/> checks that every fixture compiles and every primitive
+/// of the catalog has fixtures.
+/// </summary>
+public sealed partial class FixtureTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Not run in float32: ill-conditioned by construction, so float32 inputs cannot reach 1e-5 whatever the
+    /// implementation. In generalized_dice_single_pixel the background channel is empty and weighs 1/eps = 1e6; the
+    /// gradient is then the difference of terms ~1e4 times larger than itself. (It matches in float64.)
+    /// </summary>
+    private static readonly HashSet<string> Float32IllConditioned = ["generalized_dice_single_pixel"];
+
+    public static TheoryData<string> Runnable() => new(RunnableNames());
+
+    public static TheoryData<string> RunnableInFloat32() => new(RunnableNames().Where(n => !Float32IllConditioned.Contains(n)));
+
+    private static IEnumerable<string> RunnableNames() => Fixture.All.Select(f => f.Name);
+
+    [Theory]
+    [MemberData(nameof(Runnable))]
+    public void Float64_matches_the_fixture(string name) => Check(name, ScalarType.Float64, Tolerance.Float64);
+
+    [Theory]
+    [MemberData(nameof(RunnableInFloat32))]
+    public void Float32_matches_the_fixture(string name) => Check(name, ScalarType.Float32, Tolerance.Float32);
+
+    [Fact]
+    public void Fixtures_cover_every_primitive()
+    {
+        Assert.True(Fixture.All.Count > 0, $"No fixtures in {Fixture.Directory}; tests/reference/make_fixtures.py writes them to tests/LossDsl.Tests/Fixtures.");
+
+        var counts = new Dictionary<string, int>();
+        foreach (var fixture in Fixture.All)
+        {
+            var errors = CompileErrors(fixture);
+            Assert.True(errors.Count == 0, $"{fixture.Name}: '{fixture.Loss}' does not compile: {string.Join("; ", errors.Select(d => d.Id + " " + d.Message))}");
+            foreach (var primitive in fixture.Terms.Select(t => PrimitiveOf(t.Key)).Distinct())
+            {
+                counts[primitive] = counts.GetValueOrDefault(primitive) + 1;
+            }
+        }
+
+        var table = Catalog.Primitives.Select(p => $"{p.Name,-24} fixtures: {counts.GetValueOrDefault(p.Name),3}").ToList();
+        table.ForEach(output.WriteLine);
+        Assert.All(Catalog.Primitives, p => Assert.True(counts.GetValueOrDefault(p.Name) >= 5, $"{p.Name} has only {counts.GetValueOrDefault(p.Name)} fixtures"));
+    }
+
+    private void Check(string name, ScalarType dtype, double tolerance)
+    {
+        var fixture = Fixture.All.Single(f => f.Name == name);
+        output.WriteLine($"{fixture.Loss}   [{(fixture.Probabilities ? "probs" : "logits")}, {(fixture.Labels ? "labels" : "mask")}, C = {fixture.Classes}, ignore {fixture.IgnoreIndex?.ToString() ?? "none"}]");
+        using var loss = LossCompiler.Compile(fixture.Loss, fixture.Options);
+        using var pred = fixture.PredTensor(dtype);
+        using var target = fixture.TargetTensor(dtype);
+        using var terms = loss.Terms(pred, target);
+        terms.Total.backward();
+
+        Assert.Equal(fixture.Terms.Select(t => t.Key), terms.Keys);
+        Tolerance.Close(fixture.Total, terms.Total.ToDouble(), tolerance, $"{name}: total");
+        foreach (var (term, expected) in fixture.Terms)
+        {
+            Tolerance.Close(expected, terms[term].ToDouble(), tolerance, $"{name}: term {term}");
+        }
+
+        Tolerance.Close(fixture.Gradient, FixedInputs.ToArray(pred.grad!), tolerance, $"{name}: d total / d pred");
+    }
+
+    private static IReadOnlyList<LossDiagnosticInfo> CompileErrors(Fixture fixture)
+    {
+        try
+        {
+            LossCompiler.Compile(fixture.Loss, fixture.Options).Dispose();
+            return [];
+        }
+        catch (LossCompileException error)
+        {
+            return error.Diagnostics;
+        }
+    }
+
+    /// <summary>A term's primitive from its name as written: <c>dice_2</c> is dice, <c>jaccard</c> is iou.</summary>
+    private static string PrimitiveOf(string term) => (Catalog.Find(term) ?? Catalog.Find(NumberSuffix().Replace(term, string.Empty)))!.Name;
+
+    [GeneratedRegex("_[0-9]+$")]
+    private static partial Regex NumberSuffix();
+}

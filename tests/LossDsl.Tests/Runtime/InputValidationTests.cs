@@ -1,0 +1,118 @@
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Runtime;
+
+/// <summary>Wrong inputs fail at the first kernel with a message that names the loss and says what was expected.</summary>
+public sealed class InputValidationTests
+{
+    private static readonly LossOptions Labels = new() { Name = "OrganLoss", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255 };
+
+    [Fact]
+    public void Labels_shaped_like_a_mask_are_rejected_with_a_hint()
+    {
+        var error = Run("dice", Labels, zeros(2, 4, 3, 3), zeros(new long[] { 2, 4, 3, 3 }, dtype: ScalarType.Int64));
+        Assert.Equal(
+            "OrganLoss: target labels must have pred's shape without the class dim, [2, 3, 3], got [2, 4, 3, 3] (that is a mask's shape: labels hold one class index per pixel). (Parameter 'target')",
+            error.Message);
+    }
+
+    [Fact]
+    public void Labels_of_another_size_are_rejected()
+    {
+        var error = Run("ce", Labels, zeros(2, 4, 3, 3), zeros(new long[] { 2, 3, 4 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: target labels must have pred's shape without the class dim, [2, 3, 3], got [2, 3, 4].", error.Message);
+    }
+
+    [Fact]
+    public void Float_labels_are_rejected()
+    {
+        var error = Run("ce", Labels, zeros(2, 4, 3, 3), zeros(2, 3, 3));
+        Assert.StartsWith("OrganLoss: target labels must be an integer tensor of class indices (int64), got Float32.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(4L, "found 4")]
+    [InlineData(-1L, "found -1")]
+    [InlineData(254L, "found 254")]
+    public void Labels_outside_the_classes_and_not_ignored_are_rejected(long label, string found)
+    {
+        var target = zeros(new long[] { 1, 2, 2 }, dtype: ScalarType.Int64);
+        target[0, 1, 1] = tensor(label);
+        target[0, 0, 1] = tensor(255L);
+        var error = Run("dice + ce", Labels, zeros(1, 4, 2, 2), target);
+        Assert.StartsWith($"OrganLoss: target labels must be class indices in [0, 3] or the ignore index 255, {found}.", error.Message);
+    }
+
+    [Fact]
+    public void Without_an_ignore_index_255_is_just_out_of_range()
+    {
+        var target = full(new long[] { 1, 2, 2 }, 255L, dtype: ScalarType.Int64);
+        var error = Run("focal", Labels with { IgnoreIndex = null }, zeros(1, 4, 2, 2), target);
+        Assert.StartsWith("OrganLoss: target labels must be class indices in [0, 3], found 255.", error.Message);
+    }
+
+    [Fact]
+    public void A_pred_with_another_class_count_than_declared_is_rejected()
+    {
+        var error = Run("ce", Labels, zeros(2, 3, 3, 3), zeros(new long[] { 2, 3, 3 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: pred must have 4 channel(s) in dim 1 (declared [N, 4, ...]), got [2, 3, 3, 3].", error.Message);
+    }
+
+    [Fact]
+    public void Labels_need_two_classes_when_the_count_is_not_declared()
+    {
+        var error = Run("ce", Labels with { Classes = null }, zeros(2, 1, 3), zeros(new long[] { 2, 3 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: class labels need pred with at least 2 classes in dim 1, got [2, 1, 3].", error.Message);
+    }
+
+    [Fact]
+    public void Pred_without_a_class_dim_or_of_integers_is_rejected()
+    {
+        var rank = Run("ce", Labels with { Classes = null }, zeros(4), zeros(new long[] { 4 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: pred must have shape [N, C, *spatial], got [4].", rank.Message);
+
+        var integers = Run("dice", Labels, zeros(new long[] { 1, 4, 2 }, dtype: ScalarType.Int64), zeros(new long[] { 1, 2 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: pred must be a floating-point tensor, got Int64.", integers.Message);
+    }
+
+    [Fact]
+    public void A_target_on_another_device_is_rejected()
+    {
+        var error = Run("ce", Labels, zeros(1, 4, 2, 2), zeros(new long[] { 1, 2, 2 }, dtype: ScalarType.Int64, device: META));
+        Assert.StartsWith("OrganLoss: pred is on cpu but target is on meta; move both to one device.", error.Message);
+    }
+
+    [Fact]
+    public void A_class_weight_list_that_does_not_fit_the_run_time_class_count_is_rejected()
+    {
+        // With no declared class count the binder cannot check the list; the kernel does.
+        var options = Labels with { Classes = null, IgnoreIndex = null };
+        Tensor NewLabels() => zeros(new long[] { 1, 2, 2 }, dtype: ScalarType.Int64);
+        Assert.StartsWith("weight has 2 entries but pred has 3 classes.", Run("ce(weight: [1, 2])", options, zeros(1, 3, 2, 2), NewLabels()).Message);
+        Assert.StartsWith("weight has 2 entries but pred has 3 channel(s).", Run("dice(weight: [1, 2])", options, zeros(1, 3, 2, 2), NewLabels()).Message);
+    }
+
+    [Fact]
+    public void Uint8_label_images_and_int32_labels_are_accepted()
+    {
+        using var loss = LossCompiler.Compile("ce + dice", Labels);
+        using var pred = zeros(1, 4, 2, 2);
+        using var asInt64 = tensor(new long[] { 0, 3, 255, 1 }).reshape(1, 2, 2);
+        using var expected = loss.call(pred, asInt64);
+        using var asByte = asInt64.to_type(ScalarType.Byte);
+        using var asInt32 = asInt64.to_type(ScalarType.Int32);
+
+        Assert.Equal(expected.ToDouble(), loss.call(pred, asByte).ToDouble());
+        Assert.Equal(expected.ToDouble(), loss.call(pred, asInt32).ToDouble());
+    }
+
+    private static ArgumentException Run(string text, LossOptions options, Tensor pred, Tensor target)
+    {
+        using var loss = LossCompiler.Compile(text, options);
+        using (pred)
+        using (target)
+        {
+            return Assert.Throws<ArgumentException>(() => loss.call(pred, target));
+        }
+    }
+}
