@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using LossDsl.Tests.Infrastructure;
+
 namespace LossDsl.Tests.Build;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class BuildOutputTests
     [Fact]
     public void Dotnet_build_reports_diagnostics_at_the_right_character()
     {
-        var root = FindRoot();
+        var root = RepositoryRoot.Path;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         // Inside the repo's tree so that its Directory.Build.* files apply, as they do to the examples.
         var project = Path.Combine(root, "artifacts", "build-output-test-" + Guid.NewGuid().ToString("N")[..8]);
@@ -76,16 +78,5 @@ public sealed class BuildOutputTests
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet build did not finish in 5 minutes");
         return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LossDsl.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("LossDsl.sln not found above the test output.");
     }
 }

@@ -1,12 +1,14 @@
 using System.Text.RegularExpressions;
 using LossDsl.Language.Diagnostics;
 
+using LossDsl.Tests.Infrastructure;
+
 namespace LossDsl.Tests.Generator;
 
 /// <summary>The one list of diagnostics, the docs and the analyzer release file stay in step.</summary>
 public sealed class DiagnosticCatalogTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void Ids_are_unique_and_well_formed()
@@ -39,7 +41,7 @@ public sealed class DiagnosticCatalogTests
         // Lines such as:  [Loss("ssim(10)")]   // LOSS0105 on '10': Parameter 'window' of 'ssim' must be ...
         var data = new TheoryData<string, string, string, string>();
         var pattern = @"^(?<code>\[Loss\(.*?\)\].*?)\s+// (?<id>LOSS\d{4})(?: on '(?<on>.*?)')?(?::\s*(?<message>.*))?$";
-        foreach (Match match in Regex.Matches(File.ReadAllText(Path.Combine(FindRoot(), "docs", "diagnostics.md")), pattern, RegexOptions.Multiline))
+        foreach (Match match in Regex.Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics.md")), pattern, RegexOptions.Multiline))
         {
             data.Add(match.Groups["code"].Value, match.Groups["id"].Value, match.Groups["on"].Value, match.Groups["message"].Value);
         }
@@ -68,16 +70,5 @@ public sealed class DiagnosticCatalogTests
         {
             Assert.Equal(message, diagnostic.GetMessage());
         }
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LossDsl.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("LossDsl.sln not found above the test output.");
     }
 }

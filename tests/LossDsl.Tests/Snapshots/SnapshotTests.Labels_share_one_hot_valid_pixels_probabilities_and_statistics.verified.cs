@@ -56,7 +56,7 @@ partial class OrganLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, target: t, valid: valid, weight: new double[] { 0.2, 1.0, 1.0, 2.0 }, labelSmoothing: 0.0);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
-        //   = generalized_dice(eps: 1E-06)
+        //   = generalized_dice(eps: 1e-06)
         var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06);
 
         // iou: iou(per_image: true)  (loss text 1:107)

@@ -55,7 +55,7 @@ partial class LesionLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.3, beta: 0.7, smooth: 1.0, weight: null, includeBackground: true);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:61)
-        //   = sensitivity_specificity(lambda: 0.05, smooth: 1E-05)
+        //   = sensitivity_specificity(lambda: 0.05, smooth: 1e-05)
         var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
 
         var total = bce + focal + tversky + sensitivity_specificity;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Linq;
 
 namespace LossDsl.Language.Semantics;
@@ -13,7 +12,7 @@ internal abstract record ArgumentValue
 
 internal sealed record NumberValue(double Value) : ArgumentValue
 {
-    public override string Display => Value.ToString("R", CultureInfo.InvariantCulture);
+    public override string Display => NumberText.Format(Value);
 }
 
 internal sealed record BooleanValue(bool Value) : ArgumentValue
@@ -29,7 +28,7 @@ internal sealed record WordValue(string Word) : ArgumentValue
 
 internal sealed record NumberListValue(ImmutableArray<double> Items) : ArgumentValue
 {
-    public override string Display => "[" + string.Join(", ", Items.Select(i => i.ToString("R", CultureInfo.InvariantCulture))) + "]";
+    public override string Display => "[" + string.Join(", ", Items.Select(i => NumberText.Format(i))) + "]";
 
     public bool Equals(NumberListValue? other) => other is not null && Items.SequenceEqual(other.Items);
 

@@ -190,7 +190,7 @@ internal sealed class Binder
                 && argument.Value is NumberValue { Value: var window } && window > smallest)
             {
                 diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
-                    $"must be at most {smallest}, the smallest static spatial size", Format(window));
+                    $"must be at most {smallest}, the smallest static spatial size", NumberText.Format(window));
                 ok = false;
             }
 
@@ -353,7 +353,7 @@ internal sealed class Binder
             }
             else if (!NumberRule.NonNegative.Accepts(number))
             {
-                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, item.Span, parameter.Name, primitive.Name, "entries " + NumberRule.NonNegative.Describe(), Format(number));
+                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, item.Span, parameter.Name, primitive.Name, "entries " + NumberRule.NonNegative.Describe(), NumberText.Format(number));
                 ok = false;
             }
             else
@@ -384,7 +384,7 @@ internal sealed class Binder
             return true;
         }
 
-        diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, value.Span, parameter.Name, primitive.Name, rule.Describe(), Format(number));
+        diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, value.Span, parameter.Name, primitive.Name, rule.Describe(), NumberText.Format(number));
         return false;
     }
 
@@ -410,5 +410,4 @@ internal sealed class Binder
         _ => "an expression",
     };
 
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

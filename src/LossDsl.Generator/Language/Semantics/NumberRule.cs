@@ -45,17 +45,16 @@ internal sealed record NumberRule(double? Minimum = null, bool MinimumExclusive 
         var parts = new List<string>();
         if (Minimum is { } min)
         {
-            parts.Add((MinimumExclusive ? "> " : "≥ ") + Format(min));
+            parts.Add((MinimumExclusive ? "> " : "≥ ") + NumberText.Format(min));
         }
 
         if (Maximum is { } max)
         {
-            parts.Add((MaximumExclusive ? "< " : "≤ ") + Format(max));
+            parts.Add((MaximumExclusive ? "< " : "≤ ") + NumberText.Format(max));
         }
 
         var kind = Odd ? "an odd integer" : Integer ? "an integer" : "a number";
         return parts.Count == 0 ? $"must be {kind}" : $"must be {kind} {string.Join(" and ", parts)}";
     }
 
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
