@@ -33,4 +33,14 @@ public static class ConstantBuffers
         var sum = weights.Sum();
         return tensor(weights.Select(w => w / sum).ToArray(), dtype: ScalarType.Float64).DetachFromDisposeScope();
     }
+
+    /// <summary>Class weights <c>w_0 .. w_{C−1}</c> of a term, in float64 (kernels convert them to the input's dtype).</summary>
+    /// <param name="values">One weight per class, as the loss text lists them.</param>
+    public static Tensor ClassWeights(double[] values) => tensor(values, dtype: ScalarType.Float64).DetachFromDisposeScope();
+
+    /// <summary>A buffer in <paramref name="like"/>'s dtype and device: the buffer itself when they already match.</summary>
+    internal static Tensor Like(Tensor buffer, Tensor like) =>
+        buffer.dtype == like.dtype && buffer.device_type == like.device_type && buffer.device_index == like.device_index
+            ? buffer.alias()
+            : buffer.to(like.dtype, like.device);
 }

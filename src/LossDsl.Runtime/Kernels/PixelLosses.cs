@@ -27,6 +27,21 @@ public static class PixelLosses
     }
 
     /// <summary>
+    /// Binary cross-entropy on logits when no other term reads the log-probabilities: libtorch's fused
+    /// <c>binary_cross_entropy_with_logits</c>, the same log-sigmoid form <c>w·t·softplus(−x) + (1−t)·softplus(x)</c> in one
+    /// kernel instead of two log-sigmoid passes and a combination. <paramref name="posWeight"/> null means <c>auto</c>.
+    /// </summary>
+    /// <param name="logits">pred.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight)
+    {
+        using var weight = PositiveWeight(target, posWeight);
+        using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: nn.Reduction.None);
+        return Reductions.Mean(crossEntropy, null);
+    }
+
+    /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
     /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
     /// α &lt; 0 leaves α_t out.
@@ -65,7 +80,7 @@ public static class PixelLosses
     /// <param name="valid">The kept pixels from <see cref="Inputs.Valid"/>, or null when none is ignored.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
-    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor target, Tensor? valid, double[]? weight, double labelSmoothing)
+    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor target, Tensor? valid, Tensor? weight, double labelSmoothing)
     {
         using var classWeight = ClassWeights(weight, logProbabilities);
         using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
@@ -94,7 +109,7 @@ public static class PixelLosses
     /// <param name="valid">The kept pixels, or null when none is ignored.</param>
     /// <param name="gamma">γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
-    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor target, Tensor? valid, double gamma, double[]? weight)
+    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor target, Tensor? valid, double gamma, Tensor? weight)
     {
         using var classWeight = ClassWeights(weight, logProbabilities);
         using var pY = (target * probabilities).sum(1, keepdim: true);
@@ -151,7 +166,7 @@ public static class PixelLosses
     }
 
     /// <summary>Class weights shaped [1, C, 1, ...] to broadcast over <paramref name="like"/> ([N, C, *spatial]), or null.</summary>
-    private static Tensor? ClassWeights(double[]? weight, Tensor like)
+    private static Tensor? ClassWeights(Tensor? weight, Tensor like)
     {
         if (weight is null)
         {
@@ -159,13 +174,14 @@ public static class PixelLosses
         }
 
         var classes = like.shape[1];
-        if (weight.Length != classes)
+        if (weight.shape[0] != classes)
         {
-            throw new ArgumentException($"weight has {weight.Length} entries but pred has {classes} classes.", nameof(weight));
+            throw new ArgumentException($"weight has {weight.shape[0]} entries but pred has {classes} classes.", nameof(weight));
         }
 
         var shape = new[] { 1L, classes }.Concat(Enumerable.Repeat(1L, (int)like.dim() - 2)).ToArray();
-        return tensor(weight, dtype: like.dtype, device: like.device).reshape(shape);
+        using var converted = ConstantBuffers.Like(weight, like);
+        return converted.reshape(shape);
     }
 
     /// <summary>The number of valid pixels: N·Π spatial when nothing is ignored.</summary>

@@ -11,7 +11,7 @@ namespace LossDsl.Kernels;
 public static class RegionLosses
 {
     /// <summary>Soft Dice: <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>, then the channel mean.</summary>
-    public static Tensor Dice(RegionStatistics statistics, double smooth, double[]? weight, bool includeBackground)
+    public static Tensor Dice(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
     {
         var s = statistics;
         var perChannel = Reductions.OneMinusRatio(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth);
@@ -19,7 +19,7 @@ public static class RegionLosses
     }
 
     /// <summary>Soft IoU (Jaccard): <c>L_c = 1 − (TP + s) / (P + T − TP + s)</c>, then the channel mean.</summary>
-    public static Tensor Iou(RegionStatistics statistics, double smooth, double[]? weight, bool includeBackground)
+    public static Tensor Iou(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
     {
         var s = statistics;
         var perChannel = Reductions.OneMinusRatio(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth);
@@ -30,7 +30,7 @@ public static class RegionLosses
     /// Tversky: <c>L_c = 1 − (TP + s) / (TP + α·FP + β·FN + s)</c> with <c>FP = P − TP</c>, <c>FN = T − TP</c>,
     /// then the channel mean. α = β = 0.5 is Dice.
     /// </summary>
-    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, double[]? weight, bool includeBackground)
+    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, Tensor? weight, bool includeBackground)
     {
         var s = statistics;
         var falsePositive = s.Predicted - s.TruePositive;
@@ -82,7 +82,7 @@ public static class RegionLosses
     /// <paramref name="weight"/> replaces the plain mean by <c>Σ w_c L_c / Σ w_c</c>; without the background,
     /// channel 0 (and its weight) is left out.
     /// </summary>
-    internal static Tensor ChannelMean(Tensor perChannel, double[]? weight, bool includeBackground)
+    internal static Tensor ChannelMean(Tensor perChannel, Tensor? weight, bool includeBackground)
     {
         var losses = includeBackground ? perChannel : perChannel.narrow(-1, 1, perChannel.shape[^1] - 1);
         if (weight is null)
@@ -90,13 +90,13 @@ public static class RegionLosses
             return Reductions.Mean(losses, null);
         }
 
-        var w = includeBackground ? weight : weight[1..];
-        if (w.Length != losses.shape[^1])
+        if (weight.shape[0] != perChannel.shape[^1])
         {
-            throw new ArgumentException($"weight has {weight.Length} entries but pred has {perChannel.shape[^1]} channel(s).", nameof(weight));
+            throw new ArgumentException($"weight has {weight.shape[0]} entries but pred has {perChannel.shape[^1]} channel(s).", nameof(weight));
         }
 
-        var weights = tensor(w, dtype: losses.dtype, device: losses.device);
+        using var all = ConstantBuffers.Like(weight, losses);
+        using var weights = includeBackground ? all.alias() : all.narrow(0, 1, all.shape[0] - 1);
         return Reductions.Mean(Reductions.Ratio((losses * weights).sum(-1), weights.sum()), null);
     }
 }

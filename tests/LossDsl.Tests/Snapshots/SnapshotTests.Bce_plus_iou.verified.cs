@@ -37,14 +37,12 @@ partial class SimpleLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
     private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "SimpleLoss", pred: pred, target: target, classes: 1);
-        var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
-        var log1mp = global::LossDsl.Kernels.Probabilities.LogOneMinusSigmoid(logits: pred);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: 1.0);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
 
         // iou: iou  (loss text 1:7)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true)

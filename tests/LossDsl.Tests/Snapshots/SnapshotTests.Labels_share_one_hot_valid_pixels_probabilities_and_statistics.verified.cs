@@ -15,8 +15,13 @@ partial class OrganLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Term names in the order <see cref="Terms"/> lists them.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> TermNames { get; } = new string[] { "dice", "focal", "ce", "generalized_dice", "iou" };
 
+    private readonly global::TorchSharp.torch.Tensor classWeights;
+
     public OrganLoss() : base("OrganLoss")
     {
+        // Constants built once, not per forward. RegisterComponents registers tensor fields as buffers,
+        // so module.to(device, dtype) moves them and disposing the module disposes them.
+        classWeights = global::LossDsl.Kernels.ConstantBuffers.ClassWeights(values: new double[] { 0.2, 1.0, 1.0, 2.0 });
         RegisterComponents();
     }
 
@@ -53,7 +58,7 @@ partial class OrganLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
 
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
         //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0)
-        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, target: t, valid: valid, weight: new double[] { 0.2, 1.0, 1.0, 2.0 }, labelSmoothing: 0.0);
+        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, target: t, valid: valid, weight: classWeights, labelSmoothing: 0.0);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
         //   = generalized_dice(eps: 1e-06)

@@ -37,12 +37,10 @@ partial class Losses
         private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
         {
             var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Losses.Plain", pred: pred, target: target, classes: 1);
-            var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
-            var log1mp = global::LossDsl.Kernels.Probabilities.LogOneMinusSigmoid(logits: pred);
 
             // bce: bce  (loss text 1:1)
             //   = bce(pos_weight: 1)
-            var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: 1.0);
+            var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
 
             var total = bce;
             return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]

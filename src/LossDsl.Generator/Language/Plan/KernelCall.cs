@@ -25,4 +25,11 @@ internal abstract record KernelValue;
 /// <summary>A value computed earlier: <c>pred</c>, <c>target</c>, or a <see cref="PlanStep"/> by its local name.</summary>
 internal sealed record LocalValue(string Name) : KernelValue;
 
-internal sealed record ConstantValue(object? Value) : KernelValue;
+internal sealed record ConstantValue(object? Value) : KernelValue
+{
+    // Class weights are double[]: equal lists must make equal calls, so that equal buffers are shared.
+    public bool Equals(ConstantValue? other) =>
+        other is not null && (Value is double[] list && other.Value is double[] otherList ? list.SequenceEqual(otherList) : Equals(Value, other.Value));
+
+    public override int GetHashCode() => Value is double[] list ? list.Length : Value?.GetHashCode() ?? 0;
+}

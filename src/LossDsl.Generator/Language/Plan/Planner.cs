@@ -20,6 +20,7 @@ internal sealed class Planner
     private readonly DiagnosticBag diagnostics;
     private readonly List<PlanTerm> terms = new();
     private readonly List<PlanBuffer> buffers = new();
+    private bool logProbabilitiesShared;
     private readonly List<PlanStep> steps = new();
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
@@ -31,7 +32,8 @@ internal sealed class Planner
 
     public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
     {
-        var planner = new Planner(name, signature, diagnostics);
+        // Mask focal reads log p and log(1 − p); when it is there, bce shares those maps instead of its fused kernel.
+        var planner = new Planner(name, signature, diagnostics) { logProbabilitiesShared = Terms(bound).Any(t => t.Primitive.Kind == PrimitiveKind.Focal) };
         var total = planner.Lower(bound);
         if (planner.terms.Count == 0 && !diagnostics.HasErrors)
         {
@@ -45,6 +47,15 @@ internal sealed class Planner
 
         return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
+
+    private static IEnumerable<BoundTerm> Terms(BoundExpression bound) => bound switch
+    {
+        BoundTerm term => new[] { term },
+        BoundNegation negation => Terms(negation.Operand),
+        BoundBinary binary => Terms(binary.Left).Concat(Terms(binary.Right)),
+        BoundFunction function => function.Arguments.SelectMany(Terms),
+        _ => Enumerable.Empty<BoundTerm>(),
+    };
 
     private ScalarNode? Lower(BoundExpression bound)
     {
@@ -93,6 +104,11 @@ internal sealed class Planner
     {
         switch (term.Primitive.Kind)
         {
+            case PrimitiveKind.Bce when signature.Input == InputKind.Logits && !logProbabilitiesShared:
+                // Nothing else reads log p: libtorch's fused kernel beats computing and sharing two log maps.
+                return KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits",
+                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("posWeight", term["pos_weight"] is NumberValue fused ? fused.Value : null));
+
             case PrimitiveKind.Bce:
                 return KernelCall.Create("PixelLosses.BinaryCrossEntropy",
                     Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()), Arg("target", TargetMap()),
@@ -101,7 +117,7 @@ internal sealed class Planner
             case PrimitiveKind.Ce:
                 return KernelCall.Create("PixelLosses.CrossEntropy",
                     Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
-                    Constant("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
+                    Arg("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
 
             case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
                 return KernelCall.Create("PixelLosses.BinaryFocal",
@@ -111,7 +127,7 @@ internal sealed class Planner
             default: // focal on labels
                 return KernelCall.Create("PixelLosses.Focal",
                     Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()),
-                    Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Constant("weight", ClassWeights(term)));
+                    Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Arg("weight", ClassWeights(term)));
         }
     }
 
@@ -130,12 +146,12 @@ internal sealed class Planner
             case PrimitiveKind.Tversky:
                 return KernelCall.Create("RegionLosses.Tversky",
                     Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
-                    Constant("smooth", term.Number("smooth")), Constant("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
+                    Constant("smooth", term.Number("smooth")), Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
 
             default: // dice, iou
                 return KernelCall.Create("RegionLosses." + term.Primitive.Kind,
                     Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("smooth", term.Number("smooth")),
-                    Constant("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
+                    Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
         }
     }
 
@@ -168,7 +184,10 @@ internal sealed class Planner
     private LocalValue GaussianWindow(BoundTerm term) => Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
         Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
 
-    private static double[]? ClassWeights(BoundTerm term) => term["weight"] is NumberListValue list ? list.Items.ToArray() : null;
+    /// <summary>A term's class weights as a constant buffer built once (equal lists share one), or null when it has none.</summary>
+    private KernelValue ClassWeights(BoundTerm term) => term["weight"] is NumberListValue list
+        ? Buffer("classWeights", KernelCall.Create("ConstantBuffers.ClassWeights", Constant("values", list.Items.ToArray())))
+        : new ConstantValue(null);
 
 
     /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>

@@ -5,7 +5,10 @@ using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;
 
-/// <summary>Builds scalar nodes with constants folded: <c>2 * 0.5 * dice</c> is <c>dice</c>, <c>(2 * dice) * 3</c> is <c>6 * dice</c>.</summary>
+/// <summary>
+/// Builds scalar nodes with constants folded: <c>2 * 0.5 * dice</c> is <c>dice</c>, <c>(2 * dice) * 3</c> is <c>6 * dice</c>,
+/// <c>dice / 4</c> is <c>0.25 * dice</c>, <c>a - -b</c> is <c>a + b</c>.
+/// </summary>
 internal static class ScalarFolding
 {
     public static ScalarNode Negate(ScalarNode operand) => operand switch
@@ -32,6 +35,10 @@ internal static class ScalarFolding
             case BinaryOperator.Add when left is ScalarConstant { Value: 0 }:
             case BinaryOperator.Multiply when left is ScalarConstant { Value: 1 }:
                 return right;
+            case BinaryOperator.Subtract when right is ScalarNegation negated:
+                return Binary(left, BinaryOperator.Add, negated.Operand);
+            case BinaryOperator.Add when right is ScalarNegation negated:
+                return Binary(left, BinaryOperator.Subtract, negated.Operand);
             case BinaryOperator.Divide when right is ScalarConstant divisor:
                 return Binary(new ScalarConstant(1 / divisor.Value), BinaryOperator.Multiply, left);
             case BinaryOperator.Multiply when right is ScalarConstant:

@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using LossDsl.Tests.Infrastructure;
+
+namespace LossDsl.Tests.Generator;
+
+/// <summary>
+/// Fusion, proven on the emitted code: shared values are computed once however many terms read them, constants fold,
+/// and constant buffers are built once and shared.
+/// </summary>
+public sealed class FusionTests
+{
+    [Fact]
+    public void Region_terms_share_one_sigmoid_and_one_statistics_computation()
+    {
+        var code = Generate("""[Loss("bce + dice + iou + tversky")]""");
+
+        Assert.Equal(1, Count(code, "Probabilities.Sigmoid("));
+        Assert.Equal(1, Count(code, "RegionStatistics.Compute("));
+        Assert.Equal(3, Count(code, "statistics: stats,"));
+        // bce alone reads the logits through libtorch's fused kernel: no log maps are materialised for it.
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
+        Assert.Equal(0, Count(code, "Probabilities.LogSigmoid("));
+    }
+
+    [Fact]
+    public void Bce_and_focal_share_the_log_probabilities()
+    {
+        var code = Generate("""[Loss("bce + focal + dice")]""");
+
+        Assert.Equal(1, Count(code, "Probabilities.LogSigmoid("));
+        Assert.Equal(1, Count(code, "Probabilities.LogOneMinusSigmoid("));
+        Assert.Equal(1, Count(code, "Probabilities.Sigmoid("));
+        Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
+    }
+
+    [Fact]
+    public void Per_image_statistics_are_a_second_shared_value_not_a_copy()
+    {
+        var code = Generate("""[Loss("dice + iou + dice(per_image: true) + iou(per_image: true)")]""");
+
+        Assert.Equal(2, Count(code, "RegionStatistics.Compute("));
+        Assert.Equal(2, Count(code, "statistics: statsPerImage,"));
+    }
+
+    [Fact]
+    public void Softmax_and_one_hot_are_computed_once_for_labels()
+    {
+        var code = Generate("""[Loss("ce + dice + focal + lovasz_softmax", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]""");
+
+        Assert.Equal(1, Count(code, "Probabilities.Softmax("));
+        Assert.Equal(1, Count(code, "Probabilities.LogSoftmax("));
+        Assert.Equal(1, Count(code, "Inputs.Labels("));
+        Assert.Equal(1, Count(code, "Inputs.Valid("));
+    }
+
+    [Fact]
+    public void Constants_fold_into_one_weight_per_term()
+    {
+        var code = Generate("""[Loss("2 * 0.5 * dice + iou / 4 - -bce")]""");
+        Assert.Contains("var total = dice + 0.25 * iou + bce;", code);
+    }
+
+    [Fact]
+    public void Equal_constant_buffers_are_built_once_and_shared()
+    {
+        var code = Generate("""[Loss("dice(weight: [1, 2, 3]) + iou(weight: [1, 2, 3]) + tversky(weight: [3, 2, 1]) + ssim(11) + ssim(11, sigma: 2) + ssim(window: 11)", Classes = 3)]""");
+
+        Assert.Equal(2, Count(code, "ConstantBuffers.ClassWeights("));
+        Assert.Equal(2, Count(code, "ConstantBuffers.GaussianWindow("));
+        Assert.Equal(2, Count(code, "weight: classWeights,"));
+        Assert.Equal(1, Count(code, "weight: classWeights2,"));
+        // Buffers are assigned in the constructor, never in Evaluate.
+        var evaluate = code[code.IndexOf("Evaluate(global::", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("ConstantBuffers.", evaluate);
+    }
+
+    private static string Generate(string attribute) =>
+        GeneratorHarness.GeneratedSource("using LossDsl;\n" + attribute + "\npublic sealed partial class Fused;");
+
+    private static int Count(string code, string text) => Regex.Matches(code, Regex.Escape(text)).Count;
+}
