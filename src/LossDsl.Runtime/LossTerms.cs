@@ -11,9 +11,10 @@ namespace LossDsl;
 /// <summary>
 /// A loss's total and each term's value by name (as written in the loss text; a repeated primitive is numbered,
 /// <c>dice</c>, <c>dice_2</c>). Returned by <c>Terms(pred, target)</c> of generated and run-time compiled losses alike.
-/// The tensors are owned by this object: dispose it when done.
+/// The tensors are owned by this object: dispose it when done. Generated losses return a subclass with a property
+/// per term.
 /// </summary>
-public sealed class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
+public class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     private readonly KeyValuePair<string, Tensor>[] terms;
 

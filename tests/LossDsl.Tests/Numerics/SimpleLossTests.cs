@@ -51,6 +51,10 @@ public sealed class SimpleLossTests
         Tolerance.Close(ReferenceFormulas.BceWithLogits(x, t).Value, terms["bce"].ToDouble(), Tolerance.Float64, "bce");
         Tolerance.Close(ReferenceFormulas.IouWithLogits(x, t, 2, 1).Value, terms["iou"].ToDouble(), Tolerance.Float64, "iou");
         Tolerance.Close(terms["bce"].ToDouble() + terms["iou"].ToDouble(), terms.Total.ToDouble(), Tolerance.Float64, "total");
+
+        // The generated TermValues has a property per term, the same tensors as by name.
+        Assert.Same(terms["bce"], terms.Bce);
+        Assert.Same(terms["iou"], terms.Iou);
     }
 
     [Fact]

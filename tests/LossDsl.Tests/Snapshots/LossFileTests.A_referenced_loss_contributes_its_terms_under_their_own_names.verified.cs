@@ -27,14 +27,16 @@ public sealed partial class Deep : global::TorchSharp.torch.nn.Module<global::To
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Deep", pred: pred, target: target, classes: 1);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
@@ -57,12 +59,31 @@ public sealed partial class Deep : global::TorchSharp.torch.nn.Module<global::To
         var iou_2 = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smooth: 0.0, weight: null, includeBackground: true);
 
         var total = bce + iou + 0.1 * dice + iou_2;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, bce, iou, dice, iou_2);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou_2)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("iou", iou), new("dice", dice), new("iou_2", iou_2) })
         {
-            new("bce", bce),
-            new("iou", iou),
-            new("dice", dice),
-            new("iou_2", iou_2),
-        });
+            Bce = bce;
+            Iou = iou;
+            Dice = dice;
+            Iou2 = iou_2;
+        }
+
+        /// <summary>The value of <c>bce</c>.</summary>
+        public global::TorchSharp.torch.Tensor Bce { get; }
+
+        /// <summary>The value of <c>iou</c>.</summary>
+        public global::TorchSharp.torch.Tensor Iou { get; }
+
+        /// <summary>The value of <c>dice</c>.</summary>
+        public global::TorchSharp.torch.Tensor Dice { get; }
+
+        /// <summary>The value of <c>iou_2</c>.</summary>
+        public global::TorchSharp.torch.Tensor Iou2 { get; }
     }
 }

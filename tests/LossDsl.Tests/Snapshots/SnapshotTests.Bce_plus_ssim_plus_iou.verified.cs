@@ -32,14 +32,16 @@ partial class BasNetLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNetLoss", pred: pred, target: target, classes: 1);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
@@ -58,11 +60,27 @@ partial class BasNetLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smooth: 1.0, weight: null, includeBackground: true);
 
         var total = bce + ssim + iou;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, bce, ssim, iou);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor ssim, global::TorchSharp.torch.Tensor iou)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("ssim", ssim), new("iou", iou) })
         {
-            new("bce", bce),
-            new("ssim", ssim),
-            new("iou", iou),
-        });
+            Bce = bce;
+            Ssim = ssim;
+            Iou = iou;
+        }
+
+        /// <summary>The value of <c>bce</c>.</summary>
+        public global::TorchSharp.torch.Tensor Bce { get; }
+
+        /// <summary>The value of <c>ssim</c>.</summary>
+        public global::TorchSharp.torch.Tensor Ssim { get; }
+
+        /// <summary>The value of <c>iou</c>.</summary>
+        public global::TorchSharp.torch.Tensor Iou { get; }
     }
 }

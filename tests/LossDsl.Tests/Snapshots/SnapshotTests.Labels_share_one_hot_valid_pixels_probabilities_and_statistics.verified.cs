@@ -32,14 +32,16 @@ partial class OrganLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
@@ -69,13 +71,35 @@ partial class OrganLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: statsPerImage, smooth: 1.0, weight: null, includeBackground: true);
 
         var total = dice + 0.5 * focal + ce + generalized_dice + iou;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, dice, focal, ce, generalized_dice, iou);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor generalized_dice, global::TorchSharp.torch.Tensor iou)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("focal", focal), new("ce", ce), new("generalized_dice", generalized_dice), new("iou", iou) })
         {
-            new("dice", dice),
-            new("focal", focal),
-            new("ce", ce),
-            new("generalized_dice", generalized_dice),
-            new("iou", iou),
-        });
+            Dice = dice;
+            Focal = focal;
+            Ce = ce;
+            GeneralizedDice = generalized_dice;
+            Iou = iou;
+        }
+
+        /// <summary>The value of <c>dice</c>.</summary>
+        public global::TorchSharp.torch.Tensor Dice { get; }
+
+        /// <summary>The value of <c>focal</c>.</summary>
+        public global::TorchSharp.torch.Tensor Focal { get; }
+
+        /// <summary>The value of <c>ce</c>.</summary>
+        public global::TorchSharp.torch.Tensor Ce { get; }
+
+        /// <summary>The value of <c>generalized_dice</c>.</summary>
+        public global::TorchSharp.torch.Tensor GeneralizedDice { get; }
+
+        /// <summary>The value of <c>iou</c>.</summary>
+        public global::TorchSharp.torch.Tensor Iou { get; }
     }
 }

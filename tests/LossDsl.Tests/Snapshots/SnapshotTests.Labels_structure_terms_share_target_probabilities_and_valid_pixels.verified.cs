@@ -27,14 +27,16 @@ partial class LovaszLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Labels(loss: "LovaszLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
@@ -49,10 +51,23 @@ partial class LovaszLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         var lovasz_softmax_2 = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: true, perImage: false);
 
         var total = lovasz_softmax + 2.0 * lovasz_softmax_2;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, lovasz_softmax, lovasz_softmax_2);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor lovasz_softmax, global::TorchSharp.torch.Tensor lovasz_softmax_2)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax), new("lovasz_softmax_2", lovasz_softmax_2) })
         {
-            new("lovasz_softmax", lovasz_softmax),
-            new("lovasz_softmax_2", lovasz_softmax_2),
-        });
+            LovaszSoftmax = lovasz_softmax;
+            LovaszSoftmax2 = lovasz_softmax_2;
+        }
+
+        /// <summary>The value of <c>lovasz_softmax</c>.</summary>
+        public global::TorchSharp.torch.Tensor LovaszSoftmax { get; }
+
+        /// <summary>The value of <c>lovasz_softmax_2</c>.</summary>
+        public global::TorchSharp.torch.Tensor LovaszSoftmax2 { get; }
     }
 }

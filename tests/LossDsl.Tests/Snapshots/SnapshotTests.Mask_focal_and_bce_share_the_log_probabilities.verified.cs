@@ -27,14 +27,16 @@ partial class LesionLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1);
         var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
@@ -59,12 +61,31 @@ partial class LesionLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp
         var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
 
         var total = bce + focal + tversky + sensitivity_specificity;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, bce, focal, tversky, sensitivity_specificity);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor tversky, global::TorchSharp.torch.Tensor sensitivity_specificity)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("focal", focal), new("tversky", tversky), new("sensitivity_specificity", sensitivity_specificity) })
         {
-            new("bce", bce),
-            new("focal", focal),
-            new("tversky", tversky),
-            new("sensitivity_specificity", sensitivity_specificity),
-        });
+            Bce = bce;
+            Focal = focal;
+            Tversky = tversky;
+            SensitivitySpecificity = sensitivity_specificity;
+        }
+
+        /// <summary>The value of <c>bce</c>.</summary>
+        public global::TorchSharp.torch.Tensor Bce { get; }
+
+        /// <summary>The value of <c>focal</c>.</summary>
+        public global::TorchSharp.torch.Tensor Focal { get; }
+
+        /// <summary>The value of <c>tversky</c>.</summary>
+        public global::TorchSharp.torch.Tensor Tversky { get; }
+
+        /// <summary>The value of <c>sensitivity_specificity</c>.</summary>
+        public global::TorchSharp.torch.Tensor SensitivitySpecificity { get; }
     }
 }

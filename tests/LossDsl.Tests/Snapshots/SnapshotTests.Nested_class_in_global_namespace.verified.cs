@@ -27,14 +27,16 @@ partial class Losses
             return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
         }
 
-        /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-        public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+        /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+        public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
         {
             using var scope = global::TorchSharp.torch.NewDisposeScope();
-            return Evaluate(pred, target).MoveToOuterDisposeScope();
+            var values = Evaluate(pred, target);
+            values.MoveToOuterDisposeScope();
+            return values;
         }
 
-        private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+        private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
         {
             var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Losses.Plain", pred: pred, target: target, classes: 1);
 
@@ -43,10 +45,20 @@ partial class Losses
             var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
 
             var total = bce;
-            return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+            return new TermValues(total, bce);
+        }
+
+        /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+        public sealed class TermValues : global::LossDsl.LossTerms
+        {
+            internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce)
+                : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce) })
             {
-                new("bce", bce),
-            });
+                Bce = bce;
+            }
+
+            /// <summary>The value of <c>bce</c>.</summary>
+            public global::TorchSharp.torch.Tensor Bce { get; }
         }
     }
 }

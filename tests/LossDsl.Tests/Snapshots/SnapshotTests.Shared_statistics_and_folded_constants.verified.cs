@@ -27,14 +27,16 @@ partial class FusedLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>
-    public global::LossDsl.LossTerms Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    /// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>
+    public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        return Evaluate(pred, target).MoveToOuterDisposeScope();
+        var values = Evaluate(pred, target);
+        values.MoveToOuterDisposeScope();
+        return values;
     }
 
-    private global::LossDsl.LossTerms Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    private TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FusedLoss", pred: pred, target: target, classes: 3);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, perImage: false);
@@ -59,12 +61,31 @@ partial class FusedLoss : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
-        return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[]
+        return new TermValues(total, dice, iou, dice_2, bce);
+    }
+
+    /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
+    public sealed class TermValues : global::LossDsl.LossTerms
+    {
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice_2, global::TorchSharp.torch.Tensor bce)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("iou", iou), new("dice_2", dice_2), new("bce", bce) })
         {
-            new("dice", dice),
-            new("iou", iou),
-            new("dice_2", dice_2),
-            new("bce", bce),
-        });
+            Dice = dice;
+            Iou = iou;
+            Dice2 = dice_2;
+            Bce = bce;
+        }
+
+        /// <summary>The value of <c>dice</c>.</summary>
+        public global::TorchSharp.torch.Tensor Dice { get; }
+
+        /// <summary>The value of <c>iou</c>.</summary>
+        public global::TorchSharp.torch.Tensor Iou { get; }
+
+        /// <summary>The value of <c>dice_2</c>.</summary>
+        public global::TorchSharp.torch.Tensor Dice2 { get; }
+
+        /// <summary>The value of <c>bce</c>.</summary>
+        public global::TorchSharp.torch.Tensor Bce { get; }
     }
 }

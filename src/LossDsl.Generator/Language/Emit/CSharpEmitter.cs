@@ -92,14 +92,16 @@ internal static class CSharpEmitter
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>The total and every term's value by name, for logging. Dispose it when done.</summary>");
-        w.Open($"public global::LossDsl.LossTerms Terms({Tensor} pred, {Tensor} target)");
+        w.Line("/// <summary>The total and every term's value, by name or as a property, for logging. Dispose it when done.</summary>");
+        w.Open($"public TermValues Terms({Tensor} pred, {Tensor} target)");
         w.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
-        w.Line("return Evaluate(pred, target).MoveToOuterDisposeScope();");
+        w.Line("var values = Evaluate(pred, target);");
+        w.Line("values.MoveToOuterDisposeScope();");
+        w.Line("return values;");
         w.Close();
         w.Line();
 
-        w.Open($"private global::LossDsl.LossTerms Evaluate({Tensor} pred, {Tensor} target)");
+        w.Open($"private TermValues Evaluate({Tensor} pred, {Tensor} target)");
         foreach (var step in plan.Steps)
         {
             w.Line($"var {step.Local} = {Call(step.Call)};");
@@ -116,16 +118,40 @@ internal static class CSharpEmitter
 
         w.Line();
         w.Line($"var total = {ScalarExpression(plan.Total, plan)};");
-        w.Line($"return new global::LossDsl.LossTerms(total, new global::System.Collections.Generic.KeyValuePair<string, {Tensor}>[]");
+        w.Line($"return new TermValues(total, {string.Join(", ", plan.Terms.Select(t => t.Name))});");
+        w.Close();
+        w.Line();
+        EmitTermValues(w, plan);
+    }
+
+    /// <summary>The typed view of <c>LossTerms</c>: one property per term (<c>dice_2</c> is <c>Dice2</c>), names as written.</summary>
+    private static void EmitTermValues(IndentedWriter w, LossPlan plan)
+    {
+        w.Line("/// <summary>The total and every term of this loss: by name (<c>terms[\"bce\"]</c>) or as a property.</summary>");
+        w.Open("public sealed class TermValues : global::LossDsl.LossTerms");
+        var parameters = string.Join(", ", plan.Terms.Select(t => $"{Tensor} {t.Name}"));
+        w.Line($"internal TermValues({Tensor} total, {parameters})");
+        w.Line($"    : base(total, new global::System.Collections.Generic.KeyValuePair<string, {Tensor}>[] {{ "
+            + string.Join(", ", plan.Terms.Select(t => $"new({CSharpLiterals.String(t.Name)}, {t.Name})")) + " })");
         w.Line("{");
         foreach (var term in plan.Terms)
         {
-            w.Line($"    new({CSharpLiterals.String(term.Name)}, {term.Name}),");
+            w.Line($"    {PropertyName(term.Name)} = {term.Name};");
         }
 
-        w.Line("});");
+        w.Line("}");
+        foreach (var term in plan.Terms)
+        {
+            w.Line();
+            w.Line($"/// <summary>The value of <c>{term.Name}</c>.</summary>");
+            w.Line($"public {Tensor} {PropertyName(term.Name)} {{ get; }}");
+        }
+
         w.Close();
     }
+
+    private static string PropertyName(string termName) =>
+        string.Concat(termName.Split('_').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
 
     private static string Call(KernelCall call) =>
         $"{Kernels}.{call.Kernel}(" + string.Join(", ", call.Arguments.Select(a => $"{a.Name}: {Value(a.Value)}")) + ")";
