@@ -76,4 +76,44 @@ public sealed class SnapshotTests
         [Loss("bce(pos_weight: 2) + focal(alpha: -1) + tversky(0.3, 0.7) + sensitivity_specificity")]
         public sealed partial class LesionLoss;
         """));
+
+    [Fact]
+    public void Focal_plus_dice() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        [Loss("0.5 * focal(gamma: 2) + dice")]
+        public sealed partial class FocalDiceLoss;
+        """));
+
+    /// <summary>Every primitive alone, on each target it supports: what each kernel call looks like in generated code.</summary>
+    public static TheoryData<string, string> Primitives()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var primitive in LossDsl.Language.Semantics.Catalog.Primitives)
+        {
+            foreach (var variant in primitive.Variants)
+            {
+                data.Add(primitive.Name, variant.Target.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Primitives))]
+    public void Each_primitive(string primitive, string target)
+    {
+        var settings = target == "Labels"
+            ? ", Target = LossTarget.Labels, Classes = 4" + (primitive == "boundary" ? string.Empty : ", IgnoreIndex = 255")
+            : string.Empty;
+        Snapshot.Verify(
+            GeneratorHarness.GeneratedSource($$"""
+                using LossDsl;
+
+                [Loss("{{primitive}}"{{settings}})]
+                public sealed partial class Only;
+                """),
+            name: $"Primitive_{primitive}_{target}");
+    }
 }
