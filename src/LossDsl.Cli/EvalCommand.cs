@@ -62,6 +62,8 @@ internal static class EvalCommand
             Target = inputs.TargetKind,
             Classes = inputs.Classes,
             IgnoreIndex = request.IgnoreIndex,
+            // The files fix the rank: a volume or a 1-D signal is as valid as an image for pixel and region terms.
+            Spatial = inputs.Pred.Shape.Skip(2).Select(_ => (int?)null).ToArray(),
         };
 
         CompiledLoss loss;

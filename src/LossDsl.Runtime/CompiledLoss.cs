@@ -10,7 +10,7 @@ namespace LossDsl;
 /// A loss compiled at run time by <see cref="LossCompiler"/>: a TorchSharp module like a generated one, with the same
 /// <c>forward</c> and <see cref="Terms"/>.
 /// </summary>
-public sealed class CompiledLoss : nn.Module<Tensor, Tensor, Tensor>
+public sealed class CompiledLoss : LossModule
 {
     private readonly PlanInterpreter interpreter;
     private readonly string[] bufferNames;
@@ -46,14 +46,14 @@ public sealed class CompiledLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target, Buffers()).Total.MoveToOuterDisposeScope();
+        return interpreter.Evaluate(pred, target, Buffers(), this).Total.MoveToOuterDisposeScope();
     }
 
     /// <summary>The total and every term's value by name. Dispose it when done.</summary>
     public LossTerms Terms(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target, Buffers()).MoveToOuterDisposeScope();
+        return interpreter.Evaluate(pred, target, Buffers(), this).MoveToOuterDisposeScope();
     }
 
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).

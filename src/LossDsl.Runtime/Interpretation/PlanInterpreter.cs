@@ -15,6 +15,9 @@ namespace LossDsl.Interpretation;
 /// </summary>
 internal sealed class PlanInterpreter
 {
+    /// <summary>The <see cref="LossModule"/> properties a plan may read at each call.</summary>
+    private static readonly PropertyInfo[] Settings = { typeof(LossModule).GetProperty(nameof(LossModule.CheckValues))! };
+
     private readonly LossPlan plan;
     private readonly BoundCall[] buffers;
     private readonly BoundCall[] steps;
@@ -23,7 +26,9 @@ internal sealed class PlanInterpreter
     public PlanInterpreter(LossPlan plan)
     {
         this.plan = plan;
+        // The inputs, then the module settings kernels may read (SettingValue), then buffers, steps and terms.
         var slots = new List<string> { "pred", "target" };
+        slots.AddRange(Settings.Select(setting => setting.Name));
         buffers = plan.Buffers.Select(b => Bind(b.Call, b.Local, slots)).ToArray();
         steps = plan.Steps.Select(s => Bind(s.Call, s.Local, slots)).ToArray();
         terms = plan.Terms.Select(t => Bind(t.Call, t.Name, slots)).ToArray();
@@ -35,11 +40,17 @@ internal sealed class PlanInterpreter
     /// <param name="pred">The prediction.</param>
     /// <param name="target">The target.</param>
     /// <param name="bufferValues">The module's current buffers (moved by <c>module.to</c>), in <see cref="LossPlan.Buffers"/> order.</param>
-    public LossTerms Evaluate(Tensor pred, Tensor target, IReadOnlyList<Tensor> bufferValues)
+    /// <param name="module">The module whose settings the kernels read.</param>
+    public LossTerms Evaluate(Tensor pred, Tensor target, IReadOnlyList<Tensor> bufferValues, LossModule module)
     {
-        var locals = new object?[2 + buffers.Length + steps.Length + terms.Length];
+        var locals = new object?[2 + Settings.Length + buffers.Length + steps.Length + terms.Length];
         locals[0] = pred;
         locals[1] = target;
+        for (var i = 0; i < Settings.Length; i++)
+        {
+            locals[2 + i] = Settings[i].GetValue(module);
+        }
+
         for (var i = 0; i < buffers.Length; i++)
         {
             locals[buffers[i].Slot] = bufferValues[i];
@@ -96,6 +107,7 @@ internal sealed class PlanInterpreter
         var arguments = call.Arguments.Select(a => a.Value switch
         {
             LocalValue value => new Argument(slots.IndexOf(value.Name), null),
+            SettingValue setting => new Argument(slots.IndexOf(setting.Name), null),
             ConstantValue constant => new Argument(-1, constant.Value),
             _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
         }).ToArray();

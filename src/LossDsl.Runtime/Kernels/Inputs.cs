@@ -16,16 +16,31 @@ public static class Inputs
     /// <param name="pred">The prediction.</param>
     /// <param name="target">The mask.</param>
     /// <param name="classes">The declared static C, or null when any C is accepted.</param>
-    public static Tensor Mask(string loss, Tensor pred, Tensor target, int? classes)
+    /// <param name="spatialRank">The declared number of spatial dims, or null when any number is accepted.</param>
+    /// <param name="checkValues">Also check that pred is finite and the mask lies in [0, 1] (<see cref="LossModule.CheckValues"/>).</param>
+    public static Tensor Mask(string loss, Tensor pred, Tensor target, int? classes, int? spatialRank, bool checkValues)
     {
-        CheckPrediction(loss, pred, classes);
+        CheckPrediction(loss, pred, classes, spatialRank, checkValues);
         if (!pred.shape.SequenceEqual(target.shape))
         {
             throw new ArgumentException($"{loss}: target mask must have pred's shape {Shape(pred)}, got {Shape(target)}.", nameof(target));
         }
 
         CheckDevice(loss, pred, target);
-        return target.dtype == pred.dtype ? target : target.to_type(pred.dtype);
+        var mask = target.dtype == pred.dtype ? target : target.to_type(pred.dtype);
+        if (checkValues)
+        {
+            using var noGrad = no_grad();
+            using var outside = mask.lt(0) | mask.gt(1) | mask.isnan();
+            if (outside.any().ToBoolean())
+            {
+                throw new ArgumentException(
+                    $"{loss}: target mask must hold values in [0, 1]; {outside.sum().ToInt64()} element(s) do not (min {mask.min().ToDouble()}, max {mask.max().ToDouble()}). "
+                    + "Set CheckValues = false to skip value checks.", nameof(target));
+            }
+        }
+
+        return mask;
     }
 
     /// <summary>
@@ -38,9 +53,11 @@ public static class Inputs
     /// <param name="target">The labels, [N, *spatial], any integer dtype (int64 usually; uint8 label images work too).</param>
     /// <param name="classes">The declared static C, or null when any C (at least 2) is accepted.</param>
     /// <param name="ignoreIndex">The label value left out of every term, or null.</param>
-    public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex)
+    /// <param name="spatialRank">The declared number of spatial dims, or null when any number is accepted.</param>
+    /// <param name="checkValues">Also check that pred is finite (<see cref="LossModule.CheckValues"/>).</param>
+    public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex, int? spatialRank, bool checkValues)
     {
-        CheckPrediction(loss, pred, classes);
+        CheckPrediction(loss, pred, classes, spatialRank, checkValues);
         var c = pred.shape[1];
         if (c < 2)
         {
@@ -95,11 +112,17 @@ public static class Inputs
 
     internal static string Shape(Tensor tensor) => "[" + string.Join(", ", tensor.shape) + "]";
 
-    private static void CheckPrediction(string loss, Tensor pred, int? classes)
+    private static void CheckPrediction(string loss, Tensor pred, int? classes, int? spatialRank, bool checkValues)
     {
         if (pred.dim() < 2)
         {
             throw new ArgumentException($"{loss}: pred must have shape [N, C, *spatial], got {Shape(pred)}.", nameof(pred));
+        }
+
+        if (spatialRank is { } rank && pred.dim() != 2 + rank)
+        {
+            throw new ArgumentException(
+                $"{loss}: pred must have {2 + rank} dims, [N, C{string.Concat(Enumerable.Repeat(", *", rank))}] ({rank} spatial, as declared), got {Shape(pred)}.", nameof(pred));
         }
 
         if (!pred.is_floating_point())
@@ -110,6 +133,19 @@ public static class Inputs
         if (classes is { } c && pred.shape[1] != c)
         {
             throw new ArgumentException($"{loss}: pred must have {c} channel(s) in dim 1 (declared [N, {c}, ...]), got {Shape(pred)}.", nameof(pred));
+        }
+
+        if (checkValues)
+        {
+            using var noGrad = no_grad();
+            using var finite = pred.isfinite();
+            if (!finite.all().ToBoolean())
+            {
+                using var bad = finite.logical_not();
+                throw new ArgumentException(
+                    $"{loss}: pred contains {bad.sum().ToInt64()} NaN or infinite value(s) (a diverged model or bad input). Set CheckValues = false to skip value checks.",
+                    nameof(pred));
+            }
         }
     }
 

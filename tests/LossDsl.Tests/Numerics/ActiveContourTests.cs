@@ -55,7 +55,7 @@ public sealed class ActiveContourTests
 
     [Theory]
     [InlineData(new long[] { 1, 1, 2, 5 }, "ActiveContourLoss: active_contour needs H and W of at least 3, got pred [1, 1, 2, 5].")]
-    [InlineData(new long[] { 1, 1, 5 }, "ActiveContourLoss: active_contour needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got [1, 1, 5].")]
+    [InlineData(new long[] { 1, 1, 5 }, "ActiveContourLoss: pred must have 4 dims, [N, C, *, *] (2 spatial, as declared), got [1, 1, 5].")]
     public void Inputs_it_cannot_crop_are_rejected_naming_the_loss(long[] shape, string message)
     {
         using var pred = zeros(shape);

@@ -82,6 +82,6 @@ public sealed class BoundaryTests
         using var loss = new BoundaryLoss();
 
         var error = Assert.Throws<ArgumentException>(() => loss.call(pred, pred));
-        Assert.StartsWith("BoundaryLoss: boundary needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got [2, 1, 4, 4, 4].", error.Message);
+        Assert.StartsWith("BoundaryLoss: pred must have 4 dims, [N, C, *, *] (2 spatial, as declared), got [2, 1, 4, 4, 4].", error.Message);
     }
 }

@@ -80,6 +80,7 @@ public sealed record LossCase(int N, int C, long[] Spatial, double[] Pred, bool 
         Target = IsLabels ? LossTarget.Labels : LossTarget.Mask,
         Classes = C,
         IgnoreIndex = IgnoreIndex,
+        Spatial = Spatial.Select(_ => (int?)null).ToArray(),
     };
 
     public long[] PredShape => new long[] { N, C }.Concat(Spatial).ToArray();

@@ -147,6 +147,6 @@ public sealed class SsimTests
         using var loss = new SmallSsimLoss();
 
         var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
-        Assert.StartsWith("SmallSsimLoss: ssim needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got [2, 1, 8].", error.Message);
+        Assert.StartsWith("SmallSsimLoss: pred must have 4 dims, [N, C, *, *] (2 spatial, as declared), got [2, 1, 8].", error.Message);
     }
 }

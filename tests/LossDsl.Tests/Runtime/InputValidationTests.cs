@@ -61,8 +61,8 @@ public sealed class InputValidationTests
     [Fact]
     public void Labels_need_two_classes_when_the_count_is_not_declared()
     {
-        var error = Run("ce", Labels with { Classes = null }, zeros(2, 1, 3), zeros(new long[] { 2, 3 }, dtype: ScalarType.Int64));
-        Assert.StartsWith("OrganLoss: class labels need pred with at least 2 classes in dim 1, got [2, 1, 3].", error.Message);
+        var error = Run("ce", Labels with { Classes = null }, zeros(2, 1, 3, 3), zeros(new long[] { 2, 3, 3 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: class labels need pred with at least 2 classes in dim 1, got [2, 1, 3, 3].", error.Message);
     }
 
     [Fact]
@@ -71,8 +71,47 @@ public sealed class InputValidationTests
         var rank = Run("ce", Labels with { Classes = null }, zeros(4), zeros(new long[] { 4 }, dtype: ScalarType.Int64));
         Assert.StartsWith("OrganLoss: pred must have shape [N, C, *spatial], got [4].", rank.Message);
 
-        var integers = Run("dice", Labels, zeros(new long[] { 1, 4, 2 }, dtype: ScalarType.Int64), zeros(new long[] { 1, 2 }, dtype: ScalarType.Int64));
+        var integers = Run("dice", Labels, zeros(new long[] { 1, 4, 2, 2 }, dtype: ScalarType.Int64), zeros(new long[] { 1, 2, 2 }, dtype: ScalarType.Int64));
         Assert.StartsWith("OrganLoss: pred must be a floating-point tensor, got Int64.", integers.Message);
+    }
+
+    [Fact]
+    public void Pred_of_another_spatial_rank_than_declared_is_rejected()
+    {
+        var error = Run("ce", Labels, zeros(new long[] { 1, 4, 2, 2, 2 }), zeros(new long[] { 1, 2, 2, 2 }, dtype: ScalarType.Int64));
+        Assert.StartsWith("OrganLoss: pred must have 4 dims, [N, C, *, *] (2 spatial, as declared), got [1, 4, 2, 2, 2].", error.Message);
+    }
+
+    [Fact]
+    public void Nan_or_infinite_pred_is_rejected_unless_value_checks_are_off()
+    {
+        using var pred = zeros(1, 4, 2, 2);
+        pred[0, 1, 0, 0] = tensor(double.NaN);
+        pred[0, 2, 1, 1] = tensor(double.PositiveInfinity);
+        using var target = zeros(new long[] { 1, 2, 2 }, dtype: ScalarType.Int64);
+        using var loss = LossCompiler.Compile("ce", Labels);
+
+        var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
+        Assert.StartsWith("OrganLoss: pred contains 2 NaN or infinite value(s) (a diverged model or bad input). Set CheckValues = false to skip value checks.", error.Message);
+
+        loss.CheckValues = false;
+        using var passedThrough = loss.call(pred, target);
+        Assert.True(passedThrough.isnan().ToBoolean(), "with checks off the NaN flows through, as in plain TorchSharp");
+    }
+
+    [Fact]
+    public void A_mask_outside_zero_one_is_rejected_unless_value_checks_are_off()
+    {
+        using var pred = zeros(1, 1, 2, 2);
+        using var target = tensor(new float[] { 0, 1, 2, -0.5f }).reshape(1, 1, 2, 2);
+        using var loss = LossCompiler.Compile("bce + dice", new LossOptions { Name = "MaskLoss" });
+
+        var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
+        Assert.StartsWith("MaskLoss: target mask must hold values in [0, 1]; 2 element(s) do not (min -0.5, max 2). Set CheckValues = false to skip value checks.", error.Message);
+
+        loss.CheckValues = false;
+        using var value = loss.call(pred, target);
+        Assert.True(value.isfinite().ToBoolean());
     }
 
     [Fact]

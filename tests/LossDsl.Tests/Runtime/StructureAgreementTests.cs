@@ -52,6 +52,6 @@ public sealed class StructureAgreementTests
         using var pred = zeros(2, 1, 8);
 
         var error = Assert.Throws<ArgumentException>(() => compiled.call(pred, pred));
-        Assert.StartsWith("BasNet: ssim needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got [2, 1, 8].", error.Message);
+        Assert.StartsWith("BasNet: pred must have 4 dims, [N, C, *, *] (2 spatial, as declared), got [2, 1, 8].", error.Message);
     }
 }

@@ -19,11 +19,14 @@ internal sealed record KernelCall(string Kernel, ImmutableArray<KernelArgument> 
 
 internal sealed record KernelArgument(string Name, KernelValue Value);
 
-/// <summary>An argument: a local computed earlier in the plan, or a constant.</summary>
+/// <summary>An argument: a local computed earlier in the plan, a module setting, or a constant.</summary>
 internal abstract record KernelValue;
 
 /// <summary>A value computed earlier: <c>pred</c>, <c>target</c>, or a <see cref="PlanStep"/> by its local name.</summary>
 internal sealed record LocalValue(string Name) : KernelValue;
+
+/// <summary>A setting of the loss module read at each call (<c>CheckValues</c>): a property in generated code.</summary>
+internal sealed record SettingValue(string Name) : KernelValue;
 
 internal sealed record ConstantValue(object? Value) : KernelValue
 {

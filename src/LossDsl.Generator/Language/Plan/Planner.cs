@@ -195,10 +195,15 @@ internal sealed class Planner
         ? MaskTarget()
         : Step("t", KernelCall.Create("Inputs.Labels",
             LossName(), Arg("pred", Pred), Arg("target", Target),
-            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex)));
+            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex), SpatialRank(), CheckValues()));
 
     private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
-        LossName(), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes)));
+        LossName(), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes), SpatialRank(), CheckValues()));
+
+    private KernelArgument SpatialRank() => Constant("spatialRank", signature.AnySpatialRank ? null : signature.Spatial.Length);
+
+    /// <summary>The module's <c>CheckValues</c> setting, read at every call: value checks can be switched off for speed.</summary>
+    private static KernelArgument CheckValues() => Arg("checkValues", new SettingValue("CheckValues"));
 
     /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; without one, null: every pixel is kept.</summary>
     private KernelValue ValidPixels()
