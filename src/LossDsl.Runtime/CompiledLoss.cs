@@ -8,9 +8,9 @@ namespace LossDsl;
 
 /// <summary>
 /// A loss compiled at run time by <see cref="LossCompiler"/>: a TorchSharp module like a generated one, with the same
-/// <c>forward</c> and <see cref="Terms"/>.
+/// <c>forward</c> and <c>Terms</c>.
 /// </summary>
-public sealed class CompiledLoss : LossModule
+public sealed class CompiledLoss : LossModule<LossTerms>
 {
     private readonly PlanInterpreter interpreter;
     private readonly string[] bufferNames;
@@ -36,25 +36,14 @@ public sealed class CompiledLoss : LossModule
     /// <summary>The loss text.</summary>
     public string Source { get; }
 
-    /// <summary>Term names in the order <see cref="Terms"/> lists them.</summary>
+    /// <summary>Term names in the order <c>Terms</c> lists them.</summary>
     public IReadOnlyList<string> TermNames { get; }
 
     /// <summary>Warnings the text compiled with.</summary>
     public IReadOnlyList<LossDiagnosticInfo> Warnings { get; }
 
-    /// <summary>The loss value, a scalar tensor.</summary>
-    public override Tensor forward(Tensor pred, Tensor target)
-    {
-        using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target, Buffers(), this).Total.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The total and every term's value by name. Dispose it when done.</summary>
-    public LossTerms Terms(Tensor pred, Tensor target)
-    {
-        using var scope = NewDisposeScope();
-        return interpreter.Evaluate(pred, target, Buffers(), this).MoveToOuterDisposeScope();
-    }
+    /// <inheritdoc/>
+    protected override LossTerms Evaluate(Tensor pred, Tensor target) => interpreter.Evaluate(pred, target, Buffers(), this);
 
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
     private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();

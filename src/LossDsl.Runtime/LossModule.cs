@@ -21,3 +21,37 @@ public abstract class LossModule : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     public bool CheckValues { get; set; } = true;
 }
+
+/// <summary>
+/// A loss whose <see cref="Terms"/> returns <typeparamref name="TTerms"/>: generated losses return their own
+/// <c>TermValues</c>, with a property per term; run-time compiled losses return <see cref="LossTerms"/>.
+/// </summary>
+/// <typeparam name="TTerms">The set of term values <see cref="Evaluate"/> produces.</typeparam>
+public abstract class LossModule<TTerms> : LossModule
+    where TTerms : LossTerms
+{
+    /// <summary>Creates the module with the loss's name.</summary>
+    protected LossModule(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The loss value, a scalar tensor; call <c>backward()</c> on it as usual.</summary>
+    public override Tensor forward(Tensor pred, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The total and every term's value, for logging. Dispose it when done.</summary>
+    public TTerms Terms(Tensor pred, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        var terms = Evaluate(pred, target);
+        terms.MoveToOuterDisposeScope();
+        return terms;
+    }
+
+    /// <summary>Computes every term and the total; called inside a dispose scope, which releases every temporary.</summary>
+    protected abstract TTerms Evaluate(Tensor pred, Tensor target);
+}
