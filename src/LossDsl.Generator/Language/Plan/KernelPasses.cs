@@ -65,7 +65,7 @@ internal static class KernelPasses
 
             // Four sums over the data: p·t (multiply 3, sum 1), p (1), t (1), the valid count (ones 1, sum 1). With an
             // ignore index each of the four values is multiplied by the valid pixels first (4 × (2 full + 1 per pixel)).
-            ["RegionStatistics.Compute"] = (call, _) => Reads(call, "valid") ? new(16, 4) : new(8, 0),
+            ["RegionStatistics.Compute"] = (call, _) => Given(call, "valid") ? new(16, 4) : new(8, 0),
 
             // Functions of the [C] or [N, C] statistics: no per-element data.
             ["RegionLosses.Dice"] = Fixed(0),
@@ -95,9 +95,9 @@ internal static class KernelPasses
             // (1, unless weights give the denominator) and, with label smoothing, the multiply by the valid pixels (3).
             ["PixelLosses.CrossEntropy"] = (call, _) =>
             {
-                var weighted = Constant(call, "weight") is not null;
+                var weighted = Given(call, "weight");
                 var smoothed = (double)Constant(call, "labelSmoothing")! != 0;
-                var ignoring = Reads(call, "valid");
+                var ignoring = Given(call, "valid");
                 var full = 4 + (weighted ? 5 : 0) + (smoothed ? 1 : 0);
                 var perPixel = (ignoring && !weighted ? 1 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
                 return new(full, perPixel);
@@ -109,8 +109,8 @@ internal static class KernelPasses
             // and its multiply (3 per pixel).
             ["PixelLosses.Focal"] = (call, _) =>
             {
-                var weighted = Constant(call, "weight") is not null;
-                var ignoring = Reads(call, "valid");
+                var weighted = Given(call, "weight");
+                var ignoring = Given(call, "valid");
                 return new(8 + (weighted ? 3 : 0), 14 + (weighted ? 4 : 0) + (ignoring ? 4 : 0));
             },
 
@@ -128,7 +128,7 @@ internal static class KernelPasses
             // LovaszHinge), and the class-presence sum (1) with classes: present.
             ["StructureLosses.LovaszSoftmax"] = (call, _) =>
             {
-                var ignoring = Reads(call, "valid");
+                var ignoring = Given(call, "valid");
                 var full = 5 + (ignoring ? 2 : 0) + ((bool)Constant(call, "perImage")! ? 0 : 4) + 31 + ((bool)Constant(call, "presentOnly")! ? 1 : 0);
                 return new(full, ignoring ? 1 : 0);
             },
@@ -159,6 +159,7 @@ internal static class KernelPasses
             ? constant.Value
             : throw new InvalidOperationException($"Argument '{argument}' of {call.Kernel} is not a constant.");
 
-    /// <summary>Whether <paramref name="argument"/> is a computed value (a valid-pixel step) rather than a constant null.</summary>
-    private static bool Reads(KernelCall call, string argument) => call.Arguments.First(a => a.Name == argument).Value is LocalValue;
+    /// <summary>Whether an optional tensor argument (valid pixels, class weights) is given: a computed value or a constant, not null.</summary>
+    private static bool Given(KernelCall call, string argument) =>
+        call.Arguments.First(a => a.Name == argument).Value is LocalValue or ConstantValue { Value: not null };
 }
