@@ -9,26 +9,15 @@ internal static class CheckCommand
     public static Command Create(TextWriter stdout)
     {
         var expression = SharedOptions.Expression();
-        var probabilities = SharedOptions.Probabilities();
-        var labels = new Option<bool>("--labels") { Description = "The target holds class labels (default: a mask)." };
-        var classes = new Option<int?>("--classes") { Description = "The number of channels/classes in dim 1 of pred.", HelpName = "N" };
-        var ignoreIndex = SharedOptions.IgnoreIndex();
+        var signature = new SignatureOptions();
 
-        var command = new Command("check", "Compile loss text and print its diagnostics; exit code 0 when it has no errors.")
-        {
-            expression, probabilities, labels, classes, ignoreIndex,
-        };
+        var command = new Command("check", "Compile loss text and print its diagnostics; exit code 0 when it has no errors.") { expression };
+        signature.AddTo(command);
 
         command.SetAction(parse =>
         {
             var text = parse.GetRequiredValue(expression);
-            var options = new LossOptions
-            {
-                Input = parse.GetValue(probabilities) ? LossInput.Probabilities : LossInput.Logits,
-                Target = parse.GetValue(labels) ? LossTarget.Labels : LossTarget.Mask,
-                Classes = parse.GetValue(classes),
-                IgnoreIndex = parse.GetValue(ignoreIndex),
-            };
+            var options = signature.Read(parse);
 
             try
             {

@@ -6,27 +6,32 @@ using System.Linq;
 namespace LossDsl.Cli;
 
 /// <summary>
-/// Prints diagnostics as a compiler does: <c>(line,col): error LOSS0100: message</c>, then the line of loss text with
-/// carets under the characters the diagnostic points at.
+/// Prints diagnostics as a compiler does: <c>(line,col): error LOSS0100: message</c> (<c>file.loss(line,col): ...</c> for a
+/// file), then the line of loss text with carets under the characters the diagnostic points at.
 /// </summary>
 internal static class DiagnosticPrinter
 {
     /// <summary>Prints every diagnostic of <paramref name="text"/>, in the order given.</summary>
-    public static void Print(string text, IEnumerable<LossDiagnosticInfo> diagnostics, TextWriter writer)
+    /// <param name="text">Loss text, or the whole text of a <c>.loss</c> file.</param>
+    /// <param name="diagnostics">The diagnostics of the text.</param>
+    /// <param name="writer">Where to print.</param>
+    /// <param name="file">The <c>.loss</c> file's path as given, or null for loss text from the command line.</param>
+    public static void Print(string text, IEnumerable<LossDiagnosticInfo> diagnostics, TextWriter writer, string? file = null)
     {
         foreach (var diagnostic in diagnostics)
         {
             var severity = diagnostic.Severity == LossDiagnosticSeverity.Error ? "error" : "warning";
 
-            // LOSS03xx are about the settings (classes, ignore index), not about characters of the text.
-            if (diagnostic.Id.StartsWith("LOSS03", StringComparison.Ordinal))
+            // For loss text, LOSS03xx are about the settings (classes, ignore index), not about characters of the text;
+            // in a file they point at the signature written there.
+            if (file is null && diagnostic.Id.StartsWith("LOSS03", StringComparison.Ordinal))
             {
                 writer.WriteLine($"{severity} {diagnostic.Id}: {diagnostic.Message}");
                 continue;
             }
 
             var (line, column, lineText) = Locate(text, diagnostic.Start);
-            writer.WriteLine($"({line},{column}): {severity} {diagnostic.Id}: {diagnostic.Message}");
+            writer.WriteLine($"{file}({line},{column}): {severity} {diagnostic.Id}: {diagnostic.Message}");
             writer.WriteLine("  " + lineText);
             writer.WriteLine("  " + Carets(lineText, column - 1, diagnostic.Length));
         }

@@ -3,7 +3,7 @@ using System.IO;
 
 namespace LossDsl.Cli;
 
-/// <summary>The <c>lossdsl</c> command line: <c>check</c> and <c>eval</c>.</summary>
+/// <summary>The <c>lossdsl</c> command line: <c>check</c>, <c>eval</c>, <c>emit</c> and <c>explain</c>.</summary>
 public static class LossDslCommandLine
 {
     /// <summary>
@@ -13,10 +13,12 @@ public static class LossDslCommandLine
     /// </summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("Checks LossDsl loss text and evaluates it on .npy arrays.")
+        var root = new RootCommand("Checks LossDsl loss text, evaluates it on .npy arrays, prints its generated C# and explains its plan.")
         {
             CheckCommand.Create(stdout),
             EvalCommand.Create(stdout, stderr),
+            EmitCommand.Create(stdout, stderr),
+            ExplainCommand.Create(stdout, stderr),
         };
 
         var parse = root.Parse(args);

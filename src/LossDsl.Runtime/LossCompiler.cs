@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl;
@@ -17,7 +18,22 @@ public static class LossCompiler
     /// <exception cref="LossCompileException">The text or the options have errors; the exception lists every diagnostic.</exception>
     public static CompiledLoss Compile(string text, LossOptions? options = null)
     {
-        options ??= new LossOptions();
+        var plan = Plan(text, options ?? new LossOptions(), out var warnings);
+        return new CompiledLoss(plan, warnings);
+    }
+
+    /// <summary>
+    /// Compiles the text of a <c>.loss</c> file: every definition, by name. Definitions may use each other, as in
+    /// files the generator compiles; each carries its own signature.
+    /// </summary>
+    /// <exception cref="LossCompileException">Any definition has errors; the exception lists every diagnostic of the file.</exception>
+    public static IReadOnlyDictionary<string, CompiledLoss> CompileFile(string text) =>
+        PlanFile(text).ToDictionary(l => l.Loss.Name, l => new CompiledLoss(l.Loss.Plan!, l.Warnings));
+
+    /// <summary>The plan of <paramref name="text"/> (what <see cref="Compile"/> runs, and the command line prints), and its warnings.</summary>
+    /// <exception cref="LossCompileException">The text or the options have errors.</exception>
+    internal static LossPlan Plan(string text, LossOptions options, out IReadOnlyList<LossDiagnosticInfo> warnings)
+    {
         var diagnostics = new List<LossDiagnosticInfo>();
         var signature = SignatureRules.Create(
             options.Input == LossInput.Probabilities ? InputKind.Probabilities : InputKind.Logits,
@@ -34,15 +50,13 @@ public static class LossCompiler
             throw new LossCompileException(text, diagnostics);
         }
 
-        return new CompiledLoss(compilation.Plan, diagnostics);
+        warnings = diagnostics;
+        return compilation.Plan;
     }
 
-    /// <summary>
-    /// Compiles the text of a <c>.loss</c> file: every definition, by name. Definitions may use each other, as in
-    /// files the generator compiles; each carries its own signature.
-    /// </summary>
-    /// <exception cref="LossCompileException">Any definition has errors; the exception lists every diagnostic of the file.</exception>
-    public static IReadOnlyDictionary<string, CompiledLoss> CompileFile(string text)
+    /// <summary>Every definition of a <c>.loss</c> file, in file order, each with a plan and the warnings within it.</summary>
+    /// <exception cref="LossCompileException">Any definition has errors.</exception>
+    internal static IReadOnlyList<(FileLoss Loss, IReadOnlyList<LossDiagnosticInfo> Warnings)> PlanFile(string text)
     {
         var compilation = LossFrontEnd.CompileFile(text);
         var diagnostics = compilation.Diagnostics.Select(d => ToPublic(d, text)).ToList();
@@ -51,9 +65,9 @@ public static class LossCompiler
             throw new LossCompileException(text, diagnostics);
         }
 
-        return compilation.Losses.ToDictionary(
-            l => l.Name,
-            l => new CompiledLoss(l.Plan!, diagnostics.Where(d => d.Start >= l.Span.Start && d.Start < l.Span.End).ToList()));
+        return compilation.Losses
+            .Select(l => (l, (IReadOnlyList<LossDiagnosticInfo>)diagnostics.Where(d => d.Start >= l.Span.Start && d.Start < l.Span.End).ToList()))
+            .ToList();
     }
 
     private static LossDiagnosticInfo ToPublic(LossDiagnostic diagnostic, string text)

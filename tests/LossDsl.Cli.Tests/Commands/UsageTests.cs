@@ -48,13 +48,15 @@ public sealed class UsageTests
     }
 
     [Fact]
-    public void Help_lists_both_commands_and_exits_0()
+    public void Help_lists_every_command_and_exits_0()
     {
         var result = Lossdsl.Run("--help");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
         Assert.Contains("check <expression>", result.Stdout);
         Assert.Contains("eval <expression>", result.Stdout);
+        Assert.Contains("emit <loss>", result.Stdout);
+        Assert.Contains("explain <loss>", result.Stdout);
     }
 
     [Fact]
@@ -64,6 +66,18 @@ public sealed class UsageTests
 
         Assert.Equal(0, result.ExitCode);
         foreach (var option in new[] { "--pred", "--target", "--probabilities", "--ignore-index", "--double", "--grad", "--json" })
+        {
+            Assert.Contains(option, result.Stdout);
+        }
+    }
+
+    [Fact]
+    public void Emit_help_lists_every_option()
+    {
+        var result = Lossdsl.Run("emit", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--probabilities", "--labels", "--classes", "--ignore-index", "--name", "--namespace" })
         {
             Assert.Contains(option, result.Stdout);
         }

@@ -24,6 +24,13 @@ public sealed class TempFolder : IDisposable
         return path;
     }
 
+    public string WriteText(string name, string text)
+    {
+        var path = File(name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

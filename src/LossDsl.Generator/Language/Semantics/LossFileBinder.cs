@@ -131,7 +131,8 @@ internal sealed class LossFileBinder : ILossReferences
         return result;
     }
 
-    private static string? InvalidNameReason(string name)
+    /// <summary>Why <paramref name="name"/> cannot name a loss (and so its generated class), or null when it can.</summary>
+    internal static string? InvalidNameReason(string name)
     {
         if (Catalog.Find(name) is not null)
         {
@@ -143,13 +144,16 @@ internal sealed class LossFileBinder : ILossReferences
             return "it is a scalar function";
         }
 
-        if (CSharpKeywords.Contains(name))
+        if (IsCSharpKeyword(name))
         {
             return "it is a C# keyword, and each loss becomes a class of that name";
         }
 
         return GeneratedMembers.Contains(name) ? "the generated class has a member of that name" : null;
     }
+
+    /// <summary>Whether <paramref name="name"/> is a reserved C# keyword, which no class or namespace can be called.</summary>
+    internal static bool IsCSharpKeyword(string name) => CSharpKeywords.Contains(name);
 
     private static readonly ImmutableHashSet<string> CSharpKeywords = ImmutableHashSet.Create(
         StringComparer.Ordinal,

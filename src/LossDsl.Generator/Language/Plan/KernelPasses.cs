@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Plan;
+
+/// <summary>
+/// How much data one kernel call moves per forward pass, in passes (docs/cli.md, "Counting passes"): every tensor
+/// operation the kernel runs counts one pass per tensor it reads and one per tensor it writes. <see cref="Full"/> counts
+/// tensors of pred's size, <c>[N, C, *spatial]</c>; <see cref="PerPixel"/> counts tensors with one value per pixel,
+/// <c>[N, *spatial]</c> or <c>[N, 1, *spatial]</c> (labels, valid pixels), each 1/C of a full pass. Reductions to
+/// per-channel values write nothing counted; views (reshape, narrow, unsqueeze) cost nothing; the backward pass is not counted.
+/// </summary>
+internal readonly record struct PassCount(int Full, int PerPixel)
+{
+    public static PassCount operator +(PassCount left, PassCount right) => new(left.Full + right.Full, left.PerPixel + right.PerPixel);
+
+    public static PassCount operator -(PassCount left, PassCount right) => new(left.Full - right.Full, left.PerPixel - right.PerPixel);
+}
+
+/// <summary>
+/// The pass estimate of every kernel the planner can call, read off the kernels in <c>src/LossDsl.Runtime/Kernels</c>.
+/// A test fails when the planner produces a kernel missing here, or when an entry names no kernel.
+/// </summary>
+internal static class KernelPasses
+{
+    /// <summary>Kernel name ("Type.Method") to its estimate for one call; the signature tells whether pixels are ignored.</summary>
+    public static IReadOnlyDictionary<string, Func<KernelCall, LossSignature, PassCount>> Table { get; } =
+        new Dictionary<string, Func<KernelCall, LossSignature, PassCount>>
+        {
+            // Shape, dtype and device checks only: a mask already in pred's dtype is returned as it is (converting an
+            // integer or bool mask would add 2).
+            ["Inputs.Mask"] = Fixed(0),
+
+            // Per pixel: the kept pixels (ne, 2; ones without an ignore index, 1), the range check lt, ge, |, & (10) and any (1),
+            // masked_fill with its logical_not (5), one_hot's read (1), and the multiply's read of the kept pixels (1).
+            // Full: one_hot's write (1), the multiply by the kept pixels (2), the conversion to pred's dtype (2).
+            // int64 labels are not copied by the conversion to int64.
+            ["Inputs.Labels"] = (call, _) => new(5, Constant(call, "ignoreIndex") is null ? 19 : 20),
+
+            // Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).
+            ["Inputs.Valid"] = Fixed(0, 4),
+
+            // Read pred, write p.
+            ["Probabilities.Sigmoid"] = Fixed(2),
+
+            // Read pred, write p (the max and sum over the classes inside the one operation are not counted apart).
+            ["Probabilities.Softmax"] = Fixed(2),
+
+            // Read pred, write log p.
+            ["Probabilities.LogSigmoid"] = Fixed(2),
+
+            // Negate pred (2), then log-sigmoid (2).
+            ["Probabilities.LogOneMinusSigmoid"] = Fixed(4),
+
+            // Read pred, write log p.
+            ["Probabilities.LogSoftmax"] = Fixed(2),
+
+            // p > 0 (2), ones (1) and where (4) for a safe input, log (2), the −100 floor (1) and where (4), clamp (2).
+            ["Probabilities.ClampedLog"] = Fixed(16),
+
+            // 1 − p (2), then ClampedLog (16).
+            ["Probabilities.ClampedLogOneMinus"] = Fixed(18),
+
+            // Four sums over the data: p·t (multiply 3, sum 1), p (1), t (1), the valid count (ones 1, sum 1). With an
+            // ignore index each of the four values is multiplied by the valid pixels first (4 × (2 full + 1 per pixel)).
+            ["RegionStatistics.Compute"] = (call, _) => Given(call, "valid") ? new(16, 4) : new(8, 0),
+
+            // Functions of the [C] or [N, C] statistics: no per-element data.
+            ["RegionLosses.Dice"] = Fixed(0),
+            ["RegionLosses.Iou"] = Fixed(0),
+            ["RegionLosses.Tversky"] = Fixed(0),
+            ["RegionLosses.GeneralizedDice"] = Fixed(0),
+
+            // Two more sums over the data: (t − p)²·t (subtract 3, square 2, multiply 3, sum 1) and (t − p)²·(1 − t)
+            // (subtract 3, square 2, 1 − t 2, multiply 3, sum 1); each multiplied by the valid pixels with an ignore index.
+            ["RegionLosses.SensitivitySpecificity"] = (_, signature) => signature.IgnoreIndex is null ? new(20, 0) : new(24, 2),
+
+            // t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1
+            // multiplies t·log p (2 more), and auto first sums t (1 more).
+            ["PixelLosses.BinaryCrossEntropy"] = (call, _) => Constant(call, "posWeight") switch
+            {
+                null => new(17, 0),
+                double weight when weight != 1.0 => new(16, 0),
+                _ => new(14, 0),
+            },
+
+            // The cross-entropy as in BinaryCrossEntropy (13), 1 − t (2), p_t (11), 1 − p_t (2), the clamped power (4),
+            // times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (7) and its multiply (3).
+            ["PixelLosses.BinaryFocal"] = (call, _) => (double)Constant(call, "alpha")! < 0 ? new(36, 0) : new(46, 0),
+
+            // t·log p (3) and its sum (1). Class weights: log p·w (2), t·w (2) and its sum (1). Label smoothing: the sum
+            // over classes (1 full; 1 per-pixel write), its negation (2) and sum (1). An ignore index: the valid count
+            // (1, unless weights give the denominator) and, with label smoothing, the multiply by the valid pixels (3).
+            ["PixelLosses.CrossEntropy"] = (call, _) =>
+            {
+                var weighted = Given(call, "weight");
+                var smoothed = (double)Constant(call, "labelSmoothing")! != 0;
+                var ignoring = Given(call, "valid");
+                var full = 4 + (weighted ? 5 : 0) + (smoothed ? 1 : 0);
+                var perPixel = (ignoring && !weighted ? 1 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
+                return new(full, perPixel);
+            },
+
+            // p_y and log p_y: t·p and t·log p (3 each) summed over the classes (1 full, 1 per-pixel write each). Per
+            // pixel: 1 − p_y (2), the clamped power (4), multiply and negate (5), and the mean (1; with an ignore index
+            // multiply, sum and count, 5). Class weights: w_y from t·w (2) summed over the classes (1 full, 1 per pixel),
+            // and its multiply (3 per pixel).
+            ["PixelLosses.Focal"] = (call, _) =>
+            {
+                var weighted = Given(call, "weight");
+                var ignoring = Given(call, "valid");
+                return new(8 + (weighted ? 3 : 0), 14 + (weighted ? 4 : 0) + (ignoring ? 4 : 0));
+            },
+
+            // x², y², x·y (9), their concatenation (5 read, 5 written), two grouped convolutions over the 5 maps (10
+            // each), the three products and three differences of the filtered maps (18), the SSIM formula (27), mean (1).
+            ["StructureLosses.Ssim"] = Fixed(85),
+
+            // Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices),
+            // gather (3), the positive count (1), two cumulative sums with their operands (10), the Jaccard ratio and
+            // 1 − it (5), its differences and concatenation (5), the weighted sum (4).
+            ["StructureLosses.LovaszHinge"] = Fixed(42),
+
+            // Errors |t − p| (5; with an ignore index times the valid pixels, 2 full and 1 per pixel), the batch-wide
+            // rows of errors and targets (a transposed copy, 2 each, not per image), the Lovász extension (31, as in
+            // LovaszHinge), and the class-presence sum (1) with classes: present.
+            ["StructureLosses.LovaszSoftmax"] = (call, _) =>
+            {
+                var ignoring = Given(call, "valid");
+                var full = 5 + (ignoring ? 2 : 0) + ((bool)Constant(call, "perImage")! ? 0 : 4) + 31 + ((bool)Constant(call, "presentOnly")! ? 1 : 0);
+                return new(full, ignoring ? 1 : 0);
+            },
+
+            // Per class map of p and of t: boundary map 1 − x, max-pool, subtract (7 each), the extended maps (2 each),
+            // precision and recall sums (5 each): 28. A mask counts each channel twice, (1 − x, x): 1 − x and the
+            // concatenation for p and t (6 each) and 28 over twice the data.
+            ["StructureLosses.Boundary"] = (call, _) => (bool)Constant(call, "includeComplement")! ? new(12 + (2 * 28), 0) : new(28, 0),
+
+            // Length: row and column differences (3 each), their squares (3 each), sum (3), + eps (2), sqrt (2), mean (1).
+            // Region: p·(t − 1)² and (1 − p)·t², 8 each with their means.
+            ["StructureLosses.ActiveContour"] = Fixed(36),
+
+            // Built once when the module is constructed, a window-sized vector: nothing per forward pass.
+            ["ConstantBuffers.GaussianWindow"] = Fixed(0),
+        };
+
+    /// <summary>The estimate of <paramref name="call"/>.</summary>
+    /// <exception cref="InvalidOperationException">The kernel has no entry: <see cref="Table"/> must list every kernel the planner calls.</exception>
+    public static PassCount Estimate(KernelCall call, LossSignature signature) => Table.TryGetValue(call.Kernel, out var rule)
+        ? rule(call, signature)
+        : throw new InvalidOperationException($"No pass estimate for kernel '{call.Kernel}': add it to KernelPasses.Table.");
+
+    private static Func<KernelCall, LossSignature, PassCount> Fixed(int full, int perPixel = 0) => (_, _) => new(full, perPixel);
+
+    private static object? Constant(KernelCall call, string argument) =>
+        call.Arguments.First(a => a.Name == argument).Value is ConstantValue constant
+            ? constant.Value
+            : throw new InvalidOperationException($"Argument '{argument}' of {call.Kernel} is not a constant.");
+
+    /// <summary>Whether an optional tensor argument (valid pixels, class weights) is given: a computed value or a constant, not null.</summary>
+    private static bool Given(KernelCall call, string argument) =>
+        call.Arguments.First(a => a.Name == argument).Value is LocalValue or ConstantValue { Value: not null };
+}

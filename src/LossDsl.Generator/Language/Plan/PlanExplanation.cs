@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Plan;
+
+/// <summary>A constant buffer: built once, when the module is constructed, and read by <see cref="Users"/>.</summary>
+internal sealed record ExplainedBuffer(string Local, KernelCall Call, ImmutableArray<string> Users);
+
+/// <summary>
+/// A shared step: the values it reads (<c>pred</c>, <c>target</c>, earlier steps), the terms that depend on it directly
+/// or through other steps, and its passes over the data.
+/// </summary>
+internal sealed record ExplainedStep(string Local, KernelCall Call, ImmutableArray<string> Reads, ImmutableArray<string> Users, PassCount Passes);
+
+/// <summary>A term: what it computes in loss syntax (every argument spelled out), its kernel, what that reads, its passes.</summary>
+internal sealed record ExplainedTerm(string Name, string Canonical, KernelCall Call, ImmutableArray<string> Reads, PassCount Passes);
+
+/// <summary>
+/// A <see cref="LossPlan"/> for a reader: what is computed once, what each term reads, and how much data each pass moves.
+/// <see cref="Passes"/> is the plan's total per forward pass; <see cref="UnsharedPasses"/> what it would be if every
+/// term computed the steps it depends on for itself, so the difference is what sharing the steps saves.
+/// </summary>
+internal sealed record ExplainedPlan(
+    string Text,
+    string Signature,
+    ImmutableArray<ExplainedBuffer> Buffers,
+    ImmutableArray<ExplainedStep> Steps,
+    ImmutableArray<ExplainedTerm> Terms,
+    string Total,
+    PassCount Passes,
+    PassCount UnsharedPasses);
+
+/// <summary>Builds an <see cref="ExplainedPlan"/>: the analysis behind <c>lossdsl explain</c>, with no printing.</summary>
+internal static class PlanExplanation
+{
+    public static ExplainedPlan Explain(LossPlan plan)
+    {
+        var steps = plan.Steps.ToDictionary(s => s.Local);
+
+        // Every value a term reads, directly or through the steps it reads: what the term would compute alone.
+        var needs = plan.Terms.Select(t => Dependencies(t.Call, steps)).ToList();
+        ImmutableArray<string> UsersOf(string local) =>
+            plan.Terms.Where((_, i) => needs[i].Contains(local)).Select(t => t.Name).ToImmutableArray();
+
+        var stepPasses = plan.Steps.ToDictionary(s => s.Local, s => KernelPasses.Estimate(s.Call, plan.Signature));
+        var explainedSteps = plan.Steps
+            .Select(s => new ExplainedStep(s.Local, s.Call, Reads(s.Call), UsersOf(s.Local), stepPasses[s.Local]))
+            .ToImmutableArray();
+        var explainedTerms = plan.Terms
+            .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), KernelPasses.Estimate(t.Call, plan.Signature)))
+            .ToImmutableArray();
+
+        var passes = Sum(explainedSteps.Select(s => s.Passes).Concat(explainedTerms.Select(t => t.Passes)));
+        var unshared = Sum(explainedTerms.Select((t, i) => t.Passes + Sum(needs[i].Where(stepPasses.ContainsKey).Select(local => stepPasses[local]))));
+        return new ExplainedPlan(
+            OneLine(plan.Text),
+            plan.Signature.Display(),
+            plan.Buffers.Select(b => new ExplainedBuffer(b.Local, b.Call, UsersOf(b.Local))).ToImmutableArray(),
+            explainedSteps,
+            explainedTerms,
+            Scalar(plan.Total, plan),
+            passes,
+            unshared);
+    }
+
+    /// <summary>The computed values a call reads, in argument order: <c>pred</c>, <c>target</c>, steps and buffers.</summary>
+    private static ImmutableArray<string> Reads(KernelCall call) =>
+        call.Arguments.Select(a => a.Value).OfType<LocalValue>().Select(v => v.Name).ToImmutableArray();
+
+    private static HashSet<string> Dependencies(KernelCall call, IReadOnlyDictionary<string, PlanStep> steps)
+    {
+        var needed = new HashSet<string>();
+        var pending = new Stack<string>(Reads(call));
+        while (pending.Count > 0)
+        {
+            var local = pending.Pop();
+            if (needed.Add(local) && steps.TryGetValue(local, out var step))
+            {
+                foreach (var read in Reads(step.Call))
+                {
+                    pending.Push(read);
+                }
+            }
+        }
+
+        return needed;
+    }
+
+    private static PassCount Sum(IEnumerable<PassCount> counts) => counts.Aggregate(default(PassCount), (a, b) => a + b);
+
+    private static string OneLine(string text) =>
+        string.Join(" ", text.Split(new[] { '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+
+    /// <summary>The folded total in loss syntax, parenthesised only where precedence needs it: <c>bce + 0.5 * dice</c>.</summary>
+    private static string Scalar(ScalarNode node, LossPlan plan) => node switch
+    {
+        ScalarConstant c => NumberText.Format(c.Value),
+        ScalarTerm t => plan.Terms[t.Index].Name,
+        ScalarNegation { Operand: ScalarBinary } n => $"-({Scalar(n.Operand, plan)})",
+        ScalarNegation n => "-" + Scalar(n.Operand, plan),
+        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {ScalarOperators.Symbol(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
+        ScalarCall call => $"{ScalarFunctions.Name(call.Function)}({string.Join(", ", call.Arguments.Select(a => Scalar(a, plan)))})",
+        _ => throw new System.InvalidOperationException("Unknown scalar node."),
+    };
+
+    private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
+    {
+        var text = Scalar(node, plan);
+        return ScalarOperators.NeedsParentheses(node, parent, isRight) ? $"({text})" : text;
+    }
+}

@@ -1,0 +1,167 @@
+using LossDsl.Cli.Tests.Support;
+
+namespace LossDsl.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>lossdsl explain</c>: the plan's shared steps, terms and pass estimates. The expected texts follow today's planner
+/// and kernels (docs/cli.md explains the counts); when those change, update each test's one expected text.
+/// </summary>
+public sealed class ExplainCommandTests
+{
+    [Fact]
+    public void Dice_iou_and_tversky_share_one_sigmoid_and_one_statistics_step_while_bce_reads_the_log_forms()
+    {
+        const string expected =
+            """
+            loss: bce + dice + iou + tversky
+            signature: pred: logits[N, 1, H, W], target: mask[N, 1, H, W]
+
+            shared steps, each computed once per forward pass, in this order:
+              step    kernel                                  passes  used by
+              t       Inputs.Mask(pred, target)                    0  bce, dice, iou, tversky
+              logp    Probabilities.LogSigmoid(pred)               2  bce
+              log1mp  Probabilities.LogOneMinusSigmoid(pred)       4  bce
+              p       Probabilities.Sigmoid(pred)                  2  dice, iou, tversky
+              stats   RegionStatistics.Compute(p, t)               8  dice, iou, tversky
+
+            terms:
+              term     kernel                                           passes  computes
+              bce      PixelLosses.BinaryCrossEntropy(logp, log1mp, t)      14  bce(pos_weight: 1)
+              dice     RegionLosses.Dice(stats)                              0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
+              iou      RegionLosses.Iou(stats)                               0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              tversky  RegionLosses.Tversky(stats)                           0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
+
+            total = bce + dice + iou + tversky
+
+            passes per forward pass: 30 (16 in shared steps, 14 in terms)
+            with each term computing its own steps: 50; sharing saves 20
+            (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
+            """;
+
+        var result = Lossdsl.Run("explain", "bce + dice + iou + tversky");
+
+        Assert.Equal(new CliResult(0, expected + "\n", ""), result);
+        Assert.Single(result.StdoutLines, line => line.Contains("Probabilities.Sigmoid", StringComparison.Ordinal));
+        Assert.Single(result.StdoutLines, line => line.Contains("RegionStatistics.Compute", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Labels_with_an_ignore_index_count_per_pixel_tensors_apart()
+    {
+        const string expected =
+            """
+            loss: ce + dice(include_background: false)
+            signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
+
+            shared steps, each computed once per forward pass, in this order:
+              step   kernel                                   passes  used by
+              t      Inputs.Labels(pred, target)            5 + 20/C  ce, dice
+              valid  Inputs.Valid(pred, target)                  4/C  ce, dice
+              logp   Probabilities.LogSoftmax(pred)                2  ce
+              p      Probabilities.Softmax(pred)                   2  dice
+              stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
+
+            terms:
+              term  kernel                                     passes  computes
+              ce    PixelLosses.CrossEntropy(logp, t, valid)  4 + 1/C  ce(weight: none, label_smoothing: 0)
+              dice  RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
+
+            total = ce + dice
+
+            passes per forward pass: 29 + 29/C (25 + 28/C in shared steps, 4 + 1/C in terms)
+            with each term computing its own steps: 34 + 53/C; sharing saves 5 + 24/C
+            (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
+            """;
+
+        Assert.Equal(
+            new CliResult(0, expected + "\n", ""),
+            Lossdsl.Run("explain", "ce + dice(include_background: false)", "--labels", "--classes", "4", "--ignore-index", "255"));
+    }
+
+    [Fact]
+    public void A_loss_file_explains_every_definition_with_its_own_signature()
+    {
+        const string expected =
+            """
+            loss BasNet = bce + ssim(11) + iou;
+            signature: pred: logits[N, 1, H, W], target: mask[N, 1, H, W]
+
+            constant buffers, built once when the module is constructed:
+              buffer      kernel                                                used by
+              ssimWindow  ConstantBuffers.GaussianWindow(size: 11, sigma: 1.5)  ssim
+
+            shared steps, each computed once per forward pass, in this order:
+              step    kernel                                  passes  used by
+              t       Inputs.Mask(pred, target)                    0  bce, ssim, iou
+              logp    Probabilities.LogSigmoid(pred)               2  bce
+              log1mp  Probabilities.LogOneMinusSigmoid(pred)       4  bce
+              p       Probabilities.Sigmoid(pred)                  2  ssim, iou
+              stats   RegionStatistics.Compute(p, t)               8  iou
+
+            terms:
+              term  kernel                                           passes  computes
+              bce   PixelLosses.BinaryCrossEntropy(logp, log1mp, t)      14  bce(pos_weight: 1)
+              ssim  StructureLosses.Ssim(p, t, ssimWindow)               85  ssim(window: 11, sigma: 1.5)
+              iou   RegionLosses.Iou(stats)                               0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+
+            total = bce + ssim + iou
+
+            passes per forward pass: 115 (16 in shared steps, 99 in terms)
+            with each term computing its own steps: 117; sharing saves 2
+            (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
+
+            loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);
+            signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
+
+            shared steps, each computed once per forward pass, in this order:
+              step   kernel                                   passes  used by
+              t      Inputs.Labels(pred, target)            5 + 20/C  dice, focal
+              valid  Inputs.Valid(pred, target)                  4/C  dice, focal
+              p      Probabilities.Softmax(pred)                   2  dice, focal
+              stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
+              logp   Probabilities.LogSoftmax(pred)                2  focal
+
+            terms:
+              term   kernel                                  passes  computes
+              dice   RegionLosses.Dice(stats)                     0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
+              focal  PixelLosses.Focal(p, logp, t, valid)  8 + 18/C  focal(gamma: 2, weight: none)
+
+            total = dice + 0.5 * focal
+
+            passes per forward pass: 33 + 46/C (25 + 28/C in shared steps, 8 + 18/C in terms)
+            with each term computing its own steps: 40 + 70/C; sharing saves 7 + 24/C
+            (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
+            """;
+
+        using var folder = new TempFolder();
+        Assert.Equal(new CliResult(0, expected + "\n", ""), Lossdsl.Run("explain", folder.WriteText("segmentation.loss", EmitCommandTests.SegmentationFile)));
+    }
+
+    [Fact]
+    public void Loss_text_with_errors_prints_the_diagnostics_on_stderr_and_exits_1()
+    {
+        Assert.Equal(
+            new CliResult(1, "", "(1,1): error LOSS0200: 'bce' needs a mask target, but the target is multiclass labels\n  bce\n  ^^^\n"),
+            Lossdsl.Run("explain", "bce", "--labels", "--classes", "3"));
+    }
+
+    [Fact]
+    public void A_missing_loss_file_exits_2()
+    {
+        using var folder = new TempFolder();
+        var missing = folder.File("missing.loss");
+
+        Assert.Equal(new CliResult(2, "", $"lossdsl: loss file '{missing}' does not exist.\n"), Lossdsl.Run("explain", missing));
+    }
+
+    [Fact]
+    public void Signature_options_do_not_apply_to_a_loss_file()
+    {
+        using var folder = new TempFolder();
+        var path = folder.WriteText("segmentation.loss", EmitCommandTests.SegmentationFile);
+
+        Assert.Equal(
+            new CliResult(2, "", $"lossdsl: --probabilities applies to loss text; the .loss file '{path}' declares each loss's name and signature.\n"),
+            Lossdsl.Run("explain", path, "--probabilities"));
+    }
+}

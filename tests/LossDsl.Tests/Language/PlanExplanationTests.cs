@@ -1,0 +1,105 @@
+using LossDsl.Language;
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Tests.Language;
+
+/// <summary>The model behind <c>lossdsl explain</c>: what each step reads, which terms depend on it, and the pass totals.</summary>
+public sealed class PlanExplanationTests
+{
+    private static readonly LossSignature Mask = LossSignature.Default;
+
+    [Fact]
+    public void Steps_list_what_they_read_and_every_term_that_depends_on_them_directly_or_through_other_steps()
+    {
+        var plan = Explain("bce + dice + iou + tversky");
+
+        Assert.Equal(
+            new[]
+            {
+                ("t", "Inputs.Mask", "pred, target", "bce, dice, iou, tversky"),
+                ("logp", "Probabilities.LogSigmoid", "pred", "bce"),
+                ("log1mp", "Probabilities.LogOneMinusSigmoid", "pred", "bce"),
+                ("p", "Probabilities.Sigmoid", "pred", "dice, iou, tversky"),
+                ("stats", "RegionStatistics.Compute", "p, t", "dice, iou, tversky"),
+            },
+            plan.Steps.Select(s => (s.Local, s.Call.Kernel, string.Join(", ", s.Reads), string.Join(", ", s.Users))));
+        Assert.Equal(
+            new[] { ("bce", "logp, log1mp, t"), ("dice", "stats"), ("iou", "stats"), ("tversky", "stats") },
+            plan.Terms.Select(t => (t.Name, string.Join(", ", t.Reads))));
+        Assert.Equal("tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)", plan.Terms[3].Canonical);
+    }
+
+    [Fact]
+    public void The_total_counts_each_step_once_and_the_unshared_total_once_per_term_that_needs_it()
+    {
+        var plan = Explain("bce + dice + iou + tversky");
+        PassCount Step(string local) => plan.Steps.Single(s => s.Local == local).Passes;
+        PassCount Term(string name) => plan.Terms.Single(t => t.Name == name).Passes;
+
+        Assert.Equal(
+            Step("t") + Step("logp") + Step("log1mp") + Step("p") + Step("stats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
+            plan.Passes);
+        Assert.Equal(
+            Term("bce") + Step("t") + Step("logp") + Step("log1mp")
+            + Term("dice") + Term("iou") + Term("tversky") + Step("t") + Step("t") + Step("t") + Step("p") + Step("p") + Step("p") + Step("stats") + Step("stats") + Step("stats"),
+            plan.UnsharedPasses);
+    }
+
+    [Fact]
+    public void Constant_buffers_are_listed_with_the_terms_that_read_them()
+    {
+        var plan = Explain("bce + ssim(11) + ssim(7)");
+
+        Assert.Equal(
+            new[] { ("ssimWindow", "ssim"), ("ssimWindow2", "ssim_2") },
+            plan.Buffers.Select(b => (b.Local, string.Join(", ", b.Users))));
+        Assert.Equal(new[] { "p", "t", "ssimWindow2" }, plan.Terms[2].Reads);
+    }
+
+    [Fact]
+    public void Labels_with_an_ignore_index_read_the_valid_pixels()
+    {
+        var plan = Explain("ce + dice", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
+
+        Assert.Equal(new[] { "t", "valid", "logp", "p", "stats" }, plan.Steps.Select(s => s.Local));
+        Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "valid").Users));
+        Assert.Equal(new[] { "logp", "t", "valid" }, plan.Terms[0].Reads);
+        Assert.Equal("pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255", plan.Signature);
+    }
+
+    [Theory]
+    [InlineData("bce + 0.5 * dice", "bce + 0.5 * dice")]
+    [InlineData("2 * 0.5 * dice + iou / 4", "dice + 0.25 * iou")]
+    [InlineData("bce - (dice - iou)", "bce - (dice - iou)")]
+    [InlineData("(bce - dice) - iou", "bce - dice - iou")]
+    [InlineData("-(bce + dice)", "-(bce + dice)")]
+    [InlineData("-bce", "-bce")]
+    [InlineData("(bce + dice) * iou", "(bce + dice) * iou")]
+    [InlineData("bce / (dice * iou)", "bce / (dice * iou)")]
+    [InlineData("log(dice) + pow(iou, 2) + 1e-6 * bce", "log(dice) + pow(iou, 2) + 1e-06 * bce")]
+    public void The_total_is_the_folded_expression_in_loss_syntax(string text, string total)
+    {
+        var explained = Explain(text);
+
+        Assert.Equal(total, explained.Total);
+
+        // It reads back as the same loss.
+        Assert.Equal(total, Explain(total).Total);
+    }
+
+    [Fact]
+    public void A_loss_file_definition_is_shown_on_one_line()
+    {
+        var file = LossFrontEnd.CompileFile("loss Organ(target: labels[N, H, W])\n    = dice\n    + ce;\n");
+
+        Assert.Equal("loss Organ(target: labels[N, H, W]) = dice + ce;", PlanExplanation.Explain(Assert.Single(file.Losses).Plan!).Text);
+    }
+
+    private static ExplainedPlan Explain(string text, LossSignature? signature = null)
+    {
+        var compilation = LossFrontEnd.Compile("Test", text, signature ?? Mask);
+        Assert.True(compilation.Success, string.Join("; ", compilation.Diagnostics.Select(d => d.Message)));
+        return PlanExplanation.Explain(compilation.Plan!);
+    }
+}
