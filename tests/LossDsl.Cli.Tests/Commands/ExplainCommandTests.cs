@@ -9,7 +9,7 @@ namespace LossDsl.Cli.Tests.Commands;
 public sealed class ExplainCommandTests
 {
     [Fact]
-    public void Dice_iou_and_tversky_share_one_sigmoid_and_one_statistics_step_while_bce_reads_the_log_forms()
+    public void Dice_iou_and_tversky_share_one_sigmoid_and_one_statistics_step_while_bce_reads_the_logits()
     {
         const string expected =
             """
@@ -17,24 +17,22 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 1, H, W], target: mask[N, 1, H, W]
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                  passes  used by
-              t       Inputs.Mask(pred, target)                    0  bce, dice, iou, tversky
-              logp    Probabilities.LogSigmoid(pred)               2  bce
-              log1mp  Probabilities.LogOneMinusSigmoid(pred)       4  bce
-              p       Probabilities.Sigmoid(pred)                  2  dice, iou, tversky
-              stats   RegionStatistics.Compute(p, t)               8  dice, iou, tversky
+              step   kernel                          passes  used by
+              t      Inputs.Mask(pred, target)           17  bce, dice, iou, tversky
+              p      Probabilities.Sigmoid(pred)          2  dice, iou, tversky
+              stats  RegionStatistics.Compute(p, t)       8  dice, iou, tversky
 
             terms:
-              term     kernel                                           passes  computes
-              bce      PixelLosses.BinaryCrossEntropy(logp, log1mp, t)      14  bce(pos_weight: 1)
-              dice     RegionLosses.Dice(stats)                              0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
-              iou      RegionLosses.Iou(stats)                               0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
-              tversky  RegionLosses.Tversky(stats)                           0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
+              term     kernel                                             passes  computes
+              bce      PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
+              dice     RegionLosses.Dice(stats)                                0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
+              iou      RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              tversky  RegionLosses.Tversky(stats)                             0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + dice + iou + tversky
 
-            passes per forward pass: 30 (16 in shared steps, 14 in terms)
-            with each term computing its own steps: 50; sharing saves 20
+            passes per forward pass: 31 (27 in shared steps, 4 in terms)
+            with each term computing its own steps: 102; sharing saves 71
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -55,7 +53,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            5 + 20/C  ce, dice
+              t      Inputs.Labels(pred, target)            8 + 20/C  ce, dice
               valid  Inputs.Valid(pred, target)                  4/C  ce, dice
               logp   Probabilities.LogSoftmax(pred)                2  ce
               p      Probabilities.Softmax(pred)                   2  dice
@@ -68,8 +66,8 @@ public sealed class ExplainCommandTests
 
             total = ce + dice
 
-            passes per forward pass: 29 + 29/C (25 + 28/C in shared steps, 4 + 1/C in terms)
-            with each term computing its own steps: 34 + 53/C; sharing saves 5 + 24/C
+            passes per forward pass: 32 + 29/C (28 + 28/C in shared steps, 4 + 1/C in terms)
+            with each term computing its own steps: 40 + 53/C; sharing saves 8 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -91,23 +89,21 @@ public sealed class ExplainCommandTests
               ssimWindow  ConstantBuffers.GaussianWindow(size: 11, sigma: 1.5)  ssim
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                  passes  used by
-              t       Inputs.Mask(pred, target)                    0  bce, ssim, iou
-              logp    Probabilities.LogSigmoid(pred)               2  bce
-              log1mp  Probabilities.LogOneMinusSigmoid(pred)       4  bce
-              p       Probabilities.Sigmoid(pred)                  2  ssim, iou
-              stats   RegionStatistics.Compute(p, t)               8  iou
+              step   kernel                          passes  used by
+              t      Inputs.Mask(pred, target)           17  bce, ssim, iou
+              p      Probabilities.Sigmoid(pred)          2  ssim, iou
+              stats  RegionStatistics.Compute(p, t)       8  iou
 
             terms:
-              term  kernel                                           passes  computes
-              bce   PixelLosses.BinaryCrossEntropy(logp, log1mp, t)      14  bce(pos_weight: 1)
-              ssim  StructureLosses.Ssim(p, t, ssimWindow)               85  ssim(window: 11, sigma: 1.5)
-              iou   RegionLosses.Iou(stats)                               0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              term  kernel                                             passes  computes
+              bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
+              ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5)
+              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + ssim + iou
 
-            passes per forward pass: 115 (16 in shared steps, 99 in terms)
-            with each term computing its own steps: 117; sharing saves 2
+            passes per forward pass: 116 (27 in shared steps, 89 in terms)
+            with each term computing its own steps: 152; sharing saves 36
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);
@@ -115,7 +111,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            5 + 20/C  dice, focal
+              t      Inputs.Labels(pred, target)            8 + 20/C  dice, focal
               valid  Inputs.Valid(pred, target)                  4/C  dice, focal
               p      Probabilities.Softmax(pred)                   2  dice, focal
               stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
@@ -128,8 +124,8 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 33 + 46/C (25 + 28/C in shared steps, 8 + 18/C in terms)
-            with each term computing its own steps: 40 + 70/C; sharing saves 7 + 24/C
+            passes per forward pass: 36 + 46/C (28 + 28/C in shared steps, 8 + 18/C in terms)
+            with each term computing its own steps: 46 + 70/C; sharing saves 10 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

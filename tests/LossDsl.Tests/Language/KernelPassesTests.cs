@@ -71,12 +71,15 @@ public sealed class KernelPassesTests
     public void Estimates_follow_the_arguments_that_change_the_work()
     {
         var (mask, labels, ignoring) = (Tasks[0], Tasks[2], Tasks[3]);
-        var bce = Estimate("bce", mask, "PixelLosses.BinaryCrossEntropy");
+        // With a focal term, bce reads the shared log maps; alone it runs libtorch's fused kernel on the logits.
+        var bce = Estimate("bce + focal", mask, "PixelLosses.BinaryCrossEntropy");
+        var fused = Estimate("bce", mask, "PixelLosses.BinaryCrossEntropyWithLogits");
         var statistics = Estimate("dice", labels, "RegionStatistics.Compute");
 
         // A weight multiplies t·log p (read and write); auto also sums the target first.
-        Assert.Equal(bce + new PassCount(2, 0), Estimate("bce(pos_weight: 2)", mask, "PixelLosses.BinaryCrossEntropy"));
-        Assert.Equal(bce + new PassCount(3, 0), Estimate("bce(pos_weight: auto)", mask, "PixelLosses.BinaryCrossEntropy"));
+        Assert.Equal(bce + new PassCount(2, 0), Estimate("bce(pos_weight: 2) + focal", mask, "PixelLosses.BinaryCrossEntropy"));
+        Assert.Equal(bce + new PassCount(3, 0), Estimate("bce(pos_weight: auto) + focal", mask, "PixelLosses.BinaryCrossEntropy"));
+        Assert.Equal(fused + new PassCount(1, 0), Estimate("bce(pos_weight: auto)", mask, "PixelLosses.BinaryCrossEntropyWithLogits"));
 
         // Ignored pixels: each of the four sums is multiplied by the per-pixel valid mask first.
         Assert.Equal(statistics + new PassCount(8, 4), Estimate("dice", ignoring, "RegionStatistics.Compute"));

@@ -159,7 +159,7 @@ internal static class CSharpEmitter
         ScalarConstant c => CSharpLiterals.Number(c.Value),
         ScalarTerm t => plan.Terms[t.Index].Name,
         ScalarNegation n => $"-({ScalarExpression(n.Operand, plan)})",
-        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {Operator(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
+        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {ScalarOperators.Symbol(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
         ScalarCall call => $"global::TorchSharp.torch.{ScalarFunctions.Name(call.Function)}("
             + string.Join(", ", call.Arguments.Select(a => ScalarExpression(a, plan))) + ")",
         _ => throw new InvalidOperationException("Unknown scalar node."),
@@ -169,25 +169,8 @@ internal static class CSharpEmitter
     private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
     {
         var text = ScalarExpression(node, plan);
-        if (node is not ScalarBinary child)
-        {
-            return text;
-        }
-
-        var needed = Precedence(child.Operator) < Precedence(parent.Operator)
-            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator) && parent.Operator is BinaryOperator.Subtract or BinaryOperator.Divide);
-        return needed ? $"({text})" : text;
+        return ScalarOperators.NeedsParentheses(node, parent, isRight) ? $"({text})" : text;
     }
-
-    private static int Precedence(BinaryOperator op) => op is BinaryOperator.Add or BinaryOperator.Subtract ? 1 : 2;
-
-    private static string Operator(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "*",
-        _ => "/",
-    };
 
     /// <summary>"2:5", line and column of the loss text (1-based), so a reader finds the term in the attribute or the .loss file.</summary>
     private static string Position(string source, int offset)

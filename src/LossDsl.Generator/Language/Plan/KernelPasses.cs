@@ -29,15 +29,17 @@ internal static class KernelPasses
     public static IReadOnlyDictionary<string, Func<KernelCall, LossSignature, PassCount>> Table { get; } =
         new Dictionary<string, Func<KernelCall, LossSignature, PassCount>>
         {
-            // Shape, dtype and device checks only: a mask already in pred's dtype is returned as it is (converting an
-            // integer or bool mask would add 2).
-            ["Inputs.Mask"] = Fixed(0),
+            // Shape, dtype and device checks, then with CheckValues (the default): isfinite on pred (2) and all (1); on the
+            // mask lt, gt, | (8), isnan, | (5) and any (1). Without value checks 0 (a mask already in pred's dtype is
+            // returned as it is; converting an integer or bool mask would add 2).
+            ["Inputs.Mask"] = Fixed(17),
 
             // Per pixel: the kept pixels (ne, 2; ones without an ignore index, 1), the range check lt, ge, |, & (10) and any (1),
             // masked_fill with its logical_not (5), one_hot's read (1), and the multiply's read of the kept pixels (1).
             // Full: one_hot's write (1), the multiply by the kept pixels (2), the conversion to pred's dtype (2).
             // int64 labels are not copied by the conversion to int64.
-            ["Inputs.Labels"] = (call, _) => new(5, Constant(call, "ignoreIndex") is null ? 19 : 20),
+            // With CheckValues (the default) also isfinite on pred (2) and all (1).
+            ["Inputs.Labels"] = (call, _) => new(8, Constant(call, "ignoreIndex") is null ? 19 : 20),
 
             // Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).
             ["Inputs.Valid"] = Fixed(0, 4),
@@ -79,6 +81,9 @@ internal static class KernelPasses
 
             // t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1
             // multiplies t·log p (2 more), and auto first sums t (1 more).
+            // One fused operation reading logits and target and writing the loss (3), the mean (1); auto also sums the target (1).
+            ["PixelLosses.BinaryCrossEntropyWithLogits"] = (call, _) => Constant(call, "posWeight") is null ? new(5, 0) : new(4, 0),
+
             ["PixelLosses.BinaryCrossEntropy"] = (call, _) => Constant(call, "posWeight") switch
             {
                 null => new(17, 0),
@@ -144,6 +149,9 @@ internal static class KernelPasses
 
             // Built once when the module is constructed, a window-sized vector: nothing per forward pass.
             ["ConstantBuffers.GaussianWindow"] = Fixed(0),
+
+            // Built once, at construction.
+            ["ConstantBuffers.ClassWeights"] = Fixed(0),
         };
 
     /// <summary>The estimate of <paramref name="call"/>.</summary>
