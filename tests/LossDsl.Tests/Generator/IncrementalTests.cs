@@ -38,6 +38,25 @@ public sealed class IncrementalTests
         Assert.All(Outputs(driver, Steps.Compiled), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
     }
 
+    [Theory]
+    [InlineData("// a comment above everything\n", 0)]
+    [InlineData("\n\n", -1)]
+    public void Whitespace_or_comments_outside_the_attributes_leave_the_output_unchanged(string inserted, int at)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single();
+        var position = at < 0 ? Source.Length : at;
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(tree.GetText().WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(position, 0), inserted))));
+        driver = driver.RunGenerators(edited);
+
+        // Above the attributes the text positions move, so the declarations are re-read, but what they compile to is
+        // equal: the generated files are not touched. Below them nothing is even re-read.
+        var reasons = Outputs(driver, Steps.Compiled);
+        Assert.Equal(2, reasons.Length);
+        Assert.All(reasons, r => Assert.Contains(r, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+    }
+
     [Fact]
     public void A_changed_loss_text_regenerates_that_loss_only()
     {
