@@ -249,6 +249,9 @@ public class LibTorchSharpFixup : Microsoft.Build.Utilities.Task
     /// <summary>$(NuGetPackageRoot): files under it are never modified.</summary>
     public string NuGetPackageRoot { get; set; }
 
+    /// <summary>Patch even where the build host's libstdc++ has the version: for output that runs on other machines.</summary>
+    public bool AnyHost { get; set; }
+
     public override bool Execute()
     {
         // Host libstdc++ lookups are cached per machine type: usually all files are x86-64.
@@ -297,7 +300,7 @@ public class LibTorchSharpFixup : Microsoft.Build.Utilities.Task
         if (!hostCache.TryGetValue(machine, out lib))
             hostCache[machine] = lib = HostLibStdCxx.Find(machine);
         bool sameArch = machine == HostMachine();
-        if (sameArch && lib != null && ElfVersionNeed.ReadDefinitions(File.ReadAllBytes(lib)).Contains(Version))
+        if (!AnyHost && sameArch && lib != null && ElfVersionNeed.ReadDefinitions(File.ReadAllBytes(lib)).Contains(Version))
         {
             Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low,
                 "LossDsl: '{0}' left unchanged: the host libstdc++ '{1}' provides {2}.", path, lib, Version);
@@ -319,7 +322,8 @@ public class LibTorchSharpFixup : Microsoft.Build.Utilities.Task
         }
 
         ReplaceAtomically(path, elf);
-        string why = !sameArch ? "it targets another architecture, so the host libstdc++ says nothing about where it will run"
+        string why = AnyHost ? "LossDslNativeFixupAnyHost is set: the output is meant for other machines"
+                   : !sameArch ? "it targets another architecture, so the host libstdc++ says nothing about where it will run"
                    : lib == null ? "no libstdc++.so.6 was found on this host (patching anyway; a weak requirement is harmless)"
                    : "the host libstdc++ '" + lib + "' lacks it";
         Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal,

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 using LossDsl.Tests.Infrastructure;
 
 namespace LossDsl.Tests.Build;
@@ -15,7 +13,6 @@ public sealed class BuildOutputTests
     public void Dotnet_build_reports_diagnostics_at_the_right_character()
     {
         var root = RepositoryRoot.Path;
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         // Inside the repo's tree so that its Directory.Build.* files apply, as they do to the examples.
         var project = Path.Combine(root, "artifacts", "build-output-test-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(project);
@@ -49,7 +46,7 @@ public sealed class BuildOutputTests
                 """);
             File.WriteAllText(Path.Combine(project, "more.loss"), "// picked up without being named in the project\nloss Fine = bce;\nloss Bad = dice(smooth: -1);\n");
 
-            var (exitCode, output) = Run("dotnet", $"build \"{project}\" -c {configuration} -nologo -clp:NoSummary", project);
+            var (exitCode, output) = Dotnet.Run(project, ["build", project, "-c", Dotnet.Configuration, "-nologo", "-clp:NoSummary"]);
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains($"{Path.Combine(project, "Losses.cs")}(3,14): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?", output);
@@ -62,21 +59,5 @@ public sealed class BuildOutputTests
         {
             Directory.Delete(project, recursive: true);
         }
-    }
-
-    private static (int ExitCode, string Output) Run(string file, string arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet build did not finish in 5 minutes");
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using LossDsl.Tests.Infrastructure;
+
 namespace LossDsl.Tests.Build;
 
 /// <summary>
@@ -8,12 +10,12 @@ namespace LossDsl.Tests.Build;
 /// </summary>
 public sealed class NativeFixupTests
 {
-    private const string Version = "GLIBCXX_3.4.32";
+    private const string Version = TorchSharpNative.RequiredVersion;
 
     [Fact]
     public void The_requirement_is_marked_weak_once_and_nothing_else_changes()
     {
-        var original = File.ReadAllBytes(PristineLibrary());
+        var original = File.ReadAllBytes(TorchSharpNative.PristineLibrary);
         var patched = (byte[])original.Clone();
 
         Assert.Equal(MarkWeakResult.Patched, ElfVersionNeed.MarkWeak(patched, "libstdc++.so.6", Version));
@@ -30,7 +32,7 @@ public sealed class NativeFixupTests
     [Fact]
     public void A_version_the_library_does_not_need_is_left_alone()
     {
-        var bytes = File.ReadAllBytes(PristineLibrary());
+        var bytes = File.ReadAllBytes(TorchSharpNative.PristineLibrary);
         Assert.Equal(MarkWeakResult.NotRequired, ElfVersionNeed.MarkWeak(bytes, "libstdc++.so.6", "GLIBCXX_9.9.99"));
     }
 
@@ -48,23 +50,9 @@ public sealed class NativeFixupTests
         using var x = torch.arange(4, dtype: torch.float32);
         Assert.Equal(6f, x.sum().ToSingle());
         var output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && !HostHasVersion())
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && !TorchSharpNative.HostHasRequiredVersion())
         {
-            Assert.True(ElfVersionNeed.ReadNeeds(File.ReadAllBytes(output)).Single(n => n.Name == Version).IsWeak);
+            Assert.True(TorchSharpNative.RequirementIsWeak(output));
         }
-    }
-
-    private static bool HostHasVersion()
-    {
-        var host = HostLibStdCxx.Find(ElfVersionNeed.EmX86_64);
-        return host is not null && ElfVersionNeed.ReadDefinitions(File.ReadAllBytes(host)).Contains(Version);
-    }
-
-    /// <summary>The package's own copy, read only: the fix-up must never write it.</summary>
-    private static string PristineLibrary()
-    {
-        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        return Path.Combine(root, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
     }
 }
