@@ -30,13 +30,12 @@ public static class Inputs
         var mask = target.dtype == pred.dtype ? target : target.to_type(pred.dtype);
         if (checkValues)
         {
-            using var noGrad = no_grad();
-            using var outside = mask.lt(0) | mask.gt(1) | mask.isnan();
-            if (outside.any().ToBoolean())
+            // One reduction pass: NaN propagates into min and max, so both in [0, 1] means every value is.
+            var (min, max) = Range(mask);
+            if (!(min >= 0 && max <= 1))
             {
                 throw new ArgumentException(
-                    $"{loss}: target mask must hold values in [0, 1]; {outside.sum().ToInt64()} element(s) do not (min {mask.min().ToDouble()}, max {mask.max().ToDouble()}). "
-                    + "Set CheckValues = false to skip value checks.", nameof(target));
+                    $"{loss}: target mask must hold values in [0, 1], found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.", nameof(target));
             }
         }
 
@@ -110,6 +109,25 @@ public static class Inputs
         return kept.unsqueeze(1).to_type(pred.dtype);
     }
 
+    /// <summary>The smallest and largest value in one pass; NaN when any value is NaN; (0, 0) for an empty tensor.</summary>
+    private static (double Min, double Max) Range(Tensor values)
+    {
+        if (values.numel() == 0)
+        {
+            return (0, 0);
+        }
+
+        using var noGrad = no_grad();
+        var (min, max) = aminmax(values);
+        using (min)
+        using (max)
+        {
+            return (min.ToDouble(), max.ToDouble());
+        }
+    }
+
+    private static string Number(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal static string Shape(Tensor tensor) => "[" + string.Join(", ", tensor.shape) + "]";
 
     private static void CheckPrediction(string loss, Tensor pred, int? classes, int? spatialRank, bool checkValues)
@@ -137,13 +155,12 @@ public static class Inputs
 
         if (checkValues)
         {
-            using var noGrad = no_grad();
-            using var finite = pred.isfinite();
-            if (!finite.all().ToBoolean())
+            // One reduction pass: NaN propagates into min and max, infinities show up in them.
+            var (min, max) = Range(pred);
+            if (!double.IsFinite(min) || !double.IsFinite(max))
             {
-                using var bad = finite.logical_not();
                 throw new ArgumentException(
-                    $"{loss}: pred contains {bad.sum().ToInt64()} NaN or infinite value(s) (a diverged model or bad input). Set CheckValues = false to skip value checks.",
+                    $"{loss}: pred contains NaN or infinite values (min {Number(min)}, max {Number(max)}): a diverged model or bad input. Set CheckValues = false to skip value checks.",
                     nameof(pred));
             }
         }

@@ -18,7 +18,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                          passes  used by
-              t      Inputs.Mask(pred, target)           17  bce, dice, iou, tversky
+              t      Inputs.Mask(pred, target)            2  bce, dice, iou, tversky
               p      Probabilities.Sigmoid(pred)          2  dice, iou, tversky
               stats  RegionStatistics.Compute(p, t)       8  dice, iou, tversky
 
@@ -31,8 +31,8 @@ public sealed class ExplainCommandTests
 
             total = bce + dice + iou + tversky
 
-            passes per forward pass: 31 (27 in shared steps, 4 in terms)
-            with each term computing its own steps: 102; sharing saves 71
+            passes per forward pass: 16 (12 in shared steps, 4 in terms)
+            with each term computing its own steps: 42; sharing saves 26
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -53,7 +53,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            8 + 20/C  ce, dice
+              t      Inputs.Labels(pred, target)            6 + 20/C  ce, dice
               valid  Inputs.Valid(pred, target)                  4/C  ce, dice
               logp   Probabilities.LogSoftmax(pred)                2  ce
               p      Probabilities.Softmax(pred)                   2  dice
@@ -66,8 +66,8 @@ public sealed class ExplainCommandTests
 
             total = ce + dice
 
-            passes per forward pass: 32 + 29/C (28 + 28/C in shared steps, 4 + 1/C in terms)
-            with each term computing its own steps: 40 + 53/C; sharing saves 8 + 24/C
+            passes per forward pass: 30 + 29/C (26 + 28/C in shared steps, 4 + 1/C in terms)
+            with each term computing its own steps: 36 + 53/C; sharing saves 6 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -90,7 +90,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                          passes  used by
-              t      Inputs.Mask(pred, target)           17  bce, ssim, iou
+              t      Inputs.Mask(pred, target)            2  bce, ssim, iou
               p      Probabilities.Sigmoid(pred)          2  ssim, iou
               stats  RegionStatistics.Compute(p, t)       8  iou
 
@@ -102,8 +102,8 @@ public sealed class ExplainCommandTests
 
             total = bce + ssim + iou
 
-            passes per forward pass: 116 (27 in shared steps, 89 in terms)
-            with each term computing its own steps: 152; sharing saves 36
+            passes per forward pass: 101 (12 in shared steps, 89 in terms)
+            with each term computing its own steps: 107; sharing saves 6
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);
@@ -111,7 +111,7 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            8 + 20/C  dice, focal
+              t      Inputs.Labels(pred, target)            6 + 20/C  dice, focal
               valid  Inputs.Valid(pred, target)                  4/C  dice, focal
               p      Probabilities.Softmax(pred)                   2  dice, focal
               stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
@@ -124,8 +124,8 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 36 + 46/C (28 + 28/C in shared steps, 8 + 18/C in terms)
-            with each term computing its own steps: 46 + 70/C; sharing saves 10 + 24/C
+            passes per forward pass: 34 + 46/C (26 + 28/C in shared steps, 8 + 18/C in terms)
+            with each term computing its own steps: 42 + 70/C; sharing saves 8 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -92,7 +92,11 @@ public sealed class InputValidationTests
         using var loss = LossCompiler.Compile("ce", Labels);
 
         var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
-        Assert.StartsWith("OrganLoss: pred contains 2 NaN or infinite value(s) (a diverged model or bad input). Set CheckValues = false to skip value checks.", error.Message);
+        Assert.StartsWith("OrganLoss: pred contains NaN or infinite values (min NaN, max NaN): a diverged model or bad input. Set CheckValues = false to skip value checks.", error.Message);
+
+        using var infinite = zeros(1, 4, 2, 2);
+        infinite[0, 0, 1, 0] = tensor(double.NegativeInfinity);
+        Assert.StartsWith("OrganLoss: pred contains NaN or infinite values (min -Infinity, max 0)", Assert.Throws<ArgumentException>(() => loss.call(infinite, target)).Message);
 
         loss.CheckValues = false;
         using var passedThrough = loss.call(pred, target);
@@ -107,7 +111,7 @@ public sealed class InputValidationTests
         using var loss = LossCompiler.Compile("bce + dice", new LossOptions { Name = "MaskLoss" });
 
         var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
-        Assert.StartsWith("MaskLoss: target mask must hold values in [0, 1]; 2 element(s) do not (min -0.5, max 2). Set CheckValues = false to skip value checks.", error.Message);
+        Assert.StartsWith("MaskLoss: target mask must hold values in [0, 1], found values from -0.5 to 2. Set CheckValues = false to skip value checks.", error.Message);
 
         loss.CheckValues = false;
         using var value = loss.call(pred, target);

@@ -29,17 +29,17 @@ internal static class KernelPasses
     public static IReadOnlyDictionary<string, Func<KernelCall, LossSignature, PassCount>> Table { get; } =
         new Dictionary<string, Func<KernelCall, LossSignature, PassCount>>
         {
-            // Shape, dtype and device checks, then with CheckValues (the default): isfinite on pred (2) and all (1); on the
-            // mask lt, gt, | (8), isnan, | (5) and any (1). Without value checks 0 (a mask already in pred's dtype is
-            // returned as it is; converting an integer or bool mask would add 2).
-            ["Inputs.Mask"] = Fixed(17),
+            // Shape, dtype and device checks, then with CheckValues (the default) one min-max reduction over pred (1) and
+            // one over the mask (1). Without value checks 0 (a mask already in pred's dtype is returned as it is;
+            // converting an integer or bool mask would add 2).
+            ["Inputs.Mask"] = Fixed(2),
 
             // Per pixel: the kept pixels (ne, 2; ones without an ignore index, 1), the range check lt, ge, |, & (10) and any (1),
             // masked_fill with its logical_not (5), one_hot's read (1), and the multiply's read of the kept pixels (1).
             // Full: one_hot's write (1), the multiply by the kept pixels (2), the conversion to pred's dtype (2).
             // int64 labels are not copied by the conversion to int64.
-            // With CheckValues (the default) also isfinite on pred (2) and all (1).
-            ["Inputs.Labels"] = (call, _) => new(8, Constant(call, "ignoreIndex") is null ? 19 : 20),
+            // With CheckValues (the default) also one min-max reduction over pred (1).
+            ["Inputs.Labels"] = (call, _) => new(6, Constant(call, "ignoreIndex") is null ? 19 : 20),
 
             // Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).
             ["Inputs.Valid"] = Fixed(0, 4),
