@@ -36,12 +36,13 @@ public sealed class DiagnosticCatalogTests
         Assert.Equal(expected, rows);
     }
 
+    /// <summary>Lines such as <c>[Loss("ssim(10)")]   // LOSS0105 on '10': Parameter 'window' of 'ssim' must be ...</c>.</summary>
+    internal const string ExamplePattern = @"^(?<code>\[Loss\(.*?\)\].*?)\s+// (?<id>LOSS\d{4})(?: on '(?<on>.*?)')?(?::\s*(?<message>.*))?$";
+
     public static TheoryData<string, string, string, string> DocumentedExamples()
     {
-        // Lines such as:  [Loss("ssim(10)")]   // LOSS0105 on '10': Parameter 'window' of 'ssim' must be ...
         var data = new TheoryData<string, string, string, string>();
-        var pattern = @"^(?<code>\[Loss\(.*?\)\].*?)\s+// (?<id>LOSS\d{4})(?: on '(?<on>.*?)')?(?::\s*(?<message>.*))?$";
-        foreach (Match match in Regex.Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics.md")), pattern, RegexOptions.Multiline))
+        foreach (Match match in Regex.Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics.md")), ExamplePattern, RegexOptions.Multiline))
         {
             data.Add(match.Groups["code"].Value, match.Groups["id"].Value, match.Groups["on"].Value, match.Groups["message"].Value);
         }
