@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace BasNetSegmentation.Model;
+
+/// <summary>
+/// A small U-Net: an encoder that halves the resolution and doubles the channels at each level, a decoder that
+/// upsamples back and concatenates the encoder's features of the same resolution (the skip connections), and a 1×1
+/// convolution to one logit per pixel.
+/// </summary>
+public sealed class UNet : Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Module<Tensor, Tensor>> encoder = new();
+    private readonly Module<Tensor, Tensor> pool = MaxPool2d(kernel_size: 2);
+    private readonly Module<Tensor, Tensor> bottleneck;
+    private readonly ModuleList<Module<Tensor, Tensor>> upsample = new();
+    private readonly ModuleList<Module<Tensor, Tensor>> decoder = new();
+    private readonly Module<Tensor, Tensor> head;
+
+    /// <summary>
+    /// Builds a U-Net with <paramref name="levels"/> resolutions (the input and <paramref name="levels"/> − 1
+    /// halvings, so the image side must be a multiple of 2^(levels − 1)) and <paramref name="baseChannels"/> channels
+    /// at full resolution.
+    /// </summary>
+    public UNet(int baseChannels, int levels) : base(nameof(UNet))
+    {
+        var channels = baseChannels;
+        var input = 1;
+        for (var level = 0; level < levels - 1; level++)
+        {
+            encoder.Add(ConvBlock(input, channels));
+            input = channels;
+            channels *= 2;
+        }
+
+        bottleneck = ConvBlock(input, channels);
+
+        for (var level = 0; level < levels - 1; level++)
+        {
+            upsample.Add(ConvTranspose2d(channels, channels / 2, kernel_size: 2, stride: 2));
+            // The upsampled features and the skip connection, side by side.
+            decoder.Add(ConvBlock(channels, channels / 2));
+            channels /= 2;
+        }
+
+        head = Conv2d(channels, 1, kernel_size: 1);
+        RegisterComponents();
+    }
+
+    /// <summary>Logits [N, 1, H, W] for images [N, 1, H, W].</summary>
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var skips = new List<Tensor>();
+        var x = images;
+        foreach (var block in encoder)
+        {
+            x = block.call(x);
+            skips.Add(x);
+            x = pool.call(x);
+        }
+
+        x = bottleneck.call(x);
+        for (var i = 0; i < decoder.Count; i++)
+        {
+            var skip = skips[skips.Count - 1 - i];
+            x = decoder[i].call(cat([upsample[i].call(x), skip], dim: 1));
+        }
+
+        return head.call(x).MoveToOuterDisposeScope();
+    }
+
+    // Two 3×3 convolutions, each followed by batch normalisation and ReLU.
+    private static Sequential ConvBlock(int input, int output) => Sequential(
+        Conv2d(input, output, kernel_size: 3, padding: 1, bias: false),
+        BatchNorm2d(output),
+        ReLU(inplace: true),
+        Conv2d(output, output, kernel_size: 3, padding: 1, bias: false),
+        BatchNorm2d(output),
+        ReLU(inplace: true));
+}

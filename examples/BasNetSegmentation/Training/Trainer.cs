@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using BasNetSegmentation.Data;
+using BasNetSegmentation.Model;
+using BasNetSegmentation.Plotting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BasNetSegmentation.Training;
+
+/// <summary>
+/// Trains the U-Net on synthetic shapes with the BASNet hybrid loss of <c>basnet.loss</c> (bce + ssim(11) + iou),
+/// measures the validation IoU and writes the plots. The command line (Program.cs) and the tests both call
+/// <see cref="Train"/>.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>File name of the loss curves plot in the output folder.</summary>
+    public const string LossCurvesFile = "loss-curves.png";
+
+    /// <summary>File name of the validation predictions plot in the output folder.</summary>
+    public const string PredictionsFile = "predictions.png";
+
+    private const int PlottedSamples = 4;
+
+    /// <summary>
+    /// Runs the whole example: generates the data, trains, validates after each epoch and writes the two PNGs.
+    /// <paramref name="onStep"/> and <paramref name="onEpoch"/> report progress as it happens (both may be null).
+    /// </summary>
+    public static TrainingResult Train(TrainingOptions options, Action<StepLosses>? onStep = null, Action<EpochSummary>? onEpoch = null)
+    {
+        options.Validate();
+        if (options.Threads is int threads)
+        {
+            set_num_threads(threads);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var train = ShapesDataset.Generate(options.TrainImages, options.ImageSize, options.Seed);
+        // A seed of its own, so the validation images are other images than the training ones.
+        using var validation = ShapesDataset.Generate(options.ValidationImages, options.ImageSize, unchecked(options.Seed + 1_000_003));
+
+        manual_seed(options.Seed);
+        using var model = new UNet(options.BaseChannels, TrainingOptions.Levels);
+        using var loss = new BasNet();
+        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        var totalSteps = options.Epochs * options.StepsPerEpoch;
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max: totalSteps);
+        var shuffle = new Random(options.Seed);
+
+        var steps = new List<StepLosses>(totalSteps);
+        var epochs = new List<EpochSummary>(options.Epochs);
+        Validation? last = null;
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            model.train();
+            var order = Permutation(shuffle, train.Count);
+            for (var batch = 0; batch < options.StepsPerEpoch; batch++)
+            {
+                using var scope = NewDisposeScope();
+                var indices = tensor(order.AsSpan(batch * options.BatchSize, options.BatchSize).ToArray());
+                var (images, masks) = train.Batch(indices);
+
+                optimizer.zero_grad();
+                using var terms = loss.Terms(model.call(images), masks);
+                terms.Total.backward();
+                optimizer.step();
+                schedule.step();
+
+                var step = new StepLosses(steps.Count + 1, epoch, terms.Total.ToDouble(), terms.Bce.ToDouble(), terms.Ssim.ToDouble(), terms.Iou.ToDouble());
+                steps.Add(step);
+                onStep?.Invoke(step);
+            }
+
+            last?.Dispose();
+            last = Validate(model, loss, validation, options.BatchSize);
+            var summary = new EpochSummary(
+                epoch,
+                steps.Where(s => s.Epoch == epoch).Average(s => s.Total),
+                last.Loss,
+                last.IoU);
+            epochs.Add(summary);
+            onEpoch?.Invoke(summary);
+        }
+
+        var trainingTime = clock.Elapsed;
+        using (last)
+        using (NewDisposeScope())
+        {
+            Directory.CreateDirectory(options.OutputDirectory);
+            var lossCurves = Path.GetFullPath(Path.Combine(options.OutputDirectory, LossCurvesFile));
+            LossCurvesPlot.Save(steps, epochs, options.StepsPerEpoch, lossCurves);
+
+            var predictions = Path.GetFullPath(Path.Combine(options.OutputDirectory, PredictionsFile));
+            var samples = Math.Min(PlottedSamples, validation.Count);
+            PredictionGridPlot.Save(
+                validation.Images.narrow(0, 0, samples),
+                validation.Masks.narrow(0, 0, samples),
+                last!.Probabilities.narrow(0, 0, samples),
+                predictions);
+
+            return new TrainingResult(steps, epochs, last.IoU, lossCurves, predictions, trainingTime);
+        }
+    }
+
+    private static long[] Permutation(Random random, int count)
+    {
+        var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
+        random.Shuffle(order);
+        return order;
+    }
+
+    private static Validation Validate(UNet model, BasNet loss, ShapesDataset validation, int batchSize)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = new List<Tensor>();
+        for (var start = 0; start < validation.Count; start += batchSize)
+        {
+            var length = Math.Min(batchSize, validation.Count - start);
+            logits.Add(model.call(validation.Images.narrow(0, start, length)));
+        }
+
+        var all = cat(logits, dim: 0);
+        var value = loss.call(all, validation.Masks).ToDouble();
+        // Probability ≥ 0.5 is logit ≥ 0.
+        var iou = SegmentationMetrics.IntersectionOverUnion(all >= 0, validation.Masks > 0.5);
+        return new Validation(value, iou, sigmoid(all).MoveToOuterDisposeScope());
+    }
+
+    private sealed record Validation(double Loss, double IoU, Tensor Probabilities) : IDisposable
+    {
+        public void Dispose() => Probabilities.Dispose();
+    }
+}

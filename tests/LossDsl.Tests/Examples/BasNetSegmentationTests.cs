@@ -1,0 +1,86 @@
+using System.Buffers.Binary;
+using BasNetSegmentation.Data;
+using BasNetSegmentation.Plotting;
+using BasNetSegmentation.Training;
+
+namespace LossDsl.Tests.Examples;
+
+/// <summary>
+/// The main example (examples/BasNetSegmentation) through the method its command line calls: a <c>--quick</c> run
+/// trains, lowers the BASNet loss, measures an IoU and writes two real PNGs.
+/// </summary>
+public sealed class BasNetSegmentationTests
+{
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Fact]
+    public void Quick_run_lowers_the_loss_measures_the_iou_and_writes_the_plots()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "basnet-example-test-" + Guid.NewGuid().ToString("N")[..8]);
+        var threads = torch.get_num_threads();
+        try
+        {
+            // One thread: the quick run's tensors are tiny, and other tests run beside this one on a 2-core machine.
+            var options = TrainingOptions.Quick with { OutputDirectory = output, Threads = 1 };
+            var result = Trainer.Train(options);
+
+            Assert.Equal(options.Epochs * options.StepsPerEpoch, result.Steps.Count);
+            Assert.Equal(options.Epochs, result.Epochs.Count);
+            Assert.True(
+                result.Epochs[^1].MeanTrainLoss < result.Epochs[0].MeanTrainLoss,
+                $"mean training loss went from {result.Epochs[0].MeanTrainLoss} (epoch 1) to {result.Epochs[^1].MeanTrainLoss} (last epoch)");
+            Assert.True(result.Epochs[^1].ValidationLoss < result.Epochs[0].ValidationLoss);
+            foreach (var step in result.Steps)
+            {
+                // The logged terms are the parts of the total the optimizer minimised: bce + ssim(11) + iou.
+                Assert.True(double.IsFinite(step.Total) && step.Bce > 0 && step.Ssim > 0 && step.Iou > 0, step.ToString());
+                Assert.Equal(step.Total, step.Bce + step.Ssim + step.Iou, 1e-5);
+            }
+
+            Assert.InRange(result.ValidationIoU, 0.0, 1.0);
+            Assert.Equal(result.ValidationIoU, result.Epochs[^1].ValidationIoU);
+
+            Assert.Equal(Path.Combine(Path.GetFullPath(output), Trainer.LossCurvesFile), result.LossCurvesPng);
+            AssertPng(result.LossCurvesPng, LossCurvesPlot.Width, LossCurvesPlot.Height);
+            Assert.Equal(Path.Combine(Path.GetFullPath(output), Trainer.PredictionsFile), result.PredictionsPng);
+            AssertPng(result.PredictionsPng, PredictionGridPlot.Width, 4 * PredictionGridPlot.RowHeight);
+        }
+        finally
+        {
+            torch.set_num_threads(threads);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Synthetic_data_depends_on_the_seed_alone()
+    {
+        using var first = ShapesDataset.Generate(count: 6, size: 32, seed: 7);
+        using var again = ShapesDataset.Generate(count: 6, size: 32, seed: 7);
+        using var other = ShapesDataset.Generate(count: 6, size: 32, seed: 8);
+
+        Assert.Equal(new long[] { 6, 1, 32, 32 }, first.Images.shape);
+        Assert.True((first.Images == again.Images).all().item<bool>());
+        Assert.True((first.Masks == again.Masks).all().item<bool>());
+        Assert.False((first.Images == other.Images).all().item<bool>());
+
+        // Binary masks, and every image has some foreground and some background.
+        Assert.True(((first.Masks == 0) | (first.Masks == 1)).all().item<bool>());
+        var foreground = first.Masks.sum(dim: [1, 2, 3]).data<float>().ToArray();
+        Assert.All(foreground, pixels => Assert.InRange(pixels, 1f, 32 * 32 - 1f));
+    }
+
+    // A PNG file: the signature, then the IHDR chunk with the width and height (big-endian), and real content.
+    private static void AssertPng(string path, int width, int height)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 10_000, $"{path} has only {bytes.Length} bytes");
+        Assert.Equal(PngSignature, bytes[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+        Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+    }
+}
