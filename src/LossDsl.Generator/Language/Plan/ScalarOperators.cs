@@ -14,13 +14,14 @@ internal static class ScalarOperators
     };
 
     /// <summary>
-    /// Whether <paramref name="operand"/> of <paramref name="parent"/> needs parentheses: a lower-precedence operation,
-    /// or an equal one on the right of <c>-</c> or <c>/</c> (<c>a - (b - c)</c>).
+    /// Whether <paramref name="operand"/> of <paramref name="parent"/> needs parentheses: a lower-precedence operation, or
+    /// any operation of equal precedence on the right (<c>a - (b - c)</c>, and <c>a * (b * c)</c> too: the generated code
+    /// must multiply in the plan's order, or float rounding makes it differ from the interpreter).
     /// </summary>
     public static bool NeedsParentheses(ScalarNode operand, ScalarBinary parent, bool isRight) =>
         operand is ScalarBinary child
         && (Precedence(child.Operator) < Precedence(parent.Operator)
-            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator) && parent.Operator is BinaryOperator.Subtract or BinaryOperator.Divide));
+            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator)));
 
     private static int Precedence(BinaryOperator op) => op is BinaryOperator.Add or BinaryOperator.Subtract ? 1 : 2;
 }
