@@ -16,13 +16,15 @@ namespace LossDsl.Benchmarks;
 /// Modes:
 /// <list type="bullet">
 /// <item><c>--check</c>: equivalence of every measured module and of the Gaussian filter formulations;</item>
-/// <item><c>--all --pytorch FILE --repo DIR [--iterations N] [--cases A;B] [--started UNIX-SECONDS]</c>: checks, every benchmark, peak memory (in a
-/// child process), generator cost; writes DIR/docs/performance.md's results, DIR/docs/images/performance.png and
+/// <item><c>--all --pytorch FILE --repo DIR [--iterations N] [--cases A;B] [--started UNIX-SECONDS]</c>: checks, every
+/// benchmark, peak memory (in a child process), CPU time on one thread, generator cost; writes DIR/docs/performance.md's results, DIR/docs/images/performance.png and
 /// the raw results as JSON under BenchmarkDotNet.Artifacts;</item>
 /// <item><c>--report FILE --repo DIR</c>: rewrites the docs from saved results;</item>
 /// <item><c>--memory FILE [--cases A;B]</c>: peak native memory only, as JSON (the child process of --all);</item>
+/// <item><c>--cpu [--cases A;B]</c>: CPU time per step on one thread only;</item>
 /// <item><c>--generator</c>: generator cost only;</item>
-/// <item><c>--loop NAME LABEL SECONDS</c>: runs one variant's step for a while (under <c>perf record</c>, for profiles).</item>
+/// <item><c>--loop NAME LABEL SECONDS [THREADS]</c>: runs one variant's step for a while (under <c>perf record</c>, for
+/// profiles; one thread gives a profile of the work itself, without OpenMP's waiting).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -50,10 +52,18 @@ public static class Program
                 var memory = PeakMemory.Measure(variants);
                 File.WriteAllText(options.Value("--memory"), System.Text.Json.JsonSerializer.Serialize(memory));
                 return 0;
+            case "--cpu":
+                Print(CpuTime.Measure(variants).Select(r => r.ToString()));
+                return 0;
             case "--generator":
                 Console.WriteLine(GeneratorCostMeasurement.Measure());
                 return 0;
             case "--loop":
+                if (args.Length > 4)
+                {
+                    TorchSharp.torch.set_num_threads(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+                }
+
                 Loop(variants.Single(v => v.Case.Name == args[1] && v.Label == args[2]), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
             case "--report":
@@ -88,12 +98,14 @@ public static class Program
         RunChild("--memory", memoryFile, options.Cases is { } c ? $"--cases \"{string.Join(';', c)}\"" : string.Empty);
         var memory = System.Text.Json.JsonSerializer.Deserialize<List<PeakMemoryResult>>(File.ReadAllText(memoryFile))!;
 
+        var cpuTimes = CpuTime.Measure(variants);
         var generator = GeneratorCostMeasurement.Measure();
         var results = new BenchmarkResults(
             machine,
             checks.ToList(),
             variants.Select(v => Timing(losses, v)).ToList(),
             memory,
+            cpuTimes.ToList(),
             filters.Reports.Select(r => new FilterResult(r.BenchmarkCase.Parameters["Formulation"]!.ToString()!, Median(r))).ToList(),
             generator,
             pytorch,
@@ -108,7 +120,8 @@ public static class Program
     private static void WriteDocs(string repo, BenchmarkResults results)
     {
         PerformanceReport.Write(Path.Combine(repo, "docs", "performance.md"), results);
-        PerformanceChart.Save(Path.Combine(repo, "docs", "images", "performance.png"), results);
+        PerformanceChart.Save(Path.Combine(repo, "docs", "images", "performance.png"), results, cpu: false);
+        PerformanceChart.Save(Path.Combine(repo, "docs", "images", "performance-cpu.png"), results, cpu: true);
         Console.WriteLine(PerformanceReport.Section(results));
     }
 

@@ -7,6 +7,9 @@ Same losses, shapes (binary 8x1x256x256, multiclass 4x5x128x128), dtype (float32
     /usr/bin/python3 bench.py                   # print medians
     /usr/bin/python3 bench.py --json out.json   # also write them, with peak native memory, for the report
 
+Besides the wall-clock median (threads = cores), each loss's median CPU time per step on one thread is measured
+(time.thread_time around the step), as the .NET suite does: on a shared machine it measures the work, not the load.
+
 Peak native memory is measured as in the .NET benchmarks, in a child process (`--memory`): glibc is told to serve
 every block of 64 KiB or more with its own mmap (so a freed tensor leaves the resident set at once), the resident-set
 peak (VmHWM) is reset through /proc/self/clear_refs before a step, and the peak minus the resident set before the
@@ -183,6 +186,24 @@ def median_ms(loss, pred, target, warmup, min_seconds, min_repeats):
     return statistics.median(times)
 
 
+def cpu_ms(loss, pred, target, repeats):
+    """Median CPU time of a step on one thread: with intra-op parallelism off, forward and (CPU) backward run on the
+    calling thread, so its CPU time is the step's work whatever else the machine runs."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for _ in range(2):
+            step(loss, pred, target)
+        times = []
+        for _ in range(repeats):
+            t0 = time.thread_time()
+            step(loss, pred, target)
+            times.append((time.thread_time() - t0) * 1e3)
+        return statistics.median(times)
+    finally:
+        torch.set_num_threads(threads)
+
+
 def status(field):
     with open("/proc/self/status") as f:
         for line in f:
@@ -230,8 +251,9 @@ def main():
     for name, kind, loss in CASES:
         pred, target = inputs(kind)
         median = median_ms(loss, pred, target, warmup=3, min_seconds=args.seconds, min_repeats=args.repeats)
-        results.append({"case": name, "median_ms": median})
-        print(f"{name:28s} {median:9.2f} ms", flush=True)
+        cpu = cpu_ms(loss, pred, target, repeats=15)
+        results.append({"case": name, "median_ms": median, "cpu_ms": cpu})
+        print(f"{name:28s} {median:9.2f} ms   {cpu:9.2f} ms CPU on one thread", flush=True)
 
     if args.json:
         child = subprocess.run([sys.executable, os.path.abspath(__file__), "--memory", "--threads", str(args.threads)],

@@ -3,6 +3,7 @@ extern alias generator;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Basic.Reference.Assemblies;
+using LossDsl.Benchmarks.Measurements;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -57,7 +58,7 @@ public static class GeneratorCostMeasurement
         return new GeneratorCostResult(
             generated,
             first,
-            Median(cold),
+            Statistics.Median(cold),
             EditMedian(compilation, lossFile, edits),
             EditMedian(compilation, null, edits),
             EditMedian(CreateCompilation(string.Empty), lossFile, edits),
@@ -79,7 +80,7 @@ public static class GeneratorCostMeasurement
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
-        return Median(times);
+        return Statistics.Median(times);
     }
 
     /// <summary>
@@ -136,11 +137,6 @@ public static class GeneratorCostMeasurement
         new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Workload" }),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private sealed class InMemoryText(string path, string text) : AdditionalText
     {

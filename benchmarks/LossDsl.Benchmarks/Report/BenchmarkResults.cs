@@ -7,8 +7,11 @@ namespace LossDsl.Benchmarks.Report;
 /// <summary>The median time of one forward + backward step, and the managed bytes it allocated.</summary>
 public sealed record TimingResult(string Case, string Label, double MedianMs, long? AllocatedBytes);
 
-/// <summary>PyTorch eager's median and peak native memory for one case (from benchmarks/pytorch/bench.py).</summary>
-public sealed record PyTorchResult(string Case, double MedianMs, long PeakBytes);
+/// <summary>
+/// PyTorch eager for one case (from benchmarks/pytorch/bench.py): the wall-clock median, the median CPU time of a step
+/// on one thread, and the peak native memory.
+/// </summary>
+public sealed record PyTorchResult(string Case, double MedianMs, double CpuMs, long PeakBytes);
 
 /// <summary>What <c>bench.py --json</c> writes.</summary>
 public sealed record PyTorchRun(string TorchVersion, int Threads, List<PyTorchResult> Results);
@@ -22,6 +25,7 @@ public sealed record BenchmarkResults(
     List<string> Checks,
     List<TimingResult> Timings,
     List<PeakMemoryResult> Memory,
+    List<CpuTimeResult> CpuTimes,
     List<FilterResult> Filters,
     GeneratorCostResult Generator,
     PyTorchRun PyTorch,

@@ -3,14 +3,24 @@ using ScottPlot;
 namespace LossDsl.Benchmarks.Report;
 
 /// <summary>
-/// The bar chart of docs/images/performance.png: per loss, each implementation's median time relative to the
-/// hand-written TorchSharp baseline (1.0, the dashed line), PyTorch eager included.
+/// The bar charts of docs/images: per loss, each implementation's median time relative to the hand-written TorchSharp
+/// baseline (1.0, the dashed line), PyTorch eager included; wall-clock (performance.png) or CPU time on one thread
+/// (performance-cpu.png).
 /// </summary>
 public static class PerformanceChart
 {
     /// <summary>Renders the chart of <paramref name="results"/> to <paramref name="pngPath"/>.</summary>
-    public static void Save(string pngPath, BenchmarkResults results)
+    /// <param name="pngPath">The file to write.</param>
+    /// <param name="results">The measurements.</param>
+    /// <param name="cpu">CPU time on one thread rather than wall-clock time with threads = cores.</param>
+    public static void Save(string pngPath, BenchmarkResults results, bool cpu)
     {
+        double? Of(string lossCase, string label) => label == PerformanceReport.PyTorchLabel
+            ? results.PyTorch.Results.Where(p => p.Case == lossCase).Select(p => (double?)(cpu ? p.CpuMs : p.MedianMs)).FirstOrDefault()
+            : cpu
+                ? results.CpuTimes.Where(t => t.Case == lossCase && t.Implementation == label).Select(t => (double?)t.CpuMs).FirstOrDefault()
+                : results.Timings.Where(t => t.Case == lossCase && t.Label == label).Select(t => (double?)t.MedianMs).FirstOrDefault();
+
         var cases = results.Timings.Select(t => t.Case).Distinct().ToList();
         var series = results.Timings.Select(t => t.Label).Distinct().Append(PerformanceReport.PyTorchLabel).ToList();
         var palette = new ScottPlot.Palettes.Category10();
@@ -20,13 +30,10 @@ public static class PerformanceChart
         var width = series.Count + 1;
         for (var c = 0; c < cases.Count; c++)
         {
-            var hand = results.Timings.First(t => t.Case == cases[c] && t.Label == "HandWritten").MedianMs;
+            var hand = Of(cases[c], "HandWritten") ?? double.NaN;
             for (var s = 0; s < series.Count; s++)
             {
-                double? median = series[s] == PerformanceReport.PyTorchLabel
-                    ? results.PyTorch.Results.FirstOrDefault(p => p.Case == cases[c])?.MedianMs
-                    : results.Timings.FirstOrDefault(t => t.Case == cases[c] && t.Label == series[s])?.MedianMs;
-                if (median is { } m)
+                if (Of(cases[c], series[s]) is { } m)
                 {
                     bars.Add(new Bar
                     {
@@ -49,7 +56,9 @@ public static class PerformanceChart
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
-        plot.Title("Forward + backward, time relative to hand-written TorchSharp (lower is better)");
+        plot.Title(cpu
+            ? "Forward + backward, CPU time on one thread relative to hand-written TorchSharp (lower is better)"
+            : "Forward + backward, wall-clock time (threads = cores) relative to hand-written TorchSharp (lower is better)");
         plot.YLabel("x hand-written TorchSharp");
         for (var s = 0; s < series.Count; s++)
         {
