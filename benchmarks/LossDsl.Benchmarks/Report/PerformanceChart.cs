@@ -9,6 +9,9 @@ namespace LossDsl.Benchmarks.Report;
 /// </summary>
 public static class PerformanceChart
 {
+    /// <summary>Bars are cut at this ratio so one loaded PyTorch run does not flatten the rest; labels keep the value.</summary>
+    private const double Clip = 4.0;
+
     /// <summary>Renders the chart of <paramref name="results"/> to <paramref name="pngPath"/>.</summary>
     /// <param name="pngPath">The file to write.</param>
     /// <param name="results">The measurements.</param>
@@ -38,9 +41,9 @@ public static class PerformanceChart
                     bars.Add(new Bar
                     {
                         Position = c * width + s,
-                        Value = m / hand,
+                        Value = Math.Min(m / hand, Clip),
                         FillColor = palette.GetColor(s),
-                        Label = (m / hand).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                        Label = (m / hand).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + (m / hand > Clip ? " (cut)" : string.Empty),
                     });
                 }
             }
@@ -56,17 +59,18 @@ public static class PerformanceChart
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, Clip * 1.1);
         plot.Title(cpu
             ? "Forward + backward, CPU time on one thread relative to hand-written TorchSharp (lower is better)"
             : "Forward + backward, wall-clock time (threads = cores) relative to hand-written TorchSharp (lower is better)");
-        plot.YLabel("x hand-written TorchSharp");
+        plot.YLabel($"x hand-written TorchSharp (bars cut at {Clip}x)");
         for (var s = 0; s < series.Count; s++)
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
         }
 
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         Directory.CreateDirectory(Path.GetDirectoryName(pngPath)!);
-        plot.SavePng(pngPath, 1400, 650);
+        plot.SavePng(pngPath, 1600, 650);
     }
 }
