@@ -27,11 +27,14 @@ public sealed class RegionStatistics
         var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
         reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
 
-        TruePositive = Sum((p, t) => p * t);
+        // The target map is already 0 at ignored pixels (Inputs.Labels), so only the sum of p needs the valid mask.
+        TruePositive = Reduce(probabilities * target);
         Predicted = Sum((p, _) => p);
-        Target = Sum((_, t) => t);
-        Count = Sum((_, t) => ones_like(t));
+        Target = Reduce(target);
+        count = new Lazy<Tensor>(CountValid);
     }
+
+    private readonly Lazy<Tensor> count;
 
     /// <summary>Σ p·t per channel.</summary>
     public Tensor TruePositive { get; }
@@ -43,7 +46,7 @@ public sealed class RegionStatistics
     public Tensor Target { get; }
 
     /// <summary>Nv: the number of valid elements per channel (all elements when nothing is ignored).</summary>
-    public Tensor Count { get; }
+    public Tensor Count => count.Value;
 
     /// <summary>Whether the sums are per (image, channel) rather than per channel.</summary>
     public bool PerImage { get; }
@@ -62,12 +65,24 @@ public sealed class RegionStatistics
     internal Tensor Sum(Func<Tensor, Tensor, Tensor> perElement)
     {
         var values = perElement(probabilities, target);
-        if (valid is not null)
+        return Reduce(valid is null ? values : values * valid);
+    }
+
+    // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
+    private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values : values.sum(reduce);
+
+    /// <summary>
+    /// Valid elements per channel, only for the terms that read it: without an ignore index the same number for every
+    /// channel (no pass over the data), with one the sum of the per-pixel valid mask, spread over the channels.
+    /// </summary>
+    private Tensor CountValid()
+    {
+        if (valid is null)
         {
-            values = values * valid;
+            var perChannel = reduce.Aggregate(1L, (size, dim) => size * probabilities.shape[dim]);
+            return full_like(Target, perChannel);
         }
 
-        // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
-        return reduce.Length == 0 ? values : values.sum(reduce);
+        return Reduce(valid).expand_as(Target);
     }
 }

@@ -20,7 +20,7 @@ public sealed class ExplainCommandTests
               step   kernel                          passes  used by
               t      Inputs.Mask(pred, target)            2  bce, dice, iou, tversky
               p      Probabilities.Sigmoid(pred)          2  dice, iou, tversky
-              stats  RegionStatistics.Compute(p, t)       8  dice, iou, tversky
+              stats  RegionStatistics.Compute(p, t)       6  dice, iou, tversky
 
             terms:
               term     kernel                                             passes  computes
@@ -31,8 +31,8 @@ public sealed class ExplainCommandTests
 
             total = bce + dice + iou + tversky
 
-            passes per forward pass: 16 (12 in shared steps, 4 in terms)
-            with each term computing its own steps: 42; sharing saves 26
+            passes per forward pass: 14 (10 in shared steps, 4 in terms)
+            with each term computing its own steps: 36; sharing saves 22
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -57,7 +57,7 @@ public sealed class ExplainCommandTests
               valid  Inputs.Valid(pred, target)                  4/C  ce, dice
               logp   Probabilities.LogSoftmax(pred)                2  ce
               p      Probabilities.Softmax(pred)                   2  dice
-              stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
+              stats  RegionStatistics.Compute(p, t, valid)   8 + 1/C  dice
 
             terms:
               term  kernel                                     passes  computes
@@ -66,8 +66,8 @@ public sealed class ExplainCommandTests
 
             total = ce + dice
 
-            passes per forward pass: 30 + 29/C (26 + 28/C in shared steps, 4 + 1/C in terms)
-            with each term computing its own steps: 36 + 53/C; sharing saves 6 + 24/C
+            passes per forward pass: 22 + 26/C (18 + 25/C in shared steps, 4 + 1/C in terms)
+            with each term computing its own steps: 28 + 50/C; sharing saves 6 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -92,7 +92,7 @@ public sealed class ExplainCommandTests
               step   kernel                          passes  used by
               t      Inputs.Mask(pred, target)            2  bce, ssim, iou
               p      Probabilities.Sigmoid(pred)          2  ssim, iou
-              stats  RegionStatistics.Compute(p, t)       8  iou
+              stats  RegionStatistics.Compute(p, t)       6  iou
 
             terms:
               term  kernel                                             passes  computes
@@ -102,8 +102,8 @@ public sealed class ExplainCommandTests
 
             total = bce + ssim + iou
 
-            passes per forward pass: 101 (12 in shared steps, 89 in terms)
-            with each term computing its own steps: 107; sharing saves 6
+            passes per forward pass: 99 (10 in shared steps, 89 in terms)
+            with each term computing its own steps: 105; sharing saves 6
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);
@@ -114,7 +114,7 @@ public sealed class ExplainCommandTests
               t      Inputs.Labels(pred, target)            6 + 20/C  dice, focal
               valid  Inputs.Valid(pred, target)                  4/C  dice, focal
               p      Probabilities.Softmax(pred)                   2  dice, focal
-              stats  RegionStatistics.Compute(p, t, valid)  16 + 4/C  dice
+              stats  RegionStatistics.Compute(p, t, valid)   8 + 1/C  dice
               logp   Probabilities.LogSoftmax(pred)                2  focal
 
             terms:
@@ -124,8 +124,8 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 34 + 46/C (26 + 28/C in shared steps, 8 + 18/C in terms)
-            with each term computing its own steps: 42 + 70/C; sharing saves 8 + 24/C
+            passes per forward pass: 26 + 43/C (18 + 25/C in shared steps, 8 + 18/C in terms)
+            with each term computing its own steps: 34 + 67/C; sharing saves 8 + 24/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -81,8 +81,8 @@ public sealed class KernelPassesTests
         Assert.Equal(bce + new PassCount(3, 0), Estimate("bce(pos_weight: auto) + focal", mask, "PixelLosses.BinaryCrossEntropy"));
         Assert.Equal(fused + new PassCount(1, 0), Estimate("bce(pos_weight: auto)", mask, "PixelLosses.BinaryCrossEntropyWithLogits"));
 
-        // Ignored pixels: each of the four sums is multiplied by the per-pixel valid mask first.
-        Assert.Equal(statistics + new PassCount(8, 4), Estimate("dice", ignoring, "RegionStatistics.Compute"));
+        // Ignored pixels: the sum of p is multiplied by the per-pixel valid mask first (t is already 0 there).
+        Assert.Equal(statistics + new PassCount(2, 1), Estimate("dice", ignoring, "RegionStatistics.Compute"));
 
         // A mask's boundary loss also counts the complement of each channel: twice the data, plus building it.
         var labelsBoundary = Estimate("boundary", labels, "StructureLosses.Boundary");

@@ -65,9 +65,10 @@ internal static class KernelPasses
             // 1 − p (2), then ClampedLog (16).
             ["Probabilities.ClampedLogOneMinus"] = Fixed(18),
 
-            // Four sums over the data: p·t (multiply 3, sum 1), p (1), t (1), the valid count (ones 1, sum 1). With an
-            // ignore index each of the four values is multiplied by the valid pixels first (4 × (2 full + 1 per pixel)).
-            ["RegionStatistics.Compute"] = (call, _) => Given(call, "valid") ? new(16, 4) : new(8, 0),
+            // Three sums over the data: p·t (multiply 3, sum 1), p (1), t (1). With an ignore index p is multiplied by the
+            // valid pixels first (2 full + 1 per pixel); t is already 0 at ignored pixels. The valid count is computed only
+            // for the terms that read it, from the per-pixel mask (not counted).
+            ["RegionStatistics.Compute"] = (call, _) => Given(call, "valid") ? new(8, 1) : new(6, 0),
 
             // Functions of the [C] or [N, C] statistics: no per-element data.
             ["RegionLosses.Dice"] = Fixed(0),
