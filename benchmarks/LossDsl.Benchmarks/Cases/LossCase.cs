@@ -23,14 +23,27 @@ public sealed record LossCase(
     /// <summary>The benchmark shape of pred.</summary>
     public long[] Shape => Target == LossTarget.Labels ? BenchmarkShapes.Multiclass : BenchmarkShapes.Binary;
 
-    /// <summary>A new module of the given implementation.</summary>
-    public nn.Module<Tensor, Tensor, Tensor> Create(Implementation implementation) => implementation switch
+    /// <summary>
+    /// A new module of the given implementation. LossDsl modules run with <see cref="LossModule.CheckValues"/> off:
+    /// the hand-written baselines and PyTorch check nothing, so the comparison is of the loss itself (the checks cost
+    /// one min-max reduction over pred and one over the target).
+    /// </summary>
+    public nn.Module<Tensor, Tensor, Tensor> Create(Implementation implementation)
     {
-        Implementation.Generated => CreateGenerated(),
-        Implementation.Compiled => LossCompiler.Compile(Text, Options),
-        Implementation.HandWritten => CreateHandWritten(),
-        _ => throw new ArgumentOutOfRangeException(nameof(implementation), implementation, null),
-    };
+        var module = implementation switch
+        {
+            Implementation.Generated => CreateGenerated(),
+            Implementation.Compiled => LossCompiler.Compile(Text, Options),
+            Implementation.HandWritten => CreateHandWritten(),
+            _ => throw new ArgumentOutOfRangeException(nameof(implementation), implementation, null),
+        };
+        if (module is LossModule loss)
+        {
+            loss.CheckValues = false;
+        }
+
+        return module;
+    }
 
     /// <summary>
     /// Seeded inputs: logits ~ N(0, 2²) that require grad, and a random {0, 1} mask (30 % foreground) or random labels,

@@ -27,7 +27,7 @@ public sealed class BandedSsimBceIou : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var t = Kernels.Inputs.Mask(loss: "bce + ssim(11) + iou", pred: pred, target: target, classes: 1);
+        var t = Kernels.Inputs.Mask(loss: "bce + ssim(11) + iou", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         var p = Kernels.Probabilities.Sigmoid(logits: pred);
         var stats = Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
         var bce = Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);

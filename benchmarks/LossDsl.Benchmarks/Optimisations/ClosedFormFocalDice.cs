@@ -12,7 +12,7 @@ public sealed class ClosedFormFocalDice() : nn.Module<Tensor, Tensor, Tensor>("f
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var t = Kernels.Inputs.Mask(loss: "focal + dice", pred: pred, target: target, classes: 1);
+        var t = Kernels.Inputs.Mask(loss: "focal + dice", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         return FocalDiceFunction.apply(pred, t, 0.25, 2.0, 1.0).MoveToOuterDisposeScope();
     }
 }

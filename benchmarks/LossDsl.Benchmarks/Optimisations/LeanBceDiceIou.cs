@@ -9,7 +9,7 @@ public sealed class LeanBceDiceIou() : nn.Module<Tensor, Tensor, Tensor>("bce + 
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var t = Kernels.Inputs.Mask(loss: "bce + dice + iou", pred: pred, target: target, classes: 1);
+        var t = Kernels.Inputs.Mask(loss: "bce + dice + iou", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         var p = Kernels.Probabilities.Sigmoid(logits: pred);
         var statistics = LeanKernels.Statistics(p, t);
         var bce = Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);

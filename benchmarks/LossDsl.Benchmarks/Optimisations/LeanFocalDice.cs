@@ -9,7 +9,7 @@ public sealed class LeanFocalDice() : nn.Module<Tensor, Tensor, Tensor>("focal +
     public override Tensor forward(Tensor pred, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var t = Kernels.Inputs.Mask(loss: "focal + dice", pred: pred, target: target, classes: 1);
+        var t = Kernels.Inputs.Mask(loss: "focal + dice", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         var p = Kernels.Probabilities.Sigmoid(logits: pred);
         var statistics = LeanKernels.Statistics(p, t);
         var focal = LeanKernels.Focal(pred, p, t, alpha: 0.25, gamma: 2.0);
