@@ -116,4 +116,14 @@ public sealed class SnapshotTests
                 """),
             name: $"Primitive_{primitive}_{target}");
     }
+
+    [Fact]
+    public void Line_separators_in_loss_text_stay_inside_comments()
+    {
+        // \u2028 and \u2029 are white space to the loss lexer but end a line of C#: the header comment must not break.
+        var code = GeneratorHarness.GeneratedSource("using LossDsl;\n[Loss(\"bce +\\u2028iou\\u2029+ dice\")]\npublic sealed partial class Separated;");
+        Assert.Contains("//     bce +", code);
+        Assert.Contains("//     iou", code);
+        Assert.Contains("public const string Source = \"bce +\\u2028iou\\u2029+ dice\";", code);
+    }
 }

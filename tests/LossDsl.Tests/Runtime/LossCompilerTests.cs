@@ -26,6 +26,24 @@ public sealed class LossCompilerTests
     }
 
     [Fact]
+    public void Constants_in_the_total_compute_exactly_as_in_generated_code()
+    {
+        // double / Tensor and pow(Tensor, double) round differently from their all-tensor forms; the interpreter must
+        // call the same overloads as the generated code (found by property tests).
+        var (x, t) = FixedInputs.Binary(2, 1, 3, 4);
+        using var generated = new ConstantHeavyLoss();
+        using var compiled = LossCompiler.Compile(ConstantHeavyLoss.Source);
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            using var pred = FixedInputs.ToTensor(x, new long[] { 2, 1, 3, 4 }, dtype);
+            using var target = FixedInputs.ToTensor(t, new long[] { 2, 1, 3, 4 }, dtype);
+            using var a = generated.call(pred, target);
+            using var b = compiled.call(pred, target);
+            Assert.Equal(a.ToDouble(), b.ToDouble());
+        }
+    }
+
+    [Fact]
     public void Terms_are_reported_by_name()
     {
         var (x, t) = FixedInputs.Binary(1, 1, 4, 4);
@@ -121,3 +139,6 @@ public sealed class LossCompilerTests
         return (value.ToDouble(), FixedInputs.ToArray(pred.grad!));
     }
 }
+
+[Loss("3 / (bce + 1) + pow(dice + 1, 0.5) - 2 / iou + pow(2, tversky)")]
+public sealed partial class ConstantHeavyLoss;
