@@ -66,13 +66,20 @@ internal sealed class PlanInterpreter
         return new LossTerms(total, plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i])));
     }
 
+    // A constant operand stays a C# double, so each operation calls the very TorchSharp overload the generated code
+    // calls: double / Tensor (reciprocal, then multiply) and pow(Tensor, double) (which special-cases exponents such as
+    // 0.5 and 2) round differently from their all-tensor forms, in values and gradients.
     private static Tensor Scalar(ScalarNode node, Tensor[] values) => node switch
     {
         ScalarTerm term => values[term.Index],
-        // A 0-dim tensor in the terms' dtype computes exactly what a C# double operand does in generated code.
+        // Only reached for a constant standing alone, which folding leaves nowhere a term can reach.
         ScalarConstant constant => tensor(constant.Value, dtype: values[0].dtype, device: values[0].device),
         ScalarNegation negation => -Scalar(negation.Operand, values),
+        ScalarBinary { Left: ScalarConstant c } binary => Apply(c.Value, binary.Operator, Scalar(binary.Right, values)),
+        ScalarBinary { Right: ScalarConstant c } binary => Apply(Scalar(binary.Left, values), binary.Operator, c.Value),
         ScalarBinary binary => Apply(Scalar(binary.Left, values), binary.Operator, Scalar(binary.Right, values)),
+        ScalarCall { Function: ScalarFunction.Pow, Arguments: [var x, ScalarConstant k] } => pow(Scalar(x, values), k.Value),
+        ScalarCall { Function: ScalarFunction.Pow, Arguments: [ScalarConstant b, var y] } => pow(b.Value, Scalar(y, values)),
         ScalarCall { Function: ScalarFunction.Pow } call => pow(Scalar(call.Arguments[0], values), Scalar(call.Arguments[1], values)),
         ScalarCall call => call.Function switch
         {
@@ -84,7 +91,24 @@ internal sealed class PlanInterpreter
         _ => throw new InvalidOperationException($"Unknown scalar node {node}."),
     };
 
+    // Three overloads, one per operand shape, because C# picks the TorchSharp operator from the static types.
     private static Tensor Apply(Tensor left, BinaryOperator op, Tensor right) => op switch
+    {
+        BinaryOperator.Add => left + right,
+        BinaryOperator.Subtract => left - right,
+        BinaryOperator.Multiply => left * right,
+        _ => left / right,
+    };
+
+    private static Tensor Apply(double left, BinaryOperator op, Tensor right) => op switch
+    {
+        BinaryOperator.Add => left + right,
+        BinaryOperator.Subtract => left - right,
+        BinaryOperator.Multiply => left * right,
+        _ => left / right,
+    };
+
+    private static Tensor Apply(Tensor left, BinaryOperator op, double right) => op switch
     {
         BinaryOperator.Add => left + right,
         BinaryOperator.Subtract => left - right,

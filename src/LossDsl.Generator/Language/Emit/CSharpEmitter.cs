@@ -180,7 +180,7 @@ internal static class CSharpEmitter
         _ => throw new InvalidOperationException("Unknown scalar node."),
     };
 
-    /// <summary>Parenthesises an operand only where C# precedence and associativity need it.</summary>
+    /// <summary>Parenthesises an operand where C# would otherwise group the plan's arithmetic differently.</summary>
     private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
     {
         var text = ScalarExpression(node, plan);
@@ -189,8 +189,10 @@ internal static class CSharpEmitter
             return text;
         }
 
+        // A right operand of equal precedence keeps its parentheses even where algebra would drop them (a * (b / c)):
+        // floating point is not associative, and the run-time interpreter evaluates the plan's tree as it is.
         var needed = Precedence(child.Operator) < Precedence(parent.Operator)
-            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator) && parent.Operator is BinaryOperator.Subtract or BinaryOperator.Divide);
+            || (isRight && Precedence(child.Operator) == Precedence(parent.Operator));
         return needed ? $"({text})" : text;
     }
 
