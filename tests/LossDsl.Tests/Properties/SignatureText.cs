@@ -1,0 +1,46 @@
+using System.Globalization;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Tests.Properties;
+
+/// <summary>A signature as a <c>[Loss]</c> attribute's settings and as a <c>.loss</c> definition's parameters.</summary>
+internal static class SignatureText
+{
+    /// <summary><c>, Input = LossInput.Logits, Target = LossTarget.Labels, Classes = 4, Spatial = new int[] { 0, 0 }, IgnoreIndex = 255</c>.</summary>
+    public static string AttributeSettings(LossSignature signature)
+    {
+        var settings = new List<string>
+        {
+            "Input = LossInput." + (signature.Input == InputKind.Logits ? "Logits" : "Probabilities"),
+            "Target = LossTarget." + (signature.Target == TargetKind.Mask ? "Mask" : "Labels"),
+        };
+        if (signature.Classes is { } classes)
+        {
+            settings.Add("Classes = " + classes);
+        }
+
+        if (!signature.AnySpatialRank)
+        {
+            settings.Add($"Spatial = new int[] {{ {string.Join(", ", signature.Spatial.Select(d => d ?? 0))} }}");
+        }
+
+        if (signature.IgnoreIndex is { } ignore)
+        {
+            settings.Add("IgnoreIndex = " + ignore);
+        }
+
+        return ", " + string.Join(", ", settings);
+    }
+
+    /// <summary><c>pred: logits[N, 4, S0, 5], target: labels[N, S0, 5] ignore 255</c>; symbolic sizes are S0, S1, ...</summary>
+    public static string LossFileParameters(LossSignature signature)
+    {
+        var spatial = string.Concat(signature.Spatial.Select((d, i) => ", " + (d?.ToString(CultureInfo.InvariantCulture) ?? "S" + i)));
+        var classes = signature.Classes?.ToString(CultureInfo.InvariantCulture) ?? "C";
+        var pred = $"pred: {(signature.Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}{spatial}]";
+        var target = signature.Target == TargetKind.Mask
+            ? $"target: mask[N, {classes}{spatial}]"
+            : $"target: labels[N{spatial}]" + (signature.IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
+        return pred + ", " + target;
+    }
+}
