@@ -6,6 +6,19 @@ namespace LossDsl.Tests.Numerics;
 /// <summary>Runs loss text on a <see cref="LossCase"/> and compares value and gradient with a reference formula.</summary>
 public static class LossCheck
 {
+    /// <summary>Every named case once in float64 and once in float32, as theory rows.</summary>
+    public static TheoryData<string, ScalarType> InBothPrecisions(IEnumerable<string> names)
+    {
+        var rows = new TheoryData<string, ScalarType>();
+        foreach (var name in names)
+        {
+            rows.Add(name, ScalarType.Float64);
+            rows.Add(name, ScalarType.Float32);
+        }
+
+        return rows;
+    }
+
     public static double ToleranceFor(ScalarType dtype) => dtype == ScalarType.Float64 ? Tolerance.Float64 : Tolerance.Float32;
 
     /// <summary>Compiles <paramref name="text"/> for the case's task, runs it in <paramref name="dtype"/>, asserts value and d/dpred.</summary>

@@ -31,17 +31,7 @@ public sealed class PixelLossTests
         ["focal(3), labels probabilities, ignore_index"] = (LossCase.ClassLabels(2, 3, [5], ignoreIndex: 9, probabilities: true), "focal(3)", (k, x) => ReferenceLosses.Focal(k, x, 3)),
     };
 
-    public static TheoryData<string, ScalarType> Rows()
-    {
-        var rows = new TheoryData<string, ScalarType>();
-        foreach (var name in Cases.Keys)
-        {
-            rows.Add(name, ScalarType.Float64);
-            rows.Add(name, ScalarType.Float32);
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, ScalarType> Rows() => LossCheck.InBothPrecisions(Cases.Keys);
 
     [Theory]
     [MemberData(nameof(Rows))]

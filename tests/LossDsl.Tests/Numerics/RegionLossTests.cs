@@ -31,17 +31,7 @@ public sealed class RegionLossTests
         ["sensitivity_specificity, labels, ignore_index"] = (LossCase.ClassLabels(2, 4, [3, 3], ignoreIndex: 255), "sensitivity_specificity(lambda: 0.3)", (k, x) => ReferenceLosses.SensitivitySpecificity(k, x, 0.3)),
     };
 
-    public static TheoryData<string, ScalarType> Rows()
-    {
-        var rows = new TheoryData<string, ScalarType>();
-        foreach (var name in Cases.Keys)
-        {
-            rows.Add(name, ScalarType.Float64);
-            rows.Add(name, ScalarType.Float32);
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, ScalarType> Rows() => LossCheck.InBothPrecisions(Cases.Keys);
 
     [Theory]
     [MemberData(nameof(Rows))]
