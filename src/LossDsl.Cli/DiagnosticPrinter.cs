@@ -30,21 +30,18 @@ internal static class DiagnosticPrinter
                 continue;
             }
 
-            var (line, column, lineText) = Locate(text, diagnostic.Start);
-            writer.WriteLine($"{file}({line},{column}): {severity} {diagnostic.Id}: {diagnostic.Message}");
+            var lineText = LineText(text, diagnostic.Start - (diagnostic.Column - 1));
+            writer.WriteLine($"{file}({diagnostic.Line},{diagnostic.Column}): {severity} {diagnostic.Id}: {diagnostic.Message}");
             writer.WriteLine("  " + lineText);
-            writer.WriteLine("  " + Carets(lineText, column - 1, diagnostic.Length));
+            writer.WriteLine("  " + Carets(lineText, diagnostic.Column - 1, diagnostic.Length));
         }
     }
 
-    // Lines break at '\n' (a '\r' before it is not shown); line and column count from 1, in UTF-16 characters.
-    private static (int Line, int Column, string LineText) Locate(string text, int offset)
+    // The diagnostic's line (LossDiagnosticInfo counts lines at '\n'); a '\r' before the break is not shown.
+    private static string LineText(string text, int lineStart)
     {
-        var lineStart = offset == 0 ? 0 : text.LastIndexOf('\n', offset - 1) + 1;
         var lineEnd = text.IndexOf('\n', lineStart);
-        var lineText = text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)].TrimEnd('\r');
-        var line = text.Take(lineStart).Count(c => c == '\n') + 1;
-        return (line, offset - lineStart + 1, lineText);
+        return text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)].TrimEnd('\r');
     }
 
     // Whitespace before the span copies the line's tabs so the carets line up; at least one caret, none past the line.
