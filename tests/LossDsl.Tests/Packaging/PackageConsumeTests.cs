@@ -68,7 +68,13 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
         WriteConsumer(app);
         // A packages folder of its own, so this package is extracted there and nowhere else; TorchSharp and libtorch
         // (hundreds of MB) are read from the folder the tests were restored from instead of being restored again.
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(packed.Root, "packages") };
+        // Outputs hard-linked to those folders, as in this repository's own builds (Directory.Build.props): the fix-up
+        // must replace its copy, never write through the link into the shared cache (asserted below).
+        var environment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(packed.Root, "packages"),
+            ["CreateHardLinksForCopyLocalIfPossible"] = "true",
+        };
 
         var (exitCode, output) = Dotnet.Run(app, ["run"], environment);
 
