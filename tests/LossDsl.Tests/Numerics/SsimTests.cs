@@ -71,20 +71,45 @@ public sealed class SsimTests
         Assert.Equal(0.0, value, 15);
     }
 
-    [Fact]
-    public void Separable_filter_equals_the_2d_convolution_with_the_outer_product_window()
+    [Theory]
+    [InlineData(8, 10)]     // both sides banded
+    [InlineData(256, 3)]    // the largest banded side
+    [InlineData(257, 9)]    // one side past it: the separable convolution
+    public void Every_formulation_of_the_filter_equals_the_2d_convolution_with_the_outer_product_window(int height, int width)
     {
         using var scope = NewDisposeScope();
-        var images = sin(arange(2 * 5 * 8 * 10, dtype: ScalarType.Float64) * 0.37).reshape(2, 5, 8, 10);
+        var images = sin(arange(2 * 5 * height * width, dtype: ScalarType.Float64) * 0.37).reshape(2, 5, height, width);
         using var window = ConstantBuffers.GaussianWindow(7, 1.3);
         var plane = outer(window, window).expand(5, 1, 7, 7);
         var direct = nn.functional.conv2d(images, plane, padding: new long[] { 3, 3 }, groups: 5);
 
-        var separable = StructureLosses.SeparableFilter(images, window);
+        foreach (var (name, filtered) in new[]
+        {
+            ("banded", StructureLosses.BandedFilter(images, window)),
+            ("separable", StructureLosses.SeparableFilter(images, window)),
+            ("chosen", StructureLosses.GaussianFilter(images, window)),
+        })
+        {
+            Assert.Equal(direct.shape, filtered.shape);
+            var difference = (direct - filtered).abs().max().ToDouble();
+            Assert.True(difference <= 1e-14, $"{name} and 2-D filters differ by {difference:E2} at {height} x {width}");
+        }
+    }
 
-        Assert.Equal(direct.shape, separable.shape);
-        var difference = (direct - separable).abs().max().ToDouble();
-        Assert.True(difference <= 1e-15, $"separable and 2-D filters differ by {difference:E2}");
+    [Fact]
+    public void The_banded_filter_back_propagates_the_transposed_filter()
+    {
+        // The filter is linear and symmetric in its window, so d Σ(g ⊙ F(x)) / dx = Fᵀ(g) = the same zero-padded filter of g.
+        using var scope = NewDisposeScope();
+        var images = (cos(arange(1 * 2 * 9 * 11, dtype: ScalarType.Float64) * 0.91)).reshape(1, 2, 9, 11).requires_grad_();
+        var weights = sin(arange(1 * 2 * 9 * 11, dtype: ScalarType.Float64) * 0.53).reshape(1, 2, 9, 11);
+        using var window = ConstantBuffers.GaussianWindow(5, 0.9);
+
+        var gradient = autograd.grad(new[] { (StructureLosses.BandedFilter(images, window) * weights).sum() }, new[] { images })[0];
+
+        var expected = StructureLosses.SeparableFilter(weights, window);
+        var difference = (gradient - expected).abs().max().ToDouble();
+        Assert.True(difference <= 1e-14, $"gradient differs from the filtered weights by {difference:E2}");
     }
 
     [Fact]
