@@ -43,9 +43,10 @@ public static class Inputs
     }
 
     /// <summary>
-    /// A class-label target ([N, *spatial], integer class indices) as a one-hot map [N, C, *spatial] in pred's dtype,
-    /// C = pred's dim 1. Pixels labelled <paramref name="ignoreIndex"/> are all-zero in the map; <see cref="Valid"/>
-    /// marks them for the means. Every other label must lie in [0, C).
+    /// A class-label target ([N, *spatial], integer class indices), checked: every label other than
+    /// <paramref name="ignoreIndex"/> must lie in [0, C), C = pred's dim 1. Returned as int64 indices [N, 1, *spatial]
+    /// (they index dim 1 of pred) with ignored pixels set to class 0, so that gathers and <see cref="OneHot"/> can read
+    /// them; kernels leave those pixels out through <see cref="Valid"/>.
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
     /// <param name="pred">The prediction, [N, C, *spatial].</param>
@@ -78,20 +79,40 @@ public static class Inputs
         }
 
         using var labels = target.to_type(ScalarType.Int64);
-        using var kept = ignoreIndex is { } ignore ? labels.ne(ignore) : ones_like(labels, dtype: ScalarType.Bool);
-        using var outOfRange = (labels.lt(0) | labels.ge(c)) & kept;
-        if (outOfRange.any().ToBoolean())
+        using var kept = ignoreIndex is { } ignore ? labels.ne(ignore) : null;
+        using var ignored = kept?.logical_not();
+        using var indices = ignored is null ? labels.alias() : labels.masked_fill(ignored, 0);
+
+        // One min-max pass: with ignored pixels already at 0, any label outside [0, C) is the smallest or the largest.
+        var (min, max) = Range(indices);
+        if (min < 0 || max >= c)
         {
-            var found = labels.masked_select(outOfRange)[0].ToInt64();
             var allowed = ignoreIndex is { } i ? $" or the ignore index {i}" : string.Empty;
-            throw new ArgumentException($"{loss}: target labels must be class indices in [0, {c - 1}]{allowed}, found {found}.", nameof(target));
+            throw new ArgumentException(
+                $"{loss}: target labels must be class indices in [0, {c - 1}]{allowed}, found {Number(min < 0 ? min : max)}.", nameof(target));
         }
 
-        // Ignored pixels get class 0 for one_hot, then are zeroed: an ignore index such as 255 is no valid class.
-        using var safe = labels.masked_fill(kept.logical_not(), 0);
-        using var oneHot = nn.functional.one_hot(safe, c).movedim(new long[] { -1 }, new long[] { 1 });
-        using var keptPerPixel = kept.unsqueeze(1);
-        return (oneHot * keptPerPixel).to_type(pred.dtype);
+        return indices.unsqueeze(1);
+    }
+
+    /// <summary>
+    /// The one-hot map [N, C, *spatial] in pred's dtype of checked <paramref name="labels"/> (<see cref="Labels"/>): one
+    /// scatter into zeros, 0 at every class of an ignored pixel.
+    /// </summary>
+    /// <param name="pred">The prediction; gives the shape, dtype and device.</param>
+    /// <param name="labels">Class indices [N, 1, *spatial] from <see cref="Labels"/>.</param>
+    /// <param name="valid">The kept pixels from <see cref="Valid"/>, or null when none is ignored.</param>
+    public static Tensor OneHot(Tensor pred, Tensor labels, Tensor? valid)
+    {
+        var oneHot = zeros_like(pred);
+        if (valid is not null)
+        {
+            return oneHot.scatter_(1, labels, valid);
+        }
+
+        using var one = ones(1, dtype: pred.dtype, device: pred.device);
+        using var everyPixel = one.expand(labels.shape);
+        return oneHot.scatter_(1, labels, everyPixel);
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ namespace LossDsl.Kernels;
 /// </summary>
 public static class PixelLosses
 {
+    // Made once: a Scalar is native memory that dispose scopes do not track (docs/performance.md, "Soak").
+    private static readonly TorchSharp.Scalar One = 1.0;
+
     /// <summary>
     /// Binary cross-entropy <c>−[w·t·log p + (1−t)·log(1−p)]</c>, mean over all elements. <paramref name="posWeight"/>
     /// null means <c>auto</c>: <c>(Nv − ΣT) / max(ΣT, 1)</c> over the batch, without gradient.
@@ -44,7 +47,8 @@ public static class PixelLosses
     /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
     /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
-    /// α &lt; 0 leaves α_t out.
+    /// α &lt; 0 leaves α_t out. This form reads probabilities and their clamped logs; on logits,
+    /// <see cref="BinaryFocalWithLogits"/>.
     /// </summary>
     /// <param name="probabilities">p.</param>
     /// <param name="logP">log p, as for <see cref="BinaryCrossEntropy"/>.</param>
@@ -55,9 +59,32 @@ public static class PixelLosses
     public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma)
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
-        using var notTarget = 1 - target;
-        using var pt = probabilities * target + (1 - probabilities) * notTarget;
-        using var notPt = 1 - pt;
+        return FocalMean(probabilities, target, crossEntropy, alpha, gamma);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryFocal"/> on logits: the cross-entropy from libtorch's fused <c>binary_cross_entropy_with_logits</c>
+    /// (one kernel in the log-sigmoid form, stable for any logit) instead of two log-sigmoid maps and their combination.
+    /// </summary>
+    /// <param name="logits">pred.</param>
+    /// <param name="probabilities">p = sigmoid(pred), shared with the other terms.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="alpha">α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor probabilities, Tensor target, double alpha, double gamma)
+    {
+        using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
+        return FocalMean(probabilities, target, crossEntropy, alpha, gamma);
+    }
+
+    /// <summary>
+    /// <c>mean(α_t (1 − p_t)^γ · ce)</c> from the per-element cross-entropy, with the factors in as few operations as
+    /// their algebra allows: <c>1 − p_t = t + p(1 − 2t)</c> (one <c>addcmul</c>) and <c>α_t = t(2α − 1) + (1 − α)</c>.
+    /// </summary>
+    private static Tensor FocalMean(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
+    {
+        using var towardsOther = 1 - 2 * target;
+        using var notPt = target.addcmul(probabilities, towardsOther, One);
         using var modulation = Modulation(notPt, gamma);
         using var focal = modulation * crossEntropy;
         if (alpha < 0)
@@ -65,7 +92,7 @@ public static class PixelLosses
             return Reductions.Mean(focal, null);
         }
 
-        using var alphaT = alpha * target + (1 - alpha) * notTarget;
+        using var alphaT = target * (2 * alpha - 1) + (1 - alpha);
         using var weighted = alphaT * focal;
         return Reductions.Mean(weighted, null);
     }
@@ -73,27 +100,31 @@ public static class PixelLosses
     /// <summary>
     /// Cross-entropy with PyTorch <c>cross_entropy</c> semantics over the valid pixels:
     /// <c>(1 − ε)·Σ w_y (−log p_y) / D + (ε / C)·Σ Σ_c w_c (−log p_c) / D</c> with <c>D = Σ w_y</c> (the number of
-    /// valid pixels without <paramref name="weight"/>, all w = 1).
+    /// valid pixels without <paramref name="weight"/>, all w = 1). <c>log p_y</c> is gathered, one value per pixel,
+    /// rather than read through the one-hot map.
     /// </summary>
     /// <param name="logProbabilities">log p, [N, C, *spatial] (log-softmax of logits, or the clamped log of probabilities).</param>
-    /// <param name="target">The one-hot labels from <see cref="Inputs.Labels"/> (zero at ignored pixels).</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels from <see cref="Inputs.Valid"/>, or null when none is ignored.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
-    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor target, Tensor? valid, Tensor? weight, double labelSmoothing)
+    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing)
     {
-        using var classWeight = ClassWeights(weight, logProbabilities);
-        using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
-        using var negativeLogLikelihood = -(target * weightedLog).sum();
-        using var denominator = classWeight is null ? PixelCount(target, valid) : (target * classWeight).sum();
+        using var logPY = logProbabilities.gather(1, labels);
+        using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
+        using var weightedLogPY = weightY is null ? Kept(logPY, valid) : logPY * weightY;
+        using var negativeLogLikelihood = -weightedLogPY.sum();
+        using var denominator = weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
         if (labelSmoothing == 0)
         {
             return Reductions.Ratio(negativeLogLikelihood, denominator);
         }
 
-        // Every class's term, at the valid pixels only (the one-hot target already left the ignored ones out above).
+        // Every class's term, at the valid pixels only.
+        using var classWeight = ClassWeights(weight, logProbabilities);
+        using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
         using var allClasses = -weightedLog.sum(1, keepdim: true);
-        using var keptClasses = valid is null ? allClasses.alias() : allClasses * valid;
+        using var keptClasses = Kept(allClasses, valid);
         using var smoothing = keptClasses.sum();
         using var mixed = (1 - labelSmoothing) * negativeLogLikelihood + (labelSmoothing / logProbabilities.shape[1]) * smoothing;
         return Reductions.Ratio(mixed, denominator);
@@ -101,29 +132,23 @@ public static class PixelLosses
 
     /// <summary>
     /// Focal loss for labels: <c>w_y (1 − p_y)^γ · (−log p_y)</c>, plain mean over the valid pixels (the weights are
-    /// not renormalised).
+    /// not renormalised). p_y and log p_y are gathered, one value per pixel.
     /// </summary>
     /// <param name="probabilities">p, [N, C, *spatial].</param>
     /// <param name="logProbabilities">log p, as for <see cref="CrossEntropy"/>.</param>
-    /// <param name="target">The one-hot labels (zero at ignored pixels).</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when none is ignored.</param>
     /// <param name="gamma">γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
-    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor target, Tensor? valid, double gamma, Tensor? weight)
+    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight)
     {
-        using var classWeight = ClassWeights(weight, logProbabilities);
-        using var pY = (target * probabilities).sum(1, keepdim: true);
-        using var logPY = (target * logProbabilities).sum(1, keepdim: true);
+        using var pY = probabilities.gather(1, labels);
+        using var logPY = logProbabilities.gather(1, labels);
         using var notPY = 1 - pY;
         using var modulation = Modulation(notPY, gamma);
         using var focal = -(modulation * logPY);
-        if (classWeight is null)
-        {
-            return Reductions.Mean(focal, valid);
-        }
-
-        using var weightY = (target * classWeight).sum(1, keepdim: true);
-        using var weighted = weightY * focal;
+        using var weightY = LabelWeights(weight, labels, logProbabilities, null);
+        using var weighted = weightY is null ? focal.alias() : weightY * focal;
         return Reductions.Mean(weighted, valid);
     }
 
@@ -184,7 +209,26 @@ public static class PixelLosses
         return converted.reshape(shape);
     }
 
-    /// <summary>The number of valid pixels: N·Π spatial when nothing is ignored.</summary>
-    private static Tensor PixelCount(Tensor target, Tensor? valid) =>
-        valid is null ? tensor(target.numel() / target.shape[1], dtype: target.dtype, device: target.device) : valid.sum();
+    /// <summary>
+    /// Each pixel's class weight <c>w_y</c> ([N, 1, *spatial], <paramref name="like"/>'s dtype), times the kept pixels
+    /// when <paramref name="valid"/> is given; null without weights.
+    /// </summary>
+    private static Tensor? LabelWeights(Tensor? weight, Tensor labels, Tensor like, Tensor? valid)
+    {
+        using var classWeight = ClassWeights(weight, like);
+        if (classWeight is null)
+        {
+            return null;
+        }
+
+        using var weightY = classWeight.reshape(-1).take(labels);
+        return Kept(weightY, valid);
+    }
+
+    /// <summary><paramref name="values"/> at the kept pixels and 0 elsewhere; the values themselves when none is ignored.</summary>
+    private static Tensor Kept(Tensor values, Tensor? valid) => valid is null ? values.alias() : values * valid;
+
+    /// <summary>The number of valid pixels, in <paramref name="like"/>'s dtype: N·Π spatial when nothing is ignored.</summary>
+    private static Tensor PixelCount(Tensor labels, Tensor? valid, Tensor like) =>
+        valid is null ? tensor((double)labels.numel(), dtype: like.dtype, device: like.device) : valid.sum();
 }

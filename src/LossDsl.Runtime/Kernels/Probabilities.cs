@@ -4,8 +4,9 @@ namespace LossDsl.Kernels;
 
 /// <summary>
 /// Logits to probabilities and log-probabilities, computed once per forward pass and shared by every term that reads
-/// them. With logits, the log forms are computed in log space (exact and finite for |x| up to 1e4); with probability
-/// inputs, logs are clamped at −100 as PyTorch's BCELoss does.
+/// them. With logits, log-probabilities are computed in log space (exact and finite for |x| up to 1e4): log-softmax
+/// here for labels, libtorch's fused BCE-with-logits inside the mask kernels (PixelLosses); with probability inputs,
+/// logs are clamped at −100 as PyTorch's BCELoss does.
 /// </summary>
 public static class Probabilities
 {
@@ -14,16 +15,6 @@ public static class Probabilities
 
     /// <summary><c>p = softmax(x)</c> over the classes (dim 1), for label targets.</summary>
     public static Tensor Softmax(Tensor logits) => logits.softmax(1);
-
-    /// <summary><c>log p = log sigmoid(x) = −softplus(−x)</c>, for mask targets.</summary>
-    public static Tensor LogSigmoid(Tensor logits) => nn.functional.logsigmoid(logits);
-
-    /// <summary><c>log(1 − p) = log sigmoid(−x) = −softplus(x)</c>, for mask targets.</summary>
-    public static Tensor LogOneMinusSigmoid(Tensor logits)
-    {
-        using var negated = logits.neg();
-        return nn.functional.logsigmoid(negated);
-    }
 
     /// <summary><c>log p = log_softmax(x)</c> over the classes (dim 1), for label targets.</summary>
     public static Tensor LogSoftmax(Tensor logits) => logits.log_softmax(1);

@@ -14,7 +14,7 @@ public static class RegionLosses
     public static Tensor Dice(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
     {
         var s = statistics;
-        var perChannel = Reductions.OneMinusRatio(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth);
+        var perChannel = OneMinusOverlap(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth, smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -22,7 +22,7 @@ public static class RegionLosses
     public static Tensor Iou(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
     {
         var s = statistics;
-        var perChannel = Reductions.OneMinusRatio(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth);
+        var perChannel = OneMinusOverlap(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth, smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -35,8 +35,8 @@ public static class RegionLosses
         var s = statistics;
         var falsePositive = s.Predicted - s.TruePositive;
         var falseNegative = s.Target - s.TruePositive;
-        var perChannel = Reductions.OneMinusRatio(
-            s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth);
+        var perChannel = OneMinusOverlap(
+            s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth, smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -76,6 +76,14 @@ public static class RegionLosses
         var specificityTerm = Reductions.Ratio(falseAlarm, s.Count - s.Target + smooth);
         return (lambda * sensitivityTerm + (1 - lambda) * specificityTerm).mean();
     }
+
+    /// <summary>
+    /// <c>1 − numerator / denominator</c> of an overlap score whose denominator is a sum of non-negative statistics plus
+    /// <paramref name="smooth"/>: with smooth &gt; 0 it cannot be 0, so the guarded form (and its three extra operations
+    /// forward and backward) is needed only for smooth 0.
+    /// </summary>
+    private static Tensor OneMinusOverlap(Tensor numerator, Tensor denominator, double smooth) =>
+        smooth > 0 ? 1 - numerator / denominator : Reductions.OneMinusRatio(numerator, denominator);
 
     /// <summary>
     /// Averages per-channel losses (last dim; a leading image dim when per image is averaged too; no image at all gives 0).

@@ -27,8 +27,11 @@ public sealed class RegionStatistics
         var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
         reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
 
-        // The target map is already 0 at ignored pixels (Inputs.Labels), so only the sum of p needs the valid mask.
-        TruePositive = Reduce(probabilities * target);
+        // The target map is already 0 at ignored pixels (Inputs.OneHot), so only the sum of p needs the valid mask.
+        // One channel over the whole batch: a dot product, without the full-size p·t temporary (and its backward).
+        TruePositive = !perImage && probabilities.shape[1] == 1
+            ? probabilities.reshape(-1).dot(target.reshape(-1)).reshape(1)
+            : Reduce(probabilities * target);
         Predicted = Sum((p, _) => p);
         Target = Reduce(target);
         count = new Lazy<Tensor>(CountValid);

@@ -129,15 +129,16 @@ public sealed class EmitCommandTests
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
                 protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
                 {
-                    var t = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
+                    var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+                    var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
                     var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, perImage: false);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0)
-                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, target: t, valid: valid, weight: null, labelSmoothing: 0.0);
+                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0);
 
                     // dice: dice(include_background: false)  (loss text 1:6)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false)
@@ -270,9 +271,10 @@ public sealed class EmitCommandTests
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
                 protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
                 {
-                    var t = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
+                    var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+                    var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
                     var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, perImage: false);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
@@ -282,7 +284,7 @@ public sealed class EmitCommandTests
 
                     // focal: focal(gamma: 2)  (segmentation.loss 4:47)
                     //   = focal(gamma: 2, weight: none)
-                    var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, target: t, valid: valid, gamma: 2.0, weight: null);
+                    var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null);
 
                     var total = dice + 0.5 * focal;
                     return new TermValues(total, dice, focal);

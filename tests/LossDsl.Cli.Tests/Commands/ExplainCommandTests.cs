@@ -20,7 +20,7 @@ public sealed class ExplainCommandTests
               step   kernel                          passes  used by
               t      Inputs.Mask(pred, target)            2  bce, dice, iou, tversky
               p      Probabilities.Sigmoid(pred)          2  dice, iou, tversky
-              stats  RegionStatistics.Compute(p, t)       6  dice, iou, tversky
+              stats  RegionStatistics.Compute(p, t)       4  dice, iou, tversky
 
             terms:
               term     kernel                                             passes  computes
@@ -31,8 +31,8 @@ public sealed class ExplainCommandTests
 
             total = bce + dice + iou + tversky
 
-            passes per forward pass: 14 (10 in shared steps, 4 in terms)
-            with each term computing its own steps: 36; sharing saves 22
+            passes per forward pass: 12 (8 in shared steps, 4 in terms)
+            with each term computing its own steps: 30; sharing saves 18
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -52,22 +52,23 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            6 + 20/C  ce, dice
-              valid  Inputs.Valid(pred, target)                  4/C  ce, dice
-              logp   Probabilities.LogSoftmax(pred)                2  ce
-              p      Probabilities.Softmax(pred)                   2  dice
-              stats  RegionStatistics.Compute(p, t, valid)   8 + 1/C  dice
+              step    kernel                                  passes  used by
+              labels  Inputs.Labels(pred, target)            1 + 8/C  ce, dice
+              valid   Inputs.Valid(pred, target)                 4/C  ce, dice
+              logp    Probabilities.LogSoftmax(pred)               2  ce
+              p       Probabilities.Softmax(pred)                  2  dice
+              t       Inputs.OneHot(pred, labels, valid)     1 + 3/C  dice
+              stats   RegionStatistics.Compute(p, t, valid)  8 + 1/C  dice
 
             terms:
-              term  kernel                                     passes  computes
-              ce    PixelLosses.CrossEntropy(logp, t, valid)  4 + 1/C  ce(weight: none, label_smoothing: 0)
-              dice  RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
+              term  kernel                                         passes  computes
+              ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0)
+              dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
 
             total = ce + dice
 
-            passes per forward pass: 22 + 26/C (18 + 25/C in shared steps, 4 + 1/C in terms)
-            with each term computing its own steps: 28 + 50/C; sharing saves 6 + 24/C
+            passes per forward pass: 14 + 24/C (14 + 16/C in shared steps, 8/C in terms)
+            with each term computing its own steps: 15 + 36/C; sharing saves 1 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -92,7 +93,7 @@ public sealed class ExplainCommandTests
               step   kernel                          passes  used by
               t      Inputs.Mask(pred, target)            2  bce, ssim, iou
               p      Probabilities.Sigmoid(pred)          2  ssim, iou
-              stats  RegionStatistics.Compute(p, t)       6  iou
+              stats  RegionStatistics.Compute(p, t)       4  iou
 
             terms:
               term  kernel                                             passes  computes
@@ -102,30 +103,31 @@ public sealed class ExplainCommandTests
 
             total = bce + ssim + iou
 
-            passes per forward pass: 99 (10 in shared steps, 89 in terms)
-            with each term computing its own steps: 105; sharing saves 6
+            passes per forward pass: 97 (8 in shared steps, 89 in terms)
+            with each term computing its own steps: 103; sharing saves 6
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step   kernel                                   passes  used by
-              t      Inputs.Labels(pred, target)            6 + 20/C  dice, focal
-              valid  Inputs.Valid(pred, target)                  4/C  dice, focal
-              p      Probabilities.Softmax(pred)                   2  dice, focal
-              stats  RegionStatistics.Compute(p, t, valid)   8 + 1/C  dice
-              logp   Probabilities.LogSoftmax(pred)                2  focal
+              step    kernel                                  passes  used by
+              labels  Inputs.Labels(pred, target)            1 + 8/C  dice, focal
+              valid   Inputs.Valid(pred, target)                 4/C  dice, focal
+              p       Probabilities.Softmax(pred)                  2  dice, focal
+              t       Inputs.OneHot(pred, labels, valid)     1 + 3/C  dice
+              stats   RegionStatistics.Compute(p, t, valid)  8 + 1/C  dice
+              logp    Probabilities.LogSoftmax(pred)               2  focal
 
             terms:
-              term   kernel                                  passes  computes
-              dice   RegionLosses.Dice(stats)                     0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
-              focal  PixelLosses.Focal(p, logp, t, valid)  8 + 18/C  focal(gamma: 2, weight: none)
+              term   kernel                                     passes  computes
+              dice   RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
+              focal  PixelLosses.Focal(p, logp, labels, valid)    22/C  focal(gamma: 2, weight: none)
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 26 + 43/C (18 + 25/C in shared steps, 8 + 18/C in terms)
-            with each term computing its own steps: 34 + 67/C; sharing saves 8 + 24/C
+            passes per forward pass: 14 + 38/C (14 + 16/C in shared steps, 22/C in terms)
+            with each term computing its own steps: 17 + 50/C; sharing saves 3 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -19,18 +19,30 @@ public sealed class FusionTests
         Assert.Equal(3, Count(code, "statistics: stats,"));
         // bce alone reads the logits through libtorch's fused kernel: no log maps are materialised for it.
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
-        Assert.Equal(0, Count(code, "Probabilities.LogSigmoid("));
+        Assert.Equal(0, Count(code, "var logp"));
     }
 
     [Fact]
-    public void Bce_and_focal_share_the_log_probabilities()
+    public void Bce_and_focal_on_logits_each_run_the_fused_kernel_and_share_the_probabilities()
     {
+        // One fused BCE-with-logits pass per term is cheaper than materialising log p and log(1 − p) to share them.
         var code = Generate("""[Loss("bce + focal + dice")]""");
 
-        Assert.Equal(1, Count(code, "Probabilities.LogSigmoid("));
-        Assert.Equal(1, Count(code, "Probabilities.LogOneMinusSigmoid("));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p,"));
         Assert.Equal(1, Count(code, "Probabilities.Sigmoid("));
-        Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
+        Assert.Equal(0, Count(code, "var logp"));
+    }
+
+    [Fact]
+    public void Bce_and_focal_on_probabilities_share_the_clamped_logs()
+    {
+        var code = Generate("""[Loss("bce + focal + dice", Input = LossInput.Probabilities)]""");
+
+        Assert.Equal(1, Count(code, "Probabilities.ClampedLog("));
+        Assert.Equal(1, Count(code, "Probabilities.ClampedLogOneMinus("));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp,"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryFocal(probabilities: pred, logP: logp, logNotP: log1mp,"));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
-    public void Mask_focal_and_bce_share_the_log_probabilities() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+    public void Mask_focal_and_bce_on_logits_fuse_their_cross_entropy_and_share_the_probabilities() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 
         namespace Segmentation;

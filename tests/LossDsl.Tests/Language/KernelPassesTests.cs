@@ -70,16 +70,27 @@ public sealed class KernelPassesTests
     [Fact]
     public void Estimates_follow_the_arguments_that_change_the_work()
     {
-        var (mask, labels, ignoring) = (Tasks[0], Tasks[2], Tasks[3]);
-        // With a focal term, bce reads the shared log maps; alone it runs libtorch's fused kernel on the logits.
-        var bce = Estimate("bce + focal", mask, "PixelLosses.BinaryCrossEntropy");
+        var (mask, labels, ignoring, maskProbabilities) = (Tasks[0], Tasks[2], Tasks[3], Tasks[4]);
+        // On probabilities bce reads the shared clamped logs; on logits it runs libtorch's fused kernel.
+        var bce = Estimate("bce", maskProbabilities, "PixelLosses.BinaryCrossEntropy");
         var fused = Estimate("bce", mask, "PixelLosses.BinaryCrossEntropyWithLogits");
         var statistics = Estimate("dice", labels, "RegionStatistics.Compute");
 
         // A weight multiplies t·log p (read and write); auto also sums the target first.
-        Assert.Equal(bce + new PassCount(2, 0), Estimate("bce(pos_weight: 2) + focal", mask, "PixelLosses.BinaryCrossEntropy"));
-        Assert.Equal(bce + new PassCount(3, 0), Estimate("bce(pos_weight: auto) + focal", mask, "PixelLosses.BinaryCrossEntropy"));
+        Assert.Equal(bce + new PassCount(2, 0), Estimate("bce(pos_weight: 2)", maskProbabilities, "PixelLosses.BinaryCrossEntropy"));
+        Assert.Equal(bce + new PassCount(3, 0), Estimate("bce(pos_weight: auto)", maskProbabilities, "PixelLosses.BinaryCrossEntropy"));
         Assert.Equal(fused + new PassCount(1, 0), Estimate("bce(pos_weight: auto)", mask, "PixelLosses.BinaryCrossEntropyWithLogits"));
+
+        // Focal is the cross-entropy of its input form and the same factors: the fused kernel saves 10 passes on logits;
+        // α < 0 leaves α_t and its multiply out.
+        Assert.Equal(Estimate("focal", maskProbabilities, "PixelLosses.BinaryFocal") - new PassCount(10, 0), Estimate("focal", mask, "PixelLosses.BinaryFocalWithLogits"));
+        Assert.Equal(Estimate("focal", mask, "PixelLosses.BinaryFocalWithLogits") - new PassCount(7, 0),
+            Estimate("focal(alpha: -1)", mask, "PixelLosses.BinaryFocalWithLogits"));
+
+        // One channel over the whole batch: TP as a dot product; per image or with more channels, a product and a sum.
+        Assert.Equal(new PassCount(4, 0), Estimate("dice", mask, "RegionStatistics.Compute"));
+        Assert.Equal(new PassCount(6, 0), Estimate("dice(per_image: true)", mask, "RegionStatistics.Compute"));
+        Assert.Equal(new PassCount(6, 0), statistics);
 
         // Ignored pixels: the sum of p is multiplied by the per-pixel valid mask first (t is already 0 there).
         Assert.Equal(statistics + new PassCount(2, 1), Estimate("dice", ignoring, "RegionStatistics.Compute"));

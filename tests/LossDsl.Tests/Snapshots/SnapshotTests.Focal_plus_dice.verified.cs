@@ -23,13 +23,11 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
-        var log1mp = global::LossDsl.Kernels.Probabilities.LogOneMinusSigmoid(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
 
         // focal: focal(gamma: 2)  (loss text 1:7)
         //   = focal(alpha: 0.25, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocal(probabilities: p, logP: logp, logNotP: log1mp, target: t, alpha: 0.25, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p, target: t, alpha: 0.25, gamma: 2.0);
 
         // dice: dice  (loss text 1:25)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true)

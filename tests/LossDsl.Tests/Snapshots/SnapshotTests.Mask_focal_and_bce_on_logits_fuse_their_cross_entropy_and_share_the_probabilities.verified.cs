@@ -24,18 +24,16 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
-        var log1mp = global::LossDsl.Kernels.Probabilities.LogOneMinusSigmoid(logits: pred);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
         //   = bce(pos_weight: 2)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: 2.0);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 2.0);
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocal(probabilities: p, logP: logp, logNotP: log1mp, target: t, alpha: -1.0, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p, target: t, alpha: -1.0, gamma: 2.0);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
         //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true)

@@ -23,12 +23,10 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var logp = global::LossDsl.Kernels.Probabilities.LogSigmoid(logits: pred);
-        var log1mp = global::LossDsl.Kernels.Probabilities.LogOneMinusSigmoid(logits: pred);
 
         // focal: focal  (loss text 1:1)
         //   = focal(alpha: 0.25, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocal(probabilities: p, logP: logp, logNotP: log1mp, target: t, alpha: 0.25, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p, target: t, alpha: 0.25, gamma: 2.0);
 
         var total = focal;
         return new TermValues(total, focal);

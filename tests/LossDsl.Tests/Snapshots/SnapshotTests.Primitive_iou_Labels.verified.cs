@@ -21,9 +21,10 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
-        var t = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
+        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+        var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, perImage: false);
 
         // iou: iou  (loss text 1:1)

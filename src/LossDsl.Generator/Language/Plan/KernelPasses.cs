@@ -34,12 +34,14 @@ internal static class KernelPasses
             // converting an integer or bool mask would add 2).
             ["Inputs.Mask"] = Fixed(2),
 
-            // Per pixel: the kept pixels (ne, 2; ones without an ignore index, 1), the range check lt, ge, |, & (10) and any (1),
-            // masked_fill with its logical_not (5), one_hot's read (1), and the multiply's read of the kept pixels (1).
-            // Full: one_hot's write (1), the multiply by the kept pixels (2), the conversion to pred's dtype (2).
-            // int64 labels are not copied by the conversion to int64.
-            // With CheckValues (the default) also one min-max reduction over pred (1).
-            ["Inputs.Labels"] = (call, _) => new(6, Constant(call, "ignoreIndex") is null ? 19 : 20),
+            // Per pixel: one min-max reduction over the labels (1); with an ignore index first the kept pixels (ne, 2),
+            // their negation (2) and the masked fill of the ignored ones (3). int64 labels are not copied by the
+            // conversion to int64. With CheckValues (the default) also one min-max reduction over pred (1 full).
+            ["Inputs.Labels"] = (call, _) => new(1, Constant(call, "ignoreIndex") is null ? 1 : 8),
+
+            // The zeros (1 full write), then one scatter reading the indices and the values to write (2 per pixel) and
+            // writing one value per pixel (1).
+            ["Inputs.OneHot"] = Fixed(1, 3),
 
             // Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).
             ["Inputs.Valid"] = Fixed(0, 4),
@@ -51,12 +53,6 @@ internal static class KernelPasses
             ["Probabilities.Softmax"] = Fixed(2),
 
             // Read pred, write log p.
-            ["Probabilities.LogSigmoid"] = Fixed(2),
-
-            // Negate pred (2), then log-sigmoid (2).
-            ["Probabilities.LogOneMinusSigmoid"] = Fixed(4),
-
-            // Read pred, write log p.
             ["Probabilities.LogSoftmax"] = Fixed(2),
 
             // p > 0 (2), ones (1) and where (4) for a safe input, log (2), the −100 floor (1) and where (4), clamp (2).
@@ -65,10 +61,15 @@ internal static class KernelPasses
             // 1 − p (2), then ClampedLog (16).
             ["Probabilities.ClampedLogOneMinus"] = Fixed(18),
 
-            // Three sums over the data: p·t (multiply 3, sum 1), p (1), t (1). With an ignore index p is multiplied by the
-            // valid pixels first (2 full + 1 per pixel); t is already 0 at ignored pixels. The valid count is computed only
-            // for the terms that read it, from the per-pixel mask (not counted).
-            ["RegionStatistics.Compute"] = (call, _) => Given(call, "valid") ? new(8, 1) : new(6, 0),
+            // Three sums over the data: p·t (multiply 3, sum 1; a dot product reading both, 2, for one channel over the
+            // whole batch), p (1), t (1). With an ignore index p is multiplied by the valid pixels first (2 full + 1 per
+            // pixel); t is already 0 at ignored pixels. The valid count is computed only for the terms that read it, from
+            // the per-pixel mask (not counted).
+            ["RegionStatistics.Compute"] = (call, signature) =>
+            {
+                var truePositive = signature.Classes == 1 && !(bool)Constant(call, "perImage")! ? 2 : 4;
+                return Given(call, "valid") ? new(truePositive + 4, 1) : new(truePositive + 2, 0);
+            },
 
             // Functions of the [C] or [N, C] statistics: no per-element data.
             ["RegionLosses.Dice"] = Fixed(0),
@@ -92,32 +93,37 @@ internal static class KernelPasses
                 _ => new(14, 0),
             },
 
-            // The cross-entropy as in BinaryCrossEntropy (13), 1 − t (2), p_t (11), 1 − p_t (2), the clamped power (4),
-            // times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (7) and its multiply (3).
-            ["PixelLosses.BinaryFocal"] = (call, _) => (double)Constant(call, "alpha")! < 0 ? new(36, 0) : new(46, 0),
+            // The cross-entropy as in BinaryCrossEntropy (13), then the focal factors: 1 − 2t (4), 1 − p_t as one addcmul
+            // (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
+            // multiply (3).
+            ["PixelLosses.BinaryFocal"] = (call, _) => new(13 + FocalFactors(call), 0),
 
-            // t·log p (3) and its sum (1). Class weights: log p·w (2), t·w (2) and its sum (1). Label smoothing: the sum
-            // over classes (1 full; 1 per-pixel write), its negation (2) and sum (1). An ignore index: the valid count
-            // (1, unless weights give the denominator) and, with label smoothing, the multiply by the valid pixels (3).
+            // The fused cross-entropy as in BinaryCrossEntropyWithLogits (3), then the focal factors as in BinaryFocal.
+            ["PixelLosses.BinaryFocalWithLogits"] = (call, _) => new(3 + FocalFactors(call), 0),
+
+            // Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times
+            // the valid pixels (3) and their count (1), or with class weights w_y times the valid pixels (3). Class
+            // weights: w_y by take (2), its multiply (3) and sum (1). Label smoothing: log p·w with weights (2 full), the
+            // sum over classes (1 full, 1 per-pixel write), its negation (2), with an ignore index times the valid pixels
+            // (3), and its sum (1).
             ["PixelLosses.CrossEntropy"] = (call, _) =>
             {
                 var weighted = Given(call, "weight");
                 var smoothed = (double)Constant(call, "labelSmoothing")! != 0;
                 var ignoring = Given(call, "valid");
-                var full = 4 + (weighted ? 5 : 0) + (smoothed ? 1 : 0);
-                var perPixel = (ignoring && !weighted ? 1 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
+                var full = (smoothed ? 1 : 0) + (smoothed && weighted ? 2 : 0);
+                var perPixel = 4 + (ignoring ? (weighted ? 3 : 4) : 0) + (weighted ? 6 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
                 return new(full, perPixel);
             },
 
-            // p_y and log p_y: t·p and t·log p (3 each) summed over the classes (1 full, 1 per-pixel write each). Per
-            // pixel: 1 − p_y (2), the clamped power (4), multiply and negate (5), and the mean (1; with an ignore index
-            // multiply, sum and count, 5). Class weights: w_y from t·w (2) summed over the classes (1 full, 1 per pixel),
-            // and its multiply (3 per pixel).
+            // Per pixel: gather p_y and log p_y (3 each), 1 − p_y (2), the clamped power (4), multiply and negate (5), and
+            // the mean (1; with an ignore index multiply, sum and count, 5). Class weights: w_y by take (2) and its
+            // multiply (3).
             ["PixelLosses.Focal"] = (call, _) =>
             {
                 var weighted = Given(call, "weight");
                 var ignoring = Given(call, "valid");
-                return new(8 + (weighted ? 3 : 0), 14 + (weighted ? 4 : 0) + (ignoring ? 4 : 0));
+                return new(0, 18 + (weighted ? 5 : 0) + (ignoring ? 4 : 0));
             },
 
             // x², y², x·y (9), their concatenation (5 read, 5 written), two grouped convolutions over the 5 maps (10
@@ -160,6 +166,8 @@ internal static class KernelPasses
     public static PassCount Estimate(KernelCall call, LossSignature signature) => Table.TryGetValue(call.Kernel, out var rule)
         ? rule(call, signature)
         : throw new InvalidOperationException($"No pass estimate for kernel '{call.Kernel}': add it to KernelPasses.Table.");
+
+    private static int FocalFactors(KernelCall call) => 16 + ((double)Constant(call, "alpha")! < 0 ? 0 : 7);
 
     private static Func<KernelCall, LossSignature, PassCount> Fixed(int full, int perPixel = 0) => (_, _) => new(full, perPixel);
 

@@ -20,7 +20,6 @@ internal sealed class Planner
     private readonly DiagnosticBag diagnostics;
     private readonly List<PlanTerm> terms = new();
     private readonly List<PlanBuffer> buffers = new();
-    private bool logProbabilitiesShared;
     private readonly List<PlanStep> steps = new();
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
@@ -32,8 +31,7 @@ internal sealed class Planner
 
     public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
     {
-        // Mask focal reads log p and log(1 − p); when it is there, bce shares those maps instead of its fused kernel.
-        var planner = new Planner(name, signature, diagnostics) { logProbabilitiesShared = Terms(bound).Any(t => t.Primitive.Kind == PrimitiveKind.Focal) };
+        var planner = new Planner(name, signature, diagnostics);
         var total = planner.Lower(bound);
         if (planner.terms.Count == 0 && !diagnostics.HasErrors)
         {
@@ -47,15 +45,6 @@ internal sealed class Planner
 
         return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
-
-    private static IEnumerable<BoundTerm> Terms(BoundExpression bound) => bound switch
-    {
-        BoundTerm term => new[] { term },
-        BoundNegation negation => Terms(negation.Operand),
-        BoundBinary binary => Terms(binary.Left).Concat(Terms(binary.Right)),
-        BoundFunction function => function.Arguments.SelectMany(Terms),
-        _ => Enumerable.Empty<BoundTerm>(),
-    };
 
     private ScalarNode? Lower(BoundExpression bound)
     {
@@ -89,7 +78,7 @@ internal sealed class Planner
     {
         // The input steps come first: the target step checks pred and target before any kernel reads them, and with an
         // ignore index every term reads the valid pixels.
-        TargetMap();
+        CheckedTarget();
         ValidPixels();
         return term.Primitive.Family switch
         {
@@ -104,8 +93,9 @@ internal sealed class Planner
     {
         switch (term.Primitive.Kind)
         {
-            case PrimitiveKind.Bce when signature.Input == InputKind.Logits && !logProbabilitiesShared:
-                // Nothing else reads log p: libtorch's fused kernel beats computing and sharing two log maps.
+            case PrimitiveKind.Bce when signature.Input == InputKind.Logits:
+                // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal
+                // needs the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
                 return KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits",
                     Arg("logits", Pred), Arg("target", TargetMap()), Constant("posWeight", term["pos_weight"] is NumberValue fused ? fused.Value : null));
 
@@ -116,8 +106,13 @@ internal sealed class Planner
 
             case PrimitiveKind.Ce:
                 return KernelCall.Create("PixelLosses.CrossEntropy",
-                    Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
+                    Arg("logProbabilities", LogProbabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()),
                     Arg("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
+
+            case PrimitiveKind.Focal when signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits:
+                return KernelCall.Create("PixelLosses.BinaryFocalWithLogits",
+                    Arg("logits", Pred), Arg("probabilities", Probabilities()), Arg("target", TargetMap()),
+                    Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
 
             case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
                 return KernelCall.Create("PixelLosses.BinaryFocal",
@@ -126,7 +121,7 @@ internal sealed class Planner
 
             default: // focal on labels
                 return KernelCall.Create("PixelLosses.Focal",
-                    Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("target", TargetMap()),
+                    Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("labels", LabelIndices()),
                     Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Arg("weight", ClassWeights(term)));
         }
     }
@@ -190,12 +185,18 @@ internal sealed class Planner
         : new ConstantValue(null);
 
 
-    /// <summary>The target as the kernels read it, [N, C, *spatial] in pred's dtype: the checked mask, or one-hot labels.</summary>
+    /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
+    private LocalValue CheckedTarget() => signature.Target == TargetKind.Mask ? MaskTarget() : LabelIndices();
+
+    /// <summary>The target as the region and structure kernels read it, [N, C, *spatial] in pred's dtype: the mask, or one-hot labels.</summary>
     private LocalValue TargetMap() => signature.Target == TargetKind.Mask
         ? MaskTarget()
-        : Step("t", KernelCall.Create("Inputs.Labels",
-            LossName(), Arg("pred", Pred), Arg("target", Target),
-            Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex), SpatialRank(), CheckValues()));
+        : Step("t", KernelCall.Create("Inputs.OneHot", Arg("pred", Pred), Arg("labels", LabelIndices()), Arg("valid", ValidPixels())));
+
+    /// <summary>Checked class indices [N, 1, *spatial]; ce and focal gather with them, the one-hot map is built from them.</summary>
+    private LocalValue LabelIndices() => Step("labels", KernelCall.Create("Inputs.Labels",
+        LossName(), Arg("pred", Pred), Arg("target", Target),
+        Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex), SpatialRank(), CheckValues()));
 
     private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
         LossName(), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes), SpatialRank(), CheckValues()));
@@ -229,20 +230,16 @@ internal sealed class Planner
             : Step("p", KernelCall.Create("Probabilities.Softmax", Arg("logits", Pred)));
     }
 
-    /// <summary>log p: log-sigmoid or log-softmax of logits (no clamping needed), or the clamped log of probabilities.</summary>
-    private LocalValue LogProbabilities()
-    {
-        var kernel = signature.Input == InputKind.Probabilities ? "Probabilities.ClampedLog"
-            : signature.Target == TargetKind.Mask ? "Probabilities.LogSigmoid"
-            : "Probabilities.LogSoftmax";
-        var input = signature.Input == InputKind.Probabilities ? "probabilities" : "logits";
-        return Step("logp", KernelCall.Create(kernel, Arg(input, Pred)));
-    }
+    /// <summary>
+    /// log p: log-softmax of logits (no clamping needed), or the clamped log of probabilities. Mask terms on logits never
+    /// ask: they read libtorch's fused BCE-with-logits instead.
+    /// </summary>
+    private LocalValue LogProbabilities() => signature.Input == InputKind.Probabilities
+        ? Step("logp", KernelCall.Create("Probabilities.ClampedLog", Arg("probabilities", Pred)))
+        : Step("logp", KernelCall.Create("Probabilities.LogSoftmax", Arg("logits", Pred)));
 
-    /// <summary>log(1 − p), for masks: log-sigmoid of −x, or the clamped log of 1 − p.</summary>
-    private LocalValue LogComplement() => signature.Input == InputKind.Probabilities
-        ? Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)))
-        : Step("log1mp", KernelCall.Create("Probabilities.LogOneMinusSigmoid", Arg("logits", Pred)));
+    /// <summary>log(1 − p) of probabilities, for mask terms on probabilities: the clamped log of 1 − p.</summary>
+    private LocalValue LogComplement() => Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)));
 
     /// <summary>TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image.</summary>
     private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
