@@ -40,8 +40,9 @@ public static class PixelLosses
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight)
     {
         using var weight = PositiveWeight(target, posWeight);
-        using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: nn.Reduction.None);
-        return Reductions.Mean(crossEntropy, null);
+        // The mean inside the kernel: no per-element map outlives the call. Of no element, the mean would be NaN: sum is 0.
+        var reduction = logits.numel() == 0 ? nn.Reduction.Sum : nn.Reduction.Mean;
+        return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: reduction);
     }
 
     /// <summary>

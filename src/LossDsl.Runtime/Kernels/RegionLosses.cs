@@ -70,8 +70,7 @@ public static class RegionLosses
     public static Tensor SensitivitySpecificity(RegionStatistics statistics, double lambda, double smooth)
     {
         var s = statistics;
-        var missed = s.Sum((p, t) => (t - p).square() * t);
-        var falseAlarm = s.Sum((p, t) => (t - p).square() * (1 - t));
+        var (missed, falseAlarm) = s.SquaredErrors();
         var sensitivityTerm = Reductions.Ratio(missed, s.Target + smooth);
         var specificityTerm = Reductions.Ratio(falseAlarm, s.Count - s.Target + smooth);
         return (lambda * sensitivityTerm + (1 - lambda) * specificityTerm).mean();

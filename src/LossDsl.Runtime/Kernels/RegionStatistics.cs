@@ -13,40 +13,63 @@ namespace LossDsl.Kernels;
 public sealed class RegionStatistics
 {
     private readonly Tensor probabilities;
-    private readonly Tensor target;
+    private readonly Tensor? targetMap;
+    private readonly Tensor? labels;
     private readonly Tensor? valid;
     private readonly long[] reduce;
 
-    private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, bool perImage)
+    private RegionStatistics(Tensor probabilities, Tensor? valid, bool perImage)
     {
         this.probabilities = probabilities;
-        this.target = target;
         this.valid = valid;
         PerImage = perImage;
         var rank = (int)probabilities.dim();
         var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
         reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
+        using (var keptP = Kept(probabilities))
+        {
+            Predicted = Reduce(keptP);
+        }
+
+        count = new Lazy<Tensor>(CountValid);
+    }
+
+    // A mask or a one-hot map: the sums read it directly.
+    private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, bool perImage)
+        : this(probabilities, valid, perImage)
+    {
+        targetMap = target;
 
         // The target map is already 0 at ignored pixels (Inputs.OneHot), so only the sum of p needs the valid mask.
         // One channel over the whole batch: a dot product, without the full-size p·t temporary (and its backward).
         TruePositive = !perImage && probabilities.shape[1] == 1
             ? probabilities.reshape(-1).dot(target.reshape(-1)).reshape(1)
             : Reduce(probabilities * target);
-        Predicted = Sum((p, _) => p);
         Target = Reduce(target);
-        count = new Lazy<Tensor>(CountValid);
+    }
+
+    // Class indices: TP and T add one value per pixel into its class, so no [N, C, *spatial] map or product is needed.
+    private RegionStatistics(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage, int classes)
+        : this(probabilities, valid, perImage)
+    {
+        this.labels = labels;
+        using var pY = probabilities.gather(1, labels);
+        using var one = ones(1, dtype: probabilities.dtype, device: probabilities.device);
+        using var everyPixel = one.expand(labels.shape);
+        TruePositive = AddIntoClasses(pY, classes);
+        Target = AddIntoClasses(everyPixel, classes);
     }
 
     private readonly Lazy<Tensor> count;
 
     /// <summary>Σ p·t per channel.</summary>
-    public Tensor TruePositive { get; }
+    public Tensor TruePositive { get; } = null!;
 
     /// <summary>Σ p per channel.</summary>
     public Tensor Predicted { get; }
 
     /// <summary>Σ t per channel.</summary>
-    public Tensor Target { get; }
+    public Tensor Target { get; } = null!;
 
     /// <summary>Nv: the number of valid elements per channel (all elements when nothing is ignored).</summary>
     public Tensor Count => count.Value;
@@ -62,14 +85,53 @@ public sealed class RegionStatistics
         new(probabilities, target, valid, perImage);
 
     /// <summary>
-    /// Σ f(p, t) over valid elements with this object's reduction, for statistics beyond TP, P and T
-    /// (sensitivity_specificity's squared errors).
+    /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and
+    /// T add each kept pixel's p_y and 1 into its class y, instead of multiplying and summing a one-hot map.
     /// </summary>
-    internal Tensor Sum(Func<Tensor, Tensor, Tensor> perElement)
+    public static RegionStatistics ComputeFromLabels(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage) =>
+        new(probabilities, labels, valid, perImage, checked((int)probabilities.shape[1]));
+
+    /// <summary>
+    /// sensitivity_specificity's sums over valid elements: missed <c>Σ (t − p)²·t</c> and false alarms
+    /// <c>Σ (t − p)²·(1 − t)</c>. From labels, t is one-hot: the first is <c>(1 − p_y)²</c> added into class y, the second
+    /// <c>p_c²</c> at every class but the label (p² with the label's entry replaced by 0), without a one-hot map.
+    /// </summary>
+    internal (Tensor Missed, Tensor FalseAlarm) SquaredErrors()
     {
-        var values = perElement(probabilities, target);
-        return Reduce(valid is null ? values : values * valid);
+        var p = probabilities;
+        if (targetMap is { } t)
+        {
+            using var error = (t - p).square();
+            using var missed = error * t;
+            using var falseAlarm = error * (1 - t);
+            return (Reduce(Kept(missed)), Reduce(Kept(falseAlarm)));
+        }
+
+        var classes = (int)p.shape[1];
+        using var pY = p.gather(1, labels!);
+        using var missedAtLabel = (1 - pY).square();
+        using var squares = p.square();
+        using var zero = zeros(1, dtype: p.dtype, device: p.device);
+        using var offLabel = squares.scatter(1, labels!, zero.expand(labels!.shape));
+        return (AddIntoClasses(missedAtLabel, classes), Reduce(Kept(offLabel)));
     }
+
+    /// <summary>
+    /// Adds each pixel's value ([N, 1, *spatial]; 0 where not valid) into the class its label names: [N, C] per image,
+    /// [C] over the batch.
+    /// </summary>
+    private Tensor AddIntoClasses(Tensor perPixel, int classes)
+    {
+        // Sizes spelled out: an empty batch has no -1 to infer.
+        var (images, pixels) = (labels!.shape[0], labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
+        using var kept = Kept(perPixel);
+        using var index = labels.reshape(images, pixels);
+        using var zero = zeros(images, classes, dtype: probabilities.dtype, device: probabilities.device);
+        using var perImage = zero.scatter_add(1, index, kept.reshape(images, pixels));
+        return PerImage ? perImage.alias() : perImage.sum(new long[] { 0 });
+    }
+
+    private Tensor Kept(Tensor values) => valid is null ? values.alias() : values * valid;
 
     // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
     private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values : values.sum(reduce);

@@ -133,8 +133,7 @@ public sealed class EmitCommandTests
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0)
@@ -274,8 +273,7 @@ public sealed class EmitCommandTests
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)

@@ -52,13 +52,12 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                  passes  used by
-              labels  Inputs.Labels(pred, target)            1 + 8/C  ce, dice
-              valid   Inputs.Valid(pred, target)                 4/C  ce, dice
-              logp    Probabilities.LogSoftmax(pred)               2  ce
-              p       Probabilities.Softmax(pred)                  2  dice
-              t       Inputs.OneHot(pred, labels, valid)     1 + 3/C  dice
-              stats   RegionStatistics.Compute(p, t, valid)  8 + 1/C  dice
+              step    kernel                                                  passes  used by
+              labels  Inputs.Labels(pred, target)                            1 + 8/C  ce, dice
+              valid   Inputs.Valid(pred, target)                                 4/C  ce, dice
+              logp    Probabilities.LogSoftmax(pred)                               2  ce
+              p       Probabilities.Softmax(pred)                                  2  dice
+              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
 
             terms:
               term  kernel                                         passes  computes
@@ -67,8 +66,8 @@ public sealed class ExplainCommandTests
 
             total = ce + dice
 
-            passes per forward pass: 14 + 24/C (14 + 16/C in shared steps, 8/C in terms)
-            with each term computing its own steps: 15 + 36/C; sharing saves 1 + 12/C
+            passes per forward pass: 8 + 34/C (8 + 26/C in shared steps, 8/C in terms)
+            with each term computing its own steps: 9 + 46/C; sharing saves 1 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -111,13 +110,12 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                  passes  used by
-              labels  Inputs.Labels(pred, target)            1 + 8/C  dice, focal
-              valid   Inputs.Valid(pred, target)                 4/C  dice, focal
-              p       Probabilities.Softmax(pred)                  2  dice, focal
-              t       Inputs.OneHot(pred, labels, valid)     1 + 3/C  dice
-              stats   RegionStatistics.Compute(p, t, valid)  8 + 1/C  dice
-              logp    Probabilities.LogSoftmax(pred)               2  focal
+              step    kernel                                                  passes  used by
+              labels  Inputs.Labels(pred, target)                            1 + 8/C  dice, focal
+              valid   Inputs.Valid(pred, target)                                 4/C  dice, focal
+              p       Probabilities.Softmax(pred)                                  2  dice, focal
+              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
+              logp    Probabilities.LogSoftmax(pred)                               2  focal
 
             terms:
               term   kernel                                     passes  computes
@@ -126,8 +124,8 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 14 + 38/C (14 + 16/C in shared steps, 22/C in terms)
-            with each term computing its own steps: 17 + 50/C; sharing saves 3 + 12/C
+            passes per forward pass: 8 + 48/C (8 + 26/C in shared steps, 22/C in terms)
+            with each term computing its own steps: 11 + 60/C; sharing saves 3 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -63,6 +63,18 @@ public sealed class FusionTests
         Assert.Equal(1, Count(code, "Probabilities.LogSoftmax("));
         Assert.Equal(1, Count(code, "Inputs.Labels("));
         Assert.Equal(1, Count(code, "Inputs.Valid("));
+        // lovasz_softmax reads the one-hot map; ce, focal and the statistics read the class indices.
+        Assert.Equal(1, Count(code, "Inputs.OneHot("));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels,"));
+    }
+
+    [Fact]
+    public void Labels_without_a_map_reading_term_build_no_one_hot_map()
+    {
+        var code = Generate("""[Loss("ce + dice + sensitivity_specificity", Target = LossTarget.Labels, Classes = 3)]""");
+
+        Assert.Equal(0, Count(code, "Inputs.OneHot("));
+        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels,"));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
-    public void Labels_share_one_hot_valid_pixels_probabilities_and_statistics() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+    public void Labels_share_class_indices_valid_pixels_probabilities_and_statistics() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 
         namespace Segmentation;

@@ -70,11 +70,11 @@ public sealed class KernelPassesTests
     [Fact]
     public void Estimates_follow_the_arguments_that_change_the_work()
     {
-        var (mask, labels, ignoring, maskProbabilities) = (Tasks[0], Tasks[2], Tasks[3], Tasks[4]);
+        var (mask, mask3, labels, ignoring, maskProbabilities) = (Tasks[0], Tasks[1], Tasks[2], Tasks[3], Tasks[4]);
         // On probabilities bce reads the shared clamped logs; on logits it runs libtorch's fused kernel.
         var bce = Estimate("bce", maskProbabilities, "PixelLosses.BinaryCrossEntropy");
         var fused = Estimate("bce", mask, "PixelLosses.BinaryCrossEntropyWithLogits");
-        var statistics = Estimate("dice", labels, "RegionStatistics.Compute");
+        var statistics = Estimate("dice", mask3, "RegionStatistics.Compute");
 
         // A weight multiplies t·log p (read and write); auto also sums the target first.
         Assert.Equal(bce + new PassCount(2, 0), Estimate("bce(pos_weight: 2)", maskProbabilities, "PixelLosses.BinaryCrossEntropy"));
@@ -92,8 +92,11 @@ public sealed class KernelPassesTests
         Assert.Equal(new PassCount(6, 0), Estimate("dice(per_image: true)", mask, "RegionStatistics.Compute"));
         Assert.Equal(new PassCount(6, 0), statistics);
 
-        // Ignored pixels: the sum of p is multiplied by the per-pixel valid mask first (t is already 0 there).
-        Assert.Equal(statistics + new PassCount(2, 1), Estimate("dice", ignoring, "RegionStatistics.Compute"));
+        // Labels: the statistics add per-pixel values into the classes; ignored pixels multiply p (for P) and the
+        // per-pixel values by the valid mask first.
+        var fromLabels = Estimate("dice", labels, "RegionStatistics.ComputeFromLabels");
+        Assert.Equal(new PassCount(1, 9), fromLabels);
+        Assert.Equal(fromLabels + new PassCount(2, 5), Estimate("dice", ignoring, "RegionStatistics.ComputeFromLabels"));
 
         // A mask's boundary loss also counts the complement of each channel: twice the data, plus building it.
         var labelsBoundary = Estimate("boundary", labels, "StructureLosses.Boundary");

@@ -71,15 +71,26 @@ internal static class KernelPasses
                 return Given(call, "valid") ? new(truePositive + 4, 1) : new(truePositive + 2, 0);
             },
 
+            // The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per
+            // pixel: gather p_y (3) and add it into the classes (a scatter-add reading the indices and the values, 2); the
+            // ones added for T are a broadcast, copied once by the reshape (2), then added the same way (2). An ignore
+            // index multiplies both by the valid pixels instead (3 each).
+            ["RegionStatistics.ComputeFromLabels"] = (call, _) => Given(call, "valid") ? new(3, 14) : new(1, 9),
+
             // Functions of the [C] or [N, C] statistics: no per-element data.
             ["RegionLosses.Dice"] = Fixed(0),
             ["RegionLosses.Iou"] = Fixed(0),
             ["RegionLosses.Tversky"] = Fixed(0),
             ["RegionLosses.GeneralizedDice"] = Fixed(0),
 
-            // Two more sums over the data: (t − p)²·t (subtract 3, square 2, multiply 3, sum 1) and (t − p)²·(1 − t)
-            // (subtract 3, square 2, 1 − t 2, multiply 3, sum 1); each multiplied by the valid pixels with an ignore index.
-            ["RegionLosses.SensitivitySpecificity"] = (_, signature) => signature.IgnoreIndex is null ? new(20, 0) : new(24, 2),
+            // Mask: two more sums over the data, (t − p)² once (subtract 3, square 2) times t (3) and times 1 − t (2 + 3), each
+            // summed (1). Labels, from the class indices: (1 − p_y)² per pixel (gather 3, subtract 2, square 2) added into
+            // the classes (2), and p² (2) with the label's entry set to 0 (a copy, 2, and a scatter reading the indices
+            // and zeros, 2 per pixel) summed (1); an ignore index multiplies both by the valid pixels (3 per pixel; 2 full
+            // and 1 per pixel).
+            ["RegionLosses.SensitivitySpecificity"] = (_, signature) => signature.Target == TargetKind.Mask
+                ? new(15, 0)
+                : signature.IgnoreIndex is null ? new(5, 11) : new(7, 15),
 
             // t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1
             // multiplies t·log p (2 more), and auto first sums t (1 more).

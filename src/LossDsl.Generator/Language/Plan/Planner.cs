@@ -241,9 +241,15 @@ internal sealed class Planner
     /// <summary>log(1 − p) of probabilities, for mask terms on probabilities: the clamped log of 1 − p.</summary>
     private LocalValue LogComplement() => Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)));
 
-    /// <summary>TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image.</summary>
-    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", KernelCall.Create("RegionStatistics.Compute",
-        Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)));
+    /// <summary>
+    /// TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image. From the
+    /// mask, or for labels from the class indices (no one-hot map needed).
+    /// </summary>
+    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", signature.Target == TargetKind.Mask
+        ? KernelCall.Create("RegionStatistics.Compute",
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage))
+        : KernelCall.Create("RegionStatistics.ComputeFromLabels",
+            Arg("probabilities", Probabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()), Constant("perImage", perImage)));
 
     /// <summary>
     /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);
