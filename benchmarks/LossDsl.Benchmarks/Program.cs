@@ -29,13 +29,9 @@ namespace LossDsl.Benchmarks;
 /// </summary>
 public static class Program
 {
-    /// <summary>Every measured module: the standard three per case, plus the proposals.</summary>
+    /// <summary>Every measured module: the standard three per case, plus the proposal (a closed-form gradient).</summary>
     public static IReadOnlyList<LossVariant> AllVariants { get; } = LossVariant.Standard(LossCases.All)
-        .Append(new LossVariant(LossCases.Named("bce + dice + iou"), "Lean kernels (proposal)", () => new LeanBceDiceIou()))
-        .Append(new LossVariant(LossCases.Named("bce + ssim(11) + iou"), "Banded Gaussian filter (proposal)", () => new BandedSsimBceIou()))
-        .Append(new LossVariant(LossCases.Named("focal + dice"), "Lean kernels (proposal)", () => new LeanFocalDice()))
         .Append(new LossVariant(LossCases.Named("focal + dice"), "Closed-form gradient (proposal)", () => new ClosedFormFocalDice()))
-        .Append(new LossVariant(LossCases.Named("ce + dice (multiclass)"), "Lean kernels (proposal)", () => new LeanCeDice()))
         .OrderBy(v => LossCases.All.ToList().IndexOf(v.Case))
         .ToList();
 

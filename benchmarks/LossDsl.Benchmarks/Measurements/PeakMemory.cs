@@ -7,8 +7,8 @@ namespace LossDsl.Benchmarks.Measurements;
 public static class PeakMemory
 {
     /// <summary>
-    /// For each variant: two unmeasured steps (first-call allocations: module buffers, libtorch's
-    /// thread pools), then three measured steps, each from a reset peak; the result is the largest
+    /// For each variant, after one step of every variant of its loss: two unmeasured steps (first-call allocations:
+    /// module buffers, libtorch's thread pools), then three measured steps, each from a reset peak; the result is the largest
     /// <c>VmHWM − VmRSS before the step</c>, in bytes. Inputs are allocated before the reset, so only what the loss
     /// itself allocates counts (its temporaries, the tensors autograd saves, and the gradient).
     /// </summary>
@@ -19,6 +19,16 @@ public static class PeakMemory
         foreach (var group in variants.GroupBy(v => v.Case))
         {
             var (pred, target) = group.Key.CreateInputs(ScalarType.Float32);
+
+            // Every variant runs once before any is measured: libtorch and its math libraries set up per-kernel state
+            // (MKL's buffers for a dot product, oneDNN's for a convolution) at a kernel's first use in the process, and
+            // that one-time cost must not land on whichever variant happens to be measured first.
+            foreach (var variant in group)
+            {
+                using var warmUp = variant.Create();
+                TrainingStep.Run(warmUp, pred, target);
+            }
+
             foreach (var variant in group)
             {
                 using var loss = variant.Create();

@@ -65,18 +65,37 @@ public static partial class StructureLosses
     /// with the errors sorted in decreasing order and the ground truth <paramref name="truth"/> in that order,
     /// <c>Σ_i e_(i)·g_i</c>, where <c>g</c> is the discrete gradient of <c>J_i = 1 − (G − Σ_{k≤i} t_k) / (G + Σ_{k≤i} (1 − t_k))</c>,
     /// <c>G = Σ t</c>: <c>g_1 = J_1</c>, <c>g_i = J_i − J_{i−1}</c>. The union is at least i, so J is defined for empty masks.
-    /// Autograd differentiates through the sort, giving each error its weight g at its rank.
     /// </summary>
+    /// <remarks>
+    /// The weights g depend on the errors only through their order, which has zero derivative: so they are computed
+    /// without autograd and put back in the errors' own order, and the extension is <c>Σ_j e_j·w_j</c>, whose gradient is
+    /// w itself. The same value and gradient as differentiating through the sort, without recording the sort, gather,
+    /// cumulative sums and products for the backward pass.
+    /// </remarks>
     internal static Tensor LovaszExtension(Tensor errors, Tensor truth)
     {
+        using var weights = LovaszWeights(errors, truth);
+        using var weighted = errors * weights;
+        return weighted.sum(-1);
+    }
+
+    /// <summary>Each error's weight g at its rank, in the errors' order; no gradient.</summary>
+    private static Tensor LovaszWeights(Tensor errors, Tensor truth)
+    {
+        using var noGrad = no_grad();
         var (sorted, order) = errors.sort(-1, descending: true);
-        var truthSorted = truth.gather(-1, order);
-        var positives = truthSorted.sum(-1, keepdim: true);
-        var intersection = positives - truthSorted.cumsum(-1);
-        var union = positives + (1 - truthSorted).cumsum(-1);
-        var jaccard = 1 - intersection / union;
-        var count = jaccard.shape[^1];
-        var gradient = cat(new[] { jaccard.narrow(-1, 0, 1), jaccard.narrow(-1, 1, count - 1) - jaccard.narrow(-1, 0, count - 1) }, -1);
-        return (sorted * gradient).sum(-1);
+        using (sorted)
+        using (order)
+        {
+            using var truthSorted = truth.gather(-1, order);
+            using var positives = truthSorted.sum(-1, keepdim: true);
+            using var intersection = positives - truthSorted.cumsum(-1);
+            using var union = positives + (1 - truthSorted).cumsum(-1);
+            using var jaccard = 1 - intersection / union;
+            var count = jaccard.shape[^1];
+            using var gradient = cat(new[] { jaccard.narrow(-1, 0, 1), jaccard.narrow(-1, 1, count - 1) - jaccard.narrow(-1, 0, count - 1) }, -1);
+            using var empty = zeros_like(errors);
+            return empty.scatter(-1, order, gradient);
+        }
     }
 }
