@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark (PyTorch eager, then the .NET suite) and rewrites docs/performance.md's results section and
-# docs/images/performance*.png. Takes 5 to 11 minutes on the 2-core machine, with its load; see docs/performance.md.
+# docs/images/performance*.png. Takes 4 to 11 minutes on the 2-core machine, with its load; see docs/performance.md.
 #   benchmarks/run.sh                      # everything
 #   benchmarks/run.sh --iterations 5       # extra arguments go to the .NET suite (--cases "focal + dice;lovasz_hinge")
 set -euo pipefail
