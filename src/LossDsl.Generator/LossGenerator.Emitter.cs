@@ -53,7 +53,10 @@ public sealed partial class LossGenerator
                 .Select(loss =>
                 {
                     var type = new GeneratedType(file.Namespace, ImmutableArray<string>.Empty, loss.Name, "public sealed partial");
-                    return new GeneratedLoss(type.HintName.Replace(".g.cs", ".loss.g.cs"), CSharpEmitter.Emit(loss.Plan!, type, fileName));
+                    var name = new TextSpan(loss.NameSpan.Start, loss.NameSpan.Length);
+                    var nameLocation = new DiagnosticInfo(LossDiagnostics.DefinedInAnotherFile.Id, file.Path, name, new[] { loss.Name }.ToEquatableArray(), text.Lines.GetLinePositionSpan(name));
+                    var fullName = file.Namespace is null ? loss.Name : file.Namespace + "." + loss.Name;
+                    return new GeneratedLoss(type.HintName.Replace(".g.cs", ".loss.g.cs"), CSharpEmitter.Emit(loss.Plan!, type, fileName), fullName, nameLocation);
                 })
                 .ToEquatableArray();
             return new FileGenerationResult(outputs, diagnostics);

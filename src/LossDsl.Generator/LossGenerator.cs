@@ -49,7 +49,7 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             compiled.Select(static (loss, _) => loss.Output).Where(static output => output is not null),
             static (spc, output) => spc.AddSource(output!.HintName, output.Source));
 
-        // All .loss outputs together, so that one name defined in two files is a diagnostic, not a hint-name clash.
+        // All .loss outputs together, so that one name defined in two files is a diagnostic (LOSS0307), not a clash.
         context.RegisterSourceOutput(
             compiledFiles.Select(static (file, _) => file.Outputs).Collect(),
             static (spc, outputs) => AddFileOutputs(spc, outputs));
@@ -66,11 +66,24 @@ public sealed partial class LossGenerator : IIncrementalGenerator
 
     private static void AddFileOutputs(SourceProductionContext context, ImmutableArray<EquatableArray<GeneratedLoss>> outputs)
     {
+        var definedIn = new Dictionary<string, string>(System.StringComparer.Ordinal);
         var added = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
         foreach (var output in outputs.SelectMany(o => o))
         {
-            // The same loss name in two files of one namespace gets a second file name, so that the C# compiler
-            // reports the duplicate class instead of the generator failing on a repeated hint name.
+            // One class name in two files: the first file keeps it, every later definition is an error on its name
+            // (rather than a duplicate class the C# compiler would report in generated code).
+            var location = output.NameLocation!;
+            if (definedIn.TryGetValue(output.FullName!, out var firstFile))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.ById[location.Id], Location.Create(location.FilePath, location.Span, location.Lines),
+                    location.Arguments.Append(firstFile).ToArray<object>()));
+                continue;
+            }
+
+            definedIn.Add(output.FullName!, System.IO.Path.GetFileName(location.FilePath));
+
+            // Names that differ only in case are different classes but would be one hint name on some file systems.
             var hint = output.HintName;
             for (var i = 2; !added.Add(hint); i++)
             {

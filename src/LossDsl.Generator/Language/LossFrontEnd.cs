@@ -13,8 +13,8 @@ internal sealed record LossCompilation(LossPlan? Plan, ImmutableArray<LossDiagno
     public bool Success => Plan is not null;
 }
 
-/// <summary>One definition of a <c>.loss</c> file: its name, where it is written, and its plan when it has no errors.</summary>
-internal sealed record FileLoss(string Name, SourceSpan Span, LossPlan? Plan);
+/// <summary>One definition of a <c>.loss</c> file: its name, where it and its name are written, and its plan when it has no errors.</summary>
+internal sealed record FileLoss(string Name, SourceSpan Span, SourceSpan NameSpan, LossPlan? Plan);
 
 /// <summary>The result of compiling a <c>.loss</c> file: every definition, and every diagnostic in text order.</summary>
 internal sealed record LossFileCompilation(ImmutableArray<FileLoss> Losses, ImmutableArray<LossDiagnostic> Diagnostics);
@@ -54,7 +54,7 @@ internal static class LossFrontEnd
                 ? null
                 : Planner.Plan(definition.Name, text.Substring(span.Start, span.Length), text, definition.Body, definition.Signature, bag);
             perDefinition.AddRange(bag.ToImmutable());
-            losses.Add(new FileLoss(definition.Name, span, bag.HasErrors ? null : plan));
+            losses.Add(new FileLoss(definition.Name, span, definition.Syntax.Name.Span, bag.HasErrors ? null : plan));
         }
 
         // File-level diagnostics: parse errors, duplicate and invalid names.

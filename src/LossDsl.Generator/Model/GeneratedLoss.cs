@@ -1,7 +1,10 @@
 namespace LossDsl.Generator.Model;
 
-/// <summary>The generated file for one loss: its hint name and text. Strings only, so caching compares them exactly.</summary>
-internal sealed record GeneratedLoss(string HintName, string Source);
+/// <summary>
+/// The generated file for one loss: its hint name and text, and for a <c>.loss</c> definition its full class name and
+/// where its name is written, as the diagnostic to report if another file defines it too. Values only, so caching compares them exactly.
+/// </summary>
+internal sealed record GeneratedLoss(string HintName, string Source, string? FullName = null, DiagnosticInfo? NameLocation = null);
 
 /// <summary>The outcome of compiling one declaration: a file when there were no errors, and the diagnostics either way.</summary>
 internal sealed record GenerationResult(GeneratedLoss? Output, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -10,7 +10,10 @@ namespace LossDsl.Tests.Generator;
 /// </summary>
 public sealed class DiagnosticCoverageTests
 {
-    /// <summary>C# source (attribute form) or, when it starts with "loss ", a .loss file; markup marks the expected span.</summary>
+    /// <summary>
+    /// C# source (attribute form) or, when it starts with "loss ", a .loss file; markup marks the expected span. Lines of
+    /// "---" separate .loss files that come before the marked one.
+    /// </summary>
     public static TheoryData<string, string> Cases { get; } = new()
     {
         { "LOSS0001", """[Loss("bce {|LOSS0001:&|} iou")]""" },
@@ -42,6 +45,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0304", """[Loss("bce")] public abstract partial class {|LOSS0304:Abstract|};""" },
         { "LOSS0305", "loss A = bce;\nloss {|LOSS0305:A|} = dice;" },
         { "LOSS0306", "loss {|LOSS0306:bce|} = dice;" },
+        { "LOSS0307", "loss A = bce;\n---\nloss B = iou;\nloss {|LOSS0307:A|} = dice;" },
         { "LOSS0900", """[Loss("bce + {|LOSS0900:0 * dice|}")]""" },
         { "LOSS0901", """[Loss("dice(weight: {|LOSS0901:[0]|})")]""" },
         { "LOSS0902", """[Loss("dice + {|LOSS0902:dice|}")]""" },
@@ -53,8 +57,10 @@ public sealed class DiagnosticCoverageTests
     {
         var isFile = markup.StartsWith("loss ", StringComparison.Ordinal);
         var wrapped = isFile || markup.Contains(" class ", StringComparison.Ordinal) ? markup : markup + " public sealed partial class Case;";
-        var (text, expected) = DiagnosticMarkup.Parse(isFile ? wrapped : "using LossDsl;\n" + wrapped);
-        var (result, _) = isFile ? GeneratorHarness.Run(string.Empty, ("/src/case.loss", text)) : GeneratorHarness.Run(text);
+        var files = wrapped.Split("\n---\n");
+        var (text, expected) = DiagnosticMarkup.Parse(isFile ? files[^1] : "using LossDsl;\n" + wrapped);
+        var lossFiles = files.SkipLast(1).Select((file, i) => ($"/src/before{i}.loss", file)).Append(("/src/case.loss", text)).ToArray();
+        var (result, _) = isFile ? GeneratorHarness.Run(string.Empty, lossFiles) : GeneratorHarness.Run(text);
 
         var diagnostic = Assert.Single(Assert.Single(result.Results).Diagnostics, d => d.Id == id);
         var descriptor = LossDiagnostics.All.Single(d => d.Id == id);

@@ -43,6 +43,25 @@ public sealed class LossFileTests
     }
 
     [Fact]
+    public void A_name_defined_in_two_files_is_an_error_on_the_second_and_the_first_is_generated()
+    {
+        var (result, output) = GeneratorHarness.Run(string.Empty,
+            ("/src/segmentation.loss", "loss Hybrid = bce + iou;\n"),
+            ("/src/extra/other.loss", "// another file\nloss Hybrid = dice;\nloss Other = iou;\n"));
+
+        var run = Assert.Single(result.Results);
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal(
+            "/src/extra/other.loss(2,6): error LOSS0307: A loss named 'Hybrid' is already defined in 'segmentation.loss'; " +
+            "the .loss files of a project share one namespace, so give one of them another name",
+            diagnostic.ToString());
+        Assert.Equal(new[] { "Tests.Hybrid.loss.g.cs", "Tests.Other.loss.g.cs" }, run.GeneratedSources.Select(s => s.HintName).Order());
+        Assert.Contains("Source = \"loss Hybrid = bce + iou;\"", run.GeneratedSources.Single(s => s.HintName == "Tests.Hybrid.loss.g.cs").SourceText.ToString());
+        // No duplicate class for the C# compiler to report in generated code.
+        Assert.Empty(GeneratorHarness.OutputProblems(output));
+    }
+
+    [Fact]
     public void Errors_are_reported_at_line_and_column_of_the_file()
     {
         var (result, _) = GeneratorHarness.Run(string.Empty, (Path, "loss A = bce;\n\nloss B = bce + ioo;\n"));

@@ -100,6 +100,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor InvalidDefinitionName = new(
         "LOSS0306", "Invalid loss name", "'{0}' cannot name a loss: {1}", LossSeverity.Error, Declaration);
 
+    public static readonly LossDiagnosticDescriptor DefinedInAnotherFile = new(
+        "LOSS0307", "Loss name defined in two files", "A loss named '{0}' is already defined in '{1}'; the .loss files of a project share one namespace, so give one of them another name", LossSeverity.Error, Declaration);
+
     public static readonly LossDiagnosticDescriptor ZeroTerm = new(
         "LOSS0900", "Term multiplied by zero", "This product is always 0, so its terms do not train anything; remove it or change the factor", LossSeverity.Warning, Semantics);
 
@@ -116,5 +119,5 @@ internal static class LossDiagnostics
         CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
-        ZeroTerm, ZeroWeights, RepeatedTerm);
+        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm);
 }
