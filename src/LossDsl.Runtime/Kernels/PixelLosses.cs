@@ -64,19 +64,16 @@ public static class PixelLosses
     }
 
     /// <summary>
-    /// <see cref="BinaryFocal"/> on logits: the cross-entropy from libtorch's fused <c>binary_cross_entropy_with_logits</c>
-    /// (one kernel in the log-sigmoid form, stable for any logit) instead of two log-sigmoid maps and their combination.
+    /// <see cref="BinaryFocal"/> on logits: the cross-entropy in the fused log-sigmoid form (stable for any logit), and
+    /// the whole term one autograd node whose gradient is written out (<see cref="BinaryFocalFunction"/>): the same value
+    /// and gradient, without recording a dozen elementwise operations and their saved inputs.
     /// </summary>
     /// <param name="logits">pred.</param>
-    /// <param name="probabilities">p = sigmoid(pred), shared with the other terms.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
-    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor probabilities, Tensor target, double alpha, double gamma)
-    {
-        using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
-        return FocalMean(probabilities, target, crossEntropy, alpha, gamma);
-    }
+    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma) =>
+        BinaryFocalFunction.apply(logits, target, alpha, gamma);
 
     /// <summary>
     /// <c>mean(α_t (1 − p_t)^γ · ce)</c> from the per-element cross-entropy, with the factors in as few operations as

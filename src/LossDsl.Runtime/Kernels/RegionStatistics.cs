@@ -12,47 +12,54 @@ namespace LossDsl.Kernels;
 /// </summary>
 public sealed class RegionStatistics
 {
-    private readonly Tensor probabilities;
+    private readonly Tensor like;
+    private readonly Lazy<Tensor> probabilities;
     private readonly Tensor? targetMap;
     private readonly Tensor? labels;
     private readonly Tensor? valid;
     private readonly long[] reduce;
 
-    private RegionStatistics(Tensor probabilities, Tensor? valid, bool perImage)
+    // like: a tensor of pred's shape, dtype and device (p or the logits); p itself is only read where a sum needs it.
+    private RegionStatistics(Tensor like, Lazy<Tensor> probabilities, Tensor? valid, bool perImage)
     {
+        this.like = like;
         this.probabilities = probabilities;
         this.valid = valid;
         PerImage = perImage;
-        var rank = (int)probabilities.dim();
+        var rank = (int)like.dim();
         var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
         reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
-        using (var keptP = Kept(probabilities))
-        {
-            Predicted = Reduce(keptP);
-        }
-
         count = new Lazy<Tensor>(CountValid);
     }
 
     // A mask or a one-hot map: the sums read it directly.
     private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, bool perImage)
-        : this(probabilities, valid, perImage)
+        : this(probabilities, new Lazy<Tensor>(probabilities), valid, perImage)
     {
         targetMap = target;
 
         // The target map is already 0 at ignored pixels (Inputs.OneHot), so only the sum of p needs the valid mask.
-        // One channel over the whole batch: a dot product, without the full-size p·t temporary (and its backward).
-        TruePositive = !perImage && probabilities.shape[1] == 1
-            ? probabilities.reshape(-1).dot(target.reshape(-1)).reshape(1)
-            : Reduce(probabilities * target);
+        TruePositive = SigmoidStatistics.SumOfProducts(probabilities, target, reduce);
+        Predicted = SumKept(probabilities);
+        Target = Reduce(target);
+    }
+
+    // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only
+    // if sensitivity_specificity's sums ask for it.
+    private RegionStatistics(Tensor logits, Tensor target, bool perImage)
+        : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), null, perImage)
+    {
+        targetMap = target;
+        (TruePositive, Predicted) = SigmoidStatistics.Compute(logits, target, reduce);
         Target = Reduce(target);
     }
 
     // Class indices: TP and T add one value per pixel into its class, so no [N, C, *spatial] map or product is needed.
     private RegionStatistics(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage, int classes)
-        : this(probabilities, valid, perImage)
+        : this(probabilities, new Lazy<Tensor>(probabilities), valid, perImage)
     {
         this.labels = labels;
+        Predicted = SumKept(probabilities);
         using var pY = probabilities.gather(1, labels);
         using var one = ones(1, dtype: probabilities.dtype, device: probabilities.device);
         using var everyPixel = one.expand(labels.shape);
@@ -66,7 +73,7 @@ public sealed class RegionStatistics
     public Tensor TruePositive { get; } = null!;
 
     /// <summary>Σ p per channel.</summary>
-    public Tensor Predicted { get; }
+    public Tensor Predicted { get; } = null!;
 
     /// <summary>Σ t per channel.</summary>
     public Tensor Target { get; } = null!;
@@ -85,6 +92,14 @@ public sealed class RegionStatistics
         new(probabilities, target, valid, perImage);
 
     /// <summary>
+    /// The same sums for a mask on logits (<paramref name="logits"/> and <paramref name="target"/> [N, C, *spatial], no
+    /// ignored pixels), p = σ(logits), with TP and P from one autograd node whose gradient is written out
+    /// (<see cref="SigmoidStatistics"/>): the same values and gradients as <see cref="Compute"/> on the sigmoid, without
+    /// recording it.
+    /// </summary>
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage) => new(logits, target, perImage);
+
+    /// <summary>
     /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and
     /// T add each kept pixel's p_y and 1 into its class y, instead of multiplying and summing a one-hot map.
     /// </summary>
@@ -98,7 +113,7 @@ public sealed class RegionStatistics
     /// </summary>
     internal (Tensor Missed, Tensor FalseAlarm) SquaredErrors()
     {
-        var p = probabilities;
+        var p = probabilities.Value;
         if (targetMap is { } t)
         {
             using var error = (t - p).square();
@@ -126,15 +141,22 @@ public sealed class RegionStatistics
         var (images, pixels) = (labels!.shape[0], labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
         using var kept = Kept(perPixel);
         using var index = labels.reshape(images, pixels);
-        using var zero = zeros(images, classes, dtype: probabilities.dtype, device: probabilities.device);
+        using var zero = zeros(images, classes, dtype: like.dtype, device: like.device);
         using var perImage = zero.scatter_add(1, index, kept.reshape(images, pixels));
         return PerImage ? perImage.alias() : perImage.sum(new long[] { 0 });
     }
 
     private Tensor Kept(Tensor values) => valid is null ? values.alias() : values * valid;
 
+    private Tensor SumKept(Tensor values)
+    {
+        using var kept = Kept(values);
+        return Reduce(kept);
+    }
+
     // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
-    private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values : values.sum(reduce);
+    // A new handle either way, so the caller may dispose its argument.
+    private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values.alias() : values.sum(reduce);
 
     /// <summary>
     /// Valid elements per channel, only for the terms that read it: without an ignore index the same number for every
@@ -144,7 +166,7 @@ public sealed class RegionStatistics
     {
         if (valid is null)
         {
-            var perChannel = reduce.Aggregate(1L, (size, dim) => size * probabilities.shape[dim]);
+            var perChannel = reduce.Aggregate(1L, (size, dim) => size * like.shape[dim]);
             return full_like(Target, perChannel);
         }
 

@@ -46,8 +46,7 @@ public sealed class EmitCommandTests
                 protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
                 {
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-                    var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
                     // bce: bce  (loss text 1:1)
                     //   = bce(pos_weight: 1)
@@ -206,7 +205,7 @@ public sealed class EmitCommandTests
                 {
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNet", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
                     // bce: bce  (segmentation.loss 2:15)
                     //   = bce(pos_weight: 1)

@@ -10,12 +10,13 @@ namespace LossDsl.Tests.Generator;
 public sealed class FusionTests
 {
     [Fact]
-    public void Region_terms_share_one_sigmoid_and_one_statistics_computation()
+    public void Region_terms_share_one_statistics_computation_which_needs_no_sigmoid_step()
     {
         var code = Generate("""[Loss("bce + dice + iou + tversky")]""");
 
-        Assert.Equal(1, Count(code, "Probabilities.Sigmoid("));
-        Assert.Equal(1, Count(code, "RegionStatistics.Compute("));
+        // On logits the statistics node computes the sigmoid inside, with its gradient written out.
+        Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t,"));
         Assert.Equal(3, Count(code, "statistics: stats,"));
         // bce alone reads the logits through libtorch's fused kernel: no log maps are materialised for it.
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
@@ -23,14 +24,15 @@ public sealed class FusionTests
     }
 
     [Fact]
-    public void Bce_and_focal_on_logits_each_run_the_fused_kernel_and_share_the_probabilities()
+    public void Bce_and_focal_on_logits_each_run_a_fused_kernel_without_a_shared_sigmoid()
     {
         // One fused BCE-with-logits pass per term is cheaper than materialising log p and log(1 − p) to share them.
         var code = Generate("""[Loss("bce + focal + dice")]""");
 
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p,"));
-        Assert.Equal(1, Count(code, "Probabilities.Sigmoid("));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t,"));
+        // Each node computes the sigmoid it needs inside; no term reads a shared p.
+        Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
         Assert.Equal(0, Count(code, "var logp"));
     }
 
@@ -50,7 +52,7 @@ public sealed class FusionTests
     {
         var code = Generate("""[Loss("dice + iou + dice(per_image: true) + iou(per_image: true)")]""");
 
-        Assert.Equal(2, Count(code, "RegionStatistics.Compute("));
+        Assert.Equal(2, Count(code, "RegionStatistics.ComputeFromLogits("));
         Assert.Equal(2, Count(code, "statistics: statsPerImage,"));
     }
 

@@ -18,8 +18,7 @@ public sealed class PlanExplanationTests
             new[]
             {
                 ("t", "Inputs.Mask", "pred, target", "bce, dice, iou, tversky"),
-                ("p", "Probabilities.Sigmoid", "pred", "dice, iou, tversky"),
-                ("stats", "RegionStatistics.Compute", "p, t", "dice, iou, tversky"),
+                ("stats", "RegionStatistics.ComputeFromLogits", "pred, t", "dice, iou, tversky"),
             },
             plan.Steps.Select(s => (s.Local, s.Call.Kernel, string.Join(", ", s.Reads), string.Join(", ", s.Users))));
         Assert.Equal(
@@ -36,11 +35,11 @@ public sealed class PlanExplanationTests
         PassCount Term(string name) => plan.Terms.Single(t => t.Name == name).Passes;
 
         Assert.Equal(
-            Step("t") + Step("p") + Step("stats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
+            Step("t") + Step("stats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
             plan.Passes);
         Assert.Equal(
             Term("bce") + Step("t")
-            + Term("dice") + Term("iou") + Term("tversky") + Step("t") + Step("t") + Step("t") + Step("p") + Step("p") + Step("p") + Step("stats") + Step("stats") + Step("stats"),
+            + Term("dice") + Term("iou") + Term("tversky") + Step("t") + Step("t") + Step("t") + Step("stats") + Step("stats") + Step("stats"),
             plan.UnsharedPasses);
     }
 

@@ -24,8 +24,7 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Deep", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
         // bce: bce  (segmentation.loss 1:15)
         //   = bce(pos_weight: 1)

@@ -30,7 +30,7 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNetLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1)

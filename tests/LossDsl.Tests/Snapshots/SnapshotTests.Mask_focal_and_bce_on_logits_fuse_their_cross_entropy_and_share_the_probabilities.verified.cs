@@ -24,8 +24,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
         //   = bce(pos_weight: 2)
@@ -33,7 +32,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p, target: t, alpha: -1.0, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
         //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true)

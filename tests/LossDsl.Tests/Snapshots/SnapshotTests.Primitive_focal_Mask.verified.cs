@@ -22,11 +22,10 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
 
         // focal: focal  (loss text 1:1)
         //   = focal(alpha: 0.25, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, probabilities: p, target: t, alpha: 0.25, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0);
 
         var total = focal;
         return new TermValues(total, focal);

@@ -71,6 +71,11 @@ internal static class KernelPasses
                 return Given(call, "valid") ? new(truePositive + 4, 1) : new(truePositive + 2, 0);
             },
 
+            // One autograd node: the sigmoid of the logits (2), then p·t and the sums as in Compute (TP 4, or 2 as a dot
+            // product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
+            ["RegionStatistics.ComputeFromLogits"] = (call, signature) =>
+                new(2 + (signature.Classes == 1 && !(bool)Constant(call, "perImage")! ? 2 : 4) + 2, 0),
+
             // The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per
             // pixel: gather p_y (3) and add it into the classes (a scatter-add reading the indices and the values, 2); the
             // ones added for T are a broadcast, copied once by the reshape (2), then added the same way (2). An ignore
@@ -109,8 +114,9 @@ internal static class KernelPasses
             // multiply (3).
             ["PixelLosses.BinaryFocal"] = (call, _) => new(13 + FocalFactors(call), 0),
 
-            // The fused cross-entropy as in BinaryCrossEntropyWithLogits (3), then the focal factors as in BinaryFocal.
-            ["PixelLosses.BinaryFocalWithLogits"] = (call, _) => new(3 + FocalFactors(call), 0),
+            // One autograd node: the sigmoid (2), the fused cross-entropy as in BinaryCrossEntropyWithLogits (3), then the
+            // focal factors as in BinaryFocal. Its backward is written out (not counted).
+            ["PixelLosses.BinaryFocalWithLogits"] = (call, _) => new(5 + FocalFactors(call), 0),
 
             // Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times
             // the valid pixels (3) and their count (1), or with class weights w_y times the valid pixels (3). Class

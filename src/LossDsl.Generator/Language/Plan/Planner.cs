@@ -111,8 +111,7 @@ internal sealed class Planner
 
             case PrimitiveKind.Focal when signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits:
                 return KernelCall.Create("PixelLosses.BinaryFocalWithLogits",
-                    Arg("logits", Pred), Arg("probabilities", Probabilities()), Arg("target", TargetMap()),
-                    Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
+                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
 
             case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
                 return KernelCall.Create("PixelLosses.BinaryFocal",
@@ -243,13 +242,18 @@ internal sealed class Planner
 
     /// <summary>
     /// TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image. From the
-    /// mask, or for labels from the class indices (no one-hot map needed).
+    /// mask (on logits without a sigmoid step), or for labels from the class indices (no one-hot map needed).
     /// </summary>
-    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", signature.Target == TargetKind.Mask
-        ? KernelCall.Create("RegionStatistics.Compute",
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage))
-        : KernelCall.Create("RegionStatistics.ComputeFromLabels",
-            Arg("probabilities", Probabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()), Constant("perImage", perImage)));
+    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", (signature.Target, signature.Input) switch
+    {
+        // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
+        (TargetKind.Mask, InputKind.Logits) => KernelCall.Create("RegionStatistics.ComputeFromLogits",
+            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", perImage)),
+        (TargetKind.Mask, _) => KernelCall.Create("RegionStatistics.Compute",
+            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
+        _ => KernelCall.Create("RegionStatistics.ComputeFromLabels",
+            Arg("probabilities", Probabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
+    });
 
     /// <summary>
     /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);

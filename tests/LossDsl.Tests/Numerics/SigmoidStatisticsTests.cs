@@ -1,0 +1,47 @@
+using LossDsl.Tests.Infrastructure;
+using LossDsl.Kernels;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// The closed-form statistics node on logits against autograd through the sigmoid: the same TP, P and T, and the same
+/// gradient of any function of them, whole batch or per image, one channel or several, with or without spatial dims.
+/// </summary>
+public sealed class SigmoidStatisticsTests
+{
+    [Theory]
+    [InlineData(new long[] { 3, 1, 4, 5 }, false)]    // one channel over the batch: the dot-product path
+    [InlineData(new long[] { 3, 1, 4, 5 }, true)]
+    [InlineData(new long[] { 2, 3, 7 }, false)]       // several channels, one spatial dim
+    [InlineData(new long[] { 2, 3, 2, 3, 2 }, true)]  // three spatial dims
+    [InlineData(new long[] { 4, 2 }, true)]           // no spatial dims: per image, nothing to sum
+    [InlineData(new long[] { 4, 2 }, false)]
+    public void Values_and_gradients_equal_autograd_through_the_sigmoid(long[] shape, bool perImage)
+    {
+        using var scope = NewDisposeScope();
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        // Logits up to ±1e4 at a few places: σ saturates to exactly 0 or 1 there, and so does its slope.
+        var logits = (sin(arange(count, dtype: ScalarType.Float64) * 1.7) * 4).reshape(shape);
+        logits.view(-1)[0] = tensor(1e4, dtype: ScalarType.Float64);
+        logits.view(-1)[1] = tensor(-1e4, dtype: ScalarType.Float64);
+        var target = cos(arange(count, dtype: ScalarType.Float64) * 0.9).gt(0).to_type(ScalarType.Float64).reshape(shape);
+        // A function of all three statistics with distinct weights, so that every gradient path shows.
+        var weights = (Tensor tp, Tensor p) => (tp * 1.3 - p * 0.7 + tp * p * 0.01).sum();
+
+        var fused = logits.detach().requires_grad_();
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage);
+        var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
+
+        var plain = logits.detach().requires_grad_();
+        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, perImage);
+        var plainGradient = autograd.grad(new[] { weights(reference.TruePositive, reference.Predicted) }, new[] { plain })[0];
+
+        Assert.Equal(reference.TruePositive.shape, statistics.TruePositive.shape);
+        Tolerance.Close(FixedInputs.ToArray(reference.TruePositive), FixedInputs.ToArray(statistics.TruePositive), 1e-12, "TP");
+        Tolerance.Close(FixedInputs.ToArray(reference.Predicted), FixedInputs.ToArray(statistics.Predicted), 1e-12, "P");
+        Tolerance.Close(FixedInputs.ToArray(reference.Target), FixedInputs.ToArray(statistics.Target), 1e-12, "T");
+        Tolerance.Close(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
+        Assert.Equal(0.0, fusedGradient.view(-1)[0].ToDouble());
+    }
+}
