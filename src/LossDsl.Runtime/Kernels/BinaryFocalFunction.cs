@@ -11,7 +11,7 @@ namespace LossDsl.Kernels;
 /// m is kept at least the dtype's smallest normal number before the powers, as <see cref="PixelLosses"/> does: where it
 /// is smaller, p(1 − p) is 0 or as small, so the first product stays finite and the second is 0.
 /// Autograd would record about a dozen elementwise ops and save their inputs; this node records none in its forward
-/// pass, saves only the logits and the target (which live anyway), and recomputes p, ce and m in its backward pass.
+/// pass and saves three tensors, p, ce and m, for its backward pass.
 /// </summary>
 internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<BinaryFocalFunction>
 {
@@ -25,65 +25,56 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, alpha, gamma) = ((Tensor)vars[0], (Tensor)vars[1], (double)vars[2], (double)vars[3]);
-        ctx.save_for_backward(new List<Tensor> { logits, target });
-        ctx.save_data("alpha", alpha);
-        ctx.save_data("gamma", gamma);
-
         using var noGrad = no_grad();
         var (p, crossEntropy, notPt) = Factors(logits, target);
-        using (p)
-        using (crossEntropy)
-        using (notPt)
-        using (var focal = Clamped(notPt).pow_(gamma).mul_(crossEntropy))
-        {
-            if (alpha >= 0)
-            {
-                using var alphaT = AlphaT(target, alpha);
-                focal.mul_(alphaT);
-            }
 
-            // A mean of no element is 0 here, as in every pixel loss.
-            return focal.numel() == 0 ? focal.sum() : focal.mean();
+        // The backward pass reads p, ce and 1 − p_t again: kept rather than recomputed (measured faster, docs/performance.md).
+        ctx.save_for_backward(new List<Tensor> { target, p, crossEntropy, notPt });
+        ctx.save_data("alpha", alpha);
+        ctx.save_data("gamma", gamma);
+        using var focal = Clamped(notPt).pow_(gamma).mul_(crossEntropy);
+        if (alpha >= 0)
+        {
+            using var alphaT = AlphaT(target, alpha);
+            focal.mul_(alphaT);
         }
+
+        // A mean of no element is 0 here, as in every pixel loss.
+        return focal.numel() == 0 ? focal.sum() : focal.mean();
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         var saved = ctx.get_saved_variables();
-        var (logits, target) = (saved[0], saved[1]);
+        var (target, p, crossEntropy, notPt) = (saved[0], saved[1], saved[2], saved[3]);
         var (alpha, gamma) = ((double)ctx.get_data("alpha"), (double)ctx.get_data("gamma"));
 
-        var (p, crossEntropy, notPt) = Factors(logits, target);
-        using (p)
-        using (crossEntropy)
-        using (var clamped = Clamped(notPt))
+        using var clamped = Clamped(notPt);
+        // Through the modulation: γ m^(γ−1) (1 − 2t) p(1 − p) ce.
+        using var towardsOther = 1 - 2 * target;
+        var gradient = clamped.pow(gamma - 1).mul_(gamma).mul_(towardsOther).mul_(p).mul_(crossEntropy);
+        using (var slopeFactor = p.neg().add_(1))
         {
-            notPt.Dispose();
-            // Through the modulation: γ m^(γ−1) (1 − 2t) p(1 − p) ce.
-            using var towardsOther = 1 - 2 * target;
-            var gradient = clamped.pow(gamma - 1).mul_(gamma).mul_(towardsOther).mul_(p).mul_(crossEntropy);
-            using (var slopeFactor = p.neg().add_(1))
-            {
-                gradient.mul_(slopeFactor);
-            }
-
-            // Through the cross-entropy: m^γ (p − t).
-            using (var throughCrossEntropy = clamped.pow_(gamma).mul_(p.sub_(target)))
-            {
-                gradient.add_(throughCrossEntropy);
-            }
-
-            if (alpha >= 0)
-            {
-                using var alphaT = AlphaT(target, alpha);
-                gradient.mul_(alphaT);
-            }
-
-            using var scale = grad_output / System.Math.Max(1, logits.numel());
-            gradient.mul_(scale);
-            return new List<Tensor> { gradient, null!, null!, null! };
+            gradient.mul_(slopeFactor);
         }
+
+        // Through the cross-entropy: m^γ (p − t).
+        using (var error = p - target)
+        using (var throughCrossEntropy = clamped.pow_(gamma).mul_(error))
+        {
+            gradient.add_(throughCrossEntropy);
+        }
+
+        if (alpha >= 0)
+        {
+            using var alphaT = AlphaT(target, alpha);
+            gradient.mul_(alphaT);
+        }
+
+        using var scale = grad_output / System.Math.Max(1, p.numel());
+        gradient.mul_(scale);
+        return new List<Tensor> { gradient, null!, null!, null! };
     }
 
     // p = σ(x), the per-element cross-entropy in its fused log-sigmoid form, and 1 − p_t = t + p(1 − 2t).
