@@ -46,6 +46,15 @@ public static class PixelLosses
     }
 
     /// <summary>
+    /// Binary cross-entropy on logits summed inside the region statistics' node
+    /// (<see cref="RegionStatistics.ComputeFromLogits"/>): its mean over all elements, 0 for none.
+    /// </summary>
+    /// <param name="statistics">Statistics computed with the cross-entropy.</param>
+    /// <param name="logits">pred, for the element count.</param>
+    public static Tensor BinaryCrossEntropyFromStatistics(RegionStatistics statistics, Tensor logits) =>
+        statistics.CrossEntropySum! / System.Math.Max(1, logits.numel());
+
+    /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
     /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
     /// α &lt; 0 leaves α_t out. This form reads probabilities and their clamped logs; on logits,
@@ -166,7 +175,7 @@ public static class PixelLosses
     /// The positive-class weight as a tensor, or null for 1 (no weighting). <c>auto</c> (null) is
     /// <c>(Nv − ΣT) / max(ΣT, 1)</c> over the whole batch, a constant without gradient.
     /// </summary>
-    private static Tensor? PositiveWeight(Tensor target, double? posWeight)
+    internal static Tensor? PositiveWeight(Tensor target, double? posWeight)
     {
         if (posWeight is { } fixedWeight)
         {

@@ -44,13 +44,14 @@ public sealed class RegionStatistics
         Target = Reduce(target);
     }
 
-    // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only
-    // if sensitivity_specificity's sums ask for it.
-    private RegionStatistics(Tensor logits, Tensor target, bool perImage)
+    // A mask on logits: TP and P (and bce's sum) from one node with a closed-form gradient (SigmoidStatistics); p = σ(x)
+    // exists only if sensitivity_specificity's sums ask for it.
+    private RegionStatistics(Tensor logits, Tensor target, bool perImage, bool crossEntropy, double? posWeight)
         : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), null, perImage)
     {
         targetMap = target;
-        (TruePositive, Predicted) = SigmoidStatistics.Compute(logits, target, reduce);
+        using var positiveWeight = crossEntropy ? PixelLosses.PositiveWeight(target, posWeight) : null;
+        (TruePositive, Predicted, CrossEntropySum) = SigmoidStatistics.Compute(logits, target, reduce, crossEntropy, positiveWeight);
         Target = Reduce(target);
     }
 
@@ -78,6 +79,12 @@ public sealed class RegionStatistics
     /// <summary>Σ t per channel.</summary>
     public Tensor Target { get; } = null!;
 
+    /// <summary>
+    /// The binary cross-entropy summed over every element, when computed with the statistics
+    /// (<see cref="ComputeFromLogits"/> with <c>crossEntropy</c>); else null.
+    /// </summary>
+    public Tensor? CrossEntropySum { get; }
+
     /// <summary>Nv: the number of valid elements per channel (all elements when nothing is ignored).</summary>
     public Tensor Count => count.Value;
 
@@ -92,12 +99,17 @@ public sealed class RegionStatistics
         new(probabilities, target, valid, perImage);
 
     /// <summary>
-    /// The same sums for a mask on logits (<paramref name="logits"/> and <paramref name="target"/> [N, C, *spatial], no
-    /// ignored pixels), p = σ(logits), with TP and P from one autograd node whose gradient is written out
-    /// (<see cref="SigmoidStatistics"/>): the same values and gradients as <see cref="Compute"/> on the sigmoid, without
-    /// recording it.
+    /// The same sums for a mask on logits (no ignored pixels), p = σ(logits), with TP and P, and bce's sum when a bce
+    /// term shares the node, from one autograd node whose gradient is written out (<see cref="SigmoidStatistics"/>): the
+    /// same values and gradients as <see cref="Compute"/> on the sigmoid and a separate bce, without recording them.
     /// </summary>
-    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage) => new(logits, target, perImage);
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
+    /// <param name="crossEntropy">Also sum bce over every element in the same node (<see cref="CrossEntropySum"/>).</param>
+    /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage, bool crossEntropy, double? posWeight) =>
+        new(logits, target, perImage, crossEntropy, posWeight);
 
     /// <summary>
     /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and

@@ -5,57 +5,102 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// <c>TP = Σ σ(x)·t</c> and <c>P = Σ σ(x)</c> of a mask on logits as one autograd node with its gradient written out:
-/// <c>∂/∂x = σ(x)(1 − σ(x))·(g_TP·t + g_P)</c>, the incoming gradients broadcast over the reduced dims. Autograd would
-/// record the sigmoid, the product and the sums (saving p and t), then replay them backwards; this node records
-/// nothing in its forward pass, keeps no full-size tensor of its own until the backward one (it recomputes σ(x) there,
-/// from the logits autograd keeps anyway), and writes the gradient in three in-place passes.
+/// <c>TP = Σ σ(x)·t</c> and <c>P = Σ σ(x)</c> of a mask on logits, and optionally the summed binary cross-entropy
+/// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, as one autograd node with its gradient written out:
+/// <c>∂/∂x = σ'(x)·(g_TP·t + g_P) + g_CE·(p(1 + (w − 1)t) − w·t)</c>, σ' = p(1 − p), the incoming gradients broadcast
+/// over the reduced dims. Autograd would record the sigmoid, the product, the sums and the cross-entropy (saving p and
+/// t), then replay them backwards; this node records nothing in its forward pass, keeps no full-size tensor of its own
+/// (it recomputes σ(x) in the backward pass from the logits autograd keeps anyway), and writes the whole gradient into
+/// one buffer.
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
+    // Made once: a Scalar is native memory that dispose scopes do not track.
+    private static readonly TorchSharp.Scalar One = 1.0;
+
     /// <inheritdoc/>
     public override string Name => nameof(SigmoidStatistics);
 
-    /// <summary>TP and P of <paramref name="logits"/> against <paramref name="target"/>, each summed over <paramref name="reduce"/>.</summary>
-    public static (Tensor TruePositive, Tensor Predicted) Compute(Tensor logits, Tensor target, long[] reduce)
+    /// <summary>TP and P summed over <paramref name="reduce"/>, and the summed cross-entropy when asked for (else null).</summary>
+    /// <param name="logits">x.</param>
+    /// <param name="target">The mask t, x's shape.</param>
+    /// <param name="reduce">The dims TP and P are summed over.</param>
+    /// <param name="crossEntropy">Whether to sum the cross-entropy too.</param>
+    /// <param name="positiveWeight">w as a scalar tensor, or null for 1.</param>
+    public static (Tensor TruePositive, Tensor Predicted, Tensor? CrossEntropy) Compute(
+        Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight)
     {
-        using var both = apply(logits, target, reduce);
-        return (both[0], both[1]);
+        using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!);
+        var shape = StatisticShape(logits, reduce);
+        var size = shape.Aggregate(1L, (a, b) => a * b);
+        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), crossEntropy ? all[2 * size] : null);
     }
 
-    /// <summary>Arguments: logits and target (tensors of one shape), the dims to sum over (long[]). Returns [TP, P] stacked.</summary>
+    /// <summary>
+    /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), whether to add the summed
+    /// cross-entropy (bool) and its positive weight (a scalar tensor, or null for 1). Returns TP, P (flattened) and the
+    /// cross-entropy sum, concatenated.
+    /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (logits, target, reduce) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2]);
-        ctx.save_for_backward(new List<Tensor> { logits, target });
+        var (logits, target, reduce, crossEntropy, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (bool)vars[3], (Tensor?)vars[4]);
+        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0) });
         ctx.save_data("reduce", reduce);
+        ctx.save_data("crossEntropy", crossEntropy);
 
         using var noGrad = no_grad();
         using var p = logits.sigmoid();
         using var truePositive = SumOfProducts(p, target, reduce);
         using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
-        return stack(new[] { truePositive, predicted });
+        var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1) };
+        if (crossEntropy)
+        {
+            parts.Add(nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum).reshape(1));
+        }
+
+        var all = cat(parts, 0);
+        parts.ForEach(part => part.Dispose());
+        return all;
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         var saved = ctx.get_saved_variables();
-        var (logits, target) = (saved[0], saved[1]);
+        var (logits, target, positiveWeight) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
         var reduce = (long[])ctx.get_data("reduce");
+        var crossEntropy = (bool)ctx.get_data("crossEntropy");
+        var shape = StatisticShape(logits, reduce);
+        var size = shape.Aggregate(1L, (a, b) => a * b);
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
-        using var truePositiveGrad = Unreduce(grad_output[0], reduce);
-        using var predictedGrad = Unreduce(grad_output[1], reduce);
+        using var truePositiveGrad = Unreduce(grad_output.narrow(0, 0, size).view(shape), reduce);
+        using var predictedGrad = Unreduce(grad_output.narrow(0, size, size).view(shape), reduce);
         var gradient = target.mul(truePositiveGrad).add_(predictedGrad);
-        using (var p = logits.sigmoid())
+        using var p = logits.sigmoid();
+        gradient.mul_(p);
+        using var notP = p.neg().add_(1);
+        gradient.mul_(notP);
+        if (crossEntropy)
         {
-            gradient.mul_(p);
-            gradient.mul_(p.neg_().add_(1));
+            // g_CE·(p − t) without a weight; with one, g_CE·(p(1 + (w − 1)t) − w·t).
+            using var crossEntropyGrad = grad_output[2 * size];
+            if (positiveWeight is null)
+            {
+                using var error = p - target;
+                gradient.addcmul_(error, crossEntropyGrad, One);
+            }
+            else
+            {
+                using var positiveFactor = target.mul(positiveWeight - 1).add_(1);
+                using var weightedP = p * positiveFactor;
+                using var weightedError = weightedP.sub_(target * positiveWeight);
+                gradient.addcmul_(weightedError, crossEntropyGrad, One);
+            }
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null! };
     }
 
     /// <summary>
@@ -73,6 +118,10 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var product = p * target;
         return reduce.Length == 0 ? product.alias() : product.sum(reduce);
     }
+
+    // The shape of TP and P: the input's shape without the reduced dims.
+    private static long[] StatisticShape(Tensor input, long[] reduce) =>
+        input.shape.Where((_, dim) => !reduce.Contains(dim)).ToArray();
 
     private static Tensor Unreduce(Tensor statistic, long[] reduce) =>
         reduce.Aggregate(statistic.alias(), (shaped, dim) =>

@@ -19,19 +19,19 @@ public sealed class ExplainCommandTests
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                       passes  used by
               t      Inputs.Mask(pred, target)                         2  bce, dice, iou, tversky
-              stats  RegionStatistics.ComputeFromLogits(pred, t)       6  dice, iou, tversky
+              stats  RegionStatistics.ComputeFromLogits(pred, t)      10  bce, dice, iou, tversky
 
             terms:
-              term     kernel                                             passes  computes
-              bce      PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
-              dice     RegionLosses.Dice(stats)                                0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
-              iou      RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
-              tversky  RegionLosses.Tversky(stats)                             0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
+              term     kernel                                                     passes  computes
+              bce      PixelLosses.BinaryCrossEntropyFromStatistics(stats, pred)       0  bce(pos_weight: 1)
+              dice     RegionLosses.Dice(stats)                                        0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
+              iou      RegionLosses.Iou(stats)                                         0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              tversky  RegionLosses.Tversky(stats)                                     0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + dice + iou + tversky
 
-            passes per forward pass: 12 (8 in shared steps, 4 in terms)
-            with each term computing its own steps: 30; sharing saves 18
+            passes per forward pass: 12 (12 in shared steps, 0 in terms)
+            with each term computing its own steps: 48; sharing saves 36
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -90,19 +90,19 @@ public sealed class ExplainCommandTests
             shared steps, each computed once per forward pass, in this order:
               step   kernel                                       passes  used by
               t      Inputs.Mask(pred, target)                         2  bce, ssim, iou
+              stats  RegionStatistics.ComputeFromLogits(pred, t)      10  bce, iou
               p      Probabilities.Sigmoid(pred)                       2  ssim
-              stats  RegionStatistics.ComputeFromLogits(pred, t)       6  iou
 
             terms:
-              term  kernel                                             passes  computes
-              bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
-              ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5)
-              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              term  kernel                                                     passes  computes
+              bce   PixelLosses.BinaryCrossEntropyFromStatistics(stats, pred)       0  bce(pos_weight: 1)
+              ssim  StructureLosses.Ssim(p, t, ssimWindow)                         85  ssim(window: 11, sigma: 1.5)
+              iou   RegionLosses.Iou(stats)                                         0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + ssim + iou
 
-            passes per forward pass: 99 (10 in shared steps, 89 in terms)
-            with each term computing its own steps: 103; sharing saves 4
+            passes per forward pass: 99 (14 in shared steps, 85 in terms)
+            with each term computing its own steps: 113; sharing saves 14
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);

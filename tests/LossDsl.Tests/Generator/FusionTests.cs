@@ -14,22 +14,35 @@ public sealed class FusionTests
     {
         var code = Generate("""[Loss("bce + dice + iou + tversky")]""");
 
-        // On logits the statistics node computes the sigmoid inside, with its gradient written out.
+        // On logits the statistics node computes the sigmoid inside, with its gradient written out, and sums bce too.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t,"));
-        Assert.Equal(3, Count(code, "statistics: stats,"));
-        // bce alone reads the logits through libtorch's fused kernel: no log maps are materialised for it.
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 1.0)"));
+        Assert.Equal(4, Count(code, "statistics: stats,"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred)"));
+        Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
         Assert.Equal(0, Count(code, "var logp"));
+    }
+
+    [Fact]
+    public void Bce_alone_runs_libtorchs_fused_kernel_and_a_second_weight_runs_its_own()
+    {
+        Assert.Equal(1, Count(Generate("""[Loss("bce")]"""), "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0)"));
+
+        // The statistics node sums the first bce's cross-entropy; per-image statistics host it when no term reads the
+        // whole-batch ones.
+        var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: true, crossEntropy: true, posWeight: 2.0)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: statsPerImage, logits: pred)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0)"));
     }
 
     [Fact]
     public void Bce_and_focal_on_logits_each_run_a_fused_kernel_without_a_shared_sigmoid()
     {
-        // One fused BCE-with-logits pass per term is cheaper than materialising log p and log(1 − p) to share them.
+        // One fused cross-entropy per term is cheaper than materialising log p and log(1 − p) to share them.
         var code = Generate("""[Loss("bce + focal + dice")]""");
 
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred,"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t,"));
         // Each node computes the sigmoid it needs inside; no term reads a shared p.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));

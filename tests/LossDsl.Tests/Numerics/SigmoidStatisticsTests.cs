@@ -30,7 +30,7 @@ public sealed class SigmoidStatisticsTests
         var weights = (Tensor tp, Tensor p) => (tp * 1.3 - p * 0.7 + tp * p * 0.01).sum();
 
         var fused = logits.detach().requires_grad_();
-        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage);
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage, crossEntropy: false, posWeight: null);
         var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
@@ -43,5 +43,32 @@ public sealed class SigmoidStatisticsTests
         Tolerance.Close(FixedInputs.ToArray(reference.Target), FixedInputs.ToArray(statistics.Target), 1e-12, "T");
         Tolerance.Close(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
         Assert.Equal(0.0, fusedGradient.view(-1)[0].ToDouble());
+    }
+    [Theory]
+    [InlineData(1.0, false)]
+    [InlineData(2.5, false)]
+    [InlineData(null, false)]   // pos_weight: auto
+    [InlineData(0.5, true)]
+    public void The_summed_cross_entropy_and_its_gradient_equal_libtorchs_fused_kernel(double? posWeight, bool perImage)
+    {
+        using var scope = NewDisposeScope();
+        long[] shape = { 3, 2, 4, 5 };
+        var logits = (sin(arange(120, dtype: ScalarType.Float64) * 1.3) * 6).reshape(shape);
+        logits.view(-1)[0] = tensor(1e4, dtype: ScalarType.Float64);
+        var target = cos(arange(120, dtype: ScalarType.Float64) * 0.4).gt(0.2).to_type(ScalarType.Float64).reshape(shape);
+        var combine = (Tensor tp, Tensor p, Tensor bce) => (tp * 0.8 - p * 0.3).sum() + 1.7 * bce;
+
+        var fused = logits.detach().requires_grad_();
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage, crossEntropy: true, posWeight);
+        var bce = PixelLosses.BinaryCrossEntropyFromStatistics(statistics, fused);
+        var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
+
+        var plain = logits.detach().requires_grad_();
+        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, perImage);
+        var expectedBce = PixelLosses.BinaryCrossEntropyWithLogits(plain, target, posWeight);
+        var plainGradient = autograd.grad(new[] { combine(reference.TruePositive, reference.Predicted, expectedBce) }, new[] { plain })[0];
+
+        Tolerance.Close(expectedBce.ToDouble(), bce.ToDouble(), 1e-12, "bce");
+        Tolerance.Close(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
     }
 }

@@ -72,9 +72,11 @@ internal static class KernelPasses
             },
 
             // One autograd node: the sigmoid of the logits (2), then p·t and the sums as in Compute (TP 4, or 2 as a dot
-            // product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
+            // product for one channel over the whole batch; P and T 1 each); with bce, its fused kernel and sum as in
+            // BinaryCrossEntropyWithLogits (4, auto 5). Its backward is written out (not counted).
             ["RegionStatistics.ComputeFromLogits"] = (call, signature) =>
-                new(2 + (signature.Classes == 1 && !(bool)Constant(call, "perImage")! ? 2 : 4) + 2, 0),
+                new(2 + (signature.Classes == 1 && !(bool)Constant(call, "perImage")! ? 2 : 4) + 2
+                    + ((bool)Constant(call, "crossEntropy")! ? (Constant(call, "posWeight") is null ? 5 : 4) : 0), 0),
 
             // The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per
             // pixel: gather p_y (3) and add it into the classes (a scatter-add reading the indices and the values, 2); the
@@ -112,6 +114,9 @@ internal static class KernelPasses
             // The cross-entropy as in BinaryCrossEntropy (13), then the focal factors: 1 − 2t (4), 1 − p_t as one addcmul
             // (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
             // multiply (3).
+            // The mean of the sum the statistics step computed: a scalar.
+            ["PixelLosses.BinaryCrossEntropyFromStatistics"] = Fixed(0),
+
             ["PixelLosses.BinaryFocal"] = (call, _) => new(13 + FocalFactors(call), 0),
 
             // One autograd node: the sigmoid (2), the fused cross-entropy as in BinaryCrossEntropyWithLogits (3), then the

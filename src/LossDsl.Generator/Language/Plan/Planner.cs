@@ -22,6 +22,10 @@ internal sealed class Planner
     private readonly List<PlanBuffer> buffers = new();
     private readonly List<PlanStep> steps = new();
 
+    // On logits with a mask, the region statistics node also sums bce (one sigmoid, one backward for both): which
+    // statistics step does (per image or not) and with which positive weight; null when there is no such pair.
+    private (bool PerImage, double? PosWeight)? crossEntropyHost;
+
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
     {
         this.name = name;
@@ -31,7 +35,7 @@ internal sealed class Planner
 
     public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
     {
-        var planner = new Planner(name, signature, diagnostics);
+        var planner = new Planner(name, signature, diagnostics) { crossEntropyHost = CrossEntropyHost(Terms(bound).ToList(), signature) };
         var total = planner.Lower(bound);
         if (planner.terms.Count == 0 && !diagnostics.HasErrors)
         {
@@ -45,6 +49,43 @@ internal sealed class Planner
 
         return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
     }
+
+    private static IEnumerable<BoundTerm> Terms(BoundExpression bound) => bound switch
+    {
+        BoundTerm term => new[] { term },
+        BoundNegation negation => Terms(negation.Operand),
+        BoundBinary binary => Terms(binary.Left).Concat(Terms(binary.Right)),
+        BoundFunction function => function.Arguments.SelectMany(Terms),
+        _ => Enumerable.Empty<BoundTerm>(),
+    };
+
+    /// <summary>
+    /// The statistics step that sums bce too, for a mask on logits with both a bce and a region term: the whole-batch
+    /// statistics when any region term uses them, else the per-image ones; the first bce's positive weight (a bce with
+    /// another weight runs its own kernel).
+    /// </summary>
+    private static (bool PerImage, double? PosWeight)? CrossEntropyHost(IReadOnlyList<BoundTerm> terms, LossSignature signature)
+    {
+        var bce = terms.FirstOrDefault(t => t.Primitive.Kind == PrimitiveKind.Bce);
+        var statistics = terms.Select(StatisticsPerImage).Where(perImage => perImage is not null).Select(perImage => perImage!.Value).ToList();
+        if (signature.Target != TargetKind.Mask || signature.Input != InputKind.Logits || bce is null || statistics.Count == 0)
+        {
+            return null;
+        }
+
+        return (statistics.All(perImage => perImage), PosWeight(bce));
+    }
+
+    /// <summary>Whether a region term reads per-image statistics; null for a term that reads none.</summary>
+    private static bool? StatisticsPerImage(BoundTerm term) => term.Primitive.Kind switch
+    {
+        PrimitiveKind.GeneralizedDice or PrimitiveKind.SensitivitySpecificity => false,
+        _ when term.Primitive.Family == PrimitiveFamily.Region => term.Boolean("per_image"),
+        _ => null,
+    };
+
+    /// <summary>bce's positive weight, null for <c>auto</c>.</summary>
+    private static double? PosWeight(BoundTerm bce) => bce["pos_weight"] is NumberValue weight ? weight.Value : null;
 
     private ScalarNode? Lower(BoundExpression bound)
     {
@@ -93,16 +134,20 @@ internal sealed class Planner
     {
         switch (term.Primitive.Kind)
         {
+            case PrimitiveKind.Bce when crossEntropyHost is { } host && Equals(host.PosWeight, PosWeight(term)):
+                return KernelCall.Create("PixelLosses.BinaryCrossEntropyFromStatistics",
+                    Arg("statistics", RegionStatistics(host.PerImage)), Arg("logits", Pred));
+
             case PrimitiveKind.Bce when signature.Input == InputKind.Logits:
                 // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal
                 // needs the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
                 return KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits",
-                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("posWeight", term["pos_weight"] is NumberValue fused ? fused.Value : null));
+                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("posWeight", PosWeight(term)));
 
             case PrimitiveKind.Bce:
                 return KernelCall.Create("PixelLosses.BinaryCrossEntropy",
                     Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()), Arg("target", TargetMap()),
-                    Constant("posWeight", term["pos_weight"] is NumberValue w ? w.Value : null));
+                    Constant("posWeight", PosWeight(term)));
 
             case PrimitiveKind.Ce:
                 return KernelCall.Create("PixelLosses.CrossEntropy",
@@ -131,20 +176,20 @@ internal sealed class Planner
         switch (term.Primitive.Kind)
         {
             case PrimitiveKind.GeneralizedDice:
-                return KernelCall.Create("RegionLosses.GeneralizedDice", Arg("statistics", RegionStatistics(perImage: false)), Constant("eps", term.Number("eps")));
+                return KernelCall.Create("RegionLosses.GeneralizedDice", Arg("statistics", RegionStatistics(term)), Constant("eps", term.Number("eps")));
 
             case PrimitiveKind.SensitivitySpecificity:
                 return KernelCall.Create("RegionLosses.SensitivitySpecificity",
-                    Arg("statistics", RegionStatistics(perImage: false)), Constant("lambda", term.Number("lambda")), Constant("smooth", term.Number("smooth")));
+                    Arg("statistics", RegionStatistics(term)), Constant("lambda", term.Number("lambda")), Constant("smooth", term.Number("smooth")));
 
             case PrimitiveKind.Tversky:
                 return KernelCall.Create("RegionLosses.Tversky",
-                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
+                    Arg("statistics", RegionStatistics(term)), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
                     Constant("smooth", term.Number("smooth")), Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
 
             default: // dice, iou
                 return KernelCall.Create("RegionLosses." + term.Primitive.Kind,
-                    Arg("statistics", RegionStatistics(term.Boolean("per_image"))), Constant("smooth", term.Number("smooth")),
+                    Arg("statistics", RegionStatistics(term)), Constant("smooth", term.Number("smooth")),
                     Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
         }
     }
@@ -240,6 +285,9 @@ internal sealed class Planner
     /// <summary>log(1 − p) of probabilities, for mask terms on probabilities: the clamped log of 1 − p.</summary>
     private LocalValue LogComplement() => Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)));
 
+    /// <summary>The statistics a region term reads: per image or over the batch.</summary>
+    private LocalValue RegionStatistics(BoundTerm term) => RegionStatistics(StatisticsPerImage(term)!.Value);
+
     /// <summary>
     /// TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image. From the
     /// mask (on logits without a sigmoid step), or for labels from the class indices (no one-hot map needed).
@@ -248,7 +296,8 @@ internal sealed class Planner
     {
         // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
         (TargetKind.Mask, InputKind.Logits) => KernelCall.Create("RegionStatistics.ComputeFromLogits",
-            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", perImage)),
+            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", perImage),
+            Constant("crossEntropy", crossEntropyHost?.PerImage == perImage), Constant("posWeight", crossEntropyHost?.PerImage == perImage ? crossEntropyHost.Value.PosWeight : null)),
         (TargetKind.Mask, _) => KernelCall.Create("RegionStatistics.Compute",
             Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
         _ => KernelCall.Create("RegionStatistics.ComputeFromLabels",
