@@ -16,7 +16,7 @@ namespace LossDsl.Kernels;
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
     // Made once: a Scalar is native memory that dispose scopes do not track.
-    private static readonly TorchSharp.Scalar One = 1.0;
+    private static readonly TorchSharp.Scalar MinusOne = -1.0;
 
     /// <inheritdoc/>
     public override string Name => nameof(SigmoidStatistics);
@@ -79,24 +79,20 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var gradient = target.mul(truePositiveGrad).add_(predictedGrad);
         using var p = logits.sigmoid();
         gradient.mul_(p);
-        using var notP = p.neg().add_(1);
+        // From here on the buffer holds 1 − p: no second full-size temporary.
+        var notP = p.neg_().add_(1);
         gradient.mul_(notP);
         if (crossEntropy)
         {
-            // g_CE·(p − t) without a weight; with one, g_CE·(p(1 + (w − 1)t) − w·t).
+            // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
             using var crossEntropyGrad = grad_output[2 * size];
-            if (positiveWeight is null)
-            {
-                using var error = p - target;
-                gradient.addcmul_(error, crossEntropyGrad, One);
-            }
-            else
+            if (positiveWeight is not null)
             {
                 using var positiveFactor = target.mul(positiveWeight - 1).add_(1);
-                using var weightedP = p * positiveFactor;
-                using var weightedError = weightedP.sub_(target * positiveWeight);
-                gradient.addcmul_(weightedError, crossEntropyGrad, One);
+                notP.mul_(positiveFactor);
             }
+
+            gradient.addcmul_(notP, crossEntropyGrad, MinusOne).add_(crossEntropyGrad).addcmul_(target, crossEntropyGrad, MinusOne);
         }
 
         // One entry per forward argument: only the logits get a gradient.
