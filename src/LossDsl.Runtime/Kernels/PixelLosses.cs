@@ -138,20 +138,6 @@ public static class PixelLosses
     }
 
     /// <summary>
-    /// Cross-entropy (no class weights, no label smoothing) summed inside the region statistics' node
-    /// (<see cref="RegionStatistics.ComputeFromLabelLogits"/>): its mean over the valid pixels, 0 for none.
-    /// </summary>
-    /// <param name="statistics">Statistics computed with the cross-entropy.</param>
-    /// <param name="labels">The class indices, for the pixel count.</param>
-    /// <param name="valid">The kept pixels, or null when none is ignored.</param>
-    public static Tensor CrossEntropyFromStatistics(RegionStatistics statistics, Tensor labels, Tensor? valid)
-    {
-        var sum = statistics.CrossEntropySum!;
-        using var count = PixelCount(labels, valid, sum);
-        return Reductions.Ratio(sum, count);
-    }
-
-    /// <summary>
     /// Focal loss for labels: <c>w_y (1 − p_y)^γ · (−log p_y)</c>, plain mean over the valid pixels (the weights are
     /// not renormalised). p_y and log p_y are gathered, one value per pixel.
     /// </summary>

@@ -55,17 +55,6 @@ public sealed class RegionStatistics
         Target = Reduce(target);
     }
 
-    // Class indices on logits: TP and P (and ce's sum) from one node with a closed-form gradient (SoftmaxStatistics).
-    private RegionStatistics(Tensor logits, Tensor labels, Tensor? valid, bool perImage, bool crossEntropy)
-        : this(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), valid, perImage)
-    {
-        this.labels = labels;
-        (TruePositive, Predicted, CrossEntropySum) = SoftmaxStatistics.Compute(logits, labels, valid, reduce, crossEntropy);
-        using var one = ones(1, dtype: logits.dtype, device: logits.device);
-        using var everyPixel = one.expand(labels.shape);
-        Target = AddIntoClasses(everyPixel, (int)logits.shape[1]);
-    }
-
     // Class indices: TP and T add one value per pixel into its class, so no [N, C, *spatial] map or product is needed.
     private RegionStatistics(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage, int classes)
         : this(probabilities, new Lazy<Tensor>(probabilities), valid, perImage)
@@ -91,8 +80,8 @@ public sealed class RegionStatistics
     public Tensor Target { get; } = null!;
 
     /// <summary>
-    /// The cross-entropy summed over every valid element, when computed with the statistics (bce for
-    /// <see cref="ComputeFromLogits"/>, ce for <see cref="ComputeFromLabelLogits"/>, with <c>crossEntropy</c>); else null.
+    /// The binary cross-entropy summed over every element, when computed with the statistics
+    /// (<see cref="ComputeFromLogits"/> with <c>crossEntropy</c>); else null.
     /// </summary>
     public Tensor? CrossEntropySum { get; }
 
@@ -121,19 +110,6 @@ public sealed class RegionStatistics
     /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
     public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage, bool crossEntropy, double? posWeight) =>
         new(logits, target, perImage, crossEntropy, posWeight);
-
-    /// <summary>
-    /// The same sums for labels on logits (p = softmax(logits)), with TP and P, and ce's sum when a ce term shares the
-    /// node, from one autograd node whose gradient is written out (<see cref="SoftmaxStatistics"/>): the same values and
-    /// gradients as <see cref="ComputeFromLabels"/> on the softmax and a separate ce, without recording them.
-    /// </summary>
-    /// <param name="logits">pred, [N, C, *spatial].</param>
-    /// <param name="labels">Class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
-    /// <param name="valid">The kept pixels, or null when none is ignored.</param>
-    /// <param name="perImage">Sums per (image, class) rather than per class.</param>
-    /// <param name="crossEntropy">Also sum ce (no class weights, no label smoothing) in the same node (<see cref="CrossEntropySum"/>).</param>
-    public static RegionStatistics ComputeFromLabelLogits(Tensor logits, Tensor labels, Tensor? valid, bool perImage, bool crossEntropy) =>
-        new(logits, labels, valid, perImage, crossEntropy);
 
     /// <summary>
     /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and
@@ -167,25 +143,19 @@ public sealed class RegionStatistics
         return (AddIntoClasses(missedAtLabel, classes), Reduce(Kept(offLabel)));
     }
 
-    /// <summary>Adds each pixel's value ([N, 1, *spatial]) into the class its label names, over the valid pixels.</summary>
+    /// <summary>
+    /// Adds each pixel's value ([N, 1, *spatial]; 0 where not valid) into the class its label names: [N, C] per image,
+    /// [C] over the batch.
+    /// </summary>
     private Tensor AddIntoClasses(Tensor perPixel, int classes)
     {
-        using var kept = Kept(perPixel);
-        return SumIntoClasses(kept, labels!, classes, PerImage);
-    }
-
-    /// <summary>
-    /// Adds each pixel's value (<paramref name="perPixel"/>, [N, 1, *spatial]) into the class its label names:
-    /// [N, C] per image, [C] over the batch.
-    /// </summary>
-    internal static Tensor SumIntoClasses(Tensor perPixel, Tensor labels, long classes, bool perImage)
-    {
         // Sizes spelled out: an empty batch has no -1 to infer.
-        var (images, pixels) = (labels.shape[0], labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
+        var (images, pixels) = (labels!.shape[0], labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
+        using var kept = Kept(perPixel);
         using var index = labels.reshape(images, pixels);
-        using var zero = zeros(images, classes, dtype: perPixel.dtype, device: perPixel.device);
-        using var sums = zero.scatter_add(1, index, perPixel.reshape(images, pixels));
-        return perImage ? sums.alias() : sums.sum(new long[] { 0 });
+        using var zero = zeros(images, classes, dtype: like.dtype, device: like.device);
+        using var perImage = zero.scatter_add(1, index, kept.reshape(images, pixels));
+        return PerImage ? perImage.alias() : perImage.sum(new long[] { 0 });
     }
 
     private Tensor Kept(Tensor values) => valid is null ? values.alias() : values * valid;

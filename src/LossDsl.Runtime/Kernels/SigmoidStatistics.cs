@@ -31,7 +31,9 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight)
     {
         using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!);
-        return PackedStatistics.Unpack(all, logits, reduce, crossEntropy);
+        var shape = StatisticShape(logits, reduce);
+        var size = shape.Aggregate(1L, (a, b) => a * b);
+        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), crossEntropy ? all[2 * size] : null);
     }
 
     /// <summary>
@@ -50,10 +52,15 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var p = logits.sigmoid();
         using var truePositive = SumOfProducts(p, target, reduce);
         using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
-        using var crossEntropySum = crossEntropy
-            ? nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum)
-            : null;
-        return PackedStatistics.Pack(truePositive, predicted, crossEntropySum);
+        var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1) };
+        if (crossEntropy)
+        {
+            parts.Add(nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum).reshape(1));
+        }
+
+        var all = cat(parts, 0);
+        parts.ForEach(part => part.Dispose());
+        return all;
     }
 
     /// <inheritdoc/>
@@ -63,32 +70,33 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var (logits, target, positiveWeight) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
         var reduce = (long[])ctx.get_data("reduce");
         var crossEntropy = (bool)ctx.get_data("crossEntropy");
-        var (truePositiveGrad, predictedGrad, crossEntropyGrad) = PackedStatistics.Gradients(grad_output, logits, reduce, crossEntropy);
-        using (truePositiveGrad)
-        using (predictedGrad)
-        using (crossEntropyGrad)
-        {
-            var gradient = target.mul(truePositiveGrad).add_(predictedGrad);
-            using var p = logits.sigmoid();
-            gradient.mul_(p);
-            // From here on the buffer holds 1 − p: no second full-size temporary.
-            var notP = p.neg_().add_(1);
-            gradient.mul_(notP);
-            if (crossEntropyGrad is not null)
-            {
-                // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
-                if (positiveWeight is not null)
-                {
-                    using var positiveFactor = target.mul(positiveWeight - 1).add_(1);
-                    notP.mul_(positiveFactor);
-                }
+        var shape = StatisticShape(logits, reduce);
+        var size = shape.Aggregate(1L, (a, b) => a * b);
 
-                gradient.addcmul_(notP, crossEntropyGrad, MinusOne).add_(crossEntropyGrad).addcmul_(target, crossEntropyGrad, MinusOne);
+        // The statistics' gradients, shaped to broadcast over the dims they were summed over.
+        using var truePositiveGrad = Unreduce(grad_output.narrow(0, 0, size).view(shape), reduce);
+        using var predictedGrad = Unreduce(grad_output.narrow(0, size, size).view(shape), reduce);
+        var gradient = target.mul(truePositiveGrad).add_(predictedGrad);
+        using var p = logits.sigmoid();
+        gradient.mul_(p);
+        // From here on the buffer holds 1 − p: no second full-size temporary.
+        var notP = p.neg_().add_(1);
+        gradient.mul_(notP);
+        if (crossEntropy)
+        {
+            // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
+            using var crossEntropyGrad = grad_output[2 * size];
+            if (positiveWeight is not null)
+            {
+                using var positiveFactor = target.mul(positiveWeight - 1).add_(1);
+                notP.mul_(positiveFactor);
             }
 
-            // One entry per forward argument: only the logits get a gradient.
-            return new List<Tensor> { gradient, null!, null!, null!, null! };
+            gradient.addcmul_(notP, crossEntropyGrad, MinusOne).add_(crossEntropyGrad).addcmul_(target, crossEntropyGrad, MinusOne);
         }
+
+        // One entry per forward argument: only the logits get a gradient.
+        return new List<Tensor> { gradient, null!, null!, null!, null! };
     }
 
     /// <summary>
@@ -106,4 +114,17 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var product = p * target;
         return reduce.Length == 0 ? product.alias() : product.sum(reduce);
     }
+
+    // The shape of TP and P: the input's shape without the reduced dims.
+    private static long[] StatisticShape(Tensor input, long[] reduce) =>
+        input.shape.Where((_, dim) => !reduce.Contains(dim)).ToArray();
+
+    private static Tensor Unreduce(Tensor statistic, long[] reduce) =>
+        reduce.Aggregate(statistic.alias(), (shaped, dim) =>
+        {
+            using (shaped)
+            {
+                return shaped.unsqueeze(dim);
+            }
+        });
 }

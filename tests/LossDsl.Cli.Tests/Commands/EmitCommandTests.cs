@@ -130,11 +130,13 @@ public sealed class EmitCommandTests
                 {
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelLogits(logits: pred, labels: labels, valid: valid, perImage: false, crossEntropy: true);
+                    var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
+                    var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0)
-                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropyFromStatistics(statistics: stats, labels: labels, valid: valid);
+                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0);
 
                     // dice: dice(include_background: false)  (loss text 1:6)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false)
@@ -269,8 +271,8 @@ public sealed class EmitCommandTests
                 {
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelLogits(logits: pred, labels: labels, valid: valid, perImage: false, crossEntropy: false);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)

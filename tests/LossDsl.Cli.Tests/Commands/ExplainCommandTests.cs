@@ -51,20 +51,22 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                                          passes  used by
-              labels  Inputs.Labels(pred, target)                                    1 + 8/C  ce, dice
-              valid   Inputs.Valid(pred, target)                                         4/C  ce, dice
-              stats   RegionStatistics.ComputeFromLabelLogits(pred, labels, valid)  7 + 21/C  ce, dice
+              step    kernel                                                  passes  used by
+              labels  Inputs.Labels(pred, target)                            1 + 8/C  ce, dice
+              valid   Inputs.Valid(pred, target)                                 4/C  ce, dice
+              logp    Probabilities.LogSoftmax(pred)                               2  ce
+              p       Probabilities.Softmax(pred)                                  2  dice
+              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
 
             terms:
-              term  kernel                                                        passes  computes
-              ce    PixelLosses.CrossEntropyFromStatistics(stats, labels, valid)     1/C  ce(weight: none, label_smoothing: 0)
-              dice  RegionLosses.Dice(stats)                                           0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
+              term  kernel                                         passes  computes
+              ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0)
+              dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false)
 
             total = ce + dice
 
-            passes per forward pass: 8 + 34/C (8 + 33/C in shared steps, 1/C in terms)
-            with each term computing its own steps: 16 + 67/C; sharing saves 8 + 33/C
+            passes per forward pass: 8 + 34/C (8 + 26/C in shared steps, 8/C in terms)
+            with each term computing its own steps: 9 + 46/C; sharing saves 1 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -107,12 +109,12 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                                          passes  used by
-              labels  Inputs.Labels(pred, target)                                    1 + 8/C  dice, focal
-              valid   Inputs.Valid(pred, target)                                         4/C  dice, focal
-              stats   RegionStatistics.ComputeFromLabelLogits(pred, labels, valid)  7 + 14/C  dice
-              p       Probabilities.Softmax(pred)                                          2  focal
-              logp    Probabilities.LogSoftmax(pred)                                       2  focal
+              step    kernel                                                  passes  used by
+              labels  Inputs.Labels(pred, target)                            1 + 8/C  dice, focal
+              valid   Inputs.Valid(pred, target)                                 4/C  dice, focal
+              p       Probabilities.Softmax(pred)                                  2  dice, focal
+              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
+              logp    Probabilities.LogSoftmax(pred)                               2  focal
 
             terms:
               term   kernel                                     passes  computes
@@ -121,8 +123,8 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 12 + 48/C (12 + 26/C in shared steps, 22/C in terms)
-            with each term computing its own steps: 13 + 60/C; sharing saves 1 + 12/C
+            passes per forward pass: 8 + 48/C (8 + 26/C in shared steps, 22/C in terms)
+            with each term computing its own steps: 11 + 60/C; sharing saves 3 + 12/C
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -59,12 +59,11 @@ public sealed class PlanExplanationTests
     {
         var plan = Explain("ce + dice", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
 
-        // The checked labels come first; one statistics node on the logits sums ce and the class sums by them: no
-        // one-hot map, no separate softmax or log-softmax step.
-        Assert.Equal(new[] { "labels", "valid", "stats" }, plan.Steps.Select(s => s.Local));
+        // The checked labels come first; ce gathers with them and the statistics add into the classes by them: no one-hot map.
+        Assert.Equal(new[] { "labels", "valid", "logp", "p", "stats" }, plan.Steps.Select(s => s.Local));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "valid").Users));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "labels").Users));
-        Assert.Equal(new[] { "stats", "labels", "valid" }, plan.Terms[0].Reads);
+        Assert.Equal(new[] { "logp", "labels", "valid" }, plan.Terms[0].Reads);
         Assert.Equal("pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255", plan.Signature);
     }
 

@@ -30,10 +30,10 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
     {
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelLogits(logits: pred, labels: labels, valid: valid, perImage: false, crossEntropy: false);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
-        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelLogits(logits: pred, labels: labels, valid: valid, perImage: true, crossEntropy: false);
+        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: false)

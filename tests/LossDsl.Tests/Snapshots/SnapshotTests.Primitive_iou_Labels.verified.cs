@@ -23,7 +23,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     {
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelLogits(logits: pred, labels: labels, valid: valid, perImage: false, crossEntropy: false);
+        var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
 
         // iou: iou  (loss text 1:1)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true)

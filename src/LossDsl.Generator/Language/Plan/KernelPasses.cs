@@ -78,17 +78,6 @@ internal static class KernelPasses
                 new(2 + (signature.Classes == 1 && !(bool)Constant(call, "perImage")! ? 2 : 4) + 2
                     + ((bool)Constant(call, "crossEntropy")! ? (Constant(call, "posWeight") is null ? 5 : 4) : 0), 0),
 
-            // One autograd node: log-softmax (2) and p = exp (2); per pixel the gather of p_y (3) added into the classes
-            // (2), and T as in ComputeFromLabels (4); the sum of p (1). An ignore index multiplies p (2 full, 1 per pixel),
-            // p_y and T's ones (3 each) by the valid pixels. With ce, log p_y gathered (3) and summed (1), times the valid
-            // pixels with an ignore index (3). Its backward is written out (not counted).
-            ["RegionStatistics.ComputeFromLabelLogits"] = (call, _) =>
-            {
-                var ignoring = Given(call, "valid");
-                var crossEntropy = (bool)Constant(call, "crossEntropy")!;
-                return new(5 + (ignoring ? 2 : 0), (ignoring ? 14 : 9) + (crossEntropy ? (ignoring ? 7 : 4) : 0));
-            },
-
             // The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per
             // pixel: gather p_y (3) and add it into the classes (a scatter-add reading the indices and the values, 2); the
             // ones added for T are a broadcast, copied once by the reshape (2), then added the same way (2). An ignore
@@ -127,9 +116,6 @@ internal static class KernelPasses
             // multiply (3).
             // The mean of the sum the statistics step computed: a scalar.
             ["PixelLosses.BinaryCrossEntropyFromStatistics"] = Fixed(0),
-
-            // The same for ce over the valid pixels: with an ignore index their count (1 per pixel).
-            ["PixelLosses.CrossEntropyFromStatistics"] = (call, _) => Given(call, "valid") ? new(0, 1) : new(0, 0),
 
             ["PixelLosses.BinaryFocal"] = (call, _) => new(13 + FocalFactors(call), 0),
 

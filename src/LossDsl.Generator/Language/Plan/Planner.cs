@@ -22,9 +22,9 @@ internal sealed class Planner
     private readonly List<PlanBuffer> buffers = new();
     private readonly List<PlanStep> steps = new();
 
-    // On logits, the region statistics node also sums the cross-entropy (one sigmoid or softmax, one backward for
-    // both): which statistics step does (per image or not) and for which term; null when there is no such pair.
-    private (bool PerImage, BoundTerm Term)? crossEntropyHost;
+    // On logits with a mask, the region statistics node also sums bce (one sigmoid, one backward for both): which
+    // statistics step does (per image or not) and with which positive weight; null when there is no such pair.
+    private (bool PerImage, double? PosWeight)? crossEntropyHost;
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
     {
@@ -60,24 +60,21 @@ internal sealed class Planner
     };
 
     /// <summary>
-    /// The statistics step that sums the cross-entropy too, for logits with both a region term and a cross-entropy term
-    /// the node can sum (bce on a mask; ce without class weights or label smoothing on labels): the whole-batch
-    /// statistics when any region term uses them, else the per-image ones; the first such term (another one with other
-    /// arguments runs its own kernel).
+    /// The statistics step that sums bce too, for a mask on logits with both a bce and a region term: the whole-batch
+    /// statistics when any region term uses them, else the per-image ones; the first bce's positive weight (a bce with
+    /// another weight runs its own kernel).
     /// </summary>
-    private static (bool PerImage, BoundTerm Term)? CrossEntropyHost(IReadOnlyList<BoundTerm> terms, LossSignature signature)
+    private static (bool PerImage, double? PosWeight)? CrossEntropyHost(IReadOnlyList<BoundTerm> terms, LossSignature signature)
     {
-        var crossEntropy = terms.FirstOrDefault(t => signature.Input == InputKind.Logits && signature.Target switch
-        {
-            TargetKind.Mask => t.Primitive.Kind == PrimitiveKind.Bce,
-            _ => t.Primitive.Kind == PrimitiveKind.Ce && t["weight"] is not NumberListValue && t.Number("label_smoothing") == 0,
-        });
+        var bce = terms.FirstOrDefault(t => t.Primitive.Kind == PrimitiveKind.Bce);
         var statistics = terms.Select(StatisticsPerImage).Where(perImage => perImage is not null).Select(perImage => perImage!.Value).ToList();
-        return crossEntropy is null || statistics.Count == 0 ? null : (statistics.All(perImage => perImage), crossEntropy);
-    }
+        if (signature.Target != TargetKind.Mask || signature.Input != InputKind.Logits || bce is null || statistics.Count == 0)
+        {
+            return null;
+        }
 
-    /// <summary>Whether <paramref name="term"/> is summed by the statistics node: the host term, or one with its arguments.</summary>
-    private bool SummedWithStatistics(BoundTerm term) => crossEntropyHost is { } host && host.Term.Canonical == term.Canonical;
+        return (statistics.All(perImage => perImage), PosWeight(bce));
+    }
 
     /// <summary>Whether a region term reads per-image statistics; null for a term that reads none.</summary>
     private static bool? StatisticsPerImage(BoundTerm term) => term.Primitive.Kind switch
@@ -137,13 +134,9 @@ internal sealed class Planner
     {
         switch (term.Primitive.Kind)
         {
-            case PrimitiveKind.Bce when SummedWithStatistics(term):
+            case PrimitiveKind.Bce when crossEntropyHost is { } host && Equals(host.PosWeight, PosWeight(term)):
                 return KernelCall.Create("PixelLosses.BinaryCrossEntropyFromStatistics",
-                    Arg("statistics", RegionStatistics(crossEntropyHost!.Value.PerImage)), Arg("logits", Pred));
-
-            case PrimitiveKind.Ce when SummedWithStatistics(term):
-                return KernelCall.Create("PixelLosses.CrossEntropyFromStatistics",
-                    Arg("statistics", RegionStatistics(crossEntropyHost!.Value.PerImage)), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()));
+                    Arg("statistics", RegionStatistics(host.PerImage)), Arg("logits", Pred));
 
             case PrimitiveKind.Bce when signature.Input == InputKind.Logits:
                 // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal
@@ -304,11 +297,7 @@ internal sealed class Planner
         // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
         (TargetKind.Mask, InputKind.Logits) => KernelCall.Create("RegionStatistics.ComputeFromLogits",
             Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", perImage),
-            Constant("crossEntropy", crossEntropyHost?.PerImage == perImage),
-            Constant("posWeight", crossEntropyHost is { } host && host.PerImage == perImage ? PosWeight(host.Term) : null)),
-        (TargetKind.Labels, InputKind.Logits) => KernelCall.Create("RegionStatistics.ComputeFromLabelLogits",
-            Arg("logits", Pred), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()), Constant("perImage", perImage),
-            Constant("crossEntropy", crossEntropyHost?.PerImage == perImage)),
+            Constant("crossEntropy", crossEntropyHost?.PerImage == perImage), Constant("posWeight", crossEntropyHost?.PerImage == perImage ? crossEntropyHost.Value.PosWeight : null)),
         (TargetKind.Mask, _) => KernelCall.Create("RegionStatistics.Compute",
             Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
         _ => KernelCall.Create("RegionStatistics.ComputeFromLabels",
