@@ -31,7 +31,7 @@ public sealed class ExplainCommandTests
             total = bce + dice + iou + tversky
 
             passes per forward pass: 12 (12 in shared steps, 0 in terms)
-            with each term computing its own steps: 48; sharing saves 36
+            with each term computing its own steps: 30; sharing saves 18
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -102,7 +102,7 @@ public sealed class ExplainCommandTests
             total = bce + ssim + iou
 
             passes per forward pass: 99 (14 in shared steps, 85 in terms)
-            with each term computing its own steps: 113; sharing saves 14
+            with each term computing its own steps: 103; sharing saves 4
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);

@@ -37,10 +37,11 @@ public sealed class PlanExplanationTests
         Assert.Equal(
             Step("t") + Step("stats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
             plan.Passes);
+        // Unshared: every term planned on its own (bce alone runs libtorch's fused kernel, not the statistics node).
         Assert.Equal(
-            Term("bce") + Step("t") + Step("stats")
-            + Term("dice") + Term("iou") + Term("tversky") + Step("t") + Step("t") + Step("t") + Step("stats") + Step("stats") + Step("stats"),
+            Explain("bce").Passes + Explain("dice").Passes + Explain("iou").Passes + Explain("tversky").Passes,
             plan.UnsharedPasses);
+        Assert.Equal(Step("t") + Explain("bce").Terms.Single().Passes, Explain("bce").Passes);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal static class PlanExplanation
             .ToImmutableArray();
 
         var passes = Sum(explainedSteps.Select(s => s.Passes).Concat(explainedTerms.Select(t => t.Passes)));
-        var unshared = Sum(explainedTerms.Select((t, i) => t.Passes + Sum(needs[i].Where(stepPasses.ContainsKey).Select(local => stepPasses[local]))));
+        var unshared = Sum(plan.Terms.Select(t => Alone(t, plan)));
         return new ExplainedPlan(
             OneLine(plan.Text),
             plan.Signature.Display(),
@@ -63,6 +63,17 @@ internal static class PlanExplanation
             Scalar(plan.Total, plan),
             passes,
             unshared);
+    }
+
+    /// <summary>
+    /// The passes of <paramref name="term"/> planned on its own: its own steps, in the kernels it would get alone (bce
+    /// alone runs libtorch's fused kernel, not the statistics node that sums it next to a region term).
+    /// </summary>
+    private static PassCount Alone(PlanTerm term, LossPlan plan)
+    {
+        var alone = Planner.Plan(plan.Name, plan.Text, plan.Source, term.Bound, plan.Signature, new Diagnostics.DiagnosticBag())!;
+        return Sum(alone.Steps.Select(s => KernelPasses.Estimate(s.Call, plan.Signature))
+            .Concat(alone.Terms.Select(t => KernelPasses.Estimate(t.Call, plan.Signature))));
     }
 
     /// <summary>The computed values a call reads, in argument order: <c>pred</c>, <c>target</c>, steps and buffers.</summary>
