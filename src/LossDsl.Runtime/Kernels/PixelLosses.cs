@@ -90,8 +90,7 @@ public static class PixelLosses
     /// </summary>
     private static Tensor FocalMean(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
     {
-        using var towardsOther = 1 - 2 * target;
-        using var notPt = target.addcmul(probabilities, towardsOther, One);
+        using var notPt = OneMinusPt(probabilities, target);
         using var modulation = Modulation(notPt, gamma);
         using var focal = modulation * crossEntropy;
         if (alpha < 0)
@@ -99,10 +98,27 @@ public static class PixelLosses
             return Reductions.Mean(focal, null);
         }
 
-        using var alphaT = target * (2 * alpha - 1) + (1 - alpha);
+        using var alphaT = AlphaT(target, alpha);
         using var weighted = alphaT * focal;
         return Reductions.Mean(weighted, null);
     }
+
+    /// <summary><c>1 − p_t = t + p(1 − 2t)</c>, with <c>p_t = p t + (1 − p)(1 − t)</c>: one <c>addcmul</c>.</summary>
+    internal static Tensor OneMinusPt(Tensor probabilities, Tensor target)
+    {
+        using var towardsOther = 1 - 2 * target;
+        return target.addcmul(probabilities, towardsOther, One);
+    }
+
+    /// <summary><c>α_t = α t + (1 − α)(1 − t) = t(2α − 1) + (1 − α)</c>.</summary>
+    internal static Tensor AlphaT(Tensor target, double alpha) => target.mul(2 * alpha - 1).add_(1 - alpha);
+
+    /// <summary>
+    /// <c>1 − p_t</c> kept at least the dtype's smallest normal number, the base of the focal powers: where it is 0 (a
+    /// certain, correct prediction; the cross-entropy factor is 0 there too) a γ &lt; 1 would otherwise give an infinite
+    /// gradient, and NaN.
+    /// </summary>
+    internal static Tensor ClampedBase(Tensor oneMinusPt) => oneMinusPt.clamp_min(finfo(oneMinusPt.dtype).tiny);
 
     /// <summary>
     /// Cross-entropy with PyTorch <c>cross_entropy</c> semantics over the valid pixels:
@@ -119,7 +135,7 @@ public static class PixelLosses
     {
         using var logPY = logProbabilities.gather(1, labels);
         using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
-        using var weightedLogPY = weightY is null ? Kept(logPY, valid) : logPY * weightY;
+        using var weightedLogPY = weightY is null ? Reductions.Kept(logPY, valid) : logPY * weightY;
         using var negativeLogLikelihood = -weightedLogPY.sum();
         using var denominator = weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
         if (labelSmoothing == 0)
@@ -131,7 +147,7 @@ public static class PixelLosses
         using var classWeight = ClassWeights(weight, logProbabilities);
         using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
         using var allClasses = -weightedLog.sum(1, keepdim: true);
-        using var keptClasses = Kept(allClasses, valid);
+        using var keptClasses = Reductions.Kept(allClasses, valid);
         using var smoothing = keptClasses.sum();
         using var mixed = (1 - labelSmoothing) * negativeLogLikelihood + (labelSmoothing / logProbabilities.shape[1]) * smoothing;
         return Reductions.Ratio(mixed, denominator);
@@ -187,13 +203,10 @@ public static class PixelLosses
         return ((target.numel() - positives) / positives.clamp_min(1)).detach();
     }
 
-    /// <summary>
-    /// <c>(1 − p_t)^γ</c>. The base is kept at least the dtype's smallest normal number: where it is 0 (a certain, correct
-    /// prediction; the cross-entropy factor is 0 there too) a γ &lt; 1 would otherwise give an infinite gradient, and NaN.
-    /// </summary>
+    /// <summary><c>(1 − p_t)^γ</c> of the clamped base (<see cref="ClampedBase"/>).</summary>
     private static Tensor Modulation(Tensor oneMinusPt, double gamma)
     {
-        using var @base = oneMinusPt.clamp_min(finfo(oneMinusPt.dtype).tiny);
+        using var @base = ClampedBase(oneMinusPt);
         return @base.pow(gamma);
     }
 
@@ -229,11 +242,8 @@ public static class PixelLosses
         }
 
         using var weightY = classWeight.reshape(-1).take(labels);
-        return Kept(weightY, valid);
+        return Reductions.Kept(weightY, valid);
     }
-
-    /// <summary><paramref name="values"/> at the kept pixels and 0 elsewhere; the values themselves when none is ignored.</summary>
-    private static Tensor Kept(Tensor values, Tensor? valid) => valid is null ? values.alias() : values * valid;
 
     /// <summary>The number of valid pixels, in <paramref name="like"/>'s dtype: N·Π spatial when nothing is ignored.</summary>
     private static Tensor PixelCount(Tensor labels, Tensor? valid, Tensor like) =>

@@ -28,6 +28,9 @@ internal static class Reductions
         return (1 - numerator / safe).where(defined, zeros_like(numerator));
     }
 
+    /// <summary><paramref name="values"/> at the kept elements and 0 elsewhere; the values themselves (a new handle) when <paramref name="valid"/> is null.</summary>
+    public static Tensor Kept(Tensor values, Tensor? valid) => valid is null ? values.alias() : values * valid;
+
     /// <summary>
     /// The mean of <paramref name="values"/> over the elements where <paramref name="valid"/> (same shape, 0 or 1) is 1,
     /// over all elements when it is null; 0 with zero gradient when there is none.

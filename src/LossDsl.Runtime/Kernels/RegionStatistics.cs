@@ -158,7 +158,7 @@ public sealed class RegionStatistics
         return PerImage ? perImage.alias() : perImage.sum(new long[] { 0 });
     }
 
-    private Tensor Kept(Tensor values) => valid is null ? values.alias() : values * valid;
+    private Tensor Kept(Tensor values) => Reductions.Kept(values, valid);
 
     private Tensor SumKept(Tensor values)
     {

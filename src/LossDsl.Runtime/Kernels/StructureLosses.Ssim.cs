@@ -23,7 +23,8 @@ public static partial class StructureLosses
         RequireImages(loss, "ssim", probabilities);
         var x = probabilities;
         var y = target;
-        var filtered = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), Like(window, x));
+        using var windowLikeX = ConstantBuffers.Like(window, x);
+        var filtered = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX);
         var maps = filtered.chunk(5, 1);
         var (muX, muY) = (maps[0], maps[1]);
         var muXY = muX * muY;

@@ -21,10 +21,4 @@ public static partial class StructureLosses
                 $"{loss}: {primitive} needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got {Inputs.Shape(pred)}.", nameof(pred));
         }
     }
-
-    /// <summary>A constant buffer in the input's dtype and on its device: the buffer itself when it already is.</summary>
-    private static Tensor Like(Tensor constant, Tensor input) =>
-        constant.dtype == input.dtype && constant.device_type == input.device_type && constant.device_index == input.device_index
-            ? constant
-            : constant.to(input.dtype, input.device);
 }
