@@ -80,37 +80,22 @@ public static class GeneratorCostMeasurement
     }
 
     /// <summary>The median time of a driver's rerun after an unrelated edit, on the given inputs.</summary>
-    private static double EditMedian(CSharpCompilation compilation, AdditionalText? lossFile, int edits)
-    {
-        var driver = CreateDriver(lossFile, track: false).RunGenerators(compilation);
-        CollectGarbage();
-        var times = new List<double>();
-        var clock = new Stopwatch();
-        for (var i = 1; i <= edits; i++)
-        {
-            compilation = Edit(compilation, i);
-            clock.Restart();
-            driver = driver.RunGenerators(compilation);
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-
-        return Statistics.Median(times);
-    }
+    private static double EditMedian(CSharpCompilation compilation, AdditionalText? lossFile, int edits) =>
+        EditMedian(CreateDriver(lossFile, track: false), compilation, edits);
 
     /// <summary>The same edit with <see cref="AttributeFloorGenerator"/> in place of the LossDsl generator.</summary>
-    // Each series starts from a collected heap, so that it does not pay for the garbage of what ran before it (the
-    // series measured right after the cold runs took 2 to 3 ms more per edit than the same work measured later).
-    private static void CollectGarbage()
+    private static double FloorEditMedian(CSharpCompilation compilation, int edits) =>
+        EditMedian(CSharpGeneratorDriver.Create(new AttributeFloorGenerator()), compilation, edits);
+
+    private static double EditMedian(GeneratorDriver driver, CSharpCompilation compilation, int edits)
     {
+        driver = driver.RunGenerators(compilation);
+
+        // Each series starts from a collected heap, so that it does not pay for the garbage of what ran before it (the
+        // series measured right after the cold runs took 2 to 3 ms more per edit than the same work measured later).
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-    }
-
-    private static double FloorEditMedian(CSharpCompilation compilation, int edits)
-    {
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new AttributeFloorGenerator()).RunGenerators(compilation);
-        CollectGarbage();
         var times = new List<double>();
         var clock = new Stopwatch();
         for (var i = 1; i <= edits; i++)
@@ -177,7 +162,6 @@ public static class GeneratorCostMeasurement
         new CSharpParseOptions(LanguageVersion.Latest),
         new OptionsProvider(new Dictionary<string, string> { ["build_property.RootNamespace"] = "Workload" }),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
-
 
     private sealed class InMemoryText(string path, string text) : AdditionalText
     {
