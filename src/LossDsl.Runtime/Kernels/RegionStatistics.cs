@@ -39,7 +39,7 @@ public sealed class RegionStatistics
         targetMap = target;
 
         // The target map is already 0 at ignored pixels (Inputs.OneHot), so only the sum of p needs the valid mask.
-        TruePositive = SigmoidStatistics.SumOfProducts(probabilities, target, reduce);
+        TruePositive = SumOfProducts(probabilities, target, reduce);
         Predicted = SumKept(probabilities);
         Target = Reduce(target);
     }
@@ -156,6 +156,22 @@ public sealed class RegionStatistics
         using var zero = zeros(images, classes, dtype: like.dtype, device: like.device);
         using var perImage = zero.scatter_add(1, index, kept.reshape(images, pixels));
         return PerImage ? perImage.alias() : perImage.sum(new long[] { 0 });
+    }
+
+    /// <summary>
+    /// <c>Σ p·t</c> over <paramref name="reduce"/>; for one channel over the whole batch a dot product, without the
+    /// full-size p·t temporary (and, under autograd, its backward).
+    /// </summary>
+    internal static Tensor SumOfProducts(Tensor p, Tensor target, long[] reduce)
+    {
+        if (reduce.Length == p.dim() - 1 && reduce[0] == 0 && p.shape[1] == 1)
+        {
+            using var dot = p.reshape(-1).dot(target.reshape(-1));
+            return dot.reshape(1);
+        }
+
+        using var product = p * target;
+        return reduce.Length == 0 ? product.alias() : product.sum(reduce);
     }
 
     private Tensor Kept(Tensor values) => Reductions.Kept(values, valid);

@@ -50,7 +50,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
 
         using var noGrad = no_grad();
         using var p = logits.sigmoid();
-        using var truePositive = SumOfProducts(p, target, reduce);
+        using var truePositive = RegionStatistics.SumOfProducts(p, target, reduce);
         using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
         var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1) };
         if (crossEntropy)
@@ -97,22 +97,6 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
 
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null! };
-    }
-
-    /// <summary>
-    /// <c>Σ p·t</c> over <paramref name="reduce"/>; for one channel over the whole batch a dot product, without the
-    /// full-size p·t temporary (and, under autograd, its backward).
-    /// </summary>
-    internal static Tensor SumOfProducts(Tensor p, Tensor target, long[] reduce)
-    {
-        if (reduce.Length == p.dim() - 1 && reduce[0] == 0 && p.shape[1] == 1)
-        {
-            using var dot = p.reshape(-1).dot(target.reshape(-1));
-            return dot.reshape(1);
-        }
-
-        using var product = p * target;
-        return reduce.Length == 0 ? product.alias() : product.sum(reduce);
     }
 
     // The shape of TP and P: the input's shape without the reduced dims.
