@@ -24,18 +24,19 @@ internal sealed class Planner
 
     // On logits with a mask, the region statistics node also sums bce (one sigmoid, one backward for both): which
     // statistics step does (per image or not) and with which positive weight; null when there is no such pair.
-    private (bool PerImage, double? PosWeight)? crossEntropyHost;
+    private readonly (bool PerImage, double? PosWeight)? crossEntropyHost;
 
-    private Planner(string name, LossSignature signature, DiagnosticBag diagnostics)
+    private Planner(string name, LossSignature signature, DiagnosticBag diagnostics, BoundExpression bound)
     {
         this.name = name;
         this.signature = signature;
         this.diagnostics = diagnostics;
+        crossEntropyHost = CrossEntropyHost(Terms(bound).ToList(), signature);
     }
 
     public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
     {
-        var planner = new Planner(name, signature, diagnostics) { crossEntropyHost = CrossEntropyHost(Terms(bound).ToList(), signature) };
+        var planner = new Planner(name, signature, diagnostics, bound);
         var total = planner.Lower(bound);
         if (planner.terms.Count == 0 && !diagnostics.HasErrors)
         {
