@@ -26,7 +26,7 @@ public class GaussianFilterBenchmarks
         set_num_threads(Environment.ProcessorCount);
         using var window = ConstantBuffers.GaussianWindow(11, 1.5);
         using var window32 = window.to_type(ScalarType.Float32);
-        plan = new GaussianFilterPlan(window32, 256, 256);
+        plan = new GaussianFilterPlan(window32);
         images = rand(new long[] { 8, 5, 256, 256 }, generator: new Generator(3)).requires_grad_().DetachFromDisposeScope();
     }
 

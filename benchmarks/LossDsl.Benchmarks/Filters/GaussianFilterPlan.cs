@@ -4,23 +4,19 @@ using static TorchSharp.torch.nn.functional;
 namespace LossDsl.Benchmarks.Filters;
 
 /// <summary>
-/// A Gaussian filter for one window and image size, with the constants each formulation needs built once (as a loss
-/// module builds its buffers once): the 2-D window and the two banded matrices.
+/// A Gaussian filter for one window, in each formulation: the two the kernel uses (StructureLosses.BandedFilter and
+/// SeparableFilter, called as the loss calls them) and two alternatives, with the 2-D window built once.
 /// </summary>
 public sealed class GaussianFilterPlan : IDisposable
 {
     private readonly Tensor window;
     private readonly Tensor window2d;
-    private readonly Tensor rows;
-    private readonly Tensor columnsTransposed;
 
-    /// <summary>A plan for <paramref name="window"/> (the 1-D w) on images of <paramref name="height"/> x <paramref name="width"/>.</summary>
-    public GaussianFilterPlan(Tensor window, long height, long width)
+    /// <summary>A plan for <paramref name="window"/> (the 1-D w).</summary>
+    public GaussianFilterPlan(Tensor window)
     {
         this.window = window.alias().DetachFromDisposeScope();
         window2d = window.outer(window).DetachFromDisposeScope();
-        rows = Banded(window, height).DetachFromDisposeScope();
-        columnsTransposed = Banded(window, width).t().contiguous().DetachFromDisposeScope();
     }
 
     /// <summary>Filters <paramref name="images"/> ([N, C, H, W], the window's dtype) with <c>w wᵀ</c>.</summary>
@@ -34,38 +30,16 @@ public sealed class GaussianFilterPlan : IDisposable
             case GaussianFilter.Conv2d:
                 return conv2d(images, window2d.expand(channels, 1, size, size), padding: new[] { half, half }, groups: channels);
             case GaussianFilter.SeparableGrouped:
-                var columns = conv2d(images, window.view(1, 1, size, 1).expand(channels, 1, size, 1), padding: new[] { half, 0L }, groups: channels);
-                return conv2d(columns, window.view(1, 1, 1, size).expand(channels, 1, 1, size), padding: new[] { 0L, half }, groups: channels);
+                return Kernels.StructureLosses.SeparableFilter(images, window);
             case GaussianFilter.SeparableFolded:
                 var folded = images.reshape(-1, 1, height, width);
                 var foldedColumns = conv2d(folded, window.view(1, 1, size, 1), padding: new[] { half, 0L });
                 return conv2d(foldedColumns, window.view(1, 1, 1, size), padding: new[] { 0L, half }).view(images.shape);
             case GaussianFilter.BandedMatrices:
-                return rows.matmul(images).matmul(columnsTransposed);
+                return Kernels.StructureLosses.BandedFilter(images, window);
             default:
                 throw new ArgumentOutOfRangeException(nameof(formulation), formulation, null);
         }
-    }
-
-    /// <summary>
-    /// The [n, n] matrix that filters along one axis: <c>B[i, k] = w[k − i + h]</c> for |k − i| ≤ h, else 0, built by
-    /// writing w's taps on shifted diagonals.
-    /// </summary>
-    public static Tensor Banded(Tensor window, long n)
-    {
-        using var scope = NewDisposeScope();
-        var half = window.shape[0] / 2;
-        var matrix = zeros(n, n, dtype: window.dtype, device: window.device);
-        for (var offset = -half; offset <= half; offset++)
-        {
-            var length = n - Math.Abs(offset);
-            if (length > 0)
-            {
-                matrix.diagonal(offset).copy_(window[offset + half].expand(length));
-            }
-        }
-
-        return matrix.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -96,7 +70,5 @@ public sealed class GaussianFilterPlan : IDisposable
     {
         window.Dispose();
         window2d.Dispose();
-        rows.Dispose();
-        columnsTransposed.Dispose();
     }
 }
