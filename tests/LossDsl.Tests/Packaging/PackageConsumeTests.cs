@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using System.Xml.Linq;
 
+using LossDsl.Platform;
 using LossDsl.Tests.Infrastructure;
 
 namespace LossDsl.Tests.Packaging;
@@ -33,6 +34,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
                 "analyzers/dotnet/cs/LossDsl.Generator.dll",
                 "build/LibTorchSharpFixup.cs",
                 "build/LossDsl.NativeFixup.targets",
+                "build/LossDsl.NativeSetup.cs",
                 "build/LossDsl.targets",
                 "buildTransitive/LossDsl.targets",
                 "lib/net10.0/LossDsl.Runtime.dll",
@@ -87,6 +89,13 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
         // The .loss file was never named in the project, and its class lives in $(LossDslNamespace).
         Tolerance.Close(0.5 * ExpectedIou(), double.Parse(printed["Consumer.Losses.FromFile"], CultureInfo.InvariantCulture), Tolerance.Float64, "0.5 * iou");
 
+        // A model's convolution, run before any LossDsl type is touched, gets float64's gradients with two threads: the
+        // package's module initializer capped oneDNN where this CPU needs it, and nothing in the project file asked.
+        var convolution = ReadConvolutionError(output);
+        Assert.True(convolution < 1e-3, $"the consumer's convolution gradient is off by {convolution} (relative):\n{output}");
+        var expectedIsa = Environment.GetEnvironmentVariable(OneDnnIsaFixup.Variable) ?? (CpuFeatures.Current.Avx512Core ? OneDnnIsaFixup.Cap : "unset");
+        Assert.Contains($"oneDNN {expectedIsa}\n", output.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
         var copied = Path.Combine(app, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
         {
@@ -136,6 +145,8 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             using LossDsl;
             using static TorchSharp.torch;
 
+            Console.WriteLine($"convolution {ConvolutionError().ToString("R", CultureInfo.InvariantCulture)}");
+            Console.WriteLine($"oneDNN {LossDsl.Platform.NativeEnvironment.Get("ONEDNN_MAX_CPU_ISA") ?? "unset"}");
             var logits = tensor(new double[] { {{Literals(Logits)}} }, new long[] { 1, 1, 2, 2 });
             var mask = tensor(new double[] { {{Literals(Mask)}} }, new long[] { 1, 1, 2, 2 });
             Print(typeof(AttributeLoss), new AttributeLoss().call(logits, mask));
@@ -144,10 +155,32 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             static void Print(Type loss, Tensor value) =>
                 Console.WriteLine($"loss {loss.FullName} {value.item<double>().ToString("R", CultureInfo.InvariantCulture)}");
 
+            // The input gradient of a 3×3 convolution with 8 output channels, float32 on two threads against float64.
+            static double ConvolutionError()
+            {
+                set_num_threads(2);
+                var generator = new Generator(5);
+                var images = randn(new long[] { 16, 8, 32, 32 }, ScalarType.Float64, generator: generator);
+                var weight = randn(new long[] { 8, 8, 3, 3 }, ScalarType.Float64, generator: generator) * 0.2;
+                Tensor Gradient(ScalarType type)
+                {
+                    var x = images.to_type(type).requires_grad_();
+                    var y = nn.functional.conv2d(x, weight.to_type(type), padding: new long[] { 1, 1 });
+                    return autograd.grad(new[] { (y * y).sum() }, new[] { x })[0].to_type(ScalarType.Float64);
+                }
+
+                var expected = Gradient(ScalarType.Float64);
+                return ((Gradient(ScalarType.Float32) - expected).abs().max() / expected.abs().max()).item<double>();
+            }
+
             [Loss("bce + dice")]
             public sealed partial class AttributeLoss;
             """);
     }
+
+    private static double ReadConvolutionError(string output) =>
+        output.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("convolution ", StringComparison.Ordinal))
+            .Select(line => double.Parse(line["convolution ".Length..], CultureInfo.InvariantCulture)).Single();
 
     private static string Literals(double[] values) => string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
