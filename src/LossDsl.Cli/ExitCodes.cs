@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>The command line or an input file is wrong; the message names the option or file and the problem.</summary>
     public const int BadInput = 2;
+
+    /// <summary><c>doctor</c>: this platform computes wrong convolution gradients; the output says what to set.</summary>
+    public const int PlatformFault = 3;
 }
