@@ -23,6 +23,10 @@ namespace LossDsl.Benchmarks;
 /// <item><c>--memory FILE [--cases A;B]</c>: peak native memory only, as JSON (the child process of --all);</item>
 /// <item><c>--cpu [--cases A;B]</c>: CPU time per step on one thread only;</item>
 /// <item><c>--generator</c>: generator cost only;</item>
+/// <item><c>--onednn-isa [--steps N] [--rounds R] [--channels C]</c>: what the oneDNN fix-up costs the main example's
+/// training step, with its U-Net or a wider one (child processes with <c>ONEDNN_MAX_CPU_ISA=AVX2</c> and
+/// <c>DEFAULT</c>, one and two threads);</item>
+/// <item><c>--isa-steps STEPS THREADS CHANNELS</c>: one of those children;</item>
 /// <item><c>--loop NAME LABEL SECONDS [THREADS]</c>: runs one variant's step for a while (under <c>perf record</c>, for
 /// profiles; one thread gives a profile of the work itself, without OpenMP's waiting).</item>
 /// </list>
@@ -64,6 +68,18 @@ public static class Program
 
                 Loop(variants.Single(v => v.Case.Name == args[1] && v.Label == args[2]), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
+            case "--onednn-isa":
+                OneDnnIsaCost.Compare(
+                    int.Parse(options.ValueOr("--steps", "20"), System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(options.ValueOr("--rounds", "3"), System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(options.ValueOr("--channels", "8"), System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            case "--isa-steps":
+                OneDnnIsaCost.MeasureSteps(
+                    int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
             case "--report":
                 WriteDocs(options.Value("--repo"), BenchmarkResults.Load(options.Value("--report")));
                 return 0;
@@ -71,7 +87,7 @@ public static class Program
                 All(options, variants);
                 return 0;
             default:
-                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --generator, --loop).");
+                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --generator, --onednn-isa, --loop).");
                 return 2;
         }
     }

@@ -2,10 +2,15 @@ using System;
 using System.CommandLine;
 using BasNetSegmentation;
 using BasNetSegmentation.Training;
+using LossDsl.Platform;
 
 // dotnet run --project examples/BasNetSegmentation [-- --quick | --epochs N | --image-size PX | --output DIR | --seed N]
-// Before the first TorchSharp call, which loads libtorch and its OpenMP runtime.
-OpenMpWaitPolicy.PreferPassive();
+// libtorch's OpenMP threads spin while they wait for work. On a busy 2-core machine a spinning thread holds the core
+// its partner needs: an epoch (of a 12-channel model) took 177 s with 2 threads, 19 s with 1 thread and 19-25 s with
+// 2 passive threads. OpenMP reads the variable once, when libtorch loads, from the C environment (which .NET's
+// Environment.SetEnvironmentVariable does not change on Unix): so set it there, before the first TorchSharp call,
+// unless the user chose a policy.
+NativeEnvironment.SetIfUnset("OMP_WAIT_POLICY", "PASSIVE");
 
 var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set (default {TrainingOptions.Default.Epochs}).", HelpName = "N" };
 var imageSize = new Option<int?>("--image-size")
