@@ -19,7 +19,7 @@ public static class ConvolutionGradientCheck
     /// <summary>The largest relative gradient difference that passes: float32 rounding stays below 1e-5 here.</summary>
     public const double Tolerance = 1e-3;
 
-    private const int Batch = 16, Side = 32, Hidden = 8, Steps = 3;
+    private const int Batch = 16, Side = 32, Hidden = 8, Steps = 8;
     private const double LearningRate = 0.1;
 
     /// <summary>Runs the check with <paramref name="threads"/> CPU threads, then restores the thread count it found.</summary>
