@@ -118,9 +118,10 @@ internal sealed class PlanInterpreter
 
     private static BoundCall Bind(KernelCall call, string local, List<string> slots)
     {
-        var dot = call.Kernel.IndexOf('.');
-        var type = typeof(Kernels.Inputs).Assembly.GetType("LossDsl.Kernels." + call.Kernel[..dot], throwOnError: true)!;
-        var method = type.GetMethod(call.Kernel[(dot + 1)..], BindingFlags.Public | BindingFlags.Static)
+        // The catalog's call factories mirror these methods, which a test checks by reflection; these checks only turn a
+        // broken build of that promise into a clear message instead of a wrong call.
+        var type = typeof(Kernels.Inputs).Assembly.GetType(typeof(Kernels.Inputs).Namespace + "." + call.Method.Type, throwOnError: true)!;
+        var method = type.GetMethod(call.Method.Name, BindingFlags.Public | BindingFlags.Static)
             ?? throw new InvalidOperationException($"No kernel {call.Kernel}.");
         var parameters = method.GetParameters();
         if (parameters.Length != call.Arguments.Length || parameters.Where((p, i) => p.Name != call.Arguments[i].Name).Any())
@@ -130,14 +131,21 @@ internal sealed class PlanInterpreter
 
         var arguments = call.Arguments.Select(a => a.Value switch
         {
-            LocalValue value => new Argument(slots.IndexOf(value.Name), null),
-            SettingValue setting => new Argument(slots.IndexOf(setting.Name), null),
+            LocalValue value => new Argument(Slot(slots, value.Name, call), null),
+            SettingValue setting => new Argument(Slot(slots, setting.Name, call), null),
             ConstantValue constant => new Argument(-1, constant.Value),
             _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
         }).ToArray();
 
         slots.Add(local);
         return new BoundCall(method, arguments, slots.Count - 1);
+    }
+
+    /// <summary>Where a value the call reads is kept: an input, a setting, or a buffer or step computed before it.</summary>
+    private static int Slot(List<string> slots, string name, KernelCall call)
+    {
+        var slot = slots.IndexOf(name);
+        return slot >= 0 ? slot : throw new InvalidOperationException($"Kernel {call.Kernel} reads '{name}', which nothing before it computes.");
     }
 
     private readonly record struct Argument(int Slot, object? Constant);

@@ -1,4 +1,5 @@
 using System.Text;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 using LossDsl.Tests.Infrastructure;
 

@@ -89,7 +89,7 @@ public sealed class SnapshotTests
     public static TheoryData<string, string> Primitives()
     {
         var data = new TheoryData<string, string>();
-        foreach (var primitive in LossDsl.Language.Semantics.Catalog.Primitives)
+        foreach (var primitive in LossDsl.Language.Primitives.Catalog.Primitives)
         {
             foreach (var variant in primitive.Variants)
             {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 using LossDsl.Tests.Infrastructure;
 using Xunit.Abstractions;

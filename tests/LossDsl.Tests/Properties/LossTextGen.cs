@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CsCheck;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Tests.Properties;

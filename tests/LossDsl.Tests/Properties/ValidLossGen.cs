@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using CsCheck;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Tests.Properties;
@@ -98,7 +99,7 @@ internal static class ValidLossGen
 
     /// <summary>A window's default (ssim's 11, boundary's 5) is an error above the smallest static size: it must be given.</summary>
     private static bool DefaultFits(PrimitiveDefinition primitive, ParameterDefinition parameter, LossSignature signature) =>
-        !primitive.WindowParameters.Contains(parameter.Name)
+        !primitive.WindowParameters.Contains(parameter)
         || signature.SmallestStaticSpatial is not { } smallest
         || parameter.Default is not NumberValue { Value: var window }
         || window <= smallest;
@@ -118,7 +119,7 @@ internal static class ValidLossGen
                     .Select(weights => "[" + string.Join(", ", weights.Select((w, i) => i == 0 && weights.All(x => x == 0) ? "1" : Number(w))) + "]");
         }
 
-        var number = NumberIn(parameter.Rule, primitive.WindowParameters.Contains(parameter.Name) ? signature.SmallestStaticSpatial : null)
+        var number = NumberIn(parameter.Rule, primitive.WindowParameters.Contains(parameter) ? signature.SmallestStaticSpatial : null)
             .SelectMany(WrittenAs);
         return parameter.AllowedWords.IsEmpty ? number : Gen.Frequency((3, number), (1, Gen.OneOf([.. parameter.AllowedWords])));
     }

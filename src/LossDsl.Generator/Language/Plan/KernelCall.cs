@@ -1,23 +1,54 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;
 
-/// <summary>
-/// A call of a static method in <c>LossDsl.Kernels</c> (<see cref="Kernel"/> is "Type.Method"), with named arguments.
-/// The planner decides every call; the C# emitter prints it and the interpreter invokes the same method, so the
-/// two back ends cannot drift apart.
-/// </summary>
-internal sealed record KernelCall(string Kernel, ImmutableArray<KernelArgument> Arguments)
+/// <summary>A static method of <c>LossDsl.Kernels</c>: its class and its name, as a kernel call factory declares them.</summary>
+internal sealed record KernelMethod(string Type, string Name)
 {
-    public static KernelCall Create(string kernel, params KernelArgument[] arguments) => new(kernel, ImmutableArray.Create(arguments));
-
-    public bool Equals(KernelCall? other) => other is not null && Kernel == other.Kernel && Arguments.SequenceEqual(other.Arguments);
-
-    public override int GetHashCode() => Kernel.GetHashCode();
+    public override string ToString() => Type + "." + Name;
 }
 
-internal sealed record KernelArgument(string Name, KernelValue Value);
+/// <summary>
+/// A call of a kernel with named arguments, made only by the typed factories of the catalog
+/// (<c>Language/Primitives/Kernels</c>), whose parameters mirror the kernel's own (a test compares them by reflection).
+/// The planner decides every call; the C# emitter prints it and the interpreter invokes the same method, so the two back
+/// ends cannot drift apart. <see cref="Passes"/> is the call's estimate of data moved, for <c>lossdsl explain</c>.
+/// </summary>
+internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgument> Arguments, Func<LossSignature, PassCount> Passes)
+{
+    /// <summary>"Type.Method", as generated code and <c>lossdsl explain</c> write it.</summary>
+    public string Kernel => Method.ToString();
+
+    public static KernelCall Create(string type, string method, Func<LossSignature, PassCount> passes, params KernelArgument[] arguments) =>
+        new(new KernelMethod(type, method), ImmutableArray.Create(arguments), passes);
+
+    /// <summary>A fixed estimate, whatever the arguments and the signature.</summary>
+    public static Func<LossSignature, PassCount> Fixed(int full, int perPixel = 0) => _ => new PassCount(full, perPixel);
+
+    // The estimate is derived from the arguments, so it takes no part in equality.
+    public bool Equals(KernelCall? other) => other is not null && Method == other.Method && Arguments.SequenceEqual(other.Arguments);
+
+    public override int GetHashCode() => Method.GetHashCode();
+}
+
+/// <summary>One argument, named as the kernel's parameter is.</summary>
+internal sealed record KernelArgument(string Name, KernelValue Value)
+{
+    /// <summary>A tensor (or statistics) computed earlier in the plan.</summary>
+    public static KernelArgument Local(string name, LocalValue value) => new(name, value);
+
+    /// <summary>An optional tensor: null when absent (no ignore index, no class weights).</summary>
+    public static KernelArgument Optional(string name, LocalValue? value) => new(name, value is null ? new ConstantValue(null) : value);
+
+    /// <summary>A constant of the loss text.</summary>
+    public static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
+
+    /// <summary>A module setting, read at each call.</summary>
+    public static KernelArgument Setting(string name, SettingValue value) => new(name, value);
+}
 
 /// <summary>An argument: a local computed earlier in the plan, a module setting, or a constant.</summary>
 internal abstract record KernelValue;

@@ -44,12 +44,12 @@ internal static class PlanExplanation
         ImmutableArray<string> UsersOf(string local) =>
             plan.Terms.Where((_, i) => needs[i].Contains(local)).Select(t => t.Name).ToImmutableArray();
 
-        var stepPasses = plan.Steps.ToDictionary(s => s.Local, s => KernelPasses.Estimate(s.Call, plan.Signature));
+        var stepPasses = plan.Steps.ToDictionary(s => s.Local, s => s.Call.Passes(plan.Signature));
         var explainedSteps = plan.Steps
             .Select(s => new ExplainedStep(s.Local, s.Call, Reads(s.Call), UsersOf(s.Local), stepPasses[s.Local]))
             .ToImmutableArray();
         var explainedTerms = plan.Terms
-            .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), KernelPasses.Estimate(t.Call, plan.Signature)))
+            .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), t.Call.Passes(plan.Signature)))
             .ToImmutableArray();
 
         var passes = Sum(explainedSteps.Select(s => s.Passes).Concat(explainedTerms.Select(t => t.Passes)));
@@ -72,8 +72,8 @@ internal static class PlanExplanation
     private static PassCount Alone(PlanTerm term, LossPlan plan)
     {
         var alone = Planner.Plan(plan.Name, plan.Text, plan.Source, term.Bound, plan.Signature, new Diagnostics.DiagnosticBag())!;
-        return Sum(alone.Steps.Select(s => KernelPasses.Estimate(s.Call, plan.Signature))
-            .Concat(alone.Terms.Select(t => KernelPasses.Estimate(t.Call, plan.Signature))));
+        return Sum(alone.Steps.Select(s => s.Call.Passes(plan.Signature))
+            .Concat(alone.Terms.Select(t => t.Call.Passes(plan.Signature))));
     }
 
     /// <summary>The computed values a call reads, in argument order: <c>pred</c>, <c>target</c>, steps and buffers.</summary>

@@ -1,3 +1,4 @@
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;

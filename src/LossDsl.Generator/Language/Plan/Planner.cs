@@ -2,18 +2,23 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;
 
 /// <summary>
-/// Lowers a bound expression to a <see cref="LossPlan"/>: picks each term's kernel, creates the shared steps it reads
-/// (so the probabilities and the region statistics are computed once however many terms use them), and folds constants.
+/// Lowers a bound expression to a <see cref="LossPlan"/>: runs each term's lowering from the catalog, which picks its
+/// kernel; creates the shared steps those read (so the probabilities and the region statistics are computed once however
+/// many terms use them), decides what is fused, and folds constants.
 /// </summary>
-internal sealed class Planner
+internal sealed class Planner : IPlanInputs
 {
-    private static readonly LocalValue Pred = new("pred");
+    private static readonly LocalValue PredValue = new("pred");
     private static readonly LocalValue Target = new("target");
+
+    // The one module setting kernels read: LossModule.CheckValues, read at every call so value checks can be switched off.
+    private static readonly SettingValue CheckValues = new("CheckValues");
 
     private readonly string name;
     private readonly LossSignature signature;
@@ -67,26 +72,15 @@ internal sealed class Planner
     /// </summary>
     private static (bool PerImage, double? PosWeight)? CrossEntropyHost(IReadOnlyList<BoundTerm> terms, LossSignature signature)
     {
-        var bce = terms.FirstOrDefault(t => t.Primitive.Kind == PrimitiveKind.Bce);
-        var statistics = terms.Select(StatisticsPerImage).Where(perImage => perImage is not null).Select(perImage => perImage!.Value).ToList();
+        var bce = terms.FirstOrDefault(t => t.Primitive == Catalog.Bce);
+        var statistics = terms.Select(t => t.Primitive.Statistics(t)).Where(perImage => perImage is not null).Select(perImage => perImage!.Value).ToList();
         if (signature.Target != TargetKind.Mask || signature.Input != InputKind.Logits || bce is null || statistics.Count == 0)
         {
             return null;
         }
 
-        return (statistics.All(perImage => perImage), PosWeight(bce));
+        return (statistics.All(perImage => perImage), Catalog.PositiveWeight(bce));
     }
-
-    /// <summary>Whether a region term reads per-image statistics; null for a term that reads none.</summary>
-    private static bool? StatisticsPerImage(BoundTerm term) => term.Primitive.Kind switch
-    {
-        PrimitiveKind.GeneralizedDice or PrimitiveKind.SensitivitySpecificity => false,
-        _ when term.Primitive.Family == PrimitiveFamily.Region => term.Boolean("per_image"),
-        _ => null,
-    };
-
-    /// <summary>bce's positive weight, null for <c>auto</c>.</summary>
-    private static double? PosWeight(BoundTerm bce) => bce["pos_weight"] is NumberValue weight ? weight.Value : null;
 
     private ScalarNode? Lower(BoundExpression bound)
     {
@@ -122,201 +116,84 @@ internal sealed class Planner
         // ignore index every term reads the valid pixels.
         CheckedTarget();
         ValidPixels();
-        return term.Primitive.Family switch
-        {
-            PrimitiveFamily.Pixel => PixelCall(term),
-            PrimitiveFamily.Region => RegionCall(term),
-            _ => StructureCall(term),
-        };
+        return term.Primitive.Lower(this, term);
     }
 
-    /// <summary>bce, ce, focal: means of per-element log losses, read from the shared log-probability steps.</summary>
-    private KernelCall PixelCall(BoundTerm term)
-    {
-        switch (term.Primitive.Kind)
-        {
-            case PrimitiveKind.Bce when crossEntropyHost is { } host && Equals(host.PosWeight, PosWeight(term)):
-                return KernelCall.Create("PixelLosses.BinaryCrossEntropyFromStatistics",
-                    Arg("statistics", RegionStatistics(host.PerImage)), Arg("logits", Pred));
+    public LossSignature Signature => signature;
 
-            case PrimitiveKind.Bce when signature.Input == InputKind.Logits:
-                // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal
-                // needs the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
-                return KernelCall.Create("PixelLosses.BinaryCrossEntropyWithLogits",
-                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("posWeight", PosWeight(term)));
+    public string LossName => name;
 
-            case PrimitiveKind.Bce:
-                return KernelCall.Create("PixelLosses.BinaryCrossEntropy",
-                    Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()), Arg("target", TargetMap()),
-                    Constant("posWeight", PosWeight(term)));
+    public LocalValue Pred => PredValue;
 
-            case PrimitiveKind.Ce:
-                return KernelCall.Create("PixelLosses.CrossEntropy",
-                    Arg("logProbabilities", LogProbabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()),
-                    Arg("weight", ClassWeights(term)), Constant("labelSmoothing", term.Number("label_smoothing")));
-
-            case PrimitiveKind.Focal when signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits:
-                return KernelCall.Create("PixelLosses.BinaryFocalWithLogits",
-                    Arg("logits", Pred), Arg("target", TargetMap()), Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
-
-            case PrimitiveKind.Focal when signature.Target == TargetKind.Mask:
-                return KernelCall.Create("PixelLosses.BinaryFocal",
-                    Arg("probabilities", Probabilities()), Arg("logP", LogProbabilities()), Arg("logNotP", LogComplement()),
-                    Arg("target", TargetMap()), Constant("alpha", term.Number("alpha")), Constant("gamma", term.Number("gamma")));
-
-            default: // focal on labels
-                return KernelCall.Create("PixelLosses.Focal",
-                    Arg("probabilities", Probabilities()), Arg("logProbabilities", LogProbabilities()), Arg("labels", LabelIndices()),
-                    Arg("valid", ValidPixels()), Constant("gamma", term.Number("gamma")), Arg("weight", ClassWeights(term)));
-        }
-    }
-
-    /// <summary>dice, iou, tversky, generalized_dice, sensitivity_specificity: functions of the shared region statistics.</summary>
-    private KernelCall RegionCall(BoundTerm term)
-    {
-        switch (term.Primitive.Kind)
-        {
-            case PrimitiveKind.GeneralizedDice:
-                return KernelCall.Create("RegionLosses.GeneralizedDice", Arg("statistics", RegionStatistics(term)), Constant("eps", term.Number("eps")));
-
-            case PrimitiveKind.SensitivitySpecificity:
-                return KernelCall.Create("RegionLosses.SensitivitySpecificity",
-                    Arg("statistics", RegionStatistics(term)), Constant("lambda", term.Number("lambda")), Constant("smooth", term.Number("smooth")));
-
-            case PrimitiveKind.Tversky:
-                return KernelCall.Create("RegionLosses.Tversky",
-                    Arg("statistics", RegionStatistics(term)), Constant("alpha", term.Number("alpha")), Constant("beta", term.Number("beta")),
-                    Constant("smooth", term.Number("smooth")), Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
-
-            default: // dice, iou
-                return KernelCall.Create("RegionLosses." + term.Primitive.Kind,
-                    Arg("statistics", RegionStatistics(term)), Constant("smooth", term.Number("smooth")),
-                    Arg("weight", ClassWeights(term)), Constant("includeBackground", term.Boolean("include_background")));
-        }
-    }
-
-    /// <summary>ssim, lovasz_hinge, lovasz_softmax, boundary, active_contour: kernels over the spatial layout.</summary>
-    private KernelCall StructureCall(BoundTerm term) => term.Primitive.Kind switch
-    {
-        PrimitiveKind.Ssim => KernelCall.Create("StructureLosses.Ssim", LossName(),
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("window", GaussianWindow(term))),
-
-        // Hinge errors are defined on the raw scores, so no probabilities.
-        PrimitiveKind.LovaszHinge => KernelCall.Create("StructureLosses.LovaszHinge", LossName(),
-            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", term.Boolean("per_image"))),
-
-        PrimitiveKind.LovaszSoftmax => KernelCall.Create("StructureLosses.LovaszSoftmax",
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()),
-            Constant("presentOnly", ((WordValue)term["classes"]).Word == "present"), Constant("perImage", term.Boolean("per_image"))),
-
-        PrimitiveKind.Boundary => KernelCall.Create("StructureLosses.Boundary", LossName(),
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()),
-            Constant("theta0", Integer(term, "theta0")), Constant("theta", Integer(term, "theta")),
-            Constant("includeComplement", signature.Target == TargetKind.Mask)),
-
-        PrimitiveKind.ActiveContour => KernelCall.Create("StructureLosses.ActiveContour", LossName(),
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Constant("weight", term.Number("weight"))),
-
-        _ => throw new System.InvalidOperationException($"{term.Primitive.Name} is not a structure primitive."),
-    };
-
-    /// <summary>ssim's window, a constant of the loss text: built once, when the module is constructed.</summary>
-    private LocalValue GaussianWindow(BoundTerm term) => Buffer("ssimWindow", KernelCall.Create("ConstantBuffers.GaussianWindow",
-        Constant("size", Integer(term, "window")), Constant("sigma", term.Number("sigma"))));
-
-    /// <summary>A term's class weights as a constant buffer built once (equal lists share one), or null when it has none.</summary>
-    private KernelValue ClassWeights(BoundTerm term) => term["weight"] is NumberListValue list
-        ? Buffer("classWeights", KernelCall.Create("ConstantBuffers.ClassWeights", Constant("values", list.Items.ToArray())))
-        : new ConstantValue(null);
-
+    public LocalValue? StatisticsWithCrossEntropy(double? posWeight) =>
+        crossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? RegionStatistics(host.PerImage) : null;
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
     private LocalValue CheckedTarget() => signature.Target == TargetKind.Mask ? MaskTarget() : LabelIndices();
 
-    /// <summary>The target as the region and structure kernels read it, [N, C, *spatial] in pred's dtype: the mask, or one-hot labels.</summary>
-    private LocalValue TargetMap() => signature.Target == TargetKind.Mask
+    public LocalValue TargetMap() => signature.Target == TargetKind.Mask
         ? MaskTarget()
-        : Step("t", KernelCall.Create("Inputs.OneHot", Arg("pred", Pred), Arg("labels", LabelIndices()), Arg("valid", ValidPixels())));
+        : Step("t", InputsCalls.OneHot(PredValue, LabelIndices(), ValidPixels()));
 
-    /// <summary>Checked class indices [N, 1, *spatial]; ce and focal gather with them, the one-hot map is built from them.</summary>
-    private LocalValue LabelIndices() => Step("labels", KernelCall.Create("Inputs.Labels",
-        LossName(), Arg("pred", Pred), Arg("target", Target),
-        Constant("classes", signature.Classes), Constant("ignoreIndex", signature.IgnoreIndex), SpatialRank(), CheckValues()));
+    public LocalValue LabelIndices() => Step("labels",
+        InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), CheckValues));
 
-    private LocalValue MaskTarget() => Step("t", KernelCall.Create("Inputs.Mask",
-        LossName(), Arg("pred", Pred), Arg("target", Target), Constant("classes", signature.Classes), SpatialRank(), CheckValues()));
+    private LocalValue MaskTarget() => Step("t", InputsCalls.Mask(name, PredValue, Target, signature.Classes, SpatialRank(), CheckValues));
 
-    private KernelArgument SpatialRank() => Constant("spatialRank", signature.AnySpatialRank ? null : signature.Spatial.Length);
+    private int? SpatialRank() => signature.AnySpatialRank ? null : signature.Spatial.Length;
 
-    /// <summary>The module's <c>CheckValues</c> setting, read at every call: value checks can be switched off for speed.</summary>
-    private static KernelArgument CheckValues() => Arg("checkValues", new SettingValue("CheckValues"));
+    public LocalValue? ValidPixels() => signature.IgnoreIndex is { } ignoreIndex
+        ? Step("valid", InputsCalls.Valid(PredValue, Target, ignoreIndex))
+        : null;
 
-    /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; without one, null: every pixel is kept.</summary>
-    private KernelValue ValidPixels()
-    {
-        if (signature.IgnoreIndex is not { } ignoreIndex)
-        {
-            return new ConstantValue(null);
-        }
-
-        return Step("valid", KernelCall.Create("Inputs.Valid", Arg("pred", Pred), Arg("target", Target), Constant("ignoreIndex", ignoreIndex)));
-    }
-
-    /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
-    private LocalValue Probabilities()
+    public LocalValue Probabilities()
     {
         if (signature.Input == InputKind.Probabilities)
         {
-            return Pred;
+            return PredValue;
         }
 
         return signature.Target == TargetKind.Mask
-            ? Step("p", KernelCall.Create("Probabilities.Sigmoid", Arg("logits", Pred)))
-            : Step("p", KernelCall.Create("Probabilities.Softmax", Arg("logits", Pred)));
+            ? Step("p", ProbabilitiesCalls.Sigmoid(PredValue))
+            : Step("p", ProbabilitiesCalls.Softmax(PredValue));
     }
 
-    /// <summary>
-    /// log p: log-softmax of logits (no clamping needed), or the clamped log of probabilities. Mask terms on logits never
-    /// ask: they read libtorch's fused BCE-with-logits instead.
-    /// </summary>
-    private LocalValue LogProbabilities() => signature.Input == InputKind.Probabilities
-        ? Step("logp", KernelCall.Create("Probabilities.ClampedLog", Arg("probabilities", Pred)))
-        : Step("logp", KernelCall.Create("Probabilities.LogSoftmax", Arg("logits", Pred)));
+    // Mask terms on logits never ask: they read libtorch's fused BCE-with-logits instead.
+    public LocalValue LogProbabilities() => signature.Input == InputKind.Probabilities
+        ? Step("logp", ProbabilitiesCalls.ClampedLog(PredValue))
+        : Step("logp", ProbabilitiesCalls.LogSoftmax(PredValue));
 
-    /// <summary>log(1 − p) of probabilities, for mask terms on probabilities: the clamped log of 1 − p.</summary>
-    private LocalValue LogComplement() => Step("log1mp", KernelCall.Create("Probabilities.ClampedLogOneMinus", Arg("probabilities", Pred)));
-
-    /// <summary>The statistics a region term reads: per image or over the batch.</summary>
-    private LocalValue RegionStatistics(BoundTerm term) => RegionStatistics(StatisticsPerImage(term)!.Value);
+    public LocalValue LogComplement() => Step("log1mp", ProbabilitiesCalls.ClampedLogOneMinus(PredValue));
 
     /// <summary>
-    /// TP, P, T and Nv per channel over the valid pixels: one step for every region term, one more per image. From the
-    /// mask (on logits without a sigmoid step), or for labels from the class indices (no one-hot map needed).
+    /// One step for every region term, one more per image. From the mask (on logits without a sigmoid step), or for
+    /// labels from the class indices (no one-hot map needed).
     /// </summary>
-    private LocalValue RegionStatistics(bool perImage) => Step(perImage ? "statsPerImage" : "stats", (signature.Target, signature.Input) switch
+    public LocalValue RegionStatistics(bool perImage)
     {
-        // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
-        (TargetKind.Mask, InputKind.Logits) => KernelCall.Create("RegionStatistics.ComputeFromLogits",
-            Arg("logits", Pred), Arg("target", TargetMap()), Constant("perImage", perImage),
-            Constant("crossEntropy", crossEntropyHost?.PerImage == perImage), Constant("posWeight", crossEntropyHost?.PerImage == perImage ? crossEntropyHost.Value.PosWeight : null)),
-        (TargetKind.Mask, _) => KernelCall.Create("RegionStatistics.Compute",
-            Arg("probabilities", Probabilities()), Arg("target", TargetMap()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
-        _ => KernelCall.Create("RegionStatistics.ComputeFromLabels",
-            Arg("probabilities", Probabilities()), Arg("labels", LabelIndices()), Arg("valid", ValidPixels()), Constant("perImage", perImage)),
-    });
+        var summingCrossEntropy = crossEntropyHost?.PerImage == perImage;
+        return Step(perImage ? "statsPerImage" : "stats", (signature.Target, signature.Input) switch
+        {
+            // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
+            (TargetKind.Mask, InputKind.Logits) => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage,
+                crossEntropy: summingCrossEntropy, posWeight: summingCrossEntropy ? crossEntropyHost!.Value.PosWeight : null),
+            (TargetKind.Mask, _) => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), perImage),
+            _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), perImage),
+        });
+    }
 
     /// <summary>
     /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);
     /// different buffers of one kind are numbered: <c>ssimWindow</c>, <c>ssimWindow2</c>.
     /// </summary>
-    private LocalValue Buffer(string local, KernelCall call)
+    public LocalValue Buffer(string local, KernelCall call)
     {
         if (buffers.FirstOrDefault(b => b.Call.Equals(call)) is { } existing)
         {
             return new LocalValue(existing.Local);
         }
 
-        var sameKind = buffers.Count(b => b.Call.Kernel == call.Kernel);
+        var sameKind = buffers.Count(b => b.Call.Method == call.Method);
         var buffer = new PlanBuffer(sameKind == 0 ? local : local + (sameKind + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), call);
         buffers.Add(buffer);
         return new LocalValue(buffer.Local);
@@ -332,14 +209,4 @@ internal sealed class Planner
 
         return new LocalValue(local);
     }
-
-    private static KernelArgument Arg(string name, KernelValue value) => new(name, value);
-
-    private static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
-
-    /// <summary>The loss's name, for kernels whose input checks name it in messages.</summary>
-    private KernelArgument LossName() => Constant("loss", name);
-
-    /// <summary>Sizes are declared as numbers the binder has checked to be integers; kernels take them as <c>int</c>.</summary>
-    private static int Integer(BoundTerm term, string parameter) => (int)term.Number(parameter);
 }

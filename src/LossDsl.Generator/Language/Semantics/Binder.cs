@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using System;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Syntax;
 
 namespace LossDsl.Language.Semantics;
@@ -186,7 +187,7 @@ internal sealed class Binder
         {
             var name = argument.Parameter.Name;
             var span = spans.TryGetValue(name, out var s) ? s : calleeSpan;
-            if (primitive.WindowParameters.Contains(name) && signature.SmallestStaticSpatial is { } smallest
+            if (primitive.WindowParameters.Contains(argument.Parameter) && signature.SmallestStaticSpatial is { } smallest
                 && argument.Value is NumberValue { Value: var window } && window > smallest)
             {
                 diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
@@ -194,10 +195,10 @@ internal sealed class Binder
                 ok = false;
             }
 
-            if (name == "include_background" && argument.Value is BooleanValue { Value: false } && signature.Target == TargetKind.Mask)
+            if (argument.Parameter.FalseNeedsLabels && argument.Value is BooleanValue { Value: false } && signature.Target == TargetKind.Mask)
             {
                 diagnostics.Add(LossDiagnostics.UnsupportedTask, span, primitive.Name,
-                    "include_background: false applies to labels only: every channel of a mask is a foreground class");
+                    $"{name}: false applies to labels only: every channel of a mask is a foreground class");
                 ok = false;
             }
         }

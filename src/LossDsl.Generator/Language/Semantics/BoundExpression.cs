@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Syntax;
 
 namespace LossDsl.Language.Semantics;
@@ -33,12 +34,19 @@ internal sealed record BoundConstant(SourceSpan Span, double Value) : BoundExpre
 /// </summary>
 internal sealed record BoundTerm(SourceSpan Span, string Written, string Name, PrimitiveDefinition Primitive, ImmutableArray<BoundArgument> Arguments) : BoundExpression(Span)
 {
-    public ArgumentValue this[string parameter] =>
-        Arguments.First(a => a.Parameter.Name == parameter).Value;
+    /// <summary>The value of one of the primitive's parameters, by the catalog's declaration of it (never by name).</summary>
+    public ArgumentValue this[ParameterDefinition parameter] =>
+        Arguments.FirstOrDefault(a => ReferenceEquals(a.Parameter, parameter))?.Value
+        ?? throw new InvalidOperationException($"{Primitive.Name} has no parameter {parameter.Name} with this target.");
 
-    public double Number(string parameter) => ((NumberValue)this[parameter]).Value;
+    public double Number(ParameterDefinition parameter) => ((NumberValue)this[parameter]).Value;
 
-    public bool Boolean(string parameter) => ((BooleanValue)this[parameter]).Value;
+    /// <summary>A size the binder has checked to be an integer (a window); kernels take it as <c>int</c>.</summary>
+    public int Integer(ParameterDefinition parameter) => (int)Number(parameter);
+
+    public bool Boolean(ParameterDefinition parameter) => ((BooleanValue)this[parameter]).Value;
+
+    public string Word(ParameterDefinition parameter) => ((WordValue)this[parameter]).Word;
 
     /// <summary>The call with every argument spelled out, defaults included: what the term computes, in loss syntax.</summary>
     public string Canonical => Primitive.Name + "(" + string.Join(", ", Arguments.Select(a => a.Parameter.Name + ": " + a.Value.Display)) + ")";

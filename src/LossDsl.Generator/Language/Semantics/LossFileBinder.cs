@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Syntax;
 
 namespace LossDsl.Language.Semantics;

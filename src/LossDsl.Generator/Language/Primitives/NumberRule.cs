@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
+using LossDsl.Language.Semantics;
 
-namespace LossDsl.Language.Semantics;
+namespace LossDsl.Language.Primitives;
 
 /// <summary>The range a numeric parameter must lie in, as data, so the check and its message come from one place.</summary>
 internal sealed record NumberRule(double? Minimum = null, bool MinimumExclusive = false, double? Maximum = null, bool MaximumExclusive = false, bool Integer = false, bool Odd = false)

@@ -1,36 +1,10 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
 
-namespace LossDsl.Language.Semantics;
-
-/// <summary>Which primitive a bound term is; both back ends switch on it to pick the kernel.</summary>
-internal enum PrimitiveKind
-{
-    Bce,
-    Ce,
-    Focal,
-    Dice,
-    Iou,
-    Tversky,
-    GeneralizedDice,
-    SensitivitySpecificity,
-    Ssim,
-    LovaszHinge,
-    LovaszSoftmax,
-    Boundary,
-    ActiveContour,
-}
-
-/// <summary>How a primitive reads the inputs: this decides which shared intermediates the planner prepares for it.</summary>
-internal enum PrimitiveFamily
-{
-    /// <summary>A function of the per-channel statistics TP, P, T.</summary>
-    Region,
-    /// <summary>A mean over valid elements of a per-element value.</summary>
-    Pixel,
-    /// <summary>Works on the spatial layout (filters, sorting, pooling).</summary>
-    Structure,
-}
+namespace LossDsl.Language.Primitives;
 
 /// <summary>The parameters a primitive takes with one target kind; <c>focal</c> has a different list for masks and labels.</summary>
 internal sealed record PrimitiveVariant(TargetKind Target, ImmutableArray<ParameterDefinition> Parameters)
@@ -38,13 +12,15 @@ internal sealed record PrimitiveVariant(TargetKind Target, ImmutableArray<Parame
     public ParameterDefinition? Find(string name) => Parameters.FirstOrDefault(p => p.Name == name);
 }
 
-/// <summary>One row of LOSSES.md.</summary>
+/// <summary>
+/// One row of LOSSES.md, whole: the names and parameters the binder checks, and the lowering the planner runs, which
+/// picks the term's kernel through the typed call factories (<c>Primitives/Kernels</c>) and the shared steps it reads.
+/// </summary>
 internal sealed record PrimitiveDefinition(
     string Name,
-    PrimitiveKind Kind,
-    PrimitiveFamily Family,
     ImmutableArray<PrimitiveVariant> Variants,
-    string Summary)
+    string Summary,
+    Func<IPlanInputs, BoundTerm, KernelCall> Lower)
 {
     public ImmutableArray<string> Aliases { get; init; } = ImmutableArray<string>.Empty;
 
@@ -60,7 +36,13 @@ internal sealed record PrimitiveDefinition(
     public bool AllowsIgnoreIndex { get; init; } = true;
 
     /// <summary>Parameters that bound a window size; checked against static spatial sizes.</summary>
-    public ImmutableArray<string> WindowParameters { get; init; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<ParameterDefinition> WindowParameters { get; init; } = ImmutableArray<ParameterDefinition>.Empty;
+
+    /// <summary>
+    /// Which region statistics a term reads, per image (true) or over the batch (false), or null for none: what the
+    /// planner's fusion decisions need to know before any term is lowered.
+    /// </summary>
+    public Func<BoundTerm, bool?> Statistics { get; init; } = _ => null;
 
     public PrimitiveVariant? VariantFor(TargetKind target) => Variants.FirstOrDefault(v => v.Target == target);
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Semantics;
 
-namespace LossDsl.Language.Semantics;
+namespace LossDsl.Language.Primitives;
 
 internal enum ParameterKind
 {
@@ -23,6 +24,9 @@ internal sealed record ParameterDefinition(
     ImmutableArray<string> Words = default)
 {
     public ImmutableArray<string> AllowedWords => Words.IsDefault ? ImmutableArray<string>.Empty : Words;
+
+    /// <summary>A boolean whose false means something for labels only (include_background: a mask has no background channel).</summary>
+    public bool FalseNeedsLabels { get; init; }
 
     /// <summary>What the parameter takes, in words, for "expects X" messages and the docs table.</summary>
     public string Describe()

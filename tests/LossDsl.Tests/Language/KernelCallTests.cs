@@ -2,16 +2,21 @@ using System.Globalization;
 using System.Reflection;
 using LossDsl.Language;
 using LossDsl.Language.Plan;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
+using LossDsl.Tests.Infrastructure;
+using static TorchSharp.torch;
 
 namespace LossDsl.Tests.Language;
 
 /// <summary>
-/// The pass table behind <c>lossdsl explain</c> covers every kernel the planner can call, and names only real kernels.
+/// The seam between the planner and the kernels: every call factory of the catalog (<c>Language/Primitives/Kernels</c>)
+/// has the very parameters of the <c>LossDsl.Kernels</c> method it calls, so neither back end can make a call that does
+/// not compile or bind; every planned call carries a pass estimate (<c>lossdsl explain</c>) that follows its arguments.
 /// The planner's calls are collected by compiling every primitive, with each non-default argument the catalog
 /// allows, in every task: masks of 1 and 3 channels and labels with and without an ignore index, from logits and probabilities.
 /// </summary>
-public sealed class KernelPassesTests
+public sealed class KernelCallTests
 {
     private static readonly LossSignature[] Tasks = new[] { InputKind.Logits, InputKind.Probabilities }.SelectMany(input => new[]
     {
@@ -22,20 +27,88 @@ public sealed class KernelPassesTests
     }).ToArray();
 
     [Fact]
-    public void Every_kernel_the_planner_calls_has_an_estimate_and_every_estimate_is_of_a_planned_kernel()
+    public void Every_call_factory_has_the_parameters_of_its_kernel()
+    {
+        var factories = CallFactories().ToList();
+        Assert.Equal(["ConstantBuffersCalls", "InputsCalls", "PixelLossesCalls", "ProbabilitiesCalls", "RegionLossesCalls", "RegionStatisticsCalls", "StructureLossesCalls"],
+            factories.Select(f => f.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
+        var nullability = new NullabilityInfoContext();
+        foreach (var factory in factories)
+        {
+            var kernelType = (string)factory.DeclaringType!.GetField("Type", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
+            var kernel = typeof(LossDsl.Kernels.Inputs).Assembly.GetType("LossDsl.Kernels." + kernelType)?.GetMethod(factory.Name, BindingFlags.Public | BindingFlags.Static);
+            Assert.True(kernel is not null, $"{factory.DeclaringType.Name}.{factory.Name}: no public static LossDsl.Kernels.{kernelType}.{factory.Name}");
+
+            var expected = kernel.GetParameters();
+            var actual = factory.GetParameters();
+            Assert.Equal(expected.Select(p => p.Name), actual.Select(p => p.Name));
+            foreach (var (parameter, mirror) in expected.Zip(actual))
+            {
+                var where = $"{kernelType}.{factory.Name}({parameter.Name})";
+                var optional = nullability.Create(parameter).ReadState == NullabilityState.Nullable;
+                Assert.True(optional == (nullability.Create(mirror).ReadState == NullabilityState.Nullable), $"{where}: nullability differs");
+                if (mirror.ParameterType == typeof(LocalValue))
+                {
+                    Assert.True(parameter.ParameterType == typeof(Tensor) || parameter.ParameterType == typeof(LossDsl.Kernels.RegionStatistics), $"{where}: a computed value, but the kernel takes {parameter.ParameterType}");
+                }
+                else if (mirror.ParameterType == typeof(SettingValue))
+                {
+                    Assert.True(parameter.ParameterType == typeof(bool), $"{where}: a module setting, but the kernel takes {parameter.ParameterType}");
+                }
+                else
+                {
+                    Assert.True(parameter.ParameterType == mirror.ParameterType, $"{where}: the kernel takes {parameter.ParameterType}, the factory {mirror.ParameterType}");
+                }
+            }
+
+            // The call it makes names each argument as the kernel's parameter, in the kernel's order.
+            var call = Planned(factory);
+            Assert.Equal(new KernelMethod(kernelType, factory.Name), call.Method);
+            Assert.Equal(expected.Select(p => p.Name), call.Arguments.Select(a => a.Name));
+        }
+    }
+
+    [Fact]
+    public void Every_planned_call_has_an_estimate_of_the_data_it_moves()
     {
         var calls = PlannedCalls().ToList();
-        var planned = calls.Select(c => c.Call.Kernel).ToHashSet();
-        var missing = planned.Where(k => !KernelPasses.Table.ContainsKey(k)).Order().ToList();
-        var unused = KernelPasses.Table.Keys.Where(k => !planned.Contains(k)).Order().ToList();
-
-        Assert.True(missing.Count == 0, "Kernels without a pass estimate in KernelPasses.Table: " + string.Join(", ", missing));
-        Assert.True(unused.Count == 0, "KernelPasses.Table entries no plan calls (stale, or this test's losses miss a case): " + string.Join(", ", unused));
+        // Every factory is reached by some plan: none is dead, and the coverage below is real.
+        Assert.Equal(CallFactories().Select(f => $"{((string)f.DeclaringType!.GetField("Type", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!)}.{f.Name}").Order(StringComparer.Ordinal),
+            calls.Select(c => c.Call.Kernel).Distinct().Order(StringComparer.Ordinal));
         foreach (var (signature, call) in calls)
         {
-            var passes = KernelPasses.Estimate(call, signature);
+            var passes = call.Passes(signature);
             Assert.True(passes.Full >= 0 && passes.PerPixel >= 0, $"{call.Kernel}: {passes}");
+            // A setting is read from the module at each call: generated code reads the property, the interpreter too.
+            foreach (var setting in call.Arguments.Select(a => a.Value).OfType<SettingValue>())
+            {
+                Assert.Equal(typeof(bool), typeof(LossModule).GetProperty(setting.Name)?.PropertyType);
+            }
         }
+    }
+
+    [Fact]
+    public void No_kernel_or_parameter_name_is_spelled_as_a_string_outside_the_catalog()
+    {
+        // The catalog (Language/Primitives) declares them and the kernels (LossDsl.Runtime/Kernels) are them; anywhere
+        // else a name in quotes is a seam joined by a string again, which only a test run would catch.
+        var kernelTypes = CallFactories().Select(f => (string)f.DeclaringType!.GetField("Type", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!).Distinct();
+        var parameters = Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct();
+        var spelled = new System.Text.RegularExpressions.Regex(
+            "\"(" + string.Join("|", kernelTypes) + ")\\.|\"(" + string.Join("|", parameters) + ")\"");
+        var sources = Path.Combine(RepositoryRoot.Path, "src");
+        var found = Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains(Path.Combine("Language", "Primitives"), StringComparison.Ordinal)
+                && !f.Contains(Path.Combine("LossDsl.Runtime", "Kernels"), StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(sources, f), Line: i + 1, Text: line)))
+            // XML docs name parameters of their own (<param name="classes">).
+            .Where(l => !l.Text.TrimStart().StartsWith("///", StringComparison.Ordinal) && spelled.IsMatch(l.Text))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        Assert.True(found.Count == 0, "Kernel or parameter names as strings outside the catalog:\n" + string.Join("\n", found));
     }
 
     [Fact]
@@ -49,21 +122,6 @@ public sealed class KernelPassesTests
                 var compilation = LossFrontEnd.Compile("Coverage", primitive.Name, signature);
                 Assert.True(compilation.Success, $"{primitive.Name} for {signature.Display()}: " + string.Join("; ", compilation.Diagnostics.Select(d => d.Message)));
             }
-        }
-    }
-
-    [Fact]
-    public void Every_entry_names_a_public_static_kernel_method()
-    {
-        var kernels = typeof(LossDsl.Kernels.Inputs).Assembly;
-        foreach (var name in KernelPasses.Table.Keys)
-        {
-            var dot = name.IndexOf('.');
-            var type = kernels.GetType("LossDsl.Kernels." + name[..dot]);
-            Assert.True(type is { IsPublic: true }, $"{name}: no public type LossDsl.Kernels.{name[..dot]}");
-            Assert.True(
-                type.GetMethods(BindingFlags.Public | BindingFlags.Static).Any(m => m.Name == name[(dot + 1)..]),
-                $"{name}: no public static method {name[(dot + 1)..]} on {type.FullName}");
         }
     }
 
@@ -111,8 +169,25 @@ public sealed class KernelPassesTests
     {
         var plan = LossFrontEnd.Compile("Estimate", text, signature).Plan!;
         var call = plan.Steps.Select(s => s.Call).Concat(plan.Terms.Select(t => t.Call)).Single(c => c.Kernel == kernel);
-        return KernelPasses.Estimate(call, signature);
+        return call.Passes(signature);
     }
+
+    private static IEnumerable<MethodInfo> CallFactories() =>
+        typeof(Catalog).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(Catalog).Namespace && t.Name.EndsWith("Calls", StringComparison.Ordinal))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Where(m => m.ReturnType == typeof(KernelCall));
+
+    /// <summary>The factory's call with placeholder arguments: a local for every computed value, defaults for constants.</summary>
+    private static KernelCall Planned(MethodInfo factory) => (KernelCall)factory.Invoke(null, factory.GetParameters().Select(p => p.ParameterType switch
+    {
+        var t when t == typeof(LocalValue) => new LocalValue(p.Name!),
+        var t when t == typeof(SettingValue) => new SettingValue(nameof(LossModule.CheckValues)),
+        var t when t == typeof(string) => "loss",
+        var t when t == typeof(double[]) => new[] { 1.0 },
+        var t when t.IsValueType && Nullable.GetUnderlyingType(t) is null => Activator.CreateInstance(t),
+        _ => null,
+    }).ToArray())!;
 
     /// <summary>Every call of every plan: buffers, steps and terms, of every term text in every task, and of each task's default terms together.</summary>
     private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls()

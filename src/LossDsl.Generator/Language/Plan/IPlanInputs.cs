@@ -1,0 +1,48 @@
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Plan;
+
+/// <summary>
+/// What a primitive's lowering (<see cref="Primitives.PrimitiveDefinition.Lower"/>) may read: the inputs, and the shared
+/// steps and buffers the planner adds the first time a term asks and shares with every later one.
+/// </summary>
+internal interface IPlanInputs
+{
+    LossSignature Signature { get; }
+
+    /// <summary>The loss's name, for kernels whose input checks name it in messages.</summary>
+    string LossName { get; }
+
+    /// <summary>The prediction as given: logits or probabilities.</summary>
+    LocalValue Pred { get; }
+
+    /// <summary>The target as the region and structure kernels read it, [N, C, *spatial] in pred's dtype: the mask, or one-hot labels.</summary>
+    LocalValue TargetMap();
+
+    /// <summary>Checked class indices [N, 1, *spatial] (labels targets).</summary>
+    LocalValue LabelIndices();
+
+    /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; null without one: every pixel is kept.</summary>
+    LocalValue? ValidPixels();
+
+    /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
+    LocalValue Probabilities();
+
+    /// <summary>log p: log-softmax of logits, or the clamped log of probabilities.</summary>
+    LocalValue LogProbabilities();
+
+    /// <summary>log(1 − p) of probabilities (mask terms on probabilities).</summary>
+    LocalValue LogComplement();
+
+    /// <summary>TP, P, T and Nv per channel over the valid pixels, per image or over the batch: one step each, shared.</summary>
+    LocalValue RegionStatistics(bool perImage);
+
+    /// <summary>
+    /// The statistics step that also sums bce with this positive weight (null: <c>auto</c>), when the plan fuses bce into
+    /// the statistics node; otherwise null, and bce runs its own kernel.
+    /// </summary>
+    LocalValue? StatisticsWithCrossEntropy(double? posWeight);
+
+    /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
+    LocalValue Buffer(string local, KernelCall call);
+}

@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>
+/// Every primitive of ../shared/LOSSES.md, each declared once: names, parameters in positional order, defaults, ranges,
+/// tasks, and its lowering to a kernel call through the typed call factories of <c>Primitives/Kernels</c>. The binder,
+/// the checks, "did you mean", the docs table and the planner read this, and nothing else declares a primitive: adding
+/// one is an entry here and its kernel in <c>LossDsl.Kernels</c> (docs/architecture.md).
+/// </summary>
+internal static class Catalog
+{
+    // Parameters, each object the one its primitives declare and their lowerings read.
+    private static readonly ParameterDefinition PosWeight = new("pos_weight", ParameterKind.Number, new NumberValue(1.0), NumberRule.NonNegative, ImmutableArray.Create("auto"));
+    private static readonly ParameterDefinition ClassWeight = new("weight", ParameterKind.NumberList, NoValue.Instance);
+    private static readonly ParameterDefinition LabelSmoothing = Number("label_smoothing", 0.0, NumberRule.UnitInterval);
+    private static readonly ParameterDefinition FocalAlpha = Number("alpha", 0.25, new NumberRule(Maximum: 1));
+    private static readonly ParameterDefinition Gamma = Number("gamma", 2.0, NumberRule.NonNegative);
+    private static readonly ParameterDefinition Smooth = Number("smooth", 1.0, NumberRule.NonNegative);
+    private static readonly ParameterDefinition PerImage = Boolean("per_image", false);
+    private static readonly ParameterDefinition IncludeBackground = Boolean("include_background", true) with { FalseNeedsLabels = true };
+    private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
+    private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
+    private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.Positive);
+    private static readonly ParameterDefinition Lambda = Number("lambda", 0.05, NumberRule.UnitInterval);
+    private static readonly ParameterDefinition SensitivitySmooth = Number("smooth", 1e-5, NumberRule.NonNegative);
+    private static readonly ParameterDefinition Window = Number("window", 11, NumberRule.OddAtLeast(3));
+    private static readonly ParameterDefinition Sigma = Number("sigma", 1.5, NumberRule.Positive);
+    private static readonly ParameterDefinition HingePerImage = Boolean("per_image", true);
+    private const string PresentClasses = "present";
+    private static readonly ParameterDefinition LovaszClasses = new("classes", ParameterKind.Word, new WordValue(PresentClasses), Words: ImmutableArray.Create(PresentClasses, "all"));
+    private static readonly ParameterDefinition Theta0 = Number("theta0", 3, NumberRule.OddAtLeast(1));
+    private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
+    private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
+
+    /// <summary>bce, which the planner may fold into the region statistics node (<see cref="IPlanInputs.StatisticsWithCrossEntropy"/>).</summary>
+    public static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
+        (inputs, term) =>
+        {
+            var posWeight = PositiveWeight(term);
+            if (inputs.StatisticsWithCrossEntropy(posWeight) is { } statistics)
+            {
+                return PixelLossesCalls.BinaryCrossEntropyFromStatistics(statistics, inputs.Pred);
+            }
+
+            // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs
+            // the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
+            return inputs.Signature.Input == InputKind.Logits
+                ? PixelLossesCalls.BinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), posWeight)
+                : PixelLossesCalls.BinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight);
+        });
+
+    public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
+        Bce,
+        new PrimitiveDefinition("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
+            (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                ClassWeights(inputs, term), term.Number(LabelSmoothing))),
+        new PrimitiveDefinition("focal",
+            ImmutableArray.Create(
+                new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
+                new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(Gamma, ClassWeight))),
+            "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
+            (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
+            {
+                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma)),
+                (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
+                    term.Number(FocalAlpha), term.Number(Gamma)),
+                _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                    term.Number(Gamma), ClassWeights(inputs, term)),
+            }),
+        new PrimitiveDefinition("dice", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft Dice loss over per-channel statistics.",
+            (inputs, term) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        { Statistics = term => term.Boolean(PerImage) },
+        new PrimitiveDefinition("iou", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft IoU (Jaccard) loss over per-channel statistics.",
+            (inputs, term) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        { Aliases = ImmutableArray.Create("jaccard"), Statistics = term => term.Boolean(PerImage) },
+        new PrimitiveDefinition("tversky", Both(TverskyAlpha, TverskyBeta, Smooth, PerImage, ClassWeight, IncludeBackground),
+            "Tversky loss: Dice with separate weights on false positives and false negatives.",
+            (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
+                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        { Statistics = term => term.Boolean(PerImage) },
+        new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",
+            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps)))
+        { Statistics = _ => false },
+        new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
+            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
+        { Statistics = _ => false },
+        new PrimitiveDefinition("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
+            (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
+                // A constant of the loss text: built once, when the module is constructed.
+                inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma)))))
+        { SpatialRank = 2, WindowParameters = ImmutableArray.Create(Window) },
+        new PrimitiveDefinition("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
+            // Hinge errors are defined on the raw scores, so no probabilities.
+            (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), term.Boolean(HingePerImage)))
+        { RequiresLogits = true, RequiresSingleChannel = true },
+        new PrimitiveDefinition("lovasz_softmax", Labels(LovaszClasses, PerImage), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
+            (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(),
+                presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage))),
+        new PrimitiveDefinition("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
+            (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
+                term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
+        { SpatialRank = 2, AllowsIgnoreIndex = false, WindowParameters = ImmutableArray.Create(Theta0, Theta) },
+        new PrimitiveDefinition("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
+            (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
+        { SpatialRank = 2, AllowsIgnoreIndex = false });
+
+    private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
+        Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);
+
+    public static PrimitiveDefinition? Find(string name) => ByName.TryGetValue(name, out var primitive) ? primitive : null;
+
+    /// <summary>Every name a primitive can be written as, for "did you mean".</summary>
+    public static IEnumerable<string> AllNames => ByName.Keys.OrderBy(n => n, System.StringComparer.Ordinal);
+
+    /// <summary>A bce term's positive weight, null for <c>auto</c>.</summary>
+    public static double? PositiveWeight(BoundTerm bce) => bce[PosWeight] is NumberValue weight ? weight.Value : null;
+
+    /// <summary>A term's class weights as a constant buffer built once (equal lists share one), or null when it has none.</summary>
+    private static LocalValue? ClassWeights(IPlanInputs inputs, BoundTerm term) => term[ClassWeight] is NumberListValue list
+        ? inputs.Buffer("classWeights", ConstantBuffersCalls.ClassWeights(list.Items.ToArray()))
+        : null;
+
+    private static ParameterDefinition Number(string name, double value, NumberRule rule) =>
+        new(name, ParameterKind.Number, new NumberValue(value), rule);
+
+    private static ParameterDefinition Boolean(string name, bool value) =>
+        new(name, ParameterKind.Boolean, new BooleanValue(value));
+
+    private static ImmutableArray<PrimitiveVariant> Mask(params ParameterDefinition[] parameters) =>
+        ImmutableArray.Create(new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(parameters)));
+
+    private static ImmutableArray<PrimitiveVariant> Labels(params ParameterDefinition[] parameters) =>
+        ImmutableArray.Create(new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(parameters)));
+
+    private static ImmutableArray<PrimitiveVariant> Both(params ParameterDefinition[] parameters) =>
+        ImmutableArray.Create(
+            new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(parameters)),
+            new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(parameters)));
+}

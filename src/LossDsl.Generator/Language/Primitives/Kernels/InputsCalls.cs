@@ -1,0 +1,47 @@
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
+using static LossDsl.Language.Plan.KernelArgument;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>
+/// The calls a plan makes to <c>LossDsl.Kernels.Inputs</c>: each factory's parameters are the kernel's (a test compares
+/// them by reflection), and each carries its pass estimate, read off the kernel (docs/cli.md, "Counting passes").
+/// </summary>
+internal static class InputsCalls
+{
+    private const string Type = "Inputs";
+
+    /// <summary>
+    /// Shape, dtype and device checks, then with CheckValues (the default) one min-max reduction over pred (1) and one
+    /// over the mask (1). Without value checks 0 (a mask already in pred's dtype is returned as it is; converting an
+    /// integer or bool mask would add 2).
+    /// </summary>
+    public static KernelCall Mask(string loss, LocalValue pred, LocalValue target, int? classes, int? spatialRank, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(Mask), KernelCall.Fixed(2),
+            Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(classes), classes),
+            Constant(nameof(spatialRank), spatialRank), Setting(nameof(checkValues), checkValues));
+
+    /// <summary>
+    /// Per pixel: one min-max reduction over the labels (1); with an ignore index first the kept pixels (ne, 2), their
+    /// negation (2) and the masked fill of the ignored ones (3). int64 labels are not copied by the conversion to int64.
+    /// With CheckValues (the default) also one min-max reduction over pred (1 full).
+    /// </summary>
+    public static KernelCall Labels(string loss, LocalValue pred, LocalValue target, int? classes, int? ignoreIndex, int? spatialRank, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(Labels), KernelCall.Fixed(1, ignoreIndex is null ? 1 : 8),
+            Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(classes), classes),
+            Constant(nameof(ignoreIndex), ignoreIndex), Constant(nameof(spatialRank), spatialRank), Setting(nameof(checkValues), checkValues));
+
+    /// <summary>
+    /// The zeros (1 full write), then one scatter reading the indices and the values to write (2 per pixel) and writing
+    /// one value per pixel (1).
+    /// </summary>
+    public static KernelCall OneHot(LocalValue pred, LocalValue labels, LocalValue? valid) =>
+        KernelCall.Create(Type, nameof(OneHot), KernelCall.Fixed(1, 3),
+            Local(nameof(pred), pred), Local(nameof(labels), labels), Optional(nameof(valid), valid));
+
+    /// <summary>Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).</summary>
+    public static KernelCall Valid(LocalValue pred, LocalValue target, int ignoreIndex) =>
+        KernelCall.Create(Type, nameof(Valid), KernelCall.Fixed(0, 4),
+            Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(ignoreIndex), ignoreIndex));
+}

@@ -1,0 +1,73 @@
+using LossDsl.Language.Plan;
+using static LossDsl.Language.Plan.KernelArgument;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>The calls a plan makes to <c>LossDsl.Kernels.PixelLosses</c>, with their pass estimates (see <see cref="InputsCalls"/>).</summary>
+internal static class PixelLossesCalls
+{
+    private const string Type = "PixelLosses";
+
+    /// <summary>
+    /// t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1 multiplies
+    /// t·log p (2 more), and auto first sums t (1 more).
+    /// </summary>
+    public static KernelCall BinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropy), KernelCall.Fixed(posWeight switch { null => 17, 1.0 => 14, _ => 16 }),
+            Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Constant(nameof(posWeight), posWeight));
+
+    /// <summary>One fused operation reading logits and target and writing the loss (3), the mean (1); auto also sums the target (1).</summary>
+    public static KernelCall BinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, double? posWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits), KernelCall.Fixed(posWeight is null ? 5 : 4),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight));
+
+    /// <summary>The mean of the sum the statistics step computed: a scalar.</summary>
+    public static KernelCall BinaryCrossEntropyFromStatistics(LocalValue statistics, LocalValue logits) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropyFromStatistics), KernelCall.Fixed(0),
+            Local(nameof(statistics), statistics), Local(nameof(logits), logits));
+
+    /// <summary>
+    /// The cross-entropy as in <see cref="BinaryCrossEntropy"/> (13), then the focal factors: 1 − 2t (4), 1 − p_t as one
+    /// addcmul (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
+    /// multiply (3).
+    /// </summary>
+    public static KernelCall BinaryFocal(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma) =>
+        KernelCall.Create(Type, nameof(BinaryFocal), KernelCall.Fixed(13 + FocalFactors(alpha)),
+            Local(nameof(probabilities), probabilities), Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target),
+            Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma));
+
+    /// <summary>
+    /// One autograd node: the sigmoid (2), the fused cross-entropy as in <see cref="BinaryCrossEntropyWithLogits"/> (3),
+    /// then the focal factors as in <see cref="BinaryFocal"/>. Its backward is written out (not counted).
+    /// </summary>
+    public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma) =>
+        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha)),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma));
+
+    /// <summary>
+    /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
+    /// pixels (3) and their count (1), or with class weights w_y times the valid pixels (3). Class weights: w_y by take
+    /// (2), its multiply (3) and sum (1). Label smoothing: log p·w with weights (2 full), the sum over classes (1 full, 1
+    /// per-pixel write), its negation (2), with an ignore index times the valid pixels (3), and its sum (1).
+    /// </summary>
+    public static KernelCall CrossEntropy(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing)
+    {
+        bool weighted = weight is not null, smoothed = labelSmoothing != 0, ignoring = valid is not null;
+        var full = (smoothed ? 1 : 0) + (smoothed && weighted ? 2 : 0);
+        var perPixel = 4 + (ignoring ? (weighted ? 3 : 4) : 0) + (weighted ? 6 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
+        return KernelCall.Create(Type, nameof(CrossEntropy), KernelCall.Fixed(full, perPixel),
+            Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid),
+            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing));
+    }
+
+    /// <summary>
+    /// Per pixel: gather p_y and log p_y (3 each), 1 − p_y (2), the clamped power (4), multiply and negate (5), and the
+    /// mean (1; with an ignore index multiply, sum and count, 5). Class weights: w_y by take (2) and its multiply (3).
+    /// </summary>
+    public static KernelCall Focal(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight) =>
+        KernelCall.Create(Type, nameof(Focal), KernelCall.Fixed(0, 18 + (weight is null ? 0 : 5) + (valid is null ? 0 : 4)),
+            Local(nameof(probabilities), probabilities), Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels),
+            Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight));
+
+    private static int FocalFactors(double alpha) => 16 + (alpha < 0 ? 0 : 7);
+}

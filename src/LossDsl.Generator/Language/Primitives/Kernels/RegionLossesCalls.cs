@@ -1,0 +1,40 @@
+using LossDsl.Language.Plan;
+using static LossDsl.Language.Plan.KernelArgument;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>
+/// The calls a plan makes to <c>LossDsl.Kernels.RegionLosses</c>. Except for sensitivity_specificity, functions of
+/// the [C] or [N, C] statistics: no per-element data (see <see cref="InputsCalls"/>).
+/// </summary>
+internal static class RegionLossesCalls
+{
+    private const string Type = "RegionLosses";
+
+    public static KernelCall Dice(LocalValue statistics, double smooth, LocalValue? weight, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(Dice), KernelCall.Fixed(0),
+            Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+
+    public static KernelCall Iou(LocalValue statistics, double smooth, LocalValue? weight, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(Iou), KernelCall.Fixed(0),
+            Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+
+    public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smooth, LocalValue? weight, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(Tversky), KernelCall.Fixed(0),
+            Local(nameof(statistics), statistics), Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(smooth), smooth),
+            Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+
+    public static KernelCall GeneralizedDice(LocalValue statistics, double eps) =>
+        KernelCall.Create(Type, nameof(GeneralizedDice), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(eps), eps));
+
+    /// <summary>
+    /// Mask: two more sums over the data, (t − p)² once (subtract 3, square 2) times t (3) and times 1 − t (2 + 3), each
+    /// summed (1). Labels, from the class indices: (1 − p_y)² per pixel (gather 3, subtract 2, square 2) added into the
+    /// classes (2), and p² (2) with the label's entry set to 0 (a copy, 2, and a scatter reading the indices and zeros, 2
+    /// per pixel) summed (1); an ignore index multiplies both by the valid pixels (3 per pixel; 2 full and 1 per pixel).
+    /// </summary>
+    public static KernelCall SensitivitySpecificity(LocalValue statistics, double lambda, double smooth) =>
+        KernelCall.Create(Type, nameof(SensitivitySpecificity),
+            signature => signature.Target == Semantics.TargetKind.Mask ? new(15, 0) : signature.IgnoreIndex is null ? new(5, 11) : new(7, 15),
+            Local(nameof(statistics), statistics), Constant(nameof(lambda), lambda), Constant(nameof(smooth), smooth));
+}

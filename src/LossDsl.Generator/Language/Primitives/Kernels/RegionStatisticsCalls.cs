@@ -1,0 +1,46 @@
+using LossDsl.Language.Plan;
+using static LossDsl.Language.Plan.KernelArgument;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>The calls a plan makes to <c>LossDsl.Kernels.RegionStatistics</c>, with their pass estimates (see <see cref="InputsCalls"/>).</summary>
+internal static class RegionStatisticsCalls
+{
+    private const string Type = "RegionStatistics";
+
+    /// <summary>
+    /// Three sums over the data: p·t (multiply 3, sum 1; a dot product reading both, 2, for one channel over the whole
+    /// batch), p (1), t (1). With an ignore index p is multiplied by the valid pixels first (2 full + 1 per pixel); t is
+    /// already 0 at ignored pixels. The valid count is computed only for the terms that read it, from the per-pixel mask
+    /// (not counted).
+    /// </summary>
+    public static KernelCall Compute(LocalValue probabilities, LocalValue target, LocalValue? valid, bool perImage) =>
+        KernelCall.Create(Type, nameof(Compute),
+            signature =>
+            {
+                var truePositive = signature.Classes == 1 && !perImage ? 2 : 4;
+                return valid is null ? new(truePositive + 2, 0) : new(truePositive + 4, 1);
+            },
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage));
+
+    /// <summary>
+    /// One autograd node: the sigmoid of the logits (2), then p·t and the sums as in <see cref="Compute"/> (TP 4, or 2 as
+    /// a dot product for one channel over the whole batch; P and T 1 each); with bce, its fused kernel and sum as in
+    /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Its backward is written out (not counted).
+    /// </summary>
+    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, bool perImage, bool crossEntropy, double? posWeight) =>
+        KernelCall.Create(Type, nameof(ComputeFromLogits),
+            signature => new(2 + (signature.Classes == 1 && !perImage ? 2 : 4) + 2 + (crossEntropy ? (posWeight is null ? 5 : 4) : 0), 0),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage),
+            Constant(nameof(crossEntropy), crossEntropy), Constant(nameof(posWeight), posWeight));
+
+    /// <summary>
+    /// The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per pixel:
+    /// gather p_y (3) and add it into the classes (a scatter-add reading the indices and the values, 2); the ones added
+    /// for T are a broadcast, copied once by the reshape (2), then added the same way (2). An ignore index multiplies
+    /// both by the valid pixels instead (3 each).
+    /// </summary>
+    public static KernelCall ComputeFromLabels(LocalValue probabilities, LocalValue labels, LocalValue? valid, bool perImage) =>
+        KernelCall.Create(Type, nameof(ComputeFromLabels), valid is null ? KernelCall.Fixed(1, 9) : KernelCall.Fixed(3, 14),
+            Local(nameof(probabilities), probabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage));
+}

@@ -1,0 +1,57 @@
+using LossDsl.Language.Plan;
+using static LossDsl.Language.Plan.KernelArgument;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>The calls a plan makes to <c>LossDsl.Kernels.StructureLosses</c>, with their pass estimates (see <see cref="InputsCalls"/>).</summary>
+internal static class StructureLossesCalls
+{
+    private const string Type = "StructureLosses";
+
+    /// <summary>
+    /// x², y², x·y (9), their concatenation (5 read, 5 written), the Gaussian filter over the 5 maps (20: two banded-matrix
+    /// products up to 256 px a side, two grouped convolutions beyond, 10 each), the three products and three differences
+    /// of the filtered maps (18), the SSIM formula (27), mean (1).
+    /// </summary>
+    public static KernelCall Ssim(string loss, LocalValue probabilities, LocalValue target, LocalValue window) =>
+        KernelCall.Create(Type, nameof(Ssim), KernelCall.Fixed(85),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Local(nameof(window), window));
+
+    /// <summary>
+    /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices), gather (3),
+    /// the positive count (1), two cumulative sums with their operands (10), the Jaccard ratio and 1 − it (5), its
+    /// differences and concatenation (5), the weighted sum (4).
+    /// </summary>
+    public static KernelCall LovaszHinge(string loss, LocalValue logits, LocalValue target, bool perImage) =>
+        KernelCall.Create(Type, nameof(LovaszHinge), KernelCall.Fixed(42),
+            Constant(nameof(loss), loss), Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage));
+
+    /// <summary>
+    /// Errors |t − p| (5; with an ignore index times the valid pixels, 2 full and 1 per pixel), the batch-wide rows of
+    /// errors and targets (a transposed copy, 2 each, not per image), the Lovász extension (31, as in
+    /// <see cref="LovaszHinge"/>), and the class-presence sum (1) with classes: present.
+    /// </summary>
+    public static KernelCall LovaszSoftmax(LocalValue probabilities, LocalValue target, LocalValue? valid, bool presentOnly, bool perImage) =>
+        KernelCall.Create(Type, nameof(LovaszSoftmax),
+            KernelCall.Fixed(5 + (valid is null ? 0 : 2) + (perImage ? 0 : 4) + 31 + (presentOnly ? 1 : 0), valid is null ? 0 : 1),
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid),
+            Constant(nameof(presentOnly), presentOnly), Constant(nameof(perImage), perImage));
+
+    /// <summary>
+    /// Per class map of p and of t: boundary map 1 − x, max-pool, subtract (7 each), the extended maps (2 each), precision
+    /// and recall sums (5 each): 28. A mask counts each channel twice, (1 − x, x): 1 − x and the concatenation for p and t
+    /// (6 each) and 28 over twice the data.
+    /// </summary>
+    public static KernelCall Boundary(string loss, LocalValue probabilities, LocalValue target, int theta0, int theta, bool includeComplement) =>
+        KernelCall.Create(Type, nameof(Boundary), KernelCall.Fixed(includeComplement ? 12 + (2 * 28) : 28),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target),
+            Constant(nameof(theta0), theta0), Constant(nameof(theta), theta), Constant(nameof(includeComplement), includeComplement));
+
+    /// <summary>
+    /// Length: row and column differences (3 each), their squares (3 each), sum (3), + eps (2), sqrt (2), mean (1). Region:
+    /// p·(t − 1)² and (1 − p)·t², 8 each with their means.
+    /// </summary>
+    public static KernelCall ActiveContour(string loss, LocalValue probabilities, LocalValue target, double weight) =>
+        KernelCall.Create(Type, nameof(ActiveContour), KernelCall.Fixed(36),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(weight), weight));
+}
