@@ -63,6 +63,6 @@ public sealed partial class LossGenerator
         }
 
         private static bool IsError(DiagnosticInfo diagnostic) =>
-            DiagnosticDescriptors.ById[diagnostic.Id].DefaultSeverity == DiagnosticSeverity.Error;
+            LossDiagnostics.All.First(d => d.Id == diagnostic.Id).Severity == LossSeverity.Error;
     }
 }

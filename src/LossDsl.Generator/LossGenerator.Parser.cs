@@ -41,6 +41,10 @@ public sealed partial class LossGenerator
             return null;
         }
 
+        /// <summary>Where docs/diagnostics.md is, for help links: LossDslHelpLinkBase (build/LossDsl.targets sets it).</summary>
+        public static string? HelpLinkBase(AnalyzerConfigOptionsProvider options) =>
+            options.GlobalOptions.TryGetValue("build_property.LossDslHelpLinkBase", out var value) ? value : null;
+
         public static LossFileDeclaration ReadLossFile(AdditionalText file, string? ns, CancellationToken cancellationToken) =>
             new(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty, ns);
 

@@ -37,6 +37,8 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Compiled);
 
         var namespaceForFiles = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => Parser.LossFileNamespace(options));
+        var descriptors = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => Parser.HelpLinkBase(options))
+            .Select(static (helpLinkBase, _) => DiagnosticDescriptors.For(helpLinkBase));
         var compiledFiles = context.AdditionalTextsProvider
             .Where(static file => Parser.IsLossFile(file.Path))
             .Combine(namespaceForFiles)
@@ -51,8 +53,8 @@ public sealed partial class LossGenerator : IIncrementalGenerator
 
         // All .loss outputs together, so that one name defined in two files is a diagnostic (LOSS0307), not a clash.
         context.RegisterSourceOutput(
-            compiledFiles.Select(static (file, _) => file.Outputs).Collect(),
-            static (spc, outputs) => AddFileOutputs(spc, outputs));
+            compiledFiles.Select(static (file, _) => file.Outputs).Collect().Combine(descriptors),
+            static (spc, pair) => AddFileOutputs(spc, pair.Left, pair.Right));
 
         // The compilation is joined only here, to turn file paths back into syntax trees, so that
         // '#pragma warning disable' applies to diagnostics inside the attribute.
@@ -60,11 +62,12 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             compiled.Select(static (loss, _) => loss.Diagnostics)
                 .Collect()
                 .Combine(compiledFiles.Select(static (file, _) => file.Diagnostics).Collect())
-                .Combine(context.CompilationProvider),
-            static (spc, pair) => Report(spc, pair.Left.Left.Concat(pair.Left.Right).SelectMany(d => d), pair.Right));
+                .Combine(context.CompilationProvider)
+                .Combine(descriptors),
+            static (spc, pair) => Report(spc, pair.Left.Left.Left.Concat(pair.Left.Left.Right).SelectMany(d => d), pair.Left.Right, pair.Right));
     }
 
-    private static void AddFileOutputs(SourceProductionContext context, ImmutableArray<EquatableArray<GeneratedLoss>> outputs)
+    private static void AddFileOutputs(SourceProductionContext context, ImmutableArray<EquatableArray<GeneratedLoss>> outputs, ImmutableDictionary<string, DiagnosticDescriptor> descriptors)
     {
         var definedIn = new Dictionary<string, string>(System.StringComparer.Ordinal);
         var added = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
@@ -76,7 +79,7 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             if (definedIn.TryGetValue(output.FullName!, out var firstFile))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.ById[location.Id], Location.Create(location.FilePath, location.Span, location.Lines),
+                    descriptors[location.Id], Location.Create(location.FilePath, location.Span, location.Lines),
                     location.Arguments.Append(firstFile).ToArray<object>()));
                 continue;
             }
@@ -94,7 +97,7 @@ public sealed partial class LossGenerator : IIncrementalGenerator
         }
     }
 
-    private static void Report(SourceProductionContext context, IEnumerable<DiagnosticInfo> diagnostics, Compilation compilation)
+    private static void Report(SourceProductionContext context, IEnumerable<DiagnosticInfo> diagnostics, Compilation compilation, ImmutableDictionary<string, DiagnosticDescriptor> descriptors)
     {
         foreach (var info in diagnostics)
         {
@@ -102,7 +105,7 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             var location = tree is not null ? Location.Create(tree, info.Span)
                 : info.FilePath.Length > 0 ? Location.Create(info.FilePath, info.Span, info.Lines)
                 : Location.None;
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ById[info.Id], location, info.Arguments.ToArray<object>()));
+            context.ReportDiagnostic(Diagnostic.Create(descriptors[info.Id], location, info.Arguments.ToArray<object>()));
         }
     }
 }

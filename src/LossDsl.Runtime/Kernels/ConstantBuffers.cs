@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Linq;
 using static TorchSharp.torch;
 
@@ -8,6 +9,7 @@ namespace LossDsl.Kernels;
 /// Constant tensors a loss builds once, in its constructor, and keeps as module buffers (so <c>module.to(...)</c>
 /// moves them). They are detached from any dispose scope: they live as long as the module, which disposes them.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConstantBuffers
 {
     /// <summary>

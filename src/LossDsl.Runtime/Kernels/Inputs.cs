@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,6 +7,7 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels;
 
 /// <summary>Checks the inputs of a loss and brings the target into the form the kernels read.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Inputs
 {
     /// <summary>

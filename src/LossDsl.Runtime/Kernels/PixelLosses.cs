@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Linq;
 using static TorchSharp.torch;
 
@@ -9,6 +10,7 @@ namespace LossDsl.Kernels;
 /// log-probabilities (<see cref="Probabilities"/>), so logits and probability inputs run the same formula. A mean over
 /// no valid element (an empty batch, every pixel ignored) is 0 with zero gradient.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class PixelLosses
 {
     // Made once: a Scalar is native memory that dispose scopes do not track (docs/performance.md, "Soak").

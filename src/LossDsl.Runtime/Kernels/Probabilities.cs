@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
@@ -8,6 +9,7 @@ namespace LossDsl.Kernels;
 /// here for labels, libtorch's fused BCE-with-logits inside the mask kernels (PixelLosses); with probability inputs,
 /// logs are clamped at −100 as PyTorch's BCELoss does.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Probabilities
 {
     /// <summary><c>p = sigmoid(x)</c>, for mask targets.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
@@ -8,6 +9,7 @@ namespace LossDsl.Kernels;
 /// denominator is 0 (possible only with smooth 0: nothing predicted and nothing to find), that channel's loss is 0
 /// with zero gradient.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class RegionLosses
 {
     /// <summary>Soft Dice: <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>, then the channel mean.</summary>

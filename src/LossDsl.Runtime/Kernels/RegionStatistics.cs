@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Linq;
 using static TorchSharp.torch;
 
@@ -10,6 +11,7 @@ namespace LossDsl.Kernels;
 /// dims (shape [C]) or, per image, over spatial dims only (shape [N, C]). Computed once per forward pass and shared by
 /// dice, iou, tversky and the rest.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RegionStatistics
 {
     private readonly Tensor like;

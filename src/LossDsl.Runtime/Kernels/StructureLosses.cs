@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
@@ -7,6 +8,7 @@ namespace LossDsl.Kernels;
 /// Losses that read the spatial layout: filters, sorting, pooling (LOSSES.md, "Structure losses").
 /// One file per loss; this part holds the input checks they share.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class StructureLosses
 {
     /// <summary>

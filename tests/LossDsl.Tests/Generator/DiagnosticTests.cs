@@ -17,7 +17,27 @@ public sealed class DiagnosticTests
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("Unknown loss 'ioo'; did you mean 'iou'?", diagnostic.GetMessage());
-        Assert.Equal("https://github.com/lossdsl/lossdsl/blob/main/docs/diagnostics.md#loss0100", diagnostic.Descriptor.HelpLinkUri);
+        // No LossDslHelpLinkBase here (the build sets one): no help link, rather than one to a page that does not exist.
+        Assert.Equal("", diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Theory]
+    [InlineData("https://docs.example.org/lossdsl/diagnostics.md", "https://docs.example.org/lossdsl/diagnostics.md#loss0100")]
+    [InlineData("/home/me/.nuget/packages/lossdsl/0.1.0/docs/diagnostics.md", "file:///home/me/.nuget/packages/lossdsl/0.1.0/docs/diagnostics.md#loss0100")]
+    [InlineData("not a link", "")]
+    [InlineData("", "")]
+    public void Help_links_go_where_the_project_says_the_diagnostics_page_is(string helpLinkBase, string expected)
+    {
+        var driver = GeneratorHarness.CreateDriver(properties: new Dictionary<string, string> { ["LossDslHelpLinkBase"] = helpLinkBase })
+            .RunGenerators(GeneratorHarness.CreateCompilation("""
+                using LossDsl;
+                [Loss("bce + ioo")]
+                public sealed partial class SimpleLoss;
+                """));
+
+        var diagnostic = Assert.Single(driver.GetRunResult().Diagnostics);
+        Assert.Equal("LOSS0100", diagnostic.Id);
+        Assert.Equal(expected, diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]

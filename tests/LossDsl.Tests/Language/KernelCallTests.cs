@@ -69,6 +69,15 @@ public sealed class KernelCallTests
     }
 
     [Fact]
+    public void The_kernels_are_public_for_generated_code_and_hidden_from_intellisense()
+    {
+        var kernels = typeof(LossDsl.Kernels.Inputs).Assembly.GetExportedTypes().Where(t => t.Namespace == "LossDsl.Kernels").ToList();
+        Assert.NotEmpty(kernels);
+        Assert.All(kernels, t => Assert.Equal(System.ComponentModel.EditorBrowsableState.Never,
+            t.GetCustomAttribute<System.ComponentModel.EditorBrowsableAttribute>()?.State));
+    }
+
+    [Fact]
     public void Every_planned_call_has_an_estimate_of_the_data_it_moves()
     {
         var calls = PlannedCalls().ToList();

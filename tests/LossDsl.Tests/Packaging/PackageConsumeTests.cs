@@ -37,6 +37,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
                 "build/LossDsl.NativeSetup.cs",
                 "build/LossDsl.targets",
                 "buildTransitive/LossDsl.targets",
+                "docs/diagnostics.md",
                 "lib/net10.0/LossDsl.Runtime.dll",
                 "lib/net10.0/LossDsl.Runtime.xml",
             ],
@@ -48,6 +49,8 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             Read(package, "analyzers/dotnet/cs/LossDsl.Generator.dll"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Runtime", "bin", Dotnet.Configuration, "net10.0", "LossDsl.Runtime.dll")),
             Read(package, "lib/net10.0/LossDsl.Runtime.dll"));
+        // The page the diagnostics' help links open when the project names no other.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "docs", "diagnostics.md")), Read(package, "docs/diagnostics.md"));
 
         var nuspec = XDocument.Load(package.GetEntry("LossDsl.nuspec")!.Open()).Root!;
         var ns = nuspec.Name.Namespace;

@@ -6,5 +6,6 @@ namespace LossDsl.Language.Diagnostics;
 /// </summary>
 internal sealed record LossDiagnosticDescriptor(string Id, string Title, string MessageFormat, LossSeverity Severity, string Category)
 {
-    public string HelpLink => $"https://github.com/lossdsl/lossdsl/blob/main/docs/diagnostics.md#{Id.ToLowerInvariant()}";
+    /// <summary>The heading of this diagnostic in docs/diagnostics.md, as a link fragment: <c>loss0100</c>.</summary>
+    public string Anchor => Id.ToLowerInvariant();
 }
