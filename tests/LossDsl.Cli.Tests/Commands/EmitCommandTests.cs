@@ -207,12 +207,12 @@ public sealed class EmitCommandTests
                 protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
                 {
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNet", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 1.0);
                     var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
 
                     // bce: bce  (segmentation.loss 2:15)
                     //   = bce(pos_weight: 1)
-                    var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred);
+                    var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
 
                     // ssim: ssim(11)  (segmentation.loss 2:21)
                     //   = ssim(window: 11, sigma: 1.5)

@@ -88,21 +88,21 @@ public sealed class ExplainCommandTests
               ssimWindow  ConstantBuffers.GaussianWindow(size: 11, sigma: 1.5)  ssim
 
             shared steps, each computed once per forward pass, in this order:
-              step   kernel                                       passes  used by
-              t      Inputs.Mask(pred, target)                         2  bce, ssim, iou
-              stats  RegionStatistics.ComputeFromLogits(pred, t)      10  bce, iou
-              p      Probabilities.Sigmoid(pred)                       2  ssim
+              step   kernel                          passes  used by
+              t      Inputs.Mask(pred, target)            2  bce, ssim, iou
+              p      Probabilities.Sigmoid(pred)          2  ssim, iou
+              stats  RegionStatistics.Compute(p, t)       4  iou
 
             terms:
-              term  kernel                                                     passes  computes
-              bce   PixelLosses.BinaryCrossEntropyFromStatistics(stats, pred)       0  bce(pos_weight: 1)
-              ssim  StructureLosses.Ssim(p, t, ssimWindow)                         85  ssim(window: 11, sigma: 1.5)
-              iou   RegionLosses.Iou(stats)                                         0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              term  kernel                                             passes  computes
+              bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
+              ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5)
+              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + ssim + iou
 
-            passes per forward pass: 99 (14 in shared steps, 85 in terms)
-            with each term computing its own steps: 103; sharing saves 4
+            passes per forward pass: 97 (8 in shared steps, 89 in terms)
+            with each term computing its own steps: 103; sharing saves 6
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
 
             loss Organ(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = dice(include_background: false) + 0.5 * focal(gamma: 2);

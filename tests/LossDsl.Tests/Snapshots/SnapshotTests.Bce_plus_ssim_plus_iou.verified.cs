@@ -30,12 +30,12 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNetLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 1.0);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
+        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
 
         // ssim: ssim(11)  (loss text 1:7)
         //   = ssim(window: 11, sigma: 1.5)

@@ -10,7 +10,7 @@ namespace LossDsl.Language.Plan;
 /// <summary>
 /// Lowers a bound expression to a <see cref="LossPlan"/>: runs each term's lowering from the catalog, which picks its
 /// kernel; creates the shared steps those read (so the probabilities and the region statistics are computed once however
-/// many terms use them), decides what is fused, and folds constants.
+/// many terms use them), as <see cref="FusionAnalysis"/> decided, and folds constants.
 /// </summary>
 internal sealed class Planner : IPlanInputs
 {
@@ -27,16 +27,14 @@ internal sealed class Planner : IPlanInputs
     private readonly List<PlanBuffer> buffers = new();
     private readonly List<PlanStep> steps = new();
 
-    // On logits with a mask, the region statistics node also sums bce (one sigmoid, one backward for both): which
-    // statistics step does (per image or not) and with which positive weight; null when there is no such pair.
-    private readonly (bool PerImage, double? PosWeight)? crossEntropyHost;
+    private readonly FusionAnalysis fusion;
 
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics, BoundExpression bound)
     {
         this.name = name;
         this.signature = signature;
         this.diagnostics = diagnostics;
-        crossEntropyHost = CrossEntropyHost(Terms(bound).ToList(), signature);
+        fusion = FusionAnalysis.Analyze(Terms(bound), signature);
     }
 
     public static LossPlan? Plan(string name, string text, string source, BoundExpression bound, LossSignature signature, DiagnosticBag diagnostics)
@@ -64,23 +62,6 @@ internal sealed class Planner : IPlanInputs
         BoundFunction function => function.Arguments.SelectMany(Terms),
         _ => Enumerable.Empty<BoundTerm>(),
     };
-
-    /// <summary>
-    /// The statistics step that sums bce too, for a mask on logits with both a bce and a region term: the whole-batch
-    /// statistics when any region term uses them, else the per-image ones; the first bce's positive weight (a bce with
-    /// another weight runs its own kernel).
-    /// </summary>
-    private static (bool PerImage, double? PosWeight)? CrossEntropyHost(IReadOnlyList<BoundTerm> terms, LossSignature signature)
-    {
-        var bce = terms.FirstOrDefault(t => t.Primitive == Catalog.Bce);
-        var statistics = terms.Select(t => t.Primitive.Statistics(t)).Where(perImage => perImage is not null).Select(perImage => perImage!.Value).ToList();
-        if (signature.Target != TargetKind.Mask || signature.Input != InputKind.Logits || bce is null || statistics.Count == 0)
-        {
-            return null;
-        }
-
-        return (statistics.All(perImage => perImage), Catalog.PositiveWeight(bce));
-    }
 
     private ScalarNode? Lower(BoundExpression bound)
     {
@@ -126,7 +107,7 @@ internal sealed class Planner : IPlanInputs
     public LocalValue Pred => PredValue;
 
     public LocalValue? StatisticsWithCrossEntropy(double? posWeight) =>
-        crossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? RegionStatistics(host.PerImage) : null;
+        fusion.CrossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? RegionStatistics(host.PerImage) : null;
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
     private LocalValue CheckedTarget() => signature.Target == TargetKind.Mask ? MaskTarget() : LabelIndices();
@@ -171,13 +152,13 @@ internal sealed class Planner : IPlanInputs
     /// </summary>
     public LocalValue RegionStatistics(bool perImage)
     {
-        var summingCrossEntropy = crossEntropyHost?.PerImage == perImage;
-        return Step(perImage ? "statsPerImage" : "stats", (signature.Target, signature.Input) switch
+        var summingCrossEntropy = fusion.CrossEntropyHost?.PerImage == perImage;
+        return Step(perImage ? "statsPerImage" : "stats", signature.Target switch
         {
-            // On logits, TP and P come from one node with a closed-form gradient: no sigmoid step is needed for them.
-            (TargetKind.Mask, InputKind.Logits) => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage,
-                crossEntropy: summingCrossEntropy, posWeight: summingCrossEntropy ? crossEntropyHost!.Value.PosWeight : null),
-            (TargetKind.Mask, _) => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), perImage),
+            // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
+            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage,
+                crossEntropy: summingCrossEntropy, posWeight: summingCrossEntropy ? fusion.CrossEntropyHost!.Value.PosWeight : null),
+            TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), perImage),
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), perImage),
         });
     }

@@ -37,8 +37,8 @@ internal static class Catalog
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
 
-    /// <summary>bce, which the planner may fold into the region statistics node (<see cref="IPlanInputs.StatisticsWithCrossEntropy"/>).</summary>
-    public static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
+    // bce may be summed inside the region statistics node (IPlanInputs.StatisticsWithCrossEntropy).
+    private static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
         (inputs, term) =>
         {
             var posWeight = PositiveWeight(term);
@@ -74,23 +74,19 @@ internal static class Catalog
             }),
         new PrimitiveDefinition("dice", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft Dice loss over per-channel statistics.",
             (inputs, term) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { Statistics = term => term.Boolean(PerImage) },
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
         new PrimitiveDefinition("iou", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft IoU (Jaccard) loss over per-channel statistics.",
             (inputs, term) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
                 ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { Aliases = ImmutableArray.Create("jaccard"), Statistics = term => term.Boolean(PerImage) },
+        { Aliases = ImmutableArray.Create("jaccard") },
         new PrimitiveDefinition("tversky", Both(TverskyAlpha, TverskyBeta, Smooth, PerImage, ClassWeight, IncludeBackground),
             "Tversky loss: Dice with separate weights on false positives and false negatives.",
             (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
-                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { Statistics = term => term.Boolean(PerImage) },
+                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
         new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",
-            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps)))
-        { Statistics = _ => false },
+            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps))),
         new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
-            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
-        { Statistics = _ => false },
+            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth))),
         new PrimitiveDefinition("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
             (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
                 // A constant of the loss text: built once, when the module is constructed.
@@ -120,7 +116,7 @@ internal static class Catalog
     public static IEnumerable<string> AllNames => ByName.Keys.OrderBy(n => n, System.StringComparer.Ordinal);
 
     /// <summary>A bce term's positive weight, null for <c>auto</c>.</summary>
-    public static double? PositiveWeight(BoundTerm bce) => bce[PosWeight] is NumberValue weight ? weight.Value : null;
+    private static double? PositiveWeight(BoundTerm bce) => bce[PosWeight] is NumberValue weight ? weight.Value : null;
 
     /// <summary>A term's class weights as a constant buffer built once (equal lists share one), or null when it has none.</summary>
     private static LocalValue? ClassWeights(IPlanInputs inputs, BoundTerm term) => term[ClassWeight] is NumberListValue list

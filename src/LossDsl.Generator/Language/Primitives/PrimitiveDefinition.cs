@@ -38,12 +38,6 @@ internal sealed record PrimitiveDefinition(
     /// <summary>Parameters that bound a window size; checked against static spatial sizes.</summary>
     public ImmutableArray<ParameterDefinition> WindowParameters { get; init; } = ImmutableArray<ParameterDefinition>.Empty;
 
-    /// <summary>
-    /// Which region statistics a term reads, per image (true) or over the batch (false), or null for none: what the
-    /// planner's fusion decisions need to know before any term is lowered.
-    /// </summary>
-    public Func<BoundTerm, bool?> Statistics { get; init; } = _ => null;
-
     public PrimitiveVariant? VariantFor(TargetKind target) => Variants.FirstOrDefault(v => v.Target == target);
 
     public bool Supports(TargetKind target) => VariantFor(target) is not null;
