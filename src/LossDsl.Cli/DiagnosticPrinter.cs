@@ -22,9 +22,8 @@ internal static class DiagnosticPrinter
         {
             var severity = diagnostic.Severity == LossDiagnosticSeverity.Error ? "error" : "warning";
 
-            // For loss text, LOSS03xx are about the settings (classes, ignore index), not about characters of the text;
-            // in a file they point at the signature written there.
-            if (file is null && diagnostic.Id.StartsWith("LOSS03", StringComparison.Ordinal))
+            // A diagnostic about a setting (--classes, --ignore-index) points at no characters of the text.
+            if (diagnostic.Setting is not null)
             {
                 writer.WriteLine($"{severity} {diagnostic.Id}: {diagnostic.Message}");
                 continue;

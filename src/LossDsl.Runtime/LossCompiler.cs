@@ -41,7 +41,7 @@ public static class LossCompiler
             options.Classes,
             options.IgnoreIndex,
             options.Spatial is null ? default : options.Spatial.ToImmutableArray(),
-            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1)));
+            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1) { Setting = setting }));
 
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
         diagnostics.AddRange(compilation.Diagnostics.Select(d => ToPublic(d, text)));

@@ -23,6 +23,13 @@ public enum LossDiagnosticSeverity
 /// <param name="Column">Column of <paramref name="Start"/>, from 1.</param>
 public sealed record LossDiagnosticInfo(string Id, LossDiagnosticSeverity Severity, string Message, int Start, int Length, int Line, int Column)
 {
+    /// <summary>
+    /// The <see cref="LossOptions"/> property the diagnostic is about (<c>Classes</c>, <c>IgnoreIndex</c>, ...) when it is
+    /// about a setting rather than characters of the text; null otherwise. Such a diagnostic points at no text: its
+    /// <see cref="Start"/> and <see cref="Length"/> are 0, its <see cref="Line"/> and <see cref="Column"/> 1.
+    /// </summary>
+    public string? Setting { get; init; }
+
     /// <summary><c>(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?</c>, as the C# compiler prints it.</summary>
     public override string ToString() =>
         $"({Line},{Column}): {(Severity == LossDiagnosticSeverity.Error ? "error" : "warning")} {Id}: {Message}";

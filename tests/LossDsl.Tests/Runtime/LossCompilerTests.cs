@@ -128,6 +128,12 @@ public sealed class LossCompilerTests
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal("LOSS0303", diagnostic.Id);
         Assert.Equal("An ignore index applies to label targets only; a mask has no class index to ignore", diagnostic.Message);
+        // It is about a setting, not characters of the text, and says which.
+        Assert.Equal(nameof(LossOptions.IgnoreIndex), diagnostic.Setting);
+        Assert.Equal((0, 0), (diagnostic.Start, diagnostic.Length));
+
+        var text = Assert.Throws<LossCompileException>(() => LossCompiler.Compile("ioo")).Diagnostics.Single();
+        Assert.Null(text.Setting);
     }
 
     private static (double Value, double[] Gradient) Run(nn.Module<Tensor, Tensor, Tensor> loss, double[] x, double[] t, long[] shape)
