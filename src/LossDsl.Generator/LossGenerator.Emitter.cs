@@ -41,9 +41,10 @@ public sealed partial class LossGenerator
             cancellationToken.ThrowIfCancellationRequested();
 
             var text = SourceText.From(file.Text);
+            // Spans index the file's own text, so they map to its lines as they are.
             var diagnostics = compilation.Diagnostics.Select(d =>
             {
-                var span = new TextSpan(System.Math.Min(d.Span.Start, file.Text.Length), System.Math.Min(d.Span.Length, file.Text.Length - System.Math.Min(d.Span.Start, file.Text.Length)));
+                var span = new TextSpan(d.Span.Start, d.Span.Length);
                 return new DiagnosticInfo(d.Id, file.Path, span, d.Arguments.ToEquatableArray(), text.Lines.GetLinePositionSpan(span));
             }).ToEquatableArray();
 
@@ -54,9 +55,9 @@ public sealed partial class LossGenerator
                 {
                     var type = new GeneratedType(file.Namespace, ImmutableArray<string>.Empty, loss.Name, "public sealed partial");
                     var name = new TextSpan(loss.NameSpan.Start, loss.NameSpan.Length);
-                    var nameLocation = new DiagnosticInfo(LossDiagnostics.DefinedInAnotherFile.Id, file.Path, name, new[] { loss.Name }.ToEquatableArray(), text.Lines.GetLinePositionSpan(name));
                     var fullName = file.Namespace is null ? loss.Name : file.Namespace + "." + loss.Name;
-                    return new GeneratedLoss(type.HintName.Replace(".g.cs", ".loss.g.cs"), CSharpEmitter.Emit(loss.Plan!, type, fileName), fullName, nameLocation);
+                    return new GeneratedLoss(type.HintName.Replace(".g.cs", ".loss.g.cs"), CSharpEmitter.Emit(loss.Plan!, type, fileName),
+                        new FileDefinition(loss.Name, fullName, file.Path, name, text.Lines.GetLinePositionSpan(name)));
                 })
                 .ToEquatableArray();
             return new FileGenerationResult(outputs, diagnostics);

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Generator.Model;
+using LossDsl.Language.Diagnostics;
 using Microsoft.CodeAnalysis;
 
 namespace LossDsl.Generator;
@@ -74,17 +75,17 @@ public sealed partial class LossGenerator : IIncrementalGenerator
         foreach (var output in outputs.SelectMany(o => o))
         {
             // One class name in two files: the first file keeps it, every later definition is an error on its name
-            // (rather than a duplicate class the C# compiler would report in generated code).
-            var location = output.NameLocation!;
-            if (definedIn.TryGetValue(output.FullName!, out var firstFile))
+            // (rather than a duplicate class the C# compiler would report in generated code). Found here, reported here.
+            var definition = output.Definition!;
+            if (definedIn.TryGetValue(definition.FullName, out var firstFile))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    descriptors[location.Id], Location.Create(location.FilePath, location.Span, location.Lines),
-                    location.Arguments.Append(firstFile).ToArray<object>()));
+                    descriptors[LossDiagnostics.DefinedInAnotherFile.Id], Location.Create(definition.FilePath, definition.NameSpan, definition.NameLines),
+                    definition.Name, firstFile));
                 continue;
             }
 
-            definedIn.Add(output.FullName!, System.IO.Path.GetFileName(location.FilePath));
+            definedIn.Add(definition.FullName, System.IO.Path.GetFileName(definition.FilePath));
 
             // Names that differ only in case are different classes but would be one hint name on some file systems.
             var hint = output.HintName;

@@ -1,10 +1,16 @@
+using Microsoft.CodeAnalysis.Text;
+
 namespace LossDsl.Generator.Model;
 
 /// <summary>
-/// The generated file for one loss: its hint name and text, and for a <c>.loss</c> definition its full class name and
-/// where its name is written, as the diagnostic to report if another file defines it too. Values only, so caching compares them exactly.
+/// The generated file for one loss: its hint name and text, and for a <c>.loss</c> definition its name, its full class
+/// name and where its name is written (where a clash with another file's definition is reported). Values only, so
+/// caching compares them exactly.
 /// </summary>
-internal sealed record GeneratedLoss(string HintName, string Source, string? FullName = null, DiagnosticInfo? NameLocation = null);
+internal sealed record GeneratedLoss(string HintName, string Source, FileDefinition? Definition = null);
+
+/// <summary>A definition of a <c>.loss</c> file: its name as written, its class's full name, and where the name stands.</summary>
+internal sealed record FileDefinition(string Name, string FullName, string FilePath, TextSpan NameSpan, LinePositionSpan NameLines);
 
 /// <summary>The outcome of compiling one declaration: a file when there were no errors, and the diagnostics either way.</summary>
 internal sealed record GenerationResult(GeneratedLoss? Output, EquatableArray<DiagnosticInfo> Diagnostics);
