@@ -50,7 +50,7 @@ internal static class LossFrontEnd
             }
 
             var span = definition.Syntax.Span;
-            var plan = definition.Body is null || ParseErrorWithin(fileDiagnostics, span)
+            var plan = definition.Body is null || definition.Syntax.ContainsErrors
                 ? null
                 : Planner.Plan(definition.Name, text.Substring(span.Start, span.Length), text, definition.Body, definition.Signature, bag);
             perDefinition.AddRange(bag.ToImmutable());
@@ -61,8 +61,4 @@ internal static class LossFrontEnd
         var all = fileDiagnostics.ToImmutable().Concat(perDefinition).OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal);
         return new LossFileCompilation(losses.ToImmutable(), all.ToImmutableArray());
     }
-
-    // A definition's own first token ('loss') can only carry an error of the definition before it (a missing ';').
-    private static bool ParseErrorWithin(DiagnosticBag diagnostics, SourceSpan span) =>
-        diagnostics.ToImmutable().Any(d => d.Severity == LossSeverity.Error && d.Span.Start > span.Start && d.Span.Start <= span.End);
 }

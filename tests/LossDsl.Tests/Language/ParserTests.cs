@@ -7,6 +7,20 @@ namespace LossDsl.Tests.Language;
 public sealed class ParserTests
 {
     [Theory]
+    [InlineData("loss A = bce;\nloss B = iou;", false, false)]
+    // A missing ';' is reported on the next 'loss', but belongs to the definition that lacks it.
+    [InlineData("loss A = bce\nloss B = iou;", true, false)]
+    // A bad character is the lexer's error, on a token of the definition that holds it.
+    [InlineData("loss A = bce;\nloss B = bce & iou;", false, true)]
+    [InlineData("loss A = dice(smooth: );\nloss B = iou;", true, false)]
+    public void Each_definition_knows_whether_it_holds_an_error(string text, bool first, bool second)
+    {
+        var file = Parser.ParseFile(text, new DiagnosticBag());
+
+        Assert.Equal(new[] { first, second }, file.Definitions.Select(d => d.ContainsErrors));
+    }
+
+    [Theory]
     [InlineData("bce + iou", "(bce + iou)")]
     [InlineData("a - b - c", "((a - b) - c)")]
     [InlineData("a / b / c", "((a / b) / c)")]

@@ -8,7 +8,10 @@ internal sealed class DiagnosticBag
 {
     private readonly ImmutableArray<LossDiagnostic>.Builder items = ImmutableArray.CreateBuilder<LossDiagnostic>();
 
-    public bool HasErrors { get; private set; }
+    public bool HasErrors => ErrorCount > 0;
+
+    /// <summary>Errors so far: a parser compares counts to tell which node its errors belong to.</summary>
+    public int ErrorCount { get; private set; }
 
     public void Add(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments) =>
         Add(LossDiagnostic.Create(descriptor, span, arguments));
@@ -16,7 +19,7 @@ internal sealed class DiagnosticBag
     public void Add(LossDiagnostic diagnostic)
     {
         items.Add(diagnostic);
-        HasErrors |= diagnostic.Severity == LossSeverity.Error;
+        ErrorCount += diagnostic.Severity == LossSeverity.Error ? 1 : 0;
     }
 
     public ImmutableArray<LossDiagnostic> ToImmutable() => items.ToImmutable();

@@ -5,8 +5,14 @@ namespace LossDsl.Language.Syntax;
 /// <summary>A <c>.loss</c> file: definitions in order.</summary>
 internal sealed record LossFileSyntax(ImmutableArray<LossDefinitionSyntax> Definitions);
 
-/// <summary><c>loss Name(signature) = expression;</c>, the signature optional.</summary>
-internal sealed record LossDefinitionSyntax(SourceSpan Span, NameSyntax Name, SignatureSyntax? Signature, ExpressionSyntax Body);
+/// <summary>
+/// <c>loss Name(signature) = expression;</c>, the signature optional. <see cref="ContainsErrors"/>: the lexer or the
+/// parser reported an error within it (a bad character, a missing token), as Roslyn marks a node with diagnostics.
+/// </summary>
+internal sealed record LossDefinitionSyntax(SourceSpan Span, NameSyntax Name, SignatureSyntax? Signature, ExpressionSyntax Body)
+{
+    public bool ContainsErrors { get; init; }
+}
 
 /// <summary><c>pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255</c>.</summary>
 internal sealed record SignatureSyntax(SourceSpan Span, ImmutableArray<SignatureParameterSyntax> Parameters);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using LossDsl.Language.Diagnostics;
 
 namespace LossDsl.Language.Syntax;
@@ -97,6 +98,8 @@ internal sealed class Parser
     private LossDefinitionSyntax ParseDefinition()
     {
         abandoned = false;
+        var errorsBefore = diagnostics.ErrorCount;
+        var first = position;
         var keyword = Next(); // 'loss'
         NameSyntax name;
         if (Current.Kind == TokenKind.Identifier)
@@ -124,7 +127,10 @@ internal sealed class Parser
             SkipDefinition();
         }
 
-        return new LossDefinitionSyntax(keyword.Span.Cover(end), name, signature, body);
+        // Its errors: what the parser reported while reading it (a missing ';' is reported on the next definition's
+        // 'loss' but belongs here), and the lexer's bad characters among its tokens.
+        var containsErrors = diagnostics.ErrorCount > errorsBefore || tokens.Skip(first).Take(position - first).Any(t => t.Kind == TokenKind.Bad);
+        return new LossDefinitionSyntax(keyword.Span.Cover(end), name, signature, body) { ContainsErrors = containsErrors };
     }
 
     private SignatureSyntax ParseSignature()
