@@ -1,10 +1,10 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using LossDsl.Generator.Model;
 using LossDsl.Language;
 using LossDsl.Language.Diagnostics;
 using LossDsl.Language.Emit;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 

@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 namespace LossDsl.Tests.Numerics;
 
 /// <summary>
-/// Every PyTorch fixture (<see cref="Fixture"/>): total, every term and the gradient, in float64 to 1e-9 and in
-/// float32 to 1e-5. <see cref="Fixtures_cover_every_primitive"/> checks that every fixture compiles and every primitive
+/// Every PyTorch fixture (<see cref="Fixture"/>) on every engine, interpreted and generated: total, every term and the
+/// gradient against the reference values themselves, in float64 to 1e-9 and in float32 to 1e-5. <see cref="Fixtures_cover_every_primitive"/> checks that every fixture compiles and every primitive
 /// of the catalog has fixtures.
 /// </summary>
 public sealed partial class FixtureTests(ITestOutputHelper output)
@@ -22,19 +22,33 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
     /// </summary>
     private static readonly HashSet<string> Float32IllConditioned = ["generalized_dice_single_pixel"];
 
-    public static TheoryData<string> Runnable() => new(RunnableNames());
+    public static TheoryData<string, LossEngine> Runnable() => OnEveryEngine(RunnableNames());
 
-    public static TheoryData<string> RunnableInFloat32() => new(RunnableNames().Where(n => !Float32IllConditioned.Contains(n)));
+    public static TheoryData<string, LossEngine> RunnableInFloat32() => OnEveryEngine(RunnableNames().Where(n => !Float32IllConditioned.Contains(n)));
+
+    private static TheoryData<string, LossEngine> OnEveryEngine(IEnumerable<string> names)
+    {
+        var data = new TheoryData<string, LossEngine>();
+        foreach (var name in names)
+        {
+            foreach (var engine in EngineLoss.All)
+            {
+                data.Add(name, engine);
+            }
+        }
+
+        return data;
+    }
 
     private static IEnumerable<string> RunnableNames() => Fixture.All.Select(f => f.Name);
 
     [Theory]
     [MemberData(nameof(Runnable))]
-    public void Float64_matches_the_fixture(string name) => Check(name, ScalarType.Float64, Tolerance.Float64);
+    public void Float64_matches_the_fixture(string name, LossEngine engine) => Check(name, engine, ScalarType.Float64, Tolerance.Float64);
 
     [Theory]
     [MemberData(nameof(RunnableInFloat32))]
-    public void Float32_matches_the_fixture(string name) => Check(name, ScalarType.Float32, Tolerance.Float32);
+    public void Float32_matches_the_fixture(string name, LossEngine engine) => Check(name, engine, ScalarType.Float32, Tolerance.Float32);
 
     [Fact]
     public void Fixtures_cover_every_primitive()
@@ -57,11 +71,11 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         Assert.All(Catalog.Primitives, p => Assert.True(counts.GetValueOrDefault(p.Name) >= 5, $"{p.Name} has only {counts.GetValueOrDefault(p.Name)} fixtures"));
     }
 
-    private void Check(string name, ScalarType dtype, double tolerance)
+    private void Check(string name, LossEngine engine, ScalarType dtype, double tolerance)
     {
         var fixture = Fixture.All.Single(f => f.Name == name);
         output.WriteLine($"{fixture.Loss}   [{(fixture.Probabilities ? "probs" : "logits")}, {(fixture.Labels ? "labels" : "mask")}, C = {fixture.Classes}, ignore {fixture.IgnoreIndex?.ToString() ?? "none"}]");
-        using var loss = LossCompiler.Compile(fixture.Loss, fixture.Options);
+        using var loss = EngineLoss.Create(fixture, engine);
         using var pred = fixture.PredTensor(dtype);
         using var target = fixture.TargetTensor(dtype);
         using var terms = loss.Terms(pred, target);

@@ -1,0 +1,45 @@
+using LossDsl.Tests.Generator;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// The two back ends a loss runs on, as Regex's tests enumerate its engines: the plan interpreted at run time
+/// (<see cref="LossCompiler.Compile"/>) and the class the source generator writes (compiled in memory,
+/// <see cref="GeneratedFixtureLosses"/>).
+/// </summary>
+public enum LossEngine
+{
+    Interpreted,
+    Generated,
+}
+
+/// <summary>A fixture's loss on one engine: its <c>Terms</c>, and what to dispose afterwards.</summary>
+public sealed class EngineLoss : IDisposable
+{
+    private readonly IDisposable owner;
+
+    private EngineLoss(IDisposable owner, Func<Tensor, Tensor, LossTerms> terms)
+    {
+        this.owner = owner;
+        Terms = terms;
+    }
+
+    public Func<Tensor, Tensor, LossTerms> Terms { get; }
+
+    public static IReadOnlyList<LossEngine> All { get; } = Enum.GetValues<LossEngine>();
+
+    public static EngineLoss Create(Fixture fixture, LossEngine engine)
+    {
+        if (engine == LossEngine.Interpreted)
+        {
+            var compiled = LossCompiler.Compile(fixture.Loss, fixture.Options);
+            return new EngineLoss(compiled, compiled.Terms);
+        }
+
+        var generated = GeneratedFixtureLosses.Instance.Create(fixture);
+        return new EngineLoss(generated, generated.Terms);
+    }
+
+    public void Dispose() => owner.Dispose();
+}
