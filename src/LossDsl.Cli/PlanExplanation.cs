@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
-namespace LossDsl.Language.Plan;
+namespace LossDsl.Cli;
 
 /// <summary>A constant buffer: built once, when the module is constructed, and read by <see cref="Users"/>.</summary>
 internal sealed record ExplainedBuffer(string Local, KernelCall Call, ImmutableArray<string> Users);
@@ -32,7 +33,10 @@ internal sealed record ExplainedPlan(
     PassCount Passes,
     PassCount UnsharedPasses);
 
-/// <summary>Builds an <see cref="ExplainedPlan"/>: the analysis behind <c>lossdsl explain</c>, with no printing.</summary>
+/// <summary>
+/// Builds an <see cref="ExplainedPlan"/>: the analysis behind <c>lossdsl explain</c>, with no printing. It lives with the
+/// command line, the only thing that reads it, so the analyzer the package ships does not carry it.
+/// </summary>
 internal static class PlanExplanation
 {
     public static ExplainedPlan Explain(LossPlan plan)
@@ -71,7 +75,7 @@ internal static class PlanExplanation
     /// </summary>
     private static PassCount Alone(PlanTerm term, LossPlan plan)
     {
-        var alone = Planner.Plan(plan.Name, plan.Text, plan.Source, term.Bound, plan.Signature, new Diagnostics.DiagnosticBag())!;
+        var alone = Planner.Plan(plan.Name, plan.Text, plan.Source, term.Bound, plan.Signature, new LossDsl.Language.Diagnostics.DiagnosticBag())!;
         return Sum(alone.Steps.Select(s => s.Call.Passes(plan.Signature))
             .Concat(alone.Terms.Select(t => t.Call.Passes(plan.Signature))));
     }

@@ -2,7 +2,7 @@ using LossDsl.Language;
 using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
-namespace LossDsl.Tests.Language;
+namespace LossDsl.Cli.Tests;
 
 /// <summary>The model behind <c>lossdsl explain</c>: what each step reads, which terms depend on it, and the pass totals.</summary>
 public sealed class PlanExplanationTests
