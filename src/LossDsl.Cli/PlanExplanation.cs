@@ -64,7 +64,7 @@ internal static class PlanExplanation
             plan.Buffers.Select(b => new ExplainedBuffer(b.Local, b.Call, UsersOf(b.Local))).ToImmutableArray(),
             explainedSteps,
             explainedTerms,
-            Scalar(plan.Total, plan),
+            ScalarWalk.Walk(plan.Total, new TotalText(plan)),
             passes,
             unshared);
     }
@@ -108,21 +108,16 @@ internal static class PlanExplanation
     private static string OneLine(string text) =>
         string.Join(" ", text.Split(new[] { '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
 
-    /// <summary>The folded total in loss syntax, parenthesised only where precedence needs it: <c>bce + 0.5 * dice</c>.</summary>
-    private static string Scalar(ScalarNode node, LossPlan plan) => node switch
+    /// <summary>The folded total in loss syntax: <c>bce + 0.5 * dice</c>.</summary>
+    private sealed class TotalText : ScalarText
     {
-        ScalarConstant c => NumberText.Format(c.Value),
-        ScalarTerm t => plan.Terms[t.Index].Name,
-        ScalarNegation { Operand: ScalarBinary } n => $"-({Scalar(n.Operand, plan)})",
-        ScalarNegation n => "-" + Scalar(n.Operand, plan),
-        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {ScalarOperators.Symbol(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
-        ScalarCall call => $"{ScalarFunctions.Name(call.Function)}({string.Join(", ", call.Arguments.Select(a => Scalar(a, plan)))})",
-        _ => throw new System.InvalidOperationException("Unknown scalar node."),
-    };
+        public TotalText(LossPlan plan)
+            : base(plan)
+        {
+        }
 
-    private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
-    {
-        var text = Scalar(node, plan);
-        return ScalarOperators.NeedsParentheses(node, parent, isRight) ? $"({text})" : text;
+        public override string Constant(double value) => NumberText.Format(value);
+
+        protected override string Function(ScalarFunction function) => ScalarFunctions.Name(function);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Reflection;
 using LossDsl.Language.Plan;
@@ -62,59 +63,77 @@ internal sealed class PlanInterpreter
         }
 
         var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
-        var total = Scalar(plan.Total, values);
+        var total = ScalarWalk.Walk(plan.Total, new TotalValue(values));
         return new LossTerms(total, plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i])));
     }
 
-    // A constant operand stays a C# double, so each operation calls the very TorchSharp overload the generated code
-    // calls: double / Tensor and pow(Tensor, double) (which special-cases exponents such as 0.5 and 2) round differently
-    // from their all-tensor forms, in values and gradients.
-    private static Tensor Scalar(ScalarNode node, Tensor[] values) => node switch
+    /// <summary>
+    /// The total over the term values, each operation through the TorchSharp overload generated code calls: a constant
+    /// operand (<see cref="ScalarOperand{T}.Constant"/>) stays a C# double, since <c>double / Tensor</c> and
+    /// <c>pow(Tensor, double)</c> (which special-cases exponents such as 0.5 and 2) round differently from their
+    /// all-tensor forms, in values and gradients.
+    /// </summary>
+    private sealed class TotalValue : IScalarSink<Tensor>
     {
-        ScalarTerm term => values[term.Index],
-        // Only reached for a constant standing alone, which folding leaves nowhere a term can reach.
-        ScalarConstant constant => tensor(constant.Value, dtype: values[0].dtype, device: values[0].device),
-        ScalarNegation negation => -Scalar(negation.Operand, values),
-        ScalarBinary { Left: ScalarConstant c } binary => Apply(c.Value, binary.Operator, Scalar(binary.Right, values)),
-        ScalarBinary { Right: ScalarConstant c } binary => Apply(Scalar(binary.Left, values), binary.Operator, c.Value),
-        ScalarBinary binary => Apply(Scalar(binary.Left, values), binary.Operator, Scalar(binary.Right, values)),
-        ScalarCall { Function: ScalarFunction.Pow, Arguments: [var x, ScalarConstant k] } => pow(Scalar(x, values), k.Value),
-        ScalarCall { Function: ScalarFunction.Pow, Arguments: [ScalarConstant b, var y] } => pow(b.Value, Scalar(y, values)),
-        ScalarCall { Function: ScalarFunction.Pow } call => pow(Scalar(call.Arguments[0], values), Scalar(call.Arguments[1], values)),
-        ScalarCall call => call.Function switch
+        private readonly Tensor[] values;
+
+        public TotalValue(Tensor[] values) => this.values = values;
+
+        public Tensor Constant(double value) => tensor(value, dtype: values[0].dtype, device: values[0].device);
+
+        public Tensor Term(int index) => values[index];
+
+        public Tensor Negate(ScalarOperand<Tensor> operand) => -Of(operand);
+
+        public Tensor Binary(ScalarOperand<Tensor> left, BinaryOperator op, ScalarOperand<Tensor> right) => (left.Constant, right.Constant) switch
         {
-            ScalarFunction.Log => Scalar(call.Arguments[0], values).log(),
-            ScalarFunction.Exp => Scalar(call.Arguments[0], values).exp(),
-            ScalarFunction.Sqrt => Scalar(call.Arguments[0], values).sqrt(),
-            _ => Scalar(call.Arguments[0], values).abs(),
-        },
-        _ => throw new InvalidOperationException($"Unknown scalar node {node}."),
-    };
+            ({ } a, null) => Apply(a, op, right.Value),
+            (null, { } b) => Apply(left.Value, op, b),
+            _ => Apply(Of(left), op, Of(right)),
+        };
 
-    // Three overloads, one per operand shape, because C# picks the TorchSharp operator from the static types.
-    private static Tensor Apply(Tensor left, BinaryOperator op, Tensor right) => op switch
-    {
-        BinaryOperator.Add => left + right,
-        BinaryOperator.Subtract => left - right,
-        BinaryOperator.Multiply => left * right,
-        _ => left / right,
-    };
+        public Tensor Call(ScalarFunction function, ImmutableArray<ScalarOperand<Tensor>> arguments) => function switch
+        {
+            ScalarFunction.Pow => (arguments[0].Constant, arguments[1].Constant) switch
+            {
+                (null, { } exponent) => pow(arguments[0].Value, exponent),
+                ({ } @base, null) => pow(@base, arguments[1].Value),
+                _ => pow(Of(arguments[0]), Of(arguments[1])),
+            },
+            ScalarFunction.Log => Of(arguments[0]).log(),
+            ScalarFunction.Exp => Of(arguments[0]).exp(),
+            ScalarFunction.Sqrt => Of(arguments[0]).sqrt(),
+            _ => Of(arguments[0]).abs(),
+        };
 
-    private static Tensor Apply(double left, BinaryOperator op, Tensor right) => op switch
-    {
-        BinaryOperator.Add => left + right,
-        BinaryOperator.Subtract => left - right,
-        BinaryOperator.Multiply => left * right,
-        _ => left / right,
-    };
+        // Folding leaves no operation whose operands are all constants; this only keeps a broken plan from a null.
+        private Tensor Of(ScalarOperand<Tensor> operand) => operand.Constant is { } value ? Constant(value) : operand.Value;
 
-    private static Tensor Apply(Tensor left, BinaryOperator op, double right) => op switch
-    {
-        BinaryOperator.Add => left + right,
-        BinaryOperator.Subtract => left - right,
-        BinaryOperator.Multiply => left * right,
-        _ => left / right,
-    };
+        // One overload per operand shape, because C# picks the TorchSharp operator from the static types.
+        private static Tensor Apply(Tensor left, BinaryOperator op, Tensor right) => op switch
+        {
+            BinaryOperator.Add => left + right,
+            BinaryOperator.Subtract => left - right,
+            BinaryOperator.Multiply => left * right,
+            _ => left / right,
+        };
+
+        private static Tensor Apply(double left, BinaryOperator op, Tensor right) => op switch
+        {
+            BinaryOperator.Add => left + right,
+            BinaryOperator.Subtract => left - right,
+            BinaryOperator.Multiply => left * right,
+            _ => left / right,
+        };
+
+        private static Tensor Apply(Tensor left, BinaryOperator op, double right) => op switch
+        {
+            BinaryOperator.Add => left + right,
+            BinaryOperator.Subtract => left - right,
+            BinaryOperator.Multiply => left * right,
+            _ => left / right,
+        };
+    }
 
     private static BoundCall Bind(KernelCall call, string local, List<string> slots)
     {

@@ -106,7 +106,7 @@ internal static class CSharpEmitter
         }
 
         w.Line();
-        w.Line($"var total = {ScalarExpression(plan.Total, plan)};");
+        w.Line($"var total = {ScalarWalk.Walk(plan.Total, new TotalExpression(plan))};");
         w.Line($"return new TermValues(total, {string.Join(", ", plan.Terms.Select(t => t.Name))});");
         w.Close();
         w.Line();
@@ -158,22 +158,17 @@ internal static class CSharpEmitter
         _ => throw new InvalidOperationException($"No C# spelling for kernel argument {value}."),
     };
 
-    private static string ScalarExpression(ScalarNode node, LossPlan plan) => node switch
+    /// <summary>The total as one C# expression over the term locals: <c>bce + 0.5 * dice</c>.</summary>
+    private sealed class TotalExpression : ScalarText
     {
-        ScalarConstant c => CSharpLiterals.Number(c.Value),
-        ScalarTerm t => plan.Terms[t.Index].Name,
-        ScalarNegation n => $"-({ScalarExpression(n.Operand, plan)})",
-        ScalarBinary b => $"{Operand(b.Left, b, isRight: false, plan)} {ScalarOperators.Symbol(b.Operator)} {Operand(b.Right, b, isRight: true, plan)}",
-        ScalarCall call => $"global::TorchSharp.torch.{ScalarFunctions.Name(call.Function)}("
-            + string.Join(", ", call.Arguments.Select(a => ScalarExpression(a, plan))) + ")",
-        _ => throw new InvalidOperationException("Unknown scalar node."),
-    };
+        public TotalExpression(LossPlan plan)
+            : base(plan)
+        {
+        }
 
-    /// <summary>Parenthesises an operand only where C# precedence and associativity need it.</summary>
-    private static string Operand(ScalarNode node, ScalarBinary parent, bool isRight, LossPlan plan)
-    {
-        var text = ScalarExpression(node, plan);
-        return ScalarOperators.NeedsParentheses(node, parent, isRight) ? $"({text})" : text;
+        public override string Constant(double value) => CSharpLiterals.Number(value);
+
+        protected override string Function(ScalarFunction function) => "global::TorchSharp.torch." + ScalarFunctions.Name(function);
     }
 
     /// <summary>"2:5", line and column of the loss text (1-based), so a reader finds the term in the attribute or the .loss file.</summary>
