@@ -27,7 +27,7 @@ public class GaussianFilterBenchmarks
         using var window = ConstantBuffers.GaussianWindow(11, 1.5);
         using var window32 = window.to_type(ScalarType.Float32);
         plan = new GaussianFilterPlan(window32);
-        images = rand(new long[] { 8, 5, 256, 256 }, generator: new Generator(3)).requires_grad_().DetachFromDisposeScope();
+        images = rand(new long[] { 8, 5, 256, 256 }, generator: new TorchSharp.torch.Generator(3)).requires_grad_().DetachFromDisposeScope();
     }
 
     /// <summary>Filters the maps and back-propagates a sum through the filter.</summary>

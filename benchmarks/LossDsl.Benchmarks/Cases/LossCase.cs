@@ -56,7 +56,7 @@ public sealed record LossCase(
     {
         shape ??= Shape;
         using var scope = NewDisposeScope();
-        var generator = new Generator((ulong)seed);
+        var generator = new TorchSharp.torch.Generator((ulong)seed);
         var pred = (2 * randn(shape, dtype: ScalarType.Float64, generator: generator)).to_type(dtype).requires_grad_();
         var target = Target == LossTarget.Labels
             ? randint(0, shape[1], shape.Take(1).Concat(shape.Skip(2)).ToArray(), dtype: ScalarType.Int64, generator: generator)

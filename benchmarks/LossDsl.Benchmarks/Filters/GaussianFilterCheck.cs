@@ -18,7 +18,7 @@ public static class GaussianFilterCheck
     {
         using var scope = NewDisposeScope();
         using var window = ConstantBuffers.GaussianWindow(11, 1.5);
-        var generator = new Generator(7);
+        var generator = new TorchSharp.torch.Generator(7);
         var images = rand(new long[] { 2, 5, 37, 52 }, dtype: ScalarType.Float64, generator: generator).requires_grad_();
         var upstream = randn(images.shape, dtype: ScalarType.Float64, generator: generator);
         var expected = GaussianFilterPlan.Reference(images, window);

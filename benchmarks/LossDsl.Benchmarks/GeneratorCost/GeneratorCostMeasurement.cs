@@ -1,5 +1,3 @@
-extern alias generator;
-
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Basic.Reference.Assemblies;
@@ -8,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
-using LossGenerator = generator::LossDsl.Generator.LossGenerator;
+using LossGenerator = LossDsl.Generator.LossGenerator;
 
 namespace LossDsl.Benchmarks.GeneratorCost;
 

@@ -1,10 +1,8 @@
-extern alias generator;
-
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
-using LossGenerator = generator::LossDsl.Generator.LossGenerator;
+using LossGenerator = LossDsl.Generator.LossGenerator;
 
 namespace LossDsl.Cli.Tests.Support;
 

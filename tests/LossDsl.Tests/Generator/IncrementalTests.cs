@@ -1,11 +1,9 @@
-extern alias generator;
-
 using System.Collections;
 using System.Reflection;
 using LossDsl.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Steps = generator::LossDsl.Generator.LossGenerator.Steps;
+using Steps = LossDsl.Generator.LossGenerator.Steps;
 
 namespace LossDsl.Tests.Generator;
 

@@ -1,11 +1,9 @@
-extern alias generator;
-
 using System.Collections.Immutable;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
-using LossGenerator = generator::LossDsl.Generator.LossGenerator;
+using LossGenerator = LossDsl.Generator.LossGenerator;
 
 namespace LossDsl.Tests.Infrastructure;
 

@@ -99,7 +99,7 @@ public sealed class KernelCallTests
     [Fact]
     public void No_kernel_or_parameter_name_is_spelled_as_a_string_outside_the_catalog()
     {
-        // The catalog (Language/Primitives) declares them and the kernels (LossDsl.Runtime/Kernels) are them; anywhere
+        // The catalog (LossDsl.Language/Primitives) declares them and the kernels (LossDsl.Runtime/Kernels) are them; anywhere
         // else a name in quotes is a seam joined by a string again, which only a test run would catch.
         var kernelTypes = CallFactories().Select(f => (string)f.DeclaringType!.GetField("Type", BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!).Distinct();
         var parameters = Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct();
@@ -109,7 +109,7 @@ public sealed class KernelCallTests
         var found = Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains(Path.Combine("Language", "Primitives"), StringComparison.Ordinal)
+                && !f.Contains(Path.Combine("LossDsl.Language", "Primitives"), StringComparison.Ordinal)
                 && !f.Contains(Path.Combine("LossDsl.Runtime", "Kernels"), StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(sources, f), Line: i + 1, Text: line)))
             // XML docs name parameters of their own (<param name="classes">).

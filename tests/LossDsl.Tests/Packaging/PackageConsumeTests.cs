@@ -20,7 +20,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
     private static readonly double[] Mask = [1, 0, 1, 1];
 
     [Fact]
-    public void The_package_holds_the_runtime_the_generator_as_an_analyzer_and_the_build_files()
+    public void The_package_holds_the_runtime_the_generator_and_its_compiler_as_analyzers_and_the_build_files()
     {
         using var package = ZipFile.OpenRead(packed.PackagePath);
         var files = package.Entries.Select(e => e.FullName)
@@ -32,21 +32,27 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
                 "LossDsl.nuspec",
                 "README.md",
                 "analyzers/dotnet/cs/LossDsl.Generator.dll",
+                "analyzers/dotnet/cs/LossDsl.Language.dll",
                 "build/LibTorchSharpFixup.cs",
                 "build/LossDsl.NativeFixup.targets",
                 "build/LossDsl.NativeSetup.cs",
                 "build/LossDsl.targets",
                 "buildTransitive/LossDsl.targets",
                 "docs/diagnostics.md",
+                "lib/net10.0/LossDsl.Language.dll",
                 "lib/net10.0/LossDsl.Runtime.dll",
                 "lib/net10.0/LossDsl.Runtime.xml",
             ],
             files);
 
-        // The very files this build made: the netstandard2.0 generator (it loads in any current compiler) and the runtime.
+        // The very files this build made: the netstandard2.0 generator and compiler (they load in any current compiler;
+        // the runtime's LossCompiler runs the same compiler) and the runtime.
         var root = RepositoryRoot.Path;
         Assert.Equal(File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Generator", "bin", Dotnet.Configuration, "netstandard2.0", "LossDsl.Generator.dll")),
             Read(package, "analyzers/dotnet/cs/LossDsl.Generator.dll"));
+        var compiler = File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Language", "bin", Dotnet.Configuration, "netstandard2.0", "LossDsl.Language.dll"));
+        Assert.Equal(compiler, Read(package, "analyzers/dotnet/cs/LossDsl.Language.dll"));
+        Assert.Equal(compiler, Read(package, "lib/net10.0/LossDsl.Language.dll"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Runtime", "bin", Dotnet.Configuration, "net10.0", "LossDsl.Runtime.dll")),
             Read(package, "lib/net10.0/LossDsl.Runtime.dll"));
         // The page the diagnostics' help links open when the project names no other.
@@ -59,7 +65,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
         Assert.Equal(packed.Version, metadata.Element(ns + "version")!.Value);
         Assert.Equal("MIT", metadata.Element(ns + "license")!.Value);
         Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
-        // TorchSharp only: Roslyn, PolySharp and the generator project stay out; the app chooses its TorchSharp runtime package.
+        // TorchSharp only: Roslyn, PolySharp and the generator and compiler projects stay out; the app chooses its TorchSharp runtime package.
         Assert.Equal(["TorchSharp 0.107.0"],
             metadata.Descendants(ns + "dependency").Select(d => $"{d.Attribute("id")!.Value} {d.Attribute("version")!.Value}").ToArray());
     }
@@ -87,8 +93,10 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
         Assert.True(exitCode == 0, $"dotnet run failed (exit code {exitCode}):\n{output}");
         var printed = output.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("loss ", StringComparison.Ordinal))
             .Select(line => line.Split(' ')).ToDictionary(parts => parts[1], parts => parts[2]);
-        Assert.Equal(2, printed.Count);
+        Assert.Equal(3, printed.Count);
         Tolerance.Close(ExpectedBce() + ExpectedDice(), double.Parse(printed["AttributeLoss"], CultureInfo.InvariantCulture), Tolerance.Float64, "bce + dice");
+        // The same text compiled at run time, by the compiler the package carries beside the runtime.
+        Tolerance.Close(ExpectedBce() + ExpectedDice(), double.Parse(printed["LossCompiler"], CultureInfo.InvariantCulture), Tolerance.Float64, "LossCompiler: bce + dice");
         // The .loss file was never named in the project, and its class lives in $(LossDslNamespace).
         Tolerance.Close(0.5 * ExpectedIou(), double.Parse(printed["Consumer.Losses.FromFile"], CultureInfo.InvariantCulture), Tolerance.Float64, "0.5 * iou");
 
@@ -154,6 +162,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             var mask = tensor(new double[] { {{Literals(Mask)}} }, new long[] { 1, 1, 2, 2 });
             Print(typeof(AttributeLoss), new AttributeLoss().call(logits, mask));
             Print(typeof(Consumer.Losses.FromFile), new Consumer.Losses.FromFile().call(logits, mask));
+            Console.WriteLine($"loss LossCompiler {LossCompiler.Compile("bce + dice").call(logits, mask).item<double>().ToString("R", CultureInfo.InvariantCulture)}");
 
             static void Print(Type loss, Tensor value) =>
                 Console.WriteLine($"loss {loss.FullName} {value.item<double>().ToString("R", CultureInfo.InvariantCulture)}");

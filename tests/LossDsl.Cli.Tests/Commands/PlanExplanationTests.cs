@@ -2,7 +2,7 @@ using LossDsl.Language;
 using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
-namespace LossDsl.Cli.Tests;
+namespace LossDsl.Cli.Tests.Commands;
 
 /// <summary>The model behind <c>lossdsl explain</c>: what each step reads, which terms depend on it, and the pass totals.</summary>
 public sealed class PlanExplanationTests
