@@ -163,31 +163,33 @@ internal sealed class Planner : IPlanInputs
         });
     }
 
+    /// <summary>A constant buffer, built once with the module: two <c>ssim(11)</c> terms read one window.</summary>
+    public LocalValue Buffer(string local, KernelCall call) =>
+        Share(buffers, local, call, b => b.Local, b => b.Call, (l, c) => new PlanBuffer(l, c));
+
+    /// <summary>A step, computed once per forward pass however many terms read it.</summary>
+    private LocalValue Step(string local, KernelCall call) =>
+        Share(steps, local, call, s => s.Local, s => s.Call, (l, c) => new PlanStep(l, c));
+
     /// <summary>
-    /// Adds a constant buffer, or shares an equal one already planned (two <c>ssim(11)</c> terms read one window);
-    /// different buffers of one kind are numbered: <c>ssimWindow</c>, <c>ssimWindow2</c>.
+    /// Shares a value by what computes it: an equal call already planned is reused, whatever it was named; a different
+    /// call asking for a name already taken is numbered (<c>ssimWindow</c>, <c>ssimWindow2</c>), so no two values share
+    /// a local.
     /// </summary>
-    public LocalValue Buffer(string local, KernelCall call)
+    private static LocalValue Share<T>(List<T> planned, string local, KernelCall call, System.Func<T, string> localOf, System.Func<T, KernelCall> callOf, System.Func<string, KernelCall, T> create)
     {
-        if (buffers.FirstOrDefault(b => b.Call.Equals(call)) is { } existing)
+        if (planned.FirstOrDefault(p => callOf(p).Equals(call)) is { } existing)
         {
-            return new LocalValue(existing.Local);
+            return new LocalValue(localOf(existing));
         }
 
-        var sameKind = buffers.Count(b => b.Call.Method == call.Method);
-        var buffer = new PlanBuffer(sameKind == 0 ? local : local + (sameKind + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), call);
-        buffers.Add(buffer);
-        return new LocalValue(buffer.Local);
-    }
-
-    /// <summary>Adds the step the first time it is asked for; later requests share it.</summary>
-    private LocalValue Step(string local, KernelCall call)
-    {
-        if (!steps.Any(s => s.Local == local))
+        var name = local;
+        for (var n = 2; planned.Any(p => localOf(p) == name); n++)
         {
-            steps.Add(new PlanStep(local, call));
+            name = local + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new LocalValue(local);
+        planned.Add(create(name, call));
+        return new LocalValue(name);
     }
 }
