@@ -132,6 +132,22 @@ def tversky(batch, args):
     return overlap_loss(batch, args, lambda tp, p, t: (tp + s, tp + alpha * (p - tp) + beta * (t - tp) + s))
 
 
+def mcc(batch, args):
+    """1 − Matthews correlation per channel from the four confusion sums over valid elements, each plus smooth (smp's
+    MCCLoss adds its eps the same way), then the channel reduction; a channel with no valid element counts 0."""
+    s = args["smooth"]
+    dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
+    p, t, v = batch.p, batch.t, batch.valid
+    tp = (p * t * v).sum(dims) + s
+    tn = ((1 - p) * (1 - t) * v).sum(dims) + s
+    fp = (p * (1 - t) * v).sum(dims) + s
+    fn = ((1 - p) * t * v).sum(dims) + s
+    correlation = (tp * tn - fp * fn) / torch.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    any_valid = v.expand_as(p).sum(dims) > 0
+    per_channel = torch.where(any_valid, 1 - correlation, torch.zeros_like(correlation))
+    return reduce_channels(per_channel, args["weight"], args["include_background"])
+
+
 def generalized_dice(batch, args):
     p, t, valid = batch.p, batch.t, batch.valid
     if batch.target_kind == "mask" and batch.classes == 1:
@@ -339,6 +355,7 @@ PRIMITIVES = {
     "iou": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
     "jaccard": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
     "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP for k in ("mask", "labels")}),
+    "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6)] for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5)]}),
@@ -733,6 +750,24 @@ FIXTURES = [
     case("generalized_dice_single_pixel", "generalized_dice", "mask", PIXEL),
     case("generalized_dice_extreme_logits", "generalized_dice", "mask", B1, pattern="extreme"),
     case("generalized_dice_labels_all_ignored", "generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # mcc
+    case("mcc_binary_logits", "mcc", "mask", B1),
+    case("mcc_binary_probs", "mcc", "mask", B1, "probs"),
+    case("mcc_multilabel_per_image", "mcc(per_image: true)", "mask", ML),
+    case("mcc_multilabel_weight_probs", "mcc(smooth: 0.5, weight: [1, 2, 0.5])", "mask", ML, "probs"),
+    case("mcc_positional", "mcc(0.01, true)", "mask", B1),
+    case("mcc_soft_target", "mcc", "mask", ML, pattern="soft"),
+    case("mcc_extreme_logits", "mcc", "mask", B1, pattern="extreme"),
+    case("mcc_empty_mask", "mcc", "mask", B1, pattern="empty"),
+    case("mcc_all_foreground", "mcc", "mask", B1, pattern="full"),
+    case("mcc_no_spatial_dims", "mcc", "mask", (4, 3)),
+    case("mcc_labels_logits", "mcc", "labels", MC),
+    case("mcc_labels_no_background_ignore", "mcc(include_background: false)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("mcc_labels_ignored_image_per_image", "mcc(per_image: true)", "labels", MC, ignore_index=255, pattern="ignore_image"),
+    case("mcc_labels_all_ignored", "mcc", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    case("mcc_labels_volume", "mcc(weight: [5, 1, 2])", "labels", (2, 3, 3, 4, 4), ignore_index=255, pattern="ignore"),
+    case("mcc_with_bce_and_dice_logits", "bce + dice + 0.5 * mcc", "mask", B1),
+
     # sensitivity_specificity
     case("sensitivity_specificity_binary_logits", "sensitivity_specificity", "mask", B1),
     case("sensitivity_specificity_multilabel_probs", "sensitivity_specificity", "mask", ML, "probs"),
@@ -927,6 +962,17 @@ def self_checks():
     check_pair("generalized dice binary", lambda z: generalized_dice(Batch(z, t1, "logits", "mask", None), {"eps": 1e-6}),
                lambda z: generalized_dice(Batch(torch.cat([1 - torch.sigmoid(z), torch.sigmoid(z)], 1), t1[:, 0].long(), "probs", "labels", None), {"eps": 1e-6}), x[:, :1])
 
+    # mcc of one channel against smp's MCCLoss formula (all elements pooled, eps added to each confusion sum)
+    def smp_style_mcc(y_pred, y_true, eps):
+        tp = (y_pred * y_true).sum() + eps
+        tn = ((1 - y_pred) * (1 - y_true)).sum() + eps
+        fp = (y_pred * (1 - y_true)).sum() + eps
+        fn = ((1 - y_pred) * y_true).sum() + eps
+        return 1 - (tp * tn - fp * fn) / torch.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    mcc_args = {"smooth": 1e-5, "per_image": False, "weight": None, "include_background": True}
+    check_pair("mcc binary", lambda z: mcc(Batch(z, t1, "probs", "mask", None), mcc_args),
+               lambda z: smp_style_mcc(z, t1, 1e-5), torch.sigmoid(x[:, :1]))
+
     # ssim: 2-D window against two 1-D passes
     check_pair("ssim separable", lambda z: 1 - ssim_map(torch.sigmoid(z), t, 5, 1.2).mean(),
                lambda z: 1 - ssim_map(torch.sigmoid(z), t, 5, 1.2, separable_gaussian_filter).mean(), x)
@@ -947,6 +993,7 @@ def self_checks():
     small = lambda z: z[:1, :, :4, :4]
     cases = [
         ("ce ls", lambda z: ce(Batch(z, labels[:1, :4, :4], "logits", "labels", 255), {"weight": weight, "label_smoothing": 0.1}), small(logits)),
+        ("mcc", lambda z: mcc(Batch(z, labels[:1, :4, :4], "logits", "labels", 255), {"smooth": 0.1, "per_image": False, "weight": weight, "include_background": False}), small(logits)),
         ("sens-spec", lambda z: sensitivity_specificity(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"lambda": 0.3, "smooth": 1e-5}), small(x)),
         ("tversky", lambda z: tversky(Batch(z, t[:1, :, :4, :4], "probs", "mask", None), {"alpha": 0.7, "beta": 0.3, "smooth": 1.0, "per_image": True, "weight": None, "include_background": True}), torch.sigmoid(small(x))),
         ("active contour", lambda z: active_contour(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"weight": 10.0}), small(x)),

@@ -26,6 +26,7 @@ internal static class Catalog
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.Positive);
+    private static readonly ParameterDefinition MccSmooth = Number("smooth", 1e-5, NumberRule.Positive);
     private static readonly ParameterDefinition Lambda = Number("lambda", 0.05, NumberRule.UnitInterval);
     private static readonly ParameterDefinition SensitivitySmooth = Number("smooth", 1e-5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Window = Number("window", 11, NumberRule.OddAtLeast(3));
@@ -83,6 +84,9 @@ internal static class Catalog
             "Tversky loss: Dice with separate weights on false positives and false negatives.",
             (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
                 term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
+        new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel, from the shared statistics (smp MCCLoss).",
+            (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
         new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",
             (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps))),
         new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",

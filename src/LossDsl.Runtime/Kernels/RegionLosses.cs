@@ -43,6 +43,35 @@ public static class RegionLosses
     }
 
     /// <summary>
+    /// Matthews correlation (as smp's <c>MCCLoss</c>, per channel): with TP from the statistics and FP, FN, TN summed
+    /// directly (<see cref="RegionStatistics.ConfusionSums"/>), each plus <paramref name="smooth"/>,
+    /// <c>L_c = 1 − (TP·TN − FP·FN) / √((TP + FP)(TP + FN)(TN + FP)(TN + FN))</c>, then the channel mean. smooth &gt; 0
+    /// keeps every factor ≥ 2·smooth; a channel with no valid element has loss 0 with zero gradient, as in the other
+    /// region losses.
+    /// </summary>
+    public static Tensor Mcc(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
+    {
+        var sums = statistics.ConfusionSums();
+        using var falsePositiveSum = sums.FalsePositive;
+        using var falseNegativeSum = sums.FalseNegative;
+        using var trueNegativeSum = sums.TrueNegative;
+        using var truePositive = statistics.TruePositive + smooth;
+        using var falsePositive = falsePositiveSum + smooth;
+        using var falseNegative = falseNegativeSum + smooth;
+        using var trueNegative = trueNegativeSum + smooth;
+        using var numerator = truePositive * trueNegative - falsePositive * falseNegative;
+        using var denominator = ((truePositive + falsePositive) * (truePositive + falseNegative)
+            * (trueNegative + falsePositive) * (trueNegative + falseNegative)).sqrt();
+        using var correlation = numerator / denominator;
+        // The four sums of a channel add up to its valid count, so they are all 0 exactly when nothing is valid.
+        using var valid = statistics.TruePositive + falsePositiveSum + falseNegativeSum + trueNegativeSum;
+        using var anyValid = valid > 0;
+        using var zero = zeros_like(correlation);
+        var perChannel = where(anyValid, 1 - correlation, zero);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>
     /// Generalized Dice (Sudre et al. 2017), one value over all classes: <c>w_c = 1 / (T_c² + eps)</c>,
     /// <c>1 − 2·Σ w_c TP_c / Σ w_c (P_c + T_c)</c>. A single-channel mask counts as two classes, background
     /// (<c>1 − p</c>, <c>1 − t</c>) and foreground. With no valid element (or nothing predicted and nothing to find

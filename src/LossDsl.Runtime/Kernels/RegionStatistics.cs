@@ -146,6 +146,34 @@ public sealed class RegionStatistics
     }
 
     /// <summary>
+    /// mcc's sums over valid elements, each summed from its own products: <c>FP = Σ p·(1 − t)</c>,
+    /// <c>FN = Σ (1 − p)·t</c>, <c>TN = Σ (1 − p)·(1 − t)</c>. Taken as <c>P − TP</c>, <c>T − TP</c> and
+    /// <c>Nv − P − T + TP</c> instead, they would cancel: in float32 their rounding (about 6e-8·Nv) exceeds mcc's smooth
+    /// (1e-5) wherever a channel is nearly all foreground or all background. From labels, t is one-hot: FN adds
+    /// <c>1 − p_y</c> into class y; FP and TN sum p and 1 − p with the label's entry replaced by 0.
+    /// </summary>
+    internal (Tensor FalsePositive, Tensor FalseNegative, Tensor TrueNegative) ConfusionSums()
+    {
+        var p = probabilities.Value;
+        using var q = 1 - p;
+        if (targetMap is { } t)
+        {
+            using var background = 1 - t;
+            using var falsePositive = p * background;
+            using var falseNegative = q * t;
+            using var trueNegative = q * background;
+            return (SumKept(falsePositive), SumKept(falseNegative), SumKept(trueNegative));
+        }
+
+        using var qY = q.gather(1, labels!);
+        using var zero = zeros(1, dtype: p.dtype, device: p.device);
+        using var atLabel = zero.expand(labels!.shape);
+        using var pOffLabel = p.scatter(1, labels!, atLabel);
+        using var qOffLabel = q.scatter(1, labels!, atLabel);
+        return (SumKept(pOffLabel), AddIntoClasses(qY, (int)p.shape[1]), SumKept(qOffLabel));
+    }
+
+    /// <summary>
     /// Adds each pixel's value ([N, 1, *spatial]; 0 where not valid) into the class its label names: [N, C] per image,
     /// [C] over the batch.
     /// </summary>

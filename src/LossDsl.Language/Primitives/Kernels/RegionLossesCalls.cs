@@ -24,6 +24,18 @@ internal static class RegionLossesCalls
             Local(nameof(statistics), statistics), Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(smooth), smooth),
             Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
 
+    /// <summary>
+    /// Three more sums over the data (FP, FN, TN each from its own products, not by cancellation from P, T and Nv).
+    /// Mask: 1 − p and 1 − t (2 each), three products (3 each) each summed (1). Labels: 1 − p (2), FN from it gathered
+    /// at the label (3 per pixel) and added into classes (2 per pixel), FP and TN as p and 1 − p with the label's entry
+    /// set to 0 (a copy, 2, and a scatter, 2 per pixel, each) summed (1); an ignore index multiplies the three by the
+    /// valid pixels (2 full and 3 per pixel).
+    /// </summary>
+    public static KernelCall Mcc(LocalValue statistics, double smooth, LocalValue? weight, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(Mcc),
+            signature => signature.Target == Semantics.TargetKind.Mask ? new(16, 0) : signature.IgnoreIndex is null ? new(8, 9) : new(10, 12),
+            Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+
     public static KernelCall GeneralizedDice(LocalValue statistics, double eps) =>
         KernelCall.Create(Type, nameof(GeneralizedDice), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(eps), eps));
 
