@@ -41,16 +41,17 @@ internal static class PlanExplanation
 {
     public static ExplainedPlan Explain(LossPlan plan)
     {
-        var steps = plan.Steps.ToDictionary(s => s.Local);
+        // Each output names its step: a term reading bceSum depends on the statistics step as one reading stats does.
+        var steps = plan.Steps.SelectMany(s => s.Outputs.Select(output => (output, s))).ToDictionary(x => x.output, x => x.s);
 
         // Every value a term reads, directly or through the steps it reads: what the term would compute alone.
         var needs = plan.Terms.Select(t => Dependencies(t.Call, steps)).ToList();
-        ImmutableArray<string> UsersOf(string local) =>
-            plan.Terms.Where((_, i) => needs[i].Contains(local)).Select(t => t.Name).ToImmutableArray();
+        ImmutableArray<string> UsersOf(params string[] locals) =>
+            plan.Terms.Where((_, i) => locals.Any(needs[i].Contains)).Select(t => t.Name).ToImmutableArray();
 
-        var stepPasses = plan.Steps.ToDictionary(s => s.Local, s => s.Call.Passes(plan.Signature));
         var explainedSteps = plan.Steps
-            .Select(s => new ExplainedStep(s.Local, s.Call, Reads(s.Call), UsersOf(s.Local), stepPasses[s.Local]))
+            .Select(s => new ExplainedStep(string.Join(", ", s.Outputs), s.Call, Reads(s.Call),
+                UsersOf(s.Outputs.ToArray()), s.Call.Passes(plan.Signature)))
             .ToImmutableArray();
         var explainedTerms = plan.Terms
             .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), t.Call.Passes(plan.Signature)))

@@ -93,7 +93,7 @@ internal static class CSharpEmitter
         w.Open($"protected override TermValues Evaluate({Tensor} pred, {Tensor} target)");
         foreach (var step in plan.Steps)
         {
-            w.Line($"var {step.Local} = {Call(step.Call)};");
+            w.Line($"var {step.Declared} = {Call(step.Call)};");
         }
 
         foreach (var term in plan.Terms)

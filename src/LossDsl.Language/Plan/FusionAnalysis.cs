@@ -76,7 +76,7 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
             return Placeholder;
         }
 
-        public LocalValue? StatisticsWithCrossEntropy(double? posWeight)
+        public LocalValue? CrossEntropySum(double? posWeight)
         {
             CrossEntropyWeights.Add(posWeight);
             return null;

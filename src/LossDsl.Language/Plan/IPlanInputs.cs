@@ -38,10 +38,10 @@ internal interface IPlanInputs
     LocalValue RegionStatistics(bool perImage);
 
     /// <summary>
-    /// The statistics step that also sums bce with this positive weight (null: <c>auto</c>), when the plan fuses bce into
-    /// the statistics node; otherwise null, and bce runs its own kernel.
+    /// bce's sum with this positive weight (null: <c>auto</c>), the second output of the statistics step, when the plan
+    /// fuses bce into the statistics node; otherwise null, and bce runs its own kernel.
     /// </summary>
-    LocalValue? StatisticsWithCrossEntropy(double? posWeight);
+    LocalValue? CrossEntropySum(double? posWeight);
 
     /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
     LocalValue Buffer(string local, KernelCall call);

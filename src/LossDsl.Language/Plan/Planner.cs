@@ -106,8 +106,13 @@ internal sealed class Planner : IPlanInputs
 
     public LocalValue Pred => PredValue;
 
-    public LocalValue? StatisticsWithCrossEntropy(double? posWeight) =>
-        fusion.CrossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? RegionStatistics(host.PerImage) : null;
+    public LocalValue? CrossEntropySum(double? posWeight) =>
+        fusion.CrossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? StatisticsWithCrossEntropy(host.PerImage)[1] : null;
+
+    /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
+    private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>
+        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight),
+            perImage ? "statsPerImage" : "stats", "bceSum");
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
     private LocalValue CheckedTarget() => signature.Target == TargetKind.Mask ? MaskTarget() : LabelIndices();
@@ -152,44 +157,61 @@ internal sealed class Planner : IPlanInputs
     /// </summary>
     public LocalValue RegionStatistics(bool perImage)
     {
-        var summingCrossEntropy = fusion.CrossEntropyHost?.PerImage == perImage;
+        if (fusion.CrossEntropyHost?.PerImage == perImage)
+        {
+            return StatisticsWithCrossEntropy(perImage)[0];
+        }
+
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch
         {
             // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
-            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage,
-                crossEntropy: summingCrossEntropy, posWeight: summingCrossEntropy ? fusion.CrossEntropyHost!.Value.PosWeight : null),
+            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage),
             TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), perImage),
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), perImage),
         });
     }
 
-    /// <summary>A constant buffer, built once with the module: two <c>ssim(11)</c> terms read one window.</summary>
-    public LocalValue Buffer(string local, KernelCall call) =>
-        Share(buffers, local, call, b => b.Local, b => b.Call, (l, c) => new PlanBuffer(l, c));
-
-    /// <summary>A step, computed once per forward pass however many terms read it.</summary>
-    private LocalValue Step(string local, KernelCall call) =>
-        Share(steps, local, call, s => s.Local, s => s.Call, (l, c) => new PlanStep(l, c));
-
     /// <summary>
-    /// Shares a value by what computes it: an equal call already planned is reused, whatever it was named; a different
-    /// call asking for a name already taken is numbered (<c>ssimWindow</c>, <c>ssimWindow2</c>), so no two values share
-    /// a local.
+    /// A constant buffer, built once with the module: an equal call already planned is reused (two <c>ssim(11)</c> terms
+    /// read one window), a different one gets an unused name (<c>ssimWindow</c>, <c>ssimWindow2</c>).
     /// </summary>
-    private static LocalValue Share<T>(List<T> planned, string local, KernelCall call, System.Func<T, string> localOf, System.Func<T, KernelCall> callOf, System.Func<string, KernelCall, T> create)
+    public LocalValue Buffer(string local, KernelCall call)
     {
-        if (planned.FirstOrDefault(p => callOf(p).Equals(call)) is { } existing)
+        if (buffers.FirstOrDefault(b => b.Call.Equals(call)) is not { } buffer)
         {
-            return new LocalValue(localOf(existing));
+            buffer = new PlanBuffer(Unused(local), call);
+            buffers.Add(buffer);
         }
 
+        return new LocalValue(buffer.Local);
+    }
+
+    /// <summary>A step of one output, computed once per forward pass however many terms read it.</summary>
+    private LocalValue Step(string local, KernelCall call) => Step(call, local)[0];
+
+    /// <summary>
+    /// A step, shared by what computes it: an equal call already planned is reused, whatever its outputs were named; a
+    /// new one names each output <paramref name="outputs"/>, numbered where a name is taken, so no two values share a local.
+    /// </summary>
+    private ImmutableArray<LocalValue> Step(KernelCall call, params string[] outputs)
+    {
+        if (steps.FirstOrDefault(s => s.Call.Equals(call)) is not { } step)
+        {
+            step = new PlanStep(outputs.Select(Unused).ToImmutableArray(), call);
+            steps.Add(step);
+        }
+
+        return step.Outputs.Select(output => new LocalValue(output)).ToImmutableArray();
+    }
+
+    private string Unused(string local)
+    {
         var name = local;
-        for (var n = 2; planned.Any(p => localOf(p) == name); n++)
+        for (var n = 2; buffers.Any(b => b.Local == name) || steps.Any(s => s.Outputs.Contains(name)); n++)
         {
             name = local + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        planned.Add(create(name, call));
-        return new LocalValue(name);
+        return name;
     }
 }

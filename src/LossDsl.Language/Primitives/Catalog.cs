@@ -38,14 +38,14 @@ internal static class Catalog
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
 
-    // bce may be summed inside the region statistics node (IPlanInputs.StatisticsWithCrossEntropy).
+    // bce may be summed inside the region statistics node (IPlanInputs.CrossEntropySum).
     private static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
         (inputs, term) =>
         {
             var posWeight = PositiveWeight(term);
-            if (inputs.StatisticsWithCrossEntropy(posWeight) is { } statistics)
+            if (inputs.CrossEntropySum(posWeight) is { } sum)
             {
-                return PixelLossesCalls.BinaryCrossEntropyFromStatistics(statistics, inputs.Pred);
+                return PixelLossesCalls.BinaryCrossEntropyFromSum(sum, inputs.Pred);
             }
 
             // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs

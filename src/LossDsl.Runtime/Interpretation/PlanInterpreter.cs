@@ -23,6 +23,7 @@ internal sealed class PlanInterpreter
     private readonly BoundCall[] buffers;
     private readonly BoundCall[] steps;
     private readonly BoundCall[] terms;
+    private readonly int slotCount;
 
     public PlanInterpreter(LossPlan plan)
     {
@@ -30,9 +31,10 @@ internal sealed class PlanInterpreter
         // The inputs, then the module settings kernels may read (SettingValue), then buffers, steps and terms.
         var slots = new List<string> { "pred", "target" };
         slots.AddRange(Settings.Select(setting => setting.Name));
-        buffers = plan.Buffers.Select(b => Bind(b.Call, b.Local, slots)).ToArray();
-        steps = plan.Steps.Select(s => Bind(s.Call, s.Local, slots)).ToArray();
-        terms = plan.Terms.Select(t => Bind(t.Call, t.Name, slots)).ToArray();
+        buffers = plan.Buffers.Select(b => Bind(b.Call, ImmutableArray.Create(b.Local), slots)).ToArray();
+        steps = plan.Steps.Select(s => Bind(s.Call, s.Outputs, slots)).ToArray();
+        terms = plan.Terms.Select(t => Bind(t.Call, ImmutableArray.Create(t.Name), slots)).ToArray();
+        slotCount = slots.Count;
     }
 
     /// <summary>Builds the plan's constant buffers, in <see cref="LossPlan.Buffers"/> order: once, when the module is made.</summary>
@@ -44,7 +46,7 @@ internal sealed class PlanInterpreter
     /// <param name="module">The module whose settings the kernels read.</param>
     public LossTerms Evaluate(Tensor pred, Tensor target, IReadOnlyList<Tensor> bufferValues, LossModule module)
     {
-        var locals = new object?[2 + Settings.Length + buffers.Length + steps.Length + terms.Length];
+        var locals = new object?[slotCount];
         locals[0] = pred;
         locals[1] = target;
         for (var i = 0; i < Settings.Length; i++)
@@ -59,7 +61,7 @@ internal sealed class PlanInterpreter
 
         foreach (var call in steps.Concat(terms))
         {
-            locals[call.Slot] = call.Invoke(locals);
+            call.Store(call.Invoke(locals), locals);
         }
 
         var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
@@ -135,7 +137,10 @@ internal sealed class PlanInterpreter
         };
     }
 
-    private static BoundCall Bind(KernelCall call, string local, List<string> slots)
+    /// <param name="call">The planned call.</param>
+    /// <param name="outputs">The locals it writes: one, or one per element of the tuple its kernel returns.</param>
+    /// <param name="slots">Every local so far, by slot; the outputs are added.</param>
+    private static BoundCall Bind(KernelCall call, ImmutableArray<string> outputs, List<string> slots)
     {
         // The catalog's call factories mirror these methods, which a test checks by reflection; these checks only turn a
         // broken build of that promise into a clear message instead of a wrong call.
@@ -156,8 +161,16 @@ internal sealed class PlanInterpreter
             _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
         }).ToArray();
 
-        slots.Add(local);
-        return new BoundCall(method, arguments, slots.Count - 1);
+        var returned = method.ReturnType.IsGenericType && typeof(System.Runtime.CompilerServices.ITuple).IsAssignableFrom(method.ReturnType)
+            ? method.ReturnType.GetGenericArguments().Length
+            : 1;
+        if (returned != outputs.Length)
+        {
+            throw new InvalidOperationException($"Kernel {call.Kernel} returns {returned} value(s), the plan names {outputs.Length}: {string.Join(", ", outputs)}.");
+        }
+
+        slots.AddRange(outputs);
+        return new BoundCall(method, arguments, slots.Count - outputs.Length, outputs.Length);
     }
 
     /// <summary>Where a value the call reads is kept: an input, a setting, or a buffer or step computed before it.</summary>
@@ -169,8 +182,25 @@ internal sealed class PlanInterpreter
 
     private readonly record struct Argument(int Slot, object? Constant);
 
-    private sealed record BoundCall(MethodInfo Method, Argument[] Arguments, int Slot)
+    /// <summary>A kernel bound to the slots it reads, writing its <see cref="Outputs"/> values from <see cref="Slot"/> on.</summary>
+    private sealed record BoundCall(MethodInfo Method, Argument[] Arguments, int Slot, int Outputs)
     {
+        /// <summary>Keeps the call's result: one value, or each element of the tuple a step of several outputs returns.</summary>
+        public void Store(object? result, object?[] locals)
+        {
+            if (Outputs == 1)
+            {
+                locals[Slot] = result;
+                return;
+            }
+
+            var tuple = (System.Runtime.CompilerServices.ITuple)result!;
+            for (var i = 0; i < Outputs; i++)
+            {
+                locals[Slot + i] = tuple[i];
+            }
+        }
+
         public object? Invoke(object?[] locals)
         {
             var values = new object?[Arguments.Length];

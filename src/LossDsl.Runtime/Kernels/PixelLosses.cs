@@ -49,12 +49,12 @@ public static class PixelLosses
 
     /// <summary>
     /// Binary cross-entropy on logits summed inside the region statistics' node
-    /// (<see cref="RegionStatistics.ComputeFromLogits"/>): its mean over all elements, 0 for none.
+    /// (<see cref="RegionStatistics.ComputeWithCrossEntropy"/>): its mean over all elements, 0 for none.
     /// </summary>
-    /// <param name="statistics">Statistics computed with the cross-entropy.</param>
+    /// <param name="crossEntropySum">The node's sum.</param>
     /// <param name="logits">pred, for the element count.</param>
-    public static Tensor BinaryCrossEntropyFromStatistics(RegionStatistics statistics, Tensor logits) =>
-        statistics.CrossEntropySum! / System.Math.Max(1, logits.numel());
+    public static Tensor BinaryCrossEntropyFromSum(Tensor crossEntropySum, Tensor logits) =>
+        crossEntropySum / System.Math.Max(1, logits.numel());
 
     /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with

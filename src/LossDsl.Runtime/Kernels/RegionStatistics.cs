@@ -28,9 +28,7 @@ public sealed class RegionStatistics
         this.probabilities = probabilities;
         this.valid = valid;
         PerImage = perImage;
-        var rank = (int)like.dim();
-        var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
-        reduce = (perImage ? spatial : spatial.Prepend(0)).ToArray();
+        reduce = ReducedDims(like, perImage);
         count = new Lazy<Tensor>(CountValid);
     }
 
@@ -46,15 +44,22 @@ public sealed class RegionStatistics
         Target = Reduce(target);
     }
 
-    // A mask on logits: TP and P (and bce's sum) from one node with a closed-form gradient (SigmoidStatistics); p = σ(x)
-    // exists only if sensitivity_specificity's sums ask for it.
-    private RegionStatistics(Tensor logits, Tensor target, bool perImage, bool crossEntropy, double? posWeight)
+    // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only if
+    // a term's own sums ask for it (sensitivity_specificity, mcc).
+    private RegionStatistics(Tensor logits, Tensor target, bool perImage, Tensor truePositive, Tensor predicted)
         : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), null, perImage)
     {
         targetMap = target;
-        using var positiveWeight = crossEntropy ? PixelLosses.PositiveWeight(target, posWeight) : null;
-        (TruePositive, Predicted, CrossEntropySum) = SigmoidStatistics.Compute(logits, target, reduce, crossEntropy, positiveWeight);
+        TruePositive = truePositive;
+        Predicted = predicted;
         Target = Reduce(target);
+    }
+
+    // Batch and spatial dims, or spatial dims only per image.
+    private static long[] ReducedDims(Tensor like, bool perImage)
+    {
+        var spatial = Enumerable.Range(2, (int)like.dim() - 2).Select(d => (long)d);
+        return (perImage ? spatial : spatial.Prepend(0)).ToArray();
     }
 
     // Class indices: TP and T add one value per pixel into its class, so no [N, C, *spatial] map or product is needed.
@@ -81,12 +86,6 @@ public sealed class RegionStatistics
     /// <summary>Σ t per channel.</summary>
     public Tensor Target { get; } = null!;
 
-    /// <summary>
-    /// The binary cross-entropy summed over every element, when computed with the statistics
-    /// (<see cref="ComputeFromLogits"/> with <c>crossEntropy</c>); else null.
-    /// </summary>
-    public Tensor? CrossEntropySum { get; }
-
     /// <summary>Nv: the number of valid elements per channel (all elements when nothing is ignored).</summary>
     public Tensor Count => count.Value;
 
@@ -101,17 +100,33 @@ public sealed class RegionStatistics
         new(probabilities, target, valid, perImage);
 
     /// <summary>
-    /// The same sums for a mask on logits (no ignored pixels), p = σ(logits), with TP and P, and bce's sum when a bce
-    /// term shares the node, from one autograd node whose gradient is written out (<see cref="SigmoidStatistics"/>): the
-    /// same values and gradients as <see cref="Compute"/> on the sigmoid and a separate bce, without recording them.
+    /// The same sums for a mask on logits (no ignored pixels), p = σ(logits), with TP and P from one autograd node whose
+    /// gradient is written out (<see cref="SigmoidStatistics"/>): the same values and gradients as <see cref="Compute"/>
+    /// on the sigmoid, without recording it.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="target">The mask, same shape.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
-    /// <param name="crossEntropy">Also sum bce over every element in the same node (<see cref="CrossEntropySum"/>).</param>
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage)
+    {
+        var (truePositive, predicted, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null);
+        return new(logits, target, perImage, truePositive, predicted);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeFromLogits"/>, and in the same node the binary cross-entropy summed over every element, for a
+    /// bce term beside the region terms (<see cref="PixelLosses.BinaryCrossEntropyFromSum"/>): two outputs of one step.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel; the cross-entropy is summed over all.</param>
     /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
-    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage, bool crossEntropy, double? posWeight) =>
-        new(logits, target, perImage, crossEntropy, posWeight);
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight)
+    {
+        using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
+        var (truePositive, predicted, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: true, positiveWeight);
+        return (new(logits, target, perImage, truePositive, predicted), crossEntropySum!);
+    }
 
     /// <summary>
     /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and

@@ -17,16 +17,16 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 1, H, W], target: mask[N, 1, H, W]
 
             shared steps, each computed once per forward pass, in this order:
-              step   kernel                                       passes  used by
-              t      Inputs.Mask(pred, target)                         2  bce, dice, iou, tversky
-              stats  RegionStatistics.ComputeFromLogits(pred, t)      10  bce, dice, iou, tversky
+              step           kernel                                             passes  used by
+              t              Inputs.Mask(pred, target)                               2  bce, dice, iou, tversky
+              stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t)      10  bce, dice, iou, tversky
 
             terms:
-              term     kernel                                                     passes  computes
-              bce      PixelLosses.BinaryCrossEntropyFromStatistics(stats, pred)       0  bce(pos_weight: 1)
-              dice     RegionLosses.Dice(stats)                                        0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
-              iou      RegionLosses.Iou(stats)                                         0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
-              tversky  RegionLosses.Tversky(stats)                                     0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
+              term     kernel                                               passes  computes
+              bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
+              dice     RegionLosses.Dice(stats)                                  0  dice(smooth: 1, per_image: false, weight: none, include_background: true)
+              iou      RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+              tversky  RegionLosses.Tversky(stats)                               0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)
 
             total = bce + dice + iou + tversky
 
@@ -39,7 +39,7 @@ public sealed class ExplainCommandTests
 
         Assert.Equal(new CliResult(0, expected + "\n", ""), result);
         Assert.DoesNotContain(result.StdoutLines, line => line.Contains("Probabilities.Sigmoid", StringComparison.Ordinal));
-        Assert.Single(result.StdoutLines, line => line.Contains("RegionStatistics.ComputeFromLogits", StringComparison.Ordinal));
+        Assert.Single(result.StdoutLines, line => line.Contains("RegionStatistics.ComputeWithCrossEntropy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,11 +18,11 @@ public sealed class PlanExplanationTests
             new[]
             {
                 ("t", "Inputs.Mask", "pred, target", "bce, dice, iou, tversky"),
-                ("stats", "RegionStatistics.ComputeFromLogits", "pred, t", "bce, dice, iou, tversky"),
+                ("stats, bceSum", "RegionStatistics.ComputeWithCrossEntropy", "pred, t", "bce, dice, iou, tversky"),
             },
             plan.Steps.Select(s => (s.Local, s.Call.Kernel, string.Join(", ", s.Reads), string.Join(", ", s.Users))));
         Assert.Equal(
-            new[] { ("bce", "stats, pred"), ("dice", "stats"), ("iou", "stats"), ("tversky", "stats") },
+            new[] { ("bce", "bceSum, pred"), ("dice", "stats"), ("iou", "stats"), ("tversky", "stats") },
             plan.Terms.Select(t => (t.Name, string.Join(", ", t.Reads))));
         Assert.Equal("tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)", plan.Terms[3].Canonical);
     }
@@ -35,7 +35,7 @@ public sealed class PlanExplanationTests
         PassCount Term(string name) => plan.Terms.Single(t => t.Name == name).Passes;
 
         Assert.Equal(
-            Step("t") + Step("stats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
+            Step("t") + Step("stats, bceSum") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
             plan.Passes);
         // Unshared: every term planned on its own (bce alone runs libtorch's fused kernel, not the statistics node).
         Assert.Equal(

@@ -16,9 +16,9 @@ public sealed class FusionTests
 
         // On logits the statistics node computes the sigmoid inside, with its gradient written out, and sums bce too.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 1.0)"));
-        Assert.Equal(4, Count(code, "statistics: stats,"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0)"));
+        Assert.Equal(3, Count(code, "statistics: stats,"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
         Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
         Assert.Equal(0, Count(code, "var logp"));
     }
@@ -31,8 +31,8 @@ public sealed class FusionTests
         // The statistics node sums the first bce's cross-entropy; per-image statistics host it when no term reads the
         // whole-batch ones.
         var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: true, crossEntropy: true, posWeight: 2.0)"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: statsPerImage, logits: pred)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0)"));
     }
 
@@ -42,7 +42,7 @@ public sealed class FusionTests
         // One fused cross-entropy per term is cheaper than materialising log p and log(1 − p) to share them.
         var code = Generate("""[Loss("bce + focal + dice")]""");
 
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t,"));
         // Each node computes the sigmoid it needs inside; no term reads a shared p.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));

@@ -188,6 +188,22 @@ public sealed class KernelCallTests
             .Where(m => m.ReturnType == typeof(KernelCall));
 
     /// <summary>The factory's call with placeholder arguments: a local for every computed value, defaults for constants.</summary>
+    [Fact]
+    public void Every_step_names_as_many_outputs_as_its_kernel_returns()
+    {
+        var steps = Plans().SelectMany(p => p.Plan.Steps).ToList();
+        foreach (var step in steps)
+        {
+            var kernel = typeof(LossDsl.Kernels.Inputs).Assembly.GetType("LossDsl.Kernels." + step.Call.Method.Type)!
+                .GetMethod(step.Call.Method.Name, BindingFlags.Public | BindingFlags.Static)!;
+            var returned = typeof(System.Runtime.CompilerServices.ITuple).IsAssignableFrom(kernel.ReturnType) ? kernel.ReturnType.GetGenericArguments().Length : 1;
+            Assert.True(returned == step.Outputs.Length, $"{step.Call.Kernel} returns {returned} value(s); the plan names {step.Declared}");
+        }
+
+        // Not only single outputs: bce beside a region term on logits reads the statistics node's second output.
+        Assert.Contains(steps, s => s.Outputs.SequenceEqual(new[] { "stats", "bceSum" }));
+    }
+
     private static KernelCall Planned(MethodInfo factory) => (KernelCall)factory.Invoke(null, factory.GetParameters().Select(p => p.ParameterType switch
     {
         var t when t == typeof(LocalValue) => new LocalValue(p.Name!),
@@ -198,8 +214,13 @@ public sealed class KernelCallTests
         _ => null,
     }).ToArray())!;
 
-    /// <summary>Every call of every plan: buffers, steps and terms, of every term text in every task, and of each task's default terms together.</summary>
-    private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls()
+    /// <summary>Every call of every plan of <see cref="Plans"/>: buffers, steps and terms.</summary>
+    private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls() =>
+        Plans().SelectMany(p => p.Plan.Buffers.Select(b => b.Call).Concat(p.Plan.Steps.Select(s => s.Call)).Concat(p.Plan.Terms.Select(t => t.Call))
+            .Select(call => (p.Signature, call)));
+
+    /// <summary>The plan of every term text in every task, and of each task's default terms together.</summary>
+    private static IEnumerable<(LossSignature Signature, LossPlan Plan)> Plans()
     {
         foreach (var signature in Tasks)
         {
@@ -215,10 +236,7 @@ public sealed class KernelCallTests
                     continue;
                 }
 
-                foreach (var call in plan.Buffers.Select(b => b.Call).Concat(plan.Steps.Select(s => s.Call)).Concat(plan.Terms.Select(t => t.Call)))
-                {
-                    yield return (signature, call);
-                }
+                yield return (signature, plan);
             }
         }
     }

@@ -30,7 +30,7 @@ public sealed class SigmoidStatisticsTests
         var weights = (Tensor tp, Tensor p) => (tp * 1.3 - p * 0.7 + tp * p * 0.01).sum();
 
         var fused = logits.detach().requires_grad_();
-        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage, crossEntropy: false, posWeight: null);
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage);
         var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
@@ -44,6 +44,7 @@ public sealed class SigmoidStatisticsTests
         Tolerance.Close(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
         Assert.Equal(0.0, fusedGradient.view(-1)[0].ToDouble());
     }
+
     [Theory]
     [InlineData(1.0, false)]
     [InlineData(2.5, false)]
@@ -59,8 +60,8 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor bce) => (tp * 0.8 - p * 0.3).sum() + 1.7 * bce;
 
         var fused = logits.detach().requires_grad_();
-        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage, crossEntropy: true, posWeight);
-        var bce = PixelLosses.BinaryCrossEntropyFromStatistics(statistics, fused);
+        var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, perImage, posWeight);
+        var bce = PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();

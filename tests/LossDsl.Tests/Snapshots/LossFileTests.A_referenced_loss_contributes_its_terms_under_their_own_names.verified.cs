@@ -25,11 +25,11 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Deep", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 1.0);
+        var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
 
         // bce: bce  (segmentation.loss 1:15)
         //   = bce(pos_weight: 1)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
 
         // iou: iou  (segmentation.loss 1:21)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true)

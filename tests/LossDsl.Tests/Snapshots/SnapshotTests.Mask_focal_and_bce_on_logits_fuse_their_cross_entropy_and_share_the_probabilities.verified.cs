@@ -25,11 +25,11 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
     protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
     {
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false, crossEntropy: true, posWeight: 2.0);
+        var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 2.0);
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
         //   = bce(pos_weight: 2)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromStatistics(statistics: stats, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2)

@@ -22,9 +22,9 @@ internal static class PixelLossesCalls
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight));
 
     /// <summary>The mean of the sum the statistics step computed: a scalar.</summary>
-    public static KernelCall BinaryCrossEntropyFromStatistics(LocalValue statistics, LocalValue logits) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropyFromStatistics), KernelCall.Fixed(0),
-            Local(nameof(statistics), statistics), Local(nameof(logits), logits));
+    public static KernelCall BinaryCrossEntropyFromSum(LocalValue crossEntropySum, LocalValue logits) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropyFromSum), KernelCall.Fixed(0),
+            Local(nameof(crossEntropySum), crossEntropySum), Local(nameof(logits), logits));
 
     /// <summary>
     /// The cross-entropy as in <see cref="BinaryCrossEntropy"/> (13), then the focal factors: 1 − 2t (4), 1 − p_t as one

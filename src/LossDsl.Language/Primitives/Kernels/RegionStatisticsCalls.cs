@@ -25,14 +25,22 @@ internal static class RegionStatisticsCalls
 
     /// <summary>
     /// One autograd node: the sigmoid of the logits (2), then p·t and the sums as in <see cref="Compute"/> (TP 4, or 2 as
-    /// a dot product for one channel over the whole batch; P and T 1 each); with bce, its fused kernel and sum as in
-    /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Its backward is written out (not counted).
+    /// a dot product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
     /// </summary>
-    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, bool perImage, bool crossEntropy, double? posWeight) =>
-        KernelCall.Create(Type, nameof(ComputeFromLogits),
-            signature => new(2 + (signature.Classes == 1 && !perImage ? 2 : 4) + 2 + (crossEntropy ? (posWeight is null ? 5 : 4) : 0), 0),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage),
-            Constant(nameof(crossEntropy), crossEntropy), Constant(nameof(posWeight), posWeight));
+    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, bool perImage) =>
+        KernelCall.Create(Type, nameof(ComputeFromLogits), signature => FromLogits(signature, perImage),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage));
+
+    /// <summary>
+    /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
+    /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Two outputs: the statistics and the sum.
+    /// </summary>
+    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight) =>
+        KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight));
+
+    private static PassCount FromLogits(Semantics.LossSignature signature, bool perImage) =>
+        new(2 + (signature.Classes == 1 && !perImage ? 2 : 4) + 2, 0);
 
     /// <summary>
     /// The sum of p (1; with an ignore index after multiplying by the valid pixels, 2 more and 1 per pixel). Per pixel:
