@@ -30,7 +30,7 @@ public sealed class CatalogTableTests
             return;
         }
 
-        if (Environment.GetEnvironmentVariable(Snapshot.AcceptVariable) == "1" && Environment.GetEnvironmentVariable("CI") != "true")
+        if (Snapshot.Accepting)
         {
             File.WriteAllText(path, text[..(start + Begin.Length)] + expected + text[end..]);
             return;

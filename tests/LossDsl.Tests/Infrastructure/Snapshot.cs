@@ -16,7 +16,22 @@ public static class Snapshot
 {
     public const string AcceptVariable = "LOSSDSL_ACCEPT";
 
-    public static void Verify(string actual, string? name = null, [CallerFilePath] string testFile = "", [CallerMemberName] string test = "")
+    /// <summary>Whether this run may rewrite verified files: only when asked, and never on CI (<c>CI=true</c>, as .ci/run sets).</summary>
+    public static bool Accepting => AcceptsChanges(Environment.GetEnvironmentVariable);
+
+    /// <summary>The rule behind <see cref="Accepting"/>, over any environment.</summary>
+    public static bool AcceptsChanges(Func<string, string?> environment) =>
+        environment(AcceptVariable) == "1" && environment("CI") != "true";
+
+    public static void Verify(string actual, string? name = null, [CallerFilePath] string testFile = "", [CallerMemberName] string test = "") =>
+        Verify(actual, Accepting, name, testFile, test);
+
+    /// <param name="actual">The output.</param>
+    /// <param name="accept">Whether a difference rewrites the verified file instead of failing.</param>
+    /// <param name="name">The snapshot's name, by default the test's.</param>
+    /// <param name="testFile">The test's source file: snapshots live in <c>../Snapshots</c> from it.</param>
+    /// <param name="test">The test's name.</param>
+    public static void Verify(string actual, bool accept, string? name, string testFile, string test)
     {
         var directory = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots");
         var stem = $"{Path.GetFileNameWithoutExtension(testFile)}.{name ?? test}";
@@ -31,7 +46,7 @@ public static class Snapshot
             return;
         }
 
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1" && Environment.GetEnvironmentVariable("CI") != "true")
+        if (accept)
         {
             Directory.CreateDirectory(directory);
             File.WriteAllText(verifiedPath, actual);
