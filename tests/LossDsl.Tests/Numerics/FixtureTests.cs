@@ -71,6 +71,37 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         Assert.All(Catalog.Primitives, p => Assert.True(counts.GetValueOrDefault(p.Name) >= 5, $"{p.Name} has only {counts.GetValueOrDefault(p.Name)} fixtures"));
     }
 
+    /// <summary>
+    /// Generated from the catalog, so a new primitive, task or parameter without a fixture fails here: every primitive
+    /// on every target it supports, on logits and (where allowed) on probabilities, and every parameter of it with a
+    /// value other than its default in at least one fixture.
+    /// </summary>
+    [Fact]
+    public void Fixtures_cover_every_task_and_every_parameter_away_from_its_default()
+    {
+        var covered = new HashSet<string>();
+        foreach (var fixture in Fixture.All)
+        {
+            var target = fixture.Labels ? TargetKind.Labels : TargetKind.Mask;
+            foreach (var term in LossCompiler.Plan(fixture.Loss, fixture.Options, out _).Terms.Select(t => t.Bound))
+            {
+                covered.Add($"{term.Primitive.Name} on {target} {(fixture.Probabilities ? "probabilities" : "logits")}");
+                foreach (var parameter in term.Primitive.VariantFor(target)!.Parameters.Where(p => !Equals(term[p], p.Default)))
+                {
+                    covered.Add($"{term.Primitive.Name} on {target}: {parameter.Name}");
+                }
+            }
+        }
+
+        var required = Catalog.Primitives.SelectMany(p => p.Variants.SelectMany(v =>
+            (p.RequiresLogits ? new[] { "logits" } : new[] { "logits", "probabilities" }).Select(input => $"{p.Name} on {v.Target} {input}")
+                // include_background: false is refused on a mask (LOSS0200), so only labels can move it.
+                .Concat(v.Parameters.Where(parameter => !(parameter.FalseNeedsLabels && v.Target == TargetKind.Mask))
+                    .Select(parameter => $"{p.Name} on {v.Target}: {parameter.Name}"))));
+        var missing = required.Where(r => !covered.Contains(r)).ToList();
+        Assert.True(missing.Count == 0, "No fixture for:\n" + string.Join("\n", missing));
+    }
+
     private void Check(string name, LossEngine engine, ScalarType dtype, double tolerance)
     {
         var fixture = Fixture.All.Single(f => f.Name == name);
