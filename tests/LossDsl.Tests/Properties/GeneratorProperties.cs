@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CsCheck;
 using LossDsl.Language;
+using LossDsl.Language.Diagnostics;
 using LossDsl.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -91,18 +92,21 @@ public sealed class GeneratorProperties
         Assert.Null(run.Exception);
 
         var compilations = texts.Select(LossFrontEnd.CompileFile).ToArray();
+        // A name a file defines (and plans) again after an earlier file did: the file order keeps the first, and the
+        // generator reports each later definition on its name (LOSS0307), which no single file's front end can see.
+        var definedEarlier = new HashSet<string>(StringComparer.Ordinal);
+        var clashes = compilations.Select(c => c.Losses.Where(l => l.Plan is not null && !definedEarlier.Add(l.Name))
+            .Select(l => (LossDiagnostics.DefinedInAnotherFile.Id, l.NameSpan.Start, l.NameSpan.End)).ToList()).ToArray();
         for (var i = 0; i < texts.Length; i++)
         {
-            var expected = compilations[i].Diagnostics.Select(d => (d.Id, d.Span.Start, d.Span.End));
+            var expected = compilations[i].Diagnostics.Select(d => (d.Id, d.Span.Start, d.Span.End)).Concat(clashes[i]);
             var actual = run.Diagnostics.Where(d => d.Location.GetLineSpan().Path == paths[i]).Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.End));
             Assert.True(expected.Order().SequenceEqual(actual.Order()),
                 $"{JsonSerializer.Serialize(texts[i])}: the front end reports [{string.Join(", ", expected)}], the generator [{string.Join(", ", actual)}]");
         }
 
-        // Two files may define one name (when an example file is picked twice): both partial classes are generated and
-        // C# reports their clashing members (see Counterexamples). Any other problem is the generator's.
-        var duplicates = compilations.SelectMany(c => c.Losses.Where(l => l.Plan is not null).Select(l => l.Name)).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        var problems = GeneratorHarness.OutputProblems(output).Where(p => !duplicates.Any(name => Path.GetFileName(p.Location.SourceTree?.FilePath ?? string.Empty).StartsWith($"Tests.{name}.loss.", StringComparison.Ordinal))).ToList();
+        // Only the first definition of a name is generated, so even then the generated code compiles cleanly.
+        var problems = GeneratorHarness.OutputProblems(output);
         Assert.True(problems.Count == 0, "The generated code must compile without warnings:\n" + string.Join("\n", problems));
     }
 }
