@@ -35,7 +35,8 @@ internal abstract class ScalarText : IScalarSink<string>
         return operand.Grouped ? $"({text})" : text;
     }
 
-    private static string Symbol(BinaryOperator op) => op switch
+    /// <summary>An operator as loss text and C# both write it.</summary>
+    public static string Symbol(BinaryOperator op) => op switch
     {
         BinaryOperator.Add => "+",
         BinaryOperator.Subtract => "-",

@@ -84,7 +84,7 @@ internal static class Catalog
             "Tversky loss: Dice with separate weights on false positives and false negatives.",
             (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
                 term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
-        new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel, from the shared statistics (smp MCCLoss).",
+        new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
             (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
                 ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
         new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",

@@ -161,9 +161,7 @@ internal sealed class PlanInterpreter
             _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
         }).ToArray();
 
-        var returned = method.ReturnType.IsGenericType && typeof(System.Runtime.CompilerServices.ITuple).IsAssignableFrom(method.ReturnType)
-            ? method.ReturnType.GetGenericArguments().Length
-            : 1;
+        var returned = Outputs(method);
         if (returned != outputs.Length)
         {
             throw new InvalidOperationException($"Kernel {call.Kernel} returns {returned} value(s), the plan names {outputs.Length}: {string.Join(", ", outputs)}.");
@@ -172,6 +170,10 @@ internal sealed class PlanInterpreter
         slots.AddRange(outputs);
         return new BoundCall(method, arguments, slots.Count - outputs.Length, outputs.Length);
     }
+
+    /// <summary>How many values a kernel returns: the elements of a tuple, else one.</summary>
+    internal static int Outputs(MethodInfo kernel) =>
+        typeof(System.Runtime.CompilerServices.ITuple).IsAssignableFrom(kernel.ReturnType) ? kernel.ReturnType.GetGenericArguments().Length : 1;
 
     /// <summary>Where a value the call reads is kept: an input, a setting, or a buffer or step computed before it.</summary>
     private static int Slot(List<string> slots, string name, KernelCall call)

@@ -89,8 +89,8 @@ public sealed class ScalarWalkTests
 
         public string Binary(ScalarOperand<string> left, BinaryOperator op, ScalarOperand<string> right)
         {
-            Visits.Add("binary " + Symbol(op));
-            return $"{Show(left)} {Symbol(op)} {Show(right)}";
+            Visits.Add("binary " + ScalarText.Symbol(op));
+            return $"{Show(left)} {ScalarText.Symbol(op)} {Show(right)}";
         }
 
         public string Call(ScalarFunction function, ImmutableArray<ScalarOperand<string>> arguments)
@@ -101,14 +101,6 @@ public sealed class ScalarWalkTests
 
         private static string Show(ScalarOperand<string> operand) =>
             operand.Constant is { } value ? $"({NumberText.Format(value)})" : operand.Grouped ? $"[{operand.Value}]" : operand.Value;
-
-        private static string Symbol(BinaryOperator op) => op switch
-        {
-            BinaryOperator.Add => "+",
-            BinaryOperator.Subtract => "-",
-            BinaryOperator.Multiply => "*",
-            _ => "/",
-        };
     }
 
     private sealed class Written : ScalarText

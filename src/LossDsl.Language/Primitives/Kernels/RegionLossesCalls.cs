@@ -4,7 +4,7 @@ using static LossDsl.Language.Plan.KernelArgument;
 namespace LossDsl.Language.Primitives;
 
 /// <summary>
-/// The calls a plan makes to <c>LossDsl.Kernels.RegionLosses</c>. Except for sensitivity_specificity, functions of
+/// The calls a plan makes to <c>LossDsl.Kernels.RegionLosses</c>. Except for sensitivity_specificity and mcc, functions of
 /// the [C] or [N, C] statistics: no per-element data (see <see cref="InputsCalls"/>).
 /// </summary>
 internal static class RegionLossesCalls
