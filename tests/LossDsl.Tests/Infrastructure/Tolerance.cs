@@ -1,10 +1,23 @@
+using static TorchSharp.torch;
+
 namespace LossDsl.Tests.Infrastructure;
 
-/// <summary>LOSSES.md's contract: values and gradients to 1e-5 relative in float32, 1e-9 in float64.</summary>
+/// <summary>
+/// LOSSES.md's contract: values and gradients to 1e-5 relative in float32, 1e-9 in float64. A gradient is compared
+/// element by element (<see cref="Gradient"/>), as docs/losses.md "Accuracy" states it.
+/// </summary>
 public static class Tolerance
 {
     public const double Float32 = 1e-5;
     public const double Float64 = 1e-9;
+
+    /// <summary>
+    /// The gradient's error floor as a fraction of its natural size, a tenth of the relative tolerance: about 16 float32
+    /// ulps, or 900 float64 ulps, of the gradient's largest element.
+    /// </summary>
+    public const double FloorFraction = 0.1;
+
+    public static double For(ScalarType dtype) => dtype == ScalarType.Float64 ? Float64 : Float32;
 
     public static void Close(double expected, double actual, double relative, string what)
     {
@@ -13,7 +26,11 @@ public static class Tolerance
             $"{what}: expected {expected:R}, got {actual:R} (relative error {Math.Abs(expected - actual) / scale:E2}, allowed {relative:E0})");
     }
 
-    public static void Close(double[] expected, double[] actual, double relative, string what)
+    /// <summary>
+    /// Every element to <paramref name="relative"/> of the largest expected element (floor 1e-3): for comparisons whose
+    /// error is absolute by nature, such as central differences and two implementations' cross-checks.
+    /// </summary>
+    public static void CloseToLargest(double[] expected, double[] actual, double relative, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         var scale = Math.Max(expected.Max(Math.Abs), 1e-3);
@@ -21,6 +38,25 @@ public static class Tolerance
         {
             Assert.True(Math.Abs(expected[i] - actual[i]) <= relative * scale,
                 $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (allowed {relative:E0} of {scale:R})");
+        }
+    }
+
+    /// <summary>
+    /// The contract for a gradient, per element: |g − e| ≤ r·|e| + f·r·S, with r the dtype's tolerance and S the
+    /// gradient's natural size max(max|e|, 1/n) (a mean over n elements has gradients of order 1/n even where the loss
+    /// is flat). f is <see cref="FloorFraction"/> unless a caller names why its family needs more.
+    /// </summary>
+    public static void Gradient(double[] expected, double[] actual, ScalarType dtype, string what, double floorFraction = FloorFraction)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var relative = For(dtype);
+        var size = Math.Max(expected.Max(Math.Abs), 1.0 / expected.Length);
+        var floor = floorFraction * relative * size;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var allowed = relative * Math.Abs(expected[i]) + floor;
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= allowed,
+                $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (error {Math.Abs(expected[i] - actual[i]):E2}, allowed {relative:E0}·|e| + {floor:E2})");
         }
     }
 }

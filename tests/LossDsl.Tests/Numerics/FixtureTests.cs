@@ -10,8 +10,9 @@ namespace LossDsl.Tests.Numerics;
 
 /// <summary>
 /// Every PyTorch fixture (<see cref="Fixture"/>) on every engine, interpreted and generated: total, every term and the
-/// gradient against the reference values themselves, in float64 to 1e-9 and in float32 to 1e-5. <see cref="Fixtures_cover_every_primitive"/> checks that every fixture compiles and every primitive
-/// of the catalog has fixtures.
+/// gradient against the reference values themselves, in float64 to 1e-9 and in float32 to 1e-5, gradients element by
+/// element (<see cref="Tolerance.Gradient"/>). <see cref="Fixtures_cover_every_primitive"/> checks that every fixture
+/// compiles and every primitive of the catalog has fixtures.
 /// </summary>
 public sealed partial class FixtureTests(ITestOutputHelper output)
 {
@@ -21,6 +22,16 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
     /// gradient is then the difference of terms ~1e4 times larger than itself. (It matches in float64.)
     /// </summary>
     private static readonly HashSet<string> Float32IllConditioned = ["generalized_dice_single_pixel"];
+
+    /// <summary>
+    /// Primitives whose float32 gradients cannot meet the per-element floor of <see cref="Tolerance.Gradient"/> (a
+    /// tenth of 1e-5 of the gradient's size), whatever the implementation, and are checked to 1e-5 of it instead.
+    /// ssim: σ² and σxy are differences of windowed means of squares and products, so each pixel's gradient loses
+    /// digits to cancellation (up to 6e-6 of the largest element in ssim_window_3_positional_probs). lovasz_hinge:
+    /// each element's gradient is the difference of two consecutive prefix Jaccard values, both of order 1, while the
+    /// difference is of order 1/n (5e-6 in lovasz_hinge_positional_batch).
+    /// </summary>
+    private static readonly Dictionary<string, double> Float32FloorFraction = new() { ["ssim"] = 1.0, ["lovasz_hinge"] = 1.0 };
 
     public static TheoryData<string, LossEngine> Runnable() => OnEveryEngine(RunnableNames());
 
@@ -119,7 +130,10 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
             Tolerance.Close(expected, terms[term].ToDouble(), tolerance, $"{name}: term {term}");
         }
 
-        Tolerance.Close(fixture.Gradient, FixedInputs.ToArray(pred.grad!), tolerance, $"{name}: d total / d pred");
+        var floorFraction = dtype == ScalarType.Float32
+            ? fixture.Terms.Select(t => Float32FloorFraction.GetValueOrDefault(PrimitiveOf(t.Key), Tolerance.FloorFraction)).Max()
+            : Tolerance.FloorFraction;
+        Tolerance.Gradient(fixture.Gradient, FixedInputs.ToArray(pred.grad!), dtype, $"{name}: d total / d pred", floorFraction);
     }
 
     private static IReadOnlyList<LossDiagnosticInfo> CompileErrors(Fixture fixture)

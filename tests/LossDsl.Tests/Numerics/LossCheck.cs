@@ -19,8 +19,6 @@ public static class LossCheck
         return rows;
     }
 
-    public static double ToleranceFor(ScalarType dtype) => dtype == ScalarType.Float64 ? Tolerance.Float64 : Tolerance.Float32;
-
     /// <summary>Compiles <paramref name="text"/> for the case's task, runs it in <paramref name="dtype"/>, asserts value and d/dpred.</summary>
     public static void Matches(LossCase k, string text, Func<Dual[], Dual> reference, ScalarType dtype)
     {
@@ -28,8 +26,8 @@ public static class LossCheck
         using var loss = LossCompiler.Compile(text, k.Options());
         var (actual, actualGradient) = Run(loss, k, dtype);
 
-        Tolerance.Close(value, actual, ToleranceFor(dtype), $"{text} ({dtype})");
-        Tolerance.Close(gradient, actualGradient, ToleranceFor(dtype), $"d({text})/dpred ({dtype})");
+        Tolerance.Close(value, actual, Tolerance.For(dtype), $"{text} ({dtype})");
+        Tolerance.Gradient(gradient, actualGradient, dtype, $"d({text})/dpred ({dtype})");
     }
 
     /// <summary>The loss value and d/dpred, checking the value is a scalar of pred's dtype.</summary>
