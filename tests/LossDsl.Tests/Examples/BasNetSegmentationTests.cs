@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using BasNetSegmentation.Data;
 using BasNetSegmentation.Plotting;
 using BasNetSegmentation.Training;
+using LossDsl.Tests.Infrastructure;
 
 namespace LossDsl.Tests.Examples;
 
@@ -9,7 +12,7 @@ namespace LossDsl.Tests.Examples;
 /// The main example (examples/BasNetSegmentation) through the method its command line calls: a <c>--quick</c> run
 /// trains, lowers the BASNet loss, measures an IoU and writes two real PNGs.
 /// </summary>
-public sealed class BasNetSegmentationTests
+public sealed partial class BasNetSegmentationTests
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -54,6 +57,38 @@ public sealed class BasNetSegmentationTests
             }
         }
     }
+
+    /// <summary>
+    /// The run <c>dotnet run</c> makes, on the README's 2 threads, reaches the validation IoU the README states (its
+    /// range, with 0.01 of slack for CPUs whose kernels round differently). About 35 s of CI time.
+    /// </summary>
+    [Fact]
+    public void Default_run_reaches_the_iou_the_readme_states()
+    {
+        var claim = ReadmeIouClaim().Match(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")));
+        Assert.True(claim.Success, "README.md no longer states the example's validation IoU as 'validation IoU of a–b'");
+        var (low, high) = (double.Parse(claim.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(claim.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        var output = Path.Combine(Path.GetTempPath(), "basnet-example-default-" + Guid.NewGuid().ToString("N")[..8]);
+        var threads = torch.get_num_threads();
+        try
+        {
+            var result = Trainer.Train(TrainingOptions.Default with { OutputDirectory = output, Threads = 2 });
+
+            Assert.InRange(result.ValidationIoU, low - 0.01, high + 0.01);
+        }
+        finally
+        {
+            torch.set_num_threads(threads);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"validation IoU of (0\.[0-9]+)–(0\.[0-9]+)")]
+    private static partial Regex ReadmeIouClaim();
 
     [Fact]
     public void Synthetic_data_depends_on_the_seed_alone()
