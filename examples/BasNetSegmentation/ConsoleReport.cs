@@ -72,6 +72,7 @@ internal static class ConsoleReport
         AnsiConsole.MarkupLine($"Training time: {result.TrainingTime.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         AnsiConsole.MarkupLine($"Loss curves:  [link]{result.LossCurvesPng.EscapeMarkup()}[/]");
         AnsiConsole.MarkupLine($"Predictions:  [link]{result.PredictionsPng.EscapeMarkup()}[/]");
+        AnsiConsole.MarkupLine($"TensorBoard:  tensorboard --logdir {result.TensorBoardRun.EscapeMarkup()}");
     }
 
     private static string Number(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);

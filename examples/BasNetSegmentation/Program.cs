@@ -18,7 +18,7 @@ var imageSize = new Option<int?>("--image-size")
     Description = $"Side of the square images in pixels, a multiple of {1 << (TrainingOptions.Levels - 1)} (default {TrainingOptions.Default.ImageSize}).",
     HelpName = "PX",
 };
-var output = new Option<string?>("--output") { Description = $"Folder for the PNGs (default {TrainingOptions.Default.OutputDirectory} under the current folder).", HelpName = "DIR" };
+var output = new Option<string?>("--output") { Description = $"Folder for the PNGs and the TensorBoard run (default {TrainingOptions.Default.OutputDirectory} under the current folder).", HelpName = "DIR" };
 var seed = new Option<int?>("--seed") { Description = $"Seed of the data, weights and shuffling (default {TrainingOptions.Default.Seed}).", HelpName = "N" };
 var threads = new Option<int?>("--threads") { Description = "CPU threads for TorchSharp (default: the machine's core count).", HelpName = "N" };
 var quick = new Option<bool>("--quick") { Description = "A tiny run of a few seconds (small images, few epochs); the options above still apply." };

@@ -6,6 +6,7 @@ using System.Linq;
 using BasNetSegmentation.Data;
 using BasNetSegmentation.Model;
 using BasNetSegmentation.Plotting;
+using LossDsl;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,10 +25,14 @@ public static class Trainer
     /// <summary>File name of the validation predictions plot in the output folder.</summary>
     public const string PredictionsFile = "predictions.png";
 
+    /// <summary>Folder of the TensorBoard run in the output folder (<c>tensorboard --logdir</c> it).</summary>
+    public const string TensorBoardFolder = "tensorboard";
+
     private const int PlottedSamples = 4;
 
     /// <summary>
-    /// Runs the whole example: generates the data, trains, validates after each epoch and writes the two PNGs.
+    /// Runs the whole example: generates the data, trains, validates after each epoch, writes the two PNGs and logs
+    /// every step's terms and every epoch's validation to a TensorBoard run.
     /// <paramref name="onStep"/> and <paramref name="onEpoch"/> report progress as it happens (both may be null).
     /// </summary>
     public static TrainingResult Train(TrainingOptions options, Action<StepLosses>? onStep = null, Action<EpochSummary>? onEpoch = null)
@@ -50,6 +55,7 @@ public static class Trainer
         var totalSteps = options.Epochs * options.StepsPerEpoch;
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max: totalSteps);
         var shuffle = new Random(options.Seed);
+        var tensorBoard = StartTensorBoardRun(options.OutputDirectory);
 
         var steps = new List<StepLosses>(totalSteps);
         var epochs = new List<EpochSummary>(options.Epochs);
@@ -70,6 +76,7 @@ public static class Trainer
                 optimizer.step();
                 schedule.step();
 
+                tensorBoard.AddLossTerms(loss, terms, steps.Count + 1);
                 var step = new StepLosses(steps.Count + 1, epoch, terms.Total.ToDouble(), terms.Bce.ToDouble(), terms.Ssim.ToDouble(), terms.Iou.ToDouble());
                 steps.Add(step);
                 onStep?.Invoke(step);
@@ -83,6 +90,8 @@ public static class Trainer
                 last.Loss,
                 last.IoU);
             epochs.Add(summary);
+            tensorBoard.add_scalar("validation/loss", (float)summary.ValidationLoss, steps.Count, WallTime());
+            tensorBoard.add_scalar("validation/iou", (float)summary.ValidationIoU, steps.Count, WallTime());
             onEpoch?.Invoke(summary);
         }
 
@@ -102,9 +111,30 @@ public static class Trainer
                 last!.Probabilities.narrow(0, 0, samples),
                 predictions);
 
-            return new TrainingResult(steps, epochs, last.IoU, lossCurves, predictions, trainingTime);
+            return new TrainingResult(steps, epochs, last.IoU, lossCurves, predictions, tensorBoard.LogDir, trainingTime);
         }
     }
+
+    /// <summary>
+    /// A fresh run in the output folder: the event files of an earlier run there are deleted, so that TensorBoard
+    /// shows this run's steps, not two runs interleaved.
+    /// </summary>
+    private static TorchSharp.Modules.SummaryWriter StartTensorBoardRun(string outputDirectory)
+    {
+        var folder = Path.GetFullPath(Path.Combine(outputDirectory, TensorBoardFolder));
+        if (Directory.Exists(folder))
+        {
+            foreach (var old in Directory.EnumerateFiles(folder, "events.out.tfevents.*"))
+            {
+                File.Delete(old);
+            }
+        }
+
+        return utils.tensorboard.SummaryWriter(folder);
+    }
+
+    // Seconds since 1970, TensorBoard's wall time (SummaryWriter's own default is .NET ticks).
+    private static long WallTime() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private static long[] Permutation(Random random, int count)
     {

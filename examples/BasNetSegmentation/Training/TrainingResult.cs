@@ -18,6 +18,7 @@ public sealed record EpochSummary(int Epoch, double MeanTrainLoss, double Valida
 /// </param>
 /// <param name="LossCurvesPng">The loss curves (total and each term) over the run.</param>
 /// <param name="PredictionsPng">Validation images beside their true and predicted masks.</param>
+/// <param name="TensorBoardRun">The TensorBoard run: every step's terms under <c>BasNet/</c>, every epoch's validation.</param>
 /// <param name="TrainingTime">Data generation and training, without writing the plots.</param>
 public sealed record TrainingResult(
     IReadOnlyList<StepLosses> Steps,
@@ -25,4 +26,5 @@ public sealed record TrainingResult(
     double ValidationIoU,
     string LossCurvesPng,
     string PredictionsPng,
+    string TensorBoardRun,
     TimeSpan TrainingTime);

@@ -47,6 +47,7 @@ public sealed partial class BasNetSegmentationTests
             AssertPng(result.LossCurvesPng, LossCurvesPlot.Width, LossCurvesPlot.Height);
             Assert.Equal(Path.Combine(Path.GetFullPath(output), Trainer.PredictionsFile), result.PredictionsPng);
             AssertPng(result.PredictionsPng, PredictionGridPlot.Width, 4 * PredictionGridPlot.RowHeight);
+            AssertTensorBoardRun(result);
         }
         finally
         {
@@ -106,6 +107,31 @@ public sealed partial class BasNetSegmentationTests
         Assert.True(((first.Masks == 0) | (first.Masks == 1)).all().item<bool>());
         var foreground = first.Masks.sum(dim: [1, 2, 3]).data<float>().ToArray();
         Assert.All(foreground, pixels => Assert.InRange(pixels, 1f, 32 * 32 - 1f));
+    }
+
+    // The run holds one series per term under the loss's name, with the values of every step the trainer reported, and
+    // the validation after each epoch.
+    private static void AssertTensorBoardRun(TrainingResult result)
+    {
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(result.LossCurvesPng)!, Trainer.TensorBoardFolder), result.TensorBoardRun);
+        var file = Assert.Single(Directory.GetFiles(result.TensorBoardRun, "events.out.tfevents.*"));
+        var series = TensorBoardEventFile.ReadScalars(file).GroupBy(s => s.Tag).ToDictionary(g => g.Key, g => g.ToList());
+
+        Assert.Equal(["BasNet/bce", "BasNet/iou", "BasNet/ssim", "BasNet/total", "validation/iou", "validation/loss"], series.Keys.Order());
+        foreach (var (tag, logged) in new (string, Func<StepLosses, double>)[]
+        {
+            ("BasNet/total", s => s.Total), ("BasNet/bce", s => s.Bce), ("BasNet/ssim", s => s.Ssim), ("BasNet/iou", s => s.Iou),
+        })
+        {
+            Assert.Equal(result.Steps.Select(s => (long)s.Step), series[tag].Select(s => s.Step));
+            Assert.Equal(result.Steps.Select(s => (float)logged(s)), series[tag].Select(s => s.Value));
+        }
+
+        Assert.Equal(result.Epochs.Select(e => (float)e.ValidationIoU), series["validation/iou"].Select(s => s.Value));
+        Assert.Equal(result.Epochs.Select(e => (float)e.ValidationLoss), series["validation/loss"].Select(s => s.Value));
+        // Wall time in seconds since 1970, as TensorBoard reads it (SummaryWriter's own default is .NET ticks).
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(series.Values.SelectMany(s => s), s => Assert.InRange(s.WallTime, now - 3600, now + 600));
     }
 
     // A PNG file: the signature, then the IHDR chunk with the width and height (big-endian), and real content.

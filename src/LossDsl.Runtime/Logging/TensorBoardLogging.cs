@@ -1,0 +1,34 @@
+using System;
+using TorchSharp.Modules;
+
+namespace LossDsl;
+
+/// <summary>
+/// Logs a loss's terms to TensorBoard through TorchSharp's own <see cref="SummaryWriter"/>, from the values
+/// <c>Terms(pred, target)</c> already computed: nothing is evaluated again.
+/// </summary>
+public static class TensorBoardLogging
+{
+    /// <summary>
+    /// Adds one scalar per term at <paramref name="step"/>, tagged <c>{loss name}/total</c> and <c>{loss name}/{term}</c>
+    /// (the names of <see cref="LossTerms.Keys"/>), so that TensorBoard groups a loss's series in one section.
+    /// </summary>
+    /// <param name="writer">The run to write to.</param>
+    /// <param name="loss">The loss the terms come from; its module name (the class name of a generated loss) is the tags' prefix.</param>
+    /// <param name="terms">The values to log, as <c>loss.Terms(pred, target)</c> returned them.</param>
+    /// <param name="step">The training step the values belong to.</param>
+    public static void AddLossTerms(this SummaryWriter writer, LossModule loss, LossTerms terms, int step)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(terms);
+
+        // TensorBoard reads wall time as seconds since 1970; SummaryWriter's own default is .NET ticks.
+        var wallTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var prefix = loss.GetName();
+        foreach (var (name, value) in terms.ToNumbers())
+        {
+            writer.add_scalar($"{prefix}/{name}", (float)value, step, wallTime);
+        }
+    }
+}
