@@ -23,7 +23,7 @@ internal static class ExplanationText
             text.Append("\nconstant buffers, built once when the module is constructed:\n");
             Table(text, new[] { "buffer", "kernel", "used by" }, numbers: null, plan.Buffers.Select(b => new[]
             {
-                b.Local, b.Call.Kernel + "(" + string.Join(", ", b.Call.Arguments.Select(a => a.Name + ": " + Value(a.Value))) + ")", Names(b.Users),
+                b.Local, KernelCallText.WithArguments(b.Call), Names(b.Users),
             }));
         }
 
@@ -46,40 +46,28 @@ internal static class ExplanationText
     }
 
     /// <summary>"5", or "5 + 20/C" with per-pixel passes: a per-pixel tensor holds 1/C of pred's elements.</summary>
-    private static string Passes(PassCount passes) => passes switch
+    internal static string Passes(PassCount passes) => passes switch
     {
         { PerPixel: 0 } => Number(passes.Full),
         { Full: 0 } => Number(passes.PerPixel) + "/C",
         _ => $"{Number(passes.Full)} + {Number(passes.PerPixel)}/C",
     };
 
-    private static string Call(KernelCall call, IEnumerable<string> reads) => call.Kernel + "(" + string.Join(", ", reads) + ")";
+    private static string Call(KernelCall call, IEnumerable<string> reads) => KernelCallText.Reading(call, reads);
 
     private static string Names(IReadOnlyCollection<string> names) => names.Count == 0 ? "-" : string.Join(", ", names);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A constant argument as loss text writes values: <c>11</c>, <c>1.5</c>, <c>true</c>, <c>[1, 2]</c>, <c>none</c>.</summary>
-    private static string Value(KernelValue value) => value switch
-    {
-        LocalValue local => local.Name,
-        ConstantValue { Value: double number } => NumberText.Format(number),
-        ConstantValue { Value: int integer } => Number(integer),
-        ConstantValue { Value: bool flag } => flag ? "true" : "false",
-        ConstantValue { Value: double[] list } => "[" + string.Join(", ", list.Select(NumberText.Format)) + "]",
-        ConstantValue { Value: string word } => "\"" + word + "\"",
-        _ => "none",
-    };
-
-    /// <summary>Rows under a header, two spaces apart, indented by two; the <paramref name="numbers"/> column right-aligned, the last unpadded.</summary>
-    private static void Table(StringBuilder text, string[] header, int? numbers, IEnumerable<string[]> rows)
+    /// <summary>Rows under a header, two spaces apart, indented by two more than <paramref name="indent"/>; the <paramref name="numbers"/> column right-aligned, the last unpadded.</summary>
+    internal static void Table(StringBuilder text, string[] header, int? numbers, IEnumerable<string[]> rows, string indent = "")
     {
         var all = new[] { header }.Concat(rows).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
         foreach (var row in all)
         {
             var cells = row.Select((cell, c) => c == row.Length - 1 ? cell : c == numbers ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]));
-            text.Append("  ").Append(string.Join("  ", cells)).Append('\n');
+            text.Append(indent).Append("  ").Append(string.Join("  ", cells).TrimEnd()).Append('\n');
         }
     }
 }

@@ -59,16 +59,24 @@ internal static class LossArgument
             }
         }
 
-        var text = Read(argument);
+        return CompileFile(Read(argument), argument, stderr);
+    }
+
+    /// <summary>
+    /// Compiles the text of a <c>.loss</c> file, as <see cref="Compile"/> does a file's: <paramref name="path"/> names
+    /// it in diagnostics (a path, or <c>REV:path</c> for a file read from git).
+    /// </summary>
+    public static IReadOnlyList<PlannedLoss>? CompileFile(string text, string path, TextWriter stderr)
+    {
         try
         {
             var losses = LossCompiler.PlanFile(text);
-            DiagnosticPrinter.Print(text, losses.SelectMany(l => l.Warnings), stderr, argument);
-            return losses.Select(l => new PlannedLoss(l.Loss.Plan!, Path.GetFileName(argument))).ToList();
+            DiagnosticPrinter.Print(text, losses.SelectMany(l => l.Warnings), stderr, path);
+            return losses.Select(l => new PlannedLoss(l.Loss.Plan!, Path.GetFileName(path))).ToList();
         }
         catch (LossCompileException e)
         {
-            DiagnosticPrinter.Print(text, e.Diagnostics, stderr, argument);
+            DiagnosticPrinter.Print(text, e.Diagnostics, stderr, path);
             return null;
         }
     }

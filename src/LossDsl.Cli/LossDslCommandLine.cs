@@ -3,7 +3,7 @@ using System.IO;
 
 namespace LossDsl.Cli;
 
-/// <summary>The <c>lossdsl</c> command line: <c>check</c>, <c>eval</c>, <c>emit</c>, <c>explain</c> and <c>doctor</c>.</summary>
+/// <summary>The <c>lossdsl</c> command line: <c>check</c>, <c>eval</c>, <c>emit</c>, <c>explain</c>, <c>diff</c> and <c>doctor</c>.</summary>
 public static class LossDslCommandLine
 {
     /// <summary>
@@ -13,12 +13,13 @@ public static class LossDslCommandLine
     /// </summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("Checks LossDsl loss text, evaluates it on .npy arrays, prints its generated C#, explains its plan, and checks the platform.")
+        var root = new RootCommand("Checks LossDsl loss text, evaluates it on .npy arrays, prints its generated C#, explains its plan, compares two versions, and checks the platform.")
         {
             CheckCommand.Create(stdout),
             EvalCommand.Create(stdout, stderr),
             EmitCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
+            DiffCommand.Create(stdout, stderr),
             DoctorCommand.Create(stdout),
         };
 
