@@ -841,6 +841,7 @@ FIXTURES = [
     # combinations and expressions
     # Gaps a mutation audit found (issue 20): documented behaviour, fused paths and parameters no other case moves
     case("focal_alpha_zero", "focal(alpha: 0)", "mask", B1),
+    case("focal_alpha_zero_probs", "focal(alpha: 0, gamma: 1.5)", "mask", B1, "probs"),
     case("focal_alpha_one_probs", "focal(alpha: 1, gamma: 1.5)", "mask", ML, "probs"),
     case("focal_probs_gamma_fraction", "focal(gamma: 2.5)", "mask", ML, "probs"),
     case("focal_labels_gamma_fraction", "focal(gamma: 1.5)", "labels", MC, ignore_index=255, pattern="ignore"),
