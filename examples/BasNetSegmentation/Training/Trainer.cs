@@ -90,8 +90,8 @@ public static class Trainer
                 last.Loss,
                 last.IoU);
             epochs.Add(summary);
-            tensorBoard.add_scalar("validation/loss", (float)summary.ValidationLoss, steps.Count, WallTime());
-            tensorBoard.add_scalar("validation/iou", (float)summary.ValidationIoU, steps.Count, WallTime());
+            tensorBoard.AddScalar("validation/loss", summary.ValidationLoss, steps.Count);
+            tensorBoard.AddScalar("validation/iou", summary.ValidationIoU, steps.Count);
             onEpoch?.Invoke(summary);
         }
 
@@ -132,9 +132,6 @@ public static class Trainer
 
         return utils.tensorboard.SummaryWriter(folder);
     }
-
-    // Seconds since 1970, TensorBoard's wall time (SummaryWriter's own default is .NET ticks).
-    private static long WallTime() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     private static long[] Permutation(Random random, int count)
     {

@@ -23,12 +23,20 @@ public static class TensorBoardLogging
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(terms);
 
-        // TensorBoard reads wall time as seconds since 1970; SummaryWriter's own default is .NET ticks.
-        var wallTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var prefix = loss.GetName();
         foreach (var (name, value) in terms.ToNumbers())
         {
-            writer.add_scalar($"{prefix}/{name}", (float)value, step, wallTime);
+            writer.AddScalar($"{prefix}/{name}", value, step);
         }
+    }
+
+    /// <summary>
+    /// <c>add_scalar</c> with the wall time TensorBoard reads, seconds since 1970 (<see cref="SummaryWriter"/>'s own
+    /// default is .NET ticks), for values logged beside the terms (a validation metric).
+    /// </summary>
+    public static void AddScalar(this SummaryWriter writer, string tag, double value, int step)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.add_scalar(tag, (float)value, step, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 }
