@@ -19,9 +19,11 @@ public sealed partial class LossGenerator
     /// <summary>Reads a <c>[Loss]</c> class into a <see cref="LossDeclaration"/>: the only place that touches symbols and syntax.</summary>
     private static class Parser
     {
-        // Values of LossDsl.LossInput and LossDsl.LossTarget in LossDsl.Runtime.
+        // Values of LossDsl.LossInput, LossDsl.LossTarget and LossDsl.LossPixelMap in LossDsl.Runtime.
         private const int InputProbabilities = 1;
         private const int TargetLabels = 1;
+        private const int PixelMapPerPixel = 1;
+        private const int PixelMapPerChannel = 2;
 
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax;
 
@@ -130,7 +132,15 @@ public sealed partial class LossGenerator
             var spatial = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Spatial").Value is { Kind: TypedConstantKind.Array, IsNull: false } sizes
                 ? sizes.Values.Select(v => v.Value is int size && size != 0 ? size : (int?)null).ToImmutableArray()
                 : default;
-            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial,
+            var pixelMaps = new[] { "None", "PerPixel", "PerChannel" };
+            PixelMap? Map(string name) => Enum(name, "LossPixelMap", pixelMaps) switch
+            {
+                PixelMapPerPixel => PixelMap.PerPixel,
+                PixelMapPerChannel => PixelMap.PerChannel,
+                _ => null,
+            };
+
+            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial, Map("PixelWeight"), Map("ValidMask"),
                 (setting, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(setting), message)));
         }
 

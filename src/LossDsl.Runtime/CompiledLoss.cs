@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Interpretation;
 using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
 using static TorchSharp.torch;
 
 namespace LossDsl;
@@ -16,7 +17,7 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     private readonly string[] bufferNames;
 
     internal CompiledLoss(LossPlan plan, IReadOnlyList<LossDiagnosticInfo> warnings)
-        : base(plan.Name)
+        : base(plan.Name, PublicMap(plan.Signature.PixelWeight), PublicMap(plan.Signature.Valid))
     {
         interpreter = new PlanInterpreter(plan);
         bufferNames = plan.Buffers.Select(b => b.Local).ToArray();
@@ -43,7 +44,14 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     public IReadOnlyList<LossDiagnosticInfo> Warnings { get; }
 
     /// <inheritdoc/>
-    protected override LossTerms Evaluate(Tensor pred, Tensor target) => interpreter.Evaluate(pred, target, Buffers(), this);
+    protected override LossTerms Evaluate(LossInputs inputs) => interpreter.Evaluate(inputs, Buffers(), this);
+
+    private static LossPixelMap PublicMap(PixelMap? map) => map switch
+    {
+        PixelMap.PerPixel => LossPixelMap.PerPixel,
+        PixelMap.PerChannel => LossPixelMap.PerChannel,
+        _ => LossPixelMap.None,
+    };
 
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
     private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();

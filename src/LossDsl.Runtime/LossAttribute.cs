@@ -30,4 +30,16 @@ public sealed class LossAttribute(string text) : Attribute
     /// (<c>[N, C, H, W]</c>); static sizes let the compiler check window sizes.
     /// </summary>
     public int[]? Spatial { get; set; }
+
+    /// <summary>
+    /// Whether the loss takes a pixel weight map <c>w</c> after the target (<c>loss.call(pred, target, pixelWeight)</c>)
+    /// and its shape; unset means none. Pixel and region terms weigh every element by it (LOSSES.md).
+    /// </summary>
+    public LossPixelMap PixelWeight { get; set; }
+
+    /// <summary>
+    /// Whether the loss takes a valid mask (0 or 1) after the target and any weight map, and its shape; unset means
+    /// none. Its zeros leave pixels out of every sum and count, as an ignored label does.
+    /// </summary>
+    public LossPixelMap ValidMask { get; set; }
 }

@@ -20,38 +20,96 @@ public abstract class LossModule : nn.Module<Tensor, Tensor, Tensor>
     /// known to be sound. Shapes, dtypes, class counts, label ranges and devices are always checked.
     /// </summary>
     public bool CheckValues { get; set; } = true;
+
+    /// <summary>
+    /// The loss value of <paramref name="inputs"/>: pred, target and the per-pixel inputs the loss declares (a pixel
+    /// weight map, a valid mask), exactly those.
+    /// </summary>
+    public abstract Tensor forward(LossInputs inputs);
+
+    /// <summary>The same as <see cref="forward(LossInputs)"/>, in TorchSharp's spelling.</summary>
+    public Tensor call(LossInputs inputs) => forward(inputs);
 }
 
 /// <summary>
-/// A loss whose <see cref="Terms"/> returns <typeparamref name="TTerms"/>: generated losses return their own
-/// <c>TermValues</c>, with a property per term; run-time compiled losses return <see cref="LossTerms"/>.
+/// A loss whose <see cref="Terms(Tensor, Tensor)"/> returns <typeparamref name="TTerms"/>: generated losses return their
+/// own <c>TermValues</c>, with a property per term; run-time compiled losses return <see cref="LossTerms"/>. A loss that
+/// declares a pixel weight map or a valid mask is called with <see cref="LossInputs"/> (generated losses also get a
+/// <c>call</c> taking them in order).
 /// </summary>
 /// <typeparam name="TTerms">The set of term values <see cref="Evaluate"/> produces.</typeparam>
 public abstract class LossModule<TTerms> : LossModule
     where TTerms : LossTerms
 {
-    /// <summary>Creates the module with the loss's name.</summary>
+    private readonly string lossName;
+    private readonly LossPixelMap pixelWeight;
+    private readonly LossPixelMap validMask;
+
+    /// <summary>Creates the module with the loss's name: a loss of <c>pred</c> and <c>target</c> only.</summary>
     protected LossModule(string name)
+        : this(name, LossPixelMap.None, LossPixelMap.None)
+    {
+    }
+
+    /// <summary>Creates the module with the loss's name and the per-pixel inputs it declares.</summary>
+    /// <param name="name">The loss's name, for messages.</param>
+    /// <param name="pixelWeight">Whether it takes a pixel weight map, and its shape.</param>
+    /// <param name="validMask">Whether it takes a valid mask, and its shape.</param>
+    protected LossModule(string name, LossPixelMap pixelWeight, LossPixelMap validMask)
         : base(name)
     {
+        this.lossName = name;
+        this.pixelWeight = pixelWeight;
+        this.validMask = validMask;
     }
 
     /// <summary>The loss value, a scalar tensor; call <c>backward()</c> on it as usual.</summary>
-    public override Tensor forward(Tensor pred, Tensor target)
+    public override Tensor forward(Tensor pred, Tensor target) => forward(new LossInputs(pred, target));
+
+    /// <inheritdoc/>
+    public override Tensor forward(LossInputs inputs)
     {
+        Check(inputs);
         using var scope = NewDisposeScope();
-        return Evaluate(pred, target).Total.MoveToOuterDisposeScope();
+        return Evaluate(inputs).Total.MoveToOuterDisposeScope();
     }
 
     /// <summary>The total and every term's value, for logging. Dispose it when done.</summary>
-    public TTerms Terms(Tensor pred, Tensor target)
+    public TTerms Terms(Tensor pred, Tensor target) => Terms(new LossInputs(pred, target));
+
+    /// <summary>The total and every term's value of <paramref name="inputs"/>, for logging. Dispose it when done.</summary>
+    public TTerms Terms(LossInputs inputs)
     {
+        Check(inputs);
         using var scope = NewDisposeScope();
-        var terms = Evaluate(pred, target);
+        var terms = Evaluate(inputs);
         terms.MoveToOuterDisposeScope();
         return terms;
     }
 
     /// <summary>Computes every term and the total; called inside a dispose scope, which releases every temporary.</summary>
-    protected abstract TTerms Evaluate(Tensor pred, Tensor target);
+    protected abstract TTerms Evaluate(LossInputs inputs);
+
+    // Declared inputs must be given and undeclared ones must not: either way the loss would silently compute another number.
+    private void Check(LossInputs inputs)
+    {
+        Check(inputs.PixelWeight, pixelWeight, "pixel weight map", nameof(LossInputs.PixelWeight), "pixel_weight: map[...]", nameof(LossAttribute.PixelWeight));
+        Check(inputs.ValidMask, validMask, "valid mask", nameof(LossInputs.ValidMask), "valid: mask[...]", nameof(LossAttribute.ValidMask));
+    }
+
+    private void Check(Tensor? given, LossPixelMap declared, string what, string property, string signature, string setting)
+    {
+        if (given is null && declared != LossPixelMap.None)
+        {
+            throw new System.ArgumentException(
+                $"{lossName}: the loss declares a {what}; pass it with pred and target: new LossInputs(pred, target) {{ {property} = ... }}.", property);
+        }
+
+        if (given is not null && declared == LossPixelMap.None)
+        {
+            throw new System.ArgumentException(
+                $"{lossName}: the loss declares no {what}, so it would ignore the one given; declare it ('{signature}' in a .loss signature, {setting} = LossPixelMap.PerPixel in [Loss] or LossOptions).",
+                property);
+        }
+    }
 }

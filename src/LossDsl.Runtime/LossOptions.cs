@@ -23,6 +23,12 @@ public sealed record LossOptions
     /// </summary>
     public IReadOnlyList<int?>? Spatial { get; init; }
 
+    /// <summary>Whether the loss takes a pixel weight map, and its shape (<see cref="LossAttribute.PixelWeight"/>).</summary>
+    public LossPixelMap PixelWeight { get; init; }
+
+    /// <summary>Whether the loss takes a valid mask, and its shape (<see cref="LossAttribute.ValidMask"/>).</summary>
+    public LossPixelMap ValidMask { get; init; }
+
     /// <summary>The loss's name in error messages.</summary>
     public string Name { get; init; } = "loss";
 }

@@ -37,9 +37,11 @@ SSIM_C2 = 0.03 ** 2
 # ----------------------------------------------------------------------------------------------------------
 
 class Batch:
-    """pred, target and everything the primitives derive from them: p, t (one-hot for labels), valid, logs."""
+    """pred, target and everything the primitives derive from them: p, t (one-hot for labels), valid, the pixel
+    weights w (1 without a weight map), logs. valid_mask and pixel_weight are the declared per-pixel inputs of
+    LOSSES.md "Beyond pred and target": [N, 1 or C, *spatial] beside a mask, [N, *spatial] beside labels."""
 
-    def __init__(self, pred, target, input_kind, target_kind, ignore_index):
+    def __init__(self, pred, target, input_kind, target_kind, ignore_index, valid_mask=None, pixel_weight=None):
         self.pred = pred
         self.input_kind = input_kind
         self.target_kind = target_kind
@@ -48,13 +50,18 @@ class Batch:
         self.spatial = tuple(range(2, pred.dim()))
         if target_kind == "mask":
             self.t = target
-            self.valid = torch.ones_like(pred)
+            self.valid = torch.ones_like(pred) if valid_mask is None else valid_mask.to(pred.dtype).expand_as(pred)
+            self.w = torch.ones_like(pred) if pixel_weight is None else pixel_weight.to(pred.dtype).expand_as(pred)
             self.labels = None
         else:
             valid_pixels = torch.ones_like(target, dtype=torch.bool) if ignore_index is None else target != ignore_index
+            if valid_mask is not None:
+                valid_pixels = valid_pixels & valid_mask.bool()
             self.labels = torch.where(valid_pixels, target, torch.zeros_like(target))  # any class; masked below
             self.valid_pixels = valid_pixels.to(pred.dtype)
             self.valid = self.valid_pixels.unsqueeze(1).expand_as(pred)
+            self.w_pixels = torch.ones_like(self.valid_pixels) if pixel_weight is None else pixel_weight.to(pred.dtype)
+            self.w = self.w_pixels.unsqueeze(1).expand_as(pred)
             self.t = F.one_hot(self.labels, self.classes).movedim(-1, 1).to(pred.dtype) * self.valid
 
         if input_kind == "logits":
@@ -83,8 +90,9 @@ def safe_divide(numerator, denominator, when_zero):
 
 
 def mean_over_valid(values, batch):
-    """Sum over valid elements / their number; 0 with zero gradient when nothing is valid."""
-    return safe_divide((values * batch.valid).sum(), batch.valid_count, 0.0)
+    """Sum over valid elements, each times its pixel weight, / their number (unweighted); 0 with zero gradient when
+    nothing is valid."""
+    return safe_divide((values * batch.valid * batch.w).sum(), batch.valid_count, 0.0)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -93,8 +101,9 @@ def mean_over_valid(values, batch):
 
 def region_statistics(batch, per_image):
     dims = batch.spatial if per_image else (0,) + batch.spatial
-    pv = batch.p * batch.valid
-    tv = batch.t * batch.valid
+    scale = batch.valid * batch.w
+    pv = batch.p * scale
+    tv = batch.t * scale
     return (pv * batch.t).sum(dims), pv.sum(dims), tv.sum(dims)
 
 
@@ -137,7 +146,8 @@ def mcc(batch, args):
     MCCLoss adds its eps the same way), then the channel reduction; a channel with no valid element counts 0."""
     s = args["smooth"]
     dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
-    p, t, v = batch.p, batch.t, batch.valid
+    # Weighted sums; a channel whose weighted sums are all 0 (nothing kept, or only weight 0) counts 0.
+    p, t, v = batch.p, batch.t, batch.valid * batch.w
     tp = (p * t * v).sum(dims) + s
     tn = ((1 - p) * (1 - t) * v).sum(dims) + s
     fp = (p * (1 - t) * v).sum(dims) + s
@@ -149,7 +159,7 @@ def mcc(batch, args):
 
 
 def generalized_dice(batch, args):
-    p, t, valid = batch.p, batch.t, batch.valid
+    p, t, valid = batch.p, batch.t, batch.valid * batch.w
     if batch.target_kind == "mask" and batch.classes == 1:
         p, t, valid = torch.cat([1 - p, p], 1), torch.cat([1 - t, t], 1), torch.cat([valid, valid], 1)
     dims = (0,) + batch.spatial
@@ -167,9 +177,10 @@ def sensitivity_specificity(batch, args):
     lam, s = args["lambda"], args["smooth"]
     dims = (0,) + batch.spatial
     t = batch.t
-    squared = (t - batch.p) ** 2 * batch.valid
-    t_sum = (t * batch.valid).sum(dims)
-    valid_per_channel = batch.valid.sum(dims)
+    scale = batch.valid * batch.w
+    squared = (t - batch.p) ** 2 * scale
+    t_sum = (t * scale).sum(dims)
+    valid_per_channel = scale.sum(dims)
     sensitivity = safe_divide((squared * t).sum(dims), t_sum + s, 0.0)
     specificity = safe_divide((squared * (1 - t)).sum(dims), valid_per_channel - t_sum + s, 0.0)
     return (lam * sensitivity + (1 - lam) * specificity).mean()
@@ -198,7 +209,8 @@ def ce(batch, args):
     smooth = -(batch.log_p * weight.view((1, c) + (1,) * len(batch.spatial))).sum(1)
     per_pixel = (1 - eps) * w_y * nll + (eps / c) * smooth
     v = batch.valid_pixels
-    return safe_divide((per_pixel * v).sum(), (w_y * v).sum(), 0.0)
+    # The pixel weights multiply the numerator only: the denominator stays Σ valid·w_y (LOSSES.md).
+    return safe_divide((per_pixel * v * batch.w_pixels).sum(), (w_y * v).sum(), 0.0)
 
 
 def modulating(one_minus, gamma):
@@ -225,7 +237,7 @@ def focal_labels(batch, args):
     w_y = 1.0 if args["weight"] is None else torch.tensor(args["weight"])[batch.labels]
     per_pixel = w_y * modulating(1 - p_y, gamma) * (-log_p_y)
     v = batch.valid_pixels
-    return safe_divide((per_pixel * v).sum(), v.sum(), 0.0)
+    return safe_divide((per_pixel * v * batch.w_pixels).sum(), v.sum(), 0.0)
 
 
 def focal(batch, args):
@@ -279,11 +291,13 @@ def lovasz_extension(errors, gt, transform=lambda e: e):
 
 
 def lovasz_hinge(batch, args):
+    """Pixels a valid mask leaves out are dropped (an image with none kept contributes 0 to the mean over images)."""
     x, t = batch.pred, batch.t
     errors = 1 - x * (2 * t - 1)
+    keep = batch.valid.bool()
     if args["per_image"]:
-        return torch.stack([lovasz_extension(errors[n].flatten(), t[n].flatten(), F.relu) for n in range(x.shape[0])]).mean()
-    return lovasz_extension(errors.flatten(), t.flatten(), F.relu)
+        return torch.stack([lovasz_extension(errors[n][keep[n]], t[n][keep[n]], F.relu) for n in range(x.shape[0])]).mean()
+    return lovasz_extension(errors[keep], t[keep], F.relu)
 
 
 def lovasz_softmax_flat(p, labels, classes):
@@ -508,12 +522,12 @@ def evaluate(node, values):
     return a * b if node[1] == "*" else a / b
 
 
-def loss_function(loss_text, target, input_kind, target_kind, ignore_index):
-    """pred -> (total, {term: value}) for one loss text and target."""
+def loss_function(loss_text, target, input_kind, target_kind, ignore_index, valid_mask=None, pixel_weight=None):
+    """pred -> (total, {term: value}) for one loss text, target and per-pixel inputs."""
     parsed = LossText(loss_text)
 
     def run(pred):
-        batch = Batch(pred, target, input_kind, target_kind, ignore_index)
+        batch = Batch(pred, target, input_kind, target_kind, ignore_index, valid_mask, pixel_weight)
         values = {}
         for term, primitive, positional, named in parsed.terms:
             values[term] = PRIMITIVES[primitive][0](batch, bind_arguments(primitive, target_kind, positional, named))
@@ -522,10 +536,10 @@ def loss_function(loss_text, target, input_kind, target_kind, ignore_index):
     return run
 
 
-def compute(loss_text, pred, target, input_kind, target_kind, ignore_index):
+def compute(loss_text, pred, target, input_kind, target_kind, ignore_index, valid_mask=None, pixel_weight=None):
     """The loss, every term and d total / d pred, for one fixture."""
     pred = pred.clone().requires_grad_(True)
-    total, values = loss_function(loss_text, target, input_kind, target_kind, ignore_index)(pred)
+    total, values = loss_function(loss_text, target, input_kind, target_kind, ignore_index, valid_mask, pixel_weight)(pred)
     # A result that does not depend on pred at all (e.g. Lovász-Softmax with every pixel ignored) has zero gradient.
     grad = torch.autograd.grad(total, pred, allow_unused=True)[0] if total.requires_grad else None
     if grad is None:
@@ -586,7 +600,28 @@ def make_pred(gen, shape, target_kind, t_dense, input_kind, pattern):
     return torch.sigmoid(logits) if target_kind == "mask" else torch.softmax(logits, 1)
 
 
+def make_map(gen, spec, kind, pattern):
+    """A pixel weight map (weights in [0.25, 3], a tenth of them 0: a weight of 0 still counts as a pixel) or a valid
+    mask (about a quarter 0; "valid_image": the second image left out entirely; "valid_none": every pixel), shaped
+    [N, 1 or C, *spatial] beside a mask and [N, *spatial] beside labels."""
+    if kind is None:
+        return None
+    n, c, spatial = spec["shape"][0], spec["shape"][1], tuple(spec["shape"][2:])
+    shape = (n,) + spatial if spec["target_kind"] == "labels" else (n, c if kind == "channel" else 1) + spatial
+    uniform = torch.rand(shape, generator=gen)
+    if pattern == "weight":
+        weights = 0.25 + 2.75 * torch.rand(shape, generator=gen)
+        return torch.where(uniform < 0.1, torch.zeros_like(weights), weights)
+    valid = (uniform >= 0.25).to(torch.float64)
+    if spec["pattern"] == "valid_image":
+        valid[1:] = 0
+    if spec["pattern"] == "valid_none":
+        valid.zero_()
+    return valid
+
+
 def make_inputs(spec):
+    """pred, target, and the valid mask and pixel weight map (None when the fixture declares none)."""
     gen = torch.Generator().manual_seed(zlib.crc32(spec["name"].encode()))
     shape = spec["shape"]
     pattern = spec.get("pattern", "")
@@ -599,16 +634,19 @@ def make_inputs(spec):
         valid = target != ignore if ignore is not None else torch.ones_like(target, dtype=torch.bool)
         dense = F.one_hot(torch.where(valid, target, torch.zeros_like(target)), shape[1]).movedim(-1, 1).to(torch.float64)
     pred = make_pred(gen, shape, spec["target_kind"], dense, spec["input_kind"], pattern)
-    return pred, target
+    valid = make_map(gen, spec, spec["valid"], "valid")
+    weight = make_map(gen, spec, spec["pixel_weight"], "weight")
+    return pred, target, valid, weight
 
 
 # ----------------------------------------------------------------------------------------------------------
 # The fixtures
 # ----------------------------------------------------------------------------------------------------------
 
-def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern=""):
+def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern="", valid=None, pixel_weight=None):
+    """valid and pixel_weight: None (not declared), "pixel" ([N, 1, *spatial]; [N, *spatial] for labels) or "channel"."""
     return {"name": name, "loss": loss, "target_kind": target_kind, "shape": tuple(shape), "input_kind": input_kind,
-            "ignore_index": ignore_index, "pattern": pattern}
+            "ignore_index": ignore_index, "pattern": pattern, "valid": valid, "pixel_weight": pixel_weight}
 
 
 B1 = (2, 1, 6, 6)     # binary mask
@@ -879,6 +917,40 @@ FIXTURES = [
     case("combo_all_ignored", "ce + dice + focal + lovasz_softmax + iou + generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("combo_extreme_logits", "bce + focal + dice", "mask", B1, pattern="extreme"),
     case("combo_affine_single_pixel", "2 * dice + 1", "mask", PIXEL),
+
+    # valid masks (LOSSES.md, "Beyond pred and target")
+    case("bce_valid_logits", "bce", "mask", B1, valid="pixel"),
+    case("bce_valid_channel_auto_probs", "bce(pos_weight: auto)", "mask", ML, "probs", valid="channel"),
+    case("focal_valid_logits", "focal", "mask", ML, valid="pixel"),
+    case("focal_valid_probs", "focal(alpha: 0.5, gamma: 1.5)", "mask", B1, "probs", valid="pixel"),
+    case("dice_iou_valid_channel", "dice + iou(per_image: true)", "mask", ML, valid="channel"),
+    case("tversky_mcc_valid", "tversky(alpha: 0.7, beta: 0.3) + mcc", "mask", B1, valid="pixel"),
+    case("generalized_dice_sensitivity_specificity_valid", "generalized_dice + sensitivity_specificity", "mask", B1, valid="pixel"),
+    case("lovasz_hinge_valid_image", "lovasz_hinge", "mask", B1, valid="pixel", pattern="valid_image"),
+    case("lovasz_hinge_valid_batch", "lovasz_hinge(per_image: false)", "mask", B1_12, valid="pixel"),
+    case("ce_dice_valid_ignore", "ce(weight: [1, 2, 0.5, 1.5], label_smoothing: 0.1) + dice", "labels", MC, ignore_index=255, pattern="ignore", valid="pixel"),
+    case("labels_valid_everything", "focal(gamma: 1.5) + lovasz_softmax + generalized_dice + sensitivity_specificity + mcc + tversky(per_image: true)", "labels", MC, valid="pixel"),
+    case("valid_none_mask", "bce + focal + dice + iou + lovasz_hinge", "mask", B1, valid="pixel", pattern="valid_none"),
+    case("valid_none_labels", "ce + focal + dice + lovasz_softmax", "labels", MC, valid="pixel", pattern="valid_none"),
+    case("bce_dice_iou_valid_image_per_image", "bce + dice(per_image: true) + iou", "mask", B1, valid="pixel", pattern="valid_image"),
+    # pixel weight maps
+    case("bce_weight_logits", "bce", "mask", B1, pixel_weight="pixel"),
+    case("bce_weight_channel_pos_weight_probs", "bce(pos_weight: 2)", "mask", ML, "probs", pixel_weight="channel"),
+    case("bce_weight_pos_weight_auto", "bce(pos_weight: auto)", "mask", B1, pixel_weight="pixel"),
+    case("focal_weight_logits", "focal(alpha: 0.25, gamma: 2)", "mask", ML, pixel_weight="pixel"),
+    case("focal_weight_channel_probs", "focal(gamma: 0.5)", "mask", B1, "probs", pixel_weight="channel"),
+    case("dice_iou_tversky_weight_channel", "dice + iou + tversky(0.3, 0.7)", "mask", ML, pixel_weight="channel"),
+    case("region_weight_binary", "generalized_dice + sensitivity_specificity + mcc", "mask", B1, pixel_weight="pixel"),
+    case("ce_weight", "ce", "labels", MC, pixel_weight="pixel"),
+    case("ce_class_and_pixel_weights_ignore", "ce(weight: [1, 2, 0.5, 1.5], label_smoothing: 0.1)", "labels", MC, ignore_index=255, pattern="ignore", pixel_weight="pixel"),
+    case("focal_labels_class_and_pixel_weights", "focal(gamma: 2, weight: [1, 2, 1, 2])", "labels", MC, ignore_index=255, pattern="ignore", pixel_weight="pixel"),
+    case("labels_region_weight", "dice(per_image: true) + iou(include_background: false) + generalized_dice + sensitivity_specificity + mcc", "labels", MC, pixel_weight="pixel"),
+    # both
+    case("weight_and_valid_mask", "bce(pos_weight: auto) + focal + dice + iou", "mask", ML, pixel_weight="channel", valid="pixel"),
+    case("weight_and_valid_labels_ignore", "ce + focal + dice + generalized_dice", "labels", MC, ignore_index=255, pattern="ignore", pixel_weight="pixel", valid="pixel"),
+    case("weight_and_valid_volume", "ce + dice(include_background: false)", "labels", (2, 3, 3, 4, 4), pixel_weight="pixel", valid="pixel"),
+    case("weight_and_valid_no_spatial_dims", "bce + dice + mcc", "mask", (4, 3), pixel_weight="pixel", valid="pixel"),
+    case("lovasz_softmax_ce_valid_image_per_image", "lovasz_softmax(per_image: true) + 0.5 * ce", "labels", MC, valid="pixel", pattern="valid_image"),
 ]
 
 
@@ -1001,6 +1073,21 @@ def self_checks():
     # ... and a constant image equal to its target (interior) is perfectly similar
     check_close("ssim identical", ssim_map(torch.full((1, 1, 9, 9), 0.5), torch.full((1, 1, 9, 9), 0.5), 3, 1.5)[0, 0, 1:-1, 1:-1], torch.ones(7, 7))
 
+    # Pixel weight maps and valid masks against PyTorch's own element weights and reduction='none'
+    w_map = 0.5 + torch.rand((2, 1, 6, 6), generator=gen)
+    v_map = (torch.rand((2, 1, 6, 6), generator=gen) > 0.3).to(torch.float64)
+    kept = v_map.expand_as(t).sum()
+    check_pair("bce weight map and valid mask", lambda z: bce(Batch(z, t, "logits", "mask", None, v_map, w_map), {"pos_weight": 2.0}),
+               lambda z: F.binary_cross_entropy_with_logits(z, t, weight=(w_map * v_map).expand_as(t), pos_weight=torch.tensor(2.0), reduction="sum") / kept, x)
+    w_px, v_px = w_map[:, 0, :5, :5], v_map[:, 0, :5, :5]
+    kept_labels = (labels != 255) & v_px.bool()
+    check_pair("ce weight map and valid mask",
+               lambda z: ce(Batch(z, labels, "logits", "labels", 255, v_px, w_px), {"weight": weight, "label_smoothing": 0.0}),
+               lambda z: (F.cross_entropy(z, torch.where(kept_labels, labels, torch.full_like(labels, 255)), weight=torch.tensor(weight), ignore_index=255, reduction="none") * w_px).sum()
+               / torch.tensor(weight)[torch.where(kept_labels, labels, torch.zeros_like(labels))][kept_labels].sum(), logits)
+    check_pair("dice valid mask drops pixels", lambda z: dice(Batch(z, t[:, :1], "logits", "mask", None, v_map), {"smooth": 1.0, "per_image": False, "weight": None, "include_background": True}),
+               lambda z: 1 - (2 * (torch.sigmoid(z) * t[:, :1])[v_map.bool()].sum() + 1) / (torch.sigmoid(z)[v_map.bool()].sum() + t[:, :1][v_map.bool()].sum() + 1), x[:, :1])
+
     # Lovász: lovasz_grad against the extension written from the set function
     e = torch.randn(10, generator=gen)
     g = (torch.rand(10, generator=gen) > 0.5).to(torch.float64)
@@ -1036,9 +1123,10 @@ def tensor_json(x, integers=False):
 
 
 def fixture_json(spec):
-    pred, target = make_inputs(spec)
-    total, terms, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+    pred, target, valid, weight = make_inputs(spec)
+    total, terms, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
     labels = spec["target_kind"] == "labels"
+    map_kind = {None: None, "pixel": "PerPixel", "channel": "PerChannel"}
     record = [
         ("name", spec["name"]),
         ("loss", spec["loss"]),
@@ -1052,6 +1140,11 @@ def fixture_json(spec):
         ("terms", {k: float(v) for k, v in terms.items()}),
         ("grad", tensor_json(grad)),
     ]
+    # The declared per-pixel inputs, after the target; fixtures without them have no such keys.
+    maps = [("pixel_weight", spec["pixel_weight"], weight), ("valid", spec["valid"], valid)]
+    at = [k for k, _ in record].index("target") + 1
+    record[at:at] = [entry for key, kind, tensor in maps if kind is not None
+                     for entry in ((key + "_map", map_kind[kind]), (key, tensor_json(tensor)))]
     for key, value in record:
         json.dumps(value, allow_nan=False)  # raises on NaN / Inf: such a fixture is a bug
     return "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record) + "\n}\n"
@@ -1059,8 +1152,8 @@ def fixture_json(spec):
 
 def finite_difference_check(spec, grad, step=1e-6):
     """Largest |autograd − central difference| over pred, relative to max(1, |grad|): flags kinks and ties."""
-    pred, target = make_inputs(spec)
-    run = loss_function(spec["loss"], target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+    pred, target, valid, weight = make_inputs(spec)
+    run = loss_function(spec["loss"], target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
     flat = pred.flatten()
     worst = 0.0
     for i in range(flat.numel()):
@@ -1077,8 +1170,8 @@ def main():
     self_checks()
     if "--check-gradients" in sys.argv:
         for spec in FIXTURES:
-            pred, target = make_inputs(spec)
-            _, _, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+            pred, target, valid, weight = make_inputs(spec)
+            _, _, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
             worst = finite_difference_check(spec, grad)
             print(f"{spec['name']}: {worst:.2e}" + ("  <-- MISMATCH" if worst > 1e-5 else ""), flush=True)
         return 0

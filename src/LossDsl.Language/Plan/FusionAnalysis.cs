@@ -29,7 +29,9 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
             term.Primitive.Lower(requests, term);
         }
 
+        // The closed-form node sums every element: a valid mask or a weight map takes the shared sigmoid instead.
         var fromLogits = signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits
+            && signature.Valid is null && signature.PixelWeight is null
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
         var host = fromLogits && requests.CrossEntropyWeights.Count > 0
             ? (requests.Statistics.All(perImage => perImage), requests.CrossEntropyWeights[0])
@@ -59,6 +61,8 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         public LocalValue LabelIndices() => Placeholder;
 
         public LocalValue? ValidPixels() => Placeholder;
+
+        public LocalValue? PixelWeights() => Placeholder;
 
         public LocalValue Probabilities()
         {

@@ -22,8 +22,14 @@ internal interface IPlanInputs
     /// <summary>Checked class indices [N, 1, *spatial] (labels targets).</summary>
     LocalValue LabelIndices();
 
-    /// <summary>The kept pixels ([N, 1, *spatial], 0 or 1) with an ignore index; null without one: every pixel is kept.</summary>
+    /// <summary>
+    /// The kept pixels (0 or 1; [N, 1, *spatial], or [N, C, *spatial] from a per-channel valid mask) where an ignore
+    /// index or a declared valid mask can leave some out; null otherwise: every pixel is kept.
+    /// </summary>
     LocalValue? ValidPixels();
+
+    /// <summary>The declared pixel weight map times the kept pixels, shaped as <see cref="ValidPixels"/>; null when the loss takes none.</summary>
+    LocalValue? PixelWeights();
 
     /// <summary>p: sigmoid for masks, softmax over classes for labels, pred itself when it holds probabilities.</summary>
     LocalValue Probabilities();

@@ -14,8 +14,8 @@ namespace LossDsl.Language.Plan;
 /// </summary>
 internal sealed class Planner : IPlanInputs
 {
-    private static readonly LocalValue PredValue = new("pred");
-    private static readonly LocalValue Target = new("target");
+    private static readonly LocalValue PredValue = PlanInputs.Pred;
+    private static readonly LocalValue Target = PlanInputs.Target;
 
     // The one module setting kernels read: LossModule.CheckValues, read at every call so value checks can be switched off.
     private static readonly SettingValue CheckValues = new("CheckValues");
@@ -94,9 +94,10 @@ internal sealed class Planner : IPlanInputs
     private KernelCall Call(BoundTerm term)
     {
         // The input steps come first: the target step checks pred and target before any kernel reads them, and with an
-        // ignore index every term reads the valid pixels.
+        // ignore index, a valid mask or a weight map every term reads the kept pixels and the weights.
         CheckedTarget();
         ValidPixels();
+        PixelWeights();
         return term.Primitive.Lower(this, term);
     }
 
@@ -128,8 +129,16 @@ internal sealed class Planner : IPlanInputs
 
     private int? SpatialRank() => signature.AnySpatialRank ? null : signature.Spatial.Length;
 
-    public LocalValue? ValidPixels() => signature.IgnoreIndex is { } ignoreIndex
-        ? Step("valid", InputsCalls.Valid(PredValue, Target, ignoreIndex))
+    public LocalValue? ValidPixels()
+    {
+        var ignoreValid = signature.IgnoreIndex is { } ignoreIndex ? Step("valid", InputsCalls.Valid(PredValue, Target, ignoreIndex)) : null;
+        return signature.Valid is { } map
+            ? Step("valid", InputsCalls.ValidMask(name, PredValue, PlanInputs.ValidMask, signature.Target == TargetKind.Labels, map == PixelMap.PerChannel, ignoreValid, CheckValues))
+            : ignoreValid;
+    }
+
+    public LocalValue? PixelWeights() => signature.PixelWeight is { } map
+        ? Step("w", InputsCalls.PixelWeight(name, PredValue, PlanInputs.PixelWeight, signature.Target == TargetKind.Labels, map == PixelMap.PerChannel, ValidPixels(), CheckValues))
         : null;
 
     public LocalValue Probabilities()
@@ -166,8 +175,8 @@ internal sealed class Planner : IPlanInputs
         {
             // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
             TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage),
-            TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), perImage),
-            _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), perImage),
+            TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), PixelWeights(), perImage),
+            _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), PixelWeights(), perImage),
         });
     }
 

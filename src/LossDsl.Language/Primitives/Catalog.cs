@@ -51,15 +51,16 @@ internal static class Catalog
             // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs
             // the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
             return inputs.Signature.Input == InputKind.Logits
-                ? PixelLossesCalls.BinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), posWeight)
-                : PixelLossesCalls.BinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight);
+                ? PixelLossesCalls.BinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), posWeight, inputs.ValidPixels(), inputs.PixelWeights())
+                : PixelLossesCalls.BinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight,
+                    inputs.ValidPixels(), inputs.PixelWeights());
         });
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
         Bce,
         new PrimitiveDefinition("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
             (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                ClassWeights(inputs, term), term.Number(LabelSmoothing))),
+                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights())),
         new PrimitiveDefinition("focal",
             ImmutableArray.Create(
                 new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
@@ -67,11 +68,12 @@ internal static class Catalog
             "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
             (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
             {
-                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma)),
+                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
+                    inputs.ValidPixels(), inputs.PixelWeights()),
                 (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
-                    term.Number(FocalAlpha), term.Number(Gamma)),
+                    term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
                 _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                    term.Number(Gamma), ClassWeights(inputs, term)),
+                    term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
             }),
         new PrimitiveDefinition("dice", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft Dice loss over per-channel statistics.",
             (inputs, term) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
@@ -95,21 +97,22 @@ internal static class Catalog
             (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
                 // A constant of the loss text: built once, when the module is constructed.
                 inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma)))))
-        { SpatialRank = 2, WindowParameters = ImmutableArray.Create(Window) },
+        { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) },
         new PrimitiveDefinition("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
             // Hinge errors are defined on the raw scores, so no probabilities.
-            (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), term.Boolean(HingePerImage)))
-        { RequiresLogits = true, RequiresSingleChannel = true },
+            (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
+        { RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false },
         new PrimitiveDefinition("lovasz_softmax", Labels(LovaszClasses, PerImage), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
             (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(),
-                presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage))),
+                presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
+        { AllowsPixelWeight = false },
         new PrimitiveDefinition("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
             (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
                 term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
-        { SpatialRank = 2, AllowsIgnoreIndex = false, WindowParameters = ImmutableArray.Create(Theta0, Theta) },
+        { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) },
         new PrimitiveDefinition("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
             (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
-        { SpatialRank = 2, AllowsIgnoreIndex = false });
+        { SpatialRank = 2, SpatialFilters = true });
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

@@ -33,7 +33,20 @@ internal sealed record PrimitiveDefinition(
     /// <summary>Number of spatial dims it needs, when it needs a fixed number.</summary>
     public int? SpatialRank { get; init; }
 
-    public bool AllowsIgnoreIndex { get; init; } = true;
+    /// <summary>
+    /// Filters over neighbouring pixels (ssim's window, boundary's pooling, active_contour's differences): they would mix
+    /// left-out pixels into kept ones, so the term takes no ignore index, no valid mask and no pixel weight map.
+    /// </summary>
+    public bool SpatialFilters { get; init; }
+
+    /// <summary>Whether a pixel weight map can weigh the term: pixel and region terms, not the structure ones (LOSSES.md).</summary>
+    public bool AllowsPixelWeight
+    {
+        get => allowsPixelWeight && !SpatialFilters;
+        init => allowsPixelWeight = value;
+    }
+
+    private readonly bool allowsPixelWeight = true;
 
     /// <summary>Parameters that bound a window size; checked against static spatial sizes.</summary>
     public ImmutableArray<ParameterDefinition> WindowParameters { get; init; } = ImmutableArray<ParameterDefinition>.Empty;

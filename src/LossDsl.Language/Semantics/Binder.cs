@@ -231,9 +231,17 @@ internal sealed class Binder
         {
             problem = $"needs exactly {rank} spatial dims, but the signature has {signature.Spatial.Length}";
         }
-        else if (!primitive.AllowsIgnoreIndex && signature.IgnoreIndex is not null)
+        else if (primitive.SpatialFilters && signature.IgnoreIndex is not null)
         {
             problem = "cannot be used with an ignore index: its spatial filters would mix ignored pixels into kept ones";
+        }
+        else if (primitive.SpatialFilters && signature.Valid is not null)
+        {
+            problem = "cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones";
+        }
+        else if (!primitive.AllowsPixelWeight && signature.PixelWeight is not null)
+        {
+            problem = "cannot be weighted by a pixel weight map: only pixel and region terms take one (docs/language.md, \"Pixel weight maps and valid masks\")";
         }
 
         if (problem is null)

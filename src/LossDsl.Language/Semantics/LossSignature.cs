@@ -18,6 +18,17 @@ internal enum TargetKind
 }
 
 /// <summary>
+/// The shape of a declared per-pixel input (a pixel weight map or a valid mask, LOSSES.md "Beyond pred and target"):
+/// one value per pixel broadcast over the channels (<c>[N, 1, *spatial]</c>; <c>[N, *spatial]</c> beside labels), or one
+/// per element of a mask (<c>[N, C, *spatial]</c>).
+/// </summary>
+internal enum PixelMap
+{
+    PerPixel,
+    PerChannel,
+}
+
+/// <summary>
 /// The declared inputs of a loss: the "signature" of LOSSES.md. <see cref="Classes"/> is the static C (null = symbolic);
 /// <see cref="Spatial"/> holds the static spatial sizes (null entries are symbolic), or is default when any rank is accepted.
 /// </summary>
@@ -32,6 +43,12 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
     /// <summary>The static batch size N, when declared.</summary>
     public int? Batch { get; init; }
 
+    /// <summary>The declared pixel weight map <c>w</c>, or null when the loss takes none.</summary>
+    public PixelMap? PixelWeight { get; init; }
+
+    /// <summary>The declared valid mask, or null when the loss takes none.</summary>
+    public PixelMap? Valid { get; init; }
+
     public bool AnySpatialRank => Spatial.IsDefault;
 
     /// <summary>The task of LOSSES.md: binary and multilabel both take masks, told apart by C.</summary>
@@ -39,14 +56,18 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
 
     public bool Equals(LossSignature? other) =>
         other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
-        && Batch == other.Batch && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
 
-    public override int GetHashCode() => (((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1);
+    public override int GetHashCode() =>
+        (((((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1)) * 31 + (int)(PixelWeight ?? (PixelMap)(-1))) * 31 + (int)(Valid ?? (PixelMap)(-1));
 
     /// <summary>The smallest static spatial size, which bounds window parameters; null when none is static.</summary>
     public int? SmallestStaticSpatial => AnySpatialRank ? null : Spatial.Where(d => d.HasValue).Min();
 
-    /// <summary>Reads as a <c>.loss</c> signature: <c>pred: logits[N, 1, H, W], target: mask[N, 1, H, W]</c>.</summary>
+    /// <summary>
+    /// Reads as a <c>.loss</c> signature: <c>pred: logits[N, 1, H, W], target: mask[N, 1, H, W]</c>, then the per-pixel
+    /// inputs it declares (<c>, pixel_weight: map[N, 1, H, W]</c>).
+    /// </summary>
     public string Display()
     {
         var spatial = AnySpatialRank ? "*" : string.Join(", ", Spatial.Select((d, i) => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? SpatialName(i, Spatial.Length)));
@@ -57,7 +78,15 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
         var target = Target == TargetKind.Mask
             ? $"target: mask[{batch}, {classes}{tail}]"
             : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
-        return pred + ", " + target;
+        return pred + ", " + target + Map("pixel_weight", "map", PixelWeight) + Map("valid", "mask", Valid);
+
+        string Map(string role, string kind, PixelMap? map) => map switch
+        {
+            null => string.Empty,
+            PixelMap.PerChannel => $", {role}: {kind}[{batch}, {classes}{tail}]",
+            _ when Target == TargetKind.Labels => $", {role}: {kind}[{batch}{tail}]",
+            _ => $", {role}: {kind}[{batch}, 1{tail}]",
+        };
     }
 
     private static string SpatialName(int index, int rank) => rank switch

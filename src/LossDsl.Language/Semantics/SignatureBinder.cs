@@ -9,12 +9,23 @@ namespace LossDsl.Language.Semantics;
 /// <summary>
 /// Checks a <c>.loss</c> signature such as <c>(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255)</c> and
 /// turns it into a <see cref="LossSignature"/>. A missing side is inferred from the other; shapes must agree
-/// (a mask has pred's shape, labels have pred's shape without dim 1).
+/// (a mask has pred's shape, labels have pred's shape without dim 1). A signature may also declare the per-pixel inputs
+/// of LOSSES.md, <c>pixel_weight: map[N, 1, H, W]</c> and <c>valid: mask[N, 1, H, W]</c>, shaped like the target with
+/// a class dim of 1 or C (masks) or like the labels; their dims are checked against pred's, character by character.
 /// </summary>
 internal static class SignatureBinder
 {
     private static readonly ImmutableArray<string> PredKinds = ImmutableArray.Create("logits", "probs");
     private static readonly ImmutableArray<string> TargetKinds = ImmutableArray.Create("mask", "labels");
+    private static readonly ImmutableArray<string> WeightKinds = ImmutableArray.Create("map");
+    private static readonly ImmutableArray<string> ValidKinds = ImmutableArray.Create("mask");
+    private static readonly string[] Roles = { "pred", "target", PixelWeightRole, ValidRole };
+
+    /// <summary>The signature role of the pixel weight map, as <c>.loss</c> files and the command line name it.</summary>
+    public const string PixelWeightRole = "pixel_weight";
+
+    /// <summary>The signature role of the valid mask.</summary>
+    public const string ValidRole = "valid";
 
     public static LossSignature Bind(SignatureSyntax? syntax, DiagnosticBag diagnostics)
     {
@@ -23,35 +34,40 @@ internal static class SignatureBinder
             return LossSignature.Default;
         }
 
-        SignatureParameterSyntax? pred = null;
-        SignatureParameterSyntax? target = null;
+        var declared = new Dictionary<string, SignatureParameterSyntax>();
         foreach (var parameter in syntax.Parameters)
         {
-            switch (parameter.Role.Name)
+            var role = parameter.Role.Name;
+            if (role.Length == 0)
             {
-                case "pred" when pred is null:
-                    pred = parameter;
-                    break;
-                case "target" when target is null:
-                    target = parameter;
-                    break;
-                case "pred" or "target":
-                    Report(diagnostics, parameter.Role.Span, $"'{parameter.Role.Name}' is declared twice");
-                    break;
-                case "":
-                    break; // a parse error, already reported
-                default:
-                    Report(diagnostics, parameter.Role.Span, $"Unknown signature parameter '{parameter.Role.Name}'; a signature declares 'pred' and 'target'"
-                        + NameSuggester.Suffix(parameter.Role.Name, new[] { "pred", "target" }));
-                    break;
+                continue; // a parse error, already reported
+            }
+
+            if (!Roles.Contains(role))
+            {
+                Report(diagnostics, parameter.Role.Span, $"Unknown signature parameter '{role}'; a signature declares 'pred' and 'target', and may declare '{PixelWeightRole}' and '{ValidRole}'"
+                    + NameSuggester.Suffix(role, Roles));
+            }
+            else if (declared.ContainsKey(role))
+            {
+                Report(diagnostics, parameter.Role.Span, $"'{role}' is declared twice");
+            }
+            else
+            {
+                declared.Add(role, parameter);
             }
         }
 
+        var pred = Find(declared, "pred");
+        var target = Find(declared, "target");
         var input = Kind(pred, PredKinds, diagnostics) == "probs" ? InputKind.Probabilities : InputKind.Logits;
         var targetKind = Kind(target, TargetKinds, diagnostics) == "labels" ? TargetKind.Labels : TargetKind.Mask;
-        if (pred?.Ignore is { } predIgnore)
+        foreach (var parameter in new[] { pred, Find(declared, PixelWeightRole), Find(declared, ValidRole) })
         {
-            Report(diagnostics, predIgnore.Span, "'ignore' belongs to the target (labels), not to pred");
+            if (parameter?.Ignore is { } misplaced)
+            {
+                Report(diagnostics, misplaced.Span, $"'ignore' belongs to the target (labels), not to {parameter.Role.Name}");
+            }
         }
 
         // Dims as written, aligned to pred's layout [N, C, *spatial]; labels lack C.
@@ -88,14 +104,82 @@ internal static class SignatureBinder
 
         var spatial = dims is null ? default : dims.Value.Skip(2).Select(d => d.Size).ToImmutableArray();
         var ignore = target?.Ignore?.Value;
+        var pixelWeight = PixelMapOf(Find(declared, PixelWeightRole), WeightKinds, dims, targetKind, diagnostics);
+        var valid = PixelMapOf(Find(declared, ValidRole), ValidKinds, dims, targetKind, diagnostics);
         var signatureSpan = syntax.Span;
-        var signature = SignatureRules.Create(input, targetKind, classes, ignore, spatial, (setting, message) =>
+        var signature = SignatureRules.Create(input, targetKind, classes, ignore, spatial, pixelWeight, valid, (setting, message) =>
         {
-            var span = setting == "IgnoreIndex" && target?.Ignore is { } ignoreSyntax ? ignoreSyntax.Span : signatureSpan;
+            var span = setting switch
+            {
+                "IgnoreIndex" when target?.Ignore is { } ignoreSyntax => ignoreSyntax.Span,
+                _ => signatureSpan,
+            };
             Report(diagnostics, span, message);
         });
         return signature with { Batch = dims?[0].Size };
     }
+
+    /// <summary>
+    /// The shape of a declared pixel weight map or valid mask, checked against pred's dims (<paramref name="dims"/>, in
+    /// pred's layout): <c>[N, 1, *spatial]</c> or <c>[N, C, *spatial]</c> beside a mask, <c>[N, *spatial]</c> beside
+    /// labels. No shape written means one value per pixel.
+    /// </summary>
+    private static PixelMap? PixelMapOf(SignatureParameterSyntax? parameter, ImmutableArray<string> kinds, ImmutableArray<DimensionSyntax>? dims, TargetKind target, DiagnosticBag diagnostics)
+    {
+        if (parameter is null)
+        {
+            return null;
+        }
+
+        Kind(parameter, kinds, diagnostics);
+        if (parameter.Shape is not { } shape || dims is not { } pred)
+        {
+            return PixelMap.PerPixel;
+        }
+
+        var written = shape.Dimensions;
+        var labels = target == TargetKind.Labels;
+        var expectedRank = labels ? pred.Length - 1 : pred.Length;
+        var role = parameter.Role.Name;
+        if (written.Length != expectedRank)
+        {
+            var expected = labels
+                ? string.Join(", ", pred.RemoveAt(1).Select(d => d.Text))
+                : string.Join(", ", pred.SetItem(1, new DimensionSyntax(default, "1", 1)).Select(d => d.Text));
+            Report(diagnostics, shape.Span, $"{role}'s shape must be [{expected}]{(labels ? " (the labels' shape)" : $" or pred's shape (one value per element)")}, to broadcast against the target");
+            return PixelMap.PerPixel;
+        }
+
+        var map = PixelMap.PerPixel;
+        for (var i = 0; i < written.Length; i++)
+        {
+            var predIndex = labels && i >= 1 ? i + 1 : i;
+            if (!labels && i == 1)
+            {
+                // The class dim: 1 broadcasts over the channels, pred's own C gives a value per channel.
+                if (written[i].Text == pred[1].Text)
+                {
+                    map = pred[1].Size == 1 ? PixelMap.PerPixel : PixelMap.PerChannel;
+                }
+                else if (written[i].Size != 1)
+                {
+                    Report(diagnostics, written[i].Span, $"{role}'s class dim is '{written[i].Text}': it must be 1 (one value per pixel, broadcast over the channels) or pred's '{pred[1].Text}'");
+                }
+
+                continue;
+            }
+
+            if (written[i].Text != pred[predIndex].Text)
+            {
+                Report(diagnostics, written[i].Span, $"this dim is '{written[i].Text}' but pred has '{pred[predIndex].Text}' here: {role} must broadcast against the target");
+            }
+        }
+
+        return map;
+    }
+
+    private static SignatureParameterSyntax? Find(Dictionary<string, SignatureParameterSyntax> declared, string role) =>
+        declared.TryGetValue(role, out var parameter) ? parameter : null;
 
     private static string? Kind(SignatureParameterSyntax? parameter, ImmutableArray<string> kinds, DiagnosticBag diagnostics)
     {

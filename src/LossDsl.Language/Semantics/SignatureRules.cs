@@ -12,9 +12,25 @@ internal static class SignatureRules
     /// <param name="classes">The declared class count, if any.</param>
     /// <param name="ignoreIndex">The declared ignore index, if any.</param>
     /// <param name="spatial">Static spatial sizes (null entries symbolic); default means the default rank, <c>H, W</c>.</param>
-    /// <param name="report">Called with the setting's name (<c>Classes</c>, <c>IgnoreIndex</c>) and the problem.</param>
-    public static LossSignature Create(InputKind input, TargetKind target, int? classes, int? ignoreIndex, ImmutableArray<int?> spatial, Action<string, string> report)
+    /// <param name="pixelWeight">The declared pixel weight map's shape, if the loss takes one.</param>
+    /// <param name="valid">The declared valid mask's shape, if the loss takes one.</param>
+    /// <param name="report">Called with the setting's name (<c>Classes</c>, <c>IgnoreIndex</c>, <c>PixelWeight</c>, ...) and the problem.</param>
+    public static LossSignature Create(
+        InputKind input, TargetKind target, int? classes, int? ignoreIndex, ImmutableArray<int?> spatial, PixelMap? pixelWeight, PixelMap? valid, Action<string, string> report)
     {
+        // Labels have no class dim to give a value per channel to; the map is one value per pixel.
+        if (target == TargetKind.Labels && pixelWeight == PixelMap.PerChannel)
+        {
+            report("PixelWeight", "A pixel weight map beside labels is [N, *spatial], one weight per pixel: labels have no channels to weigh one by one");
+            pixelWeight = PixelMap.PerPixel;
+        }
+
+        if (target == TargetKind.Labels && valid == PixelMap.PerChannel)
+        {
+            report("ValidMask", "A valid mask beside labels is [N, *spatial], one value per pixel: labels have no channels to leave out one by one");
+            valid = PixelMap.PerPixel;
+        }
+
         var minimum = target == TargetKind.Labels ? 2 : 1;
         if (classes is { } c && c < minimum)
         {
@@ -36,6 +52,10 @@ internal static class SignatureRules
             spatial = spatial.Select(d => d is < 1 ? null : d).ToImmutableArray();
         }
 
-        return new LossSignature(input, target, classes, ignoreIndex, spatial.IsDefault ? LossSignature.DefaultSpatial : spatial);
+        return new LossSignature(input, target, classes, ignoreIndex, spatial.IsDefault ? LossSignature.DefaultSpatial : spatial)
+        {
+            PixelWeight = pixelWeight,
+            Valid = valid,
+        };
     }
 }

@@ -29,7 +29,7 @@ internal sealed class PlanInterpreter
     {
         this.plan = plan;
         // The inputs, then the module settings kernels may read (SettingValue), then buffers, steps and terms.
-        var slots = new List<string> { "pred", "target" };
+        var slots = PlanInputs.All.Select(input => input.Name).ToList();
         slots.AddRange(Settings.Select(setting => setting.Name));
         buffers = plan.Buffers.Select(b => Bind(b.Call, ImmutableArray.Create(b.Local), slots)).ToArray();
         steps = plan.Steps.Select(s => Bind(s.Call, s.Outputs, slots)).ToArray();
@@ -40,18 +40,17 @@ internal sealed class PlanInterpreter
     /// <summary>Builds the plan's constant buffers, in <see cref="LossPlan.Buffers"/> order: once, when the module is made.</summary>
     public Tensor[] CreateBuffers() => buffers.Select(b => (Tensor)b.Invoke(Array.Empty<object?>())!).ToArray();
 
-    /// <param name="pred">The prediction.</param>
-    /// <param name="target">The target.</param>
+    /// <param name="inputs">pred, target and the per-pixel inputs the loss declares.</param>
     /// <param name="bufferValues">The module's current buffers (moved by <c>module.to</c>), in <see cref="LossPlan.Buffers"/> order.</param>
     /// <param name="module">The module whose settings the kernels read.</param>
-    public LossTerms Evaluate(Tensor pred, Tensor target, IReadOnlyList<Tensor> bufferValues, LossModule module)
+    public LossTerms Evaluate(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module)
     {
         var locals = new object?[slotCount];
-        locals[0] = pred;
-        locals[1] = target;
+        var given = new object?[] { inputs.Pred, inputs.Target, inputs.PixelWeight, inputs.ValidMask };
+        given.CopyTo(locals, 0);
         for (var i = 0; i < Settings.Length; i++)
         {
-            locals[2 + i] = Settings[i].GetValue(module);
+            locals[given.Length + i] = Settings[i].GetValue(module);
         }
 
         for (var i = 0; i < buffers.Length; i++)

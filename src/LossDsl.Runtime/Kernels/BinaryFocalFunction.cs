@@ -6,8 +6,9 @@ namespace LossDsl.Kernels;
 /// <summary>
 /// Mask focal on logits as one autograd node with its gradient written out. With <c>p = σ(x)</c>, the cross-entropy
 /// <c>ce</c> from libtorch's fused BCE-with-logits, <c>m = 1 − p_t = t + p(1 − 2t)</c> and <c>α_t = t(2α − 1) + (1 − α)</c>
-/// (1 when α &lt; 0): <c>focal = mean(α_t m^γ ce)</c> and
-/// <c>∂focal/∂x = α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t)) / n</c>.
+/// (1 when α &lt; 0), each element weighted by <c>s</c> (a weight map or the kept pixels; 1 without) and divided by the
+/// count n of kept elements: <c>focal = Σ s α_t m^γ ce / n</c> and
+/// <c>∂focal/∂x = s α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t)) / n</c>.
 /// m is kept at least the dtype's smallest normal number before the powers, as <see cref="PixelLosses"/> does: where it
 /// is smaller, p(1 − p) is 0 or as small, so the first product stays finite and the second is 0.
 /// Autograd would record about a dozen elementwise ops and save their inputs; this node records none in its forward
@@ -18,10 +19,14 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
     /// <inheritdoc/>
     public override string Name => nameof(BinaryFocalFunction);
 
-    /// <summary>Arguments: logits and target (tensors of one shape), alpha and gamma (double).</summary>
+    /// <summary>
+    /// Arguments: logits and target (tensors of one shape), alpha and gamma (double), the element weights s (logits'
+    /// shape, or null for 1) and the count n of kept elements (a scalar tensor).
+    /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, alpha, gamma) = ((Tensor)vars[0], (Tensor)vars[1], (double)vars[2], (double)vars[3]);
+        var (elementWeight, count) = ((Tensor?)vars[4], (Tensor)vars[5]);
         using var noGrad = no_grad();
         var p = logits.sigmoid();
         var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
@@ -29,7 +34,7 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
 
         // The backward pass reads p, ce and 1 − p_t again: kept rather than recomputed (recomputing them there took more
         // peak memory than keeping them, 19.8 against 17.9 MB for focal + dice, docs/performance.md).
-        ctx.save_for_backward(new List<Tensor> { target, p, crossEntropy, notPt });
+        ctx.save_for_backward(new List<Tensor> { target, p, crossEntropy, notPt, elementWeight ?? empty(0), count });
         ctx.save_data("alpha", alpha);
         ctx.save_data("gamma", gamma);
         using var focal = PixelLosses.ClampedBase(notPt).pow_(gamma).mul_(crossEntropy);
@@ -39,8 +44,14 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
             focal.mul_(alphaT);
         }
 
-        // A mean of no element is 0 here, as in every pixel loss.
-        return focal.numel() == 0 ? focal.sum() : focal.mean();
+        if (elementWeight is not null)
+        {
+            focal.mul_(elementWeight);
+        }
+
+        // A mean of no (kept) element is 0 here, as in every pixel loss.
+        using var sum = focal.sum();
+        return Reductions.Ratio(sum, count);
     }
 
     /// <inheritdoc/>
@@ -48,6 +59,7 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
     {
         var saved = ctx.get_saved_variables();
         var (target, p, crossEntropy, notPt) = (saved[0], saved[1], saved[2], saved[3]);
+        var (elementWeight, count) = (saved[4].numel() == 0 ? null : saved[4], saved[5]);
         var (alpha, gamma) = ((double)ctx.get_data("alpha"), (double)ctx.get_data("gamma"));
 
         using var clamped = PixelLosses.ClampedBase(notPt);
@@ -72,8 +84,15 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
             gradient.mul_(alphaT);
         }
 
-        using var scale = grad_output / System.Math.Max(1, p.numel());
+        if (elementWeight is not null)
+        {
+            gradient.mul_(elementWeight);
+        }
+
+        // No kept element: the weights are all 0, and so is the gradient, whatever the divisor.
+        using var divisor = count.clamp_min(1);
+        using var scale = grad_output / divisor;
         gradient.mul_(scale);
-        return new List<Tensor> { gradient, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }
 }

@@ -132,6 +132,109 @@ public static class Inputs
         return kept.unsqueeze(1).to_type(pred.dtype);
     }
 
+    /// <summary>
+    /// A declared valid mask, checked and in kernel form: pred's dtype, [N, 1, *spatial] (or [N, C, *spatial] per
+    /// channel), times the pixels an ignore index keeps. Its values must be 0 or 1 (bool, integer or float).
+    /// </summary>
+    /// <param name="loss">The loss's name, for messages.</param>
+    /// <param name="pred">The prediction, [N, C, *spatial].</param>
+    /// <param name="validMask">The mask as given: [N, *spatial] beside labels, [N, 1, *spatial] or per channel [N, C, *spatial] beside a mask.</param>
+    /// <param name="labels">Whether the target is labels (the map then has no class dim).</param>
+    /// <param name="perChannel">Whether the map was declared with pred's C rather than 1.</param>
+    /// <param name="ignoreValid">The pixels an ignore index keeps (<see cref="Valid"/>), or null.</param>
+    /// <param name="checkValues">Also check that every value is 0 or 1 (<see cref="LossModule.CheckValues"/>).</param>
+    public static Tensor ValidMask(string loss, Tensor pred, Tensor validMask, bool labels, bool perChannel, Tensor? ignoreValid, bool checkValues)
+    {
+        var mask = PixelMap(loss, "valid mask", "ValidMask", pred, validMask, labels, perChannel);
+        if (checkValues)
+        {
+            // 0 or 1 only: v·(1 − v) is 0 exactly there, and NaN propagates into the maximum.
+            using var noGrad = no_grad();
+            using var offBinary = mask * (1 - mask);
+            var (min, max) = Range(mask);
+            var (_, worst) = Range(offBinary);
+            if (!(worst == 0 && min >= 0 && max <= 1))
+            {
+                mask.Dispose();
+                throw new ArgumentException(
+                    $"{loss}: the valid mask must hold 0 (left out) or 1 (kept) only, found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.",
+                    nameof(validMask));
+            }
+        }
+
+        if (ignoreValid is null)
+        {
+            return mask;
+        }
+
+        using (mask)
+        {
+            return mask * ignoreValid;
+        }
+    }
+
+    /// <summary>
+    /// A declared pixel weight map, checked and in kernel form: pred's dtype, [N, 1, *spatial] (or [N, C, *spatial] per
+    /// channel), times the kept pixels, so that kernels multiply by one tensor. Its values must be finite and ≥ 0.
+    /// </summary>
+    /// <param name="loss">The loss's name, for messages.</param>
+    /// <param name="pred">The prediction, [N, C, *spatial].</param>
+    /// <param name="pixelWeight">The weights as given: [N, *spatial] beside labels, [N, 1, *spatial] or per channel [N, C, *spatial] beside a mask.</param>
+    /// <param name="labels">Whether the target is labels (the map then has no class dim).</param>
+    /// <param name="perChannel">Whether the map was declared with pred's C rather than 1.</param>
+    /// <param name="valid">The kept pixels (<see cref="ValidMask"/> or <see cref="Valid"/>), or null when every pixel is kept.</param>
+    /// <param name="checkValues">Also check that every weight is finite and non-negative (<see cref="LossModule.CheckValues"/>).</param>
+    public static Tensor PixelWeight(string loss, Tensor pred, Tensor pixelWeight, bool labels, bool perChannel, Tensor? valid, bool checkValues)
+    {
+        var weight = PixelMap(loss, "pixel weight map", "PixelWeight", pred, pixelWeight, labels, perChannel);
+        if (checkValues)
+        {
+            var (min, max) = Range(weight);
+            if (!(min >= 0 && double.IsFinite(max)))
+            {
+                weight.Dispose();
+                throw new ArgumentException(
+                    $"{loss}: the pixel weight map must hold finite weights ≥ 0, found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.",
+                    nameof(pixelWeight));
+            }
+        }
+
+        if (valid is null)
+        {
+            return weight;
+        }
+
+        using (weight)
+        {
+            return weight * valid;
+        }
+    }
+
+    /// <summary>A per-pixel input's shape, device and dtype checked; returned in pred's dtype with its class dim (a new tensor or handle).</summary>
+    private static Tensor PixelMap(string loss, string what, string property, Tensor pred, Tensor map, bool labels, bool perChannel)
+    {
+        var spatial = pred.shape.Skip(2);
+        var expected = labels
+            ? pred.shape.Take(1).Concat(spatial).ToArray()
+            : pred.shape.Take(1).Append(perChannel ? pred.shape[1] : 1).Concat(spatial).ToArray();
+        if (!map.shape.SequenceEqual(expected))
+        {
+            var layout = labels ? "the labels' shape" : perChannel ? "pred's shape, as declared" : "pred's shape with one channel, as declared";
+            throw new ArgumentException($"{loss}: the {what} must have shape [{string.Join(", ", expected)}] ({layout}), got {Shape(map)}.", property);
+        }
+
+        CheckDevice(loss, pred, map, "the " + what);
+        if (!map.is_floating_point() && !IsInteger(map.dtype) && map.dtype != ScalarType.Bool)
+        {
+            throw new ArgumentException($"{loss}: the {what} must be a real or boolean tensor, got {map.dtype}.", property);
+        }
+
+        // Inputs, not parameters: no gradient flows into them even when the caller's map requires one.
+        using var detached = map.detach();
+        using var converted = detached.dtype == pred.dtype ? detached.alias() : detached.to_type(pred.dtype);
+        return labels ? converted.unsqueeze(1) : converted.alias();
+    }
+
     /// <summary>The smallest and largest value in one pass; NaN when any value is NaN; (0, 0) for an empty tensor.</summary>
     private static (double Min, double Max) Range(Tensor values)
     {
@@ -189,11 +292,11 @@ public static class Inputs
         }
     }
 
-    private static void CheckDevice(string loss, Tensor pred, Tensor target)
+    private static void CheckDevice(string loss, Tensor pred, Tensor other, string what = "target")
     {
-        if (pred.device_type != target.device_type || pred.device_index != target.device_index)
+        if (pred.device_type != other.device_type || pred.device_index != other.device_index)
         {
-            throw new ArgumentException($"{loss}: pred is on {pred.device} but target is on {target.device}; move both to one device.", nameof(target));
+            throw new ArgumentException($"{loss}: pred is on {pred.device} but {what} is on {other.device}; move both to one device.", what == "target" ? "target" : what);
         }
     }
 

@@ -17,18 +17,21 @@ public static class PixelLosses
     private static readonly TorchSharp.Scalar One = 1.0;
 
     /// <summary>
-    /// Binary cross-entropy <c>−[w·t·log p + (1−t)·log(1−p)]</c>, mean over all elements. <paramref name="posWeight"/>
-    /// null means <c>auto</c>: <c>(Nv − ΣT) / max(ΣT, 1)</c> over the batch, without gradient.
+    /// Binary cross-entropy <c>−[w·t·log p + (1−t)·log(1−p)]</c>, mean over the kept elements (each times its pixel
+    /// weight, if any). <paramref name="posWeight"/> null means <c>auto</c>: <c>(Nv − ΣT) / max(ΣT, 1)</c> over the
+    /// batch's kept elements, unweighted, without gradient.
     /// </summary>
     /// <param name="logP">log p (log-sigmoid of logits, or the clamped log of probabilities).</param>
     /// <param name="logNotP">log(1 − p), in the same form.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
-    public static Tensor BinaryCrossEntropy(Tensor logP, Tensor logNotP, Tensor target, double? posWeight)
+    /// <param name="valid">The kept pixels (<see cref="Inputs.ValidMask"/>), or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels (<see cref="Inputs.PixelWeight"/>), or null.</param>
+    public static Tensor BinaryCrossEntropy(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
     {
-        using var weight = PositiveWeight(target, posWeight);
+        using var weight = PositiveWeight(target, posWeight, valid);
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
-        return Reductions.Mean(crossEntropy, null);
+        return Reductions.Mean(crossEntropy, valid, pixelWeight);
     }
 
     /// <summary>
@@ -39,12 +42,23 @@ public static class PixelLosses
     /// <param name="logits">pred.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
-    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight)
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
     {
-        using var weight = PositiveWeight(target, posWeight);
-        // The mean inside the kernel: no per-element map outlives the call. Of no element, the mean would be NaN: sum is 0.
-        var reduction = logits.numel() == 0 ? nn.Reduction.Sum : nn.Reduction.Mean;
-        return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: reduction);
+        using var weight = PositiveWeight(target, posWeight, valid);
+        if (valid is null && pixelWeight is null)
+        {
+            // The mean inside the kernel: no per-element map outlives the call. Of no element, the mean would be NaN: sum is 0.
+            var reduction = logits.numel() == 0 ? nn.Reduction.Sum : nn.Reduction.Mean;
+            return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: reduction);
+        }
+
+        // libtorch's element weights multiply each element's loss: the weight map, or the kept pixels; then over kept elements.
+        using var elementWeight = (pixelWeight ?? valid)!.expand_as(logits);
+        using var sum = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.Sum);
+        using var count = Reductions.KeptCount(logits, valid);
+        return Reductions.Ratio(sum, count);
     }
 
     /// <summary>
@@ -68,10 +82,12 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
-    public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma)
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
-        return FocalMean(probabilities, target, crossEntropy, alpha, gamma);
+        return FocalMean(probabilities, target, crossEntropy, alpha, gamma, valid, pixelWeight);
     }
 
     /// <summary>
@@ -83,26 +99,32 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
-    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma) =>
-        BinaryFocalFunction.apply(logits, target, alpha, gamma);
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var count = Reductions.KeptCount(logits, valid);
+        using var elementWeight = (pixelWeight ?? valid)?.expand_as(logits);
+        return BinaryFocalFunction.apply(logits, target, alpha, gamma, elementWeight!, count);
+    }
 
     /// <summary>
     /// <c>mean(α_t (1 − p_t)^γ · ce)</c> from the per-element cross-entropy, with the factors in as few operations as
     /// their algebra allows: <c>1 − p_t = t + p(1 − 2t)</c> (one <c>addcmul</c>) and <c>α_t = t(2α − 1) + (1 − α)</c>.
     /// </summary>
-    private static Tensor FocalMean(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
+    private static Tensor FocalMean(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
     {
         using var notPt = OneMinusPt(probabilities, target);
         using var modulation = Modulation(notPt, gamma);
         using var focal = modulation * crossEntropy;
         if (alpha < 0)
         {
-            return Reductions.Mean(focal, null);
+            return Reductions.Mean(focal, valid, pixelWeight);
         }
 
         using var alphaT = AlphaT(target, alpha);
         using var weighted = alphaT * focal;
-        return Reductions.Mean(weighted, null);
+        return Reductions.Mean(weighted, valid, pixelWeight);
     }
 
     /// <summary><c>1 − p_t = t + p(1 − 2t)</c>, with <c>p_t = p t + (1 − p)(1 − t)</c>: one <c>addcmul</c>.</summary>
@@ -133,11 +155,16 @@ public static class PixelLosses
     /// <param name="valid">The kept pixels from <see cref="Inputs.Valid"/>, or null when none is ignored.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
-    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing)
+    /// <param name="pixelWeight">
+    /// The pixel weight map times the kept pixels ([N, 1, *spatial]), or null: it multiplies each pixel's numerator, not
+    /// the denominator (LOSSES.md: <c>Σ valid·w·ℓ_ce / Σ valid·w_y</c>).
+    /// </param>
+    public static Tensor CrossEntropy(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing, Tensor? pixelWeight)
     {
         using var logPY = logProbabilities.gather(1, labels);
         using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
-        using var weightedLogPY = weightY is null ? Reductions.Kept(logPY, valid) : logPY * weightY;
+        var scale = pixelWeight ?? valid;
+        using var weightedLogPY = weightY is null ? Reductions.Kept(logPY, scale) : Reductions.Kept(logPY * weightY, pixelWeight);
         using var negativeLogLikelihood = -weightedLogPY.sum();
         using var denominator = weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
         if (labelSmoothing == 0)
@@ -149,7 +176,7 @@ public static class PixelLosses
         using var classWeight = ClassWeights(weight, logProbabilities);
         using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
         using var allClasses = -weightedLog.sum(1, keepdim: true);
-        using var keptClasses = Reductions.Kept(allClasses, valid);
+        using var keptClasses = Reductions.Kept(allClasses, scale);
         using var smoothing = keptClasses.sum();
         using var mixed = (1 - labelSmoothing) * negativeLogLikelihood + (labelSmoothing / logProbabilities.shape[1]) * smoothing;
         return Reductions.Ratio(mixed, denominator);
@@ -165,7 +192,8 @@ public static class PixelLosses
     /// <param name="valid">The kept pixels, or null when none is ignored.</param>
     /// <param name="gamma">γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
-    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight)
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels ([N, 1, *spatial]), or null.</param>
+    public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight, Tensor? pixelWeight)
     {
         using var pY = probabilities.gather(1, labels);
         using var logPY = logProbabilities.gather(1, labels);
@@ -174,7 +202,7 @@ public static class PixelLosses
         using var focal = -(modulation * logPY);
         using var weightY = LabelWeights(weight, labels, logProbabilities, null);
         using var weighted = weightY is null ? focal.alias() : weightY * focal;
-        return Reductions.Mean(weighted, valid);
+        return Reductions.Mean(weighted, valid, pixelWeight);
     }
 
     /// <summary>Per element <c>−[w·t·log p + (1−t)·log(1−p)]</c>; a null <paramref name="positiveWeight"/> is w = 1.</summary>
@@ -191,9 +219,10 @@ public static class PixelLosses
 
     /// <summary>
     /// The positive-class weight as a tensor, or null for 1 (no weighting). <c>auto</c> (null) is
-    /// <c>(Nv − ΣT) / max(ΣT, 1)</c> over the whole batch, a constant without gradient.
+    /// <c>(Nv − ΣT) / max(ΣT, 1)</c> over the whole batch's kept elements (<paramref name="valid"/>; all without it),
+    /// unweighted by any pixel weight map: a constant without gradient.
     /// </summary>
-    internal static Tensor? PositiveWeight(Tensor target, double? posWeight)
+    internal static Tensor? PositiveWeight(Tensor target, double? posWeight, Tensor? valid = null)
     {
         if (posWeight is { } fixedWeight)
         {
@@ -201,8 +230,10 @@ public static class PixelLosses
         }
 
         using var noGrad = no_grad();
-        using var positives = target.sum();
-        return ((target.numel() - positives) / positives.clamp_min(1)).detach();
+        using var kept = Reductions.Kept(target, valid);
+        using var positives = kept.sum();
+        using var count = Reductions.KeptCount(target, valid);
+        return ((count - positives) / positives.clamp_min(1)).detach();
     }
 
     /// <summary><c>(1 − p_t)^γ</c> of the clamped base (<see cref="ClampedBase"/>).</summary>

@@ -32,17 +32,34 @@ internal static class Reductions
     public static Tensor Kept(Tensor values, Tensor? valid) => valid is null ? values.alias() : values * valid;
 
     /// <summary>
-    /// The mean of <paramref name="values"/> over the elements where <paramref name="valid"/> (same shape, 0 or 1) is 1,
-    /// over all elements when it is null; 0 with zero gradient when there is none.
+    /// The mean of <paramref name="values"/> over the elements where <paramref name="valid"/> (broadcasting to them, 0
+    /// or 1) is 1, over all elements when it is null; 0 with zero gradient when there is none. A
+    /// <paramref name="pixelWeight"/> (already 0 where not valid) multiplies the values; the denominator still counts the
+    /// kept elements (LOSSES.md, "Pixel weight map").
     /// </summary>
-    public static Tensor Mean(Tensor values, Tensor? valid)
+    public static Tensor Mean(Tensor values, Tensor? valid, Tensor? pixelWeight = null)
     {
-        if (valid is null)
+        if (valid is null && pixelWeight is null)
         {
             // sum() of no elements is 0, and its gradient is empty.
             return values.numel() == 0 ? values.sum() : values.mean();
         }
 
-        return Ratio((values * valid).sum(), valid.sum());
+        using var scaled = values * (pixelWeight ?? valid)!;
+        using var sum = scaled.sum();
+        using var count = KeptCount(values, valid);
+        return Ratio(sum, count);
+    }
+
+    /// <summary>The number of kept elements of <paramref name="like"/>: all of them without <paramref name="valid"/>, else the valid mask broadcast to it, summed.</summary>
+    public static Tensor KeptCount(Tensor like, Tensor? valid)
+    {
+        if (valid is null)
+        {
+            return tensor((double)like.numel(), dtype: like.dtype, device: like.device);
+        }
+
+        using var broadcast = valid.expand_as(like);
+        return broadcast.sum();
     }
 }

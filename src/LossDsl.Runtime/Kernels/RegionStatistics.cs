@@ -9,7 +9,7 @@ namespace LossDsl.Kernels;
 /// The per-channel sums every region loss is a function of (LOSSES.md, "Region statistics"), over valid elements only:
 /// <c>TP = Σ p·t</c>, <c>P = Σ p</c>, <c>T = Σ t</c> and the count of valid elements <c>Nv</c>, over batch and spatial
 /// dims (shape [C]) or, per image, over spatial dims only (shape [N, C]). Computed once per forward pass and shared by
-/// dice, iou, tversky and the rest.
+/// dice, iou, tversky and the rest. With a pixel weight map every sum is weighted, <c>Nv</c> too (<c>Σ valid·w</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RegionStatistics
@@ -18,30 +18,39 @@ public sealed class RegionStatistics
     private readonly Lazy<Tensor> probabilities;
     private readonly Tensor? targetMap;
     private readonly Tensor? labels;
-    private readonly Tensor? valid;
+    // What each element's contribution is multiplied by: the weight map (already 0 where not valid), or the kept pixels.
+    private readonly Tensor? scale;
     private readonly long[] reduce;
 
     // like: a tensor of pred's shape, dtype and device (p or the logits); p itself is only read where a sum needs it.
-    private RegionStatistics(Tensor like, Lazy<Tensor> probabilities, Tensor? valid, bool perImage)
+    private RegionStatistics(Tensor like, Lazy<Tensor> probabilities, Tensor? scale, bool perImage)
     {
         this.like = like;
         this.probabilities = probabilities;
-        this.valid = valid;
+        this.scale = scale;
         PerImage = perImage;
         reduce = ReducedDims(like, perImage);
         count = new Lazy<Tensor>(CountValid);
     }
 
     // A mask or a one-hot map: the sums read it directly.
-    private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, bool perImage)
-        : this(probabilities, new Lazy<Tensor>(probabilities), valid, perImage)
+    private RegionStatistics(Tensor probabilities, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage)
+        : this(probabilities, new Lazy<Tensor>(probabilities), pixelWeight ?? valid, perImage)
     {
         targetMap = target;
+        if (scale is null)
+        {
+            TruePositive = SumOfProducts(probabilities, target, reduce);
+            Predicted = Reduce(probabilities);
+            Target = Reduce(target);
+            return;
+        }
 
-        // The target map is already 0 at ignored pixels (Inputs.OneHot), so only the sum of p needs the valid mask.
-        TruePositive = SumOfProducts(probabilities, target, reduce);
-        Predicted = SumKept(probabilities);
-        Target = Reduce(target);
+        // A valid mask or a weight map: p and t both times the scale, TP from the scaled p.
+        using var scaled = Kept(probabilities);
+        TruePositive = SumOfProducts(scaled, target, reduce);
+        Predicted = Reduce(scaled);
+        Target = SumKept(target);
     }
 
     // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only if
@@ -63,8 +72,8 @@ public sealed class RegionStatistics
     }
 
     // Class indices: TP and T add one value per pixel into its class, so no [N, C, *spatial] map or product is needed.
-    private RegionStatistics(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage, int classes)
-        : this(probabilities, new Lazy<Tensor>(probabilities), valid, perImage)
+    private RegionStatistics(Tensor probabilities, Tensor labels, Tensor? scale, bool perImage, int classes)
+        : this(probabilities, new Lazy<Tensor>(probabilities), scale, perImage)
     {
         this.labels = labels;
         Predicted = SumKept(probabilities);
@@ -94,10 +103,11 @@ public sealed class RegionStatistics
 
     /// <summary>
     /// Sums <paramref name="probabilities"/> and <paramref name="target"/>, both [N, C, *spatial], over the elements
-    /// where <paramref name="valid"/> ([N, 1, *spatial], 0 or 1; null keeps every element) is 1.
+    /// where <paramref name="valid"/> ([N, 1 or C, *spatial], 0 or 1; null keeps every element) is 1, each weighted by
+    /// <paramref name="pixelWeight"/> (the weight map times the kept pixels; null for 1).
     /// </summary>
-    public static RegionStatistics Compute(Tensor probabilities, Tensor target, Tensor? valid, bool perImage) =>
-        new(probabilities, target, valid, perImage);
+    public static RegionStatistics Compute(Tensor probabilities, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage) =>
+        new(probabilities, target, valid, pixelWeight, perImage);
 
     /// <summary>
     /// The same sums for a mask on logits (no ignored pixels), p = σ(logits), with TP and P from one autograd node whose
@@ -130,10 +140,11 @@ public sealed class RegionStatistics
 
     /// <summary>
     /// The same sums for a labels target, from the class indices (<see cref="Inputs.Labels"/>, [N, 1, *spatial]): TP and
-    /// T add each kept pixel's p_y and 1 into its class y, instead of multiplying and summing a one-hot map.
+    /// T add each kept pixel's p_y and 1 into its class y (each times its weight, with a weight map), instead of
+    /// multiplying and summing a one-hot map.
     /// </summary>
-    public static RegionStatistics ComputeFromLabels(Tensor probabilities, Tensor labels, Tensor? valid, bool perImage) =>
-        new(probabilities, labels, valid, perImage, checked((int)probabilities.shape[1]));
+    public static RegionStatistics ComputeFromLabels(Tensor probabilities, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage) =>
+        new(probabilities, labels, pixelWeight ?? valid, perImage, checked((int)probabilities.shape[1]));
 
     /// <summary>
     /// sensitivity_specificity's sums over valid elements: missed <c>Σ (t − p)²·t</c> and false alarms
@@ -219,7 +230,7 @@ public sealed class RegionStatistics
         return reduce.Length == 0 ? product.alias() : product.sum(reduce);
     }
 
-    private Tensor Kept(Tensor values) => Reductions.Kept(values, valid);
+    private Tensor Kept(Tensor values) => Reductions.Kept(values, scale);
 
     private Tensor SumKept(Tensor values)
     {
@@ -232,17 +243,19 @@ public sealed class RegionStatistics
     private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values.alias() : values.sum(reduce);
 
     /// <summary>
-    /// Valid elements per channel, only for the terms that read it: without an ignore index the same number for every
-    /// channel (no pass over the data), with one the sum of the per-pixel valid mask, spread over the channels.
+    /// Valid elements per channel (with a weight map, their summed weights), only for the terms that read it: when
+    /// every element counts 1, the same number for every channel (no pass over the data); else the sum of the per-pixel
+    /// (or per-element) scale, spread over the channels.
     /// </summary>
     private Tensor CountValid()
     {
-        if (valid is null)
+        if (scale is null)
         {
             var perChannel = reduce.Aggregate(1L, (size, dim) => size * like.shape[dim]);
             return full_like(Target, perChannel);
         }
 
-        return Reduce(valid).expand_as(Target);
+        using var perPixel = Reduce(scale);
+        return perPixel.expand_as(Target).contiguous();
     }
 }

@@ -9,13 +9,16 @@ public static partial class StructureLosses
     /// <summary>
     /// Lovász hinge (Berman et al. 2018): the Lovász extension of the IoU loss evaluated on the hinge errors
     /// <c>max(0, 1 − x·(2t − 1))</c> of a single-channel mask, per image and then averaged over images, or over the
-    /// whole batch as one set of pixels. An empty mask is well defined: the loss is the largest hinge error.
+    /// whole batch as one set of pixels. An empty mask is well defined: the loss is the largest hinge error. Pixels a
+    /// valid mask leaves out get error 0 and target 0: they rank last, where their weight multiplies 0, and add nothing
+    /// to the target count, so the result equals dropping them (an image with none kept contributes 0).
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
     /// <param name="logits">x, [N, 1, *spatial].</param>
     /// <param name="target">The mask t, same shape.</param>
+    /// <param name="valid">The kept pixels, same shape, or null when every pixel is kept.</param>
     /// <param name="perImage">One Lovász extension per image (averaged) rather than one for the batch.</param>
-    public static Tensor LovaszHinge(string loss, Tensor logits, Tensor target, bool perImage)
+    public static Tensor LovaszHinge(string loss, Tensor logits, Tensor target, Tensor? valid, bool perImage)
     {
         if (logits.shape[1] != 1)
         {
@@ -26,6 +29,12 @@ public static partial class StructureLosses
         var x = logits.reshape(rows, -1);
         var t = target.reshape(rows, -1);
         var errors = relu(1 - x * (2 * t - 1));
+        if (valid is not null)
+        {
+            var kept = valid.reshape(rows, -1);
+            (errors, t) = (errors * kept, t * kept);
+        }
+
         return LovaszExtension(errors, t).mean();
     }
 

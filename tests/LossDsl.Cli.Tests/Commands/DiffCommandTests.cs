@@ -92,7 +92,7 @@ public sealed class DiffCommandTests
                    step           kernel                                                                            used by
                 ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2)               bce, ssim, iou → bce, iou
                 -  p              Probabilities.Sigmoid(pred)                                                       ssim, iou
-                -  stats          RegionStatistics.Compute(p, t, valid: none, perImage: false)                      iou
+                -  stats          RegionStatistics.Compute(p, t, valid: none, pixelWeight: none, perImage: false)   iou
                 +  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, perImage: false, posWeight: 1)  bce, iou
               passes per forward pass: 97 → 12
 

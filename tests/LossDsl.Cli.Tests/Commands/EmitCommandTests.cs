@@ -44,8 +44,9 @@ public sealed class EmitCommandTests
                 }
 
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
                 {
+                    var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
 
@@ -128,17 +129,18 @@ public sealed class EmitCommandTests
                 }
 
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
                 {
+                    var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0)
-                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0);
+                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
                     // dice: dice(include_background: false)  (loss text 1:6)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false)
@@ -204,15 +206,16 @@ public sealed class EmitCommandTests
                 }
 
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
                 {
+                    var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNet", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, pixelWeight: null, perImage: false);
 
                     // bce: bce  (segmentation.loss 2:15)
                     //   = bce(pos_weight: 1)
-                    var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
+                    var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
 
                     // ssim: ssim(11)  (segmentation.loss 2:21)
                     //   = ssim(window: 11, sigma: 1.5)
@@ -271,12 +274,13 @@ public sealed class EmitCommandTests
                 }
 
                 /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
                 {
+                    var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
+                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)
@@ -285,7 +289,7 @@ public sealed class EmitCommandTests
 
                     // focal: focal(gamma: 2)  (segmentation.loss 4:47)
                     //   = focal(gamma: 2, weight: none)
-                    var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null);
+                    var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
                     var total = dice + 0.5 * focal;
                     return new TermValues(total, dice, focal);

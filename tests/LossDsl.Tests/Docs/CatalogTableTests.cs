@@ -97,9 +97,14 @@ public sealed class CatalogTableTests
             needs.Add($"{rank} spatial dims");
         }
 
-        if (!primitive.AllowsIgnoreIndex)
+        if (primitive.SpatialFilters)
         {
-            needs.Add("no ignore index");
+            needs.Add("no ignore index or valid mask");
+        }
+
+        if (!primitive.AllowsPixelWeight)
+        {
+            needs.Add("no pixel weight map");
         }
 
         return needs.Count == 0 ? string.Empty : string.Join(", ", needs);

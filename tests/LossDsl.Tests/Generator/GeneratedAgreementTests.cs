@@ -28,7 +28,7 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
     [Fact]
     public void Every_distinct_fixture_signature_has_a_generated_class()
     {
-        var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length)).Distinct().Count();
+        var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap)).Distinct().Count();
 
         Assert.True(distinct > 100, $"expected the fixtures to need over 100 distinct losses, found {distinct}");
         Assert.Equal(distinct, GeneratedFixtureLosses.Instance.Count);
@@ -56,15 +56,15 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
         Tolerance.Gradient(expected.Gradient, actual.Gradient, dtype, $"{name}: d total / d pred");
     }
 
-    private static Outcome Run(nn.Module<Tensor, Tensor, Tensor> loss, Func<Tensor, Tensor, LossTerms> terms, Fixture fixture, ScalarType dtype)
+    private static Outcome Run(LossModule loss, Func<LossInputs, LossTerms> terms, Fixture fixture, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         var pred = fixture.PredTensor(dtype);
-        var target = fixture.TargetTensor(dtype);
-        var total = loss.call(pred, target);
+        var inputs = fixture.Inputs(pred, dtype);
+        var total = loss.call(inputs);
         Assert.Equal(dtype, total.dtype);
         total.backward();
-        using var values = terms(pred, target);
+        using var values = terms(inputs);
         return new Outcome(
             total.ToDouble(),
             values.Total.ToDouble(),

@@ -74,11 +74,21 @@ public sealed class GeneratedFixtureLosses
             arguments.Add($"Spatial = new int[] {{ {string.Join(", ", spatial.Select(size => size ?? 0))} }}");
         }
 
+        if (options.PixelWeight != LossPixelMap.None)
+        {
+            arguments.Add($"PixelWeight = global::LossDsl.LossPixelMap.{options.PixelWeight}");
+        }
+
+        if (options.ValidMask != LossPixelMap.None)
+        {
+            arguments.Add($"ValidMask = global::LossDsl.LossPixelMap.{options.ValidMask}");
+        }
+
         return $"[global::LossDsl.Loss({string.Join(", ", arguments)})]";
     }
 
     /// <summary>A new instance of the class generated for the fixture's loss and signature.</summary>
-    public GeneratedLoss Create(Fixture fixture) => new((nn.Module<Tensor, Tensor, Tensor>)Activator.CreateInstance(TypeOf(fixture))!);
+    public GeneratedLoss Create(Fixture fixture) => new((LossModule)Activator.CreateInstance(TypeOf(fixture))!);
 
     private Type TypeOf(Fixture fixture) => types[Attribute(fixture.Loss, fixture.Options)];
 }

@@ -24,7 +24,12 @@ public sealed class KernelCallTests
         new LossSignature(input, TargetKind.Mask, 3, null, LossSignature.DefaultSpatial),
         new LossSignature(input, TargetKind.Labels, 3, null, LossSignature.DefaultSpatial),
         new LossSignature(input, TargetKind.Labels, 3, 255, LossSignature.DefaultSpatial),
-    }).ToArray();
+    }).Concat(new[] { InputKind.Logits, InputKind.Probabilities }.SelectMany(input => new[]
+    {
+        // The per-pixel inputs: a weight map and a valid mask beside a mask and beside labels with an ignore index.
+        new LossSignature(input, TargetKind.Mask, 3, null, LossSignature.DefaultSpatial) { PixelWeight = PixelMap.PerChannel, Valid = PixelMap.PerPixel },
+        new LossSignature(input, TargetKind.Labels, 3, 255, LossSignature.DefaultSpatial) { PixelWeight = PixelMap.PerPixel, Valid = PixelMap.PerPixel },
+    })).ToArray();
 
     [Fact]
     public void Every_call_factory_has_the_parameters_of_its_kernel()
@@ -266,5 +271,6 @@ public sealed class KernelCallTests
         primitive.Supports(signature.Target)
         && (!primitive.RequiresLogits || signature.Input == InputKind.Logits)
         && (!primitive.RequiresSingleChannel || signature.Classes == 1)
-        && (primitive.AllowsIgnoreIndex || signature.IgnoreIndex is null);
+        && (!primitive.SpatialFilters || (signature.IgnoreIndex is null && signature.Valid is null))
+        && (primitive.AllowsPixelWeight || signature.PixelWeight is null);
 }

@@ -19,9 +19,9 @@ public sealed class FiniteDifferenceTests
     {
         var fixture = Fixture.All.Single(f => f.Name == name);
         using var loss = LossCompiler.Compile(fixture.Loss, fixture.Options);
-        using var target = fixture.TargetTensor(ScalarType.Float64);
         using var pred = fixture.PredTensor(ScalarType.Float64);
-        using (var total = loss.call(pred, target))
+        var inputs = fixture.Inputs(pred, ScalarType.Float64);
+        using (var total = loss.call(inputs))
         {
             total.backward();
         }
@@ -35,8 +35,8 @@ public sealed class FiniteDifferenceTests
         {
             // A step relative to the input (logits of ±1e4 exist), and room for rounding in the two evaluations.
             var h = Step * Math.Max(1, Math.Abs(values[index]));
-            var plus = Evaluate(loss, fixture, target, index, +h);
-            var minus = Evaluate(loss, fixture, target, index, -h);
+            var plus = Evaluate(loss, fixture, inputs, index, +h);
+            var minus = Evaluate(loss, fixture, inputs, index, -h);
             var numeric = (plus - minus) / (2 * h);
             var rounding = 8 * 2.2e-16 * Math.Max(Math.Abs(plus), Math.Abs(minus)) / h;
             Assert.True(Math.Abs(numeric - gradient[index]) <= (1e-5 * scale) + 1e-7 + rounding,
@@ -44,13 +44,13 @@ public sealed class FiniteDifferenceTests
         }
     }
 
-    private static double Evaluate(CompiledLoss loss, Fixture fixture, Tensor target, int index, double delta)
+    private static double Evaluate(CompiledLoss loss, Fixture fixture, LossInputs inputs, int index, double delta)
     {
         var shifted = (double[])fixture.Pred.Clone();
         shifted[index] += delta;
         using var pred = FixedInputs.ToTensor(shifted, fixture.PredShape, ScalarType.Float64);
         using var noGrad = no_grad();
-        using var total = loss.call(pred, target);
+        using var total = loss.call(inputs with { Pred = pred });
         return total.ToDouble();
     }
 }

@@ -18,6 +18,10 @@ public sealed record Fixture(
     double[] Pred,
     long[] TargetShape,
     double[] Target,
+    LossPixelMap PixelWeightMap,
+    FixtureArray? PixelWeight,
+    LossPixelMap ValidMap,
+    FixtureArray? Valid,
     double Total,
     IReadOnlyList<KeyValuePair<string, double>> Terms,
     double[] Gradient)
@@ -37,6 +41,8 @@ public sealed record Fixture(
         Classes = Classes,
         IgnoreIndex = IgnoreIndex,
         Spatial = PredShape.Skip(2).Select(_ => (int?)null).ToArray(),
+        PixelWeight = PixelWeightMap,
+        ValidMask = ValidMap,
     };
 
     public Tensor PredTensor(ScalarType dtype) => FixedInputs.ToTensor(Pred, PredShape, dtype, requiresGrad: true);
@@ -45,6 +51,13 @@ public sealed record Fixture(
     public Tensor TargetTensor(ScalarType dtype) => Labels
         ? tensor(Target.Select(v => (long)v).ToArray(), dtype: ScalarType.Int64).reshape(TargetShape)
         : FixedInputs.ToTensor(Target, TargetShape, dtype);
+
+    /// <summary>The loss's inputs: <paramref name="pred"/>, the target, and the weight map and valid mask when the fixture declares them.</summary>
+    public LossInputs Inputs(Tensor pred, ScalarType dtype) => new(pred, TargetTensor(dtype))
+    {
+        PixelWeight = PixelWeight is { } weight ? FixedInputs.ToTensor(weight.Data, weight.Shape, dtype) : null,
+        ValidMask = Valid is { } valid ? FixedInputs.ToTensor(valid.Data, valid.Shape, dtype) : null,
+    };
 
     private static Fixture Load(string path)
     {
@@ -66,12 +79,33 @@ public sealed record Fixture(
             pred,
             targetShape,
             target,
+            Map(root, "pixel_weight_map"),
+            Optional(root, "pixel_weight"),
+            Map(root, "valid_map"),
+            Optional(root, "valid"),
             root.GetProperty("total").GetDouble(),
             root.GetProperty("terms").EnumerateObject().Select(t => new KeyValuePair<string, double>(t.Name, t.Value.GetDouble())).ToArray(),
             gradient);
+    }
+
+    private static LossPixelMap Map(JsonElement root, string key) =>
+        root.TryGetProperty(key, out var map) ? Enum.Parse<LossPixelMap>(map.GetString()!) : LossPixelMap.None;
+
+    private static FixtureArray? Optional(JsonElement root, string key)
+    {
+        if (!root.TryGetProperty(key, out var element))
+        {
+            return null;
+        }
+
+        var (shape, data) = Array(element);
+        return new FixtureArray(shape, data);
     }
 
     private static (long[] Shape, double[] Data) Array(JsonElement element) => (
         element.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray(),
         element.GetProperty("data").EnumerateArray().Select(d => d.GetDouble()).ToArray());
 }
+
+/// <summary>A tensor of a fixture: its shape and its values in row-major order.</summary>
+public sealed record FixtureArray(long[] Shape, double[] Data);

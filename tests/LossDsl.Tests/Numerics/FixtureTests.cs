@@ -118,9 +118,9 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         var fixture = Fixture.All.Single(f => f.Name == name);
         output.WriteLine($"{fixture.Loss}   [{(fixture.Probabilities ? "probs" : "logits")}, {(fixture.Labels ? "labels" : "mask")}, C = {fixture.Classes}, ignore {fixture.IgnoreIndex?.ToString() ?? "none"}]");
         using var loss = EngineLoss.Create(fixture, engine);
-        using var pred = fixture.PredTensor(dtype);
-        using var target = fixture.TargetTensor(dtype);
-        using var terms = loss.Terms(pred, target);
+        using var scope = NewDisposeScope();
+        var pred = fixture.PredTensor(dtype);
+        using var terms = loss.Terms(fixture.Inputs(pred, dtype));
         terms.Total.backward();
 
         Assert.Equal(fixture.Terms.Select(t => t.Key), terms.Keys);

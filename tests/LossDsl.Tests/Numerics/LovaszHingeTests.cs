@@ -82,7 +82,7 @@ public sealed class LovaszHingeTests
     {
         // The binder rejects a static C > 1; the kernel checks what the signature cannot fix.
         using var pred = zeros(2, 3, 4, 4);
-        var error = Assert.Throws<ArgumentException>(() => StructureLosses.LovaszHinge("L", pred, pred, perImage: true));
+        var error = Assert.Throws<ArgumentException>(() => StructureLosses.LovaszHinge("L", pred, pred, null, perImage: true));
         Assert.StartsWith("L: lovasz_hinge needs a single-channel mask (C = 1), got pred [2, 3, 4, 4].", error.Message);
     }
 }

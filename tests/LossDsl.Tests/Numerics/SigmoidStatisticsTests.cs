@@ -34,7 +34,7 @@ public sealed class SigmoidStatisticsTests
         var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
-        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, perImage);
+        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, null, perImage);
         var plainGradient = autograd.grad(new[] { weights(reference.TruePositive, reference.Predicted) }, new[] { plain })[0];
 
         Assert.Equal(reference.TruePositive.shape, statistics.TruePositive.shape);
@@ -65,8 +65,8 @@ public sealed class SigmoidStatisticsTests
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
-        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, perImage);
-        var expectedBce = PixelLosses.BinaryCrossEntropyWithLogits(plain, target, posWeight);
+        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, null, perImage);
+        var expectedBce = PixelLosses.BinaryCrossEntropyWithLogits(plain, target, posWeight, null, null);
         var plainGradient = autograd.grad(new[] { combine(reference.TruePositive, reference.Predicted, expectedBce) }, new[] { plain })[0];
 
         Tolerance.Close(expectedBce.ToDouble(), bce.ToDouble(), 1e-12, "bce");

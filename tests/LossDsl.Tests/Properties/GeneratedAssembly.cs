@@ -45,5 +45,5 @@ internal sealed record GeneratedLoss(Type Type, LossModule Module)
     public IReadOnlyList<string> TermNames => (IReadOnlyList<string>)Type.GetProperty("TermNames")!.GetValue(null)!;
 
     public LossTerms Terms(TorchSharp.torch.Tensor pred, TorchSharp.torch.Tensor target) =>
-        (LossTerms)Type.GetMethod("Terms")!.Invoke(Module, [pred, target])!;
+        (LossTerms)Type.GetMethod("Terms", [typeof(TorchSharp.torch.Tensor), typeof(TorchSharp.torch.Tensor)])!.Invoke(Module, [pred, target])!;
 }

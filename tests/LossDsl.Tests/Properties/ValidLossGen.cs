@@ -47,7 +47,8 @@ internal static class ValidLossGen
         && !(p.RequiresLogits && signature.Input == InputKind.Probabilities)
         && !(p.RequiresSingleChannel && signature.Classes != 1)
         && !(p.SpatialRank is { } rank && signature.Spatial.Length != rank)
-        && !(!p.AllowsIgnoreIndex && signature.IgnoreIndex is not null)).ToImmutableArray();
+        && !(p.SpatialFilters && (signature.IgnoreIndex is not null || signature.Valid is not null))
+        && !(!p.AllowsPixelWeight && signature.PixelWeight is not null)).ToImmutableArray();
 
     private static Gen<string> Expression(LossSignature signature, int depth)
     {

@@ -22,8 +22,9 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Deep", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
 

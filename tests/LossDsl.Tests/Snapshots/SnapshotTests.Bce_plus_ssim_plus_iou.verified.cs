@@ -27,15 +27,16 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNetLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
 
         // ssim: ssim(11)  (loss text 1:7)
         //   = ssim(window: 11, sigma: 1.5)

@@ -20,14 +20,15 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
 
         // focal: focal(gamma: 2)  (loss text 1:7)
         //   = focal(alpha: 0.25, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, valid: null, pixelWeight: null);
 
         // dice: dice  (loss text 1:25)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true)

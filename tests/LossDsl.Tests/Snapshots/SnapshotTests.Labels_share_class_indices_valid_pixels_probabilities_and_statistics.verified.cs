@@ -27,14 +27,15 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
-        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: true);
+        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: false)
@@ -42,11 +43,11 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // focal: focal(gamma: 2)  (loss text 1:41)
         //   = focal(gamma: 2, weight: none)
-        var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null);
+        var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
         //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0)
-        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0);
+        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
         //   = generalized_dice(eps: 1e-06)

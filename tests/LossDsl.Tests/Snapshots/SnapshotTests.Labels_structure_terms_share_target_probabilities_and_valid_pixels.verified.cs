@@ -22,8 +22,9 @@ partial class LovaszLoss : global::LossDsl.LossModule<LovaszLoss.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "LovaszLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);

@@ -22,8 +22,9 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 2.0);
 
@@ -33,7 +34,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0);
+        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0, valid: null, pixelWeight: null);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
         //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true)

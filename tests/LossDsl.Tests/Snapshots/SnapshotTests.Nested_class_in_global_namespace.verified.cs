@@ -22,13 +22,14 @@ partial class Losses
         }
 
         /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-        protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+        protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
         {
+            var (pred, target) = inputs;
             var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Losses.Plain", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
 
             // bce: bce  (loss text 1:1)
             //   = bce(pos_weight: 1)
-            var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0);
+            var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
 
             var total = bce;
             return new TermValues(total, bce);

@@ -20,8 +20,9 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: null);

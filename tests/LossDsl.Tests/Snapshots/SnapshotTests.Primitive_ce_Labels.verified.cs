@@ -20,15 +20,16 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0)
-        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0);
+        var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
         var total = ce;
         return new TermValues(total, ce);

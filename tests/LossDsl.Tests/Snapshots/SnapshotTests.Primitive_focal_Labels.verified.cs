@@ -20,8 +20,9 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
@@ -29,7 +30,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
 
         // focal: focal  (loss text 1:1)
         //   = focal(gamma: 2, weight: none)
-        var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null);
+        var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
         var total = focal;
         return new TermValues(total, focal);

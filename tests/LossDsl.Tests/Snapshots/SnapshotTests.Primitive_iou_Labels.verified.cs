@@ -20,12 +20,13 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
 
         // iou: iou  (loss text 1:1)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true)

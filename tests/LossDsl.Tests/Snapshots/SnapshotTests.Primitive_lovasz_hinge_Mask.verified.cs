@@ -20,13 +20,14 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
 
         // lovasz_hinge: lovasz_hinge  (loss text 1:1)
         //   = lovasz_hinge(per_image: true)
-        var lovasz_hinge = global::LossDsl.Kernels.StructureLosses.LovaszHinge(loss: "Only", logits: pred, target: t, perImage: true);
+        var lovasz_hinge = global::LossDsl.Kernels.StructureLosses.LovaszHinge(loss: "Only", logits: pred, target: t, valid: null, perImage: true);
 
         var total = lovasz_hinge;
         return new TermValues(total, lovasz_hinge);

@@ -22,11 +22,12 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
     }
 
     /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target)
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
     {
+        var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FusedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, perImage: false);
-        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, perImage: true);
+        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var statsPerImage = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, pixelWeight: null, perImage: true);
         var logp = global::LossDsl.Kernels.Probabilities.ClampedLog(probabilities: pred);
         var log1mp = global::LossDsl.Kernels.Probabilities.ClampedLogOneMinus(probabilities: pred);
 
@@ -44,7 +45,7 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)
         //   = bce(pos_weight: auto)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null);
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
         return new TermValues(total, dice, iou, dice_2, bce);

@@ -40,6 +40,24 @@ internal static class InputsCalls
         KernelCall.Create(Type, nameof(OneHot), KernelCall.Fixed(1, 3),
             Local(nameof(pred), pred), Local(nameof(labels), labels), Optional(nameof(valid), valid));
 
+    /// <summary>
+    /// A declared valid mask, checked: with CheckValues one min-max reduction (1 per map element), the conversion to
+    /// pred's dtype when it is bool or integer (2), times the pixels an ignore index keeps (3) when there is one.
+    /// </summary>
+    public static KernelCall ValidMask(string loss, LocalValue pred, LocalValue validMask, bool labels, bool perChannel, LocalValue? ignoreValid, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(ValidMask), KernelCall.Fixed(0, 3 + (ignoreValid is null ? 0 : 3)),
+            Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(validMask), validMask), Constant(nameof(labels), labels),
+            Constant(nameof(perChannel), perChannel), Optional(nameof(ignoreValid), ignoreValid), Setting(nameof(checkValues), checkValues));
+
+    /// <summary>
+    /// A declared pixel weight map, checked: with CheckValues one min-max reduction (1 per map element), the conversion
+    /// to pred's dtype (2), times the kept pixels (3) when some can be left out.
+    /// </summary>
+    public static KernelCall PixelWeight(string loss, LocalValue pred, LocalValue pixelWeight, bool labels, bool perChannel, LocalValue? valid, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(PixelWeight), KernelCall.Fixed(0, 3 + (valid is null ? 0 : 3)),
+            Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(pixelWeight), pixelWeight), Constant(nameof(labels), labels),
+            Constant(nameof(perChannel), perChannel), Optional(nameof(valid), valid), Setting(nameof(checkValues), checkValues));
+
     /// <summary>Per pixel: the comparison with the ignore index (2) and the conversion to pred's dtype (2).</summary>
     public static KernelCall Valid(LocalValue pred, LocalValue target, int ignoreIndex) =>
         KernelCall.Create(Type, nameof(Valid), KernelCall.Fixed(0, 4),

@@ -9,17 +9,22 @@ internal static class PixelLossesCalls
     private const string Type = "PixelLosses";
 
     /// <summary>
+    /// With a valid mask or a pixel weight map (the map already times the kept pixels, <see cref="InputsCalls.PixelWeight"/>)
+    /// the terms below multiply each element by it and divide by the kept elements' count instead of taking the mean
+    /// (<see cref="Scaled"/>).
     /// t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1 multiplies
     /// t·log p (2 more), and auto first sums t (1 more).
     /// </summary>
-    public static KernelCall BinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropy), KernelCall.Fixed(posWeight switch { null => 17, 1.0 => 14, _ => 16 }),
-            Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Constant(nameof(posWeight), posWeight));
+    public static KernelCall BinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropy), KernelCall.Fixed(posWeight switch { null => 17, 1.0 => 14, _ => 16 } + Scaled(valid, pixelWeight)),
+            Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Constant(nameof(posWeight), posWeight),
+            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>One fused operation reading logits and target and writing the loss (3), the mean (1); auto also sums the target (1).</summary>
-    public static KernelCall BinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, double? posWeight) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits), KernelCall.Fixed(posWeight is null ? 5 : 4),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight));
+    public static KernelCall BinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits), KernelCall.Fixed((posWeight is null ? 5 : 4) + (valid is null && pixelWeight is null ? 0 : 2)),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight),
+            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>The mean of the sum the statistics step computed: a scalar.</summary>
     public static KernelCall BinaryCrossEntropyFromSum(LocalValue crossEntropySum, LocalValue logits) =>
@@ -31,18 +36,19 @@ internal static class PixelLossesCalls
     /// addcmul (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
     /// multiply (3).
     /// </summary>
-    public static KernelCall BinaryFocal(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma) =>
-        KernelCall.Create(Type, nameof(BinaryFocal), KernelCall.Fixed(13 + FocalFactors(alpha)),
+    public static KernelCall BinaryFocal(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryFocal), KernelCall.Fixed(13 + FocalFactors(alpha) + Scaled(valid, pixelWeight)),
             Local(nameof(probabilities), probabilities), Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target),
-            Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma));
+            Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>
     /// One autograd node: the sigmoid (2), the fused cross-entropy as in <see cref="BinaryCrossEntropyWithLogits"/> (3),
     /// then the focal factors as in <see cref="BinaryFocal"/>. Its backward is written out (not counted).
     /// </summary>
-    public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma) =>
-        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha)),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma));
+    public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha) + Scaled(valid, pixelWeight)),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
+            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>
     /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
@@ -50,24 +56,27 @@ internal static class PixelLossesCalls
     /// (2), its multiply (3) and sum (1). Label smoothing: log p·w with weights (2 full), the sum over classes (1 full, 1
     /// per-pixel write), its negation (2), with an ignore index times the valid pixels (3), and its sum (1).
     /// </summary>
-    public static KernelCall CrossEntropy(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing)
+    public static KernelCall CrossEntropy(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight)
     {
-        bool weighted = weight is not null, smoothed = labelSmoothing != 0, ignoring = valid is not null;
+        bool weighted = weight is not null, smoothed = labelSmoothing != 0, ignoring = valid is not null || pixelWeight is not null;
         var full = (smoothed ? 1 : 0) + (smoothed && weighted ? 2 : 0);
         var perPixel = 4 + (ignoring ? (weighted ? 3 : 4) : 0) + (weighted ? 6 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
         return KernelCall.Create(Type, nameof(CrossEntropy), KernelCall.Fixed(full, perPixel),
             Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid),
-            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing));
+            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), Optional(nameof(pixelWeight), pixelWeight));
     }
 
     /// <summary>
     /// Per pixel: gather p_y and log p_y (3 each), 1 − p_y (2), the clamped power (4), multiply and negate (5), and the
     /// mean (1; with an ignore index multiply, sum and count, 5). Class weights: w_y by take (2) and its multiply (3).
     /// </summary>
-    public static KernelCall Focal(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight) =>
-        KernelCall.Create(Type, nameof(Focal), KernelCall.Fixed(0, 18 + (weight is null ? 0 : 5) + (valid is null ? 0 : 4)),
+    public static KernelCall Focal(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(Focal), KernelCall.Fixed(0, 18 + (weight is null ? 0 : 5) + (valid is null && pixelWeight is null ? 0 : 4)),
             Local(nameof(probabilities), probabilities), Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels),
-            Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight));
+            Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), Optional(nameof(pixelWeight), pixelWeight));
 
     private static int FocalFactors(double alpha) => 16 + (alpha < 0 ? 0 : 7);
+
+    /// <summary>A valid mask or a weight map: the values times it (3) and the count of kept elements (1).</summary>
+    private static int Scaled(LocalValue? valid, LocalValue? pixelWeight) => valid is null && pixelWeight is null ? 0 : 4;
 }

@@ -14,14 +14,17 @@ internal static class RegionStatisticsCalls
     /// already 0 at ignored pixels. The valid count is computed only for the terms that read it, from the per-pixel mask
     /// (not counted).
     /// </summary>
-    public static KernelCall Compute(LocalValue probabilities, LocalValue target, LocalValue? valid, bool perImage) =>
+    /// <remarks>A pixel weight map (already times the kept pixels) replaces the valid pixels as p's multiplier, and multiplies t too (3 more).</remarks>
+    public static KernelCall Compute(LocalValue probabilities, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage) =>
         KernelCall.Create(Type, nameof(Compute),
             signature =>
             {
                 var truePositive = signature.Classes == 1 && !perImage ? 2 : 4;
-                return valid is null ? new(truePositive + 2, 0) : new(truePositive + 4, 1);
+                var scaled = valid is null && pixelWeight is null ? new PassCount(truePositive + 2, 0) : new PassCount(truePositive + 4, 1);
+                return pixelWeight is null ? scaled : scaled + new PassCount(3, 0);
             },
-            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage));
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid),
+            Optional(nameof(pixelWeight), pixelWeight), Constant(nameof(perImage), perImage));
 
     /// <summary>
     /// One autograd node: the sigmoid of the logits (2), then p·t and the sums as in <see cref="Compute"/> (TP 4, or 2 as
@@ -48,7 +51,9 @@ internal static class RegionStatisticsCalls
     /// for T are a broadcast, copied once by the reshape (2), then added the same way (2). An ignore index multiplies
     /// both by the valid pixels instead (3 each).
     /// </summary>
-    public static KernelCall ComputeFromLabels(LocalValue probabilities, LocalValue labels, LocalValue? valid, bool perImage) =>
-        KernelCall.Create(Type, nameof(ComputeFromLabels), valid is null ? KernelCall.Fixed(1, 9) : KernelCall.Fixed(3, 14),
-            Local(nameof(probabilities), probabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage));
+    /// <remarks>A pixel weight map (already times the kept pixels) replaces the valid pixels as the multiplier.</remarks>
+    public static KernelCall ComputeFromLabels(LocalValue probabilities, LocalValue labels, LocalValue? valid, LocalValue? pixelWeight, bool perImage) =>
+        KernelCall.Create(Type, nameof(ComputeFromLabels), valid is null && pixelWeight is null ? KernelCall.Fixed(1, 9) : KernelCall.Fixed(3, 14),
+            Local(nameof(probabilities), probabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid),
+            Optional(nameof(pixelWeight), pixelWeight), Constant(nameof(perImage), perImage));
 }

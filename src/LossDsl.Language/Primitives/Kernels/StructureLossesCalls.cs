@@ -20,11 +20,12 @@ internal static class StructureLossesCalls
     /// <summary>
     /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices), gather (3),
     /// the positive count (1), two cumulative sums with their operands (10), the Jaccard ratio and 1 − it (5), its
-    /// differences and concatenation (5), the weighted sum (4).
+    /// differences and concatenation (5), the weighted sum (4). A valid mask multiplies the errors and the target by it (6).
     /// </summary>
-    public static KernelCall LovaszHinge(string loss, LocalValue logits, LocalValue target, bool perImage) =>
-        KernelCall.Create(Type, nameof(LovaszHinge), KernelCall.Fixed(42),
-            Constant(nameof(loss), loss), Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage));
+    public static KernelCall LovaszHinge(string loss, LocalValue logits, LocalValue target, LocalValue? valid, bool perImage) =>
+        KernelCall.Create(Type, nameof(LovaszHinge), KernelCall.Fixed(42 + (valid is null ? 0 : 6)),
+            Constant(nameof(loss), loss), Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid),
+            Constant(nameof(perImage), perImage));
 
     /// <summary>
     /// Errors |t − p| (5; with an ignore index times the valid pixels, 2 full and 1 per pixel), the batch-wide rows of
