@@ -192,11 +192,12 @@ internal static class CSharpEmitter
 
         var parameters = $"{Tensor} pred, {Tensor} target, " + string.Join(", ", maps.Select(m => $"{Tensor} {m.Local}"));
         var inputs = "new global::LossDsl.LossInputs(pred, target) { " + string.Join(", ", maps.Select(m => $"{m.Property} = {m.Local}")) + " }";
-        var order = string.Join(", ", maps.Select(m => m.Local));
-        w.Line($"/// <summary>The loss value of pred, target and {order}, in the signature's order.</summary>");
+        var names = new[] { "pred", "target" }.Concat(maps.Select(m => m.Local)).ToList();
+        var order = string.Join(", ", names.Take(names.Count - 1)) + " and " + names[names.Count - 1];
+        w.Line($"/// <summary>The loss value of {order}, in the signature's order.</summary>");
         w.Line($"public {Tensor} call({parameters}) => forward({inputs});");
         w.Line();
-        w.Line($"/// <summary>The total and every term's value of pred, target and {order}, for logging. Dispose it when done.</summary>");
+        w.Line($"/// <summary>The total and every term's value of {order}, for logging. Dispose it when done.</summary>");
         w.Line($"public TermValues Terms({parameters}) => Terms({inputs});");
         w.Line();
     }

@@ -155,6 +155,35 @@ public sealed class DiagnosticTests
         public sealed partial class SimpleLoss;
         """);
 
+    [Fact]
+    public void A_per_channel_map_beside_labels_is_an_error_on_the_setting()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("ce", Target = LossTarget.Labels, {|LOSS0303:PixelWeight = LossPixelMap.PerChannel|}, {|LOSS0303:ValidMask = LossPixelMap.PerChannel|})]
+            public sealed partial class Organs;
+            """);
+        Assert.Equal(
+            "A pixel weight map beside labels is [N, *spatial], one weight per pixel: labels have no channels to weigh one by one",
+            diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public void An_undefined_pixel_map_value_is_an_error_on_the_setting() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce", {|LOSS0303:ValidMask = (LossPixelMap)3|})]
+        public sealed partial class Odd;
+        """);
+
+    [Fact]
+    public void Structure_terms_refuse_the_maps_their_spatial_filters_cannot_honour() => AssertDiagnostics("""
+        using LossDsl;
+        [Loss("bce + {|LOSS0200:ssim|} + dice", ValidMask = LossPixelMap.PerPixel)]
+        public sealed partial class Masked;
+        [Loss("focal + {|LOSS0200:lovasz_hinge|}", PixelWeight = LossPixelMap.PerChannel)]
+        public sealed partial class Weighted;
+        """);
+
     /// <summary>Runs the generator on markup source; asserts exactly the marked diagnostics (ID and span) are reported.</summary>
     private static IReadOnlyList<Diagnostic> AssertDiagnostics(string markup)
     {

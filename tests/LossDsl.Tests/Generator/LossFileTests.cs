@@ -98,6 +98,20 @@ public sealed class LossFileTests
     [InlineData("loss A(target: mask[N, 1, H, W] {|LOSS0303:ignore 255|}) = bce;")]
     [InlineData("loss A({|LOSS0303:preds|}: logits) = bce;")]
     [InlineData("loss A(pred: logits, {|LOSS0303:pred|}: probs) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], pixel_weight: map[N, {|LOSS0303:3|}, H, W]) = bce;")]
+    [InlineData("loss A(pred: logits[N, C, H, W], pixel_weight: map[N, {|LOSS0303:3|}, H, W]) = bce;")]
+    [InlineData("loss A(pred: logits[N, 3, H, W], valid: mask[N, 1, H, {|LOSS0303:X|}]) = bce;")]
+    [InlineData("loss A(pred: logits[N, 3, H, W], valid: mask[{|LOSS0303:M|}, 3, H, W]) = dice;")]
+    [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], valid: mask{|LOSS0303:[N, 1, H, W]|}) = ce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], pixel_weight: map{|LOSS0303:[N, H, W]|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], pixel_weight: {|LOSS0303:mask|}[N, 1, H, W]) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], valid: mask[N, 1, H, W] {|LOSS0303:ignore 0|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], {|LOSS0303:pixel_weights|}: map[N, 1, H, W]) = bce;")]
+    [InlineData("loss A(pred: logits, valid: mask, {|LOSS0303:valid|}: mask) = bce;")]
+    [InlineData("loss A(valid: mask[N, 1, H, W]) = bce + {|LOSS0200:ssim|};")]
+    [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], valid: mask[N, H, W]) = ce + {|LOSS0200:boundary|} + lovasz_softmax;")]
+    [InlineData("loss A(pixel_weight: map[N, 1, H, W]) = bce + {|LOSS0200:lovasz_hinge|} + {|LOSS0200:active_contour|};")]
+    [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], pixel_weight: map[N, H, W]) = ce + {|LOSS0200:lovasz_softmax|};")]
     [InlineData("loss A(pred: logits[N, 1, 8, 8]) = ssim({|LOSS0105:11|});")]
     [InlineData("loss A(pred: logits[N, 1, 8, 16]) = bce + {|LOSS0105:ssim|};")]
     [InlineData("loss A(pred: logits[N, 1, D, H, W]) = {|LOSS0200:ssim|};")]
@@ -127,6 +141,16 @@ public sealed class LossFileTests
             Message("loss Binary = bce + dice;\nloss Organs(target: labels[N, H, W]) = dice + Binary;"));
         Assert.Equal("'pred' is 'logits' or 'probs', not 'logit'; did you mean 'logits'?", Message("loss A(pred: logit) = bce;"));
         Assert.Equal("this dim is 'X' but pred has 'W' here", Message("loss A(pred: logits[N, 4, H, W], target: labels[N, H, X]) = dice;"));
+        Assert.Equal("pixel_weight's class dim is '3': it must be 1 (one value per pixel, broadcast over the channels) or pred's 'C'",
+            Message("loss A(pred: logits[N, C, H, W], pixel_weight: map[N, 3, H, W]) = bce;"));
+        Assert.Equal("valid's shape must be [N, H, W] (the labels' shape), to broadcast against the target",
+            Message("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], valid: mask[N, 1, H, W]) = ce;"));
+        Assert.Equal("Unknown signature parameter 'pixel_weights'; a signature declares 'pred' and 'target', and may declare 'pixel_weight' and 'valid'; did you mean 'pixel_weight'?",
+            Message("loss A({|pixel_weights|}: map) = bce;".Replace("{|", string.Empty).Replace("|}", string.Empty)));
+        Assert.Equal("'ssim' cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones",
+            Message("loss A(valid: mask[N, 1, H, W]) = bce + ssim;"));
+        Assert.Equal("'lovasz_hinge' cannot be weighted by a pixel weight map: only pixel and region terms take one (docs/language.md, \"Pixel weight maps and valid masks\")",
+            Message("loss A(pixel_weight: map[N, 1, H, W]) = lovasz_hinge;"));
         Assert.Equal("Parameter 'window' of 'ssim' must be at most 8, the smallest static spatial size, not 11", Message("loss A(pred: logits[N, 1, 8, 8]) = ssim(11);"));
         Assert.Equal("'dice' cannot name a loss: it is a primitive of the catalog", Message("loss dice = bce;"));
     }

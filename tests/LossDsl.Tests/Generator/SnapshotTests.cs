@@ -85,6 +85,22 @@ public sealed class SnapshotTests
         public sealed partial class FocalDiceLoss;
         """));
 
+    [Fact]
+    public void Weight_map_and_valid_mask_are_checked_once_and_read_by_every_pixel_and_region_term() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        [Loss("bce(pos_weight: auto) + focal + dice + iou", Classes = 3, PixelWeight = LossPixelMap.PerChannel, ValidMask = LossPixelMap.PerPixel)]
+        public sealed partial class WeightedMaskedLoss;
+        """));
+
+    [Fact]
+    public void Labels_with_an_ignore_index_and_a_valid_mask_keep_pixels_both_keep() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        [Loss("ce + dice(include_background: false) + lovasz_softmax", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255, ValidMask = LossPixelMap.PerPixel)]
+        public sealed partial class OrganLoss;
+        """));
+
     /// <summary>Every primitive alone, on each target it supports: what each kernel call looks like in generated code.</summary>
     public static TheoryData<string, string> Primitives()
     {

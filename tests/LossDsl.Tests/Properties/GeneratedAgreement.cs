@@ -48,9 +48,9 @@ internal static class GeneratedAgreement
     private static void AssertSameResults(ValidLoss loss, GeneratedLoss generated, CompiledLoss compiled)
     {
         using var scope = NewDisposeScope();
-        var (pred, target) = Inputs(loss);
-        var fromGenerated = Evaluate(generated.Module, pred, target, (x, t) => generated.Terms(x, t));
-        var fromCompiled = Evaluate(compiled, pred, target, compiled.Terms);
+        var inputs = Inputs(loss);
+        var fromGenerated = Evaluate(generated.Module, inputs, generated.Terms);
+        var fromCompiled = Evaluate(compiled, inputs, compiled.Terms);
 
         Agree(fromCompiled.Total, fromGenerated.Total, $"{loss}: total");
         Assert.Equal(fromCompiled.Terms.Select(t => t.Key), fromGenerated.Terms.Select(t => t.Key));
@@ -66,12 +66,12 @@ internal static class GeneratedAgreement
     }
 
     private static (double Total, KeyValuePair<string, double>[] Terms, double[] Gradient) Evaluate(
-        LossModule loss, Tensor pred, Tensor target, Func<Tensor, Tensor, LossTerms> terms)
+        LossModule loss, LossInputs inputs, Func<LossInputs, LossTerms> terms)
     {
-        var x = pred.detach().requires_grad_(true);
-        var total = loss.call(x, target);
+        var x = inputs.Pred.detach().requires_grad_(true);
+        var total = loss.call(inputs with { Pred = x });
         total.backward();
-        using var values = terms(pred, target);
+        using var values = terms(inputs);
         return (total.ToDouble(), values.Select(t => new KeyValuePair<string, double>(t.Key, t.Value.ToDouble())).ToArray(), Numerics.FixedInputs.ToArray(x.grad!));
     }
 
@@ -83,7 +83,8 @@ internal static class GeneratedAgreement
         Assert.True(expected.Equals(actual), $"{what}: run-time {expected:R}, generated {actual:R}");
 
     /// <summary>Logits or probabilities, and a mask or labels, drawn from <see cref="ValidLoss.Fill"/>.</summary>
-    public static (Tensor Pred, Tensor Target) Inputs(ValidLoss loss)
+    /// <summary>pred, target and the declared maps: weights in [0, 2] (a fifth of them 0), valid masks with the ignored share left out.</summary>
+    public static LossInputs Inputs(ValidLoss loss)
     {
         var random = new Random(loss.Fill.Seed);
         var shape = loss.PredShape;
@@ -108,6 +109,14 @@ internal static class GeneratedAgreement
             target = tensor(mask, dtype: ScalarType.Float64).reshape(loss.TargetShape);
         }
 
-        return (pred.detach(), target);
+        Tensor? Map(PixelMap? map, Func<double> value) => map is { } kind
+            ? tensor(Enumerable.Range(0, (int)loss.MapShape(kind).Aggregate(1L, (a, b) => a * b)).Select(_ => value()).ToArray(), dtype: ScalarType.Float64).reshape(loss.MapShape(kind))
+            : null;
+
+        return new LossInputs(pred.detach(), target)
+        {
+            PixelWeight = Map(loss.Signature.PixelWeight, () => random.NextDouble() < 0.2 ? 0 : 2 * random.NextDouble()),
+            ValidMask = Map(loss.Signature.Valid, () => random.NextDouble() < Math.Max(loss.Fill.Ignored, 0.1) ? 0 : 1),
+        };
     }
 }

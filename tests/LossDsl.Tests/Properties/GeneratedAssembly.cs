@@ -44,6 +44,7 @@ internal sealed record GeneratedLoss(Type Type, LossModule Module)
 {
     public IReadOnlyList<string> TermNames => (IReadOnlyList<string>)Type.GetProperty("TermNames")!.GetValue(null)!;
 
-    public LossTerms Terms(TorchSharp.torch.Tensor pred, TorchSharp.torch.Tensor target) =>
-        (LossTerms)Type.GetMethod("Terms", [typeof(TorchSharp.torch.Tensor), typeof(TorchSharp.torch.Tensor)])!.Invoke(Module, [pred, target])!;
+    public LossTerms Terms(TorchSharp.torch.Tensor pred, TorchSharp.torch.Tensor target) => Terms(new LossInputs(pred, target));
+
+    public LossTerms Terms(LossInputs inputs) => (LossTerms)Type.GetMethod("Terms", [typeof(LossInputs)])!.Invoke(Module, [inputs])!;
 }

@@ -40,14 +40,28 @@ internal static class LossTextGen
     public static Gen<TextMutation[]> Mutations { get; } = Gen.Frequency((3, Mutation.Array[1, 1]), (2, Mutation.Array[2, 3]), (1, Mutation.Array[4, 6]));
 
     /// <summary>Signatures covering every target, input, class count, ignore index and a few spatial ranks and sizes.</summary>
+    /// <summary>No map most of the time, else one value per pixel or per element.</summary>
+    public static Gen<PixelMap?> PixelMaps { get; } = Gen.Frequency(
+        (3, Gen.Const((PixelMap?)null)), (1, Gen.Const((PixelMap?)PixelMap.PerPixel)), (1, Gen.Const((PixelMap?)PixelMap.PerChannel)));
+
     public static Gen<LossSignature> Signature { get; } = Gen.Select(
-        Gen.Enum<InputKind>(),
-        Gen.Enum<TargetKind>(),
-        Gen.Int[1, 4],
-        Gen.OneOf<int?>(null, 255, -100),
-        Gen.OneOf(LossSignature.DefaultSpatial, ImmutableArray.Create<int?>(null, null, null), ImmutableArray.Create(new int?[] { null }), ImmutableArray.Create<int?>(8, 8), ImmutableArray.Create<int?>(4, null), default),
-        (input, target, classes, ignore, spatial) => new LossSignature(
-            input, target, target == TargetKind.Labels ? Math.Max(2, classes) : classes, target == TargetKind.Labels ? ignore : null, spatial));
+        Gen.Select(
+            Gen.Enum<InputKind>(),
+            Gen.Enum<TargetKind>(),
+            Gen.Int[1, 4],
+            Gen.OneOf<int?>(null, 255, -100),
+            Gen.OneOf(LossSignature.DefaultSpatial, ImmutableArray.Create<int?>(null, null, null), ImmutableArray.Create(new int?[] { null }), ImmutableArray.Create<int?>(8, 8), ImmutableArray.Create<int?>(4, null), default),
+            (input, target, classes, ignore, spatial) => new LossSignature(
+                input, target, target == TargetKind.Labels ? Math.Max(2, classes) : classes, target == TargetKind.Labels ? ignore : null, spatial)),
+        PixelMaps,
+        PixelMaps,
+        (signature, weight, valid) => signature with
+        {
+            // Labels take one value per pixel; a per-channel map is a mask's.
+            PixelWeight = signature.Target == TargetKind.Labels && weight == PixelMap.PerChannel ? PixelMap.PerPixel : weight,
+            Valid = signature.Target == TargetKind.Labels && valid == PixelMap.PerChannel ? PixelMap.PerPixel : valid,
+        });
+
 
     public static string Apply(string text, IEnumerable<TextMutation> mutations) => mutations.Aggregate(text, (t, m) => m.Apply(t));
 }

@@ -29,10 +29,23 @@ internal static class SignatureText
             settings.Add("IgnoreIndex = " + ignore);
         }
 
+        if (signature.PixelWeight is { } weight)
+        {
+            settings.Add("PixelWeight = LossPixelMap." + weight);
+        }
+
+        if (signature.Valid is { } valid)
+        {
+            settings.Add("ValidMask = LossPixelMap." + valid);
+        }
+
         return ", " + string.Join(", ", settings);
     }
 
-    /// <summary><c>pred: logits[N, 4, S0, 5], target: labels[N, S0, 5] ignore 255</c>; symbolic sizes are S0, S1, ...</summary>
+    /// <summary>
+    /// <c>pred: logits[N, 4, S0, 5], target: labels[N, S0, 5] ignore 255</c>, then any <c>pixel_weight: map[...]</c> and
+    /// <c>valid: mask[...]</c>; symbolic sizes are S0, S1, ...
+    /// </summary>
     public static string LossFileParameters(LossSignature signature)
     {
         var spatial = string.Concat(signature.Spatial.Select((d, i) => ", " + (d?.ToString(CultureInfo.InvariantCulture) ?? "S" + i)));
@@ -41,6 +54,13 @@ internal static class SignatureText
         var target = signature.Target == TargetKind.Mask
             ? $"target: mask[N, {classes}{spatial}]"
             : $"target: labels[N{spatial}]" + (signature.IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
-        return pred + ", " + target;
+        string Map(string role, string kind, PixelMap? map) => map switch
+        {
+            null => string.Empty,
+            PixelMap.PerChannel => $", {role}: {kind}[N, {classes}{spatial}]",
+            _ => signature.Target == TargetKind.Labels ? $", {role}: {kind}[N{spatial}]" : $", {role}: {kind}[N, 1{spatial}]",
+        };
+
+        return pred + ", " + target + Map("pixel_weight", "map", signature.PixelWeight) + Map("valid", "mask", signature.Valid);
     }
 }

@@ -22,6 +22,10 @@ internal sealed record ValidLoss(string Text, LossSignature Signature, Declarati
 
     public long[] TargetShape => Signature.Target == TargetKind.Labels ? [Batch, .. Sizes.Select(s => (long)s)] : PredShape;
 
+    /// <summary>The shape of a declared pixel map: the labels' shape, or pred's with one channel or all.</summary>
+    public long[] MapShape(PixelMap map) => Signature.Target == TargetKind.Labels ? TargetShape
+        : [Batch, map == PixelMap.PerChannel ? Classes : 1, .. Sizes.Select(s => (long)s)];
+
     /// <summary>The options that compile the same signature at run time.</summary>
     public LossOptions Options => FrontEndContract.OptionsFor(Signature);
 

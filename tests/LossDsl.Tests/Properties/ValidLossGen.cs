@@ -35,7 +35,13 @@ internal static class ValidLossGen
         from sizes in Gen.Int[rank == 3 ? 2 : 3, rank switch { 1 => 12, 2 => 7, _ => 4 }].Array[rank, rank]
         from isStatic in Gen.Frequency((3, Gen.Const(false)), (1, Gen.Const(true))).Array[rank, rank]
         from batch in Gen.Int[1, 2]
+        from weightMap in LossTextGen.PixelMaps
+        from validMap in LossTextGen.PixelMaps
         let signature = new LossSignature(input, target, classes, ignore, sizes.Select((s, i) => isStatic[i] ? s : (int?)null).ToImmutableArray())
+        {
+            PixelWeight = target == TargetKind.Labels && weightMap == PixelMap.PerChannel ? PixelMap.PerPixel : weightMap,
+            Valid = target == TargetKind.Labels && validMap == PixelMap.PerChannel ? PixelMap.PerPixel : validMap,
+        }
         from text in Expression(signature, depth: 3)
         from declaration in Gen.Enum<Declaration>()
         from fill in Fill
