@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace LossDsl.Cli;
 
 /// <summary>
-/// <c>lossdsl eval "&lt;expression&gt;" --pred P.npy --target T.npy</c>: computes the loss and its terms on arrays saved by
-/// numpy, optionally with d total / d pred.
+/// <c>lossdsl eval "&lt;expression&gt;" --pred P.npy --target T.npy [--pixel-weight W.npy] [--valid V.npy]</c>: computes the
+/// loss and its terms on arrays saved by numpy, optionally with d total / d pred.
 /// </summary>
 internal static class EvalCommand
 {
@@ -23,6 +23,16 @@ internal static class EvalCommand
             HelpName = "T.npy",
             Required = true,
         };
+        var pixelWeight = new Option<string?>("--pixel-weight")
+        {
+            Description = "A pixel weight map as a .npy file: [N, 1, *spatial] or pred's shape beside a mask, the labels' shape beside labels.",
+            HelpName = "W.npy",
+        };
+        var valid = new Option<string?>("--valid")
+        {
+            Description = "A valid mask (0 or 1) as a .npy file, shaped like --pixel-weight: its zeros leave pixels out of every term.",
+            HelpName = "V.npy",
+        };
         var probabilities = SharedOptions.Probabilities();
         var ignoreIndex = SharedOptions.IgnoreIndex();
         var useDouble = new Option<bool>("--double") { Description = "Compute in float64 (default float32)." };
@@ -31,7 +41,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, probabilities, ignoreIndex, useDouble, gradient, json,
+            expression, pred, target, pixelWeight, valid, probabilities, ignoreIndex, useDouble, gradient, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -39,6 +49,8 @@ internal static class EvalCommand
                 parse.GetRequiredValue(expression),
                 parse.GetRequiredValue(pred),
                 parse.GetRequiredValue(target),
+                parse.GetValue(pixelWeight),
+                parse.GetValue(valid),
                 parse.GetValue(probabilities),
                 parse.GetValue(ignoreIndex),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
@@ -51,11 +63,13 @@ internal static class EvalCommand
     }
 
     private sealed record EvalRequest(
-        string Text, string PredPath, string TargetPath, bool Probabilities, int? IgnoreIndex, ScalarType DType, string? GradientPath, bool Json);
+        string Text, string PredPath, string TargetPath, string? PixelWeightPath, string? ValidPath, bool Probabilities, int? IgnoreIndex, ScalarType DType,
+        string? GradientPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
     {
         var inputs = EvalInputs.Load(request.PredPath, request.TargetPath, request.Probabilities, request.IgnoreIndex);
+        inputs.LoadMaps(request.PixelWeightPath, request.ValidPath);
         var options = new LossOptions
         {
             Input = request.Probabilities ? LossInput.Probabilities : LossInput.Logits,
@@ -64,6 +78,9 @@ internal static class EvalCommand
             IgnoreIndex = request.IgnoreIndex,
             // The files fix the rank: a volume or a 1-D signal is as valid as an image for pixel and region terms.
             Spatial = inputs.Pred.Shape.Skip(2).Select(_ => (int?)null).ToArray(),
+            // Given maps are declared with the shape their files have.
+            PixelWeight = inputs.PixelWeightMap,
+            ValidMask = inputs.ValidMap,
         };
 
         CompiledLoss loss;
@@ -83,7 +100,11 @@ internal static class EvalCommand
         using (NewDisposeScope())
         {
             var pred = inputs.PredTensor(request.DType, requiresGradient: request.GradientPath is not null);
-            using var terms = Terms(loss, pred, inputs.TargetTensor(request.DType));
+            using var terms = Terms(loss, new LossInputs(pred, inputs.TargetTensor(request.DType))
+            {
+                PixelWeight = EvalInputs.MapTensor(inputs.PixelWeight, request.DType),
+                ValidMask = EvalInputs.MapTensor(inputs.Valid, request.DType),
+            });
             if (request.GradientPath is { } path)
             {
                 terms.Total.backward();
@@ -104,11 +125,11 @@ internal static class EvalCommand
     }
 
     // Kernels report inputs they cannot take (a shape a primitive does not accept) as ArgumentException.
-    private static LossTerms Terms(CompiledLoss loss, Tensor pred, Tensor target)
+    private static LossTerms Terms(CompiledLoss loss, LossInputs inputs)
     {
         try
         {
-            return loss.Terms(pred, target);
+            return loss.Terms(inputs);
         }
         catch (ArgumentException e)
         {

@@ -9,7 +9,9 @@ namespace LossDsl.Cli;
 
 /// <summary>
 /// The prediction and target of <c>lossdsl eval</c>, read from .npy files and checked against each other. The target's
-/// kind follows from its file: pred's shape is a mask; pred's shape without dim 1, in integers, is class labels.
+/// kind follows from its file: pred's shape is a mask; pred's shape without dim 1, in integers, is class labels. A pixel
+/// weight map and a valid mask, when given, are one value per pixel (<c>[N, 1, *spatial]</c> beside a mask, the labels'
+/// shape beside labels) or, beside a mask, one per element (pred's shape): their files' shapes declare which.
 /// </summary>
 internal sealed class EvalInputs
 {
@@ -30,6 +32,18 @@ internal sealed class EvalInputs
     public NpyArray Target { get; }
 
     public LossTarget TargetKind { get; }
+
+    /// <summary>The pixel weight map, or null when none was given.</summary>
+    public NpyArray? PixelWeight { get; private set; }
+
+    /// <summary>The valid mask, or null when none was given.</summary>
+    public NpyArray? Valid { get; private set; }
+
+    /// <summary>How the loss declares the weight map: by its file's shape, or none.</summary>
+    public LossPixelMap PixelWeightMap => MapKind(PixelWeight);
+
+    /// <summary>How the loss declares the valid mask: by its file's shape, or none.</summary>
+    public LossPixelMap ValidMap => MapKind(Valid);
 
     /// <summary>pred's dim 1: the channels of a mask, the classes of labels.</summary>
     public int Classes => (int)Pred.Shape[1];
@@ -56,6 +70,56 @@ internal sealed class EvalInputs
         inputs.CheckTarget(ignoreIndex);
         return inputs;
     }
+
+    /// <summary>
+    /// Reads and checks the per-pixel inputs given (null paths are left out): shapes against pred and the target, a
+    /// weight map finite and ≥ 0, a valid mask 0 or 1 (or bool).
+    /// </summary>
+    public void LoadMaps(string? pixelWeightPath, string? validPath)
+    {
+        if (pixelWeightPath is not null)
+        {
+            PixelWeight = ReadMap("pixel weight", pixelWeightPath, "a finite weight ≥ 0", v => v >= 0 && double.IsFinite(v));
+        }
+
+        if (validPath is not null)
+        {
+            Valid = ReadMap("valid mask", validPath, "0 or 1", v => v is 0 or 1);
+        }
+    }
+
+    /// <summary>A per-pixel input as the loss takes it, in <paramref name="dtype"/>; null when not given.</summary>
+    public static Tensor? MapTensor(NpyArray? map, ScalarType dtype) =>
+        map is null ? null : tensor(map.ToDoubleArray(), dtype: dtype).reshape(map.Shape.ToArray());
+
+    private NpyArray ReadMap(string role, string path, string expected, Func<double, bool> isValid)
+    {
+        var map = Read(role, path);
+        var spatial = Pred.Shape.Skip(2);
+        var shapes = TargetKind == LossTarget.Labels
+            ? new[] { Target.Shape.ToArray() }
+            : new[] { Pred.Shape.Take(1).Append(1L).Concat(spatial).ToArray(), Pred.Shape.ToArray() };
+        if (!shapes.Any(shape => map.Shape.SequenceEqual(shape)))
+        {
+            var allowed = TargetKind == LossTarget.Labels ? $"{NpyArray.FormatShape(shapes[0])} (the labels' shape)"
+                : Classes == 1 ? $"{NpyArray.FormatShape(shapes[0])} (one value per pixel)"
+                : $"{NpyArray.FormatShape(shapes[0])} (one value per pixel) or {NpyArray.FormatShape(shapes[1])} (pred's shape)";
+            throw new InvalidInputException($"{role} file '{path}' has shape {NpyArray.FormatShape(map.Shape)}; it must be {allowed}.");
+        }
+
+        if (!map.DType.IsFloatingPoint && !map.DType.IsInteger && map.DType != NpyDType.Bool)
+        {
+            throw new InvalidInputException($"{role} file '{path}' holds {map.DType}; it must hold numbers or bools.");
+        }
+
+        CheckValues(map, $"{role} file '{path}'", expected, isValid);
+        return map;
+    }
+
+    // Beside labels, or with a single channel, one value per pixel is all there is.
+    private LossPixelMap MapKind(NpyArray? map) => map is null ? LossPixelMap.None
+        : TargetKind == LossTarget.Mask && Classes > 1 && map.Shape[1] == Classes ? LossPixelMap.PerChannel
+        : LossPixelMap.PerPixel;
 
     /// <summary>pred as a tensor of <paramref name="dtype"/>, a leaf that records its gradient when asked.</summary>
     public Tensor PredTensor(ScalarType dtype, bool requiresGradient) =>

@@ -4,8 +4,9 @@ using System.Linq;
 namespace LossDsl.Cli;
 
 /// <summary>
-/// The signature of loss text given on the command line, the same four options for <c>check</c>, <c>emit</c> and
-/// <c>explain</c>: what pred holds, what the target holds, the classes and the ignore index.
+/// The signature of loss text given on the command line, the same options for <c>check</c>, <c>emit</c>, <c>explain</c>
+/// and <c>diff</c>: what pred holds, what the target holds, the classes, the ignore index, and whether the loss takes a
+/// pixel weight map or a valid mask (one value per <c>pixel</c>, or per element of a mask, <c>channel</c>).
 /// </summary>
 internal sealed class SignatureOptions
 {
@@ -17,7 +18,11 @@ internal sealed class SignatureOptions
 
     public Option<int?> IgnoreIndex { get; } = SharedOptions.IgnoreIndex();
 
-    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex };
+    public Option<string?> PixelWeight { get; } = MapOption("--pixel-weight", "The loss takes a pixel weight map: one weight per pixel or per channel.");
+
+    public Option<string?> Valid { get; } = MapOption("--valid", "The loss takes a valid mask: one value per pixel or per channel.");
+
+    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid };
 
     public void AddTo(Command command)
     {
@@ -34,8 +39,27 @@ internal sealed class SignatureOptions
         Target = parse.GetValue(Labels) ? LossTarget.Labels : LossTarget.Mask,
         Classes = parse.GetValue(Classes),
         IgnoreIndex = parse.GetValue(IgnoreIndex),
+        PixelWeight = Map(parse.GetValue(PixelWeight)),
+        ValidMask = Map(parse.GetValue(Valid)),
         Name = name,
     };
+
+    private static Option<string?> MapOption(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = "pixel|channel" };
+        option.AcceptOnlyFromAmong(PerPixel, PerChannel);
+        return option;
+    }
+
+    private static LossPixelMap Map(string? value) => value switch
+    {
+        PerPixel => LossPixelMap.PerPixel,
+        PerChannel => LossPixelMap.PerChannel,
+        _ => LossPixelMap.None,
+    };
+
+    private const string PerPixel = "pixel";
+    private const string PerChannel = "channel";
 
     /// <summary>The first of the options written on the command line, or null: a <c>.loss</c> file declares its own signatures.</summary>
     public string? FirstGiven(ParseResult parse) => All.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;

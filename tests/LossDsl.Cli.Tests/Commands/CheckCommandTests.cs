@@ -14,6 +14,27 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void Declared_maps_are_checked_against_every_term()
+    {
+        Assert.Equal(new CliResult(0, "", ""), Lossdsl.Run("check", "bce + dice + lovasz_hinge", "--valid", "pixel"));
+        Assert.Equal(new CliResult(0, "", ""), Lossdsl.Run("check", "bce + dice", "--valid", "pixel", "--pixel-weight", "channel", "--classes", "3"));
+
+        var result = Lossdsl.Run("check", "dice + ssim", "--classes", "3", "--valid", "channel");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("(1,8): error LOSS0200: 'ssim' cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones", result.Stdout);
+    }
+
+    [Fact]
+    public void A_map_option_takes_pixel_or_channel()
+    {
+        var result = Lossdsl.Run("check", "bce", "--valid", "pixels");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("pixels", result.Stderr);
+    }
+
+    [Fact]
     public void An_unknown_loss_is_shown_under_the_text()
     {
         Assert.Equal(

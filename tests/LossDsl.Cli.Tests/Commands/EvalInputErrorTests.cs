@@ -49,6 +49,42 @@ public sealed class EvalInputErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_weight_map_neither_per_pixel_nor_per_element()
+    {
+        var weight = folder.Write("w.npy", NpyArray.Create(new float[] { 1, 1, 1, 1 }, 1, 2, 2));
+
+        AssertBadInput($"pixel weight file '{weight}' has shape (1, 2, 2); it must be (1, 1, 2, 2) (one value per pixel).",
+            "eval", "bce", "--pred", pred, "--target", mask, "--pixel-weight", weight);
+    }
+
+    [Fact]
+    public void A_negative_weight()
+    {
+        var weight = folder.Write("w.npy", NpyArray.Create(new float[] { 1, -0.5f, 1, 1 }, 1, 1, 2, 2));
+
+        AssertBadInput($"pixel weight file '{weight}': the element at (0, 0, 0, 1) is -0.5, not a finite weight ≥ 0.", "eval", "bce", "--pred", pred, "--target", mask, "--pixel-weight", weight);
+    }
+
+    [Fact]
+    public void A_valid_mask_that_is_not_0_or_1()
+    {
+        var valid = folder.Write("v.npy", NpyArray.Create(new float[] { 1, 0, 0.5f, 1 }, 1, 1, 2, 2));
+
+        AssertBadInput($"valid mask file '{valid}': the element at (0, 0, 1, 0) is 0.5, not 0 or 1.", "eval", "dice", "--pred", pred, "--target", mask, "--valid", valid);
+    }
+
+    [Fact]
+    public void A_valid_mask_beside_a_term_that_cannot_take_one_is_a_loss_error()
+    {
+        var valid = folder.Write("v.npy", NpyArray.Create(new[] { true, false, true, true }, 1, 1, 2, 2));
+
+        var result = Lossdsl.Run("eval", "bce + ssim(3)", "--pred", pred, "--target", mask, "--valid", valid);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error LOSS0200: 'ssim' cannot be used with a valid mask", result.Stderr);
+    }
+
+    [Fact]
     public void A_Fortran_order_file_written_by_numpy()
     {
         var fortran = TestData.Path("f4_2x3_fortran.npy");

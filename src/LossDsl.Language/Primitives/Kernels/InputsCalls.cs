@@ -45,7 +45,7 @@ internal static class InputsCalls
     /// pred's dtype when it is bool or integer (2), times the pixels an ignore index keeps (3) when there is one.
     /// </summary>
     public static KernelCall ValidMask(string loss, LocalValue pred, LocalValue validMask, bool labels, bool perChannel, LocalValue? ignoreValid, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(ValidMask), KernelCall.Fixed(0, 3 + (ignoreValid is null ? 0 : 3)),
+        KernelCall.Create(Type, nameof(ValidMask), MapPasses(perChannel, 3 + (ignoreValid is null ? 0 : 3)),
             Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(validMask), validMask), Constant(nameof(labels), labels),
             Constant(nameof(perChannel), perChannel), Optional(nameof(ignoreValid), ignoreValid), Setting(nameof(checkValues), checkValues));
 
@@ -54,7 +54,7 @@ internal static class InputsCalls
     /// to pred's dtype (2), times the kept pixels (3) when some can be left out.
     /// </summary>
     public static KernelCall PixelWeight(string loss, LocalValue pred, LocalValue pixelWeight, bool labels, bool perChannel, LocalValue? valid, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(PixelWeight), KernelCall.Fixed(0, 3 + (valid is null ? 0 : 3)),
+        KernelCall.Create(Type, nameof(PixelWeight), MapPasses(perChannel, 3 + (valid is null ? 0 : 3)),
             Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(pixelWeight), pixelWeight), Constant(nameof(labels), labels),
             Constant(nameof(perChannel), perChannel), Optional(nameof(valid), valid), Setting(nameof(checkValues), checkValues));
 
@@ -62,4 +62,8 @@ internal static class InputsCalls
     public static KernelCall Valid(LocalValue pred, LocalValue target, int ignoreIndex) =>
         KernelCall.Create(Type, nameof(Valid), KernelCall.Fixed(0, 4),
             Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(ignoreIndex), ignoreIndex));
+
+    /// <summary>A map's passes: per pixel, or over the full data when it holds one value per element.</summary>
+    private static System.Func<Semantics.LossSignature, PassCount> MapPasses(bool perChannel, int passes) =>
+        perChannel ? KernelCall.Fixed(passes) : KernelCall.Fixed(0, passes);
 }

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using LossDsl.Cli.Npy;
+using LossDsl.Cli.Tests.Support;
+using LossDsl.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace LossDsl.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>lossdsl eval --double</c> on the PyTorch reference fixtures that declare a pixel weight map or a valid mask
+/// (tests/reference/make_fixtures.py): each array written as a .npy file, the maps' files declaring their shapes, and
+/// the total, every term and the gradient against the fixture's values to 1e-9.
+/// </summary>
+public sealed class EvalFixtureTests : IDisposable
+{
+    private static readonly string Directory = Path.Combine(RepositoryRoot.Path, "tests", "LossDsl.Tests", "Fixtures");
+
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    public static TheoryData<string> WithMaps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            if (json.RootElement.TryGetProperty("pixel_weight", out _) || json.RootElement.TryGetProperty("valid", out _))
+            {
+                data.Add(Path.GetFileNameWithoutExtension(path));
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_fixtures_with_maps_cover_weights_and_masks_beside_masks_and_labels() => Assert.True(WithMaps().Count >= 25, $"found {WithMaps().Count}");
+
+    [Theory]
+    [MemberData(nameof(WithMaps))]
+    public void Weighted_and_masked_losses_match_the_reference_in_float64(string name)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
+        var root = json.RootElement;
+        var labels = root.GetProperty("target_kind").GetString() == "labels";
+        var gradientPath = folder.File(name + ".grad.npy");
+        var arguments = new List<string>
+        {
+            "eval", root.GetProperty("loss").GetString()!, "--double", "--json", "--grad", gradientPath,
+            "--pred", Write(root, "pred", integers: false),
+            "--target", Write(root, "target", integers: labels),
+        };
+        if (root.GetProperty("input_kind").GetString() == "probs")
+        {
+            arguments.Add("--probabilities");
+        }
+
+        if (root.GetProperty("ignore_index").ValueKind == JsonValueKind.Number)
+        {
+            arguments.AddRange(["--ignore-index", root.GetProperty("ignore_index").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        foreach (var (key, option) in new[] { ("pixel_weight", "--pixel-weight"), ("valid", "--valid") })
+        {
+            if (root.TryGetProperty(key, out _))
+            {
+                arguments.AddRange([option, Write(root, key, integers: false)]);
+            }
+        }
+
+        var result = Lossdsl.Run(arguments.ToArray());
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        using var output = JsonDocument.Parse(result.Stdout);
+        Tolerance.Close(root.GetProperty("total").GetDouble(), output.RootElement.GetProperty("total").GetDouble(), Tolerance.Float64, $"{name}: total");
+        foreach (var term in root.GetProperty("terms").EnumerateObject())
+        {
+            Tolerance.Close(term.Value.GetDouble(), output.RootElement.GetProperty("terms").GetProperty(term.Name).GetDouble(), Tolerance.Float64, $"{name}: {term.Name}");
+        }
+
+        var expected = root.GetProperty("grad").GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Tolerance.Gradient(expected, NpyReader.ReadFile(gradientPath).As<double>(), ScalarType.Float64, $"{name}: d total / d pred");
+    }
+
+    private string Write(JsonElement root, string key, bool integers)
+    {
+        var array = root.GetProperty(key);
+        var shape = array.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        var values = array.GetProperty("data").EnumerateArray();
+        var npy = integers
+            ? NpyArray.Create(values.Select(v => v.GetInt64()).ToArray(), shape)
+            : NpyArray.Create(values.Select(v => v.GetDouble()).ToArray(), shape);
+        return folder.Write(key + ".npy", npy);
+    }
+}
