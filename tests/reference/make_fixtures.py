@@ -1166,6 +1166,69 @@ def finite_difference_check(spec, grad, step=1e-6):
     return worst
 
 
+# ----------------------------------------------------------------------------------------------------------
+# U-Net weight maps (LOSSES.md "Beyond pred and target"), by brute force: every pixel against every object pixel
+# ----------------------------------------------------------------------------------------------------------
+
+MAPS_DIR = os.path.join(OUT_DIR, "Maps")
+
+
+def unet_weights_brute_force(instances, w0, sigma):
+    """instances: [N, *spatial] int64. Distances from pixel centres to object pixel centres, all pairs, exact."""
+    n = instances.shape[0]
+    spatial = instances.shape[1:]
+    coords = torch.stack(torch.meshgrid(*[torch.arange(s, dtype=torch.float64) for s in spatial], indexing="ij"), -1).reshape(-1, len(spatial))
+    out = torch.zeros(instances.shape, dtype=torch.float64)
+    for i in range(n):
+        labels = instances[i].reshape(-1)
+        total = labels.numel()
+        fg = int((labels > 0).sum())
+        bg = total - fg
+        present = (fg > 0) + (bg > 0)
+        w = torch.where(labels > 0, torch.full((total,), total / (present * max(fg, 1)), dtype=torch.float64),
+                        torch.full((total,), total / (present * max(bg, 1)), dtype=torch.float64))
+        ids = sorted(set(int(v) for v in labels.tolist() if v > 0))
+        if len(ids) >= 2 and w0 > 0:
+            # [pixels, objects]: each object's nearest pixel, by the full distance matrix
+            per_object = torch.stack([torch.cdist(coords, coords[labels == k]).min(1).values for k in ids], 1)
+            two = per_object.sort(1).values[:, :2]
+            border = w0 * torch.exp(-(two.sum(1) ** 2) / (2 * sigma ** 2))
+            w = w + torch.where(labels == 0, border, torch.zeros_like(border))
+        out[i] = w.reshape(spatial)
+    return out
+
+
+def make_instances(shape, boxes):
+    """Objects as boxes (id, start..stop per dim) on background; later boxes overwrite earlier ones."""
+    labels = torch.zeros(shape, dtype=torch.int64)
+    for image, box_list in enumerate(boxes):
+        for object_id, ranges in box_list:
+            labels[(image,) + tuple(slice(a, b) for a, b in ranges)] = object_id
+    return labels
+
+
+MAP_FIXTURES = [
+    # two touching cells with a one-pixel gap, a third apart; ids 3, 7, 20; second image: one object only
+    ("unet_2d_touching_cells", (2, 12, 12), 10.0, 5.0,
+     [[(3, [(1, 6), (1, 5)]), (7, [(1, 6), (6, 11)]), (20, [(8, 11), (2, 9)])], [(5, [(3, 7), (3, 7)])]]),
+    # background only, and all foreground
+    ("unet_2d_single_class_images", (2, 5, 7), 10.0, 5.0, [[], [(1, [(0, 5), (0, 7)])]]),
+    # other w0 and sigma
+    ("unet_2d_narrow_border", (1, 9, 10), 5.0, 2.0, [[(1, [(0, 4), (0, 4)]), (2, [(5, 9), (0, 4)]), (4, [(0, 9), (6, 10)])]]),
+    ("unet_3d_volume", (1, 5, 6, 6), 10.0, 3.0, [[(1, [(0, 2), (0, 3), (0, 3)]), (2, [(3, 5), (0, 3), (0, 3)]), (9, [(0, 5), (4, 6), (2, 6)])]]),
+]
+
+
+def write_map_fixtures():
+    os.makedirs(MAPS_DIR, exist_ok=True)
+    for name, shape, w0, sigma, boxes in MAP_FIXTURES:
+        instances = make_instances(shape, boxes)
+        weights = unet_weights_brute_force(instances, w0, sigma)
+        record = {"name": name, "w0": w0, "sigma": sigma, "instances": tensor_json(instances, integers=True), "weights": tensor_json(weights)}
+        with open(os.path.join(MAPS_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
+            f.write(json.dumps(record, allow_nan=False) + "\n")
+
+
 def main():
     self_checks()
     if "--check-gradients" in sys.argv:
@@ -1189,7 +1252,8 @@ def main():
         with open(os.path.join(OUT_DIR, spec["name"] + ".json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         total_size += len(text.encode())
-    print(f"torch {torch.__version__}: {len(FIXTURES)} fixtures, {total_size} bytes in {OUT_DIR}")
+    write_map_fixtures()
+    print(f"torch {torch.__version__}: {len(FIXTURES)} fixtures, {total_size} bytes in {OUT_DIR}; {len(MAP_FIXTURES)} U-Net maps in {MAPS_DIR}")
 
 
 if __name__ == "__main__":
