@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -37,11 +38,16 @@ internal static class EvalCommand
         var ignoreIndex = SharedOptions.IgnoreIndex();
         var useDouble = new Option<bool>("--double") { Description = "Compute in float64 (default float32)." };
         var gradient = new Option<string?>("--grad") { Description = "Write d total / d pred to this .npy file (pred's shape, the compute dtype).", HelpName = "G.npy" };
+        var unreduced = new Option<string?>("--unreduced")
+        {
+            Description = "Write each term's values before its reduction to this .npz file, one array per term (pixel terms per element, overlap terms per channel).",
+            HelpName = "U.npz",
+        };
         var json = new Option<bool>("--json") { Description = "Print {\"total\": x, \"terms\": {...}} as JSON and nothing else." };
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, pixelWeight, valid, probabilities, ignoreIndex, useDouble, gradient, json,
+            expression, pred, target, pixelWeight, valid, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -55,6 +61,7 @@ internal static class EvalCommand
                 parse.GetValue(ignoreIndex),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
                 parse.GetValue(gradient),
+                parse.GetValue(unreduced),
                 parse.GetValue(json)),
             stdout,
             stderr));
@@ -64,7 +71,7 @@ internal static class EvalCommand
 
     private sealed record EvalRequest(
         string Text, string PredPath, string TargetPath, string? PixelWeightPath, string? ValidPath, bool Probabilities, int? IgnoreIndex, ScalarType DType,
-        string? GradientPath, bool Json);
+        string? GradientPath, string? UnreducedPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
     {
@@ -100,11 +107,17 @@ internal static class EvalCommand
         using (NewDisposeScope())
         {
             var pred = inputs.PredTensor(request.DType, requiresGradient: request.GradientPath is not null);
-            using var terms = Terms(loss, new LossInputs(pred, inputs.TargetTensor(request.DType))
+            var lossInputs = new LossInputs(pred, inputs.TargetTensor(request.DType))
             {
                 PixelWeight = EvalInputs.MapTensor(inputs.PixelWeight, request.DType),
                 ValidMask = EvalInputs.MapTensor(inputs.Valid, request.DType),
-            });
+            };
+            using var terms = Terms(loss, lossInputs, request.UnreducedPath is not null);
+            if (request.UnreducedPath is { } unreducedPath)
+            {
+                Write(unreducedPath, "the unreduced values", path => NpzWriter.WriteFile(path, terms.Unreduced.Select(t => KeyValuePair.Create(t.Key, ToNpy(t.Value)))));
+            }
+
             if (request.GradientPath is { } path)
             {
                 terms.Total.backward();
@@ -125,11 +138,11 @@ internal static class EvalCommand
     }
 
     // Kernels report inputs they cannot take (a shape a primitive does not accept) as ArgumentException.
-    private static LossTerms Terms(CompiledLoss loss, LossInputs inputs)
+    private static LossTerms Terms(CompiledLoss loss, LossInputs inputs, bool unreduced)
     {
         try
         {
-            return loss.Terms(inputs);
+            return loss.Terms(inputs, unreduced);
         }
         catch (ArgumentException e)
         {
@@ -137,18 +150,27 @@ internal static class EvalCommand
         }
     }
 
-    private static void WriteGradient(string path, Tensor gradient, long[] shape)
+    private static void WriteGradient(string path, Tensor gradient, long[] shape) =>
+        Write(path, "the gradient", file => NpyWriter.WriteFile(file, ToNpy(gradient.reshape(shape))));
+
+    /// <summary>A tensor of the compute dtype as an array of that dtype, its shape kept (a scalar has shape ()).</summary>
+    private static NpyArray ToNpy(Tensor values)
     {
-        var array = gradient.dtype == ScalarType.Float64
-            ? NpyArray.Create(gradient.contiguous().data<double>().ToArray(), shape)
-            : NpyArray.Create(gradient.contiguous().data<float>().ToArray(), shape);
+        using var contiguous = values.detach().contiguous();
+        return values.dtype == ScalarType.Float64
+            ? NpyArray.Create(contiguous.data<double>().ToArray(), values.shape)
+            : NpyArray.Create(contiguous.data<float>().ToArray(), values.shape);
+    }
+
+    private static void Write(string path, string what, Action<string> write)
+    {
         try
         {
-            NpyWriter.WriteFile(path, array);
+            write(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidInputException($"cannot write the gradient to '{path}': {e.Message}");
+            throw new InvalidInputException($"cannot write {what} to '{path}': {e.Message}");
         }
     }
 }

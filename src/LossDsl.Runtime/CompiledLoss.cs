@@ -44,7 +44,7 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     public IReadOnlyList<LossDiagnosticInfo> Warnings { get; }
 
     /// <inheritdoc/>
-    protected override LossTerms Evaluate(LossInputs inputs) => interpreter.Evaluate(inputs, Buffers(), this);
+    protected override LossTerms Evaluate(LossInputs inputs, bool unreduced) => interpreter.Evaluate(inputs, Buffers(), this, unreduced);
 
     private static LossPixelMap PublicMap(PixelMap? map) => map switch
     {

@@ -71,24 +71,34 @@ public abstract class LossModule<TTerms> : LossModule
     {
         Check(inputs);
         using var scope = NewDisposeScope();
-        return Evaluate(inputs).Total.MoveToOuterDisposeScope();
+        return Evaluate(inputs, unreduced: false).Total.MoveToOuterDisposeScope();
     }
 
     /// <summary>The total and every term's value, for logging. Dispose it when done.</summary>
     public TTerms Terms(Tensor pred, Tensor target) => Terms(new LossInputs(pred, target));
 
     /// <summary>The total and every term's value of <paramref name="inputs"/>, for logging. Dispose it when done.</summary>
-    public TTerms Terms(LossInputs inputs)
+    public TTerms Terms(LossInputs inputs) => Terms(inputs, unreduced: false);
+
+    /// <summary>
+    /// The total and every term's value of <paramref name="inputs"/>, and with <paramref name="unreduced"/> each
+    /// term's values before its reduction (<see cref="LossTerms.Unreduced"/>), from the same pass: the shared values
+    /// are computed once. Dispose it when done.
+    /// </summary>
+    public TTerms Terms(LossInputs inputs, bool unreduced)
     {
         Check(inputs);
         using var scope = NewDisposeScope();
-        var terms = Evaluate(inputs);
+        var terms = Evaluate(inputs, unreduced);
         terms.MoveToOuterDisposeScope();
         return terms;
     }
 
-    /// <summary>Computes every term and the total; called inside a dispose scope, which releases every temporary.</summary>
-    protected abstract TTerms Evaluate(LossInputs inputs);
+    /// <summary>
+    /// Computes every term and the total, and with <paramref name="unreduced"/> each term's values before its
+    /// reduction; called inside a dispose scope, which releases every temporary.
+    /// </summary>
+    protected abstract TTerms Evaluate(LossInputs inputs, bool unreduced);
 
     // Declared inputs must be given and undeclared ones must not: either way the loss would silently compute another number.
     private void Check(LossInputs inputs)

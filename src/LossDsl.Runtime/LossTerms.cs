@@ -12,18 +12,35 @@ namespace LossDsl;
 /// A loss's total and each term's value by name (as written in the loss text; a repeated primitive is numbered,
 /// <c>dice</c>, <c>dice_2</c>). Returned by <c>Terms(pred, target)</c> of generated and run-time compiled losses alike.
 /// The tensors are owned by this object: dispose it when done. Generated losses return a subclass with a property
-/// per term.
+/// per term. Asked for with <c>Terms(inputs, unreduced: true)</c>, <see cref="Unreduced"/> holds each term's values
+/// before its reduction.
 /// </summary>
 public class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     private readonly KeyValuePair<string, Tensor>[] terms;
+    private readonly KeyValuePair<string, Tensor>[] unreduced;
 
     /// <summary>Creates the set from the total and the terms in loss-text order.</summary>
     public LossTerms(Tensor total, IEnumerable<KeyValuePair<string, Tensor>> terms)
+        : this(total, terms, null)
+    {
+    }
+
+    /// <summary>Creates the set from the total, the terms in loss-text order and, when asked for, their unreduced values.</summary>
+    public LossTerms(Tensor total, IEnumerable<KeyValuePair<string, Tensor>> terms, IEnumerable<KeyValuePair<string, Tensor>>? unreduced)
     {
         Total = total;
         this.terms = terms.ToArray();
+        this.unreduced = unreduced?.ToArray() ?? Array.Empty<KeyValuePair<string, Tensor>>();
+        Unreduced = new System.Collections.ObjectModel.ReadOnlyDictionary<string, Tensor>(this.unreduced.ToDictionary(t => t.Key, t => t.Value));
     }
+
+    /// <summary>
+    /// Each term's values before its reduction, by term name (docs/language.md, "Unreduced values"): pixel terms per
+    /// element, overlap terms per channel (per image and channel with <c>per_image</c>), structure terms their scalar.
+    /// Empty unless asked for with <c>Terms(inputs, unreduced: true)</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Unreduced { get; }
 
     /// <summary>The loss value: the same number <c>forward</c> returns.</summary>
     public Tensor Total { get; }
@@ -96,5 +113,5 @@ public class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
 
     // A loss of one term returns that term as its total: the same tensor must be moved and disposed once.
     private IEnumerable<Tensor> Distinct() =>
-        new[] { Total }.Concat(terms.Select(t => t.Value)).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+        new[] { Total }.Concat(terms.Select(t => t.Value)).Concat(unreduced.Select(t => t.Value)).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
 }

@@ -48,6 +48,7 @@ class Batch:
         self.ignore_index = ignore_index
         self.classes = pred.shape[1]
         self.spatial = tuple(range(2, pred.dim()))
+        self.unreduced = None  # set by a pixel or region term to its values before reduction
         if target_kind == "mask":
             self.t = target
             self.valid = torch.ones_like(pred) if valid_mask is None else valid_mask.to(pred.dtype).expand_as(pred)
@@ -91,8 +92,9 @@ def safe_divide(numerator, denominator, when_zero):
 
 def mean_over_valid(values, batch):
     """Sum over valid elements, each times its pixel weight, / their number (unweighted); 0 with zero gradient when
-    nothing is valid."""
-    return safe_divide((values * batch.valid * batch.w).sum(), batch.valid_count, 0.0)
+    nothing is valid. The weighted elements are the term's unreduced values."""
+    batch.unreduced = values * batch.valid * batch.w
+    return safe_divide(batch.unreduced.sum(), batch.valid_count, 0.0)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -123,6 +125,7 @@ def overlap_loss(batch, args, ratio_of):
     numerator, denominator = ratio_of(tp, p, t)
     # A 0/0 ratio (smooth 0 and nothing in the channel) is perfect agreement: L_c = 0, no gradient.
     per_channel = 1 - safe_divide(numerator, denominator, 1.0)
+    batch.unreduced = per_channel
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
 
@@ -155,6 +158,7 @@ def mcc(batch, args):
     correlation = (tp * tn - fp * fn) / torch.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
     any_valid = v.expand_as(p).sum(dims) > 0
     per_channel = torch.where(any_valid, 1 - correlation, torch.zeros_like(correlation))
+    batch.unreduced = per_channel
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
 
@@ -183,7 +187,8 @@ def sensitivity_specificity(batch, args):
     valid_per_channel = scale.sum(dims)
     sensitivity = safe_divide((squared * t).sum(dims), t_sum + s, 0.0)
     specificity = safe_divide((squared * (1 - t)).sum(dims), valid_per_channel - t_sum + s, 0.0)
-    return (lam * sensitivity + (1 - lam) * specificity).mean()
+    batch.unreduced = lam * sensitivity + (1 - lam) * specificity
+    return batch.unreduced.mean()
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -210,7 +215,8 @@ def ce(batch, args):
     per_pixel = (1 - eps) * w_y * nll + (eps / c) * smooth
     v = batch.valid_pixels
     # The pixel weights multiply the numerator only: the denominator stays Σ valid·w_y (LOSSES.md).
-    return safe_divide((per_pixel * v * batch.w_pixels).sum(), (w_y * v).sum(), 0.0)
+    batch.unreduced = per_pixel * v * batch.w_pixels
+    return safe_divide(batch.unreduced.sum(), (w_y * v).sum(), 0.0)
 
 
 def modulating(one_minus, gamma):
@@ -237,7 +243,8 @@ def focal_labels(batch, args):
     w_y = 1.0 if args["weight"] is None else torch.tensor(args["weight"])[batch.labels]
     per_pixel = w_y * modulating(1 - p_y, gamma) * (-log_p_y)
     v = batch.valid_pixels
-    return safe_divide((per_pixel * v * batch.w_pixels).sum(), v.sum(), 0.0)
+    batch.unreduced = per_pixel * v * batch.w_pixels
+    return safe_divide(batch.unreduced.sum(), v.sum(), 0.0)
 
 
 def focal(batch, args):
@@ -526,11 +533,15 @@ def loss_function(loss_text, target, input_kind, target_kind, ignore_index, vali
     """pred -> (total, {term: value}) for one loss text, target and per-pixel inputs."""
     parsed = LossText(loss_text)
 
-    def run(pred):
+    def run(pred, unreduced=None):
         batch = Batch(pred, target, input_kind, target_kind, ignore_index, valid_mask, pixel_weight)
         values = {}
         for term, primitive, positional, named in parsed.terms:
+            batch.unreduced = None
             values[term] = PRIMITIVES[primitive][0](batch, bind_arguments(primitive, target_kind, positional, named))
+            if unreduced is not None:
+                # LOSSES.md "Unreduced values": a structure term (and generalized_dice) reports its scalar.
+                unreduced[term] = values[term] if batch.unreduced is None else batch.unreduced
         return evaluate(parsed.tree, values), values
 
     return run
@@ -539,12 +550,13 @@ def loss_function(loss_text, target, input_kind, target_kind, ignore_index, vali
 def compute(loss_text, pred, target, input_kind, target_kind, ignore_index, valid_mask=None, pixel_weight=None):
     """The loss, every term and d total / d pred, for one fixture."""
     pred = pred.clone().requires_grad_(True)
-    total, values = loss_function(loss_text, target, input_kind, target_kind, ignore_index, valid_mask, pixel_weight)(pred)
+    unreduced = {}
+    total, values = loss_function(loss_text, target, input_kind, target_kind, ignore_index, valid_mask, pixel_weight)(pred, unreduced)
     # A result that does not depend on pred at all (e.g. Lovász-Softmax with every pixel ignored) has zero gradient.
     grad = torch.autograd.grad(total, pred, allow_unused=True)[0] if total.requires_grad else None
     if grad is None:
         grad = torch.zeros_like(pred)
-    return total.detach(), {k: v.detach() for k, v in values.items()}, grad
+    return total.detach(), {k: v.detach() for k, v in values.items()}, grad, {k: v.detach() for k, v in unreduced.items()}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1124,7 +1136,7 @@ def tensor_json(x, integers=False):
 
 def fixture_json(spec):
     pred, target, valid, weight = make_inputs(spec)
-    total, terms, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
+    total, terms, grad, unreduced = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
     labels = spec["target_kind"] == "labels"
     map_kind = {None: None, "pixel": "PerPixel", "channel": "PerChannel"}
     record = [
@@ -1139,6 +1151,7 @@ def fixture_json(spec):
         ("total", float(total)),
         ("terms", {k: float(v) for k, v in terms.items()}),
         ("grad", tensor_json(grad)),
+        ("unreduced", {k: tensor_json(v) for k, v in unreduced.items()}),
     ]
     # The declared per-pixel inputs, after the target; fixtures without them have no such keys.
     maps = [("pixel_weight", spec["pixel_weight"], weight), ("valid", spec["valid"], valid)]
@@ -1234,7 +1247,7 @@ def main():
     if "--check-gradients" in sys.argv:
         for spec in FIXTURES:
             pred, target, valid, weight = make_inputs(spec)
-            _, _, grad = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
+            _, _, grad, _ = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
             worst = finite_difference_check(spec, grad)
             print(f"{spec['name']}: {worst:.2e}" + ("  <-- MISMATCH" if worst > 1e-5 else ""), flush=True)
         return 0

@@ -95,8 +95,8 @@ internal static class CSharpEmitter
         w.Line();
 
         EmitTypedCalls(w, maps);
-        w.Line("/// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>");
-        w.Open("protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)");
+        w.Line("/// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>");
+        w.Open("protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)");
         w.Line("var (pred, target) = inputs;");
         foreach (var map in maps)
         {
@@ -120,7 +120,19 @@ internal static class CSharpEmitter
 
         w.Line();
         w.Line($"var total = {ScalarWalk.Walk(plan.Total, new TotalExpression(plan))};");
-        w.Line($"return new TermValues(total, {string.Join(", ", plan.Terms.Select(t => t.Name))});");
+        var termLocals = string.Join(", ", plan.Terms.Select(t => t.Name));
+        w.Open("if (!unreduced)");
+        w.Line($"return new TermValues(total, {termLocals});");
+        w.Close();
+        w.Line();
+        w.Line("// Each term's values before its reduction, from the shared values above; a structure term reports its scalar.");
+        foreach (var term in plan.Terms.Where(t => t.Unreduced is not null))
+        {
+            w.Line($"var {UnreducedLocal(term)} = {Call(term.Unreduced!)};");
+        }
+
+        w.Line($"return new TermValues(total, {termLocals}, new global::System.Collections.Generic.KeyValuePair<string, {Tensor}>[] {{ "
+            + string.Join(", ", plan.Terms.Select(t => $"new({CSharpLiterals.String(t.Name)}, {(t.Unreduced is null ? t.Name : UnreducedLocal(t))})")) + " });");
         w.Close();
         w.Line();
         EmitTermValues(w, plan);
@@ -132,9 +144,9 @@ internal static class CSharpEmitter
         w.Line("/// <summary>The total and every term of this loss: by name (<c>terms[\"bce\"]</c>) or as a property.</summary>");
         w.Open("public sealed class TermValues : global::LossDsl.LossTerms");
         var parameters = string.Join(", ", plan.Terms.Select(t => $"{Tensor} {t.Name}"));
-        w.Line($"internal TermValues({Tensor} total, {parameters})");
+        w.Line($"internal TermValues({Tensor} total, {parameters}, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, {Tensor}>>? unreduced = null)");
         w.Line($"    : base(total, new global::System.Collections.Generic.KeyValuePair<string, {Tensor}>[] {{ "
-            + string.Join(", ", plan.Terms.Select(t => $"new({CSharpLiterals.String(t.Name)}, {t.Name})")) + " })");
+            + string.Join(", ", plan.Terms.Select(t => $"new({CSharpLiterals.String(t.Name)}, {t.Name})")) + " }, unreduced)");
         w.Line("{");
         foreach (var term in plan.Terms)
         {
@@ -201,6 +213,9 @@ internal static class CSharpEmitter
         w.Line($"public TermValues Terms({parameters}) => Terms({inputs});");
         w.Line();
     }
+
+    /// <summary><c>unreducedDice2</c> for <c>dice_2</c>: no term name can take it.</summary>
+    private static string UnreducedLocal(PlanTerm term) => "unreduced" + PropertyName(term.Name);
 
     private static string PropertyName(string termName) =>
         string.Concat(termName.Split('_').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));

@@ -41,6 +41,7 @@ internal sealed class Planner : IPlanInputs
     {
         var planner = new Planner(name, signature, diagnostics, bound);
         var total = planner.Lower(bound);
+        planner.LowerUnreduced();
         if (planner.terms.Count == 0 && !diagnostics.HasErrors)
         {
             diagnostics.Add(LossDiagnostics.NoTerms, bound.Span);
@@ -52,6 +53,27 @@ internal sealed class Planner : IPlanInputs
         }
 
         return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+    }
+
+    /// <summary>
+    /// Each term's call for its values before the reduction. They read only what the terms' own calls planned: a new
+    /// shared step here would run in every forward pass, for a value asked for only now and then.
+    /// </summary>
+    private void LowerUnreduced()
+    {
+        var planned = steps.Count;
+        for (var i = 0; i < terms.Count; i++)
+        {
+            if (terms[i].Primitive.LowerUnreduced is { } lower)
+            {
+                terms[i] = terms[i] with { Unreduced = lower(this, terms[i].Bound) };
+            }
+        }
+
+        if (steps.Count != planned)
+        {
+            throw new System.InvalidOperationException($"An unreduced lowering of '{name}' planned a shared step of its own: {steps[planned].Call.Kernel}.");
+        }
     }
 
     private static IEnumerable<BoundTerm> Terms(BoundExpression bound) => bound switch

@@ -54,13 +54,24 @@ internal static class Catalog
                 ? PixelLossesCalls.BinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), posWeight, inputs.ValidPixels(), inputs.PixelWeights())
                 : PixelLossesCalls.BinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight,
                     inputs.ValidPixels(), inputs.PixelWeights());
-        });
+        })
+        {
+            // Also on the fused path, whose node sums the elements: they come from libtorch's fused kernel.
+            LowerUnreduced = (inputs, term) => inputs.Signature.Input == InputKind.Logits
+                ? PixelLossesCalls.BinaryCrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), PositiveWeight(term), inputs.ValidPixels(), inputs.PixelWeights())
+                : PixelLossesCalls.BinaryCrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), PositiveWeight(term),
+                    inputs.ValidPixels(), inputs.PixelWeights()),
+        };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
         Bce,
         new PrimitiveDefinition("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
             (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights())),
+                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
+        {
+            LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
+        },
         new PrimitiveDefinition("focal",
             ImmutableArray.Create(
                 new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
@@ -74,25 +85,49 @@ internal static class Catalog
                     term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
                 _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                     term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
-            }),
+            })
+        {
+            LowerUnreduced = (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
+            {
+                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
+                    inputs.ValidPixels(), inputs.PixelWeights()),
+                (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
+                    term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
+                _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                    term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
+            },
+        },
         new PrimitiveDefinition("dice", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft Dice loss over per-channel statistics.",
             (inputs, term) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        { LowerUnreduced = (inputs, term) => RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth)) },
         new PrimitiveDefinition("iou", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft IoU (Jaccard) loss over per-channel statistics.",
             (inputs, term) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
                 ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { Aliases = ImmutableArray.Create("jaccard") },
+        {
+            Aliases = ImmutableArray.Create("jaccard"),
+            LowerUnreduced = (inputs, term) => RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth)),
+        },
         new PrimitiveDefinition("tversky", Both(TverskyAlpha, TverskyBeta, Smooth, PerImage, ClassWeight, IncludeBackground),
             "Tversky loss: Dice with separate weights on false positives and false negatives.",
             (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
-                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
+                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        {
+            LowerUnreduced = (inputs, term) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha),
+                term.Number(TverskyBeta), term.Number(Smooth)),
+        },
         new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
             (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground))),
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth)) },
         new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",
             (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps))),
         new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
-            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth))),
+            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
+        {
+            LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false), term.Number(Lambda),
+                term.Number(SensitivitySmooth)),
+        },
         new PrimitiveDefinition("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
             (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
                 // A constant of the loss text: built once, when the module is constructed.

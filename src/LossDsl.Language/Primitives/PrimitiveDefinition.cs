@@ -24,6 +24,12 @@ internal sealed record PrimitiveDefinition(
 {
     public ImmutableArray<string> Aliases { get; init; } = ImmutableArray<string>.Empty;
 
+    /// <summary>
+    /// The call giving the term's values before its reduction (LOSSES.md, "Unreduced values"), reading the same shared
+    /// inputs as <see cref="Lower"/>; null for terms that report their scalar only (structure terms, generalized_dice).
+    /// </summary>
+    public Func<IPlanInputs, BoundTerm, KernelCall>? LowerUnreduced { get; init; }
+
     /// <summary>Needs raw scores (lovasz_hinge works on hinge errors of logits).</summary>
     public bool RequiresLogits { get; init; }
 

@@ -23,6 +23,7 @@ internal sealed class PlanInterpreter
     private readonly BoundCall[] buffers;
     private readonly BoundCall[] steps;
     private readonly BoundCall[] terms;
+    private readonly BoundCall?[] unreduced;
     private readonly int slotCount;
 
     public PlanInterpreter(LossPlan plan)
@@ -34,6 +35,8 @@ internal sealed class PlanInterpreter
         buffers = plan.Buffers.Select(b => Bind(b.Call, ImmutableArray.Create(b.Local), slots)).ToArray();
         steps = plan.Steps.Select(s => Bind(s.Call, s.Outputs, slots)).ToArray();
         terms = plan.Terms.Select(t => Bind(t.Call, ImmutableArray.Create(t.Name), slots)).ToArray();
+        // Slots of their own: an unreduced value never replaces a term's.
+        unreduced = plan.Terms.Select((t, i) => t.Unreduced is { } call ? Bind(call, ImmutableArray.Create($"{i}:unreduced"), slots) : null).ToArray();
         slotCount = slots.Count;
     }
 
@@ -43,7 +46,8 @@ internal sealed class PlanInterpreter
     /// <param name="inputs">pred, target and the per-pixel inputs the loss declares.</param>
     /// <param name="bufferValues">The module's current buffers (moved by <c>module.to</c>), in <see cref="LossPlan.Buffers"/> order.</param>
     /// <param name="module">The module whose settings the kernels read.</param>
-    public LossTerms Evaluate(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module)
+    /// <param name="withUnreduced">Also each term's values before its reduction.</param>
+    public LossTerms Evaluate(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module, bool withUnreduced)
     {
         var locals = new object?[slotCount];
         var given = new object?[] { inputs.Pred, inputs.Target, inputs.PixelWeight, inputs.ValidMask };
@@ -65,7 +69,15 @@ internal sealed class PlanInterpreter
 
         var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
         var total = ScalarWalk.Walk(plan.Total, new TotalValue(values));
-        return new LossTerms(total, plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i])));
+        var named = plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i]));
+        if (!withUnreduced)
+        {
+            return new LossTerms(total, named);
+        }
+
+        // A term that reports its scalar only is its own unreduced value, as generated code has it.
+        var before = unreduced.Select((call, i) => call is null ? values[i] : (Tensor)call.Invoke(locals)!);
+        return new LossTerms(total, named, plan.Terms.Zip(before, (t, value) => new KeyValuePair<string, Tensor>(t.Name, value)).ToArray());
     }
 
     /// <summary>

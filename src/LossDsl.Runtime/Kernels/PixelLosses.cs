@@ -35,6 +35,23 @@ public static class PixelLosses
     }
 
     /// <summary>
+    /// <see cref="BinaryCrossEntropy"/> before its mean, [N, C, *spatial]: each element's loss times its pixel weight,
+    /// 0 where not kept; its sum over the kept elements' count is the term.
+    /// </summary>
+    /// <param name="logP">log p.</param>
+    /// <param name="logNotP">log(1 − p).</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryCrossEntropyUnreduced(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var weight = PositiveWeight(target, posWeight, valid);
+        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
+        return Scaled(crossEntropy, valid, pixelWeight);
+    }
+
+    /// <summary>
     /// Binary cross-entropy on logits when no other term reads the log-probabilities: libtorch's fused
     /// <c>binary_cross_entropy_with_logits</c>, the same log-sigmoid form <c>w·t·softplus(−x) + (1−t)·softplus(x)</c> in one
     /// kernel instead of two log-sigmoid passes and a combination. <paramref name="posWeight"/> null means <c>auto</c>.
@@ -59,6 +76,22 @@ public static class PixelLosses
         using var sum = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.Sum);
         using var count = Reductions.KeptCount(logits, valid);
         return Reductions.Ratio(sum, count);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryCrossEntropyWithLogits"/> (and the bce summed in the statistics' node) before its mean,
+    /// [N, C, *spatial]: each element's loss times its pixel weight, 0 where not kept.
+    /// </summary>
+    /// <param name="logits">pred.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryCrossEntropyWithLogitsUnreduced(Tensor logits, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var weight = PositiveWeight(target, posWeight, valid);
+        using var elementWeight = (pixelWeight ?? valid)?.expand_as(logits);
+        return nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.None);
     }
 
     /// <summary>
@@ -87,7 +120,27 @@ public static class PixelLosses
     public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
-        return FocalMean(probabilities, target, crossEntropy, alpha, gamma, valid, pixelWeight);
+        using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
+        return Reductions.Mean(focal, valid, pixelWeight);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryFocal"/> before its mean, [N, C, *spatial]: each element's loss times its pixel weight, 0 where
+    /// not kept.
+    /// </summary>
+    /// <param name="probabilities">p.</param>
+    /// <param name="logP">log p.</param>
+    /// <param name="logNotP">log(1 − p).</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="alpha">α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryFocalUnreduced(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
+        using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
+        return Scaled(focal, valid, pixelWeight);
     }
 
     /// <summary>
@@ -109,23 +162,47 @@ public static class PixelLosses
     }
 
     /// <summary>
-    /// <c>mean(α_t (1 − p_t)^γ · ce)</c> from the per-element cross-entropy, with the factors in as few operations as
-    /// their algebra allows: <c>1 − p_t = t + p(1 − 2t)</c> (one <c>addcmul</c>) and <c>α_t = t(2α − 1) + (1 − α)</c>.
+    /// <see cref="BinaryFocalWithLogits"/> before its mean, [N, C, *spatial], by ordinary operations (the closed-form
+    /// node yields the mean only): each element's loss times its pixel weight, 0 where not kept.
     /// </summary>
-    private static Tensor FocalMean(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    /// <param name="logits">pred.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="alpha">α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryFocalWithLogitsUnreduced(Tensor logits, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var probabilities = logits.sigmoid();
+        using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
+        using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
+        return Scaled(focal, valid, pixelWeight);
+    }
+
+    /// <summary>
+    /// <c>α_t (1 − p_t)^γ · ce</c> per element from the per-element cross-entropy, with the factors in as few operations
+    /// as their algebra allows: <c>1 − p_t = t + p(1 − 2t)</c> (one <c>addcmul</c>) and <c>α_t = t(2α − 1) + (1 − α)</c>.
+    /// </summary>
+    private static Tensor FocalElements(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
     {
         using var notPt = OneMinusPt(probabilities, target);
         using var modulation = Modulation(notPt, gamma);
-        using var focal = modulation * crossEntropy;
+        var focal = modulation * crossEntropy;
         if (alpha < 0)
         {
-            return Reductions.Mean(focal, valid, pixelWeight);
+            return focal;
         }
 
-        using var alphaT = AlphaT(target, alpha);
-        using var weighted = alphaT * focal;
-        return Reductions.Mean(weighted, valid, pixelWeight);
+        using (focal)
+        using (var alphaT = AlphaT(target, alpha))
+        {
+            return alphaT * focal;
+        }
     }
+
+    /// <summary>Values before a mean over the kept elements: times the pixel weights, or the kept pixels, or as they are.</summary>
+    private static Tensor Scaled(Tensor values, Tensor? valid, Tensor? pixelWeight) =>
+        valid is null && pixelWeight is null ? values.alias() : values * (pixelWeight ?? valid)!;
 
     /// <summary><c>1 − p_t = t + p(1 − 2t)</c>, with <c>p_t = p t + (1 − p)(1 − t)</c>: one <c>addcmul</c>.</summary>
     internal static Tensor OneMinusPt(Tensor probabilities, Tensor target)
@@ -183,6 +260,38 @@ public static class PixelLosses
     }
 
     /// <summary>
+    /// <see cref="CrossEntropy"/> before its reduction, [N, *spatial]: each pixel's numerator
+    /// <c>(1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c)</c> times its pixel weight, 0 where not kept; its sum over
+    /// <c>Σ valid·w_y</c> (the kept pixels' count without class weights) is the term.
+    /// </summary>
+    /// <param name="logProbabilities">log p, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when none is left out.</param>
+    /// <param name="weight">Class weights w_c, or null.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor CrossEntropyUnreduced(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing, Tensor? pixelWeight)
+    {
+        using var logPY = logProbabilities.gather(1, labels);
+        using var classWeight = ClassWeights(weight, logProbabilities);
+        using var weightY = classWeight is null ? null : classWeight.reshape(-1).take(labels);
+        using var weightedLogPY = weightY is null ? logPY.alias() : logPY * weightY;
+        var perPixel = weightedLogPY.mul(labelSmoothing - 1);
+        if (labelSmoothing != 0)
+        {
+            using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
+            using var allClasses = weightedLog.sum(1, keepdim: true);
+            perPixel.sub_(allClasses.mul(labelSmoothing / logProbabilities.shape[1]));
+        }
+
+        using (perPixel)
+        using (var scaled = Scaled(perPixel, valid, pixelWeight))
+        {
+            return scaled.squeeze(1);
+        }
+    }
+
+    /// <summary>
     /// Focal loss for labels: <c>w_y (1 − p_y)^γ · (−log p_y)</c>, plain mean over the valid pixels (the weights are
     /// not renormalised). p_y and log p_y are gathered, one value per pixel.
     /// </summary>
@@ -195,14 +304,46 @@ public static class PixelLosses
     /// <param name="pixelWeight">The pixel weight map times the kept pixels ([N, 1, *spatial]), or null.</param>
     public static Tensor Focal(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight, Tensor? pixelWeight)
     {
+        using var perPixel = FocalPerPixel(probabilities, logProbabilities, labels, gamma, weight);
+        return Reductions.Mean(perPixel, valid, pixelWeight);
+    }
+
+    /// <summary>
+    /// <see cref="Focal"/> before its mean, [N, *spatial]: each pixel's <c>w_y (1 − p_y)^γ · (−log p_y)</c> times its
+    /// pixel weight, 0 where not kept; its sum over the kept pixels' count is the term.
+    /// </summary>
+    /// <param name="probabilities">p, [N, C, *spatial].</param>
+    /// <param name="logProbabilities">log p.</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when none is left out.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Class weights w_c, or null.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor FocalUnreduced(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight, Tensor? pixelWeight)
+    {
+        using var perPixel = FocalPerPixel(probabilities, logProbabilities, labels, gamma, weight);
+        using var scaled = Scaled(perPixel, valid, pixelWeight);
+        return scaled.squeeze(1);
+    }
+
+    /// <summary><c>w_y (1 − p_y)^γ · (−log p_y)</c>, [N, 1, *spatial], with p_y and log p_y gathered, one value per pixel.</summary>
+    private static Tensor FocalPerPixel(Tensor probabilities, Tensor logProbabilities, Tensor labels, double gamma, Tensor? weight)
+    {
         using var pY = probabilities.gather(1, labels);
         using var logPY = logProbabilities.gather(1, labels);
         using var notPY = 1 - pY;
         using var modulation = Modulation(notPY, gamma);
-        using var focal = -(modulation * logPY);
+        var focal = -(modulation * logPY);
         using var weightY = LabelWeights(weight, labels, logProbabilities, null);
-        using var weighted = weightY is null ? focal.alias() : weightY * focal;
-        return Reductions.Mean(weighted, valid, pixelWeight);
+        if (weightY is null)
+        {
+            return focal;
+        }
+
+        using (focal)
+        {
+            return weightY * focal;
+        }
     }
 
     /// <summary>Per element <c>−[w·t·log p + (1−t)·log(1−p)]</c>; a null <paramref name="positiveWeight"/> is w = 1.</summary>

@@ -12,34 +12,51 @@ namespace LossDsl.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RegionLosses
 {
-    /// <summary>Soft Dice: <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>, then the channel mean.</summary>
+    /// <summary>Soft Dice: <see cref="DiceUnreduced"/>, then the channel mean.</summary>
     public static Tensor Dice(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
     {
-        var s = statistics;
-        var perChannel = OneMinusOverlap(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth, smooth);
+        using var perChannel = DiceUnreduced(statistics, smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
-    /// <summary>Soft IoU (Jaccard): <c>L_c = 1 − (TP + s) / (P + T − TP + s)</c>, then the channel mean.</summary>
-    public static Tensor Iou(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
+    /// <summary>Soft Dice per channel, <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>: [C], or [N, C] per image.</summary>
+    public static Tensor DiceUnreduced(RegionStatistics statistics, double smooth)
     {
         var s = statistics;
-        var perChannel = OneMinusOverlap(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth, smooth);
+        return OneMinusOverlap(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth, smooth);
+    }
+
+    /// <summary>Soft IoU (Jaccard): <see cref="IouUnreduced"/>, then the channel mean.</summary>
+    public static Tensor Iou(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
+    {
+        using var perChannel = IouUnreduced(statistics, smooth);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>Soft IoU per channel, <c>L_c = 1 − (TP + s) / (P + T − TP + s)</c>: [C], or [N, C] per image.</summary>
+    public static Tensor IouUnreduced(RegionStatistics statistics, double smooth)
+    {
+        var s = statistics;
+        return OneMinusOverlap(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth, smooth);
+    }
+
+    /// <summary>Tversky: <see cref="TverskyUnreduced"/>, then the channel mean. α = β = 0.5 is Dice.</summary>
+    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, Tensor? weight, bool includeBackground)
+    {
+        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smooth);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
     /// <summary>
-    /// Tversky: <c>L_c = 1 − (TP + s) / (TP + α·FP + β·FN + s)</c> with <c>FP = P − TP</c>, <c>FN = T − TP</c>,
-    /// then the channel mean. α = β = 0.5 is Dice.
+    /// Tversky per channel, <c>L_c = 1 − (TP + s) / (TP + α·FP + β·FN + s)</c> with <c>FP = P − TP</c>,
+    /// <c>FN = T − TP</c>: [C], or [N, C] per image.
     /// </summary>
-    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, Tensor? weight, bool includeBackground)
+    public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smooth)
     {
         var s = statistics;
         var falsePositive = s.Predicted - s.TruePositive;
         var falseNegative = s.Target - s.TruePositive;
-        var perChannel = OneMinusOverlap(
-            s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth, smooth);
-        return ChannelMean(perChannel, weight, includeBackground);
+        return OneMinusOverlap(s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth, smooth);
     }
 
     /// <summary>
@@ -50,6 +67,13 @@ public static class RegionLosses
     /// region losses.
     /// </summary>
     public static Tensor Mcc(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
+    {
+        using var perChannel = MccUnreduced(statistics, smooth);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>1 − Matthews correlation per channel, as in <see cref="Mcc"/>: [C], or [N, C] per image.</summary>
+    public static Tensor MccUnreduced(RegionStatistics statistics, double smooth)
     {
         var sums = statistics.ConfusionSums();
         using var falsePositiveSum = sums.FalsePositive;
@@ -67,8 +91,7 @@ public static class RegionLosses
         using var valid = statistics.TruePositive + falsePositiveSum + falseNegativeSum + trueNegativeSum;
         using var anyValid = valid > 0;
         using var zero = zeros_like(correlation);
-        var perChannel = where(anyValid, 1 - correlation, zero);
-        return ChannelMean(perChannel, weight, includeBackground);
+        return where(anyValid, 1 - correlation, zero);
     }
 
     /// <summary>
@@ -100,11 +123,18 @@ public static class RegionLosses
     /// </summary>
     public static Tensor SensitivitySpecificity(RegionStatistics statistics, double lambda, double smooth)
     {
+        using var perChannel = SensitivitySpecificityUnreduced(statistics, lambda, smooth);
+        return perChannel.mean();
+    }
+
+    /// <summary>Sensitivity-specificity per channel, as in <see cref="SensitivitySpecificity"/>: [C].</summary>
+    public static Tensor SensitivitySpecificityUnreduced(RegionStatistics statistics, double lambda, double smooth)
+    {
         var s = statistics;
         var (missed, falseAlarm) = s.SquaredErrors();
         var sensitivityTerm = Reductions.Ratio(missed, s.Target + smooth);
         var specificityTerm = Reductions.Ratio(falseAlarm, s.Count - s.Target + smooth);
-        return (lambda * sensitivityTerm + (1 - lambda) * specificityTerm).mean();
+        return lambda * sensitivityTerm + (1 - lambda) * specificityTerm;
     }
 
     /// <summary>

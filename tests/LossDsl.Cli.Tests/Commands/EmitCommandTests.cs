@@ -1,3 +1,4 @@
+using LossDsl.Tests.Infrastructure;
 using LossDsl.Cli.Tests.Support;
 
 namespace LossDsl.Cli.Tests.Commands;
@@ -43,8 +44,8 @@ public sealed class EmitCommandTests
                     RegisterComponents();
                 }
 
-                /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+                /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
                 {
                     var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -67,14 +68,24 @@ public sealed class EmitCommandTests
                     var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.5, beta: 0.5, smooth: 1.0, weight: null, includeBackground: true);
 
                     var total = bce + dice + iou + tversky;
-                    return new TermValues(total, bce, dice, iou, tversky);
+                    if (!unreduced)
+                    {
+                        return new TermValues(total, bce, dice, iou, tversky);
+                    }
+
+                    // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+                    var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 1.0);
+                    var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.5, beta: 0.5, smooth: 1.0);
+                    return new TermValues(total, bce, dice, iou, tversky, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("dice", unreducedDice), new("iou", unreducedIou), new("tversky", unreducedTversky) });
                 }
 
                 /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
                 public sealed class TermValues : global::LossDsl.LossTerms
                 {
-                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor tversky)
-                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("dice", dice), new("iou", iou), new("tversky", tversky) })
+                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor tversky, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("dice", dice), new("iou", iou), new("tversky", tversky) }, unreduced)
                     {
                         Bce = bce;
                         Dice = dice;
@@ -128,8 +139,8 @@ public sealed class EmitCommandTests
                     RegisterComponents();
                 }
 
-                /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+                /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
                 {
                     var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -147,14 +158,22 @@ public sealed class EmitCommandTests
                     var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, smooth: 1.0, weight: null, includeBackground: false);
 
                     var total = ce + dice;
-                    return new TermValues(total, ce, dice);
+                    if (!unreduced)
+                    {
+                        return new TermValues(total, ce, dice);
+                    }
+
+                    // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+                    var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+                    return new TermValues(total, ce, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice) });
                 }
 
                 /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
                 public sealed class TermValues : global::LossDsl.LossTerms
                 {
-                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor dice)
-                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce), new("dice", dice) })
+                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor dice, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce), new("dice", dice) }, unreduced)
                     {
                         Ce = ce;
                         Dice = dice;
@@ -205,8 +224,8 @@ public sealed class EmitCommandTests
                     RegisterComponents();
                 }
 
-                /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+                /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
                 {
                     var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNet", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -226,14 +245,22 @@ public sealed class EmitCommandTests
                     var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smooth: 1.0, weight: null, includeBackground: true);
 
                     var total = bce + ssim + iou;
-                    return new TermValues(total, bce, ssim, iou);
+                    if (!unreduced)
+                    {
+                        return new TermValues(total, bce, ssim, iou);
+                    }
+
+                    // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+                    var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 1.0);
+                    return new TermValues(total, bce, ssim, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("ssim", ssim), new("iou", unreducedIou) });
                 }
 
                 /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
                 public sealed class TermValues : global::LossDsl.LossTerms
                 {
-                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor ssim, global::TorchSharp.torch.Tensor iou)
-                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("ssim", ssim), new("iou", iou) })
+                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor ssim, global::TorchSharp.torch.Tensor iou, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("ssim", ssim), new("iou", iou) }, unreduced)
                     {
                         Bce = bce;
                         Ssim = ssim;
@@ -273,8 +300,8 @@ public sealed class EmitCommandTests
                     RegisterComponents();
                 }
 
-                /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+                /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+                protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
                 {
                     var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -292,14 +319,22 @@ public sealed class EmitCommandTests
                     var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
                     var total = dice + 0.5 * focal;
-                    return new TermValues(total, dice, focal);
+                    if (!unreduced)
+                    {
+                        return new TermValues(total, dice, focal);
+                    }
+
+                    // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+                    var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+                    return new TermValues(total, dice, focal, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal) });
                 }
 
                 /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
                 public sealed class TermValues : global::LossDsl.LossTerms
                 {
-                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor focal)
-                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("focal", focal) })
+                    internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor focal, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+                        : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("focal", focal) }, unreduced)
                     {
                         Dice = dice;
                         Focal = focal;
@@ -332,6 +367,19 @@ public sealed class EmitCommandTests
 
         Assert.Equal(new[] { prefix + "BasNet.loss.g.cs", prefix + "Organ.loss.g.cs" }, generated.Keys.Order());
         Assert.Equal(new CliResult(0, generated[prefix + "BasNet.loss.g.cs"] + "\n" + generated[prefix + "Organ.loss.g.cs"], ""), result);
+    }
+
+    [Fact]
+    public void The_example_in_docs_cli_md_is_what_the_command_prints()
+    {
+        const string Command = "$ lossdsl emit \"bce + iou\" --name BasNetLoss --namespace MyApp.Losses\n";
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "cli.md"));
+        var start = docs.IndexOf(Command, StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/cli.md has no `lossdsl emit` example for bce + iou");
+        var body = docs[(start + Command.Length)..];
+        var example = body[..body.IndexOf("[exit 0]\n", StringComparison.Ordinal)];
+
+        Assert.Equal(new CliResult(0, example, ""), Lossdsl.Run("emit", "bce + iou", "--name", "BasNetLoss", "--namespace", "MyApp.Losses"));
     }
 
     [Fact]

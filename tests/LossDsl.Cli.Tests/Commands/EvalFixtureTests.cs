@@ -9,7 +9,8 @@ namespace LossDsl.Cli.Tests.Commands;
 /// <summary>
 /// <c>lossdsl eval --double</c> on the PyTorch reference fixtures that declare a pixel weight map or a valid mask
 /// (tests/reference/make_fixtures.py): each array written as a .npy file, the maps' files declaring their shapes, and
-/// the total, every term and the gradient against the fixture's values to 1e-9.
+/// the total, every term, the gradient and each term's unreduced values (<c>--unreduced U.npz</c>) against the fixture's
+/// values to 1e-9.
 /// </summary>
 public sealed class EvalFixtureTests : IDisposable
 {
@@ -45,9 +46,10 @@ public sealed class EvalFixtureTests : IDisposable
         var root = json.RootElement;
         var labels = root.GetProperty("target_kind").GetString() == "labels";
         var gradientPath = folder.File(name + ".grad.npy");
+        var unreducedPath = folder.File(name + ".unreduced.npz");
         var arguments = new List<string>
         {
-            "eval", root.GetProperty("loss").GetString()!, "--double", "--json", "--grad", gradientPath,
+            "eval", root.GetProperty("loss").GetString()!, "--double", "--json", "--grad", gradientPath, "--unreduced", unreducedPath,
             "--pred", Write(root, "pred", integers: false),
             "--target", Write(root, "target", integers: labels),
         };
@@ -81,6 +83,21 @@ public sealed class EvalFixtureTests : IDisposable
 
         var expected = root.GetProperty("grad").GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Tolerance.Gradient(expected, NpyReader.ReadFile(gradientPath).As<double>(), ScalarType.Float64, $"{name}: d total / d pred");
+
+        // np.savez's layout: one stored name.npy per term, in term order.
+        using var zip = System.IO.Compression.ZipFile.OpenRead(unreducedPath);
+        var unreduced = root.GetProperty("unreduced").EnumerateObject().ToList();
+        Assert.Equal(unreduced.Select(u => u.Name + ".npy"), zip.Entries.Select(e => e.FullName));
+        foreach (var term in unreduced)
+        {
+            using var entry = zip.GetEntry(term.Name + ".npy")!.Open();
+            using var buffered = new MemoryStream();
+            entry.CopyTo(buffered);
+            buffered.Position = 0;
+            var array = NpyReader.Read(buffered);
+            Assert.Equal(term.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()), array.Shape);
+            Tolerance.CloseToLargest(term.Value.GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray(), array.As<double>(), Tolerance.Float64, $"{name}: unreduced {term.Name}");
+        }
     }
 
     private string Write(JsonElement root, string key, bool integers)

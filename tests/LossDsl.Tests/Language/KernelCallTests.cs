@@ -222,6 +222,7 @@ public sealed class KernelCallTests
     /// <summary>Every call of every plan of <see cref="Plans"/>: buffers, steps and terms.</summary>
     private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls() =>
         Plans().SelectMany(p => p.Plan.Buffers.Select(b => b.Call).Concat(p.Plan.Steps.Select(s => s.Call)).Concat(p.Plan.Terms.Select(t => t.Call))
+            .Concat(p.Plan.Terms.Select(t => t.Unreduced).OfType<KernelCall>())
             .Select(call => (p.Signature, call)));
 
     /// <summary>The plan of every term text in every task, and of each task's default terms together.</summary>

@@ -24,7 +24,8 @@ public sealed record Fixture(
     FixtureArray? Valid,
     double Total,
     IReadOnlyList<KeyValuePair<string, double>> Terms,
-    double[] Gradient)
+    double[] Gradient,
+    IReadOnlyList<KeyValuePair<string, FixtureArray>> Unreduced)
 {
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
@@ -85,7 +86,8 @@ public sealed record Fixture(
             Optional(root, "valid"),
             root.GetProperty("total").GetDouble(),
             root.GetProperty("terms").EnumerateObject().Select(t => new KeyValuePair<string, double>(t.Name, t.Value.GetDouble())).ToArray(),
-            gradient);
+            gradient,
+            root.GetProperty("unreduced").EnumerateObject().Select(t => new KeyValuePair<string, FixtureArray>(t.Name, ToArray(t.Value))).ToArray());
     }
 
     private static LossPixelMap Map(JsonElement root, string key) =>
@@ -98,6 +100,11 @@ public sealed record Fixture(
             return null;
         }
 
+        return ToArray(element);
+    }
+
+    private static FixtureArray ToArray(JsonElement element)
+    {
         var (shape, data) = Array(element);
         return new FixtureArray(shape, data);
     }

@@ -120,7 +120,7 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         using var loss = EngineLoss.Create(fixture, engine);
         using var scope = NewDisposeScope();
         var pred = fixture.PredTensor(dtype);
-        using var terms = loss.Terms(fixture.Inputs(pred, dtype));
+        using var terms = loss.Terms(fixture.Inputs(pred, dtype), true);
         terms.Total.backward();
 
         Assert.Equal(fixture.Terms.Select(t => t.Key), terms.Keys);
@@ -128,6 +128,15 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         foreach (var (term, expected) in fixture.Terms)
         {
             Tolerance.Close(expected, terms[term].ToDouble(), tolerance, $"{name}: term {term}");
+        }
+
+        // The values before each term's reduction, from the same pass.
+        Assert.Equal(fixture.Unreduced.Select(t => t.Key), terms.Unreduced.Keys);
+        foreach (var (term, expected) in fixture.Unreduced)
+        {
+            var actual = terms.Unreduced[term];
+            Assert.Equal(expected.Shape, actual.shape);
+            Tolerance.CloseToLargest(expected.Data, FixedInputs.ToArray(actual.detach()), tolerance, $"{name}: unreduced {term}");
         }
 
         var floorFraction = dtype == ScalarType.Float32

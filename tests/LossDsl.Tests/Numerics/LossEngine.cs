@@ -19,13 +19,13 @@ public sealed class EngineLoss : IDisposable
 {
     private readonly IDisposable owner;
 
-    private EngineLoss(IDisposable owner, Func<LossInputs, LossTerms> terms)
+    private EngineLoss(IDisposable owner, Func<LossInputs, bool, LossTerms> terms)
     {
         this.owner = owner;
         Terms = terms;
     }
 
-    public Func<LossInputs, LossTerms> Terms { get; }
+    public Func<LossInputs, bool, LossTerms> Terms { get; }
 
     public static IReadOnlyList<LossEngine> All { get; } = Enum.GetValues<LossEngine>();
 

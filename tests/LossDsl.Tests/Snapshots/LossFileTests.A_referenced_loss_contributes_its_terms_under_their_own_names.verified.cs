@@ -21,8 +21,8 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Deep", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -45,14 +45,24 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
         var iou_2 = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smooth: 0.0, weight: null, includeBackground: true);
 
         var total = bce + iou + 0.1 * dice + iou_2;
-        return new TermValues(total, bce, iou, dice, iou_2);
+        if (!unreduced)
+        {
+            return new TermValues(total, bce, iou, dice, iou_2);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 1.0);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        var unreducedIou2 = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 0.0);
+        return new TermValues(total, bce, iou, dice, iou_2, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("iou", unreducedIou), new("dice", unreducedDice), new("iou_2", unreducedIou2) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou_2)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("iou", iou), new("dice", dice), new("iou_2", iou_2) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou_2, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("iou", iou), new("dice", dice), new("iou_2", iou_2) }, unreduced)
         {
             Bce = bce;
             Iou = iou;

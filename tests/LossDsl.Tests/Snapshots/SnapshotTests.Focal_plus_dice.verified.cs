@@ -19,8 +19,8 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -35,14 +35,22 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, smooth: 1.0, weight: null, includeBackground: true);
 
         var total = 0.5 * focal + dice;
-        return new TermValues(total, focal, dice);
+        if (!unreduced)
+        {
+            return new TermValues(total, focal, dice);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: 0.25, gamma: 2.0, valid: null, pixelWeight: null);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        return new TermValues(total, focal, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", unreducedFocal), new("dice", unreducedDice) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor dice)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", focal), new("dice", dice) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor dice, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", focal), new("dice", dice) }, unreduced)
         {
             Focal = focal;
             Dice = dice;

@@ -26,8 +26,8 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -58,14 +58,24 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: statsPerImage, smooth: 1.0, weight: null, includeBackground: true);
 
         var total = dice + 0.5 * focal + ce + generalized_dice + iou;
-        return new TermValues(total, dice, focal, ce, generalized_dice, iou);
+        if (!unreduced)
+        {
+            return new TermValues(total, dice, focal, ce, generalized_dice, iou);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: statsPerImage, smooth: 1.0);
+        return new TermValues(total, dice, focal, ce, generalized_dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal), new("ce", unreducedCe), new("generalized_dice", generalized_dice), new("iou", unreducedIou) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor generalized_dice, global::TorchSharp.torch.Tensor iou)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("focal", focal), new("ce", ce), new("generalized_dice", generalized_dice), new("iou", iou) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor generalized_dice, global::TorchSharp.torch.Tensor iou, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("focal", focal), new("ce", ce), new("generalized_dice", generalized_dice), new("iou", iou) }, unreduced)
         {
             Dice = dice;
             Focal = focal;

@@ -21,8 +21,8 @@ partial class LovaszLoss : global::LossDsl.LossModule<LovaszLoss.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "LovaszLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -39,14 +39,20 @@ partial class LovaszLoss : global::LossDsl.LossModule<LovaszLoss.TermValues>
         var lovasz_softmax_2 = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: true, perImage: false);
 
         var total = lovasz_softmax + 2.0 * lovasz_softmax_2;
-        return new TermValues(total, lovasz_softmax, lovasz_softmax_2);
+        if (!unreduced)
+        {
+            return new TermValues(total, lovasz_softmax, lovasz_softmax_2);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        return new TermValues(total, lovasz_softmax, lovasz_softmax_2, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax), new("lovasz_softmax_2", lovasz_softmax_2) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor lovasz_softmax, global::TorchSharp.torch.Tensor lovasz_softmax_2)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax), new("lovasz_softmax_2", lovasz_softmax_2) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor lovasz_softmax, global::TorchSharp.torch.Tensor lovasz_softmax_2, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax), new("lovasz_softmax_2", lovasz_softmax_2) }, unreduced)
         {
             LovaszSoftmax = lovasz_softmax;
             LovaszSoftmax2 = lovasz_softmax_2;

@@ -25,8 +25,8 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
     /// <summary>The total and every term's value of pred, target and validMask, for logging. Dispose it when done.</summary>
     public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor validMask) => Terms(new global::LossDsl.LossInputs(pred, target) { ValidMask = validMask });
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var validMask = inputs.ValidMask!;
@@ -51,14 +51,22 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid2, presentOnly: true, perImage: false);
 
         var total = ce + dice + lovasz_softmax;
-        return new TermValues(total, ce, dice, lovasz_softmax);
+        if (!unreduced)
+        {
+            return new TermValues(total, ce, dice, lovasz_softmax);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        return new TermValues(total, ce, dice, lovasz_softmax, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice), new("lovasz_softmax", lovasz_softmax) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor lovasz_softmax)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce), new("dice", dice), new("lovasz_softmax", lovasz_softmax) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor lovasz_softmax, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce), new("dice", dice), new("lovasz_softmax", lovasz_softmax) }, unreduced)
         {
             Ce = ce;
             Dice = dice;

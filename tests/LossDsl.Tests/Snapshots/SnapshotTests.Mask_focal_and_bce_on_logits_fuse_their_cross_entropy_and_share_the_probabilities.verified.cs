@@ -21,8 +21,8 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -45,14 +45,24 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
 
         var total = bce + focal + tversky + sensitivity_specificity;
-        return new TermValues(total, bce, focal, tversky, sensitivity_specificity);
+        if (!unreduced)
+        {
+            return new TermValues(total, bce, focal, tversky, sensitivity_specificity);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 2.0, valid: null, pixelWeight: null);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: -1.0, gamma: 2.0, valid: null, pixelWeight: null);
+        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.3, beta: 0.7, smooth: 1.0);
+        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        return new TermValues(total, bce, focal, tversky, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("focal", unreducedFocal), new("tversky", unreducedTversky), new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor tversky, global::TorchSharp.torch.Tensor sensitivity_specificity)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("focal", focal), new("tversky", tversky), new("sensitivity_specificity", sensitivity_specificity) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor tversky, global::TorchSharp.torch.Tensor sensitivity_specificity, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("focal", focal), new("tversky", tversky), new("sensitivity_specificity", sensitivity_specificity) }, unreduced)
         {
             Bce = bce;
             Focal = focal;

@@ -21,8 +21,8 @@ partial class Losses
             RegisterComponents();
         }
 
-        /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-        protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+        /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+        protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
         {
             var (pred, target) = inputs;
             var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Losses.Plain", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -32,14 +32,21 @@ partial class Losses
             var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
 
             var total = bce;
-            return new TermValues(total, bce);
+            if (!unreduced)
+            {
+                return new TermValues(total, bce);
+            }
+
+            // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+            var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+            return new TermValues(total, bce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce) });
         }
 
         /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
         public sealed class TermValues : global::LossDsl.LossTerms
         {
-            internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce)
-                : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce) })
+            internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+                : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce) }, unreduced)
             {
                 Bce = bce;
             }

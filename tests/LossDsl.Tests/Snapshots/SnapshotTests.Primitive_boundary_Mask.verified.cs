@@ -19,8 +19,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
@@ -31,14 +31,20 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var boundary = global::LossDsl.Kernels.StructureLosses.Boundary(loss: "Only", probabilities: p, target: t, theta0: 3, theta: 5, includeComplement: true);
 
         var total = boundary;
-        return new TermValues(total, boundary);
+        if (!unreduced)
+        {
+            return new TermValues(total, boundary);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        return new TermValues(total, boundary, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("boundary", boundary) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor boundary)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("boundary", boundary) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor boundary, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("boundary", boundary) }, unreduced)
         {
             Boundary = boundary;
         }

@@ -19,8 +19,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -32,14 +32,21 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
         var total = ce;
-        return new TermValues(total, ce);
+        if (!unreduced)
+        {
+            return new TermValues(total, ce);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+        return new TermValues(total, ce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor ce, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", ce) }, unreduced)
         {
             Ce = ce;
         }

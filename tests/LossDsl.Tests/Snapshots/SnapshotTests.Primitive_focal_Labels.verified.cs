@@ -19,8 +19,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -33,14 +33,21 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
         var total = focal;
-        return new TermValues(total, focal);
+        if (!unreduced)
+        {
+            return new TermValues(total, focal);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        return new TermValues(total, focal, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", unreducedFocal) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor focal)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", focal) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor focal, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", focal) }, unreduced)
         {
             Focal = focal;
         }

@@ -19,8 +19,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -33,14 +33,20 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: true, perImage: false);
 
         var total = lovasz_softmax;
-        return new TermValues(total, lovasz_softmax);
+        if (!unreduced)
+        {
+            return new TermValues(total, lovasz_softmax);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        return new TermValues(total, lovasz_softmax, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor lovasz_softmax)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor lovasz_softmax, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("lovasz_softmax", lovasz_softmax) }, unreduced)
         {
             LovaszSoftmax = lovasz_softmax;
         }

@@ -19,8 +19,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
@@ -33,14 +33,21 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
 
         var total = sensitivity_specificity;
-        return new TermValues(total, sensitivity_specificity);
+        if (!unreduced)
+        {
+            return new TermValues(total, sensitivity_specificity);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        return new TermValues(total, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor sensitivity_specificity)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("sensitivity_specificity", sensitivity_specificity) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor sensitivity_specificity, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("sensitivity_specificity", sensitivity_specificity) }, unreduced)
         {
             SensitivitySpecificity = sensitivity_specificity;
         }

@@ -21,8 +21,8 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         RegisterComponents();
     }
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FusedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
@@ -48,14 +48,24 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
-        return new TermValues(total, dice, iou, dice_2, bce);
+        if (!unreduced)
+        {
+            return new TermValues(total, dice, iou, dice_2, bce);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 0.0);
+        var unreducedDice2 = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsPerImage, smooth: 1.0);
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyUnreduced(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
+        return new TermValues(total, dice, iou, dice_2, bce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("iou", unreducedIou), new("dice_2", unreducedDice2), new("bce", unreducedBce) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice_2, global::TorchSharp.torch.Tensor bce)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("iou", iou), new("dice_2", dice_2), new("bce", bce) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::TorchSharp.torch.Tensor dice_2, global::TorchSharp.torch.Tensor bce, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", dice), new("iou", iou), new("dice_2", dice_2), new("bce", bce) }, unreduced)
         {
             Dice = dice;
             Iou = iou;

@@ -25,8 +25,8 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
     /// <summary>The total and every term's value of pred, target, pixelWeight and validMask, for logging. Dispose it when done.</summary>
     public TermValues Terms(global::TorchSharp.torch.Tensor pred, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor pixelWeight, global::TorchSharp.torch.Tensor validMask) => Terms(new global::LossDsl.LossInputs(pred, target) { PixelWeight = pixelWeight, ValidMask = validMask });
 
-    /// <summary>Every shared value once, then each term, then the total; <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
-    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs)
+    /// <summary>Every shared value once, then each term, then the total (and when asked each term's values before its reduction); <c>forward</c> and <c>Terms</c> call this in a dispose scope.</summary>
+    protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
         var pixelWeight = inputs.PixelWeight!;
@@ -54,14 +54,24 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smooth: 1.0, weight: null, includeBackground: true);
 
         var total = bce + focal + dice + iou;
-        return new TermValues(total, bce, focal, dice, iou);
+        if (!unreduced)
+        {
+            return new TermValues(total, bce, focal, dice, iou);
+        }
+
+        // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: null, valid: valid, pixelWeight: w);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: 0.25, gamma: 2.0, valid: valid, pixelWeight: w);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, smooth: 1.0);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, smooth: 1.0);
+        return new TermValues(total, bce, focal, dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("focal", unreducedFocal), new("dice", unreducedDice), new("iou", unreducedIou) });
     }
 
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {
-        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou)
-            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("focal", focal), new("dice", dice), new("iou", iou) })
+        internal TermValues(global::TorchSharp.torch.Tensor total, global::TorchSharp.torch.Tensor bce, global::TorchSharp.torch.Tensor focal, global::TorchSharp.torch.Tensor dice, global::TorchSharp.torch.Tensor iou, global::System.Collections.Generic.IEnumerable<global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>>? unreduced = null)
+            : base(total, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", bce), new("focal", focal), new("dice", dice), new("iou", iou) }, unreduced)
         {
             Bce = bce;
             Focal = focal;

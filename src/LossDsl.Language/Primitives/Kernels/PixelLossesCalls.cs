@@ -79,4 +79,36 @@ internal static class PixelLossesCalls
 
     /// <summary>A valid mask or a weight map: the values times it (3) and the count of kept elements (1).</summary>
     private static int Scaled(LocalValue? valid, LocalValue? pixelWeight) => valid is null && pixelWeight is null ? 0 : 4;
+
+    /// <summary>bce's elements before the mean, as <see cref="BinaryCrossEntropy"/> computes them, without the mean (−1).</summary>
+    public static KernelCall BinaryCrossEntropyUnreduced(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryCrossEntropy(logP, logNotP, target, posWeight, valid, pixelWeight), nameof(BinaryCrossEntropyUnreduced));
+
+    /// <summary>bce's elements on logits: libtorch's fused kernel writing every element (as <see cref="BinaryCrossEntropyWithLogits"/>).</summary>
+    public static KernelCall BinaryCrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsUnreduced));
+
+    /// <summary>Mask focal's elements before the mean, as <see cref="BinaryFocal"/> computes them.</summary>
+    public static KernelCall BinaryFocalUnreduced(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryFocal(probabilities, logP, logNotP, target, alpha, gamma, valid, pixelWeight), nameof(BinaryFocalUnreduced));
+
+    /// <summary>Mask focal's elements on logits by ordinary operations: as <see cref="BinaryFocalWithLogits"/>, plus its own sigmoid (2).</summary>
+    public static KernelCall BinaryFocalWithLogitsUnreduced(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryFocalWithLogits(logits, target, alpha, gamma, valid, pixelWeight), nameof(BinaryFocalWithLogitsUnreduced), extra: 2);
+
+    /// <summary>ce's per-pixel numerators, as <see cref="CrossEntropy"/> computes them.</summary>
+    public static KernelCall CrossEntropyUnreduced(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight) =>
+        Unreduced(CrossEntropy(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight), nameof(CrossEntropyUnreduced));
+
+    /// <summary>Labels focal's per-pixel values, as <see cref="Focal"/> computes them.</summary>
+    public static KernelCall FocalUnreduced(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>
+        Unreduced(Focal(probabilities, logProbabilities, labels, valid, gamma, weight, pixelWeight), nameof(FocalUnreduced));
+
+    /// <summary>
+    /// The twin of a term's call that returns its values before the reduction: the same arguments, so the same shared
+    /// inputs, and about the same data moved (the term's reduction traded for writing its values, plus any
+    /// <paramref name="extra"/> full passes).
+    /// </summary>
+    private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
+        term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0) };
 }

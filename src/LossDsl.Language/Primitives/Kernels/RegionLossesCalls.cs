@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LossDsl.Language.Plan;
 using static LossDsl.Language.Plan.KernelArgument;
 
@@ -49,4 +50,29 @@ internal static class RegionLossesCalls
         KernelCall.Create(Type, nameof(SensitivitySpecificity),
             signature => signature.Target == Semantics.TargetKind.Mask ? new(15, 0) : signature.IgnoreIndex is null ? new(5, 11) : new(7, 15),
             Local(nameof(statistics), statistics), Constant(nameof(lambda), lambda), Constant(nameof(smooth), smooth));
+
+    /// <summary>Dice per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
+    public static KernelCall DiceUnreduced(LocalValue statistics, double smooth) =>
+        KernelCall.Create(Type, nameof(DiceUnreduced), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth));
+
+    /// <summary>IoU per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
+    public static KernelCall IouUnreduced(LocalValue statistics, double smooth) =>
+        KernelCall.Create(Type, nameof(IouUnreduced), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth));
+
+    /// <summary>Tversky per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
+    public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smooth) =>
+        KernelCall.Create(Type, nameof(TverskyUnreduced), KernelCall.Fixed(0),
+            Local(nameof(statistics), statistics), Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(smooth), smooth));
+
+    /// <summary>1 − MCC per channel (or per image and channel), as <see cref="Mcc"/> sums it, before the channel reduction.</summary>
+    public static KernelCall MccUnreduced(LocalValue statistics, double smooth) =>
+        Mcc(statistics, smooth, null, includeBackground: true) with
+        {
+            Method = new KernelMethod(Type, nameof(MccUnreduced)),
+            Arguments = ImmutableArray.Create(Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth)),
+        };
+
+    /// <summary>Sensitivity-specificity per channel, as <see cref="SensitivitySpecificity"/> sums it.</summary>
+    public static KernelCall SensitivitySpecificityUnreduced(LocalValue statistics, double lambda, double smooth) =>
+        SensitivitySpecificity(statistics, lambda, smooth) with { Method = new KernelMethod(Type, nameof(SensitivitySpecificityUnreduced)) };
 }
