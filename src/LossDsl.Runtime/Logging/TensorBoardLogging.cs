@@ -11,7 +11,10 @@ public static class TensorBoardLogging
 {
     /// <summary>
     /// Adds one scalar per term at <paramref name="step"/>, tagged <c>{loss name}/total</c> and <c>{loss name}/{term}</c>
-    /// (the names of <see cref="LossTerms.Keys"/>), so that TensorBoard groups a loss's series in one section.
+    /// (the names of <see cref="LossTerms.Keys"/>), so that TensorBoard groups a loss's series in one section. When the
+    /// terms carry their unreduced values (<c>Terms(inputs, unreduced: true)</c>), a term with one value per channel
+    /// over the batch (dice, iou, tversky, mcc, sensitivity_specificity) also gets one series per channel,
+    /// <c>{loss name}/{term}/channel{c}</c>: per-class Dice without computing it again.
     /// </summary>
     /// <param name="writer">The run to write to.</param>
     /// <param name="loss">The loss the terms come from; its module name (the class name of a generated loss) is the tags' prefix.</param>
@@ -27,6 +30,21 @@ public static class TensorBoardLogging
         foreach (var (name, value) in terms.ToNumbers())
         {
             writer.AddScalar($"{prefix}/{name}", value, step);
+        }
+
+        foreach (var (name, values) in terms.Unreduced)
+        {
+            if (values.dim() != 1)
+            {
+                continue; // a scalar is the term itself; per element or per image and channel, too many series
+            }
+
+            using var perChannel = values.detach().to_type(TorchSharp.torch.ScalarType.Float64).cpu();
+            var channels = perChannel.data<double>().ToArray();
+            for (var c = 0; c < channels.Length; c++)
+            {
+                writer.AddScalar(FormattableString.Invariant($"{prefix}/{name}/channel{c}"), channels[c], step);
+            }
         }
     }
 

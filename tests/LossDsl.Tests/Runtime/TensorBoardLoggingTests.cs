@@ -40,4 +40,36 @@ public sealed class TensorBoardLoggingTests
             }
         }
     }
+
+    [Fact]
+    public void With_unreduced_values_each_channel_of_a_region_term_is_a_series_of_its_own()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lossdsl-tensorboard-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using var loss = LossCompiler.Compile("bce + dice + iou(per_image: true)", new LossOptions { Name = "CellLoss", Classes = 3 });
+            var writer = utils.tensorboard.SummaryWriter(folder);
+            manual_seed(5);
+            using var terms = loss.Terms(new LossInputs(randn(2, 3, 4, 4), (rand(2, 3, 4, 4) > 0.5).to_type(ScalarType.Float32)), unreduced: true);
+            writer.AddLossTerms(loss, terms, step: 2);
+
+            var scalars = TensorBoardEventFile.ReadScalars(Assert.Single(Directory.GetFiles(folder, "events.out.tfevents.*")));
+
+            // dice is [C] over the batch: one series per class; bce (per element) and iou (per image) add none.
+            Assert.Equal(
+                new[] { "total", "bce", "dice", "iou", "dice/channel0", "dice/channel1", "dice/channel2" }.Select(tag => "CellLoss/" + tag),
+                scalars.Select(s => s.Tag));
+            var dice = FixedInputsArray(terms.Unreduced["dice"]);
+            Assert.Equal(dice.Select(v => (float)v), scalars.Skip(4).Select(s => s.Value));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static double[] FixedInputsArray(Tensor values) => Numerics.FixedInputs.ToArray(values.detach());
 }
