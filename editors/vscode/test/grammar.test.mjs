@@ -92,6 +92,16 @@ test('labels with an ignore index, and an alias', () => {
   ]);
 });
 
+test('a pixel weight map and a valid mask in the signature', () => {
+  assertScopes('loss Cells(pred: logits[N, 1, H, W], pixel_weight: map[N, 1, H, W], valid: mask[N, 1, H, W]) = bce + dice;', [
+    ['pixel_weight', 'variable.parameter.input.loss'],
+    ['map', 'support.type.input-kind.loss'],
+    ['valid', 'variable.parameter.input.loss'],
+    ['mask', 'support.type.input-kind.loss'],
+    ['bce', 'support.function.primitive.loss'],
+  ]);
+});
+
 test('an expression alone: weights, named arguments, lists, words, exponents, scalar functions', () => {
   assertScopes('0.5 * focal(gamma: 2) + dice(weight: [1, 2.5e-1], include_background: false) - pow(iou, .5) + bce(pos_weight: auto)', [
     ['0.5', 'constant.numeric.loss'],

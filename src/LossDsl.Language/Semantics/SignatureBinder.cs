@@ -21,6 +21,12 @@ internal static class SignatureBinder
     private static readonly ImmutableArray<string> ValidKinds = ImmutableArray.Create("mask");
     private static readonly string[] Roles = { "pred", "target", PixelWeightRole, ValidRole };
 
+    /// <summary>Every role a signature parameter may have, in signature order (the editor grammar takes them from here).</summary>
+    public static IReadOnlyList<string> RoleNames => Roles;
+
+    /// <summary>Every kind word of every role, each once (the editor grammar takes them from here).</summary>
+    public static IEnumerable<string> KindNames => PredKinds.Concat(TargetKinds).Concat(WeightKinds).Concat(ValidKinds).Distinct();
+
     /// <summary>The signature role of the pixel weight map, as <c>.loss</c> files and the command line name it.</summary>
     public const string PixelWeightRole = "pixel_weight";
 

@@ -10,8 +10,9 @@ namespace LossDsl.Tests.Editors;
 
 /// <summary>
 /// The TextMate grammar of <c>.loss</c> files (editors/vscode) takes every name from the compiler's catalog: its
-/// <c>primitive</c>, <c>argument-name</c>, <c>scalar-function</c> and <c>word</c> patterns are generated here, so a
-/// primitive, parameter or word added to the catalog fails this test until the grammar has it
+/// <c>primitive</c>, <c>argument-name</c>, <c>scalar-function</c> and <c>word</c> patterns are generated here, and the
+/// signature's <c>signature-role</c> and <c>input-kind</c> from the signature binder, so a name added to the compiler
+/// fails this test until the grammar has it
 /// (<c>LOSSDSL_ACCEPT=1</c> rewrites them). The rest of the grammar is written by hand and tested by tokenizing
 /// (editors/vscode/test, run by .ci/run).
 /// </summary>
@@ -70,6 +71,8 @@ public sealed class TextMateGrammarTests
         yield return ("argument-name", $@"\b({string.Join("|", Parameters())})\s*(:)");
         yield return ("scalar-function", Words(ScalarFunctions.Names));
         yield return ("word", Words(Words()));
+        yield return ("signature-role", $@"\b({string.Join("|", SignatureBinder.RoleNames)})\s*(:)");
+        yield return ("input-kind", Words(SignatureBinder.KindNames));
     }
 
     private static string Words(IEnumerable<string> names) => $@"\b(?:{string.Join("|", names)})\b";
