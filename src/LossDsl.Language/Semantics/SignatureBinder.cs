@@ -110,8 +110,10 @@ internal static class SignatureBinder
 
         var spatial = dims is null ? default : dims.Value.Skip(2).Select(d => d.Size).ToImmutableArray();
         var ignore = target?.Ignore?.Value;
-        var pixelWeight = PixelMapOf(Find(declared, PixelWeightRole), WeightKinds, dims, targetKind, diagnostics);
-        var valid = PixelMapOf(Find(declared, ValidRole), ValidKinds, dims, targetKind, diagnostics);
+        // Without pred's or the target's shape, a map is checked against the default signature's dims.
+        var mapDims = dims ?? DefaultDims(targetKind);
+        var pixelWeight = PixelMapOf(Find(declared, PixelWeightRole), WeightKinds, mapDims, targetKind, diagnostics);
+        var valid = PixelMapOf(Find(declared, ValidRole), ValidKinds, mapDims, targetKind, diagnostics);
         var signatureSpan = syntax.Span;
         var signature = SignatureRules.Create(input, targetKind, classes, ignore, spatial, pixelWeight, valid, (setting, message) =>
         {
@@ -130,7 +132,7 @@ internal static class SignatureBinder
     /// pred's layout): <c>[N, 1, *spatial]</c> or <c>[N, C, *spatial]</c> beside a mask, <c>[N, *spatial]</c> beside
     /// labels. No shape written means one value per pixel.
     /// </summary>
-    private static PixelMap? PixelMapOf(SignatureParameterSyntax? parameter, ImmutableArray<string> kinds, ImmutableArray<DimensionSyntax>? dims, TargetKind target, DiagnosticBag diagnostics)
+    private static PixelMap? PixelMapOf(SignatureParameterSyntax? parameter, ImmutableArray<string> kinds, ImmutableArray<DimensionSyntax> pred, TargetKind target, DiagnosticBag diagnostics)
     {
         if (parameter is null)
         {
@@ -138,7 +140,7 @@ internal static class SignatureBinder
         }
 
         Kind(parameter, kinds, diagnostics);
-        if (parameter.Shape is not { } shape || dims is not { } pred)
+        if (parameter.Shape is not { } shape)
         {
             return PixelMap.PerPixel;
         }
@@ -183,6 +185,13 @@ internal static class SignatureBinder
 
         return map;
     }
+
+    /// <summary><c>[N, 1, H, W]</c> for a mask, <c>[N, C, H, W]</c> for labels: the dims an undeclared shape has.</summary>
+    private static ImmutableArray<DimensionSyntax> DefaultDims(TargetKind target) => ImmutableArray.Create(
+        new DimensionSyntax(default, "N", null),
+        target == TargetKind.Mask ? new DimensionSyntax(default, "1", 1) : new DimensionSyntax(default, "C", null),
+        new DimensionSyntax(default, "H", null),
+        new DimensionSyntax(default, "W", null));
 
     private static SignatureParameterSyntax? Find(Dictionary<string, SignatureParameterSyntax> declared, string role) =>
         declared.TryGetValue(role, out var parameter) ? parameter : null;

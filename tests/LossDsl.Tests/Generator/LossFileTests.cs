@@ -99,6 +99,8 @@ public sealed class LossFileTests
     [InlineData("loss A({|LOSS0303:preds|}: logits) = bce;")]
     [InlineData("loss A(pred: logits, {|LOSS0303:pred|}: probs) = bce;")]
     [InlineData("loss A(pred: logits[N, 1, H, W], pixel_weight: map[N, {|LOSS0303:3|}, H, W]) = bce;")]
+    [InlineData("loss A(pixel_weight: map[N, {|LOSS0303:3|}, H, W]) = bce;")]
+    [InlineData("loss A(target: labels[N, H, W], valid: mask[N, H, {|LOSS0303:X|}]) = ce;")]
     [InlineData("loss A(pred: logits[N, C, H, W], pixel_weight: map[N, {|LOSS0303:3|}, H, W]) = bce;")]
     [InlineData("loss A(pred: logits[N, 3, H, W], valid: mask[N, 1, H, {|LOSS0303:X|}]) = bce;")]
     [InlineData("loss A(pred: logits[N, 3, H, W], valid: mask[{|LOSS0303:M|}, 3, H, W]) = dice;")]
