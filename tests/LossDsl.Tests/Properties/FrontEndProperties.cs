@@ -36,7 +36,7 @@ public sealed class FrontEndProperties
     public void Random_token_sequences_as_loss_files_compile_or_report()
     {
         // Files need 'loss', a name, '=' and ';' to get anywhere: most sequences get a definition's head.
-        var file = Gen.Select(Gen.OneOf("", "loss A = ", "loss A(target: labels[N, H, W] ignore 255) = ", "loss B = A + "), LossTextGen.TokenSequence.Array[1, 3])
+        var file = Gen.Select(Gen.OneOf("", "loss A = ", "loss A(target: labels[N, H, W] ignore 255) = ", "loss A(pred: logits[N, C, H, W], pixel_weight: map[N, C, H, W], valid: mask[N, 1, H, W]) = ", "loss B = A + "), LossTextGen.TokenSequence.Array[1, 3])
             .Select((head, bodies) => string.Concat(bodies.Select(b => head + b + ";\n")));
         PropertyRun.ForAll(file, FrontEndContract.HoldsForFile, iterations: 2000, seed: 7002, print: text => JsonSerializer.Serialize(text));
     }

@@ -12,7 +12,8 @@ internal static class LossTextGen
     public static ImmutableArray<string> Tokens { get; } = Catalog.AllNames
         .Concat(Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct())
         .Concat(ScalarFunctions.Names)
-        .Concat(["loss", "pred", "target", "logits", "probs", "mask", "labels", "ignore", "true", "false", "auto", "present", "all",
+        .Concat(SignatureBinder.RoleNames).Concat(SignatureBinder.KindNames)
+        .Concat(["loss", "ignore", "true", "false", "auto", "present", "all",
             "N", "C", "H", "W", "x", "_", "Dice", "bce2", "class", "forward", "Terms"])
         .Concat(["0", "1", "2", "3", "11", "255", "0.5", ".5", "1e-6", "1e400", "1e", "1e+", "2x", "1.5.2", "00", "4294967296"])
         .Concat(["+", "-", "*", "/", "(", ")", "[", "]", ",", ":", "=", ";"])
