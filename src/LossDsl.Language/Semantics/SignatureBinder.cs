@@ -128,8 +128,8 @@ internal static class SignatureBinder
     }
 
     /// <summary>
-    /// The shape of a declared pixel weight map or valid mask, checked against pred's dims (<paramref name="dims"/>, in
-    /// pred's layout): <c>[N, 1, *spatial]</c> or <c>[N, C, *spatial]</c> beside a mask, <c>[N, *spatial]</c> beside
+    /// The shape of a declared pixel weight map or valid mask, checked against pred's dims (<paramref name="pred"/>, in
+    /// pred's layout, labels given a class dim): <c>[N, 1, *spatial]</c> or <c>[N, C, *spatial]</c> beside a mask, <c>[N, *spatial]</c> beside
     /// labels. No shape written means one value per pixel.
     /// </summary>
     private static PixelMap? PixelMapOf(SignatureParameterSyntax? parameter, ImmutableArray<string> kinds, ImmutableArray<DimensionSyntax> pred, TargetKind target, DiagnosticBag diagnostics)
@@ -154,7 +154,7 @@ internal static class SignatureBinder
             var expected = labels
                 ? string.Join(", ", pred.RemoveAt(1).Select(d => d.Text))
                 : string.Join(", ", pred.SetItem(1, new DimensionSyntax(default, "1", 1)).Select(d => d.Text));
-            Report(diagnostics, shape.Span, $"{role}'s shape must be [{expected}]{(labels ? " (the labels' shape)" : $" or pred's shape (one value per element)")}, to broadcast against the target");
+            Report(diagnostics, shape.Span, $"{role}'s shape must be [{expected}]{(labels ? " (the labels' shape)" : " or pred's shape (one value per element)")}, to broadcast against the target");
             return PixelMap.PerPixel;
         }
 

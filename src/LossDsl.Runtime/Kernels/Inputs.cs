@@ -223,7 +223,7 @@ public static class Inputs
             throw new ArgumentException($"{loss}: the {what} must have shape [{string.Join(", ", expected)}] ({layout}), got {Shape(map)}.", property);
         }
 
-        CheckDevice(loss, pred, map, "the " + what);
+        CheckDevice(loss, pred, map, "the " + what, property);
         if (!map.is_floating_point() && !IsInteger(map.dtype) && map.dtype != ScalarType.Bool)
         {
             throw new ArgumentException($"{loss}: the {what} must be a real or boolean tensor, got {map.dtype}.", property);
@@ -292,11 +292,11 @@ public static class Inputs
         }
     }
 
-    private static void CheckDevice(string loss, Tensor pred, Tensor other, string what = "target")
+    private static void CheckDevice(string loss, Tensor pred, Tensor other, string what = "target", string parameter = "target")
     {
         if (pred.device_type != other.device_type || pred.device_index != other.device_index)
         {
-            throw new ArgumentException($"{loss}: pred is on {pred.device} but {what} is on {other.device}; move both to one device.", what == "target" ? "target" : what);
+            throw new ArgumentException($"{loss}: pred is on {pred.device} but {what} is on {other.device}; move both to one device.", parameter);
         }
     }
 
