@@ -22,6 +22,8 @@ namespace LossDsl.Benchmarks;
 /// <item><c>--report FILE --repo DIR</c>: rewrites the docs from saved results;</item>
 /// <item><c>--memory FILE [--cases A;B]</c>: peak native memory only, as JSON (the child process of --all);</item>
 /// <item><c>--cpu [--cases A;B]</c>: CPU time per step on one thread only;</item>
+/// <item><c>--maps [--cases A;B]</c>: the same, for each case's compiled loss without and with a pixel weight map and
+/// a valid mask (<see cref="WithPixelMaps"/>): what the per-pixel inputs cost;</item>
 /// <item><c>--generator</c>: generator cost only;</item>
 /// <item><c>--onednn-isa [--steps N] [--rounds R] [--channels C]</c>: what the oneDNN fix-up costs the main example's
 /// training step, with its U-Net or a wider one (child processes with <c>ONEDNN_MAX_CPU_ISA=AVX2</c> and
@@ -56,6 +58,15 @@ public static class Program
                 return 0;
             case "--cpu":
                 Print(CpuTime.Measure(variants).Select(r => r.ToString()));
+                return 0;
+            case "--maps":
+                // Not equivalent losses, so outside the checks and the report: each case's compiled loss without and with maps.
+                var cases = variants.Select(v => v.Case).Distinct();
+                Print(CpuTime.Measure(cases.SelectMany(c => new[]
+                {
+                    new LossVariant(c, nameof(Implementation.Compiled), () => c.Create(Implementation.Compiled)),
+                    new LossVariant(c, "Compiled, weight map + valid mask", () => new WithPixelMaps(c)),
+                })).Select(r => r.ToString()));
                 return 0;
             case "--generator":
                 Console.WriteLine(GeneratorCostMeasurement.Measure());
