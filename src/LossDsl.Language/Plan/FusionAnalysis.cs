@@ -29,11 +29,11 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
             term.Primitive.Lower(requests, term);
         }
 
-        // The closed-form node sums every element: a valid mask or a weight map takes the shared sigmoid instead.
+        // The closed-form node scales its sums by a valid mask or a weight map; bce's sum in it does not (it sums every
+        // element), so with maps bce runs its own kernel.
         var fromLogits = signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits
-            && signature.Valid is null && signature.PixelWeight is null
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
-        var host = fromLogits && requests.CrossEntropyWeights.Count > 0
+        var host = fromLogits && signature.Valid is null && signature.PixelWeight is null && requests.CrossEntropyWeights.Count > 0
             ? (requests.Statistics.All(perImage => perImage), requests.CrossEntropyWeights[0])
             : ((bool, double?)?)null;
         return new FusionAnalysis(fromLogits, host);

@@ -196,7 +196,7 @@ internal sealed class Planner : IPlanInputs
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch
         {
             // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
-            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), perImage),
+            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage),
             TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), PixelWeights(), perImage),
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), PixelWeights(), perImage),
         });

@@ -55,13 +55,13 @@ public sealed class RegionStatistics
 
     // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only if
     // a term's own sums ask for it (sensitivity_specificity, mcc).
-    private RegionStatistics(Tensor logits, Tensor target, bool perImage, Tensor truePositive, Tensor predicted)
-        : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), null, perImage)
+    private RegionStatistics(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted)
+        : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), scale, perImage)
     {
         targetMap = target;
         TruePositive = truePositive;
         Predicted = predicted;
-        Target = Reduce(target);
+        Target = scale is null ? Reduce(target) : SumKept(target);
     }
 
     // Batch and spatial dims, or spatial dims only per image.
@@ -116,11 +116,14 @@ public sealed class RegionStatistics
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="target">The mask, same shape.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
-    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, bool perImage)
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage)
     {
-        var (truePositive, predicted, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null);
-        return new(logits, target, perImage, truePositive, predicted);
+        var scale = pixelWeight ?? valid;
+        var (truePositive, predicted, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null, scale);
+        return new(logits, target, scale, perImage, truePositive, predicted);
     }
 
     /// <summary>
@@ -135,7 +138,7 @@ public sealed class RegionStatistics
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
         var (truePositive, predicted, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: true, positiveWeight);
-        return (new(logits, target, perImage, truePositive, predicted), crossEntropySum!);
+        return (new(logits, target, null, perImage, truePositive, predicted), crossEntropySum!);
     }
 
     /// <summary>

@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// <c>TP = Σ σ(x)·t</c> and <c>P = Σ σ(x)</c> of a mask on logits, and optionally the summed binary cross-entropy
+/// <c>TP = Σ s·σ(x)·t</c> and <c>P = Σ s·σ(x)</c> of a mask on logits (s: an element scale, 1 without maps), and optionally the summed binary cross-entropy
 /// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, as one autograd node with its gradient written out:
-/// <c>∂/∂x = σ'(x)·(g_TP·t + g_P) + g_CE·(p(1 + (w − 1)t) − w·t)</c>, σ' = p(1 − p), the incoming gradients broadcast
+/// <c>∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_CE·(p(1 + (w − 1)t) − w·t)</c>, σ' = p(1 − p), the incoming gradients broadcast
 /// over the reduced dims. Autograd would record the sigmoid, the product, the sums and the cross-entropy (saving p and
 /// t), then replay them backwards; this node records nothing in its forward pass, keeps no full-size tensor of its own
 /// (it recomputes σ(x) in the backward pass from the logits autograd keeps anyway), and writes the whole gradient into
@@ -27,10 +27,19 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// <param name="reduce">The dims TP and P are summed over.</param>
     /// <param name="crossEntropy">Whether to sum the cross-entropy too.</param>
     /// <param name="positiveWeight">w as a scalar tensor, or null for 1.</param>
+    /// <param name="scale">
+    /// Each element's factor in TP and P (a pixel weight map times the kept pixels, or the kept pixels), broadcasting to
+    /// the logits, or null for 1; only without the cross-entropy, which sums every element.
+    /// </param>
     public static (Tensor TruePositive, Tensor Predicted, Tensor? CrossEntropy) Compute(
-        Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight)
+        Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor? scale = null)
     {
-        using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!);
+        if (crossEntropy && scale is not null)
+        {
+            throw new System.ArgumentException("The summed cross-entropy takes no element scale.", nameof(scale));
+        }
+
+        using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!, scale!);
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
         return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), crossEntropy ? all[2 * size] : null);
@@ -44,12 +53,18 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, crossEntropy, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (bool)vars[3], (Tensor?)vars[4]);
-        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0) });
+        var scale = (Tensor?)vars[5];
+        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
         ctx.save_data("reduce", reduce);
         ctx.save_data("crossEntropy", crossEntropy);
 
         using var noGrad = no_grad();
         using var p = logits.sigmoid();
+        if (scale is not null)
+        {
+            p.mul_(scale);
+        }
+
         using var truePositive = RegionStatistics.SumOfProducts(p, target, reduce);
         using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
         var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1) };
@@ -68,6 +83,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     {
         var saved = ctx.get_saved_variables();
         var (logits, target, positiveWeight) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
+        var scale = saved[3].numel() == 0 ? null : saved[3];
         var reduce = (long[])ctx.get_data("reduce");
         var crossEntropy = (bool)ctx.get_data("crossEntropy");
         var shape = StatisticShape(logits, reduce);
@@ -82,6 +98,11 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         // From here on the buffer holds 1 − p: no second full-size temporary.
         var notP = p.neg_().add_(1);
         gradient.mul_(notP);
+        if (scale is not null)
+        {
+            gradient.mul_(scale);
+        }
+
         if (crossEntropy)
         {
             // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
@@ -96,7 +117,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }
 
     // The shape of TP and P: the input's shape without the reduced dims.

@@ -30,7 +30,7 @@ public sealed class SigmoidStatisticsTests
         var weights = (Tensor tp, Tensor p) => (tp * 1.3 - p * 0.7 + tp * p * 0.01).sum();
 
         var fused = logits.detach().requires_grad_();
-        var statistics = RegionStatistics.ComputeFromLogits(fused, target, perImage);
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, null, null, perImage);
         var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();

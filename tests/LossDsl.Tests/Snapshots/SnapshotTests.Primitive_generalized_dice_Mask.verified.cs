@@ -24,7 +24,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // generalized_dice: generalized_dice  (loss text 1:1)
         //   = generalized_dice(eps: 1e-06)

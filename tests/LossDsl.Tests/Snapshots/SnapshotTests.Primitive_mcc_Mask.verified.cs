@@ -24,7 +24,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // mcc: mcc  (loss text 1:1)
         //   = mcc(smooth: 1e-05, per_image: false, weight: none, include_background: true)

@@ -24,7 +24,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // tversky: tversky  (loss text 1:1)
         //   = tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true)

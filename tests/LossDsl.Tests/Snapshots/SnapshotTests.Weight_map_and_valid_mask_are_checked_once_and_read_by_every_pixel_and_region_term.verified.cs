@@ -34,8 +34,7 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "WeightedMaskedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.ValidMask(loss: "WeightedMaskedLoss", pred: pred, validMask: validMask, labels: false, perChannel: false, ignoreValid: null, checkValues: CheckValues);
         var w = global::LossDsl.Kernels.Inputs.PixelWeight(loss: "WeightedMaskedLoss", pred: pred, pixelWeight: pixelWeight, labels: false, perChannel: true, valid: valid, checkValues: CheckValues);
-        var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: valid, pixelWeight: w, perImage: false);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false);
 
         // bce: bce(pos_weight: auto)  (loss text 1:1)
         //   = bce(pos_weight: auto)

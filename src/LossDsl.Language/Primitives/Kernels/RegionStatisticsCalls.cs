@@ -30,9 +30,12 @@ internal static class RegionStatisticsCalls
     /// One autograd node: the sigmoid of the logits (2), then p·t and the sums as in <see cref="Compute"/> (TP 4, or 2 as
     /// a dot product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
     /// </summary>
-    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, bool perImage) =>
-        KernelCall.Create(Type, nameof(ComputeFromLogits), signature => FromLogits(signature, perImage),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage));
+    /// <remarks>A valid mask or a weight map scales p inside the node and the target's sum (3 more, and 1 per pixel).</remarks>
+    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage) =>
+        KernelCall.Create(Type, nameof(ComputeFromLogits),
+            signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)),
+            Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+            Constant(nameof(perImage), perImage));
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
