@@ -38,15 +38,8 @@ public sealed class RegionStatistics
         : this(probabilities, new Lazy<Tensor>(probabilities), pixelWeight ?? valid, perImage)
     {
         targetMap = target;
-        if (scale is null)
-        {
-            TruePositive = SumOfProducts(probabilities, target, reduce);
-            Predicted = Reduce(probabilities);
-            Target = Reduce(target);
-            return;
-        }
 
-        // A valid mask or a weight map: p and t both times the scale, TP from the scaled p.
+        // p and t times the scale (a valid mask or a weight map; without one, p and t as they are), TP from the scaled p.
         using var scaled = Kept(probabilities);
         TruePositive = SumOfProducts(scaled, target, reduce);
         Predicted = Reduce(scaled);
@@ -61,7 +54,7 @@ public sealed class RegionStatistics
         targetMap = target;
         TruePositive = truePositive;
         Predicted = predicted;
-        Target = scale is null ? Reduce(target) : SumKept(target);
+        Target = SumKept(target);
     }
 
     // Batch and spatial dims, or spatial dims only per image.
