@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Interpretation;
 using LossDsl.Language.Plan;
-using LossDsl.Language.Semantics;
 using static TorchSharp.torch;
 
 namespace LossDsl;
@@ -17,7 +16,7 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     private readonly string[] bufferNames;
 
     internal CompiledLoss(LossPlan plan, IReadOnlyList<LossDiagnosticInfo> warnings)
-        : base(plan.Name, PublicMap(plan.Signature.PixelWeight), PublicMap(plan.Signature.Valid))
+        : base(plan.Name, plan.Signature.PixelWeight.ToPublic(), plan.Signature.Valid.ToPublic())
     {
         interpreter = new PlanInterpreter(plan);
         bufferNames = plan.Buffers.Select(b => b.Local).ToArray();
@@ -45,13 +44,6 @@ public sealed class CompiledLoss : LossModule<LossTerms>
 
     /// <inheritdoc/>
     protected override LossTerms Evaluate(LossInputs inputs, bool unreduced) => interpreter.Evaluate(inputs, Buffers(), this, unreduced);
-
-    private static LossPixelMap PublicMap(PixelMap? map) => map switch
-    {
-        PixelMap.PerPixel => LossPixelMap.PerPixel,
-        PixelMap.PerChannel => LossPixelMap.PerChannel,
-        _ => LossPixelMap.None,
-    };
 
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
     private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();

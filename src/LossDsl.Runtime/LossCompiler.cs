@@ -41,8 +41,8 @@ public static class LossCompiler
             options.Classes,
             options.IgnoreIndex,
             options.Spatial is null ? default : options.Spatial.ToImmutableArray(),
-            PixelMapOf(options.PixelWeight),
-            PixelMapOf(options.ValidMask),
+            options.PixelWeight.ToSignature(),
+            options.ValidMask.ToSignature(),
             (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1) { Setting = setting }));
 
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
@@ -71,13 +71,6 @@ public static class LossCompiler
             .Select(l => (l, (IReadOnlyList<LossDiagnosticInfo>)diagnostics.Where(d => d.Start >= l.Span.Start && d.Start < l.Span.End).ToList()))
             .ToList();
     }
-
-    private static PixelMap? PixelMapOf(LossPixelMap map) => map switch
-    {
-        LossPixelMap.PerPixel => PixelMap.PerPixel,
-        LossPixelMap.PerChannel => PixelMap.PerChannel,
-        _ => null,
-    };
 
     private static LossDiagnosticInfo ToPublic(LossDiagnostic diagnostic, string text)
     {

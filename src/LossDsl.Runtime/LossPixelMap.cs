@@ -1,3 +1,5 @@
+using LossDsl.Language.Semantics;
+
 namespace LossDsl;
 
 /// <summary>
@@ -14,4 +16,24 @@ public enum LossPixelMap
 
     /// <summary>One value per element of a mask, <c>[N, C, *spatial]</c> (masks only).</summary>
     PerChannel = 2,
+}
+
+/// <summary>The public <see cref="LossPixelMap"/> and the compiler's <see cref="PixelMap"/>, one for the other.</summary>
+internal static class LossPixelMaps
+{
+    /// <summary>The compiler's form of a setting: null for <see cref="LossPixelMap.None"/>.</summary>
+    public static PixelMap? ToSignature(this LossPixelMap map) => map switch
+    {
+        LossPixelMap.PerPixel => PixelMap.PerPixel,
+        LossPixelMap.PerChannel => PixelMap.PerChannel,
+        _ => null,
+    };
+
+    /// <summary>The public form of a signature's map: <see cref="LossPixelMap.None"/> for null.</summary>
+    public static LossPixelMap ToPublic(this PixelMap? map) => map switch
+    {
+        PixelMap.PerPixel => LossPixelMap.PerPixel,
+        PixelMap.PerChannel => LossPixelMap.PerChannel,
+        _ => LossPixelMap.None,
+    };
 }

@@ -54,8 +54,8 @@ internal static class FrontEndContract
         Classes = signature.Classes,
         IgnoreIndex = signature.IgnoreIndex,
         Spatial = signature.AnySpatialRank ? null : signature.Spatial.ToArray(),
-        PixelWeight = signature.PixelWeight switch { PixelMap.PerPixel => LossPixelMap.PerPixel, PixelMap.PerChannel => LossPixelMap.PerChannel, _ => LossPixelMap.None },
-        ValidMask = signature.Valid switch { PixelMap.PerPixel => LossPixelMap.PerPixel, PixelMap.PerChannel => LossPixelMap.PerChannel, _ => LossPixelMap.None },
+        PixelWeight = signature.PixelWeight.ToPublic(),
+        ValidMask = signature.Valid.ToPublic(),
     };
 
     private static void AssertSpansInRange(string text, IEnumerable<LossDiagnostic> diagnostics) =>
