@@ -148,13 +148,14 @@ public static class Inputs
         var mask = PixelMap(loss, "valid mask", "ValidMask", pred, validMask, labels, perChannel);
         if (checkValues)
         {
-            // 0 or 1 only: v·(1 − v) is 0 exactly there, and NaN propagates into the maximum.
+            // 0 or 1 only: v·(1 − v) is 0 exactly there, negative below 0 and above 1, positive between, and NaN
+            // propagates; the mask's own range is read only for the message.
             using var noGrad = no_grad();
             using var offBinary = mask * (1 - mask);
-            var (min, max) = Range(mask);
-            var (_, worst) = Range(offBinary);
-            if (!(worst == 0 && min >= 0 && max <= 1))
+            var (lowest, highest) = Range(offBinary);
+            if (!(lowest == 0 && highest == 0))
             {
+                var (min, max) = Range(mask);
                 mask.Dispose();
                 throw new ArgumentException(
                     $"{loss}: the valid mask must hold 0 (left out) or 1 (kept) only, found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.",

@@ -104,11 +104,13 @@ public sealed class PixelMapInputTests
         var negative = -weight;
 
         var notBinary = Assert.Throws<ArgumentException>(() => loss.call(new LossInputs(pred, target) { PixelWeight = weight, ValidMask = half }));
+        var aboveOne = Assert.Throws<ArgumentException>(() => loss.call(new LossInputs(pred, target) { PixelWeight = weight, ValidMask = 2 * valid }));
         var below = Assert.Throws<ArgumentException>(() => loss.call(new LossInputs(pred, target) { PixelWeight = negative, ValidMask = valid }));
         loss.CheckValues = false;
         var unchecked_ = loss.call(new LossInputs(pred, target) { PixelWeight = weight, ValidMask = half });
 
         Assert.StartsWith("L: the valid mask must hold 0 (left out) or 1 (kept) only, found values from 0.5 to 0.5.", notBinary.Message);
+        Assert.StartsWith("L: the valid mask must hold 0 (left out) or 1 (kept) only, found values from 0 to 2.", aboveOne.Message);
         Assert.StartsWith("L: the pixel weight map must hold finite weights ≥ 0, found values from ", below.Message);
         Assert.True(double.IsFinite(unchecked_.ToDouble()));
     }
