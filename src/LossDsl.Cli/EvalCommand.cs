@@ -17,7 +17,14 @@ internal static class EvalCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var expression = SharedOptions.Expression();
-        var pred = new Option<string>("--pred") { Description = "The prediction, [N, C, *spatial], as a .npy file (<f4 or <f8).", HelpName = "P.npy", Required = true };
+        var pred = new Option<string[]>("--pred")
+        {
+            Description = "The prediction, [N, C, *spatial], as a .npy file (<f4 or <f8). Given several times: deep supervision's levels, the main output first.",
+            HelpName = "P.npy",
+            Required = true,
+        };
+        var levelWeights = LevelOptions.Weights();
+        var resize = LevelOptions.Resize();
         var target = new Option<string>("--target")
         {
             Description = "The target as a .npy file: pred's shape for a mask, pred's shape without dim 1 (integers) for class labels.",
@@ -37,7 +44,11 @@ internal static class EvalCommand
         var probabilities = SharedOptions.Probabilities();
         var ignoreIndex = SharedOptions.IgnoreIndex();
         var useDouble = new Option<bool>("--double") { Description = "Compute in float64 (default float32)." };
-        var gradient = new Option<string?>("--grad") { Description = "Write d total / d pred to this .npy file (pred's shape, the compute dtype).", HelpName = "G.npy" };
+        var gradient = new Option<string[]>("--grad")
+        {
+            Description = "Write d total / d pred to this .npy file (pred's shape, the compute dtype); with several --pred, once per --pred, in their order.",
+            HelpName = "G.npy",
+        };
         var unreduced = new Option<string?>("--unreduced")
         {
             Description = "Write each term's values before its reduction to this .npz file, one array per term (pixel terms per element, overlap terms per channel).",
@@ -47,7 +58,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, pixelWeight, valid, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
+            expression, pred, target, pixelWeight, valid, levelWeights, resize, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -57,10 +68,12 @@ internal static class EvalCommand
                 parse.GetRequiredValue(target),
                 parse.GetValue(pixelWeight),
                 parse.GetValue(valid),
+                parse.GetValue(levelWeights),
+                parse.GetValue(resize),
                 parse.GetValue(probabilities),
                 parse.GetValue(ignoreIndex),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
-                parse.GetValue(gradient),
+                parse.GetValue(gradient) ?? Array.Empty<string>(),
                 parse.GetValue(unreduced),
                 parse.GetValue(json)),
             stdout,
@@ -70,12 +83,17 @@ internal static class EvalCommand
     }
 
     private sealed record EvalRequest(
-        string Text, string PredPath, string TargetPath, string? PixelWeightPath, string? ValidPath, bool Probabilities, int? IgnoreIndex, ScalarType DType,
-        string? GradientPath, string? UnreducedPath, bool Json);
+        string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, bool Probabilities,
+        int? IgnoreIndex, ScalarType DType, string[] GradientPaths, string? UnreducedPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
     {
-        var inputs = EvalInputs.Load(request.PredPath, request.TargetPath, request.Probabilities, request.IgnoreIndex);
+        if (request.GradientPaths.Length > 0 && request.GradientPaths.Length != request.PredPaths.Length)
+        {
+            throw new InvalidInputException($"--grad is given {request.GradientPaths.Length} times for {request.PredPaths.Length} --pred files: give one gradient file per prediction, in the same order.");
+        }
+
+        var inputs = EvalInputs.Load(request.PredPaths, request.TargetPath, request.Probabilities, request.IgnoreIndex);
         inputs.LoadMaps(request.PixelWeightPath, request.ValidPath);
         var options = new LossOptions
         {
@@ -88,6 +106,8 @@ internal static class EvalCommand
             // Given maps are declared with the shape their files have.
             PixelWeight = inputs.PixelWeightMap,
             ValidMask = inputs.ValidMap,
+            // Several predictions are deep supervision's levels.
+            Levels = LevelOptions.Read(request.PredPaths.Length, request.LevelWeights, request.Resize),
         };
 
         CompiledLoss loss;
@@ -106,8 +126,8 @@ internal static class EvalCommand
         using (loss)
         using (NewDisposeScope())
         {
-            var pred = inputs.PredTensor(request.DType, requiresGradient: request.GradientPath is not null);
-            var lossInputs = new LossInputs(pred, inputs.TargetTensor(request.DType))
+            var preds = inputs.PredTensors(request.DType, requiresGradient: request.GradientPaths.Length > 0);
+            var lossInputs = new LossInputs(preds, inputs.TargetTensor(request.DType))
             {
                 PixelWeight = EvalInputs.MapTensor(inputs.PixelWeight, request.DType),
                 ValidMask = EvalInputs.MapTensor(inputs.Valid, request.DType),
@@ -118,10 +138,13 @@ internal static class EvalCommand
                 Write(unreducedPath, "the unreduced values", path => NpzWriter.WriteFile(path, terms.Unreduced.Select(t => KeyValuePair.Create(t.Key, ToNpy(t.Value)))));
             }
 
-            if (request.GradientPath is { } path)
+            if (request.GradientPaths.Length > 0)
             {
                 terms.Total.backward();
-                WriteGradient(path, pred.grad!, inputs.Pred.Shape.ToArray());
+                foreach (var (path, pred) in request.GradientPaths.Zip(preds))
+                {
+                    WriteGradient(path, pred.grad!, pred.shape);
+                }
             }
 
             if (request.Json)

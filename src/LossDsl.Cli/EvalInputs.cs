@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -27,7 +28,11 @@ internal sealed class EvalInputs
         TargetKind = targetKind;
     }
 
+    /// <summary>The main prediction (level 0).</summary>
     public NpyArray Pred { get; }
+
+    /// <summary>Every level's prediction, the main one first: one entry without side outputs.</summary>
+    public IReadOnlyList<NpyArray> Preds { get; private set; } = Array.Empty<NpyArray>();
 
     public NpyArray Target { get; }
 
@@ -48,27 +53,46 @@ internal sealed class EvalInputs
     /// <summary>pred's dim 1: the channels of a mask, the classes of labels.</summary>
     public int Classes => (int)Pred.Shape[1];
 
-    /// <summary>Reads and checks both files; every problem is an <see cref="InvalidInputException"/> naming the file.</summary>
-    public static EvalInputs Load(string predPath, string targetPath, bool probabilities, int? ignoreIndex)
+    /// <summary>
+    /// Reads and checks the files; every problem is an <see cref="InvalidInputException"/> naming the file. Several
+    /// <paramref name="predPaths"/> are deep supervision's levels, the main output first: the target fits the main one,
+    /// the side outputs share its batch, classes and rank.
+    /// </summary>
+    public static EvalInputs Load(IReadOnlyList<string> predPaths, string targetPath, bool probabilities, int? ignoreIndex)
     {
-        var pred = Read("pred", predPath);
+        var preds = predPaths.Select(path => ReadPred(path, probabilities)).ToArray();
+        var pred = preds[0];
         var target = Read("target", targetPath);
+        for (var k = 1; k < preds.Length; k++)
+        {
+            if (preds[k].Rank != pred.Rank || preds[k].Shape[0] != pred.Shape[0] || preds[k].Shape[1] != pred.Shape[1])
+            {
+                throw new InvalidInputException(
+                    $"pred file '{predPaths[k]}' (level {k}) has shape {NpyArray.FormatShape(preds[k].Shape)}; a side output shares the main output's batch, classes and rank ({NpyArray.FormatShape(pred.Shape)} in '{predPaths[0]}'), its spatial sizes may differ.");
+            }
+        }
+
+        var inputs = new EvalInputs(predPaths[0], pred, targetPath, target, Kind(pred, predPaths[0], target, targetPath)) { Preds = preds };
+        inputs.CheckTarget(ignoreIndex);
+        return inputs;
+    }
+
+    private static NpyArray ReadPred(string path, bool probabilities)
+    {
+        var pred = Read("pred", path);
         if (!pred.DType.IsFloatingPoint)
         {
-            throw new InvalidInputException($"pred file '{predPath}' holds {pred.DType}; pred must be floating point (<f4 or <f8).");
+            throw new InvalidInputException($"pred file '{path}' holds {pred.DType}; pred must be floating point (<f4 or <f8).");
         }
 
         if (pred.Rank < 2)
         {
-            throw new InvalidInputException($"pred file '{predPath}' has shape {NpyArray.FormatShape(pred.Shape)}; pred must be (N, C, *spatial), at least 2-d.");
+            throw new InvalidInputException($"pred file '{path}' has shape {NpyArray.FormatShape(pred.Shape)}; pred must be (N, C, *spatial), at least 2-d.");
         }
 
-        CheckValues(pred, $"pred file '{predPath}'", probabilities ? "a probability in [0, 1]" : "a finite logit",
+        CheckValues(pred, $"pred file '{path}'", probabilities ? "a probability in [0, 1]" : "a finite logit",
             probabilities ? v => v is >= 0 and <= 1 : double.IsFinite);
-
-        var inputs = new EvalInputs(predPath, pred, targetPath, target, Kind(pred, predPath, target, targetPath));
-        inputs.CheckTarget(ignoreIndex);
-        return inputs;
+        return pred;
     }
 
     /// <summary>
@@ -121,9 +145,9 @@ internal sealed class EvalInputs
         : TargetKind == LossTarget.Mask && Classes > 1 && map.Shape[1] == Classes ? LossPixelMap.PerChannel
         : LossPixelMap.PerPixel;
 
-    /// <summary>pred as a tensor of <paramref name="dtype"/>, a leaf that records its gradient when asked.</summary>
-    public Tensor PredTensor(ScalarType dtype, bool requiresGradient) =>
-        tensor(Pred.ToDoubleArray(), dtype: dtype).reshape(Pred.Shape.ToArray()).requires_grad_(requiresGradient);
+    /// <summary>Each level's pred as a tensor of <paramref name="dtype"/>, a leaf that records its gradient when asked.</summary>
+    public Tensor[] PredTensors(ScalarType dtype, bool requiresGradient) =>
+        Preds.Select(pred => tensor(pred.ToDoubleArray(), dtype: dtype).reshape(pred.Shape.ToArray()).requires_grad_(requiresGradient)).ToArray();
 
     /// <summary>The target as the loss takes it: a mask in <paramref name="dtype"/>, or int64 labels.</summary>
     public Tensor TargetTensor(ScalarType dtype) => TargetKind == LossTarget.Labels

@@ -6,7 +6,8 @@ namespace LossDsl.Cli;
 /// <summary>
 /// The signature of loss text given on the command line, the same options for <c>check</c>, <c>emit</c>, <c>explain</c>
 /// and <c>diff</c>: what pred holds, what the target holds, the classes, the ignore index, and whether the loss takes a
-/// pixel weight map or a valid mask (one value per <c>pixel</c>, or per element of a mask, <c>channel</c>).
+/// pixel weight map or a valid mask (one value per <c>pixel</c>, or per element of a mask, <c>channel</c>), and whether
+/// pred is several levels (deep supervision).
 /// </summary>
 internal sealed class SignatureOptions
 {
@@ -22,7 +23,13 @@ internal sealed class SignatureOptions
 
     public Option<string?> Valid { get; } = MapOption("--valid", "The loss takes a valid mask: one value per pixel or per channel.");
 
-    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid };
+    public Option<string?> Levels { get; } = LevelOptions.Count();
+
+    public Option<string?> LevelWeights { get; } = LevelOptions.Weights();
+
+    public Option<string?> Resize { get; } = LevelOptions.Resize();
+
+    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize };
 
     public void AddTo(Command command)
     {
@@ -41,6 +48,7 @@ internal sealed class SignatureOptions
         IgnoreIndex = parse.GetValue(IgnoreIndex),
         PixelWeight = Map(parse.GetValue(PixelWeight)),
         ValidMask = Map(parse.GetValue(Valid)),
+        Levels = LevelOptions.Read(parse.GetValue(Levels), parse.GetValue(LevelWeights), parse.GetValue(Resize)),
         Name = name,
     };
 

@@ -19,11 +19,12 @@ public sealed partial class LossGenerator
     /// <summary>Reads a <c>[Loss]</c> class into a <see cref="LossDeclaration"/>: the only place that touches symbols and syntax.</summary>
     private static class Parser
     {
-        // Values of LossDsl.LossInput, LossDsl.LossTarget and LossDsl.LossPixelMap in LossDsl.Runtime.
+        // Values of LossDsl.LossInput, LossDsl.LossTarget, LossDsl.LossPixelMap and LossDsl.LossLevels.FromCall in LossDsl.Runtime.
         private const int InputProbabilities = 1;
         private const int TargetLabels = 1;
         private const int PixelMapPerPixel = 1;
         private const int PixelMapPerChannel = 2;
+        private const int LevelsFromCall = -1;
 
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is ClassDeclarationSyntax;
 
@@ -140,8 +141,32 @@ public sealed partial class LossGenerator
                 _ => null,
             };
 
-            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial, Map("PixelWeight"), Map("ValidMask"),
-                (setting, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(setting), message)));
+            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial, Map("PixelWeight"), Map("ValidMask"), ReadLevels(),
+                (setting, descriptor, message) => diagnostics.Add(Info(descriptor, path, SpanOf(setting.Split('[')[0]), message)));
+
+            // Levels = 0 (unset) is one prediction, LossLevels.FromCall (-1) takes the count from the call.
+            SignatureLevels? ReadLevels()
+            {
+                var levels = named.TryGetValue("Levels", out var l) && l is int count ? count : 0;
+                var list = attribute.NamedArguments.FirstOrDefault(a => a.Key == "LevelWeightList").Value is { Kind: TypedConstantKind.Array, IsNull: false } weights
+                    ? weights.Values.Select(v => v.Value is double w ? w : double.NaN).ToImmutableArray()
+                    : default;
+                if (levels == 0)
+                {
+                    foreach (var orphan in new[] { "LevelWeights", "LevelWeightList", "Resize" }.Where(attribute.NamedArguments.Select(a => a.Key).Contains))
+                    {
+                        diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(orphan), $"{orphan} applies to side outputs: set Levels too (the number of predictions, or LossLevels.FromCall)"));
+                    }
+
+                    return null;
+                }
+
+                var weighting = Enum("LevelWeights", "LossLevelWeights", new[] { "Same", "Exp", "Two" }) is { } mode ? (LevelWeighting)mode : LevelWeighting.Same;
+                var resize = Enum("Resize", "LossResize", new[] { "Target", "Pred" }) is { } policy ? (ResizePolicy)policy : ResizePolicy.Target;
+                return list.IsDefault
+                    ? new SignatureLevels(levels == LevelsFromCall ? null : levels, weighting, ImmutableArray<double>.Empty, resize)
+                    : new SignatureLevels(levels == LevelsFromCall ? null : levels, LevelWeighting.List, list, resize);
+            }
         }
 
         private static GeneratedType Describe(INamedTypeSymbol type)

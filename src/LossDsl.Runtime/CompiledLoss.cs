@@ -16,10 +16,11 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     private readonly string[] bufferNames;
 
     internal CompiledLoss(LossPlan plan, IReadOnlyList<LossDiagnosticInfo> warnings)
-        : base(plan.Name, plan.Signature.PixelWeight.ToPublic(), plan.Signature.Valid.ToPublic())
+        : base(plan.Name, plan.Signature.PixelWeight.ToPublic(), plan.Signature.Valid.ToPublic(), LossLevels.FromSignature(plan.Signature.Levels))
     {
         interpreter = new PlanInterpreter(plan);
         bufferNames = plan.Buffers.Select(b => b.Local).ToArray();
+        Name = plan.Name;
         Source = plan.Text;
         TermNames = plan.Terms.Select(t => t.Name).ToArray();
         Warnings = warnings;
@@ -33,6 +34,9 @@ public sealed class CompiledLoss : LossModule<LossTerms>
         RegisterComponents();
     }
 
+    /// <summary>The loss's name.</summary>
+    public string Name { get; }
+
     /// <summary>The loss text.</summary>
     public string Source { get; }
 
@@ -43,7 +47,11 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     public IReadOnlyList<LossDiagnosticInfo> Warnings { get; }
 
     /// <inheritdoc/>
-    protected override LossTerms Evaluate(LossInputs inputs, bool unreduced) => interpreter.Evaluate(inputs, Buffers(), this, unreduced);
+    protected override LossTerms Evaluate(LossInputs inputs, bool unreduced) => Levels is null
+        ? EvaluateLevel(inputs, unreduced)
+        : DeepSupervision.Evaluate(Name, inputs, Levels, EvaluateLevel, unreduced);
+
+    private LossTerms EvaluateLevel(LossInputs inputs, bool unreduced) => interpreter.Evaluate(inputs, Buffers(), this, unreduced);
 
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
     private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();

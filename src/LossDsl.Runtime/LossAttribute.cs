@@ -42,4 +42,19 @@ public sealed class LossAttribute(string text) : Attribute
     /// none. Its zeros leave pixels out of every sum and count, as an ignored label does.
     /// </summary>
     public LossPixelMap ValidMask { get; set; }
+
+    /// <summary>
+    /// Deep supervision: pred is this many predictions, the main output first (<c>loss.call(preds, target)</c>);
+    /// <see cref="LossLevels.FromCall"/> takes the number from the call; unset means one prediction.
+    /// </summary>
+    public int Levels { get; set; }
+
+    /// <summary>How the levels are weighted (default <see cref="LossLevelWeights.Same"/>); needs <see cref="Levels"/>.</summary>
+    public LossLevelWeights LevelWeights { get; set; }
+
+    /// <summary>Explicit level weights, one per level, main output first; overrides <see cref="LevelWeights"/>.</summary>
+    public double[]? LevelWeightList { get; set; }
+
+    /// <summary>Which side is resized when a level's size differs from the target's (default <see cref="LossResize.Target"/>).</summary>
+    public LossResize Resize { get; set; }
 }

@@ -43,7 +43,13 @@ public static class LossCompiler
             options.Spatial is null ? default : options.Spatial.ToImmutableArray(),
             options.PixelWeight.ToSignature(),
             options.ValidMask.ToSignature(),
-            (setting, message) => diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1) { Setting = setting }));
+            options.Levels?.ToSignature(),
+            (setting, descriptor, message) =>
+            {
+                var diagnostic = LossDiagnostic.Create(descriptor, default, message);
+                var severity = diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning;
+                diagnostics.Add(new LossDiagnosticInfo(diagnostic.Id, severity, diagnostic.Message, 0, 0, 1, 1) { Setting = setting });
+            });
 
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
         diagnostics.AddRange(compilation.Diagnostics.Select(d => ToPublic(d, text)));

@@ -56,12 +56,26 @@ public abstract class LossModule<TTerms> : LossModule
     /// <param name="pixelWeight">Whether it takes a pixel weight map, and its shape.</param>
     /// <param name="validMask">Whether it takes a valid mask, and its shape.</param>
     protected LossModule(string name, LossPixelMap pixelWeight, LossPixelMap validMask)
+        : this(name, pixelWeight, validMask, null)
+    {
+    }
+
+    /// <summary>Creates the module with the loss's name and every input it declares.</summary>
+    /// <param name="name">The loss's name, for messages.</param>
+    /// <param name="pixelWeight">Whether it takes a pixel weight map, and its shape.</param>
+    /// <param name="validMask">Whether it takes a valid mask, and its shape.</param>
+    /// <param name="levels">The side outputs pred is (deep supervision), or null for one prediction.</param>
+    protected LossModule(string name, LossPixelMap pixelWeight, LossPixelMap validMask, LossLevels? levels)
         : base(name)
     {
         this.lossName = name;
         this.pixelWeight = pixelWeight;
         this.validMask = validMask;
+        Levels = levels;
     }
+
+    /// <summary>The side outputs pred is (deep supervision), or null when the loss takes one prediction.</summary>
+    public LossLevels? Levels { get; }
 
     /// <summary>The loss value, a scalar tensor; call <c>backward()</c> on it as usual.</summary>
     public override Tensor forward(Tensor pred, Tensor target) => forward(new LossInputs(pred, target));
@@ -103,8 +117,33 @@ public abstract class LossModule<TTerms> : LossModule
     // Declared inputs must be given and undeclared ones must not: either way the loss would silently compute another number.
     private void Check(LossInputs inputs)
     {
+        CheckLevels(inputs.Preds.Count);
         Check(inputs.PixelWeight, pixelWeight, "pixel weight map", nameof(LossInputs.PixelWeight), "pixel_weight: map[...]", nameof(LossAttribute.PixelWeight));
         Check(inputs.ValidMask, validMask, "valid mask", nameof(LossInputs.ValidMask), "valid: mask[...]", nameof(LossAttribute.ValidMask));
+    }
+
+    private void CheckLevels(int given)
+    {
+        if (Levels is null)
+        {
+            if (given != 1)
+            {
+                throw new System.ArgumentException(
+                    $"{lossName}: the loss takes one prediction, not {given}; declare side outputs for deep supervision ('levels {given}' after pred's shape in a .loss signature, Levels = {given} in [Loss] or LossOptions).",
+                    nameof(LossInputs.Preds));
+            }
+
+            return;
+        }
+
+        var expected = Levels.Count ?? Levels.WeightList?.Count;
+        if (expected is { } count && given != count)
+        {
+            var why = Levels.Count is null ? $"its {count} level weights give" : "it declares";
+            throw new System.ArgumentException(
+                $"{lossName}: the loss takes {count} predictions (the main output, then its side outputs), as {why}, not {given}: new LossInputs(preds, target) with one tensor per level.",
+                nameof(LossInputs.Preds));
+        }
     }
 
     private void Check(Tensor? given, LossPixelMap declared, string what, string property, string signature, string setting)

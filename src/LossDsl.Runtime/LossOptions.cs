@@ -29,6 +29,9 @@ public sealed record LossOptions
     /// <summary>Whether the loss takes a valid mask, and its shape (<see cref="LossAttribute.ValidMask"/>).</summary>
     public LossPixelMap ValidMask { get; init; }
 
+    /// <summary>The side outputs pred takes (deep supervision), or null (the default) for one prediction.</summary>
+    public LossLevels? Levels { get; init; }
+
     /// <summary>The loss's name in error messages.</summary>
     public string Name { get; init; } = "loss";
 }

@@ -85,7 +85,7 @@ public class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
     /// <summary>Keeps the tensors alive past the dispose scope they were made in (generated code calls this).</summary>
     public LossTerms MoveToOuterDisposeScope()
     {
-        foreach (var tensor in Distinct())
+        foreach (var tensor in AllTensors())
         {
             tensor.MoveToOuterDisposeScope();
         }
@@ -105,13 +105,17 @@ public class LossTerms : IReadOnlyDictionary<string, Tensor>, IDisposable
     /// <summary>Disposes every tensor (once, even where the total is a term itself).</summary>
     public void Dispose()
     {
-        foreach (var tensor in Distinct())
+        foreach (var tensor in AllTensors())
         {
             tensor.Dispose();
         }
     }
 
+    /// <summary>Every tensor this set owns, each once.</summary>
     // A loss of one term returns that term as its total: the same tensor must be moved and disposed once.
-    private IEnumerable<Tensor> Distinct() =>
-        new[] { Total }.Concat(terms.Select(t => t.Value)).Concat(unreduced.Select(t => t.Value)).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+    internal IEnumerable<Tensor> AllTensors() => Tensors().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+
+    /// <summary>The tensors this set owns (repeats allowed): the total, the terms, the unreduced values.</summary>
+    protected virtual IEnumerable<Tensor> Tensors() =>
+        new[] { Total }.Concat(terms.Select(t => t.Value)).Concat(unreduced.Select(t => t.Value));
 }

@@ -547,6 +547,53 @@ def loss_function(loss_text, target, input_kind, target_kind, ignore_index, vali
     return run
 
 
+def level_weight(mode, k):
+    """LOSSES.md "Deep supervision": same, exp, two, or an explicit list."""
+    if mode == "same":
+        return 1.0
+    if mode == "exp":
+        return max(0.5 ** k, 0.0625)
+    if mode == "two":
+        return 1.0 if k == 0 else 0.5
+    return float(mode[k])
+
+
+def nearest_exact(x, size, leading):
+    """x resized over its spatial dims (after `leading` dims) by F.interpolate's nearest-exact; integers stay integers."""
+    batched = x.to(torch.float64)
+    if leading == 1:
+        batched = batched.unsqueeze(1)
+    resized = F.interpolate(batched, size=size, mode="nearest-exact")
+    if leading == 1:
+        resized = resized.squeeze(1)
+    return resized.to(x.dtype)
+
+
+def deep_loss(spec, preds, target, valid_mask, pixel_weight, unreduced=None):
+    """Σ_k w_k · loss(pred_k, target_k), every level's terms named level{k}/{term}."""
+    labels = spec["target_kind"] == "labels"
+    spatial = tuple(target.shape[1:] if labels else target.shape[2:])
+    total, terms = 0.0, {}
+    for k, pred in enumerate(preds):
+        size = tuple(pred.shape[2:])
+        t, v, w = target, valid_mask, pixel_weight
+        if size != spatial and spec["resize"] == "pred":
+            mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[len(spatial)]
+            pred = F.interpolate(pred, size=spatial, mode=mode, align_corners=False)
+        elif size != spatial:
+            lead = 1 if labels else 2
+            t = nearest_exact(target, size, lead)
+            v = None if v is None else nearest_exact(v, size, lead)
+            w = None if w is None else nearest_exact(w, size, lead)
+        level_unreduced = {} if unreduced is not None else None
+        level_total, values = loss_function(spec["loss"], t, spec["input_kind"], spec["target_kind"], spec["ignore_index"], v, w)(pred, level_unreduced)
+        total = total + level_weight(spec["level_weights"], k) * level_total
+        terms.update({f"level{k}/{name}": value for name, value in values.items()})
+        if unreduced is not None:
+            unreduced.update({f"level{k}/{name}": value for name, value in level_unreduced.items()})
+    return total, terms
+
+
 def compute(loss_text, pred, target, input_kind, target_kind, ignore_index, valid_mask=None, pixel_weight=None):
     """The loss, every term and d total / d pred, for one fixture."""
     pred = pred.clone().requires_grad_(True)
@@ -648,17 +695,25 @@ def make_inputs(spec):
     pred = make_pred(gen, shape, spec["target_kind"], dense, spec["input_kind"], pattern)
     valid = make_map(gen, spec, spec["valid"], "valid")
     weight = make_map(gen, spec, spec["pixel_weight"], "weight")
-    return pred, target, valid, weight
+    # Side outputs: predictions of the target at their own size, so each level is a plausible one.
+    sides = [make_pred(gen, shape[:2] + size, spec["target_kind"], F.interpolate(dense, size=size, mode="area"), spec["input_kind"], pattern)
+             for size in spec["sides"] or ()]
+    return [pred] + sides, target, valid, weight
 
 
 # ----------------------------------------------------------------------------------------------------------
 # The fixtures
 # ----------------------------------------------------------------------------------------------------------
 
-def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern="", valid=None, pixel_weight=None):
-    """valid and pixel_weight: None (not declared), "pixel" ([N, 1, *spatial]; [N, *spatial] for labels) or "channel"."""
+def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern="", valid=None, pixel_weight=None,
+         sides=None, level_weights="same", resize="target"):
+    """valid and pixel_weight: None (not declared), "pixel" ([N, 1, *spatial]; [N, *spatial] for labels) or "channel".
+    sides: None (one prediction), or deep supervision: the spatial sizes of the side outputs after the main prediction
+    of `shape` (an empty list is one level, deep-supervised);
+    level_weights: "same", "exp", "two" or a list; resize: "target" or "pred"."""
     return {"name": name, "loss": loss, "target_kind": target_kind, "shape": tuple(shape), "input_kind": input_kind,
-            "ignore_index": ignore_index, "pattern": pattern, "valid": valid, "pixel_weight": pixel_weight}
+            "ignore_index": ignore_index, "pattern": pattern, "valid": valid, "pixel_weight": pixel_weight,
+            "sides": None if sides is None else tuple(tuple(size) for size in sides), "level_weights": level_weights, "resize": resize}
 
 
 B1 = (2, 1, 6, 6)     # binary mask
@@ -963,6 +1018,20 @@ FIXTURES = [
     case("weight_and_valid_volume", "ce + dice(include_background: false)", "labels", (2, 3, 3, 4, 4), pixel_weight="pixel", valid="pixel"),
     case("weight_and_valid_no_spatial_dims", "bce + dice + mcc", "mask", (4, 3), pixel_weight="pixel", valid="pixel"),
     case("lovasz_softmax_ce_valid_image_per_image", "lovasz_softmax(per_image: true) + 0.5 * ce", "labels", MC, valid="pixel", pattern="valid_image"),
+    # deep supervision: side outputs at lower resolutions (and one at the target's), both policies, every weight mode
+    case("deep_basnet_resize_pred", "bce + ssim(5) + iou", "mask", B1_12, sides=[(6, 6), (3, 3)], resize="pred"),
+    case("deep_basnet_resize_target", "bce + ssim(3) + iou", "mask", B1_12, sides=[(6, 6), (4, 4)]),
+    case("deep_exp_odd_sizes", "bce(pos_weight: auto) + dice", "mask", ML_12, sides=[(7, 5), (5, 3), (3, 2), (2, 1)], level_weights="exp"),
+    case("deep_two_probs", "focal + dice(per_image: true)", "mask", B1_12, "probs", sides=[(6, 6), (12, 12)], level_weights="two"),
+    case("deep_list_resize_pred_probs", "dice + mcc", "mask", ML_12, "probs", sides=[(6, 6), (3, 3)], level_weights=[1, 0.5, 0.25], resize="pred"),
+    case("deep_labels_ignore", "ce + dice", "labels", MC_12, ignore_index=255, pattern="ignore", sides=[(6, 6), (3, 3)], level_weights="exp"),
+    case("deep_labels_ignore_resize_pred", "ce(label_smoothing: 0.1) + generalized_dice + lovasz_softmax", "labels", MC_12, ignore_index=255, pattern="ignore", sides=[(6, 6)], resize="pred"),
+    case("deep_weight_and_valid_mask", "bce + focal + dice + iou", "mask", ML_12, pixel_weight="channel", valid="pixel", sides=[(6, 6), (3, 3)], level_weights=[1, 0, 2]),
+    case("deep_weight_and_valid_labels", "ce + focal + tversky", "labels", MC_12, ignore_index=255, pattern="ignore", pixel_weight="pixel", valid="pixel", sides=[(6, 6), (4, 4)], level_weights="two"),
+    case("deep_weight_resize_pred", "bce(pos_weight: auto) + sensitivity_specificity", "mask", B1_12, pixel_weight="pixel", valid="pixel", sides=[(6, 6)], resize="pred"),
+    case("deep_volume_trilinear", "ce + dice", "labels", (2, 3, 4, 6, 6), sides=[(2, 3, 3)], resize="pred"),
+    case("deep_volume_nearest", "bce + dice", "mask", (2, 1, 4, 6, 6), sides=[(2, 3, 3), (1, 2, 2)], level_weights="exp"),
+    case("deep_single_level", "bce + iou", "mask", B1, sides=[], level_weights=[2]),
 ]
 
 
@@ -1134,9 +1203,23 @@ def tensor_json(x, integers=False):
     return {"shape": list(x.shape), "data": data}
 
 
+def compute_deep(spec, preds, target, valid, weight):
+    """The deep-supervised loss, every level's terms and d total / d pred_k for every level."""
+    preds = [p.clone().requires_grad_(True) for p in preds]
+    unreduced = {}
+    total, values = deep_loss(spec, preds, target, valid, weight, unreduced)
+    grads = torch.autograd.grad(total, preds)
+    return total.detach(), {k: v.detach() for k, v in values.items()}, grads, {k: v.detach() for k, v in unreduced.items()}
+
+
 def fixture_json(spec):
-    pred, target, valid, weight = make_inputs(spec)
-    total, terms, grad, unreduced = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
+    preds, target, valid, weight = make_inputs(spec)
+    pred = preds[0]
+    if spec["sides"] is not None:
+        total, terms, grads, unreduced = compute_deep(spec, preds, target, valid, weight)
+        grad = grads[0]
+    else:
+        total, terms, grad, unreduced = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
     labels = spec["target_kind"] == "labels"
     map_kind = {None: None, "pixel": "PerPixel", "channel": "PerChannel"}
     record = [
@@ -1158,6 +1241,12 @@ def fixture_json(spec):
     at = [k for k, _ in record].index("target") + 1
     record[at:at] = [entry for key, kind, tensor in maps if kind is not None
                      for entry in ((key + "_map", map_kind[kind]), (key, tensor_json(tensor)))]
+    if spec["sides"] is not None:
+        # Deep supervision: the policy after the main prediction, the side outputs and their gradients at the end.
+        at = [k for k, _ in record].index("pred") + 1
+        record[at:at] = [("levels", {"weights": spec["level_weights"], "resize": spec["resize"]}),
+                         ("side_preds", [tensor_json(p) for p in preds[1:]])]
+        record.append(("side_grads", [tensor_json(g) for g in grads[1:]]))
     for key, value in record:
         json.dumps(value, allow_nan=False)  # raises on NaN / Inf: such a fixture is a bug
     return "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record) + "\n}\n"
@@ -1165,7 +1254,7 @@ def fixture_json(spec):
 
 def finite_difference_check(spec, grad, step=1e-6):
     """Largest |autograd − central difference| over pred, relative to max(1, |grad|): flags kinks and ties."""
-    pred, target, valid, weight = make_inputs(spec)
+    (pred,), target, valid, weight = make_inputs(spec)
     run = loss_function(spec["loss"], target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
     flat = pred.flatten()
     worst = 0.0
@@ -1247,8 +1336,8 @@ def main():
     if "--check-gradients" in sys.argv:
         # Optionally only the fixtures named after the flag: --check-gradients bce_valid_logits weight_and_valid_mask
         only = set(sys.argv[sys.argv.index("--check-gradients") + 1:])
-        for spec in (s for s in FIXTURES if not only or s["name"] in only):
-            pred, target, valid, weight = make_inputs(spec)
+        for spec in (s for s in FIXTURES if (not only or s["name"] in only) and s["sides"] is None):
+            (pred,), target, valid, weight = make_inputs(spec)
             _, _, grad, _ = compute(spec["loss"], pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid, weight)
             worst = finite_difference_check(spec, grad)
             print(f"{spec['name']}: {worst:.2e}" + ("  <-- MISMATCH" if worst > 1e-5 else ""), flush=True)

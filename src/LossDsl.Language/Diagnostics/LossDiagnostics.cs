@@ -112,6 +112,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor RepeatedTerm = new(
         "LOSS0902", "Repeated identical term", "'{0}' appears more than once with the same arguments; write a factor instead (for example '2 * {0}')", LossSeverity.Warning, Semantics);
 
+    public static readonly LossDiagnosticDescriptor ZeroLevelWeights = new(
+        "LOSS0903", "Level weights all zero", "Every level weight is 0, so the loss is always 0 and trains nothing; give at least one level a positive weight", LossSeverity.Warning, Semantics);
+
     public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
@@ -119,5 +122,5 @@ internal static class LossDiagnostics
         CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
-        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm);
+        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights);
 }

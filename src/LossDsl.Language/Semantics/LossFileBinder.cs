@@ -25,7 +25,7 @@ internal sealed class LossFileBinder : ILossReferences
     public const int MaxReferenceDepth = 16;
 
     private static readonly ImmutableHashSet<string> GeneratedMembers = ImmutableHashSet.Create(
-        StringComparer.Ordinal, "Source", "TermNames", "Terms", "Evaluate", "forward");
+        StringComparer.Ordinal, "Source", "TermNames", "Terms", "Evaluate", "EvaluateLevel", "forward");
 
     private readonly Dictionary<string, LossDefinitionSyntax> byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BoundDefinition> bound = new(StringComparer.Ordinal);
@@ -103,7 +103,9 @@ internal sealed class LossFileBinder : ILossReferences
             return new BoundError(reference.Span);
         }
 
-        if (!target.Signature.Equals(signature))
+        // A deep-supervised loss evaluates its expression once per level, so it may use a loss of one level.
+        var levelSignature = target.Signature.Levels is null ? signature with { Levels = null } : signature;
+        if (!target.Signature.Equals(levelSignature))
         {
             diagnostics.Add(LossDiagnostics.ReferenceSignatureMismatch, reference.Span, reference.Name, target.Signature.Display(), current, signature.Display());
             return new BoundError(reference.Span);

@@ -49,6 +49,9 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
     /// <summary>The declared valid mask, or null when the loss takes none.</summary>
     public PixelMap? Valid { get; init; }
 
+    /// <summary>The side outputs pred declares (deep supervision), or null for one prediction.</summary>
+    public SignatureLevels? Levels { get; init; }
+
     public bool AnySpatialRank => Spatial.IsDefault;
 
     /// <summary>The task of LOSSES.md: binary and multilabel both take masks, told apart by C.</summary>
@@ -56,7 +59,7 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
 
     public bool Equals(LossSignature? other) =>
         other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
-        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Equals(Levels, other.Levels) && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
 
     public override int GetHashCode() =>
         (((((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1)) * 31 + (int)(PixelWeight ?? (PixelMap)(-1))) * 31 + (int)(Valid ?? (PixelMap)(-1));
@@ -74,7 +77,7 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
         var classes = Classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "C";
         var batch = Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N";
         var tail = spatial.Length == 0 ? string.Empty : ", " + spatial;
-        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[{batch}, {classes}{tail}]";
+        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[{batch}, {classes}{tail}]" + (Levels is null ? string.Empty : " " + Levels.Display());
         var target = Target == TargetKind.Mask
             ? $"target: mask[{batch}, {classes}{tail}]"
             : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);

@@ -76,6 +76,19 @@ internal static class SignatureBinder
             }
         }
 
+        foreach (var parameter in new[] { target, Find(declared, PixelWeightRole), Find(declared, ValidRole) })
+        {
+            foreach (var (clause, misplaced) in new[] { ("levels", parameter?.Levels?.Span), ("weights", parameter?.Weights?.Span), ("resize", parameter?.Resize?.Span) })
+            {
+                if (misplaced is { } span)
+                {
+                    Report(diagnostics, span, $"'{clause}' belongs to pred (its side outputs), not to {parameter!.Role.Name}");
+                }
+            }
+        }
+
+        var levels = pred is null ? null : LevelsOf(pred, diagnostics);
+
         // Dims as written, aligned to pred's layout [N, C, *spatial]; labels lack C.
         var predDims = pred?.Shape?.Dimensions;
         var targetDims = target?.Shape?.Dimensions;
@@ -115,16 +128,80 @@ internal static class SignatureBinder
         var pixelWeight = PixelMapOf(Find(declared, PixelWeightRole), WeightKinds, mapDims, targetKind, diagnostics);
         var valid = PixelMapOf(Find(declared, ValidRole), ValidKinds, mapDims, targetKind, diagnostics);
         var signatureSpan = syntax.Span;
-        var signature = SignatureRules.Create(input, targetKind, classes, ignore, spatial, pixelWeight, valid, (setting, message) =>
+        var signature = SignatureRules.Create(input, targetKind, classes, ignore, spatial, pixelWeight, valid, levels, (setting, descriptor, message) =>
         {
+            var weights = pred?.Weights;
             var span = setting switch
             {
                 "IgnoreIndex" when target?.Ignore is { } ignoreSyntax => ignoreSyntax.Span,
+                "Levels" when pred?.Levels is { } levelsSyntax => levelsSyntax.Count.Span,
+                "Resize" when pred?.Resize is { } resizeSyntax => resizeSyntax.Span,
+                "LevelWeightList" when weights is not null => weights.Span,
+                _ when setting.StartsWith("LevelWeightList[", System.StringComparison.Ordinal) && weights is not null =>
+                    weights.List[int.Parse(setting.Substring(16, setting.Length - 17), System.Globalization.CultureInfo.InvariantCulture)].Span,
                 _ => signatureSpan,
             };
-            Report(diagnostics, span, message);
+            diagnostics.Add(descriptor, span, message);
         });
         return signature with { Batch = dims?[0].Size };
+    }
+
+    /// <summary>
+    /// pred's side outputs, <c>levels K weights exp resize target</c>: null without <c>levels</c>. The weights default to
+    /// <c>same</c> and the policy to <c>target</c> (MONAI's and nnU-Net's); <see cref="SignatureRules"/> checks the numbers.
+    /// </summary>
+    private static SignatureLevels? LevelsOf(SignatureParameterSyntax pred, DiagnosticBag diagnostics)
+    {
+        if (pred.Levels is null)
+        {
+            foreach (var (clause, orphan) in new[] { ("weights", pred.Weights?.Span), ("resize", pred.Resize?.Span) })
+            {
+                if (orphan is { } span)
+                {
+                    Report(diagnostics, span, $"'{clause}' applies to side outputs: declare them first, as in 'levels 4 {clause} ...' after pred's shape");
+                }
+            }
+
+            return null;
+        }
+
+        var weighting = LevelWeighting.Same;
+        var list = ImmutableArray<double>.Empty;
+        if (pred.Weights is { Mode: { } mode })
+        {
+            var index = SignatureLevels.WeightingNames.IndexOf(mode.Name);
+            if (index >= 0)
+            {
+                weighting = (LevelWeighting)index;
+            }
+            else if (mode.Name.Length > 0)
+            {
+                Report(diagnostics, mode.Span, $"Level weights are 'same', 'exp', 'two' or a list such as [1, 0.5], not '{mode.Name}'"
+                    + NameSuggester.Suffix(mode.Name, SignatureLevels.WeightingNames));
+            }
+        }
+        else if (pred.Weights is { } weights)
+        {
+            weighting = LevelWeighting.List;
+            list = weights.List.Select(n => n.Value).ToImmutableArray();
+        }
+
+        var resize = ResizePolicy.Target;
+        if (pred.Resize is { Policy: var policy } && policy.Name.Length > 0)
+        {
+            var index = SignatureLevels.ResizeNames.IndexOf(policy.Name);
+            if (index >= 0)
+            {
+                resize = (ResizePolicy)index;
+            }
+            else
+            {
+                Report(diagnostics, policy.Span, $"'resize' takes 'target' (the target to each prediction, nearest neighbour) or 'pred' (each prediction to the target, bilinear), not '{policy.Name}'"
+                    + NameSuggester.Suffix(policy.Name, SignatureLevels.ResizeNames));
+            }
+        }
+
+        return new SignatureLevels(pred.Levels.Count.Size, weighting, list, resize);
     }
 
     /// <summary>

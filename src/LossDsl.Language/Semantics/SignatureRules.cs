@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Diagnostics;
 
 namespace LossDsl.Language.Semantics;
 
@@ -14,33 +15,41 @@ internal static class SignatureRules
     /// <param name="spatial">Static spatial sizes (null entries symbolic); default means the default rank, <c>H, W</c>.</param>
     /// <param name="pixelWeight">The declared pixel weight map's shape, if the loss takes one.</param>
     /// <param name="valid">The declared valid mask's shape, if the loss takes one.</param>
-    /// <param name="report">Called with the setting's name (<c>Classes</c>, <c>IgnoreIndex</c>, <c>PixelWeight</c>, ...) and the problem.</param>
+    /// <param name="levels">The declared side outputs of pred, if any (deep supervision).</param>
+    /// <param name="report">
+    /// Called with the setting's name (<c>Classes</c>, <c>IgnoreIndex</c>, <c>PixelWeight</c>, ..., <c>LevelWeightList[2]</c>
+    /// for one weight of the list), the diagnostic (an error, or the warning <see cref="LossDiagnostics.ZeroLevelWeights"/>)
+    /// and its message.
+    /// </param>
     public static LossSignature Create(
-        InputKind input, TargetKind target, int? classes, int? ignoreIndex, ImmutableArray<int?> spatial, PixelMap? pixelWeight, PixelMap? valid, Action<string, string> report)
+        InputKind input, TargetKind target, int? classes, int? ignoreIndex, ImmutableArray<int?> spatial, PixelMap? pixelWeight, PixelMap? valid,
+        SignatureLevels? levels, Action<string, LossDiagnosticDescriptor, string> report)
     {
+        void Error(string setting, string message) => report(setting, LossDiagnostics.InvalidSignature, message);
+
         // Labels have no class dim to give a value per channel to; the map is one value per pixel.
         if (target == TargetKind.Labels && pixelWeight == PixelMap.PerChannel)
         {
-            report("PixelWeight", "A pixel weight map beside labels is [N, *spatial], one weight per pixel: labels have no channels to weigh one by one");
+            Error("PixelWeight", "A pixel weight map beside labels is [N, *spatial], one weight per pixel: labels have no channels to weigh one by one");
             pixelWeight = PixelMap.PerPixel;
         }
 
         if (target == TargetKind.Labels && valid == PixelMap.PerChannel)
         {
-            report("ValidMask", "A valid mask beside labels is [N, *spatial], one value per pixel: labels have no channels to leave out one by one");
+            Error("ValidMask", "A valid mask beside labels is [N, *spatial], one value per pixel: labels have no channels to leave out one by one");
             valid = PixelMap.PerPixel;
         }
 
         var minimum = target == TargetKind.Labels ? 2 : 1;
         if (classes is { } c && c < minimum)
         {
-            report("Classes", $"The class count must be at least {minimum} for {(target == TargetKind.Labels ? "labels" : "a mask")}, not {c}");
+            Error("Classes", $"The class count must be at least {minimum} for {(target == TargetKind.Labels ? "labels" : "a mask")}, not {c}");
             classes = null;
         }
 
         if (ignoreIndex is not null && target == TargetKind.Mask)
         {
-            report("IgnoreIndex", "An ignore index applies to label targets only; a mask has no class index to ignore");
+            Error("IgnoreIndex", "An ignore index applies to label targets only; a mask has no class index to ignore");
             ignoreIndex = null;
         }
 
@@ -48,14 +57,63 @@ internal static class SignatureRules
         classes ??= target == TargetKind.Mask ? 1 : null;
         if (!spatial.IsDefault && spatial.Any(d => d is < 1))
         {
-            report("Spatial", "Spatial sizes must be at least 1 (0 in the attribute means a symbolic size)");
+            Error("Spatial", "Spatial sizes must be at least 1 (0 in the attribute means a symbolic size)");
             spatial = spatial.Select(d => d is < 1 ? null : d).ToImmutableArray();
+        }
+
+        if (levels is not null)
+        {
+            levels = CheckLevels(levels, spatial.IsDefault ? 2 : spatial.Length, report);
         }
 
         return new LossSignature(input, target, classes, ignoreIndex, spatial.IsDefault ? LossSignature.DefaultSpatial : spatial)
         {
             PixelWeight = pixelWeight,
             Valid = valid,
+            Levels = levels,
         };
+    }
+
+    private static SignatureLevels CheckLevels(SignatureLevels levels, int spatialRank, Action<string, LossDiagnosticDescriptor, string> report)
+    {
+        if (levels.Resize == ResizePolicy.Pred && spatialRank is < 1 or > 3)
+        {
+            report("Resize", LossDiagnostics.InvalidSignature, $"'resize pred' interpolates linearly, bilinearly or trilinearly: 1 to 3 spatial dims, not {spatialRank}; resize the target instead");
+        }
+
+        if (levels.Count is { } count and < 1)
+        {
+            report("Levels", LossDiagnostics.InvalidSignature, $"A deep-supervised loss has at least 1 level, not {count}");
+            levels = levels with { Count = null };
+        }
+
+        if (levels.Weighting != LevelWeighting.List)
+        {
+            return levels;
+        }
+
+        var list = levels.List;
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (list[i] < 0) // NaN is a parse error, already reported
+            {
+                report($"LevelWeightList[{i}]", LossDiagnostics.InvalidSignature, $"A level weight must be a number >= 0, not {NumberText.Format(list[i])}");
+            }
+        }
+
+        if (list.IsEmpty)
+        {
+            report("LevelWeightList", LossDiagnostics.InvalidSignature, "A list of level weights needs one weight per level, not none");
+        }
+        else if (levels.Count is { } k && list.Length != k)
+        {
+            report("LevelWeightList", LossDiagnostics.InvalidSignature, $"{list.Length} level weights for {k} levels: give exactly one weight per level, the main output's first");
+        }
+        else if (list.All(w => w == 0))
+        {
+            report("LevelWeightList", LossDiagnostics.ZeroLevelWeights, string.Empty);
+        }
+
+        return levels;
     }
 }

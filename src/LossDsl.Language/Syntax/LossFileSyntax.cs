@@ -17,8 +17,18 @@ internal sealed record LossDefinitionSyntax(SourceSpan Span, NameSyntax Name, Si
 /// <summary><c>pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255</c>.</summary>
 internal sealed record SignatureSyntax(SourceSpan Span, ImmutableArray<SignatureParameterSyntax> Parameters);
 
-/// <summary>One side of a signature: its role (<c>pred</c>/<c>target</c>), kind word, optional shape and ignore index.</summary>
-internal sealed record SignatureParameterSyntax(SourceSpan Span, NameSyntax Role, NameSyntax Kind, ShapeSyntax? Shape, IgnoreSyntax? Ignore);
+/// <summary>
+/// One parameter of a signature: its role (<c>pred</c>, <c>target</c>, ...), kind word, optional shape, and the clauses
+/// after the shape (<c>ignore 255</c> on labels; <c>levels K</c>, <c>weights exp</c>, <c>resize pred</c> on pred).
+/// </summary>
+internal sealed record SignatureParameterSyntax(SourceSpan Span, NameSyntax Role, NameSyntax Kind, ShapeSyntax? Shape, IgnoreSyntax? Ignore)
+{
+    public LevelsSyntax? Levels { get; init; }
+
+    public LevelWeightsSyntax? Weights { get; init; }
+
+    public ResizeSyntax? Resize { get; init; }
+}
 
 internal sealed record ShapeSyntax(SourceSpan Span, ImmutableArray<DimensionSyntax> Dimensions);
 
@@ -27,3 +37,12 @@ internal sealed record DimensionSyntax(SourceSpan Span, string Text, int? Size);
 
 /// <summary><c>ignore 255</c>; <see cref="Value"/> is null when the number was missing or invalid (already reported).</summary>
 internal sealed record IgnoreSyntax(SourceSpan Span, int? Value);
+
+/// <summary><c>levels 6</c> or <c>levels K</c>: how many predictions pred is, static or taken from the call.</summary>
+internal sealed record LevelsSyntax(SourceSpan Span, DimensionSyntax Count);
+
+/// <summary><c>weights exp</c> or <c>weights [1, 0.5, 0.25]</c>: one of <see cref="Mode"/> and <see cref="List"/> is set.</summary>
+internal sealed record LevelWeightsSyntax(SourceSpan Span, NameSyntax? Mode, ImmutableArray<NumberSyntax> List);
+
+/// <summary><c>resize target</c> or <c>resize pred</c>: which side is resized when a level's size differs.</summary>
+internal sealed record ResizeSyntax(SourceSpan Span, NameSyntax Policy);

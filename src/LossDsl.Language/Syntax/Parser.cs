@@ -11,7 +11,8 @@ namespace LossDsl.Language.Syntax;
 /// <code>
 /// file       := definition*
 /// definition := 'loss' name ['(' parameter (',' parameter)* ')'] '=' expression ';'
-/// parameter  := name ':' name [shape] ['ignore' ['-'] number]
+/// parameter  := name ':' name [shape] clause*
+/// clause     := 'ignore' ['-'] number | 'levels' dimension | 'weights' (name | '[' number (',' number)* ']') | 'resize' name
 /// shape      := '[' dimension (',' dimension)* ']'
 /// expression := term (('+' | '-') term)*
 /// term       := unary (('*' | '/') unary)*
@@ -156,28 +157,109 @@ internal sealed class Parser
             span = span.Cover(shape.Span);
         }
 
-        IgnoreSyntax? ignore = null;
-        if (Current is { Kind: TokenKind.Identifier, Text: "ignore" })
+        // The clauses after the shape, in any order; which role each belongs to is the binder's to check.
+        var parameter = new SignatureParameterSyntax(span, role, kind, shape, null);
+        while (Current.Kind == TokenKind.Identifier && Peek(1).Kind != TokenKind.Colon && !abandoned)
         {
-            var keyword = Next();
-            var negative = Current.Kind == TokenKind.Minus;
-            var start = negative ? Next().Span : Current.Span;
-            int? value = null;
-            if (Current.Kind == TokenKind.Number && int.TryParse(Current.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            var keyword = Current;
+            var repeated = keyword.Text switch
             {
-                value = negative ? -parsed : parsed;
-                start = start.Cover(Next().Span);
-            }
-            else
+                "ignore" => parameter.Ignore is not null,
+                "levels" => parameter.Levels is not null,
+                "weights" => parameter.Weights is not null,
+                "resize" => parameter.Resize is not null,
+                _ => (bool?)null,
+            };
+            if (repeated is null)
             {
-                ReportExpected("an integer label to ignore");
+                ReportExpected("',' or ')' after the parameter ('ignore', 'levels', 'weights' or 'resize' may follow the shape)");
+                Next();
+                continue;
             }
 
-            ignore = new IgnoreSyntax(keyword.Span.Cover(start), value);
-            span = span.Cover(ignore.Span);
+            if (repeated == true)
+            {
+                ReportExpected($"',' or ')': '{keyword.Text}' is written once per parameter");
+            }
+
+            // A repeated clause is still read, so parsing goes on after it, and then dropped.
+            var read = keyword.Text switch
+            {
+                "ignore" => parameter with { Ignore = ParseIgnore() },
+                "levels" => parameter with { Levels = ParseLevels() },
+                "weights" => parameter with { Weights = ParseLevelWeights() },
+                _ => parameter with { Resize = ParseResize() },
+            };
+            span = span.Cover(tokens[position - 1].Span);
+            if (repeated == false)
+            {
+                parameter = read;
+            }
         }
 
-        return new SignatureParameterSyntax(span, role, kind, shape, ignore);
+        return parameter with { Span = span };
+    }
+
+    private IgnoreSyntax ParseIgnore()
+    {
+        var keyword = Next();
+        var negative = Current.Kind == TokenKind.Minus;
+        var start = negative ? Next().Span : Current.Span;
+        int? value = null;
+        if (Current.Kind == TokenKind.Number && int.TryParse(Current.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = negative ? -parsed : parsed;
+            start = start.Cover(Next().Span);
+        }
+        else
+        {
+            ReportExpected("an integer label to ignore");
+        }
+
+        return new IgnoreSyntax(keyword.Span.Cover(start), value);
+    }
+
+    private LevelsSyntax ParseLevels()
+    {
+        var keyword = Next();
+        var count = ParseDimension();
+        return new LevelsSyntax(keyword.Span.Cover(count.Span), count);
+    }
+
+    private ResizeSyntax ParseResize()
+    {
+        var keyword = Next();
+        var policy = ExpectName("'target' or 'pred'");
+        return new ResizeSyntax(keyword.Span.Cover(policy.Span), policy);
+    }
+
+    /// <summary><c>weights same|exp|two</c> or <c>weights [1, 0.5]</c>; a minus is kept so the binder can say weights are non-negative.</summary>
+    private LevelWeightsSyntax ParseLevelWeights()
+    {
+        var keyword = Next();
+        if (Current.Kind != TokenKind.OpenBracket)
+        {
+            var mode = ExpectName("'same', 'exp', 'two' or a list of weights such as [1, 0.5]");
+            return new LevelWeightsSyntax(keyword.Span.Cover(mode.Span), mode, ImmutableArray<NumberSyntax>.Empty);
+        }
+
+        Next(); // '['
+        var list = ParseSeparated(TokenKind.CloseBracket, ParseSignedNumber);
+        var close = Expect(TokenKind.CloseBracket);
+        return new LevelWeightsSyntax(keyword.Span.Cover(close), null, list);
+    }
+
+    private NumberSyntax ParseSignedNumber()
+    {
+        Token? minus = Current.Kind == TokenKind.Minus ? Next() : null;
+        if (Current.Kind != TokenKind.Number)
+        {
+            ReportExpected("a number");
+            return new NumberSyntax(new SourceSpan(Current.Span.Start, 0), string.Empty, double.NaN);
+        }
+
+        var number = (NumberSyntax)ParseNumber(Next());
+        return minus is null ? number : new NumberSyntax(minus.Value.Span.Cover(number.Span), "-" + number.Text, -number.Value);
     }
 
     private DimensionSyntax ParseDimension()

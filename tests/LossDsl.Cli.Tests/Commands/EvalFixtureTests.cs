@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 namespace LossDsl.Cli.Tests.Commands;
 
 /// <summary>
-/// <c>lossdsl eval --double</c> on the PyTorch reference fixtures that declare a pixel weight map or a valid mask
-/// (tests/reference/make_fixtures.py): each array written as a .npy file, the maps' files declaring their shapes, and
-/// the total, every term, the gradient and each term's unreduced values (<c>--unreduced U.npz</c>) against the fixture's
-/// values to 1e-9.
+/// <c>lossdsl eval --double</c> on the PyTorch reference fixtures that declare a pixel weight map, a valid mask or
+/// side outputs (tests/reference/make_fixtures.py): each array written as a .npy file, the maps' files declaring their
+/// shapes, the side outputs as more <c>--pred</c> files with <c>--level-weights</c> and <c>--resize</c>, and the
+/// total, every term, the gradient of every level and each term's unreduced values (<c>--unreduced U.npz</c>) against
+/// the fixture's values to 1e-9.
 /// </summary>
 public sealed class EvalFixtureTests : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class EvalFixtureTests : IDisposable
         foreach (var path in System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal))
         {
             using var json = JsonDocument.Parse(File.ReadAllText(path));
-            if (json.RootElement.TryGetProperty("pixel_weight", out _) || json.RootElement.TryGetProperty("valid", out _))
+            if (new[] { "pixel_weight", "valid", "levels" }.Any(key => json.RootElement.TryGetProperty(key, out _)))
             {
                 data.Add(Path.GetFileNameWithoutExtension(path));
             }
@@ -36,23 +37,38 @@ public sealed class EvalFixtureTests : IDisposable
     }
 
     [Fact]
-    public void The_fixtures_with_maps_cover_weights_and_masks_beside_masks_and_labels() => Assert.True(WithMaps().Count >= 25, $"found {WithMaps().Count}");
+    public void The_fixtures_with_maps_cover_weights_and_masks_beside_masks_and_labels() => Assert.True(WithMaps().Count >= 38, $"found {WithMaps().Count}");
 
     [Theory]
     [MemberData(nameof(WithMaps))]
-    public void Weighted_and_masked_losses_match_the_reference_in_float64(string name)
+    public void Weighted_masked_and_deep_supervised_losses_match_the_reference_in_float64(string name)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, name + ".json")));
         var root = json.RootElement;
         var labels = root.GetProperty("target_kind").GetString() == "labels";
         var gradientPath = folder.File(name + ".grad.npy");
         var unreducedPath = folder.File(name + ".unreduced.npz");
+        var sides = root.TryGetProperty("side_preds", out var sidePreds) ? sidePreds.EnumerateArray().ToArray() : [];
+        var sideGradientPaths = sides.Select((_, k) => folder.File($"{name}.grad{k + 1}.npy")).ToArray();
         var arguments = new List<string>
         {
             "eval", root.GetProperty("loss").GetString()!, "--double", "--json", "--grad", gradientPath, "--unreduced", unreducedPath,
-            "--pred", Write(root, "pred", integers: false),
-            "--target", Write(root, "target", integers: labels),
+            "--pred", Write(root.GetProperty("pred"), "pred", integers: false),
+            "--target", Write(root.GetProperty("target"), "target", integers: labels),
         };
+        for (var k = 0; k < sides.Length; k++)
+        {
+            arguments.AddRange(["--pred", Write(sides[k], $"pred{k + 1}", integers: false), "--grad", sideGradientPaths[k]]);
+        }
+
+        if (root.TryGetProperty("levels", out var levels))
+        {
+            var weights = levels.GetProperty("weights");
+            arguments.AddRange([
+                "--level-weights", weights.ValueKind == JsonValueKind.Array ? string.Join(",", weights.EnumerateArray().Select(w => w.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture))) : weights.GetString()!,
+                "--resize", levels.GetProperty("resize").GetString()!]);
+        }
+
         if (root.GetProperty("input_kind").GetString() == "probs")
         {
             arguments.Add("--probabilities");
@@ -67,7 +83,7 @@ public sealed class EvalFixtureTests : IDisposable
         {
             if (root.TryGetProperty(key, out _))
             {
-                arguments.AddRange([option, Write(root, key, integers: false)]);
+                arguments.AddRange([option, Write(root.GetProperty(key), key, integers: false)]);
             }
         }
 
@@ -83,6 +99,12 @@ public sealed class EvalFixtureTests : IDisposable
 
         var expected = root.GetProperty("grad").GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Tolerance.Gradient(expected, NpyReader.ReadFile(gradientPath).As<double>(), ScalarType.Float64, $"{name}: d total / d pred");
+        var sideGradients = root.TryGetProperty("side_grads", out var grads) ? grads.EnumerateArray().ToArray() : [];
+        for (var k = 0; k < sides.Length; k++)
+        {
+            var side = sideGradients[k].GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Tolerance.Gradient(side, NpyReader.ReadFile(sideGradientPaths[k]).As<double>(), ScalarType.Float64, $"{name}: d total / d pred_{k + 1}");
+        }
 
         // np.savez's layout: one stored name.npy per term, in term order.
         using var zip = System.IO.Compression.ZipFile.OpenRead(unreducedPath);
@@ -100,9 +122,8 @@ public sealed class EvalFixtureTests : IDisposable
         }
     }
 
-    private string Write(JsonElement root, string key, bool integers)
+    private string Write(JsonElement array, string key, bool integers)
     {
-        var array = root.GetProperty(key);
         var shape = array.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
         var values = array.GetProperty("data").EnumerateArray();
         var npy = integers

@@ -28,7 +28,8 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
     [Fact]
     public void Every_distinct_fixture_signature_has_a_generated_class()
     {
-        var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap)).Distinct().Count();
+        var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap,
+            f.Levels?.Count, f.Levels?.Weights, f.Levels?.Resize, string.Join(",", f.Levels?.WeightList ?? []))).Distinct().Count();
 
         Assert.True(distinct > 100, $"expected the fixtures to need over 100 distinct losses, found {distinct}");
         Assert.Equal(distinct, GeneratedFixtureLosses.Instance.Count);
@@ -60,7 +61,8 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         var pred = fixture.PredTensor(dtype);
-        var inputs = fixture.Inputs(pred, dtype);
+        var sides = fixture.SidePredTensors(dtype);
+        var inputs = fixture.Inputs(pred, dtype, sides);
         var total = loss.call(inputs);
         Assert.Equal(dtype, total.dtype);
         total.backward();
@@ -69,7 +71,7 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
             total.ToDouble(),
             values.Total.ToDouble(),
             values.Select(t => KeyValuePair.Create(t.Key, t.Value.ToDouble())).ToArray(),
-            FixedInputs.ToArray(pred.grad!));
+            new[] { pred }.Concat(sides).SelectMany(p => FixedInputs.ToArray(p.grad!)).ToArray());
     }
 
     private sealed record Outcome(double Total, double TermsTotal, KeyValuePair<string, double>[] Terms, double[] Gradient)

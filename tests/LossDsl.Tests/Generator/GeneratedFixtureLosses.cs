@@ -84,6 +84,15 @@ public sealed class GeneratedFixtureLosses
             arguments.Add($"ValidMask = global::LossDsl.LossPixelMap.{options.ValidMask}");
         }
 
+        if (options.Levels is { } levels)
+        {
+            arguments.Add($"Levels = {levels.Count ?? LossLevels.FromCall}");
+            arguments.Add(levels.WeightList is { } list
+                ? $"LevelWeightList = new double[] {{ {string.Join(", ", list.Select(w => w.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} }}"
+                : $"LevelWeights = global::LossDsl.LossLevelWeights.{levels.Weights}");
+            arguments.Add($"Resize = global::LossDsl.LossResize.{levels.Resize}");
+        }
+
         return $"[global::LossDsl.Loss({string.Join(", ", arguments)})]";
     }
 

@@ -34,6 +34,14 @@ public sealed class LossFileTests
             loss Deep = BasNet + 0.1 * dice + iou(smooth: 0);
             """)).Result.Results).GeneratedSources.Single(s => s.HintName == "Tests.Deep.loss.g.cs").SourceText.ToString());
 
+    /// <summary>BASNet as its paper trains it: the hybrid loss on every side output, one statistics pass per level.</summary>
+    [Fact]
+    public void A_deep_supervised_loss_evaluates_its_plan_once_per_level() => Snapshot.Verify(
+        Assert.Single(GeneratorHarness.Run(string.Empty, (Path, """
+            loss Hybrid = bce + ssim(11) + iou;
+            loss BasNet(pred: logits[N, 1, H, W] levels 8 resize pred, target: mask[N, 1, H, W]) = Hybrid;
+            """)).Result.Results).GeneratedSources.Single(s => s.HintName == "Tests.BasNet.loss.g.cs").SourceText.ToString());
+
     [Fact]
     public void The_namespace_comes_from_LossDslNamespace_when_set()
     {
@@ -121,6 +129,18 @@ public sealed class LossFileTests
     [InlineData("loss A(pred: logits[N, 3, H, W]) = dice(weight: {|LOSS0105:[1, 2]|});")]
     [InlineData("loss A = bce {|LOSS0002:loss|} B = dice;")]
     [InlineData("{|LOSS0002:los|} A = bce;\nloss B = dice;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 3 {|LOSS0303:weights [1, 0.5]|}) = bce + iou;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels K weights [1, {|LOSS0303:-0.5|}, 0.25]) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels {|LOSS0303:0|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 4 weights {|LOSS0303:exponential|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 4 resize {|LOSS0303:bilinear|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] {|LOSS0303:weights exp|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] {|LOSS0303:resize pred|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], target: mask[N, 1, H, W] {|LOSS0303:levels 3|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, S0, S1, S2, S3] levels 2 {|LOSS0303:resize pred|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 2 {|LOSS0002:levels|} 3) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 3 {|LOSS0903:weights [0, 0, 0]|}) = bce + iou;")]
+    [InlineData("loss One = bce + ssim(11) + iou;\nloss Deep(pred: logits[N, 1, H, W] levels 5 resize pred) = One;\nloss Single = {|LOSS0114:Deep|};")]
     public void File_rules_are_reported_on_the_exact_characters(string markup)
     {
         var (text, expected) = DiagnosticMarkup.Parse(markup);
@@ -155,5 +175,11 @@ public sealed class LossFileTests
             Message("loss A(pixel_weight: map[N, 1, H, W]) = lovasz_hinge;"));
         Assert.Equal("Parameter 'window' of 'ssim' must be at most 8, the smallest static spatial size, not 11", Message("loss A(pred: logits[N, 1, 8, 8]) = ssim(11);"));
         Assert.Equal("'dice' cannot name a loss: it is a primitive of the catalog", Message("loss dice = bce;"));
+        Assert.Equal("Level weights are 'same', 'exp', 'two' or a list such as [1, 0.5], not 'twos'; did you mean 'two'?",
+            Message("loss A(pred: logits levels 4 weights twos) = bce;"));
+        Assert.Equal("2 level weights for 3 levels: give exactly one weight per level, the main output's first",
+            Message("loss A(pred: logits levels 3 weights [1, 0.5]) = bce;"));
+        Assert.Equal("'resize' applies to side outputs: declare them first, as in 'levels 4 resize ...' after pred's shape",
+            Message("loss A(pred: logits resize pred) = bce;"));
     }
 }

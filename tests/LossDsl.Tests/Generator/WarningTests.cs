@@ -13,6 +13,7 @@ public sealed class WarningTests
     [InlineData("""[Loss("dice(weight: {|LOSS0901:[0, 0, 0]|})", Classes = 3)]""")]
     [InlineData("""[Loss("dice + iou + {|LOSS0902:dice|}")]""")]
     [InlineData("""[Loss("iou + {|LOSS0902:jaccard(smooth: 1)|}")]""")]
+    [InlineData("""[Loss("bce + iou", Levels = LossLevels.FromCall, {|LOSS0903:LevelWeightList = new[] { 0.0, 0.0, 0.0 }|})]""")]
     public void Warnings_are_located_and_the_loss_is_still_generated(string attribute)
     {
         var (source, expected) = DiagnosticMarkup.Parse("using LossDsl;\n" + attribute + "\npublic sealed partial class L;");

@@ -27,6 +27,15 @@ public sealed record Fixture(
     double[] Gradient,
     IReadOnlyList<KeyValuePair<string, FixtureArray>> Unreduced)
 {
+    /// <summary>Deep supervision: the levels the loss declares (null for one prediction).</summary>
+    public LossLevels? Levels { get; init; }
+
+    /// <summary>Deep supervision: the side outputs after <see cref="Pred"/>, level 1 first.</summary>
+    public IReadOnlyList<FixtureArray> SidePreds { get; init; } = [];
+
+    /// <summary>Deep supervision: d total / d pred_k for each side output.</summary>
+    public IReadOnlyList<FixtureArray> SideGradients { get; init; } = [];
+
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     /// <summary>Every fixture in the output directory, by name.</summary>
@@ -44,6 +53,7 @@ public sealed record Fixture(
         Spatial = PredShape.Skip(2).Select(_ => (int?)null).ToArray(),
         PixelWeight = PixelWeightMap,
         ValidMask = ValidMap,
+        Levels = Levels,
     };
 
     public Tensor PredTensor(ScalarType dtype) => FixedInputs.ToTensor(Pred, PredShape, dtype, requiresGrad: true);
@@ -53,8 +63,14 @@ public sealed record Fixture(
         ? tensor(Target.Select(v => (long)v).ToArray(), dtype: ScalarType.Int64).reshape(TargetShape)
         : FixedInputs.ToTensor(Target, TargetShape, dtype);
 
-    /// <summary>The loss's inputs: <paramref name="pred"/>, the target, and the weight map and valid mask when the fixture declares them.</summary>
-    public LossInputs Inputs(Tensor pred, ScalarType dtype) => new(pred, TargetTensor(dtype))
+    /// <summary>The side outputs as leaves that record their gradients, level 1 first.</summary>
+    public Tensor[] SidePredTensors(ScalarType dtype) => SidePreds.Select(p => FixedInputs.ToTensor(p.Data, p.Shape, dtype, requiresGrad: true)).ToArray();
+
+    /// <summary>
+    /// The loss's inputs: <paramref name="pred"/> (and <paramref name="sides"/>, deep supervision's side outputs), the
+    /// target, and the weight map and valid mask when the fixture declares them.
+    /// </summary>
+    public LossInputs Inputs(Tensor pred, ScalarType dtype, IReadOnlyList<Tensor>? sides = null) => new(new[] { pred }.Concat(sides ?? []).ToArray(), TargetTensor(dtype))
     {
         PixelWeight = PixelWeight is { } weight ? FixedInputs.ToTensor(weight.Data, weight.Shape, dtype) : null,
         ValidMask = Valid is { } valid ? FixedInputs.ToTensor(valid.Data, valid.Shape, dtype) : null,
@@ -87,7 +103,22 @@ public sealed record Fixture(
             root.GetProperty("total").GetDouble(),
             root.GetProperty("terms").EnumerateObject().Select(t => new KeyValuePair<string, double>(t.Name, t.Value.GetDouble())).ToArray(),
             gradient,
-            root.GetProperty("unreduced").EnumerateObject().Select(t => new KeyValuePair<string, FixtureArray>(t.Name, ToArray(t.Value))).ToArray());
+            root.GetProperty("unreduced").EnumerateObject().Select(t => new KeyValuePair<string, FixtureArray>(t.Name, ToArray(t.Value))).ToArray())
+        {
+            Levels = root.TryGetProperty("levels", out var levels) ? ReadLevels(levels, root.GetProperty("side_preds").GetArrayLength() + 1) : null,
+            SidePreds = root.TryGetProperty("side_preds", out var sides) ? sides.EnumerateArray().Select(ToArray).ToArray() : [],
+            SideGradients = root.TryGetProperty("side_grads", out var grads) ? grads.EnumerateArray().Select(ToArray).ToArray() : [],
+        };
+    }
+
+    /// <summary><c>{"weights": "exp" or [1, 0.5], "resize": "target"}</c>, for <paramref name="count"/> predictions.</summary>
+    private static LossLevels ReadLevels(JsonElement levels, int count)
+    {
+        var weights = levels.GetProperty("weights");
+        var resize = Enum.Parse<LossResize>(levels.GetProperty("resize").GetString()!, ignoreCase: true);
+        return weights.ValueKind == JsonValueKind.Array
+            ? new LossLevels(count) { WeightList = weights.EnumerateArray().Select(w => w.GetDouble()).ToArray(), Resize = resize }
+            : new LossLevels(count) { Weights = Enum.Parse<LossLevelWeights>(weights.GetString()!, ignoreCase: true), Resize = resize };
     }
 
     private static LossPixelMap Map(JsonElement root, string key) =>

@@ -120,7 +120,8 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         using var loss = EngineLoss.Create(fixture, engine);
         using var scope = NewDisposeScope();
         var pred = fixture.PredTensor(dtype);
-        using var terms = loss.Terms(fixture.Inputs(pred, dtype), true);
+        var sides = fixture.SidePredTensors(dtype);
+        using var terms = loss.Terms(fixture.Inputs(pred, dtype, sides), true);
         terms.Total.backward();
 
         Assert.Equal(fixture.Terms.Select(t => t.Key), terms.Keys);
@@ -143,6 +144,11 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
             ? fixture.Terms.Select(t => Float32FloorFraction.GetValueOrDefault(PrimitiveOf(t.Key), Tolerance.FloorFraction)).Max()
             : Tolerance.FloorFraction;
         Tolerance.Gradient(fixture.Gradient, FixedInputs.ToArray(pred.grad!), dtype, $"{name}: d total / d pred", floorFraction);
+        Assert.Equal(fixture.SideGradients.Count, sides.Length);
+        for (var k = 0; k < sides.Length; k++)
+        {
+            Tolerance.Gradient(fixture.SideGradients[k].Data, FixedInputs.ToArray(sides[k].grad!), dtype, $"{name}: d total / d pred_{k + 1}", floorFraction);
+        }
     }
 
     private static IReadOnlyList<LossDiagnosticInfo> CompileErrors(Fixture fixture)
@@ -159,8 +165,16 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
     }
 
     /// <summary>A term's primitive from its name as written: <c>dice_2</c> is dice, <c>jaccard</c> is iou.</summary>
-    private static string PrimitiveOf(string term) => (Catalog.Find(term) ?? Catalog.Find(NumberSuffix().Replace(term, string.Empty)))!.Name;
+    /// <summary>The primitive of a term name as <c>Terms</c> gives it: <c>dice_2</c>, or <c>level1/dice</c> with deep supervision.</summary>
+    private static string PrimitiveOf(string term)
+    {
+        var name = LevelPrefix().Replace(term, string.Empty);
+        return (Catalog.Find(name) ?? Catalog.Find(NumberSuffix().Replace(name, string.Empty)))!.Name;
+    }
 
     [GeneratedRegex("_[0-9]+$")]
     private static partial Regex NumberSuffix();
+
+    [GeneratedRegex("^level[0-9]+/")]
+    private static partial Regex LevelPrefix();
 }

@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Kernels;
+using static TorchSharp.torch;
+
+namespace LossDsl;
+
+/// <summary>
+/// Deep supervision (docs/language.md, "Deep supervision"): the loss's expression once per level, each against the
+/// target at that level's size, summed with the level weights. Generated and run-time compiled losses both call this,
+/// with their own evaluation of one level.
+/// </summary>
+public static class DeepSupervision
+{
+    /// <summary>
+    /// Σ_k w_k · loss(pred_k, target_k), and every level's terms. With <see cref="LossResize.Target"/> the target, weight
+    /// map and valid mask are resized to each prediction whose size differs (nearest-exact); with
+    /// <see cref="LossResize.Pred"/> such a prediction is resized to the target (multilinear).
+    /// </summary>
+    /// <typeparam name="TLevel">The terms of one level.</typeparam>
+    /// <param name="loss">The loss's name, for messages.</param>
+    /// <param name="inputs">The call's inputs; <see cref="LossInputs.Preds"/> holds the levels, the main output first.</param>
+    /// <param name="levels">The declared levels.</param>
+    /// <param name="evaluateLevel">One level's terms from that level's inputs (one prediction, the target at its size).</param>
+    /// <param name="unreduced">Also each level's unreduced values.</param>
+    public static DeepSupervisedTerms<TLevel> Evaluate<TLevel>(string loss, LossInputs inputs, LossLevels levels, Func<LossInputs, bool, TLevel> evaluateLevel, bool unreduced)
+        where TLevel : LossTerms
+    {
+        var preds = inputs.Preds;
+        var signature = levels.ToSignature();
+        var main = preds[0];
+        var rank = main.dim() - 2;
+        var targetSize = inputs.Target.shape.Skip((int)(inputs.Target.dim() - rank)).ToArray();
+        var results = new List<TLevel>(preds.Count);
+        var weights = new double[preds.Count];
+        for (var k = 0; k < preds.Count; k++)
+        {
+            var pred = preds[k];
+            if (pred.dim() != main.dim() || pred.shape[0] != main.shape[0] || pred.shape[1] != main.shape[1])
+            {
+                throw new ArgumentException(
+                    $"{loss}: level {k}'s prediction is [{string.Join(", ", pred.shape)}], but side outputs share the main output's batch, classes and rank: [{main.shape[0]}, {main.shape[1]}, {string.Join(", ", Enumerable.Repeat("*", (int)rank))}].",
+                    nameof(inputs));
+            }
+
+            var size = pred.shape.Skip(2).ToArray();
+            var level = size.SequenceEqual(targetSize) ? inputs with { Pred = pred }
+                : levels.Resize == LossResize.Pred ? inputs with { Pred = Kernels.Resize.Multilinear(pred, targetSize) }
+                : new LossInputs(pred, Kernels.Resize.NearestExact(inputs.Target, size))
+                {
+                    PixelWeight = inputs.PixelWeight is { } w ? Kernels.Resize.NearestExact(w, size) : null,
+                    ValidMask = inputs.ValidMask is { } v ? Kernels.Resize.NearestExact(v, size) : null,
+                };
+            results.Add(evaluateLevel(level, unreduced));
+            weights[k] = signature.Weight(k);
+        }
+
+        var total = results.Select((r, k) => weights[k] == 1 ? r.Total : r.Total * weights[k]).Aggregate((a, b) => a + b);
+        return new DeepSupervisedTerms<TLevel>(total, results, weights);
+    }
+}
