@@ -17,6 +17,11 @@ internal static class ExplanationText
         var text = new StringBuilder();
         text.Append(fromFile ? plan.Text : "loss: " + plan.Text).Append('\n');
         text.Append("signature: ").Append(plan.Signature).Append('\n');
+        var perLevel = plan.Levels is not null;
+        if (plan.Levels is { } levels)
+        {
+            Levels(text, levels);
+        }
 
         if (!plan.Buffers.IsEmpty)
         {
@@ -27,7 +32,7 @@ internal static class ExplanationText
             }));
         }
 
-        text.Append("\nshared steps, each computed once per forward pass, in this order:\n");
+        text.Append(perLevel ? "\nshared steps, each computed once per level, in this order:\n" : "\nshared steps, each computed once per forward pass, in this order:\n");
         Table(text, new[] { "step", "kernel", "passes", "used by" }, numbers: 2,
             plan.Steps.Select(s => new[] { s.Local, Call(s.Call, s.Reads), Passes(s.Passes), Names(s.Users) }));
 
@@ -37,12 +42,37 @@ internal static class ExplanationText
 
         var steps = plan.Steps.Aggregate(default(PassCount), (sum, s) => sum + s.Passes);
         var terms = plan.Terms.Aggregate(default(PassCount), (sum, t) => sum + t.Passes);
-        text.Append("\ntotal = ").Append(plan.Total).Append('\n');
+        text.Append(perLevel ? "\ntotal_k = " : "\ntotal = ").Append(plan.Total).Append('\n');
+        if (perLevel)
+        {
+            text.Append("total = Σ_k w_k · total_k\n");
+        }
+
         text.Append('\n');
-        text.Append($"passes per forward pass: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n");
+        text.Append(perLevel
+            ? $"passes per level, at the level's size: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n"
+            : $"passes per forward pass: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n");
         text.Append($"with each term computing its own steps: {Passes(plan.UnsharedPasses)}; sharing saves {Passes(plan.UnsharedPasses - plan.Passes)}\n");
         text.Append("(a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)\n");
         return text.ToString();
+    }
+
+    /// <summary>The per-level plan of deep supervision: how many levels, their weights, how sizes are matched, the term names.</summary>
+    private static void Levels(StringBuilder text, SignatureLevels levels)
+    {
+        var count = levels.Count ?? (levels.Weighting == LevelWeighting.List ? levels.List.Length : null);
+        text.Append("\ndeep supervision, the plan below once per level:\n");
+        text.Append(count is { } k
+            ? $"  levels   {k}: the main output (level 0), then {k - 1} side output{(k == 2 ? string.Empty : "s")}\n"
+            : "  levels   as many as each call gives: the main output (level 0), then its side outputs\n");
+        var shown = count ?? 5;
+        var weights = string.Join(", ", Enumerable.Range(0, shown).Select(level => NumberText.Format(levels.Weight(level))));
+        text.Append($"  weights  w_k = {weights}{(count is null ? ", ..." : string.Empty)}\n");
+        text.Append(levels.Resize == ResizePolicy.Target
+            ? "  resize   the target (and any weight map and valid mask) to each level's size, nearest-exact\n"
+            : "  resize   each level's pred to the target's size, multilinear (align_corners=False)\n");
+        text.Append("  terms    named level{k}/{term}: level0/bce is the main output's bce\n");
+
     }
 
     /// <summary>"5", or "5 + 20/C" with per-pixel passes: a per-pixel tensor holds 1/C of pred's elements.</summary>

@@ -31,7 +31,11 @@ internal sealed record ExplainedPlan(
     ImmutableArray<ExplainedTerm> Terms,
     string Total,
     PassCount Passes,
-    PassCount UnsharedPasses);
+    PassCount UnsharedPasses)
+{
+    /// <summary>The side outputs pred declares (deep supervision): the plan then runs once per level.</summary>
+    public SignatureLevels? Levels { get; init; }
+}
 
 /// <summary>
 /// Builds an <see cref="ExplainedPlan"/>: the analysis behind <c>lossdsl explain</c>, with no printing. It lives with the
@@ -67,7 +71,10 @@ internal static class PlanExplanation
             explainedTerms,
             ScalarWalk.Walk(plan.Total, new TotalText(plan)),
             passes,
-            unshared);
+            unshared)
+        {
+            Levels = plan.Signature.Levels,
+        };
     }
 
     /// <summary>

@@ -92,6 +92,23 @@ test('labels with an ignore index, and an alias', () => {
   ]);
 });
 
+test('deep supervision clauses after pred\'s shape', () => {
+  assertScopes('loss Deep(pred: logits[N, 1, H, W] levels K weights [1, 0.5] resize target, target: mask[N, 1, H, W]) = bce;', [
+    ['levels', 'keyword.other.levels.loss'],
+    ['K', 'variable.other.dimension.loss'],
+    ['weights', 'keyword.other.levels.loss'],
+    ['0.5', 'constant.numeric.loss'],
+    ['resize', 'keyword.other.levels.loss'],
+    ['target', 'support.constant.level.loss'],
+    ['target', 'variable.parameter.input.loss', 1],
+  ]);
+  assertScopes('loss Deep(pred: logits levels 4 weights exp resize pred) = bce;', [
+    ['4', 'constant.numeric.loss'],
+    ['exp', 'support.constant.level.loss'],
+    ['pred', 'support.constant.level.loss', 1],
+  ]);
+});
+
 test('a pixel weight map and a valid mask in the signature', () => {
   assertScopes('loss Cells(pred: logits[N, 1, H, W], pixel_weight: map[N, 1, H, W], valid: mask[N, 1, H, W]) = bce + dice;', [
     ['pixel_weight', 'variable.parameter.input.loss'],

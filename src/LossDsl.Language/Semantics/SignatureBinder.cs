@@ -27,6 +27,9 @@ internal static class SignatureBinder
     /// <summary>Every kind word of every role, each once (the editor grammar takes them from here).</summary>
     public static IEnumerable<string> KindNames => PredKinds.Concat(TargetKinds).Concat(WeightKinds).Concat(ValidKinds).Distinct();
 
+    /// <summary>The words of the deep-supervision clauses' values, each once (the editor grammar takes them from here).</summary>
+    public static IEnumerable<string> LevelWords => SignatureLevels.WeightingNames.Concat(SignatureLevels.ResizeNames).Distinct();
+
     /// <summary>The signature role of the pixel weight map, as <c>.loss</c> files and the command line name it.</summary>
     public const string PixelWeightRole = "pixel_weight";
 
@@ -78,7 +81,7 @@ internal static class SignatureBinder
 
         foreach (var parameter in new[] { target, Find(declared, PixelWeightRole), Find(declared, ValidRole) })
         {
-            foreach (var (clause, misplaced) in new[] { ("levels", parameter?.Levels?.Span), ("weights", parameter?.Weights?.Span), ("resize", parameter?.Resize?.Span) })
+            foreach (var (clause, misplaced) in new[] { (SignatureClauses.Levels, parameter?.Levels?.Span), (SignatureClauses.Weights, parameter?.Weights?.Span), (SignatureClauses.Resize, parameter?.Resize?.Span) })
             {
                 if (misplaced is { } span)
                 {
@@ -154,7 +157,7 @@ internal static class SignatureBinder
     {
         if (pred.Levels is null)
         {
-            foreach (var (clause, orphan) in new[] { ("weights", pred.Weights?.Span), ("resize", pred.Resize?.Span) })
+            foreach (var (clause, orphan) in new[] { (SignatureClauses.Weights, pred.Weights?.Span), (SignatureClauses.Resize, pred.Resize?.Span) })
             {
                 if (orphan is { } span)
                 {

@@ -164,10 +164,10 @@ internal sealed class Parser
             var keyword = Current;
             var repeated = keyword.Text switch
             {
-                "ignore" => parameter.Ignore is not null,
-                "levels" => parameter.Levels is not null,
-                "weights" => parameter.Weights is not null,
-                "resize" => parameter.Resize is not null,
+                SignatureClauses.Ignore => parameter.Ignore is not null,
+                SignatureClauses.Levels => parameter.Levels is not null,
+                SignatureClauses.Weights => parameter.Weights is not null,
+                SignatureClauses.Resize => parameter.Resize is not null,
                 _ => (bool?)null,
             };
             if (repeated is null)
@@ -185,9 +185,9 @@ internal sealed class Parser
             // A repeated clause is still read, so parsing goes on after it, and then dropped.
             var read = keyword.Text switch
             {
-                "ignore" => parameter with { Ignore = ParseIgnore() },
-                "levels" => parameter with { Levels = ParseLevels() },
-                "weights" => parameter with { Weights = ParseLevelWeights() },
+                SignatureClauses.Ignore => parameter with { Ignore = ParseIgnore() },
+                SignatureClauses.Levels => parameter with { Levels = ParseLevels() },
+                SignatureClauses.Weights => parameter with { Weights = ParseLevelWeights() },
                 _ => parameter with { Resize = ParseResize() },
             };
             span = span.Cover(tokens[position - 1].Span);

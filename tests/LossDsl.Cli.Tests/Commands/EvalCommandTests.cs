@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LossDsl.Cli.Tests.Commands;
 
 /// <summary><c>lossdsl eval</c> end to end, in-process: files written to a temp folder, numbers against hand formulas.</summary>
-public sealed class EvalCommandTests : IDisposable
+public sealed partial class EvalCommandTests : IDisposable
 {
     private static readonly long[] Shape = { 2, 1, 3, 3 };
 
@@ -32,6 +32,45 @@ public sealed class EvalCommandTests : IDisposable
     private static double[] X => Logits.Select(v => (double)v).ToArray();
 
     private static double[] T => Mask.Select(v => (double)v).ToArray();
+
+    /// <summary>
+    /// Every <c>lossdsl eval</c> text example of docs/cli.md that writes no file prints what the page says: the same names in
+    /// the same order, numbers to 1e-6 (the last digits of a sum depend on the CPU's vector width).
+    /// </summary>
+    [Fact]
+    public void The_eval_examples_in_docs_cli_md_are_what_the_command_prints()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "cli.md"));
+        var examples = EvalExample().Matches(docs)            .Where(m => !m.Groups["args"].Value.Contains("--grad", StringComparison.Ordinal) && !m.Groups["args"].Value.Contains("--json", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(examples.Count >= 3, $"docs/cli.md has {examples.Count} eval examples");
+        foreach (var example in examples)
+        {
+            // The loss text is the one quoted argument; file paths are relative to the repository.
+            var quoted = Regex.Match(example.Groups["args"].Value, "^\"(?<text>[^\"]+)\" (?<rest>.*)$");
+            var args = new[] { "eval", quoted.Groups["text"].Value }
+                .Concat(quoted.Groups["rest"].Value.Split(' ').Select(a => a.StartsWith("examples/", StringComparison.Ordinal) ? Path.Combine(RepositoryRoot.Path, a) : a))
+                .ToArray();
+
+            var result = Lossdsl.Run(args);
+            Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+            var expected = Numbers(example.Groups["output"].Value);
+            var actual = Numbers(result.Stdout);
+            Assert.Equal(expected.Select(e => e.Name), actual.Select(a => a.Name));
+            foreach (var ((name, value), (_, printed)) in expected.Zip(actual))
+            {
+                Tolerance.Close(value, printed, 1e-6, $"docs/cli.md: {string.Join(' ', args.Skip(1))}: {name}");
+            }
+        }
+
+        static (string Name, double Value)[] Numbers(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2))
+            .Select(parts => (parts[0].Trim(), double.Parse(parts[1], CultureInfo.InvariantCulture)))
+            .ToArray();
+    }
+
+    [GeneratedRegex(@"^\$ lossdsl eval (?<args>[^\n]+)\n(?<output>(?:[^\n$\[][^\n]*\n)+)\[exit 0\]$", RegexOptions.Multiline)]
+    private static partial Regex EvalExample();
 
     [Theory]
     [InlineData(false)]   // float32

@@ -212,6 +212,33 @@ public sealed class EvalInputErrorTests : IDisposable
         Assert.StartsWith($"lossdsl: cannot write the gradient to '{gradient}': ", result.Stderr);
     }
 
+    [Fact]
+    public void A_side_output_with_other_classes()
+    {
+        var side = folder.Write("side.npy", NpyArray.Create(new float[] { 0, 0 }, 1, 2, 1, 1));
+
+        AssertBadInput($"pred file '{side}' (level 1) has shape (1, 2, 1, 1); a side output shares the main output's batch, classes and rank ((1, 1, 2, 2) in '{pred}'), its spatial sizes may differ.",
+            "eval", "bce", "--pred", pred, "--pred", side, "--target", mask);
+    }
+
+    [Fact]
+    public void One_gradient_file_for_two_predictions()
+    {
+        var side = folder.Write("side.npy", NpyArray.Create(new float[] { 0 }, 1, 1, 1, 1));
+
+        AssertBadInput("--grad is given 1 times for 2 --pred files: give one gradient file per prediction, in the same order.",
+            "eval", "bce", "--pred", pred, "--pred", side, "--target", mask, "--grad", folder.File("g.npy"));
+    }
+
+    [Fact]
+    public void Level_weights_that_are_not_numbers()
+    {
+        var side = folder.Write("side.npy", NpyArray.Create(new float[] { 0 }, 1, 1, 1, 1));
+
+        AssertBadInput("--level-weights takes 'same', 'exp', 'two' or numbers separated by commas, such as 1,0.5,0.25; 'half' is not a number.",
+            "eval", "bce", "--pred", pred, "--pred", side, "--target", mask, "--level-weights", "1,half");
+    }
+
     private static void AssertBadInput(string message, params string[] args)
     {
         var result = Lossdsl.Run(args);

@@ -76,6 +76,55 @@ public sealed class ExplainCommandTests
     }
 
     [Fact]
+    public void A_deep_supervised_loss_shows_its_levels_and_the_plan_each_level_runs()
+    {
+        const string expected =
+            """
+            loss: bce + iou
+            signature: pred: logits[N, 1, H, W] levels 3 weights [1, 0.5, 0.25] resize pred, target: mask[N, 1, H, W]
+
+            deep supervision, the plan below once per level:
+              levels   3: the main output (level 0), then 2 side outputs
+              weights  w_k = 1, 0.5, 0.25
+              resize   each level's pred to the target's size, multilinear (align_corners=False)
+              terms    named level{k}/{term}: level0/bce is the main output's bce
+
+            shared steps, each computed once per level, in this order:
+              step           kernel                                             passes  used by
+              t              Inputs.Mask(pred, target)                               2  bce, iou
+              stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t)      10  bce, iou
+
+            terms:
+              term  kernel                                               passes  computes
+              bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
+              iou   RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true)
+
+            total_k = bce + iou
+            total = Σ_k w_k · total_k
+
+            passes per level, at the level's size: 12 (12 in shared steps, 0 in terms)
+            with each term computing its own steps: 14; sharing saves 2
+            (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
+            """;
+
+        Assert.Equal(
+            new CliResult(0, expected + "\n", ""),
+            Lossdsl.Run("explain", "bce + iou", "--levels", "3", "--level-weights", "1,0.5,0.25", "--resize", "pred"));
+    }
+
+    [Fact]
+    public void Levels_taken_from_the_call_show_the_first_weights_of_the_rule()
+    {
+        var result = Lossdsl.Run("explain", "ce + dice", "--labels", "--levels", "call", "--level-weights", "exp");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("signature: pred: logits[N, C, H, W] levels K weights exp resize target, target: labels[N, H, W]", result.StdoutLines);
+        Assert.Contains("  levels   as many as each call gives: the main output (level 0), then its side outputs", result.StdoutLines);
+        Assert.Contains("  weights  w_k = 1, 0.5, 0.25, 0.125, 0.0625, ...", result.StdoutLines);
+        Assert.Contains("  resize   the target (and any weight map and valid mask) to each level's size, nearest-exact", result.StdoutLines);
+    }
+
+    [Fact]
     public void A_loss_file_explains_every_definition_with_its_own_signature()
     {
         const string expected =

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
+using LossDsl.Language.Syntax;
 using LossDsl.Tests.Infrastructure;
 
 namespace LossDsl.Tests.Editors;
@@ -11,7 +12,8 @@ namespace LossDsl.Tests.Editors;
 /// <summary>
 /// The TextMate grammar of <c>.loss</c> files (editors/vscode) takes every name from the compiler's catalog: its
 /// <c>primitive</c>, <c>argument-name</c>, <c>scalar-function</c> and <c>word</c> patterns are generated here, and the
-/// signature's <c>signature-role</c> and <c>input-kind</c> from the signature binder, so a name added to the compiler
+/// signature's <c>signature-role</c>, <c>input-kind</c>, <c>level-clause</c> and <c>level-word</c> from the signature
+/// binder and the parser's clauses, so a name added to the compiler
 /// fails this test until the grammar has it
 /// (<c>LOSSDSL_ACCEPT=1</c> rewrites them). The rest of the grammar is written by hand and tested by tokenizing
 /// (editors/vscode/test, run by .ci/run).
@@ -73,6 +75,8 @@ public sealed class TextMateGrammarTests
         yield return ("word", Words(Words()));
         yield return ("signature-role", $@"\b({string.Join("|", SignatureBinder.RoleNames)})\s*(:)");
         yield return ("input-kind", Words(SignatureBinder.KindNames));
+        yield return ("level-clause", Words(SignatureClauses.LevelClauses));
+        yield return ("level-word", Words(SignatureBinder.LevelWords));
     }
 
     private static string Words(IEnumerable<string> names) => $@"\b(?:{string.Join("|", names)})\b";

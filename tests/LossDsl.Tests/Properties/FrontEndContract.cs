@@ -56,6 +56,7 @@ internal static class FrontEndContract
         Spatial = signature.AnySpatialRank ? null : signature.Spatial.ToArray(),
         PixelWeight = signature.PixelWeight.ToPublic(),
         ValidMask = signature.Valid.ToPublic(),
+        Levels = LossLevels.FromSignature(signature.Levels),
     };
 
     private static void AssertSpansInRange(string text, IEnumerable<LossDiagnostic> diagnostics) =>

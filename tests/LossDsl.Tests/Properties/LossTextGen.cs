@@ -13,7 +13,7 @@ internal static class LossTextGen
         .Concat(Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct())
         .Concat(ScalarFunctions.Names)
         .Concat(SignatureBinder.RoleNames).Concat(SignatureBinder.KindNames)
-        .Concat(["loss", "ignore", "true", "false", "auto", "present", "all",
+        .Concat(["loss", "ignore", "levels", "weights", "resize", "same", "exp", "two", "true", "false", "auto", "present", "all",
             "N", "C", "H", "W", "x", "_", "Dice", "bce2", "class", "forward", "Terms"])
         .Concat(["0", "1", "2", "3", "11", "255", "0.5", ".5", "1e-6", "1e400", "1e", "1e+", "2x", "1.5.2", "00", "4294967296"])
         .Concat(["+", "-", "*", "/", "(", ")", "[", "]", ",", ":", "=", ";"])
@@ -45,6 +45,20 @@ internal static class LossTextGen
     public static Gen<PixelMap?> PixelMaps { get; } = Gen.Frequency(
         (3, Gen.Const((PixelMap?)null)), (1, Gen.Const((PixelMap?)PixelMap.PerPixel)), (1, Gen.Const((PixelMap?)PixelMap.PerChannel)));
 
+    /// <summary>One prediction most of the time, else side outputs: a static or per-call count, each weighting, each policy.</summary>
+    public static Gen<SignatureLevels?> Levels { get; } = Gen.Frequency(
+        (3, Gen.Const((SignatureLevels?)null)),
+        (2, Gen.Select(
+            Gen.OneOf<int?>(null, 1, 2, 4),
+            Gen.Enum<LevelWeighting>(),
+            Gen.Double[0, 2].Array[1, 4],
+            Gen.Enum<ResizePolicy>(),
+            (count, weighting, list, resize) => (SignatureLevels?)new SignatureLevels(
+                count,
+                weighting,
+                weighting == LevelWeighting.List ? list.Take(count ?? list.Length).Concat(Enumerable.Repeat(1.0, Math.Max(0, (count ?? 0) - list.Length))).ToImmutableArray() : ImmutableArray<double>.Empty,
+                resize))));
+
     public static Gen<LossSignature> Signature { get; } = Gen.Select(
         Gen.Select(
             Gen.Enum<InputKind>(),
@@ -56,11 +70,13 @@ internal static class LossTextGen
                 input, target, target == TargetKind.Labels ? Math.Max(2, classes) : classes, target == TargetKind.Labels ? ignore : null, spatial)),
         PixelMaps,
         PixelMaps,
-        (signature, weight, valid) => signature with
+        Levels,
+        (signature, weight, valid, levels) => signature with
         {
             // Labels take one value per pixel; a per-channel map is a mask's.
             PixelWeight = signature.Target == TargetKind.Labels && weight == PixelMap.PerChannel ? PixelMap.PerPixel : weight,
             Valid = signature.Target == TargetKind.Labels && valid == PixelMap.PerChannel ? PixelMap.PerPixel : valid,
+            Levels = levels,
         });
 
 

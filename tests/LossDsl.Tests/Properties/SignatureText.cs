@@ -39,6 +39,15 @@ internal static class SignatureText
             settings.Add("ValidMask = LossPixelMap." + valid);
         }
 
+        if (signature.Levels is { } levels)
+        {
+            settings.Add("Levels = " + (levels.Count ?? LossLevels.FromCall));
+            settings.Add(levels.Weighting == LevelWeighting.List
+                ? $"LevelWeightList = new double[] {{ {string.Join(", ", levels.List.Select(w => w.ToString("R", CultureInfo.InvariantCulture)))} }}"
+                : "LevelWeights = LossLevelWeights." + levels.Weighting);
+            settings.Add("Resize = LossResize." + levels.Resize);
+        }
+
         return ", " + string.Join(", ", settings);
     }
 
@@ -50,7 +59,7 @@ internal static class SignatureText
     {
         var spatial = string.Concat(signature.Spatial.Select((d, i) => ", " + (d?.ToString(CultureInfo.InvariantCulture) ?? "S" + i)));
         var classes = signature.Classes?.ToString(CultureInfo.InvariantCulture) ?? "C";
-        var pred = $"pred: {(signature.Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}{spatial}]";
+        var pred = $"pred: {(signature.Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}{spatial}]" + (signature.Levels is { } levels ? " " + levels.Display() : string.Empty);
         var target = signature.Target == TargetKind.Mask
             ? $"target: mask[N, {classes}{spatial}]"
             : $"target: labels[N{spatial}]" + (signature.IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
