@@ -12,7 +12,7 @@ internal static class ConsoleReport
         AnsiConsole.MarkupLine("[bold]BASNet segmentation[/]: a U-Net trained on synthetic shapes with a loss written in LossDsl");
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
         grid.AddRow("loss", $"[blue]{BasNet.Source.EscapeMarkup()}[/] (basnet.loss)");
-        grid.AddRow("model", $"U-Net, {TrainingOptions.Levels} levels, {options.BaseChannels} channels at full resolution");
+        grid.AddRow("model", $"U-Net, {TrainingOptions.Levels} levels, {options.BaseChannels} channels at full resolution, a side output at each lower level");
         grid.AddRow("data", $"{options.TrainImages} training and {options.ValidationImages} validation images of {options.ImageSize}×{options.ImageSize} px, seed {options.Seed}");
         grid.AddRow(
             "training",
@@ -38,7 +38,7 @@ internal static class ConsoleReport
                 EpochSummary? validated = null;
                 void Describe() => task.Description =
                     $"epoch {last.Epoch}/{options.Epochs}  total [bold]{Number(last.Total)}[/]  " +
-                    $"bce {Number(last.Bce)}  ssim {Number(last.Ssim)}  iou {Number(last.Iou)}" +
+                    $"bce {Number(last.Bce)}  ssim {Number(last.Ssim)}  iou {Number(last.Iou)}  side outputs {Number(last.SideOutputs)}" +
                     (validated is null ? "" : $"  [green]val IoU {Number(validated.ValidationIoU)}[/] (epoch {validated.Epoch})");
 
                 result = Trainer.Train(

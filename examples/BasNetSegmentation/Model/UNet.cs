@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,9 +10,10 @@ namespace BasNetSegmentation.Model;
 /// <summary>
 /// A small U-Net: an encoder that halves the resolution and doubles the channels at each level, a decoder that
 /// upsamples back and concatenates the encoder's features of the same resolution (the skip connections), and a 1×1
-/// convolution to one logit per pixel.
+/// convolution to one logit per pixel. As in BASNet, every lower resolution of the decoder (and the bottleneck) also
+/// predicts the mask through a 1×1 convolution of its own: the side outputs the loss supervises.
 /// </summary>
-public sealed class UNet : Module<Tensor, Tensor>
+public sealed class UNet : Module<Tensor, Tensor[]>
 {
     private readonly ModuleList<Module<Tensor, Tensor>> encoder = new();
     private readonly Module<Tensor, Tensor> pool = MaxPool2d(kernel_size: 2);
@@ -19,6 +21,7 @@ public sealed class UNet : Module<Tensor, Tensor>
     private readonly ModuleList<Module<Tensor, Tensor>> upsample = new();
     private readonly ModuleList<Module<Tensor, Tensor>> decoder = new();
     private readonly Module<Tensor, Tensor> head;
+    private readonly ModuleList<Module<Tensor, Tensor>> sideHeads = new();
 
     /// <summary>
     /// Builds a U-Net with <paramref name="levels"/> resolutions (the input and <paramref name="levels"/> − 1
@@ -37,9 +40,16 @@ public sealed class UNet : Module<Tensor, Tensor>
         }
 
         bottleneck = ConvBlock(input, channels);
+        sideHeads.Add(Conv2d(channels, 1, kernel_size: 1));
 
         for (var level = 0; level < levels - 1; level++)
         {
+            if (level > 0)
+            {
+                // The decoder's output at the resolution above the bottleneck's, and so on up to below the main one.
+                sideHeads.Add(Conv2d(channels, 1, kernel_size: 1));
+            }
+
             upsample.Add(ConvTranspose2d(channels, channels / 2, kernel_size: 2, stride: 2));
             // The upsampled features and the skip connection, side by side.
             decoder.Add(ConvBlock(channels, channels / 2));
@@ -50,8 +60,11 @@ public sealed class UNet : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Logits [N, 1, H, W] for images [N, 1, H, W].</summary>
-    public override Tensor forward(Tensor images)
+    /// <summary>
+    /// Logits for images [N, 1, H, W] at every level, the main output first: [N, 1, H, W], then [N, 1, H/2, W/2], ...,
+    /// down to the bottleneck's resolution.
+    /// </summary>
+    public override Tensor[] forward(Tensor images)
     {
         using var scope = NewDisposeScope();
         var skips = new List<Tensor>();
@@ -64,13 +77,17 @@ public sealed class UNet : Module<Tensor, Tensor>
         }
 
         x = bottleneck.call(x);
+        // Lowest resolution first while decoding; returned main output first.
+        var outputs = new List<Tensor> { sideHeads[0].call(x) };
         for (var i = 0; i < decoder.Count; i++)
         {
             var skip = skips[skips.Count - 1 - i];
             x = decoder[i].call(cat([upsample[i].call(x), skip], dim: 1));
+            outputs.Add(i < decoder.Count - 1 ? sideHeads[i + 1].call(x) : head.call(x));
         }
 
-        return head.call(x).MoveToOuterDisposeScope();
+        outputs.Reverse();
+        return outputs.Select(o => o.MoveToOuterDisposeScope()).ToArray();
     }
 
     // Two 3×3 convolutions, each followed by batch normalisation and ReLU.

@@ -22,9 +22,10 @@ public static class LossCurvesPlot
         // Step s ends at epoch s / stepsPerEpoch, so validation markers sit at the last step of their epoch.
         var x = steps.Select(s => (double)s.Step / stepsPerEpoch).ToArray();
         AddCurve(plot, x, steps.Select(s => s.Total).ToArray(), "total (training)", Colors.Black, 2);
-        AddCurve(plot, x, steps.Select(s => s.Bce).ToArray(), "bce", Colors.C0, 1.2f);
-        AddCurve(plot, x, steps.Select(s => s.Ssim).ToArray(), "ssim(11)", Colors.C1, 1.2f);
-        AddCurve(plot, x, steps.Select(s => s.Iou).ToArray(), "iou", Colors.C2, 1.2f);
+        AddCurve(plot, x, steps.Select(s => s.Bce).ToArray(), "bce (main output)", Colors.C0, 1.2f);
+        AddCurve(plot, x, steps.Select(s => s.Ssim).ToArray(), "ssim(11) (main output)", Colors.C1, 1.2f);
+        AddCurve(plot, x, steps.Select(s => s.Iou).ToArray(), "iou (main output)", Colors.C2, 1.2f);
+        AddCurve(plot, x, steps.Select(s => s.SideOutputs).ToArray(), "side outputs (bce + ssim + iou of each, summed)", Colors.C4, 1.2f);
 
         var validation = plot.Add.Markers(
             epochs.Select(e => (double)e.Epoch).ToArray(),
@@ -34,7 +35,7 @@ public static class LossCurvesPlot
             Colors.Red);
         validation.LegendText = "total (validation, after each epoch)";
 
-        plot.Title("BASNet hybrid loss = bce + ssim(11) + iou, per training step");
+        plot.Title("BASNet hybrid loss bce + ssim(11) + iou over the main and side outputs, per training step");
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.Axes.SetLimitsY(0, 1.05 * Math.Max(steps.Max(s => s.Total), epochs.Max(e => e.ValidationLoss)));

@@ -13,8 +13,8 @@ using static TorchSharp.torch;
 namespace BasNetSegmentation.Training;
 
 /// <summary>
-/// Trains the U-Net on synthetic shapes with the BASNet hybrid loss of <c>basnet.loss</c> (bce + ssim(11) + iou),
-/// measures the validation IoU and writes the plots. The command line (Program.cs) and the tests both call
+/// Trains the U-Net on synthetic shapes with the BASNet hybrid loss of <c>basnet.loss</c> (bce + ssim(11) + iou on the
+/// main output and on every side output), measures the validation IoU of the main output and writes the plots. The command line (Program.cs) and the tests both call
 /// <see cref="Train"/>.
 /// </summary>
 public static class Trainer
@@ -77,7 +77,10 @@ public static class Trainer
                 schedule.step();
 
                 tensorBoard.AddLossTerms(loss, terms, steps.Count + 1);
-                var step = new StepLosses(steps.Count + 1, epoch, terms.Total.ToDouble(), terms.Bce.ToDouble(), terms.Ssim.ToDouble(), terms.Iou.ToDouble());
+                var main = terms.Levels[0];
+                var step = new StepLosses(
+                    steps.Count + 1, epoch, terms.Total.ToDouble(), main.Bce.ToDouble(), main.Ssim.ToDouble(), main.Iou.ToDouble(),
+                    terms.Levels.Skip(1).Sum(level => level.Total.ToDouble()));
                 steps.Add(step);
                 onStep?.Invoke(step);
             }
@@ -145,18 +148,20 @@ public static class Trainer
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var logits = new List<Tensor>();
+        var batches = new List<Tensor[]>();
         for (var start = 0; start < validation.Count; start += batchSize)
         {
             var length = Math.Min(batchSize, validation.Count - start);
-            logits.Add(model.call(validation.Images.narrow(0, start, length)));
+            batches.Add(model.call(validation.Images.narrow(0, start, length)));
         }
 
-        var all = cat(logits, dim: 0);
-        var value = loss.call(all, validation.Masks).ToDouble();
-        // Probability ≥ 0.5 is logit ≥ 0.
-        var iou = SegmentationMetrics.IntersectionOverUnion(all >= 0, validation.Masks > 0.5);
-        return new Validation(value, iou, sigmoid(all).MoveToOuterDisposeScope());
+        // Every level over the whole set, the main output first: the loss the training minimises.
+        var levels = Enumerable.Range(0, batches[0].Length).Select(level => cat(batches.Select(b => b[level]).ToList(), dim: 0)).ToArray();
+        var value = loss.call(levels, validation.Masks).ToDouble();
+        // The prediction is the main output's; probability ≥ 0.5 is logit ≥ 0.
+        var main = levels[0];
+        var iou = SegmentationMetrics.IntersectionOverUnion(main >= 0, validation.Masks > 0.5);
+        return new Validation(value, iou, sigmoid(main).MoveToOuterDisposeScope());
     }
 
     private sealed record Validation(double Loss, double IoU, Tensor Probabilities) : IDisposable

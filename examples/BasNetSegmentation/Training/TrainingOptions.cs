@@ -22,7 +22,7 @@ public sealed record TrainingOptions
     };
 
     /// <summary>Passes over the training set.</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 15;
 
     /// <summary>The side of the square images, in pixels.</summary>
     public int ImageSize { get; init; } = 64;

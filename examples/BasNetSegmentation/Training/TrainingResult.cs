@@ -6,7 +6,12 @@ namespace BasNetSegmentation.Training;
 /// <summary>The loss and its BASNet terms on one training batch, as logged after the optimizer step.</summary>
 /// <param name="Step">1-based over the whole run.</param>
 /// <param name="Epoch">1-based.</param>
-public readonly record struct StepLosses(int Step, int Epoch, double Total, double Bce, double Ssim, double Iou);
+/// <param name="Total">The deep-supervised loss: the main output's terms plus <paramref name="SideOutputs"/>.</param>
+/// <param name="Bce">The main output's bce.</param>
+/// <param name="Ssim">The main output's ssim.</param>
+/// <param name="Iou">The main output's iou.</param>
+/// <param name="SideOutputs">The hybrid loss of every side output, summed.</param>
+public readonly record struct StepLosses(int Step, int Epoch, double Total, double Bce, double Ssim, double Iou, double SideOutputs);
 
 /// <summary>An epoch's mean training loss and the validation set's loss and IoU after it.</summary>
 public sealed record EpochSummary(int Epoch, double MeanTrainLoss, double ValidationLoss, double ValidationIoU);

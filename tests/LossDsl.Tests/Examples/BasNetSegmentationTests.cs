@@ -35,9 +35,10 @@ public sealed partial class BasNetSegmentationTests
             Assert.True(result.Epochs[^1].ValidationLoss < result.Epochs[0].ValidationLoss);
             foreach (var step in result.Steps)
             {
-                // The logged terms are the parts of the total the optimizer minimised: bce + ssim(11) + iou.
-                Assert.True(double.IsFinite(step.Total) && step.Bce > 0 && step.Ssim > 0 && step.Iou > 0, step.ToString());
-                Assert.Equal(step.Total, step.Bce + step.Ssim + step.Iou, 1e-5);
+                // The logged terms are the parts of the total the optimizer minimised: bce + ssim(11) + iou of the main
+                // output, and the same of each side output (deep supervision, every level weighted 1).
+                Assert.True(double.IsFinite(step.Total) && step.Bce > 0 && step.Ssim > 0 && step.Iou > 0 && step.SideOutputs > 0, step.ToString());
+                Assert.Equal(step.Total, step.Bce + step.Ssim + step.Iou + step.SideOutputs, 1e-5);
             }
 
             Assert.InRange(result.ValidationIoU, 0.0, 1.0);
@@ -117,14 +118,22 @@ public sealed partial class BasNetSegmentationTests
         var file = Assert.Single(Directory.GetFiles(result.TensorBoardRun, "events.out.tfevents.*"));
         var series = TensorBoardEventFile.ReadScalars(file).GroupBy(s => s.Tag).ToDictionary(g => g.Key, g => g.ToList());
 
-        Assert.Equal(["BasNet/bce", "BasNet/iou", "BasNet/ssim", "BasNet/total", "validation/iou", "validation/loss"], series.Keys.Order());
+        // Deep supervision: every term of every level, named level{k}/{term}, and the total.
+        var levelTags = Enumerable.Range(0, TrainingOptions.Levels).SelectMany(k => new[] { "bce", "ssim", "iou" }.Select(t => $"BasNet/level{k}/{t}"));
+        Assert.Equal(levelTags.Append("BasNet/total").Append("validation/iou").Append("validation/loss").Order(StringComparer.Ordinal), series.Keys.Order(StringComparer.Ordinal));
         foreach (var (tag, logged) in new (string, Func<StepLosses, double>)[]
         {
-            ("BasNet/total", s => s.Total), ("BasNet/bce", s => s.Bce), ("BasNet/ssim", s => s.Ssim), ("BasNet/iou", s => s.Iou),
+            ("BasNet/total", s => s.Total), ("BasNet/level0/bce", s => s.Bce), ("BasNet/level0/ssim", s => s.Ssim), ("BasNet/level0/iou", s => s.Iou),
         })
         {
             Assert.Equal(result.Steps.Select(s => (long)s.Step), series[tag].Select(s => s.Step));
             Assert.Equal(result.Steps.Select(s => (float)logged(s)), series[tag].Select(s => s.Value));
+        }
+
+        var sides = levelTags.Where(t => !t.StartsWith("BasNet/level0/", StringComparison.Ordinal)).Select(t => series[t]).ToList();
+        foreach (var (step, i) in result.Steps.Select((s, i) => (s, i)))
+        {
+            Assert.Equal(step.SideOutputs, sides.Sum(series => (double)series[i].Value), 1e-4);
         }
 
         Assert.Equal(result.Epochs.Select(e => (float)e.ValidationIoU), series["validation/iou"].Select(s => s.Value));
