@@ -28,10 +28,23 @@ public static class DeepSupervision
         where TLevel : LossTerms
     {
         var preds = inputs.Preds;
+        CheckCount(loss, levels, preds.Count);
         var signature = levels.ToSignature();
         var main = preds[0];
         var rank = main.dim() - 2;
-        var targetSize = inputs.Target.shape.Skip((int)(inputs.Target.dim() - rank)).ToArray();
+        var targetSize = SpatialSize(loss, "target", inputs.Target, main, rank);
+        // The maps are resized with the target, so they must fit it here: a map that fits no level would be resized
+        // into one that seems to fit a lower level.
+        foreach (var (name, map) in new[] { ("pixel weight map", inputs.PixelWeight), ("valid mask", inputs.ValidMask) })
+        {
+            if (map is not null && !SpatialSize(loss, name, map, main, rank).SequenceEqual(targetSize))
+            {
+                throw new ArgumentException(
+                    $"{loss}: the {name} is [{string.Join(", ", map.shape)}]; its spatial size must be the target's, [{string.Join(", ", targetSize)}], and every level's is resized from it.",
+                    nameof(inputs));
+            }
+        }
+
         var results = new List<TLevel>(preds.Count);
         var weights = new double[preds.Count];
         for (var k = 0; k < preds.Count; k++)
@@ -58,5 +71,34 @@ public static class DeepSupervision
 
         var total = results.Select((r, k) => weights[k] == 1 ? r.Total : r.Total * weights[k]).Aggregate((a, b) => a + b);
         return new DeepSupervisedTerms<TLevel>(total, results, weights);
+    }
+
+    /// <summary>A static count, or a list of weights, fixes how many predictions a call gives.</summary>
+    private static void CheckCount(string loss, LossLevels levels, int given)
+    {
+        var expected = levels.Count ?? levels.WeightList?.Count;
+        if (expected is { } count && given != count)
+        {
+            var why = levels.Count is null ? $"its {count} level weights give" : "it declares";
+            throw new ArgumentException(
+                $"{loss}: the loss takes {count} predictions (the main output, then its side outputs), as {why}, not {given}: new LossInputs(preds, target) with one tensor per level.",
+                nameof(LossInputs.Preds));
+        }
+    }
+
+    /// <summary>
+    /// The spatial sizes of a target or map beside <paramref name="pred"/> [N, C, *spatial]: its last
+    /// <paramref name="rank"/> dims, after the batch dim and at most a channel dim.
+    /// </summary>
+    private static long[] SpatialSize(string loss, string name, Tensor tensor, Tensor pred, long rank)
+    {
+        if ((tensor.dim() != rank + 1 && tensor.dim() != rank + 2) || tensor.shape[0] != pred.shape[0])
+        {
+            throw new ArgumentException(
+                $"{loss}: the {name} is [{string.Join(", ", tensor.shape)}]; beside the main output [{string.Join(", ", pred.shape)}] it must be [N, *spatial] or [N, C, *spatial] with N = {pred.shape[0]}.",
+                nameof(LossInputs));
+        }
+
+        return tensor.shape.Skip((int)(tensor.dim() - rank)).ToArray();
     }
 }

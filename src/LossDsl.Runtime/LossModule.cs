@@ -122,26 +122,13 @@ public abstract class LossModule<TTerms> : LossModule
         Check(inputs.ValidMask, validMask, "valid mask", nameof(LossInputs.ValidMask), "valid: mask[...]", nameof(LossAttribute.ValidMask));
     }
 
+    // A loss of one level takes one prediction; a deep one checks its count where it evaluates the levels.
     private void CheckLevels(int given)
     {
-        if (Levels is null)
+        if (Levels is null && given != 1)
         {
-            if (given != 1)
-            {
-                throw new System.ArgumentException(
-                    $"{lossName}: the loss takes one prediction, not {given}; declare side outputs for deep supervision ('levels {given}' after pred's shape in a .loss signature, Levels = {given} in [Loss] or LossOptions).",
-                    nameof(LossInputs.Preds));
-            }
-
-            return;
-        }
-
-        var expected = Levels.Count ?? Levels.WeightList?.Count;
-        if (expected is { } count && given != count)
-        {
-            var why = Levels.Count is null ? $"its {count} level weights give" : "it declares";
             throw new System.ArgumentException(
-                $"{lossName}: the loss takes {count} predictions (the main output, then its side outputs), as {why}, not {given}: new LossInputs(preds, target) with one tensor per level.",
+                $"{lossName}: the loss takes one prediction, not {given}; declare side outputs for deep supervision ('levels {given}' after pred's shape in a .loss signature, Levels = {given} in [Loss] or LossOptions).",
                 nameof(LossInputs.Preds));
         }
     }

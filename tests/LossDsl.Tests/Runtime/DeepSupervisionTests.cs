@@ -80,6 +80,21 @@ public sealed class DeepSupervisionTests
         Assert.StartsWith("loss: the loss takes 2 predictions (the main output, then its side outputs), as its 2 level weights give, not 3", error.Message);
     }
 
+    [Fact]
+    public void A_map_that_does_not_fit_the_target_is_refused_before_any_level_resizes_it()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = LossCompiler.Compile("bce + dice", new LossOptions { Levels = new LossLevels(2), ValidMask = LossPixelMap.PerPixel });
+        // A mask of the side output's size would fit level 1 after a resize; it is the target's size that counts.
+        var inputs = new LossInputs(Preds(1, (8, 8), (4, 4)), Mask(8, 8)) { ValidMask = ones(2, 1, 4, 4, dtype: ScalarType.Float64) };
+
+        var error = Assert.Throws<ArgumentException>(() => loss.call(inputs));
+        Assert.StartsWith("loss: the valid mask is [2, 1, 4, 4]; its spatial size must be the target's, [8, 8], and every level's is resized from it.", error.Message);
+
+        var target = Assert.Throws<ArgumentException>(() => loss.call(new LossInputs(Preds(1, (8, 8), (4, 4)), ones(8, 8, dtype: ScalarType.Float64)) { ValidMask = ones(2, 1, 8, 8) }));
+        Assert.StartsWith("loss: the target is [8, 8]; beside the main output [2, 1, 8, 8] it must be [N, *spatial] or [N, C, *spatial] with N = 2.", target.Message);
+    }
+
     [Theory]
     [InlineData(8, 3)]
     [InlineData(7, 3)]
