@@ -24,6 +24,8 @@ namespace LossDsl.Benchmarks;
 /// <item><c>--cpu [--cases A;B]</c>: CPU time per step on one thread only;</item>
 /// <item><c>--maps [--cases A;B]</c>: the same, for each case's compiled loss without and with a pixel weight map and
 /// a valid mask (<see cref="WithPixelMaps"/>): what the per-pixel inputs cost;</item>
+/// <item><c>--levels [--cases A;B]</c>: the same, for each case's compiled loss on pred alone and with two side outputs
+/// under each resize policy (<see cref="WithSideOutputs"/>): what deep supervision costs;</item>
 /// <item><c>--generator</c>: generator cost only;</item>
 /// <item><c>--onednn-isa [--steps N] [--rounds R] [--channels C]</c>: what the oneDNN fix-up costs the main example's
 /// training step, with its U-Net or a wider one (child processes with <c>ONEDNN_MAX_CPU_ISA=AVX2</c> and
@@ -68,6 +70,16 @@ public static class Program
                     new LossVariant(c, "Compiled, weight map + valid mask", () => new WithPixelMaps(c)),
                 })).Select(r => r.ToString()));
                 return 0;
+            case "--levels":
+                // Not equivalent losses either: each 2-D case's compiled loss on pred alone and with two side outputs.
+                var deepCases = variants.Select(v => v.Case).Distinct().Where(c => c.Shape.Length == 4);
+                Print(CpuTime.Measure(deepCases.SelectMany(c => new[]
+                {
+                    new LossVariant(c, nameof(Implementation.Compiled), () => c.Create(Implementation.Compiled)),
+                    new LossVariant(c, "Compiled, 3 levels, resize target", () => new WithSideOutputs(c, LossResize.Target)),
+                    new LossVariant(c, "Compiled, 3 levels, resize pred", () => new WithSideOutputs(c, LossResize.Pred)),
+                })).Select(r => r.ToString()));
+                return 0;
             case "--generator":
                 Console.WriteLine(GeneratorCostMeasurement.Measure());
                 return 0;
@@ -98,7 +110,7 @@ public static class Program
                 All(options, variants);
                 return 0;
             default:
-                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --generator, --onednn-isa, --loop).");
+                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --cpu, --maps, --levels, --generator, --onednn-isa, --loop).");
                 return 2;
         }
     }
