@@ -25,6 +25,7 @@ internal static class EvalCommand
         };
         var levelWeights = LevelOptions.Weights();
         var resize = LevelOptions.Resize();
+        var stride = LevelOptions.Stride();
         var target = new Option<string>("--target")
         {
             Description = "The target as a .npy file: pred's shape for a mask, pred's shape without dim 1 (integers) for class labels.",
@@ -58,7 +59,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, pixelWeight, valid, levelWeights, resize, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
+            expression, pred, target, pixelWeight, valid, levelWeights, resize, stride, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -70,6 +71,7 @@ internal static class EvalCommand
                 parse.GetValue(valid),
                 parse.GetValue(levelWeights),
                 parse.GetValue(resize),
+                parse.GetValue(stride),
                 parse.GetValue(probabilities),
                 parse.GetValue(ignoreIndex),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
@@ -83,7 +85,7 @@ internal static class EvalCommand
     }
 
     private sealed record EvalRequest(
-        string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, bool Probabilities,
+        string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, int? Stride, bool Probabilities,
         int? IgnoreIndex, ScalarType DType, string[] GradientPaths, string? UnreducedPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
@@ -107,7 +109,7 @@ internal static class EvalCommand
             PixelWeight = inputs.PixelWeightMap,
             ValidMask = inputs.ValidMap,
             // Several predictions are deep supervision's levels.
-            Levels = LevelOptions.Read(request.PredPaths.Length, request.LevelWeights, request.Resize),
+            Levels = LevelOptions.Read(request.PredPaths.Length, request.LevelWeights, request.Resize, request.Stride),
         };
 
         CompiledLoss loss;

@@ -5,7 +5,8 @@ using System.Linq;
 namespace LossDsl.Cli;
 
 /// <summary>
-/// Deep supervision on the command line: <c>--level-weights same|exp|two|1,0.5,...</c> and <c>--resize target|pred</c>,
+/// Deep supervision on the command line: <c>--level-weights same|exp|two|1,0.5,...</c>, <c>--resize target|pred</c> and
+/// <c>--level-stride S</c>,
 /// read into <see cref="LossLevels"/> with the count that <c>--levels</c> or the number of <c>--pred</c> files gives.
 /// </summary>
 internal static class LevelOptions
@@ -29,6 +30,12 @@ internal static class LevelOptions
         return option;
     }
 
+    public static Option<int?> Stride() => new("--level-stride")
+    {
+        Description = "Each level is this many times smaller than the one above, in every spatial dim (checked on every call).",
+        HelpName = "S",
+    };
+
     public static Option<string?> Count() => new("--levels")
     {
         Description = "pred is this many predictions (deep supervision), or 'call' to take the number from each call.",
@@ -36,13 +43,14 @@ internal static class LevelOptions
     };
 
     /// <summary>The levels of <c>--levels</c> as written (a number or <c>call</c>); null when not given and no level option is.</summary>
-    public static LossLevels? Read(string? count, string? weights, string? resize)
+    public static LossLevels? Read(string? count, string? weights, string? resize, int? stride)
     {
         if (count is null)
         {
-            if (weights is not null || resize is not null)
+            if (weights is not null || resize is not null || stride is not null)
             {
-                throw new InvalidInputException($"{(weights is not null ? "--level-weights" : "--resize")} applies to side outputs: give --levels K (or --levels call) too.");
+                var option = weights is not null ? "--level-weights" : resize is not null ? "--resize" : "--level-stride";
+                throw new InvalidInputException($"{option} applies to side outputs: give --levels K (or --levels call) too.");
             }
 
             return null;
@@ -50,7 +58,7 @@ internal static class LevelOptions
 
         if (count == PerCall)
         {
-            return Read((int?)null, weights, resize);
+            return Read((int?)null, weights, resize, stride);
         }
 
         if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var levels))
@@ -58,18 +66,18 @@ internal static class LevelOptions
             throw new InvalidInputException($"--levels takes the number of predictions or 'call', not '{count}'.");
         }
 
-        return Read(levels, weights, resize);
+        return Read(levels, weights, resize, stride);
     }
 
     /// <summary>The levels of <paramref name="count"/> predictions (null: from the call); null for one prediction and no level option.</summary>
-    public static LossLevels? Read(int? count, string? weights, string? resize)
+    public static LossLevels? Read(int? count, string? weights, string? resize, int? stride)
     {
-        if (count == 1 && weights is null && resize is null)
+        if (count == 1 && weights is null && resize is null && stride is null)
         {
             return null;
         }
 
-        var levels = new LossLevels(count) { Resize = resize == "pred" ? LossResize.Pred : LossResize.Target };
+        var levels = new LossLevels(count) { Resize = resize == "pred" ? LossResize.Pred : LossResize.Target, Stride = stride };
         return weights switch
         {
             null or "same" => levels,

@@ -29,7 +29,9 @@ internal sealed class SignatureOptions
 
     public Option<string?> Resize { get; } = LevelOptions.Resize();
 
-    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize };
+    public Option<int?> LevelStride { get; } = LevelOptions.Stride();
+
+    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize, LevelStride };
 
     public void AddTo(Command command)
     {
@@ -48,7 +50,7 @@ internal sealed class SignatureOptions
         IgnoreIndex = parse.GetValue(IgnoreIndex),
         PixelWeight = Map(parse.GetValue(PixelWeight)),
         ValidMask = Map(parse.GetValue(Valid)),
-        Levels = LevelOptions.Read(parse.GetValue(Levels), parse.GetValue(LevelWeights), parse.GetValue(Resize)),
+        Levels = LevelOptions.Read(parse.GetValue(Levels), parse.GetValue(LevelWeights), parse.GetValue(Resize), parse.GetValue(LevelStride)),
         Name = name,
     };
 

@@ -153,7 +153,7 @@ public sealed partial class LossGenerator
                     : default;
                 if (levels == 0)
                 {
-                    foreach (var orphan in new[] { "LevelWeights", "LevelWeightList", "Resize" }.Where(attribute.NamedArguments.Select(a => a.Key).Contains))
+                    foreach (var orphan in new[] { "LevelWeights", "LevelWeightList", "Resize", "LevelStride" }.Where(attribute.NamedArguments.Select(a => a.Key).Contains))
                     {
                         diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf(orphan), $"{orphan} applies to side outputs: set Levels too (the number of predictions, or LossLevels.FromCall)"));
                     }
@@ -163,9 +163,10 @@ public sealed partial class LossGenerator
 
                 var weighting = Enum("LevelWeights", "LossLevelWeights", new[] { "Same", "Exp", "Two" }) is { } mode ? (LevelWeighting)mode : LevelWeighting.Same;
                 var resize = Enum("Resize", "LossResize", new[] { "Target", "Pred" }) is { } policy ? (ResizePolicy)policy : ResizePolicy.Target;
+                int? stride = named.TryGetValue("LevelStride", out var st) && st is int strideValue ? strideValue : null;
                 return list.IsDefault
-                    ? new SignatureLevels(levels == LevelsFromCall ? null : levels, weighting, ImmutableArray<double>.Empty, resize)
-                    : new SignatureLevels(levels == LevelsFromCall ? null : levels, LevelWeighting.List, list, resize);
+                    ? new SignatureLevels(levels == LevelsFromCall ? null : levels, weighting, ImmutableArray<double>.Empty, resize) { Stride = stride }
+                    : new SignatureLevels(levels == LevelsFromCall ? null : levels, LevelWeighting.List, list, resize) { Stride = stride };
             }
         }
 

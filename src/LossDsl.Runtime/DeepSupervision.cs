@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using LossDsl.Kernels;
 using static TorchSharp.torch;
 
 namespace LossDsl;
@@ -58,6 +57,17 @@ public static class DeepSupervision
             }
 
             var size = pred.shape.Skip(2).ToArray();
+            if (levels.Stride is { } stride)
+            {
+                var expected = main.shape.Skip(2).Select(d => signature.SizeAt(k, d)).ToArray();
+                if (!size.SequenceEqual(expected))
+                {
+                    throw new ArgumentException(
+                        $"{loss}: level {k}'s prediction is [{string.Join(", ", pred.shape)}], but with stride {stride} its spatial size is [{string.Join(", ", expected)}]: the main output first, then each side output {stride} times smaller than the one before.",
+                        nameof(inputs));
+                }
+            }
+
             var level = size.SequenceEqual(targetSize) ? inputs with { Pred = pred }
                 : levels.Resize == LossResize.Pred ? inputs with { Pred = Kernels.Resize.Multilinear(pred, targetSize) }
                 : new LossInputs(pred, Kernels.Resize.NearestExact(inputs.Target, size))

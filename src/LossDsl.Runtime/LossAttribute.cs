@@ -57,4 +57,7 @@ public sealed class LossAttribute(string text) : Attribute
 
     /// <summary>Which side is resized when a level's size differs from the target's (default <see cref="LossResize.Target"/>).</summary>
     public LossResize Resize { get; set; }
+
+    /// <summary>Each level this many times smaller than the one above (<see cref="LossLevels.Stride"/>); unset means sizes are free.</summary>
+    public int LevelStride { get; set; }
 }

@@ -47,12 +47,22 @@ public sealed record LossLevels(int? Count)
     /// <summary>The resize policy (default <see cref="LossResize.Target"/>).</summary>
     public LossResize Resize { get; init; }
 
+    /// <summary>
+    /// When set, each level is this many times smaller than the one above in every spatial dim (level k of a dim of
+    /// size S has floor(S / stride^k)): calls are checked against it, so side outputs given in another order are an
+    /// error, and the compiler bounds windows by the last level's static size.
+    /// </summary>
+    public int? Stride { get; init; }
+
     /// <summary>The compiler's form of these settings.</summary>
     internal SignatureLevels ToSignature() => new(
         Count,
         WeightList is null ? (LevelWeighting)Weights : LevelWeighting.List,
         WeightList?.ToImmutableArray() ?? ImmutableArray<double>.Empty,
-        (ResizePolicy)Resize);
+        (ResizePolicy)Resize)
+    {
+        Stride = Stride,
+    };
 
     /// <summary>The public form of a signature's levels.</summary>
     internal static LossLevels? FromSignature(SignatureLevels? levels) => levels is null ? null : new LossLevels(levels.Count)
@@ -60,5 +70,6 @@ public sealed record LossLevels(int? Count)
         Weights = levels.Weighting == LevelWeighting.List ? LossLevelWeights.Same : (LossLevelWeights)levels.Weighting,
         WeightList = levels.Weighting == LevelWeighting.List ? levels.List.ToArray() : null,
         Resize = (LossResize)levels.Resize,
+        Stride = levels.Stride,
     };
 }

@@ -706,14 +706,16 @@ def make_inputs(spec):
 # ----------------------------------------------------------------------------------------------------------
 
 def case(name, loss, target_kind, shape, input_kind="logits", ignore_index=None, pattern="", valid=None, pixel_weight=None,
-         sides=None, level_weights="same", resize="target"):
+         sides=None, level_weights="same", resize="target", stride=None):
     """valid and pixel_weight: None (not declared), "pixel" ([N, 1, *spatial]; [N, *spatial] for labels) or "channel".
     sides: None (one prediction), or deep supervision: the spatial sizes of the side outputs after the main prediction
     of `shape` (an empty list is one level, deep-supervised);
-    level_weights: "same", "exp", "two" or a list; resize: "target" or "pred"."""
+    level_weights: "same", "exp", "two" or a list; resize: "target" or "pred"; stride: the declared level stride, if any
+    (the side sizes must then follow it)."""
     return {"name": name, "loss": loss, "target_kind": target_kind, "shape": tuple(shape), "input_kind": input_kind,
             "ignore_index": ignore_index, "pattern": pattern, "valid": valid, "pixel_weight": pixel_weight,
-            "sides": None if sides is None else tuple(tuple(size) for size in sides), "level_weights": level_weights, "resize": resize}
+            "sides": None if sides is None else tuple(tuple(size) for size in sides), "level_weights": level_weights, "resize": resize,
+            "stride": stride}
 
 
 B1 = (2, 1, 6, 6)     # binary mask
@@ -1019,12 +1021,12 @@ FIXTURES = [
     case("weight_and_valid_no_spatial_dims", "bce + dice + mcc", "mask", (4, 3), pixel_weight="pixel", valid="pixel"),
     case("lovasz_softmax_ce_valid_image_per_image", "lovasz_softmax(per_image: true) + 0.5 * ce", "labels", MC, valid="pixel", pattern="valid_image"),
     # deep supervision: side outputs at lower resolutions (and one at the target's), both policies, every weight mode
-    case("deep_basnet_resize_pred", "bce + ssim(5) + iou", "mask", B1_12, sides=[(6, 6), (3, 3)], resize="pred"),
+    case("deep_basnet_resize_pred", "bce + ssim(5) + iou", "mask", B1_12, sides=[(6, 6), (3, 3)], resize="pred", stride=2),
     case("deep_basnet_resize_target", "bce + ssim(3) + iou", "mask", B1_12, sides=[(6, 6), (4, 4)]),
     case("deep_exp_odd_sizes", "bce(pos_weight: auto) + dice", "mask", ML_12, sides=[(7, 5), (5, 3), (3, 2), (2, 1)], level_weights="exp"),
     case("deep_two_probs", "focal + dice(per_image: true)", "mask", B1_12, "probs", sides=[(6, 6), (12, 12)], level_weights="two"),
     case("deep_list_resize_pred_probs", "dice + mcc", "mask", ML_12, "probs", sides=[(6, 6), (3, 3)], level_weights=[1, 0.5, 0.25], resize="pred"),
-    case("deep_labels_ignore", "ce + dice", "labels", MC_12, ignore_index=255, pattern="ignore", sides=[(6, 6), (3, 3)], level_weights="exp"),
+    case("deep_labels_ignore", "ce + dice", "labels", MC_12, ignore_index=255, pattern="ignore", sides=[(6, 6), (3, 3)], level_weights="exp", stride=2),
     case("deep_labels_ignore_resize_pred", "ce(label_smoothing: 0.1) + generalized_dice + lovasz_softmax", "labels", MC_12, ignore_index=255, pattern="ignore", sides=[(6, 6)], resize="pred"),
     case("deep_weight_and_valid_mask", "bce + focal + dice + iou", "mask", ML_12, pixel_weight="channel", valid="pixel", sides=[(6, 6), (3, 3)], level_weights=[1, 0, 2]),
     case("deep_weight_and_valid_labels", "ce + focal + tversky", "labels", MC_12, ignore_index=255, pattern="ignore", pixel_weight="pixel", valid="pixel", sides=[(6, 6), (4, 4)], level_weights="two"),
@@ -1244,7 +1246,10 @@ def fixture_json(spec):
     if spec["sides"] is not None:
         # Deep supervision: the policy after the main prediction, the side outputs and their gradients at the end.
         at = [k for k, _ in record].index("pred") + 1
-        record[at:at] = [("levels", {"weights": spec["level_weights"], "resize": spec["resize"]}),
+        levels = {"weights": spec["level_weights"], "resize": spec["resize"]}
+        if spec["stride"] is not None:
+            levels["stride"] = spec["stride"]
+        record[at:at] = [("levels", levels),
                          ("side_preds", [tensor_json(p) for p in preds[1:]])]
         record.append(("side_grads", [tensor_json(g) for g in grads[1:]]))
     for key, value in record:

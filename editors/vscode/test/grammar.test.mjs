@@ -102,8 +102,10 @@ test('deep supervision clauses after pred\'s shape', () => {
     ['target', 'support.constant.level.loss'],
     ['target', 'variable.parameter.input.loss', 1],
   ]);
-  assertScopes('loss Deep(pred: logits levels 4 weights exp resize pred) = bce;', [
+  assertScopes('loss Deep(pred: logits levels 4 weights exp resize pred stride 2) = bce;', [
     ['4', 'constant.numeric.loss'],
+    ['stride', 'keyword.other.levels.loss'],
+    ['2', 'constant.numeric.loss'],
     ['exp', 'support.constant.level.loss'],
     ['pred', 'support.constant.level.loss', 1],
   ]);

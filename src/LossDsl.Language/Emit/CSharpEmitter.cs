@@ -219,7 +219,8 @@ internal static class CSharpEmitter
         var weights = levels.Weighting == LevelWeighting.List
             ? "WeightList = new double[] { " + string.Join(", ", levels.List.Select(CSharpLiterals.Number)) + " }"
             : "Weights = global::LossDsl.LossLevelWeights." + levels.Weighting;
-        return $"new global::LossDsl.LossLevels({count}) {{ {weights}, Resize = global::LossDsl.LossResize.{levels.Resize} }}";
+        var stride = levels.Stride is { } s ? $", Stride = {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : string.Empty;
+        return $"new global::LossDsl.LossLevels({count}) {{ {weights}, Resize = global::LossDsl.LossResize.{levels.Resize}{stride} }}";
     }
 
     /// <summary>

@@ -191,7 +191,9 @@ internal sealed class Binder
                 && argument.Value is NumberValue { Value: var window } && window > smallest)
             {
                 diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
-                    $"must be at most {smallest}, the smallest static spatial size", NumberText.Format(window));
+                    signature.SmallestLevel is { } level
+                        ? $"must be at most {smallest}, the smallest static spatial size at level {level} (stride {signature.Levels!.Stride})"
+                        : $"must be at most {smallest}, the smallest static spatial size", NumberText.Format(window));
                 ok = false;
             }
 

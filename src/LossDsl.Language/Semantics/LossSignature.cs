@@ -64,8 +64,16 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
     public override int GetHashCode() =>
         (((((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1)) * 31 + (int)(PixelWeight ?? (PixelMap)(-1))) * 31 + (int)(Valid ?? (PixelMap)(-1));
 
-    /// <summary>The smallest static spatial size, which bounds window parameters; null when none is static.</summary>
-    public int? SmallestStaticSpatial => AnySpatialRank ? null : Spatial.Where(d => d.HasValue).Min();
+    /// <summary>
+    /// The smallest static spatial size any level is computed at, which bounds window parameters; null when none is
+    /// static. With side outputs resized to (<c>resize target</c>) and a stride, that is the last level's.
+    /// </summary>
+    public int? SmallestStaticSpatial => AnySpatialRank ? null
+        : SmallestLevel is { } level ? Spatial.Where(d => d.HasValue).Min(d => (int?)Levels!.SizeAt(level, d!.Value))
+        : Spatial.Where(d => d.HasValue).Min();
+
+    /// <summary>The level whose static sizes bound windows when it is not level 0: the last of a strided, static count computed at its own size.</summary>
+    public int? SmallestLevel => !AnySpatialRank && Levels is { Resize: ResizePolicy.Target, Stride: not null, Count: > 1 and var count } ? count - 1 : null;
 
     /// <summary>
     /// Reads as a <c>.loss</c> signature: <c>pred: logits[N, 1, H, W], target: mask[N, 1, H, W]</c>, then the per-pixel

@@ -81,7 +81,7 @@ internal static class SignatureBinder
 
         foreach (var parameter in new[] { target, Find(declared, PixelWeightRole), Find(declared, ValidRole) })
         {
-            foreach (var (clause, misplaced) in new[] { (SignatureClauses.Levels, parameter?.Levels?.Span), (SignatureClauses.Weights, parameter?.Weights?.Span), (SignatureClauses.Resize, parameter?.Resize?.Span) })
+            foreach (var (clause, misplaced) in new[] { (SignatureClauses.Levels, parameter?.Levels?.Span), (SignatureClauses.Weights, parameter?.Weights?.Span), (SignatureClauses.Resize, parameter?.Resize?.Span), (SignatureClauses.Stride, parameter?.Stride?.Span) })
             {
                 if (misplaced is { } span)
                 {
@@ -139,6 +139,7 @@ internal static class SignatureBinder
                 "IgnoreIndex" when target?.Ignore is { } ignoreSyntax => ignoreSyntax.Span,
                 "Levels" when pred?.Levels is { } levelsSyntax => levelsSyntax.Count.Span,
                 "Resize" when pred?.Resize is { } resizeSyntax => resizeSyntax.Span,
+                "LevelStride" when pred?.Stride is { } strideSyntax => strideSyntax.Value.Span,
                 "LevelWeightList" when weights is not null => weights.Span,
                 _ when setting.StartsWith("LevelWeightList[", System.StringComparison.Ordinal) && weights is not null =>
                     weights.List[int.Parse(setting.Substring(16, setting.Length - 17), System.Globalization.CultureInfo.InvariantCulture)].Span,
@@ -150,14 +151,14 @@ internal static class SignatureBinder
     }
 
     /// <summary>
-    /// pred's side outputs, <c>levels K weights exp resize target</c>: null without <c>levels</c>. The weights default to
+    /// pred's side outputs, <c>levels K weights exp resize target stride 2</c>: null without <c>levels</c>. The weights default to
     /// <c>same</c> and the policy to <c>target</c> (MONAI's and nnU-Net's); <see cref="SignatureRules"/> checks the numbers.
     /// </summary>
     private static SignatureLevels? LevelsOf(SignatureParameterSyntax pred, DiagnosticBag diagnostics)
     {
         if (pred.Levels is null)
         {
-            foreach (var (clause, orphan) in new[] { (SignatureClauses.Weights, pred.Weights?.Span), (SignatureClauses.Resize, pred.Resize?.Span) })
+            foreach (var (clause, orphan) in new[] { (SignatureClauses.Weights, pred.Weights?.Span), (SignatureClauses.Resize, pred.Resize?.Span), (SignatureClauses.Stride, pred.Stride?.Span) })
             {
                 if (orphan is { } span)
                 {
@@ -204,7 +205,18 @@ internal static class SignatureBinder
             }
         }
 
-        return new SignatureLevels(pred.Levels.Count.Size, weighting, list, resize);
+        int? stride = null;
+        if (pred.Stride is { Value: var value } && value.Text.Length > 0)
+        {
+            if (value.Size is null)
+            {
+                Report(diagnostics, value.Span, $"'stride' is a whole number of at least 2 (each level that many times smaller than the one above), not '{value.Text}'");
+            }
+
+            stride = value.Size;
+        }
+
+        return new SignatureLevels(pred.Levels.Count.Size, weighting, list, resize) { Stride = stride };
     }
 
     /// <summary>

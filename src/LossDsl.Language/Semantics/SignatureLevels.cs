@@ -32,11 +32,18 @@ internal enum ResizePolicy
 }
 
 /// <summary>
-/// The side outputs a loss declares for <c>pred</c>: <c>levels K weights exp resize target</c>. <see cref="Count"/> is
-/// the static K, or null when K is taken from the call; <see cref="List"/> holds the explicit weights.
+/// The side outputs a loss declares for <c>pred</c>: <c>levels K weights exp resize target stride 2</c>.
+/// <see cref="Count"/> is the static K, or null when K is taken from the call; <see cref="List"/> holds the explicit
+/// weights; <see cref="Stride"/>, when declared, fixes each level's spatial size: floor(S / stride^k) at level k.
 /// </summary>
 internal sealed record SignatureLevels(int? Count, LevelWeighting Weighting, ImmutableArray<double> List, ResizePolicy Resize)
 {
+    /// <summary>How many times smaller each level is than the one above, per spatial dim; null when sizes are free.</summary>
+    public int? Stride { get; init; }
+
+    /// <summary>Level <paramref name="level"/>'s size of a dim of size <paramref name="size"/> at level 0, by the declared stride.</summary>
+    public long SizeAt(int level, long size) => Stride is { } stride ? size / (long)Math.Pow(stride, level) : size;
+
     /// <summary>The words of <see cref="LevelWeighting"/> in the language, list excepted.</summary>
     public static ImmutableArray<string> WeightingNames { get; } = ImmutableArray.Create("same", "exp", "two");
 
@@ -59,11 +66,12 @@ internal sealed record SignatureLevels(int? Count, LevelWeighting Weighting, Imm
         var weights = Weighting == LevelWeighting.List
             ? "[" + string.Join(", ", List.Select(NumberText.Format)) + "]"
             : WeightingNames[(int)Weighting];
-        return $"levels {count} weights {weights} resize {ResizeNames[(int)Resize]}";
+        var stride = Stride is { } s ? $" stride {s.ToString(CultureInfo.InvariantCulture)}" : string.Empty;
+        return $"levels {count} weights {weights} resize {ResizeNames[(int)Resize]}{stride}";
     }
 
     public bool Equals(SignatureLevels? other) =>
-        other is not null && Count == other.Count && Weighting == other.Weighting && Resize == other.Resize
+        other is not null && Count == other.Count && Weighting == other.Weighting && Resize == other.Resize && Stride == other.Stride
         && List.IsDefault == other.List.IsDefault && (List.IsDefault || List.SequenceEqual(other.List));
 
     public override int GetHashCode() => ((Count ?? -1) * 31 + (int)Weighting) * 31 + (int)Resize;

@@ -63,7 +63,7 @@ internal static class SignatureRules
 
         if (levels is not null)
         {
-            levels = CheckLevels(levels, spatial.IsDefault ? 2 : spatial.Length, report);
+            levels = CheckLevels(levels, spatial.IsDefault ? LossSignature.DefaultSpatial : spatial, report);
         }
 
         return new LossSignature(input, target, classes, ignoreIndex, spatial.IsDefault ? LossSignature.DefaultSpatial : spatial)
@@ -74,11 +74,26 @@ internal static class SignatureRules
         };
     }
 
-    private static SignatureLevels CheckLevels(SignatureLevels levels, int spatialRank, Action<string, LossDiagnosticDescriptor, string> report)
+    private static SignatureLevels CheckLevels(SignatureLevels levels, ImmutableArray<int?> spatial, Action<string, LossDiagnosticDescriptor, string> report)
     {
-        if (levels.Resize == ResizePolicy.Pred && spatialRank is < 1 or > 3)
+        if (levels.Resize == ResizePolicy.Pred && spatial.Length is < 1 or > 3)
         {
-            report("Resize", LossDiagnostics.InvalidSignature, $"'resize pred' interpolates linearly, bilinearly or trilinearly: 1 to 3 spatial dims, not {spatialRank}; resize the target instead");
+            report("Resize", LossDiagnostics.InvalidSignature, $"'resize pred' interpolates linearly, bilinearly or trilinearly: 1 to 3 spatial dims, not {spatial.Length}; resize the target instead");
+        }
+
+        if (levels.Stride is { } stride)
+        {
+            if (stride < 2)
+            {
+                report("LevelStride", LossDiagnostics.InvalidSignature, $"A level stride is at least 2 (each level that many times smaller than the one above), not {stride}");
+                levels = levels with { Stride = null };
+            }
+            else if (levels.Count is { } last and > 1 && spatial.Where(d => d.HasValue).Select(d => d!.Value).DefaultIfEmpty(int.MaxValue).Min() is var smallest
+                && smallest != int.MaxValue && levels.SizeAt(last - 1, smallest) < 1)
+            {
+                report("LevelStride", LossDiagnostics.InvalidSignature,
+                    $"With stride {stride}, level {last - 1} of a static size {smallest} has no pixel left: {last} levels need a size of at least {(long)Math.Pow(stride, last - 1)}");
+            }
         }
 
         if (levels.Count is { } count and < 1)

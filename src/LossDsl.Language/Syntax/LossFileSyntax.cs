@@ -28,6 +28,8 @@ internal sealed record SignatureParameterSyntax(SourceSpan Span, NameSyntax Role
     public LevelWeightsSyntax? Weights { get; init; }
 
     public ResizeSyntax? Resize { get; init; }
+
+    public StrideSyntax? Stride { get; init; }
 }
 
 internal sealed record ShapeSyntax(SourceSpan Span, ImmutableArray<DimensionSyntax> Dimensions);
@@ -46,3 +48,6 @@ internal sealed record LevelWeightsSyntax(SourceSpan Span, NameSyntax? Mode, Imm
 
 /// <summary><c>resize target</c> or <c>resize pred</c>: which side is resized when a level's size differs.</summary>
 internal sealed record ResizeSyntax(SourceSpan Span, NameSyntax Policy);
+
+/// <summary><c>stride 2</c>: each level is this many times smaller than the one above, in every spatial dim.</summary>
+internal sealed record StrideSyntax(SourceSpan Span, DimensionSyntax Value);

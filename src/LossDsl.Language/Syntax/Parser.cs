@@ -12,7 +12,7 @@ namespace LossDsl.Language.Syntax;
 /// file       := definition*
 /// definition := 'loss' name ['(' parameter (',' parameter)* ')'] '=' expression ';'
 /// parameter  := name ':' name [shape] clause*
-/// clause     := 'ignore' ['-'] number | 'levels' dimension | 'weights' (name | '[' number (',' number)* ']') | 'resize' name
+/// clause     := 'ignore' ['-'] number | 'levels' dimension | 'weights' (name | '[' number (',' number)* ']') | 'resize' name | 'stride' dimension
 /// shape      := '[' dimension (',' dimension)* ']'
 /// expression := term (('+' | '-') term)*
 /// term       := unary (('*' | '/') unary)*
@@ -168,11 +168,12 @@ internal sealed class Parser
                 SignatureClauses.Levels => parameter.Levels is not null,
                 SignatureClauses.Weights => parameter.Weights is not null,
                 SignatureClauses.Resize => parameter.Resize is not null,
+                SignatureClauses.Stride => parameter.Stride is not null,
                 _ => (bool?)null,
             };
             if (repeated is null)
             {
-                ReportExpected("',' or ')' after the parameter ('ignore', 'levels', 'weights' or 'resize' may follow the shape)");
+                ReportExpected("',' or ')' after the parameter ('ignore', 'levels', 'weights', 'resize' or 'stride' may follow the shape)");
                 Next();
                 continue;
             }
@@ -188,7 +189,8 @@ internal sealed class Parser
                 SignatureClauses.Ignore => parameter with { Ignore = ParseIgnore() },
                 SignatureClauses.Levels => parameter with { Levels = ParseLevels() },
                 SignatureClauses.Weights => parameter with { Weights = ParseLevelWeights() },
-                _ => parameter with { Resize = ParseResize() },
+                SignatureClauses.Resize => parameter with { Resize = ParseResize() },
+                _ => parameter with { Stride = ParseStride() },
             };
             span = span.Cover(tokens[position - 1].Span);
             if (repeated == false)
@@ -224,6 +226,13 @@ internal sealed class Parser
         var keyword = Next();
         var count = ParseDimension();
         return new LevelsSyntax(keyword.Span.Cover(count.Span), count);
+    }
+
+    private StrideSyntax ParseStride()
+    {
+        var keyword = Next();
+        var value = ParseDimension();
+        return new StrideSyntax(keyword.Span.Cover(value.Span), value);
     }
 
     private ResizeSyntax ParseResize()

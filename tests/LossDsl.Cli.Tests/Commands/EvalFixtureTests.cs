@@ -67,6 +67,10 @@ public sealed class EvalFixtureTests : IDisposable
             arguments.AddRange([
                 "--level-weights", weights.ValueKind == JsonValueKind.Array ? string.Join(",", weights.EnumerateArray().Select(w => w.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture))) : weights.GetString()!,
                 "--resize", levels.GetProperty("resize").GetString()!]);
+            if (levels.TryGetProperty("stride", out var stride))
+            {
+                arguments.AddRange(["--level-stride", stride.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            }
         }
 
         if (root.GetProperty("input_kind").GetString() == "probs")

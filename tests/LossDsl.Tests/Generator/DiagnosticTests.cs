@@ -176,6 +176,25 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void Deep_supervision_settings_are_checked_on_the_setting()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("bce", Levels = 3, {|LOSS0303:LevelWeightList = new[] { 1.0, 0.5 }|}, {|LOSS0303:LevelStride = 1|})]
+            public sealed partial class Deep;
+            [Loss("bce", {|LOSS0303:Resize = LossResize.Pred|})]
+            public sealed partial class NoLevels;
+            [Loss("bce", {|LOSS0303:Levels = -2|})]
+            public sealed partial class Negative;
+            [Loss("bce + ssim({|LOSS0105:5|})", Spatial = new[] { 16, 16 }, Levels = 3, LevelStride = 2)]
+            public sealed partial class SmallLastLevel;
+            """);
+        Assert.Equal("2 level weights for 3 levels: give exactly one weight per level, the main output's first", diagnostics[0].GetMessage());
+        Assert.Equal("A level stride is at least 2 (each level that many times smaller than the one above), not 1", diagnostics[1].GetMessage());
+        Assert.Equal("Resize applies to side outputs: set Levels too (the number of predictions, or LossLevels.FromCall)", diagnostics[2].GetMessage());
+    }
+
+    [Fact]
     public void Structure_terms_refuse_the_maps_their_spatial_filters_cannot_honour() => AssertDiagnostics("""
         using LossDsl;
         [Loss("bce + {|LOSS0200:ssim|} + dice", ValidMask = LossPixelMap.PerPixel)]

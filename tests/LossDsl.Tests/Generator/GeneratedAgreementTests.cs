@@ -29,7 +29,7 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
     public void Every_distinct_fixture_signature_has_a_generated_class()
     {
         var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap,
-            f.Levels?.Count, f.Levels?.Weights, f.Levels?.Resize, string.Join(",", f.Levels?.WeightList ?? []))).Distinct().Count();
+            f.Levels?.Count, f.Levels?.Weights, f.Levels?.Resize, f.Levels?.Stride, string.Join(",", f.Levels?.WeightList ?? []))).Distinct().Count();
 
         Assert.True(distinct > 100, $"expected the fixtures to need over 100 distinct losses, found {distinct}");
         Assert.Equal(distinct, GeneratedFixtureLosses.Instance.Count);

@@ -91,6 +91,10 @@ public sealed class GeneratedFixtureLosses
                 ? $"LevelWeightList = new double[] {{ {string.Join(", ", list.Select(w => w.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))} }}"
                 : $"LevelWeights = global::LossDsl.LossLevelWeights.{levels.Weights}");
             arguments.Add($"Resize = global::LossDsl.LossResize.{levels.Resize}");
+            if (levels.Stride is { } stride)
+            {
+                arguments.Add($"LevelStride = {stride}");
+            }
         }
 
         return $"[global::LossDsl.Loss({string.Join(", ", arguments)})]";

@@ -140,6 +140,14 @@ public sealed class LossFileTests
     [InlineData("loss A(pred: logits[N, 1, S0, S1, S2, S3] levels 2 {|LOSS0303:resize pred|}) = bce;")]
     [InlineData("loss A(pred: logits[N, 1, H, W] levels 2 {|LOSS0002:levels|} 3) = bce;")]
     [InlineData("loss A(pred: logits[N, 1, H, W] levels 3 {|LOSS0903:weights [0, 0, 0]|}) = bce + iou;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 3 stride {|LOSS0303:1|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] levels 3 stride {|LOSS0303:S|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, 8, 8] levels 5 stride {|LOSS0303:2|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W] {|LOSS0303:stride 2|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, H, W], target: mask[N, 1, H, W] {|LOSS0303:stride 2|}) = bce;")]
+    [InlineData("loss A(pred: logits[N, 1, 16, 16] levels 3 stride 2) = bce + ssim({|LOSS0105:5|});")]
+    [InlineData("loss A(pred: logits[N, 1, 16, 16] levels 3 stride 2 resize pred) = bce + ssim(5);")]
+    [InlineData("loss A(pred: logits[N, 1, 16, 16] levels K stride 2) = bce + ssim(5);")]
     [InlineData("loss One = bce + ssim(11) + iou;\nloss Deep(pred: logits[N, 1, H, W] levels 5 resize pred) = One;\nloss Single = {|LOSS0114:Deep|};")]
     public void File_rules_are_reported_on_the_exact_characters(string markup)
     {
@@ -179,6 +187,10 @@ public sealed class LossFileTests
             Message("loss A(pred: logits levels 4 weights twos) = bce;"));
         Assert.Equal("2 level weights for 3 levels: give exactly one weight per level, the main output's first",
             Message("loss A(pred: logits levels 3 weights [1, 0.5]) = bce;"));
+        Assert.Equal("Parameter 'window' of 'ssim' must be at most 4, the smallest static spatial size at level 2 (stride 2), not 5",
+            Message("loss A(pred: logits[N, 1, 16, 16] levels 3 stride 2) = ssim(5);"));
+        Assert.Equal("With stride 2, level 4 of a static size 8 has no pixel left: 5 levels need a size of at least 16",
+            Message("loss A(pred: logits[N, 1, 8, 8] levels 5 stride 2) = bce;"));
         Assert.Equal("'resize' applies to side outputs: declare them first, as in 'levels 4 resize ...' after pred's shape",
             Message("loss A(pred: logits resize pred) = bce;"));
     }

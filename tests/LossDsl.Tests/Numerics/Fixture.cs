@@ -111,14 +111,15 @@ public sealed record Fixture(
         };
     }
 
-    /// <summary><c>{"weights": "exp" or [1, 0.5], "resize": "target"}</c>, for <paramref name="count"/> predictions.</summary>
+    /// <summary><c>{"weights": "exp" or [1, 0.5], "resize": "target", "stride": 2}</c> (stride optional), for <paramref name="count"/> predictions.</summary>
     private static LossLevels ReadLevels(JsonElement levels, int count)
     {
         var weights = levels.GetProperty("weights");
         var resize = Enum.Parse<LossResize>(levels.GetProperty("resize").GetString()!, ignoreCase: true);
+        var stride = levels.TryGetProperty("stride", out var s) ? s.GetInt32() : (int?)null;
         return weights.ValueKind == JsonValueKind.Array
-            ? new LossLevels(count) { WeightList = weights.EnumerateArray().Select(w => w.GetDouble()).ToArray(), Resize = resize }
-            : new LossLevels(count) { Weights = Enum.Parse<LossLevelWeights>(weights.GetString()!, ignoreCase: true), Resize = resize };
+            ? new LossLevels(count) { WeightList = weights.EnumerateArray().Select(w => w.GetDouble()).ToArray(), Resize = resize, Stride = stride }
+            : new LossLevels(count) { Weights = Enum.Parse<LossLevelWeights>(weights.GetString()!, ignoreCase: true), Resize = resize, Stride = stride };
     }
 
     private static LossPixelMap Map(JsonElement root, string key) =>

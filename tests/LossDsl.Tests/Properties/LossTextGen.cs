@@ -13,7 +13,7 @@ internal static class LossTextGen
         .Concat(Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct())
         .Concat(ScalarFunctions.Names)
         .Concat(SignatureBinder.RoleNames).Concat(SignatureBinder.KindNames)
-        .Concat(["loss", "ignore", "levels", "weights", "resize", "same", "exp", "two", "true", "false", "auto", "present", "all",
+        .Concat(["loss", "ignore", "levels", "weights", "resize", "stride", "same", "exp", "two", "true", "false", "auto", "present", "all",
             "N", "C", "H", "W", "x", "_", "Dice", "bce2", "class", "forward", "Terms"])
         .Concat(["0", "1", "2", "3", "11", "255", "0.5", ".5", "1e-6", "1e400", "1e", "1e+", "2x", "1.5.2", "00", "4294967296"])
         .Concat(["+", "-", "*", "/", "(", ")", "[", "]", ",", ":", "=", ";"])
@@ -45,7 +45,7 @@ internal static class LossTextGen
     public static Gen<PixelMap?> PixelMaps { get; } = Gen.Frequency(
         (3, Gen.Const((PixelMap?)null)), (1, Gen.Const((PixelMap?)PixelMap.PerPixel)), (1, Gen.Const((PixelMap?)PixelMap.PerChannel)));
 
-    /// <summary>One prediction most of the time, else side outputs: a static or per-call count, each weighting, each policy.</summary>
+    /// <summary>One prediction most of the time, else side outputs: a static or per-call count, each weighting, each policy, a stride or none.</summary>
     public static Gen<SignatureLevels?> Levels { get; } = Gen.Frequency(
         (3, Gen.Const((SignatureLevels?)null)),
         (2, Gen.Select(
@@ -53,11 +53,12 @@ internal static class LossTextGen
             Gen.Enum<LevelWeighting>(),
             Gen.Double[0, 2].Array[1, 4],
             Gen.Enum<ResizePolicy>(),
-            (count, weighting, list, resize) => (SignatureLevels?)new SignatureLevels(
+            Gen.OneOf<int?>(null, null, 2, 3),
+            (count, weighting, list, resize, stride) => (SignatureLevels?)new SignatureLevels(
                 count,
                 weighting,
                 weighting == LevelWeighting.List ? list.Take(count ?? list.Length).Concat(Enumerable.Repeat(1.0, Math.Max(0, (count ?? 0) - list.Length))).ToImmutableArray() : ImmutableArray<double>.Empty,
-                resize))));
+                resize) { Stride = stride })));
 
     public static Gen<LossSignature> Signature { get; } = Gen.Select(
         Gen.Select(

@@ -46,6 +46,10 @@ internal static class SignatureText
                 ? $"LevelWeightList = new double[] {{ {string.Join(", ", levels.List.Select(w => w.ToString("R", CultureInfo.InvariantCulture)))} }}"
                 : "LevelWeights = LossLevelWeights." + levels.Weighting);
             settings.Add("Resize = LossResize." + levels.Resize);
+            if (levels.Stride is { } stride)
+            {
+                settings.Add("LevelStride = " + stride);
+            }
         }
 
         return ", " + string.Join(", ", settings);

@@ -95,6 +95,18 @@ public sealed class DeepSupervisionTests
         Assert.StartsWith("loss: the target is [8, 8]; beside the main output [2, 1, 8, 8] it must be [N, *spatial] or [N, C, *spatial] with N = 2.", target.Message);
     }
 
+    [Fact]
+    public void A_declared_stride_refuses_side_outputs_in_another_order()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = LossCompiler.Compile("bce + iou", new LossOptions { Levels = new LossLevels(3) { Stride = 2 } });
+        var target = Mask(8, 8);
+
+        Assert.True(double.IsFinite(loss.call(new LossInputs(Preds(1, (8, 8), (4, 4), (2, 2)), target)).ToDouble()));
+        var error = Assert.Throws<ArgumentException>(() => loss.call(new LossInputs(Preds(1, (8, 8), (2, 2), (4, 4)), target)));
+        Assert.StartsWith("loss: level 1's prediction is [2, 1, 2, 2], but with stride 2 its spatial size is [4, 4]: the main output first, then each side output 2 times smaller than the one before.", error.Message);
+    }
+
     [Theory]
     [InlineData(8, 3)]
     [InlineData(7, 3)]
