@@ -238,25 +238,12 @@ public static class PixelLosses
     /// </param>
     public static Tensor CrossEntropy(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing, Tensor? pixelWeight)
     {
-        using var logPY = logProbabilities.gather(1, labels);
+        // The per-pixel numerators summed, over PyTorch's denominator: Σ valid·w_y with class weights, else the kept pixels.
+        using var perPixel = CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight);
+        using var numerator = perPixel.sum();
         using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
-        var scale = pixelWeight ?? valid;
-        using var weightedLogPY = weightY is null ? Reductions.Kept(logPY, scale) : Reductions.Kept(logPY * weightY, pixelWeight);
-        using var negativeLogLikelihood = -weightedLogPY.sum();
         using var denominator = weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
-        if (labelSmoothing == 0)
-        {
-            return Reductions.Ratio(negativeLogLikelihood, denominator);
-        }
-
-        // Every class's term, at the valid pixels only.
-        using var classWeight = ClassWeights(weight, logProbabilities);
-        using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
-        using var allClasses = -weightedLog.sum(1, keepdim: true);
-        using var keptClasses = Reductions.Kept(allClasses, scale);
-        using var smoothing = keptClasses.sum();
-        using var mixed = (1 - labelSmoothing) * negativeLogLikelihood + (labelSmoothing / logProbabilities.shape[1]) * smoothing;
-        return Reductions.Ratio(mixed, denominator);
+        return Reductions.Ratio(numerator, denominator);
     }
 
     /// <summary>
