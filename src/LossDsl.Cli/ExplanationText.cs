@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -20,7 +21,7 @@ internal static class ExplanationText
         var perLevel = plan.Levels is not null;
         if (plan.Levels is { } levels)
         {
-            Levels(text, levels);
+            Levels(text, levels, plan.SpatialRank);
         }
 
         if (!plan.Buffers.IsEmpty)
@@ -58,7 +59,7 @@ internal static class ExplanationText
     }
 
     /// <summary>The per-level plan of deep supervision: how many levels, their weights, how sizes are matched, the term names.</summary>
-    private static void Levels(StringBuilder text, SignatureLevels levels)
+    private static void Levels(StringBuilder text, SignatureLevels levels, int spatialRank)
     {
         var count = levels.Count ?? (levels.Weighting == LevelWeighting.List ? levels.List.Length : null);
         text.Append("\ndeep supervision, the plan below once per level:\n");
@@ -71,8 +72,28 @@ internal static class ExplanationText
         text.Append(levels.Resize == ResizePolicy.Target
             ? "  resize   the target (and any weight map and valid mask) to each level's size, nearest-exact\n"
             : "  resize   each level's pred to the target's size, multilinear (align_corners=False)\n");
+        text.Append(Work(levels, count, spatialRank));
         text.Append("  terms    named level{k}/{term}: level0/bce is the main output's bce\n");
+    }
 
+    /// <summary>How much data the levels move together, as a multiple of level 0's passes below, where it is known.</summary>
+    private static string Work(SignatureLevels levels, int? count, int spatialRank)
+    {
+        if (levels.Resize == ResizePolicy.Pred)
+        {
+            return count is { } k
+                ? $"  work     every level at the target's size: {k} times the passes below\n"
+                : "  work     every level at the target's size: the passes below once per level\n";
+        }
+
+        if (levels.Stride is not { } stride || count is not { } levelCount)
+        {
+            return "  work     each level at its own size, which the call gives\n";
+        }
+
+        // Level k holds 1/stride^(k·rank) of level 0's pixels.
+        var factor = Enumerable.Range(0, levelCount).Sum(k => Math.Pow(stride, -k * spatialRank));
+        return $"  work     level k has 1/{stride}^k of each of the {spatialRank} spatial dims: {factor.ToString("0.###", CultureInfo.InvariantCulture)} times the passes below in all\n";
     }
 
     /// <summary>"5", or "5 + 20/C" with per-pixel passes: a per-pixel tensor holds 1/C of pred's elements.</summary>

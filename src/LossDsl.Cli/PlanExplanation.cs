@@ -35,6 +35,9 @@ internal sealed record ExplainedPlan(
 {
     /// <summary>The side outputs pred declares (deep supervision): the plan then runs once per level.</summary>
     public SignatureLevels? Levels { get; init; }
+
+    /// <summary>The number of spatial dims, which a level stride shrinks.</summary>
+    public int SpatialRank { get; init; }
 }
 
 /// <summary>
@@ -74,6 +77,7 @@ internal static class PlanExplanation
             unshared)
         {
             Levels = plan.Signature.Levels,
+            SpatialRank = plan.Signature.Spatial.Length,
         };
     }
 

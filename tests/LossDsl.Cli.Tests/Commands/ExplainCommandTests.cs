@@ -87,6 +87,7 @@ public sealed class ExplainCommandTests
               levels   3: the main output (level 0), then 2 side outputs
               weights  w_k = 1, 0.5, 0.25
               resize   each level's pred to the target's size, multilinear (align_corners=False)
+              work     every level at the target's size: 3 times the passes below
               terms    named level{k}/{term}: level0/bce is the main output's bce
 
             shared steps, each computed once per level, in this order:
@@ -122,6 +123,19 @@ public sealed class ExplainCommandTests
         Assert.Contains("  levels   as many as each call gives: the main output (level 0), then its side outputs", result.StdoutLines);
         Assert.Contains("  weights  w_k = 1, 0.5, 0.25, 0.125, 0.0625, ...", result.StdoutLines);
         Assert.Contains("  resize   the target (and any weight map and valid mask) to each level's size, nearest-exact", result.StdoutLines);
+        Assert.Contains("  work     each level at its own size, which the call gives", result.StdoutLines);
+    }
+
+    [Theory]
+    [InlineData("2", "1.328")]        // 1 + 1/4 + 1/16 + 1/64: four levels of an image, each half the side of the last
+    [InlineData("3", "1.125")]        // 1 + 1/9 + 1/81 + 1/729, to three decimals
+    public void A_stride_tells_what_the_smaller_levels_add(string stride, string factor)
+    {
+        var result = Lossdsl.Run("explain", "bce + iou", "--levels", "4", "--level-stride", stride);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"signature: pred: logits[N, 1, H, W] levels 4 weights same resize target stride {stride}, target: mask[N, 1, H, W]", result.StdoutLines);
+        Assert.Contains($"  work     level k has 1/{stride}^k of each of the 2 spatial dims: {factor} times the passes below in all", result.StdoutLines);
     }
 
     [Fact]
