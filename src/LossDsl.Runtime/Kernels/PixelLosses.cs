@@ -48,7 +48,7 @@ public static class PixelLosses
     {
         using var weight = PositiveWeight(target, posWeight, valid);
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
-        return Scaled(crossEntropy, valid, pixelWeight);
+        return Reductions.Kept(crossEntropy, pixelWeight ?? valid);
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public static class PixelLosses
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
         using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
-        return Scaled(focal, valid, pixelWeight);
+        return Reductions.Kept(focal, pixelWeight ?? valid);
     }
 
     /// <summary>
@@ -176,7 +176,7 @@ public static class PixelLosses
         using var probabilities = logits.sigmoid();
         using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
         using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
-        return Scaled(focal, valid, pixelWeight);
+        return Reductions.Kept(focal, pixelWeight ?? valid);
     }
 
     /// <summary>
@@ -199,10 +199,6 @@ public static class PixelLosses
             return alphaT * focal;
         }
     }
-
-    /// <summary>Values before a mean over the kept elements: times the pixel weights, or the kept pixels, or as they are.</summary>
-    private static Tensor Scaled(Tensor values, Tensor? valid, Tensor? pixelWeight) =>
-        valid is null && pixelWeight is null ? values.alias() : values * (pixelWeight ?? valid)!;
 
     /// <summary><c>1 − p_t = t + p(1 − 2t)</c>, with <c>p_t = p t + (1 − p)(1 − t)</c>: one <c>addcmul</c>.</summary>
     internal static Tensor OneMinusPt(Tensor probabilities, Tensor target)
@@ -272,7 +268,7 @@ public static class PixelLosses
         }
 
         using (perPixel)
-        using (var scaled = Scaled(perPixel, valid, pixelWeight))
+        using (var scaled = Reductions.Kept(perPixel, pixelWeight ?? valid))
         {
             return scaled.squeeze(1);
         }
@@ -309,7 +305,7 @@ public static class PixelLosses
     public static Tensor FocalUnreduced(Tensor probabilities, Tensor logProbabilities, Tensor labels, Tensor? valid, double gamma, Tensor? weight, Tensor? pixelWeight)
     {
         using var perPixel = FocalPerPixel(probabilities, logProbabilities, labels, gamma, weight);
-        using var scaled = Scaled(perPixel, valid, pixelWeight);
+        using var scaled = Reductions.Kept(perPixel, pixelWeight ?? valid);
         return scaled.squeeze(1);
     }
 

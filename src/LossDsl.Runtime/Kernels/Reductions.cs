@@ -45,7 +45,7 @@ internal static class Reductions
             return values.numel() == 0 ? values.sum() : values.mean();
         }
 
-        using var scaled = values * (pixelWeight ?? valid)!;
+        using var scaled = Kept(values, pixelWeight ?? valid);
         using var sum = scaled.sum();
         using var count = KeptCount(values, valid);
         return Ratio(sum, count);
