@@ -112,6 +112,8 @@ def region_statistics(batch, per_image):
 def reduce_channels(per_channel, weight, include_background):
     """Channel mean (or Σ w_c L_c / Σ w_c), then mean over images when per_image ([N, C] input)."""
     if not include_background:
+        if per_channel.shape[-1] < 2:
+            raise ValueError("include_background: false on one channel")
         per_channel = per_channel[..., 1:]
         weight = None if weight is None else weight[1:]
     if weight is None:
@@ -120,28 +122,39 @@ def reduce_channels(per_channel, weight, include_background):
     return ((per_channel * w).sum(-1) / w.sum()).mean()
 
 
+LOG_LOSS_FLOOR = 1e-7  # smp's eps: log_loss takes -log(max(score, 1e-7))
+
+
 def overlap_loss(batch, args, ratio_of):
+    """dice, iou, tversky: a per-channel score numerator / denominator from TP, P, T (summed over the classes with
+    average: micro), smoothed by smooth_nr and smooth_dr (each smooth unless given); the loss 1 - score or -log(score);
+    with empty: zero, 0 where the channel's T is 0; then the channel reduction."""
     tp, p, t = region_statistics(batch, args["per_image"])
+    if args["average"] == "micro":
+        tp, p, t = tp.sum(-1, keepdim=True), p.sum(-1, keepdim=True), t.sum(-1, keepdim=True)
+    s_nr = args["smooth"] if args["smooth_nr"] is None else args["smooth_nr"]
+    s_dr = args["smooth"] if args["smooth_dr"] is None else args["smooth_dr"]
     numerator, denominator = ratio_of(tp, p, t)
     # A 0/0 ratio (smooth 0 and nothing in the channel) is perfect agreement: L_c = 0, no gradient.
-    per_channel = 1 - safe_divide(numerator, denominator, 1.0)
+    score = safe_divide(numerator + s_nr, denominator + s_dr, 1.0)
+    per_channel = -torch.log(torch.clamp(score, min=LOG_LOSS_FLOOR)) if args["log_loss"] else 1 - score
+    if args["empty"] == "zero":
+        per_channel = torch.where(t == 0, torch.zeros_like(per_channel), per_channel)
     batch.unreduced = per_channel
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
 
 def dice(batch, args):
-    s = args["smooth"]
-    return overlap_loss(batch, args, lambda tp, p, t: (2 * tp + s, p + t + s))
+    return overlap_loss(batch, args, lambda tp, p, t: (2 * tp, p + t))
 
 
 def iou(batch, args):
-    s = args["smooth"]
-    return overlap_loss(batch, args, lambda tp, p, t: (tp + s, p + t - tp + s))
+    return overlap_loss(batch, args, lambda tp, p, t: (tp, p + t - tp))
 
 
 def tversky(batch, args):
-    s, alpha, beta = args["smooth"], args["alpha"], args["beta"]
-    return overlap_loss(batch, args, lambda tp, p, t: (tp + s, tp + alpha * (p - tp) + beta * (t - tp) + s))
+    alpha, beta = args["alpha"], args["beta"]
+    return overlap_loss(batch, args, lambda tp, p, t: (tp, tp + alpha * (p - tp) + beta * (t - tp)))
 
 
 def mcc(batch, args):
@@ -163,18 +176,31 @@ def mcc(batch, args):
 
 
 def generalized_dice(batch, args):
+    """One value per image (per_image) or for the batch: 1 - (2 Σ_c w_c TP_c + s_nr) / (Σ_c w_c (P_c + T_c) + s_dr),
+    w_c = 1 / (T_c^k + eps), k = 2 (square), 1 (simple); 1 (uniform). An infinite weight (eps 0, T_c = 0) is the
+    largest finite weight along the classes, 0 if none (MONAI). A one-channel mask is background and foreground;
+    include_background: false drops channel 0 (there, the added background)."""
     p, t, valid = batch.p, batch.t, batch.valid * batch.w
     if batch.target_kind == "mask" and batch.classes == 1:
         p, t, valid = torch.cat([1 - p, p], 1), torch.cat([1 - t, t], 1), torch.cat([valid, valid], 1)
-    dims = (0,) + batch.spatial
+    if not args["include_background"]:
+        p, t, valid = p[:, 1:], t[:, 1:], valid[:, 1:]
+    dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
     tp = (p * t * valid).sum(dims)
     psum = (p * valid).sum(dims)
     tsum = (t * valid).sum(dims)
-    w = 1 / (tsum ** 2 + args["eps"])
-    numerator = (w * tp).sum()
-    denominator = (w * (psum + tsum)).sum()
-    # Nothing valid at all (denominator 0): the ratio counts as 1/2, so the loss is 0 with no gradient.
-    return 1 - 2 * safe_divide(numerator, denominator, 0.5)
+    k = {"square": 2, "simple": 1, "uniform": 0}[args["weight_type"]]
+    if k == 0:
+        w = torch.ones_like(tsum)
+    else:
+        w = 1 / (tsum.detach() ** k + args["eps"])
+        infinite = torch.isinf(w)
+        finite = torch.where(infinite, torch.zeros_like(w), w)
+        w = torch.where(infinite, finite.amax(-1, keepdim=True).expand_as(w), finite)
+    numerator = 2 * (w * tp).sum(-1) + args["smooth_nr"]
+    denominator = (w * (psum + tsum)).sum(-1) + args["smooth_dr"]
+    # A denominator of 0 (nothing valid, or every weight 0 and no smoothing): the loss is 0 with no gradient.
+    return (1 - safe_divide(numerator, denominator, 1.0)).mean()
 
 
 def sensitivity_specificity(batch, args):
@@ -367,7 +393,8 @@ def active_contour(batch, args):
 # The catalog: parameters in positional order with defaults, per task
 # ----------------------------------------------------------------------------------------------------------
 
-OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True)]
+OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True),
+           ("smooth_nr", None), ("smooth_dr", None), ("log_loss", False), ("empty", "score"), ("average", "macro")]
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0)]}),
@@ -377,7 +404,8 @@ PRIMITIVES = {
     "jaccard": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
     "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP for k in ("mask", "labels")}),
     "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
-    "generalized_dice": (generalized_dice, {k: [("eps", 1e-6)] for k in ("mask", "labels")}),
+    "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
+                                                ("include_background", True)] for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
@@ -386,7 +414,8 @@ PRIMITIVES = {
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
 }
 SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
-WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all"}
+WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all", "score": "score", "zero": "zero",
+         "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform"}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -627,6 +656,8 @@ def make_mask(gen, shape, pattern):
     mask = (smooth_noise > 0.1).to(torch.float64)
     if pattern == "empty_image":
         mask[1:] = 0
+    if pattern == "empty_channel":  # channel 0 empty in every image
+        mask[:, :1] = 0
     return mask
 
 
@@ -857,6 +888,40 @@ FIXTURES = [
     case("generalized_dice_single_pixel", "generalized_dice", "mask", PIXEL),
     case("generalized_dice_extreme_logits", "generalized_dice", "mask", B1, pattern="extreme"),
     case("generalized_dice_labels_all_ignored", "generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # the forms of MONAI, smp and kornia (docs/porting.md): separate smoothing, log loss, empty channels, micro average
+    case("dice_smooth_nr_dr_per_image", "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", "mask", ML),
+    case("dice_smooth_nr_only", "dice(smooth: 0.5, smooth_nr: 0)", "mask", B1, "probs"),
+    case("dice_log_loss_empty_zero", "dice(smooth: 0, log_loss: true, empty: zero)", "mask", ML, pattern="empty_channel"),
+    case("dice_log_loss_smooth", "dice(log_loss: true)", "mask", B1, pattern="extreme"),
+    case("dice_empty_zero_per_image", "dice(empty: zero, per_image: true)", "mask", B1, pattern="empty_image"),
+    case("dice_micro_per_image", "dice(smooth: 0, smooth_dr: 1e-8, average: micro, per_image: true)", "mask", ML),
+    case("dice_multilabel_no_background", "dice(include_background: false, weight: [1, 2, 3])", "mask", ML, "probs"),
+    case("dice_labels_smooth_nr_dr", "dice(smooth_nr: 0, smooth_dr: 1e-8, per_image: true)", "labels", MC),
+    case("dice_labels_log_loss_empty_zero", "dice(smooth: 0, log_loss: true, empty: zero)", "labels", MC, pattern="absent"),
+    case("dice_labels_micro", "dice(smooth: 0, smooth_dr: 1e-8, average: micro, per_image: true)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("dice_labels_micro_batch_probs", "dice(average: micro)", "labels", MC, "probs"),
+    case("iou_smooth_nr_dr_log_loss", "iou(smooth_nr: 0.5, smooth_dr: 2, log_loss: true)", "mask", ML),
+    case("iou_empty_zero", "iou(smooth: 0, empty: zero)", "mask", ML, pattern="empty_channel"),
+    case("iou_micro", "jaccard(average: micro, per_image: true)", "mask", ML, "probs"),
+    case("iou_multilabel_no_background", "iou(include_background: false, per_image: true)", "mask", ML),
+    case("iou_labels_forms", "iou(smooth: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, log_loss: true, empty: zero)", "labels", MC, pattern="absent"),
+    case("iou_labels_micro", "iou(average: micro, smooth: 0)", "labels", MC),
+    case("tversky_smooth_nr_dr_per_image", "tversky(0.3, 0.7, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", "mask", ML),
+    case("tversky_log_loss_empty_zero", "tversky(alpha: 0.7, beta: 0.3, smooth: 0, log_loss: true, empty: zero)", "mask", ML, pattern="empty_channel"),
+    case("tversky_micro", "tversky(alpha: 0.4, beta: 0.6, smooth: 0, smooth_dr: 1e-8, average: micro, per_image: true)", "mask", ML),
+    case("tversky_multilabel_no_background", "tversky(include_background: false)", "mask", ML, "probs"),
+    case("tversky_labels_forms", "tversky(alpha: 0.3, beta: 0.7, smooth_nr: 0, smooth_dr: 1e-5, log_loss: true, empty: zero)", "labels", MC, pattern="absent"),
+    case("tversky_labels_micro", "tversky(alpha: 0.5, beta: 0.5, smooth: 0, smooth_dr: 1e-8, average: micro, per_image: true)", "labels", MC),
+    case("mcc_multilabel_no_background", "mcc(include_background: false)", "mask", ML),
+    case("generalized_dice_monai_one_class", "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", "mask", B1, pattern="empty_image"),
+    case("generalized_dice_simple_per_image", "generalized_dice(weight_type: simple, per_image: true)", "mask", ML, "probs"),
+    case("generalized_dice_uniform_smooth", "generalized_dice(weight_type: uniform, smooth_nr: 0.5, smooth_dr: 1)", "mask", ML),
+    case("generalized_dice_multilabel_eps_zero", "generalized_dice(eps: 0)", "mask", ML, pattern="empty_channel"),
+    case("generalized_dice_labels_monai", "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", "labels", MC, pattern="absent"),
+    case("generalized_dice_labels_monai_no_background", "generalized_dice(0, 1e-5, 1e-5, true, square, false)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("generalized_dice_labels_simple", "generalized_dice(weight_type: simple, eps: 0)", "labels", MC, pattern="absent"),
+    case("generalized_dice_labels_uniform", "generalized_dice(weight_type: uniform, smooth_dr: 1e-5)", "labels", MC, "probs"),
+    case("generalized_dice_labels_all_absent_eps_zero", "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5)", "labels", MC, ignore_index=255, pattern="all_ignored"),
     # mcc
     case("mcc_binary_logits", "mcc", "mask", B1),
     case("mcc_binary_probs", "mcc", "mask", B1, "probs"),
@@ -1132,12 +1197,13 @@ def self_checks():
                lambda z: F.cross_entropy(z, labels, ignore_index=255), logits)
 
     # dice per image against a loop over images; generalized dice of a binary mask against its two-class labels form
-    dice_args = {"smooth": 0.7, "per_image": True, "weight": [1.0, 2.0, 0.5], "include_background": True}
+    dice_args = bind_arguments("dice", "mask", [], {"smooth": 0.7, "per_image": True, "weight": [1.0, 2.0, 0.5]})
     check_pair("dice per image", on_mask(dice, dice_args),
                lambda z: torch.stack([dice(Batch(z[n:n + 1], t[n:n + 1], "logits", "mask", None), dict(dice_args, per_image=False)) for n in range(2)]).mean(), x)
     t1 = t[:, :1]
-    check_pair("generalized dice binary", lambda z: generalized_dice(Batch(z, t1, "logits", "mask", None), {"eps": 1e-6}),
-               lambda z: generalized_dice(Batch(torch.cat([1 - torch.sigmoid(z), torch.sigmoid(z)], 1), t1[:, 0].long(), "probs", "labels", None), {"eps": 1e-6}), x[:, :1])
+    gd_args = bind_arguments("generalized_dice", "mask", [], {})
+    check_pair("generalized dice binary", lambda z: generalized_dice(Batch(z, t1, "logits", "mask", None), gd_args),
+               lambda z: generalized_dice(Batch(torch.cat([1 - torch.sigmoid(z), torch.sigmoid(z)], 1), t1[:, 0].long(), "probs", "labels", None), gd_args), x[:, :1])
 
     # mcc of one channel against smp's MCCLoss formula (all elements pooled, eps added to each confusion sum)
     def smp_style_mcc(y_pred, y_true, eps):
@@ -1168,7 +1234,7 @@ def self_checks():
                lambda z: ce(Batch(z, labels, "logits", "labels", 255, v_px, w_px), {"weight": weight, "label_smoothing": 0.0}),
                lambda z: (F.cross_entropy(z, torch.where(kept_labels, labels, torch.full_like(labels, 255)), weight=torch.tensor(weight), ignore_index=255, reduction="none") * w_px).sum()
                / torch.tensor(weight)[torch.where(kept_labels, labels, torch.zeros_like(labels))][kept_labels].sum(), logits)
-    check_pair("dice valid mask drops pixels", lambda z: dice(Batch(z, t[:, :1], "logits", "mask", None, v_map), {"smooth": 1.0, "per_image": False, "weight": None, "include_background": True}),
+    check_pair("dice valid mask drops pixels", lambda z: dice(Batch(z, t[:, :1], "logits", "mask", None, v_map), bind_arguments("dice", "mask", [], {})),
                lambda z: 1 - (2 * (torch.sigmoid(z) * t[:, :1])[v_map.bool()].sum() + 1) / (torch.sigmoid(z)[v_map.bool()].sum() + t[:, :1][v_map.bool()].sum() + 1), x[:, :1])
 
     # Lovász: lovasz_grad against the extension written from the set function
@@ -1187,7 +1253,7 @@ def self_checks():
         ("ce ls", lambda z: ce(Batch(z, labels[:1, :4, :4], "logits", "labels", 255), {"weight": weight, "label_smoothing": 0.1}), small(logits)),
         ("mcc", lambda z: mcc(Batch(z, labels[:1, :4, :4], "logits", "labels", 255), {"smooth": 0.1, "per_image": False, "weight": weight, "include_background": False}), small(logits)),
         ("sens-spec", lambda z: sensitivity_specificity(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"lambda": 0.3, "smooth": 1e-5}), small(x)),
-        ("tversky", lambda z: tversky(Batch(z, t[:1, :, :4, :4], "probs", "mask", None), {"alpha": 0.7, "beta": 0.3, "smooth": 1.0, "per_image": True, "weight": None, "include_background": True}), torch.sigmoid(small(x))),
+        ("tversky", lambda z: tversky(Batch(z, t[:1, :, :4, :4], "probs", "mask", None), bind_arguments("tversky", "mask", [], {"alpha": 0.7, "beta": 0.3, "per_image": True})), torch.sigmoid(small(x))),
         ("active contour", lambda z: active_contour(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"weight": 10.0}), small(x)),
         ("ssim", lambda z: ssim(Batch(z, t[:1, :, :4, :4], "logits", "mask", None), {"window": 3, "sigma": 1.5}), small(x)),
     ]
@@ -1353,7 +1419,7 @@ def main():
         raise AssertionError(f"duplicate fixture names: {sorted(duplicates)}")
     os.makedirs(OUT_DIR, exist_ok=True)
     for stale in os.listdir(OUT_DIR):
-        if stale.endswith(".json") and stale[:-5] not in names:
+        if stale.endswith(".json") and stale[:-5] not in names and not stale.startswith("port_"):  # port_*: port_peers.py
             os.remove(os.path.join(OUT_DIR, stale))
     total_size = 0
     for spec in FIXTURES:

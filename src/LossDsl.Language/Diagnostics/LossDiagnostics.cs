@@ -76,6 +76,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor ReferenceToBrokenLoss = new(
         "LOSS0116", "Reference to a loss with errors", "'{0}' uses '{1}', which has errors; fix those first", LossSeverity.Error, Semantics);
 
+    public static readonly LossDiagnosticDescriptor ConflictingArguments = new(
+        "LOSS0117", "Arguments that cannot be combined", "'{0}' of '{1}' cannot be given with {2}: {3}", LossSeverity.Error, Semantics);
+
     public static readonly LossDiagnosticDescriptor UnsupportedTask = new(
         "LOSS0200", "Primitive does not support the task", "'{0}' {1}", LossSeverity.Error, Semantics);
 
@@ -119,7 +122,7 @@ internal static class LossDiagnostics
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
         PositionalAfterNamed, UnknownFunction, WrongFunctionArity, NamedFunctionArgument, ListNotAllowed, DivisionByZero, NoTerms,
-        CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss,
+        CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss, ConflictingArguments,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
         DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights);

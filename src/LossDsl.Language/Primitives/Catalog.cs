@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -22,10 +23,23 @@ internal static class Catalog
     private static readonly ParameterDefinition Gamma = Number("gamma", 2.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition Smooth = Number("smooth", 1.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition PerImage = Boolean("per_image", false);
-    private static readonly ParameterDefinition IncludeBackground = Boolean("include_background", true) with { FalseNeedsLabels = true };
+    private static readonly ParameterDefinition IncludeBackground = Boolean("include_background", true) with { FalseDropsBackground = true };
+    // MONAI's separate smoothing of numerator and denominator; either one left out is smooth.
+    private static readonly ParameterDefinition SmoothNumerator = Number("smooth_nr", double.NaN, NumberRule.NonNegative) with { Default = NoValue.Instance, DefaultsTo = Smooth };
+    private static readonly ParameterDefinition SmoothDenominator = Number("smooth_dr", double.NaN, NumberRule.NonNegative) with { Default = NoValue.Instance, DefaultsTo = Smooth };
+    private static readonly ParameterDefinition LogLoss = Boolean("log_loss", false);
+    private const string ZeroWhenEmpty = "zero";
+    private static readonly ParameterDefinition Empty = Word("empty", "score", ZeroWhenEmpty);
+    private const string Micro = "micro";
+    private static readonly ParameterDefinition Average = Word("average", "macro", Micro);
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
-    private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.Positive);
+    private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.NonNegative);
+    private static readonly ParameterDefinition VolumeSmoothNumerator = Number("smooth_nr", 0.0, NumberRule.NonNegative);
+    private static readonly ParameterDefinition VolumeSmoothDenominator = Number("smooth_dr", 0.0, NumberRule.NonNegative);
+    // w_c = 1 / (T_c^k + eps) with k = 2, 1; uniform is w_c = 1 (MONAI's w_type).
+    private static readonly ImmutableDictionary<string, int> VolumeExponents = new Dictionary<string, int> { ["square"] = 2, ["simple"] = 1, ["uniform"] = 0 }.ToImmutableDictionary();
+    private static readonly ParameterDefinition WeightType = Word("weight_type", "square", "simple", "uniform");
     private static readonly ParameterDefinition MccSmooth = Number("smooth", 1e-5, NumberRule.Positive);
     private static readonly ParameterDefinition Lambda = Number("lambda", 0.05, NumberRule.UnitInterval);
     private static readonly ParameterDefinition SensitivitySmooth = Number("smooth", 1e-5, NumberRule.NonNegative);
@@ -33,10 +47,19 @@ internal static class Catalog
     private static readonly ParameterDefinition Sigma = Number("sigma", 1.5, NumberRule.Positive);
     private static readonly ParameterDefinition HingePerImage = Boolean("per_image", true);
     private const string PresentClasses = "present";
-    private static readonly ParameterDefinition LovaszClasses = new("classes", ParameterKind.Word, new WordValue(PresentClasses), Words: ImmutableArray.Create(PresentClasses, "all"));
+    private static readonly ParameterDefinition LovaszClasses = Word("classes", PresentClasses, "all");
     private static readonly ParameterDefinition Theta0 = Number("theta0", 3, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
+
+    // dice, iou and tversky: LOSSES.md's four, then the forms of MONAI, smp and kornia (docs/porting.md), appended so
+    // that positional arguments keep their meaning.
+    private static readonly ParameterDefinition[] OverlapParameters =
+        { Smooth, PerImage, ClassWeight, IncludeBackground, SmoothNumerator, SmoothDenominator, LogLoss, Empty, Average };
+
+    private static readonly ImmutableArray<ParameterConflict> OverlapConflicts = ImmutableArray.Create(
+        new ParameterConflict(Average, new WordValue(Micro), ClassWeight, "micro pools the classes before the ratio, so there is no class loss to weigh; leave out weight or use average: macro"),
+        new ParameterConflict(Average, new WordValue(Micro), IncludeBackground, "micro pools every class into one; leave out include_background or use average: macro"));
 
     // bce may be summed inside the region statistics node (IPlanInputs.CrossEntropySum).
     private static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
@@ -97,31 +120,42 @@ internal static class Catalog
                     term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
             },
         },
-        new PrimitiveDefinition("dice", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft Dice loss over per-channel statistics.",
-            (inputs, term) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { LowerUnreduced = (inputs, term) => RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth)) },
-        new PrimitiveDefinition("iou", Both(Smooth, PerImage, ClassWeight, IncludeBackground), "Soft IoU (Jaccard) loss over per-channel statistics.",
-            (inputs, term) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+        new PrimitiveDefinition("dice", Both(OverlapParameters), "Soft Dice loss over per-channel statistics.",
+            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+        {
+            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
+                RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+            Conflicts = OverlapConflicts,
+        },
+        new PrimitiveDefinition("iou", Both(OverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
+            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
+                ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
         {
             Aliases = ImmutableArray.Create("jaccard"),
-            LowerUnreduced = (inputs, term) => RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Smooth)),
+            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
+                RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+            Conflicts = OverlapConflicts,
         },
-        new PrimitiveDefinition("tversky", Both(TverskyAlpha, TverskyBeta, Smooth, PerImage, ClassWeight, IncludeBackground),
+        new PrimitiveDefinition("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).ToArray()),
             "Tversky loss: Dice with separate weights on false positives and false negatives.",
-            (inputs, term) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha), term.Number(TverskyBeta),
-                term.Number(Smooth), ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
+                term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
         {
-            LowerUnreduced = (inputs, term) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(TverskyAlpha),
-                term.Number(TverskyBeta), term.Number(Smooth)),
+            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
+                term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro)),
+            Conflicts = OverlapConflicts,
         },
         new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
             (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
                 ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
         { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth)) },
-        new PrimitiveDefinition("generalized_dice", Both(Eps), "Generalized Dice (Sudre et al. 2017), classes weighted by inverse squared volume.",
-            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(perImage: false), term.Number(Eps))),
+        new PrimitiveDefinition("generalized_dice",
+            Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground),
+            "Generalized Dice (Sudre et al. 2017), classes weighted by inverse (squared) volume.",
+            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Eps),
+                term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground)))
+        { AddsBackgroundToSingleChannel = true },
         new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
             (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
         {
@@ -164,6 +198,16 @@ internal static class Catalog
     private static LocalValue? ClassWeights(IPlanInputs inputs, BoundTerm term) => term[ClassWeight] is NumberListValue list
         ? inputs.Buffer("classWeights", ConstantBuffersCalls.ClassWeights(list.Items.ToArray()))
         : null;
+
+    /// <summary>
+    /// A dice, iou or tversky call with the form of its ratio: smooth_nr and smooth_dr, log_loss, whether an empty channel
+    /// is zero, and whether the classes are pooled (micro).
+    /// </summary>
+    private static KernelCall Overlap(BoundTerm term, Func<double, double, bool, bool, bool, KernelCall> call) =>
+        call(term.Number(SmoothNumerator), term.Number(SmoothDenominator), term.Boolean(LogLoss), term.Word(Empty) == ZeroWhenEmpty, term.Word(Average) == Micro);
+
+    private static ParameterDefinition Word(string name, string value, params string[] others) =>
+        new(name, ParameterKind.Word, new WordValue(value), Words: ImmutableArray.Create(others).Insert(0, value));
 
     private static ParameterDefinition Number(string name, double value, NumberRule rule) =>
         new(name, ParameterKind.Number, new NumberValue(value), rule);

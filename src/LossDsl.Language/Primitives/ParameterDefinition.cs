@@ -25,8 +25,14 @@ internal sealed record ParameterDefinition(
 {
     public ImmutableArray<string> AllowedWords => Words.IsDefault ? ImmutableArray<string>.Empty : Words;
 
-    /// <summary>A boolean whose false means something for labels only (include_background: a mask has no background channel).</summary>
-    public bool FalseNeedsLabels { get; init; }
+    /// <summary>
+    /// A boolean whose false drops channel 0, the background (include_background): it needs a channel 0 to drop and one
+    /// left after it, so labels, a mask of C &gt; 1, or the background generalized_dice adds to a single-channel mask.
+    /// </summary>
+    public bool FalseDropsBackground { get; init; }
+
+    /// <summary>Where the parameter is left out, it takes this other parameter's value (smooth_nr and smooth_dr take smooth's).</summary>
+    public ParameterDefinition? DefaultsTo { get; init; }
 
     /// <summary>What the parameter takes, in words, for "expects X" messages and the docs table.</summary>
     public string Describe()

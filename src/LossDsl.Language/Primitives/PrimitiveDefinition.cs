@@ -57,6 +57,12 @@ internal sealed record PrimitiveDefinition(
     /// <summary>Parameters that bound a window size; checked against static spatial sizes.</summary>
     public ImmutableArray<ParameterDefinition> WindowParameters { get; init; } = ImmutableArray<ParameterDefinition>.Empty;
 
+    /// <summary>Arguments that cannot be given together (average: micro pools the classes, so no class weights).</summary>
+    public ImmutableArray<ParameterConflict> Conflicts { get; init; } = ImmutableArray<ParameterConflict>.Empty;
+
+    /// <summary>A single-channel mask counts as background and foreground (generalized_dice), so it has a channel 0 to drop.</summary>
+    public bool AddsBackgroundToSingleChannel { get; init; }
+
     public PrimitiveVariant? VariantFor(TargetKind target) => Variants.FirstOrDefault(v => v.Target == target);
 
     public bool Supports(TargetKind target) => VariantFor(target) is not null;

@@ -197,10 +197,23 @@ internal sealed class Binder
                 ok = false;
             }
 
-            if (argument.Parameter.FalseNeedsLabels && argument.Value is BooleanValue { Value: false } && signature.Target == TargetKind.Mask)
+            if (argument.Parameter.FalseDropsBackground && argument.Value is BooleanValue { Value: false } && signature.Target == TargetKind.Mask
+                && signature.Classes == 1 && !primitive.AddsBackgroundToSingleChannel)
             {
                 diagnostics.Add(LossDiagnostics.UnsupportedTask, span, primitive.Name,
-                    $"{name}: false applies to labels only: every channel of a mask is a foreground class");
+                    $"{name}: false would leave no channel: a single-channel mask has no background channel, its one channel is the foreground");
+                ok = false;
+            }
+        }
+
+        foreach (var conflict in primitive.Conflicts)
+        {
+            var other = arguments.FirstOrDefault(a => ReferenceEquals(a.Parameter, conflict.Other));
+            if (other is { IsExplicit: true } && !Equals(other.Value, conflict.Other.Default)
+                && arguments.Any(a => ReferenceEquals(a.Parameter, conflict.When) && Equals(a.Value, conflict.Is)))
+            {
+                diagnostics.Add(LossDiagnostics.ConflictingArguments, spans[conflict.Other.Name], conflict.Other.Name, primitive.Name,
+                    $"{conflict.When.Name}: {conflict.Is.Display}", conflict.Reason);
                 ok = false;
             }
         }
@@ -317,7 +330,11 @@ internal sealed class Binder
             return default;
         }
 
-        return parameters.Select((p, i) => new BoundArgument(p, values[i] ?? p.Default, values[i] is not null)).ToImmutableArray();
+        return parameters.Select((p, i) => new BoundArgument(p, values[i] ?? DefaultOf(p), values[i] is not null)).ToImmutableArray();
+
+        // A parameter that defaults to another takes that one's value, given or default (smooth_nr is smooth unless given).
+        ArgumentValue DefaultOf(ParameterDefinition parameter) =>
+            parameter.DefaultsTo is { } source && parameters.IndexOf(source) is var at and >= 0 ? values[at] ?? DefaultOf(source) : parameter.Default;
     }
 
     private ArgumentValue? ConvertArgument(PrimitiveDefinition primitive, ParameterDefinition parameter, ExpressionSyntax value)

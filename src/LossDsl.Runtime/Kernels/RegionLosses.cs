@@ -13,50 +13,58 @@ namespace LossDsl.Kernels;
 public static class RegionLosses
 {
     /// <summary>Soft Dice: <see cref="DiceUnreduced"/>, then the channel mean.</summary>
-    public static Tensor Dice(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
+    public static Tensor Dice(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        Tensor? weight, bool includeBackground)
     {
-        using var perChannel = DiceUnreduced(statistics, smooth);
-        return ChannelMean(perChannel, weight, includeBackground);
-    }
-
-    /// <summary>Soft Dice per channel, <c>L_c = 1 − (2·TP + s) / (P + T + s)</c>: [C], or [N, C] per image.</summary>
-    public static Tensor DiceUnreduced(RegionStatistics statistics, double smooth)
-    {
-        var s = statistics;
-        return OneMinusOverlap(2 * s.TruePositive + smooth, s.Predicted + s.Target + smooth, smooth);
-    }
-
-    /// <summary>Soft IoU (Jaccard): <see cref="IouUnreduced"/>, then the channel mean.</summary>
-    public static Tensor Iou(RegionStatistics statistics, double smooth, Tensor? weight, bool includeBackground)
-    {
-        using var perChannel = IouUnreduced(statistics, smooth);
-        return ChannelMean(perChannel, weight, includeBackground);
-    }
-
-    /// <summary>Soft IoU per channel, <c>L_c = 1 − (TP + s) / (P + T − TP + s)</c>: [C], or [N, C] per image.</summary>
-    public static Tensor IouUnreduced(RegionStatistics statistics, double smooth)
-    {
-        var s = statistics;
-        return OneMinusOverlap(s.TruePositive + smooth, s.Predicted + s.Target - s.TruePositive + smooth, smooth);
-    }
-
-    /// <summary>Tversky: <see cref="TverskyUnreduced"/>, then the channel mean. α = β = 0.5 is Dice.</summary>
-    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smooth, Tensor? weight, bool includeBackground)
-    {
-        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smooth);
+        using var perChannel = DiceUnreduced(statistics, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
     /// <summary>
-    /// Tversky per channel, <c>L_c = 1 − (TP + s) / (TP + α·FP + β·FN + s)</c> with <c>FP = P − TP</c>,
-    /// <c>FN = T − TP</c>: [C], or [N, C] per image.
+    /// Soft Dice per channel, <c>L_c = 1 − (2·TP + s_nr) / (P + T + s_dr)</c> in the form <see cref="Overlap"/> names: [C],
+    /// or [N, C] per image ([1] or [N, 1] with micro).
     /// </summary>
-    public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smooth)
+    public static Tensor DiceUnreduced(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro)
     {
-        var s = statistics;
-        var falsePositive = s.Predicted - s.TruePositive;
-        var falseNegative = s.Target - s.TruePositive;
-        return OneMinusOverlap(s.TruePositive + smooth, s.TruePositive + alpha * falsePositive + beta * falseNegative + smooth, smooth);
+        var (truePositive, predicted, target) = Sums(statistics, micro);
+        return Overlap(2 * truePositive + smoothNumerator, predicted + target + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
+    }
+
+    /// <summary>Soft IoU (Jaccard): <see cref="IouUnreduced"/>, then the channel mean.</summary>
+    public static Tensor Iou(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        Tensor? weight, bool includeBackground)
+    {
+        using var perChannel = IouUnreduced(statistics, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>Soft IoU per channel, <c>L_c = 1 − (TP + s_nr) / (P + T − TP + s_dr)</c> in the form <see cref="Overlap"/> names.</summary>
+    public static Tensor IouUnreduced(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro)
+    {
+        var (truePositive, predicted, target) = Sums(statistics, micro);
+        return Overlap(truePositive + smoothNumerator, predicted + target - truePositive + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
+    }
+
+    /// <summary>Tversky: <see cref="TverskyUnreduced"/>, then the channel mean. α = β = 0.5 is Dice.</summary>
+    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+        bool zeroWhenEmpty, bool micro, Tensor? weight, bool includeBackground)
+    {
+        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        return ChannelMean(perChannel, weight, includeBackground);
+    }
+
+    /// <summary>
+    /// Tversky per channel, <c>L_c = 1 − (TP + s_nr) / (TP + α·FP + β·FN + s_dr)</c> with <c>FP = P − TP</c>,
+    /// <c>FN = T − TP</c>, in the form <see cref="Overlap"/> names.
+    /// </summary>
+    public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+        bool zeroWhenEmpty, bool micro)
+    {
+        var (truePositive, predicted, target) = Sums(statistics, micro);
+        var falsePositive = predicted - truePositive;
+        var falseNegative = target - truePositive;
+        return Overlap(truePositive + smoothNumerator, truePositive + alpha * falsePositive + beta * falseNegative + smoothDenominator, target,
+            smoothDenominator, log, zeroWhenEmpty);
     }
 
     /// <summary>
@@ -95,12 +103,16 @@ public static class RegionLosses
     }
 
     /// <summary>
-    /// Generalized Dice (Sudre et al. 2017), one value over all classes: <c>w_c = 1 / (T_c² + eps)</c>,
-    /// <c>1 − 2·Σ w_c TP_c / Σ w_c (P_c + T_c)</c>. A single-channel mask counts as two classes, background
-    /// (<c>1 − p</c>, <c>1 − t</c>) and foreground. With no valid element (or nothing predicted and nothing to find
-    /// anywhere) the loss is 0 with zero gradient.
+    /// Generalized Dice (Sudre et al. 2017), one value over all classes, per image when the statistics are:
+    /// <c>1 − (2·Σ w_c TP_c + s_nr) / (Σ w_c (P_c + T_c) + s_dr)</c> with <c>w_c = 1 / (T_c^k + eps)</c> (k = 0: w_c = 1),
+    /// then the mean over images. A single-channel mask counts as two classes, background (<c>1 − p</c>, <c>1 − t</c>)
+    /// and foreground; without the background, channel 0 (for a single-channel mask, the added background) is left out.
+    /// An infinite weight (eps 0 and a class absent from the target) is replaced by the largest finite weight of its image
+    /// (of the batch without per_image), as MONAI does; 0 when there is none. Where the denominator is 0 the loss is 0
+    /// with zero gradient.
     /// </summary>
-    public static Tensor GeneralizedDice(RegionStatistics statistics, double eps)
+    public static Tensor GeneralizedDice(RegionStatistics statistics, double eps, double smoothNumerator, double smoothDenominator, int volumeExponent,
+        bool includeBackground)
     {
         var s = statistics;
         var (truePositive, predicted, target) = (s.TruePositive, s.Predicted, s.Target);
@@ -112,8 +124,36 @@ public static class RegionLosses
             target = cat(new[] { s.Count - s.Target, s.Target }, -1);
         }
 
-        var classWeight = 1 / (target.square() + eps);
-        return Reductions.OneMinusRatio(2 * (classWeight * truePositive).sum(-1), (classWeight * (predicted + target)).sum(-1)).mean();
+        if (!includeBackground)
+        {
+            var classes = truePositive.shape[^1] - 1;
+            (truePositive, predicted, target) = (truePositive.narrow(-1, 1, classes), predicted.narrow(-1, 1, classes), target.narrow(-1, 1, classes));
+        }
+
+        var classWeight = VolumeWeights(target.detach(), eps, volumeExponent);
+        var numerator = 2 * (classWeight * truePositive).sum(-1) + smoothNumerator;
+        var denominator = (classWeight * (predicted + target)).sum(-1) + smoothDenominator;
+        return Reductions.OneMinusRatio(numerator, denominator).mean();
+    }
+
+    // 1 / (T^k + eps), or 1 for k = 0; infinite weights become the largest finite one along the classes (last dim).
+    private static Tensor VolumeWeights(Tensor target, double eps, int volumeExponent)
+    {
+        if (volumeExponent == 0)
+        {
+            return ones_like(target);
+        }
+
+        var weight = 1 / (target.pow(volumeExponent) + eps);
+        if (eps > 0)
+        {
+            return weight;
+        }
+
+        using var infinite = weight.isinf();
+        using var finite = weight.masked_fill(infinite, 0);
+        using var largest = finite.amax(new long[] { -1 }, keepdim: true);
+        return where(infinite, largest.expand_as(finite), finite);
     }
 
     /// <summary>
@@ -138,12 +178,38 @@ public static class RegionLosses
     }
 
     /// <summary>
-    /// <c>1 − numerator / denominator</c> of an overlap score whose denominator is a sum of non-negative statistics plus
-    /// <paramref name="smooth"/>: with smooth &gt; 0 it cannot be 0, so the guarded form (and its three extra operations
-    /// forward and backward) is needed only for smooth 0.
+    /// A channel's loss from its overlap score <c>numerator / denominator</c>: <c>1 − score</c>, or with
+    /// <paramref name="log"/> smp's <c>−log(max(score, 1e-7))</c>; with <paramref name="zeroWhenEmpty"/> 0 (no gradient)
+    /// where the channel's <paramref name="target"/> sum is 0, as smp does. The denominator is a sum of non-negative
+    /// statistics plus <paramref name="smoothDenominator"/>, so only with 0 can it be 0 (nothing predicted and nothing to
+    /// find): that channel's loss is then 0 with zero gradient, and only then is the guarded division needed.
     /// </summary>
-    private static Tensor OneMinusOverlap(Tensor numerator, Tensor denominator, double smooth) =>
-        smooth > 0 ? 1 - numerator / denominator : Reductions.OneMinusRatio(numerator, denominator);
+    private static Tensor Overlap(Tensor numerator, Tensor denominator, Tensor target, double smoothDenominator, bool log, bool zeroWhenEmpty)
+    {
+        var loss = (smoothDenominator > 0, log) switch
+        {
+            (true, false) => 1 - numerator / denominator,
+            (false, false) => Reductions.OneMinusRatio(numerator, denominator),
+            (true, true) => -(numerator / denominator).clamp_min(LogFloor).log(),
+            (false, true) => -(1 - Reductions.OneMinusRatio(numerator, denominator)).clamp_min(LogFloor).log(),
+        };
+        if (!zeroWhenEmpty)
+        {
+            return loss;
+        }
+
+        using var empty = target.detach() == 0;
+        using var zero = zeros_like(loss);
+        return where(empty, zero, loss);
+    }
+
+    /// <summary>smp's <c>eps</c>: the smallest score whose logarithm log_loss takes.</summary>
+    private const double LogFloor = 1e-7;
+
+    /// <summary>TP, P and T as the ratio reads them: per channel, or with <paramref name="micro"/> summed over the classes (kornia's micro average).</summary>
+    private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro) => micro
+        ? (s.TruePositive.sum(-1, keepdim: true), s.Predicted.sum(-1, keepdim: true), s.Target.sum(-1, keepdim: true))
+        : (s.TruePositive, s.Predicted, s.Target);
 
     /// <summary>
     /// Averages per-channel losses (last dim; a leading image dim when per image is averaged too; no image at all gives 0).
@@ -152,6 +218,11 @@ public static class RegionLosses
     /// </summary>
     internal static Tensor ChannelMean(Tensor perChannel, Tensor? weight, bool includeBackground)
     {
+        if (!includeBackground && perChannel.shape[^1] < 2)
+        {
+            throw new ArgumentException("include_background: false leaves no channel: pred has one channel, which is a foreground class.", nameof(includeBackground));
+        }
+
         var losses = includeBackground ? perChannel : perChannel.narrow(-1, 1, perChannel.shape[^1] - 1);
         if (weight is null)
         {

@@ -76,7 +76,8 @@ public sealed class CatalogTableTests
             ParameterKind.NumberList => ", one number ≥ 0 per class",
             _ => string.Empty,
         };
-        return $"`{parameter.Name}` ({parameter.Default.Display}{rule}{words}{kind})";
+        var defaultValue = parameter.DefaultsTo is { } source ? $"`{source.Name}`" : parameter.Default.Display;
+        return $"`{parameter.Name}` ({defaultValue}{rule}{words}{kind})";
     }
 
     private static string Requirements(PrimitiveDefinition primitive)

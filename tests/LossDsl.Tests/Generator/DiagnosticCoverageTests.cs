@@ -37,6 +37,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0114", "loss A = bce;\nloss B(target: labels[N, H, W]) = dice + {|LOSS0114:A|};" },
         { "LOSS0115", "loss A = bce;\nloss B = {|LOSS0115:A(1)|};" },
         { "LOSS0116", "loss A = ioo;\nloss B = {|LOSS0116:A|};" },
+        { "LOSS0117", """[Loss("dice(average: micro, weight: {|LOSS0117:[1, 2]|})", Classes = 2)]""" },
         { "LOSS0200", """[Loss("{|LOSS0200:ce|}")]""" },
         { "LOSS0300", """[Loss("bce")] public sealed class {|LOSS0300:NotPartial|};""" },
         { "LOSS0301", """public class Base; [Loss("bce")] public partial class Derived : {|LOSS0301:Base|};""" },

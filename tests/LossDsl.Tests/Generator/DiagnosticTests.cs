@@ -103,7 +103,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Argument_errors_point_at_the_argument() => AssertDiagnostics("""
         using LossDsl;
-        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, {|LOSS0102:3|})")]
+        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, 1, 1, false, score, macro, {|LOSS0102:3|})")]
         public sealed partial class SimpleLoss;
         """);
 
@@ -202,6 +202,30 @@ public sealed class DiagnosticTests
         [Loss("focal + {|LOSS0200:lovasz_hinge|}", PixelWeight = LossPixelMap.PerChannel)]
         public sealed partial class Weighted;
         """);
+
+    [Fact]
+    public void Porting_options_are_checked_on_their_arguments()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("dice(include_background: {|LOSS0200:false|}) + generalized_dice(include_background: false)")]
+            public sealed partial class OneChannel;
+            [Loss("dice(include_background: false) + iou(average: micro, weight: {|LOSS0117:[1, 2, 3]|}) + tversky(include_background: {|LOSS0117:false|}, average: micro)", Classes = 3)]
+            public sealed partial class ThreeChannels;
+            [Loss("dice(empty: {|LOSS0104:zeros|}) + generalized_dice(weight_type: {|LOSS0104:cubic|}, eps: 0) + iou(smooth_dr: {|LOSS0105:-1|})")]
+            public sealed partial class Words;
+            """);
+        Assert.Equal(
+            [
+                "'dice' include_background: false would leave no channel: a single-channel mask has no background channel, its one channel is the foreground",
+                "'weight' of 'iou' cannot be given with average: micro: micro pools the classes before the ratio, so there is no class loss to weigh; leave out weight or use average: macro",
+                "'include_background' of 'tversky' cannot be given with average: micro: micro pools every class into one; leave out include_background or use average: macro",
+                "Parameter 'empty' of 'dice' expects 'score' or 'zero', not 'zeros'",
+                "Parameter 'weight_type' of 'generalized_dice' expects 'square' or 'simple' or 'uniform', not 'cubic'",
+                "Parameter 'smooth_dr' of 'iou' must be a number ≥ 0, not -1",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
 
     /// <summary>Runs the generator on markup source; asserts exactly the marked diagnostics (ID and span) are reported.</summary>
     private static IReadOnlyList<Diagnostic> AssertDiagnostics(string markup)

@@ -97,18 +97,17 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
             foreach (var term in LossCompiler.Plan(fixture.Loss, fixture.Options, out _).Terms.Select(t => t.Bound))
             {
                 covered.Add($"{term.Primitive.Name} on {target} {(fixture.Probabilities ? "probabilities" : "logits")}");
-                foreach (var parameter in term.Primitive.VariantFor(target)!.Parameters.Where(p => !Equals(term[p], p.Default)))
+                // Moved: given, and other than its default (for smooth_nr, other than smooth).
+                foreach (var argument in term.Arguments.Where(a => a.IsExplicit && !Equals(a.Value, a.Parameter.DefaultsTo is { } source ? term[source] : a.Parameter.Default)))
                 {
-                    covered.Add($"{term.Primitive.Name} on {target}: {parameter.Name}");
+                    covered.Add($"{term.Primitive.Name} on {target}: {argument.Parameter.Name}");
                 }
             }
         }
 
         var required = Catalog.Primitives.SelectMany(p => p.Variants.SelectMany(v =>
             (p.RequiresLogits ? new[] { "logits" } : new[] { "logits", "probabilities" }).Select(input => $"{p.Name} on {v.Target} {input}")
-                // include_background: false is refused on a mask (LOSS0200), so only labels can move it.
-                .Concat(v.Parameters.Where(parameter => !(parameter.FalseNeedsLabels && v.Target == TargetKind.Mask))
-                    .Select(parameter => $"{p.Name} on {v.Target}: {parameter.Name}"))));
+                .Concat(v.Parameters.Select(parameter => $"{p.Name} on {v.Target}: {parameter.Name}"))));
         var missing = required.Where(r => !covered.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "No fixture for:\n" + string.Join("\n", missing));
     }

@@ -95,13 +95,29 @@ internal static class ValidLossGen
                 items.Add((parameter.Name, value, include == 0 || !DefaultFits(primitive, parameter, signature))))));
         return from name in Gen.OneOf([primitive.Name, .. primitive.Aliases])
                from positional in Gen.Int[0, parameters.Length]
-               from arguments in values
+               from arguments in values.Select(list => WithoutConflicts(primitive, list))
                from order in Gen.Int[0, 1000].Array[parameters.Length, parameters.Length]
                from parentheses in Gen.Bool
                let written = arguments.Take(positional).Select(a => a.Value)
                    .Concat(arguments.Skip(positional).Select((a, i) => (a, order[positional + i])).Where(x => x.a.Included).OrderBy(x => x.Item2).Select(x => $"{x.a.Name}: {x.a.Value}"))
                    .ToList()
                select written.Count == 0 && !parentheses ? name : $"{name}({string.Join(", ", written)})";
+    }
+
+    /// <summary>Where two arguments conflict (average: micro and a class weight list), the first goes back to its default.</summary>
+    private static ImmutableList<(string Name, string Value, bool Included)> WithoutConflicts(PrimitiveDefinition primitive, ImmutableList<(string Name, string Value, bool Included)> arguments)
+    {
+        foreach (var conflict in primitive.Conflicts)
+        {
+            var when = arguments.FindIndex(a => a.Name == conflict.When.Name);
+            var other = arguments.FindIndex(a => a.Name == conflict.Other.Name);
+            if (when >= 0 && other >= 0 && arguments[when].Value == conflict.Is.Display && arguments[other].Value != conflict.Other.Default.Display)
+            {
+                arguments = arguments.SetItem(when, arguments[when] with { Value = conflict.When.Default.Display });
+            }
+        }
+
+        return arguments;
     }
 
     /// <summary>A window's default (ssim's 11, boundary's 5) is an error above the smallest static size: it must be given.</summary>
@@ -117,8 +133,10 @@ internal static class ValidLossGen
         switch (parameter.Kind)
         {
             case ParameterKind.Boolean:
-                // include_background: false is for labels only.
-                return parameter.Name == "include_background" && signature.Target == TargetKind.Mask ? Gen.Const("true") : Gen.OneOf("true", "false");
+                // include_background: false needs a background channel and one left after it; a mask's channel count may be dynamic.
+                return parameter.FalseDropsBackground && signature.Target == TargetKind.Mask && !(signature.Classes > 1) && !primitive.AddsBackgroundToSingleChannel
+                    ? Gen.Const("true")
+                    : Gen.OneOf("true", "false");
             case ParameterKind.Word:
                 return Gen.OneOf([.. parameter.AllowedWords]);
             case ParameterKind.NumberList:

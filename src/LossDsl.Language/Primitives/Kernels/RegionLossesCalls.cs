@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Plan;
 using static LossDsl.Language.Plan.KernelArgument;
 
@@ -12,18 +15,18 @@ internal static class RegionLossesCalls
 {
     private const string Type = "RegionLosses";
 
-    public static KernelCall Dice(LocalValue statistics, double smooth, LocalValue? weight, bool includeBackground) =>
-        KernelCall.Create(Type, nameof(Dice), KernelCall.Fixed(0),
-            Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+    public static KernelCall Dice(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Dice), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Reduction(weight, includeBackground));
 
-    public static KernelCall Iou(LocalValue statistics, double smooth, LocalValue? weight, bool includeBackground) =>
-        KernelCall.Create(Type, nameof(Iou), KernelCall.Fixed(0),
-            Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+    public static KernelCall Iou(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Iou), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Reduction(weight, includeBackground));
 
-    public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smooth, LocalValue? weight, bool includeBackground) =>
-        KernelCall.Create(Type, nameof(Tversky), KernelCall.Fixed(0),
-            Local(nameof(statistics), statistics), Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(smooth), smooth),
-            Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
+    public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+        bool zeroWhenEmpty, bool micro, LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Tversky), statistics, TverskyWeights(alpha, beta).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)),
+            Reduction(weight, includeBackground));
 
     /// <summary>
     /// Three more sums over the data (FP, FN, TN each from its own products, not by cancellation from P, T and Nv).
@@ -37,8 +40,11 @@ internal static class RegionLossesCalls
             signature => signature.Target == Semantics.TargetKind.Mask ? new(16, 0) : signature.IgnoreIndex is null ? new(8, 9) : new(10, 12),
             Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
 
-    public static KernelCall GeneralizedDice(LocalValue statistics, double eps) =>
-        KernelCall.Create(Type, nameof(GeneralizedDice), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(eps), eps));
+    /// <param name="volumeExponent">k of the class weights <c>1 / (T_c^k + eps)</c>; 0 for weights of 1.</param>
+    public static KernelCall GeneralizedDice(LocalValue statistics, double eps, double smoothNumerator, double smoothDenominator, int volumeExponent, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(GeneralizedDice), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(eps), eps),
+            Constant(nameof(smoothNumerator), smoothNumerator), Constant(nameof(smoothDenominator), smoothDenominator),
+            Constant(nameof(volumeExponent), volumeExponent), Constant(nameof(includeBackground), includeBackground));
 
     /// <summary>
     /// Mask: two more sums over the data, (t − p)² once (subtract 3, square 2) times t (3) and times 1 − t (2 + 3), each
@@ -52,17 +58,18 @@ internal static class RegionLossesCalls
             Local(nameof(statistics), statistics), Constant(nameof(lambda), lambda), Constant(nameof(smooth), smooth));
 
     /// <summary>Dice per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall DiceUnreduced(LocalValue statistics, double smooth) =>
-        KernelCall.Create(Type, nameof(DiceUnreduced), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth));
+    public static KernelCall DiceUnreduced(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+        Overlap(nameof(DiceUnreduced), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Array.Empty<KernelArgument>());
 
     /// <summary>IoU per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall IouUnreduced(LocalValue statistics, double smooth) =>
-        KernelCall.Create(Type, nameof(IouUnreduced), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth));
+    public static KernelCall IouUnreduced(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+        Overlap(nameof(IouUnreduced), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Array.Empty<KernelArgument>());
 
     /// <summary>Tversky per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smooth) =>
-        KernelCall.Create(Type, nameof(TverskyUnreduced), KernelCall.Fixed(0),
-            Local(nameof(statistics), statistics), Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(smooth), smooth));
+    public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+        bool zeroWhenEmpty, bool micro) =>
+        Overlap(nameof(TverskyUnreduced), statistics, TverskyWeights(alpha, beta).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)),
+            Array.Empty<KernelArgument>());
 
     /// <summary>1 − MCC per channel (or per image and channel), as <see cref="Mcc"/> sums it, before the channel reduction.</summary>
     public static KernelCall MccUnreduced(LocalValue statistics, double smooth) =>
@@ -75,4 +82,24 @@ internal static class RegionLossesCalls
     /// <summary>Sensitivity-specificity per channel, as <see cref="SensitivitySpecificity"/> sums it.</summary>
     public static KernelCall SensitivitySpecificityUnreduced(LocalValue statistics, double lambda, double smooth) =>
         SensitivitySpecificity(statistics, lambda, smooth) with { Method = new KernelMethod(Type, nameof(SensitivitySpecificityUnreduced)) };
+
+    /// <summary>
+    /// An overlap kernel's call (dice, iou, tversky, reduced or not): the statistics, the form of the ratio (its
+    /// primitive's own constants first), then for the reduced form the channel weights and the background.
+    /// </summary>
+    private static KernelCall Overlap(string method, LocalValue statistics, IEnumerable<KernelArgument> form, IEnumerable<KernelArgument> reduction) =>
+        new(new KernelMethod(Type, method), ImmutableArray.Create(Local(nameof(statistics), statistics)).AddRange(form).AddRange(reduction), KernelCall.Fixed(0));
+
+    // Each group named as the kernels' parameters are.
+    private static KernelArgument[] TverskyWeights(double alpha, double beta) => new[] { Constant(nameof(alpha), alpha), Constant(nameof(beta), beta) };
+
+    private static KernelArgument[] Form(double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+        new[]
+        {
+            Constant(nameof(smoothNumerator), smoothNumerator), Constant(nameof(smoothDenominator), smoothDenominator), Constant(nameof(log), log),
+            Constant(nameof(zeroWhenEmpty), zeroWhenEmpty), Constant(nameof(micro), micro),
+        };
+
+    private static KernelArgument[] Reduction(LocalValue? weight, bool includeBackground) =>
+        new[] { Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground) };
 }
