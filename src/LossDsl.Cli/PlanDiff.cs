@@ -131,7 +131,7 @@ internal static class PlanDiff
 
             var other = @new.Terms[j];
             var arguments = term.Bound.Arguments.Zip(other.Bound.Arguments)
-                .Where(pair => pair.First.Value.Display != pair.Second.Value.Display)
+                .Where(pair => pair.First.Value.Display != pair.Second.Value.Display && !(term.Bound.Repeats(pair.First) && other.Bound.Repeats(pair.Second)))
                 .Select(pair => new ArgumentDiff(pair.First.Parameter.Name, pair.First.Value.Display, pair.Second.Value.Display))
                 .ToImmutableArray();
             var (oldWeight, newWeight) = (Weight(oldWeights, i), Weight(newWeights, j));

@@ -48,8 +48,14 @@ internal sealed record BoundTerm(SourceSpan Span, string Written, string Name, P
 
     public string Word(ParameterDefinition parameter) => ((WordValue)this[parameter]).Word;
 
-    /// <summary>The call with every argument spelled out, defaults included: what the term computes, in loss syntax.</summary>
-    public string Canonical => Primitive.Name + "(" + string.Join(", ", Arguments.Select(a => a.Parameter.Name + ": " + a.Value.Display)) + ")";
+    /// <summary>
+    /// The call with every argument spelled out, defaults included: what the term computes, in loss syntax. A parameter
+    /// that only repeats the one it defaults to (smooth_nr equal to smooth) is left out.
+    /// </summary>
+    public string Canonical => Primitive.Name + "(" + string.Join(", ", Arguments.Where(a => !Repeats(a)).Select(a => a.Parameter.Name + ": " + a.Value.Display)) + ")";
+
+    /// <summary>Whether the argument only repeats the parameter it defaults to (smooth_nr equal to smooth).</summary>
+    public bool Repeats(BoundArgument argument) => argument.Parameter.DefaultsTo is { } source && Equals(argument.Value, this[source]);
 }
 
 /// <summary>A parameter's value for a term; <see cref="IsExplicit"/> is false where the catalog default applies.</summary>

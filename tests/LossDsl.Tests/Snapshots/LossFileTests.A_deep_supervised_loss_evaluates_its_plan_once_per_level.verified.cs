@@ -52,7 +52,7 @@ public sealed partial class BasNet : global::LossDsl.LossModule<global::LossDsl.
         var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNet", probabilities: p, target: t, window: ssimWindow);
 
         // iou: iou  (segmentation.loss 1:32)
-        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, smooth_nr: 1, smooth_dr: 1, log_loss: false, empty: score, average: macro)
+        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
 
         var total = bce + ssim + iou;

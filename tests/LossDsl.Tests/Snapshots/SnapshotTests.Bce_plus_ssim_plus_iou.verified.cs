@@ -43,7 +43,7 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
         var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNetLoss", probabilities: p, target: t, window: ssimWindow);
 
         // iou: iou  (loss text 1:18)
-        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, smooth_nr: 1, smooth_dr: 1, log_loss: false, empty: score, average: macro)
+        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
 
         var total = bce + ssim + iou;

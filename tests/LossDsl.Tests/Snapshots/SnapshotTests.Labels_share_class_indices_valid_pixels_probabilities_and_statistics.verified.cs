@@ -38,7 +38,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
-        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, smooth_nr: 1, smooth_dr: 1, log_loss: false, empty: score, average: macro)
+        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro)
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: false);
 
         // focal: focal(gamma: 2)  (loss text 1:41)
@@ -54,7 +54,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true);
 
         // iou: iou(per_image: true)  (loss text 1:107)
-        //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, smooth_nr: 1, smooth_dr: 1, log_loss: false, empty: score, average: macro)
+        //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: statsPerImage, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
 
         var total = dice + 0.5 * focal + ce + generalized_dice + iou;
