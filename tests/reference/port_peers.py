@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Porting fixtures: the peers' own losses (MONAI, segmentation_models_pytorch, kornia), written here from their
+forward passes step by step, evaluated on stored inputs, beside the LossDsl text docs/porting.md gives for each.
+
+For every case the script checks, in float64, that LossDsl's contract (make_fixtures.py) of that text gives the peer's
+value and gradient to 1e-12, and writes a fixture (tests/LossDsl.Tests/Fixtures/port_*.json, the format of
+make_fixtures.py) whose total and gradient are the peer's: the C# fixture tests then hold both engines to the peer's
+numbers. A case whose text does not reproduce its peer stops the script.
+
+Versions followed: MONAI 1.3 (monai/losses/dice.py, tversky.py), smp 0.3 (segmentation_models_pytorch/losses/dice.py,
+jaccard.py, tversky.py, _functional.py), kornia 0.7 (kornia/losses/dice.py, tversky.py). Run with Debian's
+python3-torch: /usr/bin/python3 tests/reference/port_peers.py
+"""
+import json
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+import make_fixtures as mf
+
+torch.set_default_dtype(torch.float64)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# MONAI 1.3
+# ----------------------------------------------------------------------------------------------------------
+
+def monai_activate(x, target, sigmoid=False, softmax=False, to_onehot_y=False, include_background=True):
+    """The preamble every MONAI region loss shares: activation, one-hot target ([N, 1, *spatial] labels), background."""
+    if sigmoid:
+        x = torch.sigmoid(x)
+    if softmax:
+        x = torch.softmax(x, 1)
+    if to_onehot_y:
+        target = F.one_hot(target[:, 0], x.shape[1]).movedim(-1, 1).to(x.dtype)
+    if not include_background and x.shape[1] > 1:  # one channel: MONAI warns and keeps it
+        x, target = x[:, 1:], target[:, 1:]
+    return x, target
+
+
+def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=False, **preamble):
+    x, target = monai_activate(x, target, **preamble)
+    reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
+    intersection = torch.sum(target * x, reduce_axis)
+    denominator = torch.sum(target, reduce_axis) + torch.sum(x, reduce_axis)
+    if jaccard:
+        denominator = 2.0 * (denominator - intersection)
+    f = 1.0 - (2.0 * intersection + smooth_nr) / (denominator + smooth_dr)
+    return f.mean()
+
+
+def monai_generalized_dice(x, target, w_type="square", smooth_nr=1e-5, smooth_dr=1e-5, batch=False, **preamble):
+    """MONAI computes the weights as `w_func(ground_o.float())`, in float32 even for float64 inputs; this port keeps
+    float64 (docs/porting.md names the difference, at most a float32 rounding of each weight)."""
+    x, target = monai_activate(x, target, **preamble)
+    reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
+    intersection = torch.sum(target * x, reduce_axis)
+    ground_o = torch.sum(target, reduce_axis)
+    pred_o = torch.sum(x, reduce_axis)
+    denominator = ground_o + pred_o
+    w = {"square": lambda g: torch.reciprocal(g * g), "simple": torch.reciprocal, "uniform": torch.ones_like}[w_type](ground_o)
+    infs = torch.isinf(w)
+    if batch:
+        w[infs] = 0.0
+        w = w + infs * torch.max(w)
+    else:
+        w[infs] = 0.0
+        w = w + infs * torch.max(w, dim=1)[0].unsqueeze(1)
+    final_reduce_dim = 0 if batch else 1
+    numer = 2.0 * (intersection * w).sum(final_reduce_dim, keepdim=True) + smooth_nr
+    denom = (denominator * w).sum(final_reduce_dim, keepdim=True) + smooth_dr
+    return (1.0 - numer / denom).mean()
+
+
+def monai_tversky(x, target, alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, **preamble):
+    x, target = monai_activate(x, target, **preamble)
+    p0, p1, g0, g1 = x, 1 - x, target, 1 - target
+    reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
+    tp = torch.sum(p0 * g0, reduce_axis)
+    fp = alpha * torch.sum(p0 * g1, reduce_axis)
+    fn = beta * torch.sum(p1 * g0, reduce_axis)
+    score = 1.0 - (tp + smooth_nr) / (tp + fp + fn + smooth_dr)
+    return score.mean()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# segmentation_models_pytorch 0.3
+# ----------------------------------------------------------------------------------------------------------
+
+def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, from_logits=True, classes=None):
+    """smp's DiceLoss.forward, shared by JaccardLoss and TverskyLoss: flatten, one-hot, score per class over the whole
+    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean."""
+    bs, num_classes = target.shape[0], x.shape[1]
+    if from_logits:
+        x = x.log_softmax(1).exp() if mode == "multiclass" else F.logsigmoid(x).exp()
+    if mode == "binary":
+        y_true, y_pred = target.view(bs, 1, -1), x.view(bs, 1, -1)
+    elif mode == "multiclass":
+        y_true = F.one_hot(target.view(bs, -1), num_classes).permute(0, 2, 1)
+        y_pred = x.view(bs, num_classes, -1)
+    else:
+        y_true, y_pred = target.view(bs, num_classes, -1), x.view(bs, num_classes, -1)
+    dims = (0, 2)
+    scores = score_fn(y_pred, y_true.type_as(y_pred), smooth, eps, dims)
+    loss = -torch.log(scores.clamp_min(eps)) if log_loss else 1.0 - scores
+    loss = loss * (y_true.sum(dims) > 0).to(loss.dtype)
+    if classes is not None:
+        loss = loss[classes]
+    return loss
+
+
+def smp_dice_score(output, target, smooth, eps, dims):
+    intersection = torch.sum(output * target, dim=dims)
+    cardinality = torch.sum(output + target, dim=dims)
+    return (2.0 * intersection + smooth) / (cardinality + smooth).clamp_min(eps)
+
+
+def smp_jaccard_score(output, target, smooth, eps, dims):
+    intersection = torch.sum(output * target, dim=dims)
+    union = torch.sum(output + target, dim=dims) - intersection
+    return (intersection + smooth) / (union + smooth).clamp_min(eps)
+
+
+def smp_tversky_score(alpha, beta):
+    def score(output, target, smooth, eps, dims):
+        intersection = torch.sum(output * target, dim=dims)
+        fp = torch.sum(output * (1.0 - target), dim=dims)
+        fn = torch.sum((1 - output) * target, dim=dims)
+        return (intersection + smooth) / (intersection + alpha * fp + beta * fn + smooth).clamp_min(eps)
+    return score
+
+
+def smp_dice(mode, x, target, **options):
+    return smp_region(smp_dice_score, mode, x, target, **options).mean()
+
+
+def smp_jaccard(mode, x, target, **options):
+    return smp_region(smp_jaccard_score, mode, x, target, **options).mean()
+
+
+def smp_tversky(mode, x, target, alpha=0.5, beta=0.5, gamma=1.0, **options):
+    return smp_region(smp_tversky_score(alpha, beta), mode, x, target, **options).mean() ** gamma
+
+
+# ----------------------------------------------------------------------------------------------------------
+# kornia 0.7 (labels [N, H, W], logits [N, C, H, W], softmax inside)
+# ----------------------------------------------------------------------------------------------------------
+
+def kornia_dice(x, target, average="micro", eps=1e-8, weight=None):
+    p = x.softmax(1)
+    t = F.one_hot(target, x.shape[1]).movedim(-1, 1).to(x.dtype)
+    weight = torch.ones(x.shape[1]) if weight is None else torch.tensor(weight)
+    dims = (2, 3)
+    if average == "micro":
+        dims = (1,) + dims
+        p, t = p * weight.view(-1, 1, 1), t * weight.view(-1, 1, 1)
+    intersection = torch.sum(p * t, dims)
+    cardinality = torch.sum(p + t, dims)
+    loss = -(2.0 * intersection / (cardinality + eps)) + 1.0
+    if average == "macro":
+        loss = (loss * weight).sum(-1) / weight.sum()
+    return loss.mean()
+
+
+def kornia_tversky(x, target, alpha, beta, eps=1e-8):
+    p = x.softmax(1)
+    t = F.one_hot(target, x.shape[1]).movedim(-1, 1).to(x.dtype)
+    dims = (1, 2, 3)
+    intersection = torch.sum(p * t, dims)
+    fps = torch.sum(p * (-t + 1.0), dims)
+    fns = torch.sum((-p + 1.0) * t, dims)
+    score = intersection / (intersection + alpha * fps + beta * fns + eps)
+    return torch.mean(-score + 1.0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The cases: name, the peer's call as its users write it, the LossDsl text, the inputs (make_fixtures.case), and the
+# peer as a function of (pred, target). docs/porting.md cites each case by name.
+# ----------------------------------------------------------------------------------------------------------
+
+B1, ML, MC = mf.B1, mf.ML, mf.MC
+onehot = dict(to_onehot_y=True)
+
+
+def labels_1(fn, **kw):
+    """MONAI takes labels as [N, 1, *spatial]."""
+    return lambda x, t: fn(x, t.unsqueeze(1), **kw)
+
+
+PORTS = [
+    # MONAI DiceLoss
+    ("port_monai_dice_sigmoid", "monai.losses.DiceLoss(sigmoid=True)",
+     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_dice(x, t, sigmoid=True)),
+    ("port_monai_dice_softmax_onehot_no_background", "monai.losses.DiceLoss(include_background=False, to_onehot_y=True, softmax=True)",
+     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "labels", MC),
+     labels_1(monai_dice, softmax=True, include_background=False, **onehot)),
+    ("port_monai_dice_batch_smooth", "monai.losses.DiceLoss(sigmoid=True, batch=True, smooth_nr=0, smooth_dr=1e-6)",
+     "dice(smooth_nr: 0, smooth_dr: 1e-6)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     lambda x, t: monai_dice(x, t, sigmoid=True, batch=True, smooth_nr=0.0, smooth_dr=1e-6)),
+    ("port_monai_dice_jaccard", "monai.losses.DiceLoss(softmax=True, to_onehot_y=True, jaccard=True)",
+     "iou(smooth_nr: 5e-6, smooth_dr: 5e-6, per_image: true)", mf.case("", "", "labels", MC),
+     labels_1(monai_dice, softmax=True, jaccard=True, **onehot)),
+    ("port_monai_dice_multilabel_no_background", "monai.losses.DiceLoss(sigmoid=True, include_background=False)",
+     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "mask", ML, "probs"),
+     lambda x, t: monai_dice(x, t, include_background=False)),
+    # MONAI GeneralizedDiceLoss
+    ("port_monai_generalized_dice_softmax", "monai.losses.GeneralizedDiceLoss(to_onehot_y=True, softmax=True)",
+     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "labels", MC, pattern="absent"),
+     labels_1(monai_generalized_dice, softmax=True, **onehot)),
+    ("port_monai_generalized_dice_sigmoid_one_class", "monai.losses.GeneralizedDiceLoss(sigmoid=True)",
+     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "mask", B1, pattern="empty_image"),
+     lambda x, t: monai_generalized_dice(x, t, sigmoid=True)),
+    ("port_monai_generalized_dice_batch_simple", "monai.losses.GeneralizedDiceLoss(sigmoid=True, w_type='simple', batch=True)",
+     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, weight_type: simple)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     lambda x, t: monai_generalized_dice(x, t, sigmoid=True, w_type="simple", batch=True)),
+    ("port_monai_generalized_dice_uniform_no_background", "monai.losses.GeneralizedDiceLoss(include_background=False, to_onehot_y=True, softmax=True, w_type='uniform')",
+     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, weight_type: uniform, include_background: false)", mf.case("", "", "labels", MC),
+     labels_1(monai_generalized_dice, softmax=True, w_type="uniform", include_background=False, **onehot)),
+    # MONAI TverskyLoss
+    ("port_monai_tversky_sigmoid", "monai.losses.TverskyLoss(sigmoid=True, alpha=0.3, beta=0.7)",
+     "tversky(alpha: 0.3, beta: 0.7, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_tversky(x, t, sigmoid=True, alpha=0.3, beta=0.7)),
+    ("port_monai_tversky_softmax_batch", "monai.losses.TverskyLoss(to_onehot_y=True, softmax=True, batch=True)",
+     "tversky(smooth_nr: 1e-5, smooth_dr: 1e-5)", mf.case("", "", "labels", MC),
+     labels_1(monai_tversky, softmax=True, batch=True, **onehot)),
+    # smp DiceLoss, JaccardLoss, TverskyLoss
+    ("port_smp_dice_binary", "smp.losses.DiceLoss('binary')",
+     "dice(smooth: 0, empty: zero)", mf.case("", "", "mask", B1),
+     lambda x, t: smp_dice("binary", x, t)),
+    ("port_smp_dice_multilabel_log", "smp.losses.DiceLoss('multilabel', log_loss=True, smooth=1)",
+     "dice(smooth: 1, log_loss: true, empty: zero)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     lambda x, t: smp_dice("multilabel", x, t, log_loss=True, smooth=1.0)),
+    ("port_smp_dice_multiclass", "smp.losses.DiceLoss('multiclass')",
+     "dice(smooth: 0, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
+     lambda x, t: smp_dice("multiclass", x, t)),
+    ("port_smp_dice_multiclass_classes", "smp.losses.DiceLoss('multiclass', classes=[1, 2, 3])",
+     "dice(smooth: 0, empty: zero, include_background: false)", mf.case("", "", "labels", MC),
+     lambda x, t: smp_dice("multiclass", x, t, classes=[1, 2, 3])),
+    ("port_smp_jaccard_multiclass_log", "smp.losses.JaccardLoss('multiclass', log_loss=True)",
+     "iou(smooth: 0, log_loss: true, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
+     lambda x, t: smp_jaccard("multiclass", x, t, log_loss=True)),
+    ("port_smp_jaccard_binary_probs", "smp.losses.JaccardLoss('binary', from_logits=False, smooth=0.5)",
+     "iou(smooth: 0.5, empty: zero)", mf.case("", "", "mask", B1, "probs"),
+     lambda x, t: smp_jaccard("binary", x, t, from_logits=False, smooth=0.5)),
+    ("port_smp_tversky_multilabel", "smp.losses.TverskyLoss('multilabel', alpha=0.7, beta=0.3)",
+     "tversky(alpha: 0.7, beta: 0.3, smooth: 0, empty: zero)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     lambda x, t: smp_tversky("multilabel", x, t, alpha=0.7, beta=0.3)),
+    ("port_smp_tversky_focal", "smp.losses.TverskyLoss('multiclass', gamma=0.75)",
+     "pow(tversky(smooth: 0, empty: zero), 0.75)", mf.case("", "", "labels", MC),
+     lambda x, t: smp_tversky("multiclass", x, t, gamma=0.75)),
+    # kornia
+    ("port_kornia_dice_micro", "kornia.losses.dice_loss(pred, target)",
+     "dice(smooth_nr: 0, smooth_dr: 1e-8, per_image: true, average: micro)", mf.case("", "", "labels", MC),
+     lambda x, t: kornia_dice(x, t)),
+    ("port_kornia_dice_macro_weight", "kornia.losses.dice_loss(pred, target, average='macro', weight=w)",
+     "dice(smooth_nr: 0, smooth_dr: 1e-8, per_image: true, weight: [0.5, 1, 2, 1])", mf.case("", "", "labels", MC, pattern="absent"),
+     lambda x, t: kornia_dice(x, t, average="macro", weight=[0.5, 1.0, 2.0, 1.0])),
+    ("port_kornia_tversky", "kornia.losses.tversky_loss(pred, target, alpha=0.4, beta=0.6)",
+     "tversky(alpha: 0.4, beta: 0.6, smooth_nr: 0, smooth_dr: 1e-8, per_image: true, average: micro)", mf.case("", "", "labels", MC),
+     lambda x, t: kornia_tversky(x, t, 0.4, 0.6)),
+]
+
+
+def main():
+    out_dir = mf.OUT_DIR
+    for stale in os.listdir(out_dir):
+        if stale.startswith("port_") and stale.endswith(".json"):
+            os.remove(os.path.join(out_dir, stale))
+    for name, peer, loss, spec, peer_fn in PORTS:
+        spec = dict(spec, name=name, loss=loss)
+        (pred,), target, _, _ = mf.make_inputs(spec)
+        x = pred.clone().requires_grad_(True)
+        expected = peer_fn(x, target)
+        expected.backward()
+        total, _, grad, _ = mf.compute(loss, pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+        value_error = abs(float(total) - float(expected)) / max(1.0, abs(float(expected)))
+        grad_error = float((grad - x.grad).abs().max()) / max(1.0, float(x.grad.abs().max()))
+        if value_error > 1e-12 or grad_error > 1e-12:
+            raise AssertionError(f"{name}: '{loss}' does not reproduce {peer}: value {float(total)!r} vs {float(expected)!r}, gradient off by {grad_error:.2e}")
+        record = json.loads(mf.fixture_json(spec))
+        record = {"name": name, "peer": peer, **{k: v for k, v in record.items() if k != "name"}}
+        record["total"] = float(expected)
+        record["grad"] = mf.tensor_json(x.grad)
+        with open(os.path.join(out_dir, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
+            f.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record.items()) + "\n}\n")
+        print(f"{name}: {float(expected):.12f} (contract {value_error:.1e}, gradient {grad_error:.1e})")
+    print(f"{len(PORTS)} porting fixtures in {out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
