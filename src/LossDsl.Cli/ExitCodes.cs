@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary><c>doctor</c>: this platform computes wrong convolution gradients; the output says what to set.</summary>
     public const int PlatformFault = 3;
+
+    /// <summary><c>port</c>: the text is printed, but the numbers differ from the peer's where the output says.</summary>
+    public const int NotExact = 4;
 }

@@ -20,6 +20,7 @@ public static class LossDslCommandLine
             EmitCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
             DiffCommand.Create(stdout, stderr),
+            PortCommand.Create(stdout, stderr),
             DoctorCommand.Create(stdout),
         };
 

@@ -7,8 +7,9 @@ value and gradient to 1e-12, and writes a fixture (tests/LossDsl.Tests/Fixtures/
 make_fixtures.py) whose total and gradient are the peer's: the C# fixture tests then hold both engines to the peer's
 numbers. A case whose text does not reproduce its peer stops the script.
 
-Versions followed: MONAI 1.3 (monai/losses/dice.py, tversky.py), smp 0.3 (segmentation_models_pytorch/losses/dice.py,
-jaccard.py, tversky.py, _functional.py), kornia 0.7 (kornia/losses/dice.py, tversky.py). Run with Debian's
+Versions followed: MONAI 1.3 (monai/losses/dice.py, tversky.py, focal_loss.py), smp 0.5 (segmentation_models_pytorch/losses:
+dice.py, jaccard.py, tversky.py, focal.py, soft_bce.py, soft_ce.py, mcc.py, _functional.py), kornia 0.7 (kornia/losses/dice.py,
+tversky.py, focal.py), torchvision (ops/focal_loss.py). Run with Debian's
 python3-torch: /usr/bin/python3 tests/reference/port_peers.py
 """
 import json
@@ -85,13 +86,51 @@ def monai_tversky(x, target, alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5
     return score.mean()
 
 
+def monai_sigmoid_focal(x, target, gamma=2.0, alpha=None):
+    """monai/losses/focal_loss.py sigmoid_focal_loss, then FocalLoss's mean over every element. MONAI casts to float32
+    first (input.float()); the port keeps float64 (docs/porting.md)."""
+    loss = x - x * target - F.logsigmoid(x)
+    invprobs = F.logsigmoid(-x * (target * 2 - 1))
+    loss = (invprobs * gamma).exp() * loss
+    if alpha is not None:
+        loss = (target * alpha + (1 - target) * (1 - alpha)) * loss
+    return loss.mean()
+
+
+def monai_softmax_focal(x, labels, gamma=2.0, alpha=None):
+    """softmax_focal_loss on the one-hot target, then the mean over every element (channels included)."""
+    target = F.one_hot(labels, x.shape[1]).movedim(-1, 1).to(x.dtype)
+    input_ls = x.log_softmax(1)
+    loss = -(1 - input_ls.exp()).pow(gamma) * input_ls * target
+    if alpha is not None:
+        alpha_fac = torch.tensor([1 - alpha] + [alpha] * (target.shape[1] - 1)).view(-1, 1, 1)
+        loss = alpha_fac * loss
+    return loss.mean()
+
+
+def monai_dice_ce(x, target, lambda_dice=1.0, lambda_ce=1.0, **dice_options):
+    """DiceCELoss: DiceLoss plus CrossEntropyLoss on the logits (labels) or BCEWithLogitsLoss (one channel)."""
+    if x.shape[1] == 1:
+        ce = F.binary_cross_entropy_with_logits(x, target)
+        dice = monai_dice(x, target, **dice_options)
+    else:
+        ce = F.cross_entropy(x, target)
+        dice = monai_dice(x, target.unsqueeze(1), to_onehot_y=True, **dice_options)
+    return lambda_dice * dice + lambda_ce * ce
+
+
+def monai_dice_focal(x, target, gamma=2.0, alpha=None, lambda_dice=1.0, lambda_focal=1.0, **dice_options):
+    return lambda_dice * monai_dice(x, target, **dice_options) + lambda_focal * monai_sigmoid_focal(x, target, gamma, alpha)
+
+
 # ----------------------------------------------------------------------------------------------------------
-# segmentation_models_pytorch 0.3
+# segmentation_models_pytorch 0.5 (0.3 where the same)
 # ----------------------------------------------------------------------------------------------------------
 
 def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, from_logits=True, classes=None):
     """smp's DiceLoss.forward, shared by JaccardLoss and TverskyLoss: flatten, one-hot, score per class over the whole
-    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean."""
+    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean. smp 0.5
+    forms the intersection as (Σp + Σt − Σ|p − t|) / 2, which is Σp·t on the {0, 1} targets used here."""
     bs, num_classes = target.shape[0], x.shape[1]
     if from_logits:
         x = x.log_softmax(1).exp() if mode == "multiclass" else F.logsigmoid(x).exp()
@@ -144,6 +183,44 @@ def smp_tversky(mode, x, target, alpha=0.5, beta=0.5, gamma=1.0, **options):
     return smp_region(smp_tversky_score(alpha, beta), mode, x, target, **options).mean() ** gamma
 
 
+def smp_focal(mode, x, target, alpha=None, gamma=2.0):
+    """FocalLoss('binary'): focal_loss_with_logits over every element; 'multilabel': the mean of each channel's."""
+    def focal_with_logits(output, t):
+        logpt = F.binary_cross_entropy_with_logits(output, t, reduction="none")
+        loss = (1.0 - torch.exp(-logpt)).pow(gamma) * logpt
+        if alpha is not None:
+            loss = loss * (alpha * t + (1 - alpha) * (1 - t))
+        return loss.mean()
+    if mode == "binary":
+        return focal_with_logits(x.reshape(-1), target.reshape(-1))
+    return torch.stack([focal_with_logits(x[:, c], target[:, c]) for c in range(x.shape[1])]).mean()
+
+
+def smp_soft_bce(x, target, pos_weight=None):
+    return F.binary_cross_entropy_with_logits(x, target, pos_weight=pos_weight, reduction="none").mean()
+
+
+def smp_soft_ce(x, labels, smooth_factor):
+    """SoftCrossEntropyLoss: label_smoothed_nll_loss with the default ignore_index -100 (no label equals it here)."""
+    lprobs = F.log_softmax(x, 1)
+    target = labels.unsqueeze(1)
+    pad_mask = target.eq(-100)
+    nll = -lprobs.gather(1, target.masked_fill(pad_mask, 0)).masked_fill(pad_mask, 0.0)
+    smooth = -lprobs.sum(1, keepdim=True).masked_fill(pad_mask, 0.0)
+    return (1.0 - smooth_factor) * nll.mean() + smooth_factor / lprobs.size(1) * smooth.mean()
+
+
+def smp_mcc(y_pred, y_true, eps=1e-5):
+    bs = y_true.shape[0]
+    y_true, y_pred = y_true.reshape(bs, 1, -1), y_pred.reshape(bs, 1, -1)
+    tp = torch.sum(y_pred * y_true) + eps
+    tn = torch.sum((1 - y_pred) * (1 - y_true)) + eps
+    fp = torch.sum(y_pred * (1 - y_true)) + eps
+    fn = torch.sum((1 - y_pred) * y_true) + eps
+    mcc = (tp * tn - fp * fn).sum() / torch.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)).sum()
+    return 1.0 - mcc
+
+
 # ----------------------------------------------------------------------------------------------------------
 # kornia 0.7 (labels [N, H, W], logits [N, C, H, W], softmax inside)
 # ----------------------------------------------------------------------------------------------------------
@@ -175,6 +252,25 @@ def kornia_tversky(x, target, alpha, beta, eps=1e-8):
     return torch.mean(-score + 1.0)
 
 
+def kornia_focal(x, labels, alpha, gamma=2.0):
+    """focal_loss(reduction='mean'): the softmax focal loss of the one-hot target, mean over every element."""
+    t = F.one_hot(labels, x.shape[1]).movedim(-1, 1).to(x.dtype)
+    log_p = x.log_softmax(1)
+    loss = -torch.pow(1.0 - log_p.exp(), gamma) * log_p * t
+    if alpha is not None:
+        loss = torch.tensor([1 - alpha] + [alpha] * (x.shape[1] - 1)).view(-1, 1, 1) * loss
+    return loss.mean()
+
+
+def kornia_binary_focal(x, target, alpha=0.25, gamma=2.0):
+    log_pos, log_neg = F.logsigmoid(x), F.logsigmoid(-x)
+    pos = -log_neg.exp().pow(gamma) * target * log_pos
+    neg = -log_pos.exp().pow(gamma) * (1.0 - target) * log_neg
+    if alpha is not None:
+        pos, neg = alpha * pos, (1.0 - alpha) * neg
+    return (pos + neg).mean()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # The cases: name, the peer's call as its users write it, the LossDsl text, the inputs (make_fixtures.case), and the
 # peer as a function of (pred, target). docs/porting.md cites each case by name.
@@ -192,40 +288,56 @@ def labels_1(fn, **kw):
 PORTS = [
     # MONAI DiceLoss
     ("port_monai_dice_sigmoid", "monai.losses.DiceLoss(sigmoid=True)",
-     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "mask", ML),
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML),
      lambda x, t: monai_dice(x, t, sigmoid=True)),
     ("port_monai_dice_softmax_onehot_no_background", "monai.losses.DiceLoss(include_background=False, to_onehot_y=True, softmax=True)",
-     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "labels", MC),
+     "dice(per_image: true, include_background: false, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "labels", MC),
      labels_1(monai_dice, softmax=True, include_background=False, **onehot)),
     ("port_monai_dice_batch_smooth", "monai.losses.DiceLoss(sigmoid=True, batch=True, smooth_nr=0, smooth_dr=1e-6)",
-     "dice(smooth_nr: 0, smooth_dr: 1e-6)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     "dice(smooth_nr: 0, smooth_dr: 1e-06)", mf.case("", "", "mask", ML, pattern="empty_channel"),
      lambda x, t: monai_dice(x, t, sigmoid=True, batch=True, smooth_nr=0.0, smooth_dr=1e-6)),
     ("port_monai_dice_jaccard", "monai.losses.DiceLoss(softmax=True, to_onehot_y=True, jaccard=True)",
-     "iou(smooth_nr: 5e-6, smooth_dr: 5e-6, per_image: true)", mf.case("", "", "labels", MC),
+     "iou(per_image: true, smooth_nr: 5e-06, smooth_dr: 5e-06)", mf.case("", "", "labels", MC),
      labels_1(monai_dice, softmax=True, jaccard=True, **onehot)),
-    ("port_monai_dice_multilabel_no_background", "monai.losses.DiceLoss(sigmoid=True, include_background=False)",
-     "dice(smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "mask", ML, "probs"),
+    ("port_monai_dice_multilabel_no_background", "monai.losses.DiceLoss(include_background=False)",
+     "dice(per_image: true, include_background: false, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML, "probs"),
      lambda x, t: monai_dice(x, t, include_background=False)),
     # MONAI GeneralizedDiceLoss
     ("port_monai_generalized_dice_softmax", "monai.losses.GeneralizedDiceLoss(to_onehot_y=True, softmax=True)",
-     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "labels", MC, pattern="absent"),
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true)", mf.case("", "", "labels", MC, pattern="absent"),
      labels_1(monai_generalized_dice, softmax=True, **onehot)),
     ("port_monai_generalized_dice_sigmoid_one_class", "monai.losses.GeneralizedDiceLoss(sigmoid=True)",
-     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, include_background: false)", mf.case("", "", "mask", B1, pattern="empty_image"),
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, include_background: false)", mf.case("", "", "mask", B1, pattern="empty_image"),
      lambda x, t: monai_generalized_dice(x, t, sigmoid=True)),
     ("port_monai_generalized_dice_batch_simple", "monai.losses.GeneralizedDiceLoss(sigmoid=True, w_type='simple', batch=True)",
-     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, weight_type: simple)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, weight_type: simple)", mf.case("", "", "mask", ML, pattern="empty_channel"),
      lambda x, t: monai_generalized_dice(x, t, sigmoid=True, w_type="simple", batch=True)),
     ("port_monai_generalized_dice_uniform_no_background", "monai.losses.GeneralizedDiceLoss(include_background=False, to_onehot_y=True, softmax=True, w_type='uniform')",
-     "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true, weight_type: uniform, include_background: false)", mf.case("", "", "labels", MC),
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, weight_type: uniform, include_background: false)", mf.case("", "", "labels", MC),
      labels_1(monai_generalized_dice, softmax=True, w_type="uniform", include_background=False, **onehot)),
     # MONAI TverskyLoss
     ("port_monai_tversky_sigmoid", "monai.losses.TverskyLoss(sigmoid=True, alpha=0.3, beta=0.7)",
-     "tversky(alpha: 0.3, beta: 0.7, smooth_nr: 1e-5, smooth_dr: 1e-5, per_image: true)", mf.case("", "", "mask", ML),
+     "tversky(alpha: 0.3, beta: 0.7, per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML),
      lambda x, t: monai_tversky(x, t, sigmoid=True, alpha=0.3, beta=0.7)),
     ("port_monai_tversky_softmax_batch", "monai.losses.TverskyLoss(to_onehot_y=True, softmax=True, batch=True)",
-     "tversky(smooth_nr: 1e-5, smooth_dr: 1e-5)", mf.case("", "", "labels", MC),
+     "tversky(smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "labels", MC),
      labels_1(monai_tversky, softmax=True, batch=True, **onehot)),
+    # MONAI FocalLoss, DiceCELoss, DiceFocalLoss
+    ("port_monai_focal_sigmoid", "monai.losses.FocalLoss()",
+     "focal(alpha: -1)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_sigmoid_focal(x, t)),
+    ("port_monai_focal_softmax", "monai.losses.FocalLoss(to_onehot_y=True, use_softmax=True, alpha=0.25)",
+     "0.25 * focal(weight: [0.75, 0.25, 0.25, 0.25])", mf.case("", "", "labels", MC),
+     lambda x, t: monai_softmax_focal(x, t, alpha=0.25)),
+    ("port_monai_dice_ce_softmax", "monai.losses.DiceCELoss(to_onehot_y=True, softmax=True, lambda_dice=0.5)",
+     "0.5 * dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05) + ce", mf.case("", "", "labels", MC),
+     lambda x, t: monai_dice_ce(x, t, lambda_dice=0.5, softmax=True)),
+    ("port_monai_dice_ce_sigmoid", "monai.losses.DiceCELoss(sigmoid=True)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05) + bce", mf.case("", "", "mask", B1),
+     lambda x, t: monai_dice_ce(x, t, sigmoid=True)),
+    ("port_monai_dice_focal_sigmoid", "monai.losses.DiceFocalLoss(sigmoid=True, gamma=1.5, lambda_focal=2)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05) + 2 * focal(alpha: -1, gamma: 1.5)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_dice_focal(x, t, gamma=1.5, lambda_focal=2.0, sigmoid=True)),
     # smp DiceLoss, JaccardLoss, TverskyLoss
     ("port_smp_dice_binary", "smp.losses.DiceLoss('binary')",
      "dice(smooth: 0, empty: zero)", mf.case("", "", "mask", B1),
@@ -237,7 +349,7 @@ PORTS = [
      "dice(smooth: 0, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
      lambda x, t: smp_dice("multiclass", x, t)),
     ("port_smp_dice_multiclass_classes", "smp.losses.DiceLoss('multiclass', classes=[1, 2, 3])",
-     "dice(smooth: 0, empty: zero, include_background: false)", mf.case("", "", "labels", MC),
+     "dice(smooth: 0, include_background: false, empty: zero)", mf.case("", "", "labels", MC),
      lambda x, t: smp_dice("multiclass", x, t, classes=[1, 2, 3])),
     ("port_smp_jaccard_multiclass_log", "smp.losses.JaccardLoss('multiclass', log_loss=True)",
      "iou(smooth: 0, log_loss: true, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
@@ -251,16 +363,42 @@ PORTS = [
     ("port_smp_tversky_focal", "smp.losses.TverskyLoss('multiclass', gamma=0.75)",
      "pow(tversky(smooth: 0, empty: zero), 0.75)", mf.case("", "", "labels", MC),
      lambda x, t: smp_tversky("multiclass", x, t, gamma=0.75)),
+    ("port_smp_focal_binary", "smp.losses.FocalLoss('binary')",
+     "focal(alpha: -1)", mf.case("", "", "mask", B1),
+     lambda x, t: smp_focal("binary", x, t)),
+    ("port_smp_focal_multilabel", "smp.losses.FocalLoss('multilabel', alpha=0.25, gamma=1)",
+     "focal(gamma: 1)", mf.case("", "", "mask", ML),
+     lambda x, t: smp_focal("multilabel", x, t, alpha=0.25, gamma=1.0)),
+    ("port_smp_soft_bce_pos_weight", "smp.losses.SoftBCEWithLogitsLoss(pos_weight=torch.tensor([2.0]))",
+     "bce(pos_weight: 2)", mf.case("", "", "mask", B1),
+     lambda x, t: smp_soft_bce(x, t, pos_weight=torch.tensor([2.0]))),
+    ("port_smp_soft_ce", "smp.losses.SoftCrossEntropyLoss(smooth_factor=0.1)",
+     "ce(label_smoothing: 0.1)", mf.case("", "", "labels", MC),
+     lambda x, t: smp_soft_ce(x, t, 0.1)),
+    ("port_smp_mcc", "smp.losses.MCCLoss()",
+     "mcc", mf.case("", "", "mask", B1, "probs"),
+     lambda x, t: smp_mcc(x, t)),
     # kornia
     ("port_kornia_dice_micro", "kornia.losses.dice_loss(pred, target)",
-     "dice(smooth_nr: 0, smooth_dr: 1e-8, per_image: true, average: micro)", mf.case("", "", "labels", MC),
+     "dice(per_image: true, smooth_nr: 0, smooth_dr: 1e-08, average: micro)", mf.case("", "", "labels", MC),
      lambda x, t: kornia_dice(x, t)),
-    ("port_kornia_dice_macro_weight", "kornia.losses.dice_loss(pred, target, average='macro', weight=w)",
-     "dice(smooth_nr: 0, smooth_dr: 1e-8, per_image: true, weight: [0.5, 1, 2, 1])", mf.case("", "", "labels", MC, pattern="absent"),
+    ("port_kornia_dice_macro_weight", "kornia.losses.dice_loss(pred, target, average='macro', weight=torch.tensor([0.5, 1, 2, 1]))",
+     "dice(per_image: true, weight: [0.5, 1, 2, 1], smooth_nr: 0, smooth_dr: 1e-08)", mf.case("", "", "labels", MC, pattern="absent"),
      lambda x, t: kornia_dice(x, t, average="macro", weight=[0.5, 1.0, 2.0, 1.0])),
+    ("port_kornia_focal", "kornia.losses.focal_loss(pred, target, alpha=0.25, reduction='mean')",
+     "0.25 * focal(weight: [0.75, 0.25, 0.25, 0.25])", mf.case("", "", "labels", MC),
+     lambda x, t: kornia_focal(x, t, 0.25)),
+    ("port_kornia_binary_focal", "kornia.losses.binary_focal_loss_with_logits(pred, target, reduction='mean')",
+     "focal", mf.case("", "", "mask", B1),
+     lambda x, t: kornia_binary_focal(x, t)),
     ("port_kornia_tversky", "kornia.losses.tversky_loss(pred, target, alpha=0.4, beta=0.6)",
-     "tversky(alpha: 0.4, beta: 0.6, smooth_nr: 0, smooth_dr: 1e-8, per_image: true, average: micro)", mf.case("", "", "labels", MC),
+     "tversky(alpha: 0.4, beta: 0.6, per_image: true, smooth_nr: 0, smooth_dr: 1e-08, average: micro)", mf.case("", "", "labels", MC),
      lambda x, t: kornia_tversky(x, t, 0.4, 0.6)),
+    # torchvision
+    ("port_torchvision_sigmoid_focal", "torchvision.ops.sigmoid_focal_loss(inputs, targets, reduction='mean')",
+     "focal", mf.case("", "", "mask", ML),
+     # make_fixtures.py's self-checks hold LOSSES.md's mask focal to this same formula, torchvision's.
+     lambda x, t: mf.torchvision_style_focal(x, t, 0.25, 2.0)),
 ]
 
 

@@ -13,7 +13,7 @@ namespace LossDsl.Language.Primitives;
 /// the checks, "did you mean", the docs table and the planner read this, and nothing else declares a primitive: adding
 /// one is an entry here and its kernel in <c>LossDsl.Kernels</c> (docs/architecture.md).
 /// </summary>
-internal static class Catalog
+internal static partial class Catalog
 {
     // Parameters, each object the one its primitives declare and their lowerings read.
     private static readonly ParameterDefinition PosWeight = new("pos_weight", ParameterKind.Number, new NumberValue(1.0), NumberRule.NonNegative, ImmutableArray.Create("auto"));
@@ -86,102 +86,115 @@ internal static class Catalog
                     inputs.ValidPixels(), inputs.PixelWeights()),
         };
 
+    private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
+        (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+            ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
+    {
+        LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+            ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
+    };
+
+    private static PrimitiveDefinition Focal { get; } = new("focal",
+        ImmutableArray.Create(
+            new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
+            new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(Gamma, ClassWeight))),
+        "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
+        (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
+        {
+            (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
+                inputs.ValidPixels(), inputs.PixelWeights()),
+            (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
+                term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
+            _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
+        })
+    {
+        LowerUnreduced = (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
+        {
+            (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
+                inputs.ValidPixels(), inputs.PixelWeights()),
+            (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
+                term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
+            _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
+        },
+    };
+
+    private static PrimitiveDefinition Dice { get; } = new("dice", Both(OverlapParameters), "Soft Dice loss over per-channel statistics.",
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
+            ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+    {
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
+            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+        Conflicts = OverlapConflicts,
+    };
+
+    private static PrimitiveDefinition Iou { get; } = new("iou", Both(OverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
+            ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+    {
+        Aliases = ImmutableArray.Create("jaccard"),
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
+            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+        Conflicts = OverlapConflicts,
+    };
+
+    private static PrimitiveDefinition Tversky { get; } = new("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).ToArray()),
+        "Tversky loss: Dice with separate weights on false positives and false negatives.",
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+    {
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro)),
+        Conflicts = OverlapConflicts,
+    };
+
+    private static PrimitiveDefinition Mcc { get; } = new("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
+        (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
+            ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
+    { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth)) };
+
+    private static PrimitiveDefinition GeneralizedDice { get; } = new("generalized_dice",
+        Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground),
+        "Generalized Dice (Sudre et al. 2017), classes weighted by inverse (squared) volume.",
+        (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Eps),
+            term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground)))
+    { AddsBackgroundToSingleChannel = true };
+
+    private static PrimitiveDefinition SensitivitySpecificity { get; } = new("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
+        (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
+    {
+        LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false), term.Number(Lambda),
+            term.Number(SensitivitySmooth)),
+    };
+
+    private static PrimitiveDefinition Ssim { get; } = new("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
+        (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
+            // A constant of the loss text: built once, when the module is constructed.
+            inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma)))))
+    { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+
+    private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
+        // Hinge errors are defined on the raw scores, so no probabilities.
+        (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
+    { RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false };
+
+    private static PrimitiveDefinition LovaszSoftmax { get; } = new("lovasz_softmax", Labels(LovaszClasses, PerImage), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
+        (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(),
+            presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
+    { AllowsPixelWeight = false };
+
+    private static PrimitiveDefinition Boundary { get; } = new("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
+        (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
+            term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
+    { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) };
+
+    private static PrimitiveDefinition ActiveContour { get; } = new("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
+        (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
+    { SpatialRank = 2, SpatialFilters = true };
+
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce,
-        new PrimitiveDefinition("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
-            (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
-        {
-            LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
-        },
-        new PrimitiveDefinition("focal",
-            ImmutableArray.Create(
-                new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
-                new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(Gamma, ClassWeight))),
-            "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
-            (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
-            {
-                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
-                    inputs.ValidPixels(), inputs.PixelWeights()),
-                (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
-                    term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
-                _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                    term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
-            })
-        {
-            LowerUnreduced = (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
-            {
-                (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
-                    inputs.ValidPixels(), inputs.PixelWeights()),
-                (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
-                    term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
-                _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-                    term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
-            },
-        },
-        new PrimitiveDefinition("dice", Both(OverlapParameters), "Soft Dice loss over per-channel statistics.",
-            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
-        {
-            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-                RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
-            Conflicts = OverlapConflicts,
-        },
-        new PrimitiveDefinition("iou", Both(OverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
-            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
-        {
-            Aliases = ImmutableArray.Create("jaccard"),
-            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-                RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
-            Conflicts = OverlapConflicts,
-        },
-        new PrimitiveDefinition("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).ToArray()),
-            "Tversky loss: Dice with separate weights on false positives and false negatives.",
-            (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
-                term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
-        {
-            LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
-                term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro)),
-            Conflicts = OverlapConflicts,
-        },
-        new PrimitiveDefinition("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
-            (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
-                ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-        { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth)) },
-        new PrimitiveDefinition("generalized_dice",
-            Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground),
-            "Generalized Dice (Sudre et al. 2017), classes weighted by inverse (squared) volume.",
-            (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Eps),
-                term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground)))
-        { AddsBackgroundToSingleChannel = true },
-        new PrimitiveDefinition("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
-            (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
-        {
-            LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false), term.Number(Lambda),
-                term.Number(SensitivitySmooth)),
-        },
-        new PrimitiveDefinition("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
-            (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
-                // A constant of the loss text: built once, when the module is constructed.
-                inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma)))))
-        { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) },
-        new PrimitiveDefinition("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
-            // Hinge errors are defined on the raw scores, so no probabilities.
-            (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
-        { RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false },
-        new PrimitiveDefinition("lovasz_softmax", Labels(LovaszClasses, PerImage), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
-            (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(),
-                presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
-        { AllowsPixelWeight = false },
-        new PrimitiveDefinition("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
-            (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
-                term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
-        { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) },
-        new PrimitiveDefinition("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
-            (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
-        { SpatialRank = 2, SpatialFilters = true });
+        Bce, Ce, Focal, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

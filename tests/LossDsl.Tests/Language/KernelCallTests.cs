@@ -110,6 +110,12 @@ public sealed class KernelCallTests
         var parameters = Catalog.Primitives.SelectMany(p => p.Variants).SelectMany(v => v.Parameters).Select(p => p.Name).Distinct();
         var spelled = new System.Text.RegularExpressions.Regex(
             "\"(" + string.Join("|", kernelTypes) + ")\\.|\"(" + string.Join("|", parameters) + ")\"");
+        // lossdsl port reads the peers' own parameters (MONAI's alpha, smp's smooth), which share many names with the
+        // catalog's; the loss text it writes comes from the catalog (Catalog.Text.cs), so there it is primitive names in
+        // quotes with arguments, a term written by hand, that would be the seam (a bare name in quotes may be a peer's
+        // parameter: MONAI's DiceLoss takes jaccard=True).
+        var primitives = new System.Text.RegularExpressions.Regex("\"(" + string.Join("|", Catalog.AllNames) + ")\\(");
+        var port = Path.Combine("LossDsl.Cli", "Port");
         var sources = Path.Combine(RepositoryRoot.Path, "src");
         var found = Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -118,9 +124,11 @@ public sealed class KernelCallTests
                 && !f.Contains(Path.Combine("LossDsl.Runtime", "Kernels"), StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(sources, f), Line: i + 1, Text: line)))
             // XML docs name parameters of their own (<param name="classes">).
-            .Where(l => !l.Text.TrimStart().StartsWith("///", StringComparison.Ordinal) && spelled.IsMatch(l.Text))
+            .Where(l => !l.Text.TrimStart().StartsWith("///", StringComparison.Ordinal)
+                && (l.File.StartsWith(port, StringComparison.Ordinal) ? primitives.IsMatch(l.Text) : spelled.IsMatch(l.Text)))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
+        Assert.True(Directory.Exists(Path.Combine(sources, port)), $"{port} moved: update the exemption above");
 
         Assert.True(found.Count == 0, "Kernel or parameter names as strings outside the catalog:\n" + string.Join("\n", found));
     }

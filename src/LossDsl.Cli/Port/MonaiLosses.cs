@@ -1,0 +1,290 @@
+using System.Collections.Generic;
+using System.Linq;
+using LossDsl.Language.Primitives;
+using static LossDsl.Cli.Port.PortText;
+
+namespace LossDsl.Cli.Port;
+
+/// <summary>
+/// MONAI 1.3's losses (monai/losses/dice.py, focal_loss.py) as LossDsl text: docs/porting.md explains each mapping, and
+/// its table holds this translation to the rows checked against MONAI's formulas.
+/// </summary>
+internal static class MonaiLosses
+{
+    private static readonly string[] Activation = ["include_background", "to_onehot_y", "sigmoid", "softmax", "other_act"];
+    private static readonly string[] Overlap = ["squared_pred", "jaccard", "reduction", "smooth_nr", "smooth_dr", "batch"];
+
+    public static PortedLoss DiceLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.DiceLoss", [.. Activation, .. Overlap, "weight", "soft_label"]), classes);
+        Inputs(draft);
+        var dice = Dice(draft, draft.Arguments.Get("weight"));
+        SoftLabel(draft);
+        draft.MeanReduction();
+        return draft.Build(dice);
+    }
+
+    public static PortedLoss GeneralizedDiceLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.GeneralizedDiceLoss",
+            [.. Activation, "w_type", "reduction", "smooth_nr", "smooth_dr", "batch", "soft_label"]), classes);
+        var a = draft.Arguments;
+        Inputs(draft);
+        // MONAI takes one sigmoid channel as one class; generalized_dice adds a background to it unless told not to.
+        var background = a.Bool("include_background", true);
+        var oneClass = draft.Target == LossTarget.Mask && draft.RequireClasses("on a mask, MONAI's classes are its channels (one channel is one class)") == 1;
+        var weightType = a.Word("w_type", "square");
+        if (weightType is not ("square" or "simple" or "uniform"))
+        {
+            throw new PortException($"{a.Peer}: w_type '{weightType}' is not one of MONAI's (square, simple, uniform)");
+        }
+
+        var text = Catalog.GeneralizedDiceText(0.0, a.Number("smooth_nr", 1e-5), a.Number("smooth_dr", 1e-5), a.Bool("batch", false) ? null : true,
+            weightType == "square" ? null : weightType, oneClass || !background ? false : null);
+        draft.Note("MONAI computes the class weights in float32 (ground_o.float()); in float64 its numbers carry that rounding, LossDsl's do not");
+        SoftLabel(draft);
+        draft.MeanReduction();
+        return draft.Build(text);
+    }
+
+    public static PortedLoss TverskyLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.TverskyLoss",
+            [.. Activation, "alpha", "beta", "reduction", "smooth_nr", "smooth_dr", "batch", "soft_label"]), classes);
+        var a = draft.Arguments;
+        Inputs(draft);
+        var alpha = a.Number("alpha", 0.5);
+        var beta = a.Number("beta", 0.5);
+        var text = Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, new Catalog.OverlapText(
+            SmoothNumerator: a.Number("smooth_nr", 1e-5), SmoothDenominator: a.Number("smooth_dr", 1e-5),
+            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft)));
+        SoftLabel(draft);
+        draft.MeanReduction();
+        return draft.Build(text);
+    }
+
+    public static PortedLoss FocalLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.FocalLoss",
+            "include_background", "to_onehot_y", "gamma", "alpha", "weight", "reduction", "use_softmax"), classes);
+        var text = Focal(draft, draft.Arguments.Bool("use_softmax", false), draft.Arguments.Bool("to_onehot_y", false));
+        draft.MeanReduction();
+        return draft.Build(text);
+    }
+
+    public static PortedLoss DiceCELoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.DiceCELoss",
+            [.. Activation, .. Overlap, "weight", "lambda_dice", "lambda_ce", "label_smoothing"]), classes);
+        var a = draft.Arguments;
+        Inputs(draft);
+        var weight = a.Get("weight");
+        var dice = Dice(draft, weight);
+        string crossEntropy;
+        if (draft.Target == LossTarget.Labels)
+        {
+            if (draft.Input == LossInput.Probabilities)
+            {
+                throw new PortException($"{a.Peer} without softmax computes Dice on the raw values and CE on them as logits; a LossDsl loss reads its input one way");
+            }
+
+            var smoothing = a.Number("label_smoothing", 0);
+            crossEntropy = Catalog.CrossEntropyText(a.NumberList("weight"), smoothing == 0 ? null : smoothing);
+        }
+        else
+        {
+            if (draft.RequireClasses("on a mask, MONAI's CE part is BCE for one channel and a softmax cross-entropy over channels otherwise") != 1)
+            {
+                throw new PortException($"{a.Peer} on a multi-channel mask takes a softmax cross-entropy over the channels against the mask as class probabilities; LossDsl's ce takes labels");
+            }
+
+            if (draft.Input == LossInput.Probabilities)
+            {
+                throw new PortException($"{a.Peer} without sigmoid computes Dice on the raw values and BCE on them as logits; a LossDsl loss reads its input one way");
+            }
+
+            crossEntropy = Catalog.BinaryCrossEntropyText(a.OptionalNumber("weight"));
+            a.Get("label_smoothing");
+        }
+
+        draft.MeanReduction();
+        return draft.Build(Sum((a.Number("lambda_dice", 1), dice), (a.Number("lambda_ce", 1), crossEntropy)));
+    }
+
+    public static PortedLoss DiceFocalLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.DiceFocalLoss",
+            [.. Activation, .. Overlap, "gamma", "weight", "lambda_dice", "lambda_focal", "alpha"]), classes);
+        var a = draft.Arguments;
+        Inputs(draft);
+        if (draft.Target == LossTarget.Labels)
+        {
+            throw new PortException($"{a.Peer} applies a sigmoid focal loss to each channel against the one-hot target whatever its Dice activation; LossDsl's focal on labels is the softmax focal loss");
+        }
+
+        if (draft.Input == LossInput.Probabilities)
+        {
+            throw new PortException($"{a.Peer} without sigmoid computes Dice on the raw values and the focal loss on them as logits; a LossDsl loss reads its input one way");
+        }
+
+        var dice = Dice(draft, a.Get("weight"));
+        var focal = Focal(draft, softmax: false, oneHot: false);
+        draft.MeanReduction();
+        return draft.Build(Sum((a.Number("lambda_dice", 1), dice), (a.Number("lambda_focal", 1), focal)));
+    }
+
+    /// <summary>
+    /// The activation and the target form: sigmoid is logits against a mask (a one-hot mask with to_onehot_y), softmax
+    /// logits against labels, neither probabilities. MONAI refuses sigmoid with softmax and other_act with either.
+    /// </summary>
+    private static void Inputs(PortDraft draft)
+    {
+        var a = draft.Arguments;
+        var (sigmoid, softmax, oneHot) = (a.Bool("sigmoid", false), a.Bool("softmax", false), a.Bool("to_onehot_y", false));
+        if (sigmoid && softmax)
+        {
+            throw new PortException($"{a.Peer}: sigmoid=True and softmax=True together; MONAI refuses them too");
+        }
+
+        if (a.Given("other_act"))
+        {
+            draft.Differs($"other_act={a.Get("other_act")!.Text}: LossDsl applies only sigmoid (mask) or softmax (labels); apply it in the model and declare probabilities, as the signature does");
+        }
+
+        draft.Input = sigmoid || softmax ? LossInput.Logits : LossInput.Probabilities;
+        draft.Target = softmax || (oneHot && !sigmoid) ? LossTarget.Labels : LossTarget.Mask;
+        if (sigmoid && oneHot)
+        {
+            draft.Note("MONAI one-hot encodes the labels and applies a sigmoid per channel: pass one_hot(labels) as the mask target");
+        }
+        else if (softmax && !oneHot)
+        {
+            draft.Note("MONAI takes a one-hot target here: pass its argmax, the labels [N, *spatial]");
+        }
+    }
+
+    /// <summary>
+    /// DiceLoss's text, shared by DiceCELoss and DiceFocalLoss: jaccard=True doubles numerator and denominator (iou with
+    /// half the smoothing); MONAI's weight multiplies each class's loss before the plain mean, LossDsl's normalises, so
+    /// the term carries the factor Σw/K (K the classes left).
+    /// </summary>
+    private static string Dice(PortDraft draft, PeerValue? weightValue)
+    {
+        var a = draft.Arguments;
+        var jaccard = a.Bool("jaccard", false);
+        var half = jaccard ? 0.5 : 1;
+        if (a.Bool("squared_pred", false))
+        {
+            draft.Differs("squared_pred=True (V-Net's Σp² + Σt² denominator) has no LossDsl form; the text uses P + T");
+        }
+
+        var background = Background(draft);
+        var weights = weightValue is null or PeerNone ? null : a.NumberList("weight");
+        double factor = 1;
+        IReadOnlyList<double>? list = null;
+        if (weights is [var single])
+        {
+            factor = single;
+        }
+        else if (weights is not null)
+        {
+            // MONAI's list has an entry per class it keeps (no background entry without it); LossDsl's one per channel.
+            factor = weights.Sum() / weights.Count;
+            list = background == false ? weights.Prepend(0).ToList() : weights;
+        }
+
+        var overlap = new Catalog.OverlapText(
+            SmoothNumerator: a.Number("smooth_nr", 1e-5) * half, SmoothDenominator: a.Number("smooth_dr", 1e-5) * half,
+            PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background);
+        var text = jaccard ? Catalog.IouText(overlap) : Catalog.DiceText(overlap);
+        return Sum((factor, text));
+    }
+
+    /// <summary>include_background=False drops channel 0, except on one channel, which MONAI keeps (with a warning).</summary>
+    private static bool? Background(PortDraft draft)
+    {
+        if (draft.Arguments.Bool("include_background", true))
+        {
+            return null;
+        }
+
+        if (draft.Target == LossTarget.Mask && draft.RequireClasses("include_background=False on a mask depends on the channel count (MONAI ignores it for one)") == 1)
+        {
+            draft.Note("MONAI ignores include_background=False on one channel (with a warning), and so does the text");
+            return null;
+        }
+
+        return false;
+    }
+
+    private static void SoftLabel(PortDraft draft)
+    {
+        if (draft.Arguments.Bool("soft_label", false))
+        {
+            draft.Note("soft_label=True gives the same numbers on {0, 1} targets; on soft targets its overlap (|x| + |y| − |x − y|) / 2 has no LossDsl form");
+        }
+    }
+
+    /// <summary>
+    /// FocalLoss: sigmoid per channel (mask focal with MONAI's alpha, none by default, so alpha: -1), or with use_softmax
+    /// the softmax focal loss summed over the classes and averaged over every element, channels included: LossDsl's
+    /// labels focal divided by C, alpha as class weights [1 − α, α, ...].
+    /// </summary>
+    private static string Focal(PortDraft draft, bool softmax, bool oneHot)
+    {
+        var a = draft.Arguments;
+        var gamma = a.Number("gamma", 2);
+        var alpha = a.OptionalNumber("alpha");
+        var weights = a.NumberList("weight");
+        var background = a.Bool("include_background", true);
+        draft.Note("MONAI's FocalLoss computes in float32 (input.float()); in float64 its numbers carry that rounding");
+        if (!softmax)
+        {
+            draft.Input = LossInput.Logits;
+            if (oneHot)
+            {
+                draft.Target = LossTarget.Mask;
+                draft.Note("MONAI one-hot encodes the labels and applies a sigmoid per channel: pass one_hot(labels) as the mask target");
+            }
+
+            if (!background && draft.RequireClasses("include_background=False on a mask depends on the channel count") > 1)
+            {
+                draft.Differs("include_background=False drops channel 0 from the sigmoid focal loss; LossDsl's focal has no channel selection");
+            }
+
+            var factor = 1.0;
+            if (weights is [var single])
+            {
+                factor = single;
+            }
+            else if (weights is not null)
+            {
+                draft.Differs("a per-channel weight list on the sigmoid focal loss has no LossDsl form yet");
+            }
+
+            draft.Note("on soft targets MONAI's (1 − p_t) is σ(−x(2t − 1)), not LossDsl's 1 − (pt + (1 − p)(1 − t)); on {0, 1} targets they agree");
+            return Sum((factor, Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma)));
+        }
+
+        draft.Input = LossInput.Logits;
+        draft.Target = LossTarget.Labels;
+        if (!oneHot)
+        {
+            draft.Note("MONAI takes a one-hot target here: pass its argmax, the labels [N, *spatial]");
+        }
+
+        if (!background)
+        {
+            throw new PortException($"{a.Peer}(use_softmax=True, include_background=False) takes the softmax over channels 1..C−1 only; LossDsl's softmax runs over every class");
+        }
+
+        var classes = draft.RequireClasses("MONAI's softmax focal loss averages over the classes too (a factor 1/C)");
+        var classWeights = Enumerable.Range(0, classes).Select(c => (alpha is { } value ? (c == 0 ? 1 - value : value) : 1.0) * (weights is null ? 1 : weights.Count == 1 ? weights[0] : weights[c])).ToList();
+        if (weights is { Count: > 1 } && weights.Count != classes)
+        {
+            throw new PortException($"{a.Peer}: weight has {weights.Count} entries for {classes} classes");
+        }
+
+        return Sum((1.0 / classes, Catalog.LabelsFocalText(gamma == 2 ? null : gamma, classWeights.All(w => w == 1) ? null : classWeights)));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>
+/// Loss text for terms made outside the compiler (<c>lossdsl port</c>), typed: each method takes the arguments its
+/// primitive has and spells names through the catalog's own declarations, so a translation cannot name a parameter
+/// that does not exist. Arguments left null are left out; the rest follow the parameter order.
+/// </summary>
+internal static partial class Catalog
+{
+    /// <summary>dice, iou and tversky share these; <see cref="ZeroWhenEmpty"/> and <see cref="Micro"/> are the non-default words.</summary>
+    public sealed record OverlapText(
+        double? Smooth = null,
+        double? SmoothNumerator = null,
+        double? SmoothDenominator = null,
+        bool? PerImage = null,
+        IReadOnlyList<double>? Weight = null,
+        bool? IncludeBackground = null,
+        bool? LogLoss = null,
+        bool ZeroWhenEmpty = false,
+        bool Micro = false);
+
+    public static string DiceText(OverlapText o) => Write(Dice, Overlap(o));
+
+    public static string IouText(OverlapText o) => Write(Iou, Overlap(o));
+
+    public static string TverskyText(double? alpha, double? beta, OverlapText o) =>
+        Write(Tversky, Overlap(o).Prepend((TverskyBeta, beta)).Prepend((TverskyAlpha, alpha)).ToArray());
+
+    /// <param name="weightType">One of the catalog's words for it (square, simple, uniform), or null for the default.</param>
+    public static string GeneralizedDiceText(double? eps, double? smoothNumerator, double? smoothDenominator, bool? perImage, string? weightType, bool? includeBackground) =>
+        Write(GeneralizedDice, (Eps, eps), (VolumeSmoothNumerator, smoothNumerator), (VolumeSmoothDenominator, smoothDenominator), (PerImage, perImage),
+            (WeightType, weightType is null ? null : WeightType.AllowedWords.Contains(weightType) ? new WordValue(weightType) : throw new System.ArgumentException(weightType)),
+            (IncludeBackground, includeBackground));
+
+    /// <summary>Mask focal (alpha, gamma); alpha null is the default 0.25, a negative alpha none.</summary>
+    public static string MaskFocalText(double? alpha, double? gamma) => Write(Focal, (FocalAlpha, alpha), (Gamma, gamma));
+
+    public static string LabelsFocalText(double? gamma, IReadOnlyList<double>? weight) => Write(Focal, (Gamma, gamma), (ClassWeight, weight));
+
+    public static string CrossEntropyText(IReadOnlyList<double>? weight, double? labelSmoothing) => Write(Ce, (ClassWeight, weight), (LabelSmoothing, labelSmoothing));
+
+    public static string BinaryCrossEntropyText(double? posWeight) => Write(Bce, (PosWeight, posWeight));
+
+    public static string MccText(double? smooth) => Write(Mcc, (MccSmooth, smooth));
+
+    public static string LovaszHingeText(bool? perImage) => Write(LovaszHinge, (HingePerImage, perImage));
+
+    public static string LovaszSoftmaxText(bool? perImage) => Write(LovaszSoftmax, (PerImage, perImage));
+
+    private static (ParameterDefinition, object?)[] Overlap(OverlapText o) =>
+    [
+        (Smooth, o.Smooth), (PerImage, o.PerImage), (ClassWeight, o.Weight), (IncludeBackground, o.IncludeBackground),
+        (SmoothNumerator, o.SmoothNumerator), (SmoothDenominator, o.SmoothDenominator), (LogLoss, o.LogLoss),
+        (Empty, o.ZeroWhenEmpty ? new WordValue(ZeroWhenEmpty) : null), (Average, o.Micro ? new WordValue(Micro) : null),
+    ];
+
+    // The primitive's name and the given arguments, named by their declarations, in the order they are declared here.
+    private static string Write(PrimitiveDefinition primitive, params (ParameterDefinition Parameter, object? Value)[] arguments)
+    {
+        var given = arguments.Where(a => a.Value is not null).Select(a => a.Parameter.Name + ": " + Display(a.Value!)).ToList();
+        return given.Count == 0 ? primitive.Name : $"{primitive.Name}({string.Join(", ", given)})";
+    }
+
+    private static string Display(object value) => value switch
+    {
+        bool flag => new BooleanValue(flag).Display,
+        double number => NumberText.Format(number),
+        IReadOnlyList<double> list => new NumberListValue(list.ToImmutableArray()).Display,
+        ArgumentValue argument => argument.Display,
+        _ => throw new System.ArgumentException($"no loss text for {value.GetType()}", nameof(value)),
+    };
+}
