@@ -130,6 +130,11 @@ def overlap_loss(batch, args, ratio_of):
     average: micro), smoothed by smooth_nr and smooth_dr (each smooth unless given); the loss 1 - score or -log(score);
     with empty: zero, 0 where the channel's T is 0; then the channel reduction."""
     tp, p, t = region_statistics(batch, args["per_image"])
+    if args.get("squared_pred"):
+        # V-Net's denominator sums, weighted as the statistics are.
+        dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
+        scale = batch.valid * batch.w
+        p, t = (batch.p ** 2 * scale).sum(dims), (batch.t ** 2 * scale).sum(dims)
     if args["average"] == "micro":
         tp, p, t = tp.sum(-1, keepdim=True), p.sum(-1, keepdim=True), t.sum(-1, keepdim=True)
     s_nr = args["smooth"] if args["smooth_nr"] is None else args["smooth_nr"]
@@ -395,13 +400,14 @@ def active_contour(batch, args):
 
 OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True),
            ("smooth_nr", None), ("smooth_dr", None), ("log_loss", False), ("empty", "score"), ("average", "macro")]
+SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)]
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0)]}),
     "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0)], "labels": [("gamma", 2.0), ("weight", None)]}),
-    "dice": (dice, {"mask": OVERLAP, "labels": OVERLAP}),
-    "iou": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
-    "jaccard": (iou, {"mask": OVERLAP, "labels": OVERLAP}),
+    "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
+    "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
+    "jaccard": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP for k in ("mask", "labels")}),
     "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
@@ -900,6 +906,11 @@ FIXTURES = [
     case("dice_labels_log_loss_empty_zero", "dice(smooth: 0, log_loss: true, empty: zero)", "labels", MC, pattern="absent"),
     case("dice_labels_micro", "dice(smooth: 0, smooth_dr: 1e-8, average: micro, per_image: true)", "labels", MC, ignore_index=255, pattern="ignore"),
     case("dice_labels_micro_batch_probs", "dice(average: micro)", "labels", MC, "probs"),
+    case("dice_squared_pred_soft_target", "dice(squared_pred: true, per_image: true)", "mask", ML, pattern="soft"),
+    case("dice_squared_pred_weight_map", "dice(squared_pred: true, smooth: 0)", "mask", B1, pixel_weight="pixel", valid="pixel"),
+    case("dice_labels_squared_pred_ignore", "dice(squared_pred: true, include_background: false)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("iou_squared_pred_micro", "iou(squared_pred: true, average: micro, per_image: true)", "mask", ML, "probs"),
+    case("iou_labels_squared_pred", "jaccard(squared_pred: true, smooth_nr: 0.5, smooth_dr: 0.5)", "labels", MC),
     case("iou_smooth_nr_dr_log_loss", "iou(smooth_nr: 0.5, smooth_dr: 2, log_loss: true)", "mask", ML),
     case("iou_empty_zero", "iou(smooth: 0, empty: zero)", "mask", ML, pattern="empty_channel"),
     case("iou_micro", "jaccard(average: micro, per_image: true)", "mask", ML, "probs"),

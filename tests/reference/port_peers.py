@@ -41,11 +41,14 @@ def monai_activate(x, target, sigmoid=False, softmax=False, to_onehot_y=False, i
     return x, target
 
 
-def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=False, **preamble):
+def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=False, squared_pred=False, **preamble):
     x, target = monai_activate(x, target, **preamble)
     reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
     intersection = torch.sum(target * x, reduce_axis)
-    denominator = torch.sum(target, reduce_axis) + torch.sum(x, reduce_axis)
+    if squared_pred:
+        denominator = torch.sum(target ** 2, reduce_axis) + torch.sum(x ** 2, reduce_axis)
+    else:
+        denominator = torch.sum(target, reduce_axis) + torch.sum(x, reduce_axis)
     if jaccard:
         denominator = 2.0 * (denominator - intersection)
     f = 1.0 - (2.0 * intersection + smooth_nr) / (denominator + smooth_dr)
@@ -302,6 +305,12 @@ PORTS = [
     ("port_monai_dice_multilabel_no_background", "monai.losses.DiceLoss(include_background=False)",
      "dice(per_image: true, include_background: false, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML, "probs"),
      lambda x, t: monai_dice(x, t, include_background=False)),
+    ("port_monai_dice_squared_pred", "monai.losses.DiceLoss(sigmoid=True, squared_pred=True)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, squared_pred: true)", mf.case("", "", "mask", ML, pattern="soft"),
+     lambda x, t: monai_dice(x, t, sigmoid=True, squared_pred=True)),
+    ("port_monai_dice_jaccard_squared_pred", "monai.losses.DiceLoss(softmax=True, to_onehot_y=True, jaccard=True, squared_pred=True, batch=True)",
+     "iou(smooth_nr: 5e-06, smooth_dr: 5e-06, squared_pred: true)", mf.case("", "", "labels", MC),
+     labels_1(monai_dice, softmax=True, jaccard=True, squared_pred=True, batch=True, **onehot)),
     # MONAI GeneralizedDiceLoss
     ("port_monai_generalized_dice_softmax", "monai.losses.GeneralizedDiceLoss(to_onehot_y=True, softmax=True)",
      "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true)", mf.case("", "", "labels", MC, pattern="absent"),

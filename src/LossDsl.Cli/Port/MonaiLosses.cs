@@ -165,7 +165,7 @@ internal static class MonaiLosses
 
     /// <summary>
     /// DiceLoss's text, shared by DiceCELoss and DiceFocalLoss: jaccard=True doubles numerator and denominator (iou with
-    /// half the smoothing); MONAI's weight multiplies each class's loss before the plain mean, LossDsl's normalises, so
+    /// half the smoothing), squared_pred=True is squared_pred: true; MONAI's weight multiplies each class's loss before the plain mean, LossDsl's normalises, so
     /// the term carries the factor Σw/K (K the classes left).
     /// </summary>
     private static string Dice(PortDraft draft, PeerValue? weightValue)
@@ -173,11 +173,6 @@ internal static class MonaiLosses
         var a = draft.Arguments;
         var jaccard = a.Bool("jaccard", false);
         var half = jaccard ? 0.5 : 1;
-        if (a.Bool("squared_pred", false))
-        {
-            draft.Differs("squared_pred=True (V-Net's Σp² + Σt² denominator) has no LossDsl form; the text uses P + T");
-        }
-
         var background = Background(draft);
         var weights = weightValue is null or PeerNone ? null : a.NumberList("weight");
         double factor = 1;
@@ -195,7 +190,7 @@ internal static class MonaiLosses
 
         var overlap = new Catalog.OverlapText(
             SmoothNumerator: a.Number("smooth_nr", 1e-5) * half, SmoothDenominator: a.Number("smooth_dr", 1e-5) * half,
-            PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background);
+            PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background, SquaredPred: a.Bool("squared_pred", false));
         var text = jaccard ? Catalog.IouText(overlap) : Catalog.DiceText(overlap);
         return Sum((factor, text));
     }

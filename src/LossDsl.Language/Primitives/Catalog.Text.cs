@@ -22,14 +22,16 @@ internal static partial class Catalog
         bool? IncludeBackground = null,
         bool? LogLoss = null,
         bool ZeroWhenEmpty = false,
-        bool Micro = false);
+        bool Micro = false,
+        bool SquaredPred = false);
 
-    public static string DiceText(OverlapText o) => Write(Dice, Overlap(o));
+    public static string DiceText(OverlapText o) => Write(Dice, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).ToArray());
 
-    public static string IouText(OverlapText o) => Write(Iou, Overlap(o));
+    public static string IouText(OverlapText o) => Write(Iou, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).ToArray());
 
-    public static string TverskyText(double? alpha, double? beta, OverlapText o) =>
-        Write(Tversky, Overlap(o).Prepend((TverskyBeta, beta)).Prepend((TverskyAlpha, alpha)).ToArray());
+    public static string TverskyText(double? alpha, double? beta, OverlapText o) => o.SquaredPred
+        ? throw new System.ArgumentException("tversky has no squared_pred", nameof(o))
+        : Write(Tversky, Overlap(o).Prepend((TverskyBeta, beta)).Prepend((TverskyAlpha, alpha)).ToArray());
 
     /// <param name="weightType">One of the catalog's words for it (square, simple, uniform), or null for the default.</param>
     public static string GeneralizedDiceText(double? eps, double? smoothNumerator, double? smoothDenominator, bool? perImage, string? weightType, bool? includeBackground) =>

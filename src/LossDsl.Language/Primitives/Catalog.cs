@@ -32,6 +32,8 @@ internal static partial class Catalog
     private static readonly ParameterDefinition Empty = Word("empty", "score", ZeroWhenEmpty);
     private const string Micro = "micro";
     private static readonly ParameterDefinition Average = Word("average", "macro", Micro);
+    // V-Net's denominator, Σp² + Σt² (MONAI's squared_pred), for dice and iou.
+    private static readonly ParameterDefinition SquaredPred = Boolean("squared_pred", false);
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.NonNegative);
@@ -56,6 +58,8 @@ internal static partial class Catalog
     // that positional arguments keep their meaning.
     private static readonly ParameterDefinition[] OverlapParameters =
         { Smooth, PerImage, ClassWeight, IncludeBackground, SmoothNumerator, SmoothDenominator, LogLoss, Empty, Average };
+
+    private static readonly ParameterDefinition[] SquaredOverlapParameters = OverlapParameters.Append(SquaredPred).ToArray();
 
     private static readonly ImmutableArray<ParameterConflict> OverlapConflicts = ImmutableArray.Create(
         new ParameterConflict(Average, new WordValue(Micro), ClassWeight, "micro pools the classes before the ratio, so there is no class loss to weigh; leave out weight or use average: macro"),
@@ -120,22 +124,22 @@ internal static partial class Catalog
         },
     };
 
-    private static PrimitiveDefinition Dice { get; } = new("dice", Both(OverlapParameters), "Soft Dice loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
-            ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+    private static PrimitiveDefinition Dice { get; } = new("dice", Both(SquaredOverlapParameters), "Soft Dice loss over per-channel statistics.",
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+            nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro)),
         Conflicts = OverlapConflicts,
     };
 
-    private static PrimitiveDefinition Iou { get; } = new("iou", Both(OverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro,
-            ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+    private static PrimitiveDefinition Iou { get; } = new("iou", Both(SquaredOverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+            nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         Aliases = ImmutableArray.Create("jaccard"),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), nr, dr, log, empty, micro)),
+            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro)),
         Conflicts = OverlapConflicts,
     };
 

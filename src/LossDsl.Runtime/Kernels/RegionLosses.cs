@@ -13,35 +13,40 @@ namespace LossDsl.Kernels;
 public static class RegionLosses
 {
     /// <summary>Soft Dice: <see cref="DiceUnreduced"/>, then the channel mean.</summary>
-    public static Tensor Dice(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+    public static Tensor Dice(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         Tensor? weight, bool includeBackground)
     {
-        using var perChannel = DiceUnreduced(statistics, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        using var perChannel = DiceUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
     /// <summary>
     /// Soft Dice per channel, <c>L_c = 1 − (2·TP + s_nr) / (P + T + s_dr)</c> in the form <see cref="Overlap"/> names: [C],
-    /// or [N, C] per image ([1] or [N, 1] with micro).
+    /// or [N, C] per image ([1] or [N, 1] with micro). With <paramref name="squaredPred"/>, V-Net's Σp² + Σt² for P + T.
     /// </summary>
-    public static Tensor DiceUnreduced(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro)
+    public static Tensor DiceUnreduced(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty,
+        bool micro)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred);
         return Overlap(2 * truePositive + smoothNumerator, predicted + target + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
     }
 
     /// <summary>Soft IoU (Jaccard): <see cref="IouUnreduced"/>, then the channel mean.</summary>
-    public static Tensor Iou(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+    public static Tensor Iou(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         Tensor? weight, bool includeBackground)
     {
-        using var perChannel = IouUnreduced(statistics, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        using var perChannel = IouUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
-    /// <summary>Soft IoU per channel, <c>L_c = 1 − (TP + s_nr) / (P + T − TP + s_dr)</c> in the form <see cref="Overlap"/> names.</summary>
-    public static Tensor IouUnreduced(RegionStatistics statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro)
+    /// <summary>
+    /// Soft IoU per channel, <c>L_c = 1 − (TP + s_nr) / (P + T − TP + s_dr)</c> in the form <see cref="Overlap"/> names;
+    /// with <paramref name="squaredPred"/>, Σp² + Σt² for P + T.
+    /// </summary>
+    public static Tensor IouUnreduced(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty,
+        bool micro)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred);
         return Overlap(truePositive + smoothNumerator, predicted + target - truePositive + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
     }
 
@@ -60,7 +65,7 @@ public static class RegionLosses
     public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
         bool zeroWhenEmpty, bool micro)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred: false);
         var falsePositive = predicted - truePositive;
         var falseNegative = target - truePositive;
         return Overlap(truePositive + smoothNumerator, truePositive + alpha * falsePositive + beta * falseNegative + smoothDenominator, target,
@@ -206,10 +211,17 @@ public static class RegionLosses
     /// <summary>smp's <c>eps</c>: the smallest score whose logarithm log_loss takes.</summary>
     private const double LogFloor = 1e-7;
 
-    /// <summary>TP, P and T as the ratio reads them: per channel, or with <paramref name="micro"/> summed over the classes (kornia's micro average).</summary>
-    private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro) => micro
-        ? (s.TruePositive.sum(-1, keepdim: true), s.Predicted.sum(-1, keepdim: true), s.Target.sum(-1, keepdim: true))
-        : (s.TruePositive, s.Predicted, s.Target);
+    /// <summary>
+    /// TP, P and T as the ratio reads them: P and T, or Σp² and Σt² with <paramref name="squaredPred"/>; per channel, or
+    /// with <paramref name="micro"/> summed over the classes (kornia's micro average).
+    /// </summary>
+    private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro, bool squaredPred)
+    {
+        var (predicted, target) = squaredPred ? s.SquaredSums() : (s.Predicted, s.Target);
+        return micro
+            ? (s.TruePositive.sum(-1, keepdim: true), predicted.sum(-1, keepdim: true), target.sum(-1, keepdim: true))
+            : (s.TruePositive, predicted, target);
+    }
 
     /// <summary>
     /// Averages per-channel losses (last dim; a leading image dim when per image is averaged too; no image at all gives 0).

@@ -168,6 +168,22 @@ public sealed class RegionStatistics
     }
 
     /// <summary>
+    /// V-Net's denominator sums over valid elements (dice and iou with squared_pred), weighted as the statistics are:
+    /// <c>Σ p²</c> and <c>Σ t²</c>. From labels, t is one-hot, so <c>Σ t² = T</c>.
+    /// </summary>
+    internal (Tensor PredictedSquares, Tensor TargetSquares) SquaredSums()
+    {
+        using var predictedSquares = probabilities.Value.square();
+        if (targetMap is { } t)
+        {
+            using var targetSquares = t.square();
+            return (SumKept(predictedSquares), SumKept(targetSquares));
+        }
+
+        return (SumKept(predictedSquares), Target.alias());
+    }
+
+    /// <summary>
     /// mcc's sums over valid elements, each summed from its own products: <c>FP = Σ p·(1 − t)</c>,
     /// <c>FN = Σ (1 − p)·t</c>, <c>TN = Σ (1 − p)·(1 − t)</c>. Taken as <c>P − TP</c>, <c>T − TP</c> and
     /// <c>Nv − P − T + TP</c> instead, they would cancel: in float32 their rounding (about 6e-8·Nv) exceeds mcc's smooth

@@ -56,9 +56,8 @@ public sealed class PortCommandTests
         Assert.Equal(4, onehot.ExitCode);
         Assert.Equal(
             [
-                "loss:      dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05)",
+                "loss:      dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, squared_pred: true)",
                 "note:      MONAI one-hot encodes the labels and applies a sigmoid per channel: pass one_hot(labels) as the mask target",
-                "differs:   squared_pred=True (V-Net's Σp² + Σt² denominator) has no LossDsl form; the text uses P + T",
                 "differs:   reduction='sum': LossDsl's loss is the mean; multiply by the element count if you need the sum",
                 "exact:     no (see 'differs')",
             ],

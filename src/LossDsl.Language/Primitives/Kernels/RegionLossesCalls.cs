@@ -15,13 +15,16 @@ internal static class RegionLossesCalls
 {
     private const string Type = "RegionLosses";
 
-    public static KernelCall Dice(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+    /// <param name="squaredPred">V-Net's denominator: Σp² and Σt² summed over the data too (see <see cref="Squares"/>).</param>
+    public static KernelCall Dice(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Dice), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Reduction(weight, includeBackground));
+        Overlap(nameof(Dice), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Reduction(weight, includeBackground))
+            with { Passes = Squares(squaredPred) };
 
-    public static KernelCall Iou(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+    public static KernelCall Iou(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Iou), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Reduction(weight, includeBackground));
+        Overlap(nameof(Iou), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Reduction(weight, includeBackground))
+            with { Passes = Squares(squaredPred) };
 
     public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
         bool zeroWhenEmpty, bool micro, LocalValue? weight, bool includeBackground) =>
@@ -58,12 +61,14 @@ internal static class RegionLossesCalls
             Local(nameof(statistics), statistics), Constant(nameof(lambda), lambda), Constant(nameof(smooth), smooth));
 
     /// <summary>Dice per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall DiceUnreduced(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
-        Overlap(nameof(DiceUnreduced), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Array.Empty<KernelArgument>());
+    public static KernelCall DiceUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+        Overlap(nameof(DiceUnreduced), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Array.Empty<KernelArgument>())
+            with { Passes = Squares(squaredPred) };
 
     /// <summary>IoU per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall IouUnreduced(LocalValue statistics, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
-        Overlap(nameof(IouUnreduced), statistics, Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro), Array.Empty<KernelArgument>());
+    public static KernelCall IouUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+        Overlap(nameof(IouUnreduced), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Array.Empty<KernelArgument>())
+            with { Passes = Squares(squaredPred) };
 
     /// <summary>Tversky per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
     public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
@@ -99,6 +104,18 @@ internal static class RegionLossesCalls
             Constant(nameof(smoothNumerator), smoothNumerator), Constant(nameof(smoothDenominator), smoothDenominator), Constant(nameof(log), log),
             Constant(nameof(zeroWhenEmpty), zeroWhenEmpty), Constant(nameof(micro), micro),
         };
+
+    private static KernelArgument[] Squared(bool squaredPred) => new[] { Constant(nameof(squaredPred), squaredPred) };
+
+    /// <summary>
+    /// squared_pred: Σp² over the data (square 2, sum 1; kept or weighted first, 2 more and 1 per pixel); for a mask Σt²
+    /// the same way (for labels t² is t, so T). Without it, a function of the statistics alone.
+    /// </summary>
+    private static Func<Semantics.LossSignature, PassCount> Squares(bool squaredPred) => signature =>
+        !squaredPred ? new PassCount(0, 0)
+        : new PassCount(signature.Target == Semantics.TargetKind.Mask ? 6 : 3, 0)
+            + (signature.Valid is null && signature.PixelWeight is null && signature.IgnoreIndex is null ? new PassCount(0, 0)
+                : new PassCount(signature.Target == Semantics.TargetKind.Mask ? 4 : 2, 2));
 
     private static KernelArgument[] Reduction(LocalValue? weight, bool includeBackground) =>
         new[] { Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground) };
