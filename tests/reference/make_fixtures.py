@@ -247,6 +247,9 @@ def ce(batch, args):
     v = batch.valid_pixels
     # The pixel weights multiply the numerator only: the denominator stays Σ valid·w_y (LOSSES.md).
     batch.unreduced = per_pixel * v * batch.w_pixels
+    if args.get("mean_over") == "all":
+        # mmseg's default and smp's SoftCrossEntropyLoss: over every pixel, left-out ones included, weights as they are.
+        return batch.unreduced.sum() / max(batch.unreduced.numel(), 1)
     return safe_divide(batch.unreduced.sum(), (w_y * v).sum(), 0.0)
 
 
@@ -403,7 +406,7 @@ OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_ba
 SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)]
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
-    "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0)]}),
+    "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0)], "labels": [("gamma", 2.0), ("weight", None)]}),
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
@@ -421,7 +424,8 @@ PRIMITIVES = {
 }
 SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
 WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all", "score": "score", "zero": "zero",
-         "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform"}
+         "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform",
+         "kept": "kept"}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -802,6 +806,10 @@ FIXTURES = [
     case("ce_single_pixel", "ce", "labels", PIXEL_MC),
     case("ce_no_spatial_dims", "ce", "labels", (5, 4)),
     case("ce_volume", "ce", "labels", (2, 3, 3, 4, 4), ignore_index=255, pattern="ignore"),
+    case("ce_mean_over_all_ignore", "ce(mean_over: all)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("ce_mean_over_all_weight_smoothing_probs", "ce([1, 2, 0.5, 1.5], 0.1, all)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("ce_mean_over_all_valid_weight_map", "ce(weight: [1, 2, 0.5, 1.5], mean_over: all)", "labels", MC, valid="pixel", pixel_weight="pixel"),
+    case("ce_mean_over_all_all_ignored", "ce(mean_over: all)", "labels", MC, ignore_index=255, pattern="all_ignored"),
     # focal, masks
     case("focal_binary_logits", "focal", "mask", B1),
     case("focal_binary_probs", "focal", "mask", B1, "probs"),
@@ -1201,6 +1209,9 @@ def self_checks():
     for w, eps in [(None, 0.0), (weight, 0.0), (None, 0.2), (weight, 0.1)]:
         check_pair(f"ce weight={w} eps={eps}", lambda z: ce(Batch(z, labels, "logits", "labels", 255), {"weight": w, "label_smoothing": eps}),
                    lambda z: F.cross_entropy(z, labels, weight=None if w is None else torch.tensor(w), ignore_index=255, label_smoothing=eps), logits)
+    # mean_over: all against mmseg's reduction (avg_non_ignore=False): F.cross_entropy per pixel, then the plain mean
+    check_pair("ce mean over all", lambda z: ce(Batch(z, labels, "logits", "labels", 255), {"weight": weight, "label_smoothing": 0.0, "mean_over": "all"}),
+               lambda z: F.cross_entropy(z, labels, weight=torch.tensor(weight), ignore_index=255, reduction="none").mean(), logits)
     check_pair("ce probs", lambda z: ce(Batch(z, labels, "probs", "labels", 255), {"weight": weight, "label_smoothing": 0.0}),
                lambda z: F.nll_loss(torch.log(z), labels, weight=torch.tensor(weight), ignore_index=255), torch.softmax(logits, 1))
     # focal for labels with gamma 0 is the unweighted cross-entropy

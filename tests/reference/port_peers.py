@@ -203,11 +203,11 @@ def smp_soft_bce(x, target, pos_weight=None):
     return F.binary_cross_entropy_with_logits(x, target, pos_weight=pos_weight, reduction="none").mean()
 
 
-def smp_soft_ce(x, labels, smooth_factor):
-    """SoftCrossEntropyLoss: label_smoothed_nll_loss with the default ignore_index -100 (no label equals it here)."""
+def smp_soft_ce(x, labels, smooth_factor, ignore_index=-100):
+    """SoftCrossEntropyLoss: label_smoothed_nll_loss, ignored pixels zeroed, then the mean over every pixel."""
     lprobs = F.log_softmax(x, 1)
     target = labels.unsqueeze(1)
-    pad_mask = target.eq(-100)
+    pad_mask = target.eq(ignore_index)
     nll = -lprobs.gather(1, target.masked_fill(pad_mask, 0)).masked_fill(pad_mask, 0.0)
     smooth = -lprobs.sum(1, keepdim=True).masked_fill(pad_mask, 0.0)
     return (1.0 - smooth_factor) * nll.mean() + smooth_factor / lprobs.size(1) * smooth.mean()
@@ -384,6 +384,9 @@ PORTS = [
     ("port_smp_soft_ce", "smp.losses.SoftCrossEntropyLoss(smooth_factor=0.1)",
      "ce(label_smoothing: 0.1)", mf.case("", "", "labels", MC),
      lambda x, t: smp_soft_ce(x, t, 0.1)),
+    ("port_smp_soft_ce_ignore", "smp.losses.SoftCrossEntropyLoss(smooth_factor=0.1, ignore_index=255)",
+     "ce(label_smoothing: 0.1, mean_over: all)", mf.case("", "", "labels", MC, ignore_index=255, pattern="ignore"),
+     lambda x, t: smp_soft_ce(x, t, 0.1, ignore_index=255)),
     ("port_smp_mcc", "smp.losses.MCCLoss()",
      "mcc", mf.case("", "", "mask", B1, "probs"),
      lambda x, t: smp_mcc(x, t)),

@@ -129,14 +129,11 @@ internal static class SmpLosses
         draft.Target = LossTarget.Labels;
         var smoothing = a.OptionalNumber("smooth_factor")
             ?? throw new PortException($"{a.Peer} needs smooth_factor: with the default None it raises a TypeError (None / C in label_smoothed_nll_loss)");
-        if (a.OptionalNumber("ignore_index") is { } ignore && ignore != -100)
-        {
-            draft.IgnoreIndex = (int)ignore;
-            draft.Differs("smp divides by every pixel, ignored ones included; LossDsl's ce divides by the kept pixels (the same numbers when no pixel is ignored)");
-        }
-
+        // smp divides by every pixel, ignored ones included: mean_over: all (the same as the default when none is ignored).
+        var ignoring = a.OptionalNumber("ignore_index") is { } ignore && ignore != -100;
+        draft.IgnoreIndex = ignoring ? (int)a.Number("ignore_index", -100) : null;
         draft.MeanReduction();
-        return draft.Build(Catalog.CrossEntropyText(null, smoothing == 0 ? null : smoothing));
+        return draft.Build(Catalog.CrossEntropyText(null, smoothing == 0 ? null : smoothing, overAllPixels: ignoring));
     }
 
     /// <summary>MCCLoss: binary, on probabilities, the whole batch pooled, eps on each confusion sum: LossDsl's mcc.</summary>

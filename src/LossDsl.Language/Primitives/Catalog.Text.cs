@@ -44,7 +44,9 @@ internal static partial class Catalog
 
     public static string LabelsFocalText(double? gamma, IReadOnlyList<double>? weight) => Write(Focal, (Gamma, gamma), (ClassWeight, weight));
 
-    public static string CrossEntropyText(IReadOnlyList<double>? weight, double? labelSmoothing) => Write(Ce, (ClassWeight, weight), (LabelSmoothing, labelSmoothing));
+    /// <param name="overAllPixels">The mean over every pixel, left-out ones included (mmseg, smp), rather than PyTorch's.</param>
+    public static string CrossEntropyText(IReadOnlyList<double>? weight, double? labelSmoothing, bool overAllPixels = false) =>
+        Write(Ce, (ClassWeight, weight), (LabelSmoothing, labelSmoothing), (MeanOver, overAllPixels ? new WordValue(AllPixels) : null));
 
     public static string BinaryCrossEntropyText(double? posWeight) => Write(Bce, (PosWeight, posWeight));
 

@@ -19,6 +19,9 @@ internal static partial class Catalog
     private static readonly ParameterDefinition PosWeight = new("pos_weight", ParameterKind.Number, new NumberValue(1.0), NumberRule.NonNegative, ImmutableArray.Create("auto"));
     private static readonly ParameterDefinition ClassWeight = new("weight", ParameterKind.NumberList, NoValue.Instance);
     private static readonly ParameterDefinition LabelSmoothing = Number("label_smoothing", 0.0, NumberRule.UnitInterval);
+    // PyTorch's mean is over the kept pixels (class weights renormalised); mmseg's default and smp's over every pixel.
+    private const string AllPixels = "all";
+    private static readonly ParameterDefinition MeanOver = Word("mean_over", "kept", AllPixels);
     private static readonly ParameterDefinition FocalAlpha = Number("alpha", 0.25, new NumberRule(Maximum: 1));
     private static readonly ParameterDefinition Gamma = Number("gamma", 2.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition Smooth = Number("smooth", 1.0, NumberRule.NonNegative);
@@ -90,13 +93,15 @@ internal static partial class Catalog
                     inputs.ValidPixels(), inputs.PixelWeights()),
         };
 
-    private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
-        (inputs, term) => PixelLossesCalls.CrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-            ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
+    private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
+        (inputs, term) => (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
+            inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
         LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
             ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
+
+    private delegate KernelCall CrossEntropyCall(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight);
 
     private static PrimitiveDefinition Focal { get; } = new("focal",
         ImmutableArray.Create(

@@ -243,6 +243,18 @@ public static class PixelLosses
     }
 
     /// <summary>
+    /// The cross-entropy's per-pixel numerators (<see cref="CrossEntropyUnreduced"/>) averaged over every pixel, the
+    /// left-out ones included and class weights not renormalised: mmseg's default (<c>avg_non_ignore=False</c>) and smp's
+    /// <c>SoftCrossEntropyLoss</c>. Without left-out pixels or class weights it is <see cref="CrossEntropy"/>.
+    /// </summary>
+    public static Tensor CrossEntropyOverAllPixels(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing, Tensor? pixelWeight)
+    {
+        using var perPixel = CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight);
+        // The mean of no pixel would be NaN: the sum is 0.
+        return perPixel.numel() == 0 ? perPixel.sum() : perPixel.mean();
+    }
+
+    /// <summary>
     /// <see cref="CrossEntropy"/> before its reduction, [N, *spatial]: each pixel's numerator
     /// <c>(1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c)</c> times its pixel weight, 0 where not kept; its sum over
     /// <c>Σ valid·w_y</c> (the kept pixels' count without class weights) is the term.

@@ -150,7 +150,7 @@ public sealed class EmitCommandTests
                     var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
 
                     // ce: ce  (loss text 1:1)
-                    //   = ce(weight: none, label_smoothing: 0)
+                    //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
                     var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
                     // dice: dice(include_background: false)  (loss text 1:6)

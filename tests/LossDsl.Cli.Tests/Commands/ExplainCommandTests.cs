@@ -60,7 +60,7 @@ public sealed class ExplainCommandTests
 
             terms:
               term  kernel                                         passes  computes
-              ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0)
+              ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0, mean_over: kept)
               dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, squared_pred: false)
 
             total = ce + dice

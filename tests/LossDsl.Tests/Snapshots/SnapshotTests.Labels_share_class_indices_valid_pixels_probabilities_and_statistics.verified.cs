@@ -46,7 +46,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
 
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
-        //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0)
+        //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
 
         // generalized_dice: generalized_dice  (loss text 1:88)

@@ -39,7 +39,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid2);
 
         // ce: ce  (loss text 1:1)
-        //   = ce(weight: none, label_smoothing: 0)
+        //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
         // dice: dice(include_background: false)  (loss text 1:6)

@@ -28,7 +28,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
         // ce: ce  (loss text 1:1)
-        //   = ce(weight: none, label_smoothing: 0)
+        //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
         var total = ce;

@@ -67,6 +67,14 @@ internal static class PixelLossesCalls
     }
 
     /// <summary>
+    /// <see cref="CrossEntropy"/> with the mean over every pixel, left-out ones included: the same work, the count of
+    /// all pixels known from the shape.
+    /// </summary>
+    public static KernelCall CrossEntropyOverAllPixels(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing,
+        LocalValue? pixelWeight) =>
+        CrossEntropy(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight) with { Method = new KernelMethod(Type, nameof(CrossEntropyOverAllPixels)) };
+
+    /// <summary>
     /// Per pixel: gather p_y and log p_y (3 each), 1 − p_y (2), the clamped power (4), multiply and negate (5), and the
     /// mean (1; with an ignore index multiply, sum and count, 5). Class weights: w_y by take (2) and its multiply (3).
     /// </summary>
