@@ -414,6 +414,97 @@ PORTS = [
 ]
 
 
+# ----------------------------------------------------------------------------------------------------------
+# MONAI's own test cases (tests/losses/test_dice_loss.py, test_generalized_dice_loss.py, test_tversky_loss.py): their
+# literal inputs and expected values (6 decimals, from float32 runs). The peer port above must give each expected value
+# to MONAI's own tolerance (rtol 1e-5), which checks the port against MONAI itself; the fixture then stores the port's float64 value and gradient.
+# ----------------------------------------------------------------------------------------------------------
+
+T = torch.tensor
+X1 = T([[[[1.0, -1.0], [-1.0, 1.0]]]])
+Y1 = T([[[[1.0, 0.0], [1.0, 1.0]]]])
+X2 = T([[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]])
+Y2 = T([[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]])
+SOFT = T([[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]])
+ONE_HOT_X = T([[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]])
+ONE_HOT_Y = T([[0, 0, 1], [0, 1, 0]])
+LOGITS_3 = T([[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]])
+LABELS_3 = T([[1, 0, 0], [1, 1, 0]])
+MASK_3 = F.one_hot(LABELS_3, 2).movedim(-1, 1).to(torch.float64)  # to_onehot_y with sigmoid: a one-hot mask
+on_labels = lambda fn, **kw: (lambda x, t: fn(x, t.unsqueeze(1), to_onehot_y=True, **kw))
+
+# name, MONAI's test, LossDsl text, pred, target, input kind, target kind, MONAI's expected value, the peer port
+LITERAL = [
+    ("port_monai_test_dice_1", "test_dice_loss.py case 1", "dice(per_image: true, smooth_nr: 1e-06, smooth_dr: 1e-06)", X1, Y1, "logits", "mask", 0.307576,
+     lambda x, t: monai_dice(x, t, sigmoid=True, smooth_nr=1e-6, smooth_dr=1e-6)),
+    ("port_monai_test_dice_2", "test_dice_loss.py case 2", "dice(per_image: true, smooth_nr: 0.0001, smooth_dr: 0.0001)", X2, Y2, "logits", "mask", 0.416657,
+     lambda x, t: monai_dice(x, t, sigmoid=True, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_dice_soft_target", "test_dice_loss.py case 4", "dice(per_image: true, smooth_nr: 0.0001, smooth_dr: 0.0001)", SOFT, SOFT, "probs", "mask", 0.307773,
+     lambda x, t: monai_dice(x, t, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_dice_no_background", "test_dice_loss.py case 5", "dice(per_image: true, include_background: false, smooth_nr: 0, smooth_dr: 0)",
+     ONE_HOT_X, ONE_HOT_Y, "probs", "labels", 0.0, on_labels(monai_dice, include_background=False, smooth_nr=0.0, smooth_dr=0.0)),
+    ("port_monai_test_dice_sigmoid_one_hot", "test_dice_loss.py case 6", "dice(per_image: true, smooth_nr: 0.0001, smooth_dr: 0.0001)", LOGITS_3, MASK_3, "logits", "mask", 0.435050,
+     lambda x, t: monai_dice(x, t, sigmoid=True, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_dice_softmax", "test_dice_loss.py case 8", "dice(per_image: true, smooth_nr: 0.0001, smooth_dr: 0.0001)", LOGITS_3, LABELS_3, "logits", "labels", 0.383713,
+     on_labels(monai_dice, softmax=True, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_dice_squared_pred", "test_dice_loss.py case 11", "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, squared_pred: true)", X1, Y1, "logits", "mask", 0.178337,
+     lambda x, t: monai_dice(x, t, sigmoid=True, squared_pred=True)),
+    ("port_monai_test_dice_jaccard", "test_dice_loss.py case 12", "iou(per_image: true, smooth_nr: 5e-06, smooth_dr: 5e-06)", X1, Y1, "logits", "mask", 0.470451,
+     lambda x, t: monai_dice(x, t, sigmoid=True, jaccard=True)),
+    ("port_monai_test_generalized_dice_2", "test_generalized_dice_loss.py case 2",
+     "generalized_dice(eps: 0, smooth_nr: 0.0001, smooth_dr: 0.0001, per_image: true, include_background: false)", X2, Y2, "logits", "mask", 0.416597,
+     lambda x, t: monai_generalized_dice(x, t, sigmoid=True, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_generalized_dice_soft_target", "test_generalized_dice_loss.py case 4",
+     "generalized_dice(eps: 0, smooth_nr: 0.0001, smooth_dr: 0.0001, per_image: true, include_background: false)", SOFT, SOFT, "probs", "mask", 0.307748,
+     lambda x, t: monai_generalized_dice(x, t, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_generalized_dice_softmax", "test_generalized_dice_loss.py case 7",
+     "generalized_dice(eps: 0, smooth_nr: 0.0001, smooth_dr: 0.0001, per_image: true)", LOGITS_3, LABELS_3, "logits", "labels", 0.414507,
+     on_labels(monai_generalized_dice, softmax=True, smooth_nr=1e-4, smooth_dr=1e-4)),
+    ("port_monai_test_generalized_dice_empty_target", "test_generalized_dice_loss.py case 10",
+     "generalized_dice(eps: 0, smooth_nr: 1e-08, smooth_dr: 1e-08, per_image: true, include_background: false)", ONE_HOT_X, T([[0, 0, 0], [0, 0, 0]]), "probs", "labels", 0.0,
+     on_labels(monai_generalized_dice, include_background=False, smooth_nr=1e-8, smooth_dr=1e-8)),
+    ("port_monai_test_generalized_dice_simple", "test_generalized_dice_loss.py case 12",
+     "generalized_dice(eps: 0, smooth_nr: 0, smooth_dr: 0, per_image: true, weight_type: simple)", T([[[0.0, 10.0, 10.0, 10.0], [10.0, 0.0, 0.0, 0.0]]]), T([[1, 1, 0, 0]]),
+     "logits", "labels", 0.250023, on_labels(monai_generalized_dice, softmax=True, w_type="simple", smooth_nr=0.0, smooth_dr=0.0)),
+    ("port_monai_test_tversky_smooth_dr", "test_tversky_loss.py case 6", "tversky(per_image: true, include_background: false, smooth_nr: 0, smooth_dr: 0.001)",
+     ONE_HOT_X, ONE_HOT_Y, "probs", "labels", 0.000999, on_labels(monai_tversky, include_background=False, smooth_nr=0.0, smooth_dr=1e-3)),
+    ("port_monai_test_tversky_batch", "test_tversky_loss.py case 8", "tversky(smooth_nr: 1e-05, smooth_dr: 1e-05)", LOGITS_3, MASK_3, "logits", "mask", 0.422979,
+     lambda x, t: monai_tversky(x, t, sigmoid=True, batch=True)),
+]
+
+
+def write(name, record):
+    with open(os.path.join(mf.OUT_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record.items()) + "\n}\n")
+
+
+def check_reproduces(name, loss, peer, total, expected, grad, expected_grad):
+    value_error = abs(float(total) - float(expected)) / max(1.0, abs(float(expected)))
+    grad_error = float((grad - expected_grad).abs().max()) / max(1.0, float(expected_grad.abs().max()))
+    if value_error > 1e-12 or grad_error > 1e-12:
+        raise AssertionError(f"{name}: '{loss}' does not reproduce {peer}: value {float(total)!r} vs {float(expected)!r}, gradient off by {grad_error:.2e}")
+    return value_error, grad_error
+
+
+def write_literal_cases():
+    for name, test, loss, pred, target, input_kind, target_kind, monai_expected, peer_fn in LITERAL:
+        x = pred.clone().requires_grad_(True)
+        expected = peer_fn(x, target)
+        expected.backward()
+        # MONAI's tests assert rtol 1e-5 (they run in float32, and print 6 decimals); the same here, plus 1e-6 for 0.
+        if abs(float(expected) - monai_expected) > 1e-5 * abs(monai_expected) + 1e-6:
+            raise AssertionError(f"{name}: the MONAI port gives {float(expected):.7f}, MONAI's {test} expects {monai_expected}")
+        total, terms, grad, unreduced = mf.compute(loss, pred, target, input_kind, target_kind, None)
+        check_reproduces(name, loss, test, total, expected, grad, x.grad)
+        write(name, {
+            "name": name, "peer": f"MONAI {test}", "peer_expected": monai_expected, "loss": loss, "input_kind": input_kind, "target_kind": target_kind,
+            "classes": int(pred.shape[1]), "ignore_index": None, "pred": mf.tensor_json(pred), "target": mf.tensor_json(target, integers=target_kind == "labels"),
+            "total": float(expected), "terms": {k: float(v) for k, v in terms.items()}, "grad": mf.tensor_json(x.grad),
+            "unreduced": {k: mf.tensor_json(v) for k, v in unreduced.items()},
+        })
+        print(f"{name}: {float(expected):.7f} (MONAI's test: {monai_expected})")
+
+
 def main():
     out_dir = mf.OUT_DIR
     for stale in os.listdir(out_dir):
@@ -426,18 +517,15 @@ def main():
         expected = peer_fn(x, target)
         expected.backward()
         total, _, grad, _ = mf.compute(loss, pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
-        value_error = abs(float(total) - float(expected)) / max(1.0, abs(float(expected)))
-        grad_error = float((grad - x.grad).abs().max()) / max(1.0, float(x.grad.abs().max()))
-        if value_error > 1e-12 or grad_error > 1e-12:
-            raise AssertionError(f"{name}: '{loss}' does not reproduce {peer}: value {float(total)!r} vs {float(expected)!r}, gradient off by {grad_error:.2e}")
+        value_error, grad_error = check_reproduces(name, loss, peer, total, expected, grad, x.grad)
         record = json.loads(mf.fixture_json(spec))
         record = {"name": name, "peer": peer, **{k: v for k, v in record.items() if k != "name"}}
         record["total"] = float(expected)
         record["grad"] = mf.tensor_json(x.grad)
-        with open(os.path.join(out_dir, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
-            f.write("{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in record.items()) + "\n}\n")
+        write(name, record)
         print(f"{name}: {float(expected):.12f} (contract {value_error:.1e}, gradient {grad_error:.1e})")
-    print(f"{len(PORTS)} porting fixtures in {out_dir}")
+    write_literal_cases()
+    print(f"{len(PORTS)} porting fixtures and {len(LITERAL)} of MONAI's test cases in {out_dir}")
     return 0
 
 

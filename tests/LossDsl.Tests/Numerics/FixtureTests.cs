@@ -19,9 +19,11 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
     /// <summary>
     /// Not run in float32: ill-conditioned by construction, so float32 inputs cannot reach 1e-5 whatever the
     /// implementation. In generalized_dice_single_pixel the background channel is empty and weighs 1/eps = 1e6; the
-    /// gradient is then the difference of terms ~1e4 times larger than itself. (It matches in float64.)
+    /// gradient is then the difference of terms ~1e4 times larger than itself. In port_monai_test_tversky_smooth_dr (one of
+    /// MONAI's own cases) the prediction is perfect and the loss is 1 − TP/(TP + 0.001) ≈ 1e-3: one minus a ratio 1e-3
+    /// below 1, whose float32 rounding (6e-8) is 6e-5 of the result. (Both match in float64.)
     /// </summary>
-    private static readonly HashSet<string> Float32IllConditioned = ["generalized_dice_single_pixel"];
+    private static readonly HashSet<string> Float32IllConditioned = ["generalized_dice_single_pixel", "port_monai_test_tversky_smooth_dr"];
 
     /// <summary>
     /// Primitives whose float32 gradients cannot meet the per-element floor of <see cref="Tolerance.Gradient"/> (a
