@@ -303,16 +303,33 @@ def gaussian_filter_2d(x, window, sigma):
     return F.conv2d(x.reshape(n * c, 1, h, w), kernel, padding=window // 2).view(n, c, h, w)
 
 
-def ssim_map(p, t, window, sigma, filter_2d=gaussian_filter_2d):
+def ssim_map(p, t, window, sigma, filter_2d=gaussian_filter_2d, c1=SSIM_C1, c2=SSIM_C2, eps=0.0):
     mu_x, mu_y = filter_2d(p, window, sigma), filter_2d(t, window, sigma)
     var_x = filter_2d(p * p, window, sigma) - mu_x ** 2
     var_y = filter_2d(t * t, window, sigma) - mu_y ** 2
     cov = filter_2d(p * t, window, sigma) - mu_x * mu_y
-    return ((2 * mu_x * mu_y + SSIM_C1) * (2 * cov + SSIM_C2)) / ((mu_x ** 2 + mu_y ** 2 + SSIM_C1) * (var_x + var_y + SSIM_C2))
+    return ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x ** 2 + mu_y ** 2 + c1) * (var_x + var_y + c2) + eps)
+
+
+def gaussian_filter_valid(x, window, sigma):
+    """The 2-D Gaussian filter at the positions where the window lies inside the image (no padding)."""
+    n, c, h, w = x.shape
+    g = gaussian_1d(window, sigma)
+    kernel = torch.outer(g, g).view(1, 1, window, window)
+    return F.conv2d(x.reshape(n * c, 1, h, w), kernel).view(n, c, h - window + 1, w - window + 1)
+
+
+def gaussian_filter_reflect(x, window, sigma):
+    """'same'-size filtering of the image padded by reflection (kornia's border)."""
+    return gaussian_filter_valid(F.pad(x, (window // 2,) * 4, mode="reflect"), window, sigma)
 
 
 def ssim(batch, args):
-    return 1 - ssim_map(batch.p, batch.t, int(args["window"]), args["sigma"]).mean()
+    """LOSSES.md's ssim; data_range L, k1 and k2 give C1 = (k1 L)², C2 = (k2 L)²; border same (zero padding), valid
+    (positions where the window fits) or reflect; eps is added to the denominator."""
+    filters = {"same": gaussian_filter_2d, "valid": gaussian_filter_valid, "reflect": gaussian_filter_reflect}
+    c1, c2 = (args.get("k1", 0.01) * args.get("data_range", 1.0)) ** 2, (args.get("k2", 0.03) * args.get("data_range", 1.0)) ** 2
+    return 1 - ssim_map(batch.p, batch.t, int(args["window"]), args["sigma"], filters[args.get("border", "same")], c1, c2, args.get("eps", 0.0)).mean()
 
 
 def lovasz_grad(gt_sorted):
@@ -416,7 +433,7 @@ PRIMITIVES = {
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
                                                 ("include_background", True)] for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
-    "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5)]}),
+    "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
     "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False)]}),
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
@@ -425,7 +442,7 @@ PRIMITIVES = {
 SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
 WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all", "score": "score", "zero": "zero",
          "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform",
-         "kept": "kept"}
+         "kept": "kept", "same": "same", "valid": "valid", "reflect": "reflect"}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -973,6 +990,10 @@ FIXTURES = [
     case("sensitivity_specificity_extreme_logits", "sensitivity_specificity", "mask", B1, pattern="extreme"),
     case("sensitivity_specificity_labels_all_ignored", "sensitivity_specificity", "labels", MC, ignore_index=255, pattern="all_ignored"),
     # ssim
+    case("ssim_valid_border", "ssim(7, border: valid)", "mask", B1_12),
+    case("ssim_reflect_border_probs", "ssim(5, 1, border: reflect)", "mask", ML_12, "probs"),
+    case("ssim_data_range_k1_k2", "ssim(window: 5, data_range: 2, k1: 0.02, k2: 0.05)", "mask", B1_12, pattern="soft"),
+    case("ssim_eps_reflect", "ssim(3, 1.5, 1, 0.01, 0.03, reflect, 1e-6)", "mask", B1_12),
     case("ssim_binary_logits", "ssim", "mask", B1_12),
     case("ssim_binary_probs", "ssim(11)", "mask", B1_12, "probs"),
     case("ssim_window_5", "ssim(5)", "mask", ML_12),

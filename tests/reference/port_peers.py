@@ -274,6 +274,46 @@ def kornia_binary_focal(x, target, alpha=0.25, gamma=2.0):
     return (pos + neg).mean()
 
 
+def gaussian_kernel_1d(size, sigma):
+    """The normalised 1-D Gaussian both kornia and MONAI build (centred on the window's middle)."""
+    x = torch.arange(size, dtype=torch.float64) - (size - 1) / 2
+    g = torch.exp(-(x ** 2) / (2 * sigma ** 2))
+    return g / g.sum()
+
+
+def kornia_ssim_loss(img1, img2, window_size, max_val=1.0, eps=1e-12, padding="same"):
+    """kornia/metrics/ssim.py (filter2d_separable: reflect border, same size; 'valid' crops) and losses/ssim.py."""
+    g = gaussian_kernel_1d(window_size, 1.5)
+    c = img1.shape[1]
+    half = window_size // 2
+
+    def filt(x):
+        x = F.pad(x, (half, half, half, half), mode="reflect")
+        x = F.conv2d(x, g.view(1, 1, 1, -1).expand(c, 1, 1, window_size), groups=c)
+        x = F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, window_size, 1), groups=c)
+        return x[..., half:-half, half:-half] if padding == "valid" else x
+    c1, c2 = (0.01 * max_val) ** 2, (0.03 * max_val) ** 2
+    mu1, mu2 = filt(img1), filt(img2)
+    sigma1, sigma2, sigma12 = filt(img1 ** 2) - mu1 ** 2, filt(img2 ** 2) - mu2 ** 2, filt(img1 * img2) - mu1 * mu2
+    ssim_map = (2.0 * mu1 * mu2 + c1) * (2.0 * sigma12 + c2) / ((mu1 ** 2 + mu2 ** 2 + c1) * (sigma1 + sigma2 + c2) + eps)
+    return torch.clamp((1.0 - ssim_map) / 2, min=0, max=1).mean()
+
+
+def monai_ssim_loss(y_pred, y, win_size=11, kernel_sigma=1.5, data_range=1.0, k1=0.01, k2=0.03):
+    """monai/metrics/regression.py compute_ssim_and_cs (valid grouped convolution) and losses/ssim_loss.py; MONAI casts
+    to float32, the port keeps float64."""
+    c = y_pred.shape[1]
+    g = gaussian_kernel_1d(win_size, kernel_sigma)
+    kernel = torch.outer(g, g).expand(c, 1, win_size, win_size)
+    c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
+    conv = lambda x: F.conv2d(x, kernel, groups=c)
+    mu_x, mu_y = conv(y_pred), conv(y)
+    sigma_x, sigma_y, sigma_xy = conv(y_pred * y_pred) - mu_x * mu_x, conv(y * y) - mu_y * mu_y, conv(y_pred * y) - mu_x * mu_y
+    cs = (2 * sigma_xy + c2) / (sigma_x + sigma_y + c2)
+    ssim_full = ((2 * mu_x * mu_y + c1) / (mu_x ** 2 + mu_y ** 2 + c1)) * cs
+    return (1 - ssim_full.view(ssim_full.shape[0], -1).mean(1, keepdim=True)).mean()
+
+
 # ----------------------------------------------------------------------------------------------------------
 # The cases: name, the peer's call as its users write it, the LossDsl text, the inputs (make_fixtures.case), and the
 # peer as a function of (pred, target). docs/porting.md cites each case by name.
@@ -406,6 +446,18 @@ PORTS = [
     ("port_kornia_tversky", "kornia.losses.tversky_loss(pred, target, alpha=0.4, beta=0.6)",
      "tversky(alpha: 0.4, beta: 0.6, per_image: true, smooth_nr: 0, smooth_dr: 1e-08, average: micro)", mf.case("", "", "labels", MC),
      lambda x, t: kornia_tversky(x, t, 0.4, 0.6)),
+    ("port_kornia_ssim_loss", "kornia.losses.ssim_loss(img1, img2, 5)",
+     "0.5 * ssim(window: 5, border: reflect, eps: 1e-12)", mf.case("", "", "mask", mf.ML_12, "probs", pattern="soft"),
+     lambda x, t: kornia_ssim_loss(x, t, 5)),
+    ("port_kornia_ssim_loss_valid", "kornia.losses.SSIMLoss(7, padding='valid')",
+     "0.5 * ssim(window: 7, border: valid, eps: 1e-12)", mf.case("", "", "mask", mf.B1_12, "probs"),
+     lambda x, t: kornia_ssim_loss(x, t, 7, padding="valid")),
+    ("port_monai_ssim", "monai.losses.SSIMLoss(spatial_dims=2, win_size=7)",
+     "ssim(window: 7, border: valid)", mf.case("", "", "mask", mf.ML_12, "probs", pattern="soft"),
+     lambda x, t: monai_ssim_loss(x, t, win_size=7)),
+    ("port_monai_ssim_k", "monai.losses.SSIMLoss(spatial_dims=2, kernel_sigma=1.0, k1=0.02, k2=0.05)",
+     "ssim(sigma: 1, k1: 0.02, k2: 0.05, border: valid)", mf.case("", "", "mask", (2, 1, 16, 16), "probs"),
+     lambda x, t: monai_ssim_loss(x, t, kernel_sigma=1.0, k1=0.02, k2=0.05)),
     # torchvision
     ("port_torchvision_sigmoid_focal", "torchvision.ops.sigmoid_focal_loss(inputs, targets, reduction='mean')",
      "focal", mf.case("", "", "mask", ML),

@@ -101,6 +101,37 @@ internal static class KorniaLosses
         return draft.Build(Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma));
     }
 
+    /// <summary>
+    /// ssim_loss: <c>clamp((1 − SSIM) / 2, 0, 1)</c> averaged, SSIM with reflection padding and eps in the denominator;
+    /// on [−1, 1] the clamp does nothing, so it is half LossDsl's ssim. On the images as they are.
+    /// </summary>
+    public static PortedLoss SsimLoss(PeerCall call, int? classes, bool function)
+    {
+        var parameters = new[] { "window_size", "max_val", "eps", "reduction", "padding" };
+        var draft = new PortDraft(function
+            ? new PeerArguments(call, "kornia.losses.ssim_loss", ["img1", "img2", .. parameters])
+            : new PeerArguments(call, "kornia.losses.SSIMLoss", parameters), classes)
+        {
+            Input = LossInput.Probabilities,
+            Target = LossTarget.Mask,
+        };
+        var a = draft.Arguments;
+        a.Get("img1");
+        a.Get("img2");
+        var window = a.OptionalNumber("window_size") ?? throw new PortException($"{a.Peer} needs window_size (kornia has no default for it)");
+        var padding = a.Word("padding", "same");
+        if (padding is not ("same" or "valid"))
+        {
+            throw new PortException($"{a.Peer}: padding is 'same' or 'valid', not '{padding}'");
+        }
+
+        draft.MeanReduction();
+        draft.Note("LossDsl's target is a mask in [0, 1]: with max_val other than 1, scale both images into [0, 1] and keep data_range 1");
+        var range = a.Number("max_val", 1);
+        var ssim = Catalog.SsimText((int)window, null, range == 1 ? null : range, null, null, padding == "valid" ? "valid" : "reflect", a.Number("eps", 1e-12));
+        return draft.Build(Sum((0.5, ssim)));
+    }
+
     /// <summary>The losses on softmax over [N, C, H, W] logits against labels; the function forms start with pred and target.</summary>
     private static PortDraft Labels(PeerCall call, int? classes, string peer, bool function, params string[] parameters)
     {

@@ -134,6 +134,37 @@ internal static class MonaiLosses
     }
 
     /// <summary>
+    /// SSIMLoss (2-D): 1 − the SSIM of the valid window positions (no padding), MONAI's Gaussian window, C1 = (k1·L)²,
+    /// C2 = (k2·L)², averaged per image then over the batch (equal counts: the overall mean). On the input as it is.
+    /// </summary>
+    public static PortedLoss SSIMLoss(PeerCall call, int? classes)
+    {
+        var draft = new PortDraft(new PeerArguments(call, "monai.losses.SSIMLoss",
+            "spatial_dims", "data_range", "kernel_type", "win_size", "kernel_sigma", "k1", "k2", "reduction"), classes)
+        {
+            Input = LossInput.Probabilities,
+            Target = LossTarget.Mask,
+        };
+        var a = draft.Arguments;
+        if (a.Number("spatial_dims", 2) != 2)
+        {
+            throw new PortException($"{a.Peer}(spatial_dims=3): LossDsl's ssim takes 2-D images only (3-D is issue 15)");
+        }
+
+        if (a.Word("kernel_type", "gaussian") != "gaussian")
+        {
+            throw new PortException($"{a.Peer}: kernel_type='uniform' (a box window) has no LossDsl form; ssim's window is Gaussian");
+        }
+
+        draft.Note("MONAI computes SSIM in float32 (convert_data_type(..., dtype=torch.float)); in float64 its numbers carry that rounding");
+        draft.Note("LossDsl's target is a mask in [0, 1]: with data_range other than 1, scale both images into [0, 1] and keep data_range 1");
+        draft.MeanReduction();
+        var (window, sigma, range, k1, k2) = (a.Number("win_size", 11), a.Number("kernel_sigma", 1.5), a.Number("data_range", 1), a.Number("k1", 0.01), a.Number("k2", 0.03));
+        return draft.Build(Catalog.SsimText(window == 11 ? null : (int)window, sigma == 1.5 ? null : sigma, range == 1 ? null : range,
+            k1 == 0.01 ? null : k1, k2 == 0.03 ? null : k2, "valid", null));
+    }
+
+    /// <summary>
     /// The activation and the target form: sigmoid is logits against a mask (a one-hot mask with to_onehot_y), softmax
     /// logits against labels, neither probabilities. MONAI refuses sigmoid with softmax and other_act with either.
     /// </summary>

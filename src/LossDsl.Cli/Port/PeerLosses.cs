@@ -18,6 +18,7 @@ internal static class PeerLosses
         [("monai", "FocalLoss")] = MonaiLosses.FocalLoss,
         [("monai", "DiceCELoss")] = MonaiLosses.DiceCELoss,
         [("monai", "DiceFocalLoss")] = MonaiLosses.DiceFocalLoss,
+        [("monai", "SSIMLoss")] = MonaiLosses.SSIMLoss,
         [("smp", "DiceLoss")] = SmpLosses.DiceLoss,
         [("smp", "JaccardLoss")] = SmpLosses.JaccardLoss,
         [("smp", "TverskyLoss")] = SmpLosses.TverskyLoss,
@@ -34,6 +35,8 @@ internal static class PeerLosses
         [("kornia", "FocalLoss")] = (call, classes) => KorniaLosses.FocalLoss(call, classes, function: false),
         [("kornia", "binary_focal_loss_with_logits")] = (call, classes) => KorniaLosses.BinaryFocalLossWithLogits(call, classes, function: true),
         [("kornia", "BinaryFocalLossWithLogits")] = (call, classes) => KorniaLosses.BinaryFocalLossWithLogits(call, classes, function: false),
+        [("kornia", "ssim_loss")] = (call, classes) => KorniaLosses.SsimLoss(call, classes, function: true),
+        [("kornia", "SSIMLoss")] = (call, classes) => KorniaLosses.SsimLoss(call, classes, function: false),
         [("torchvision", "sigmoid_focal_loss")] = TorchvisionLosses.SigmoidFocalLoss,
     };
 

@@ -52,6 +52,11 @@ internal static partial class Catalog
 
     public static string MccText(double? smooth) => Write(Mcc, (MccSmooth, smooth));
 
+    /// <param name="border">One of the catalog's words for it (same, valid, reflect), or null for the default.</param>
+    public static string SsimText(int? window, double? sigma, double? dataRange, double? k1, double? k2, string? border, double? eps) =>
+        Write(Ssim, (Window, window is { } w ? (double)w : null), (Sigma, sigma), (DataRange, dataRange), (K1, k1), (K2, k2),
+            (Border, border is null ? null : Border.AllowedWords.Contains(border) ? new WordValue(border) : throw new System.ArgumentException(border)), (SsimEps, eps));
+
     public static string LovaszHingeText(bool? perImage) => Write(LovaszHinge, (HingePerImage, perImage));
 
     public static string LovaszSoftmaxText(bool? perImage) => Write(LovaszSoftmax, (PerImage, perImage));

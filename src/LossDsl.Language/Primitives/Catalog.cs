@@ -50,6 +50,14 @@ internal static partial class Catalog
     private static readonly ParameterDefinition SensitivitySmooth = Number("smooth", 1e-5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Window = Number("window", 11, NumberRule.OddAtLeast(3));
     private static readonly ParameterDefinition Sigma = Number("sigma", 1.5, NumberRule.Positive);
+    // C1 = (k1·L)², C2 = (k2·L)² with L the data range (Wang et al. 2004); kornia adds eps to the denominator.
+    private static readonly ParameterDefinition DataRange = Number("data_range", 1.0, NumberRule.Positive);
+    private static readonly ParameterDefinition K1 = Number("k1", 0.01, NumberRule.Positive);
+    private static readonly ParameterDefinition K2 = Number("k2", 0.03, NumberRule.Positive);
+    private const string ReflectBorder = "reflect";
+    private const string ValidBorder = "valid";
+    private static readonly ParameterDefinition Border = Word("border", "same", ValidBorder, ReflectBorder);
+    private static readonly ParameterDefinition SsimEps = Number("eps", 0.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition HingePerImage = Boolean("per_image", true);
     private const string PresentClasses = "present";
     private static readonly ParameterDefinition LovaszClasses = Word("classes", PresentClasses, "all");
@@ -177,10 +185,12 @@ internal static partial class Catalog
             term.Number(SensitivitySmooth)),
     };
 
-    private static PrimitiveDefinition Ssim { get; } = new("ssim", Mask(Window, Sigma), "1 - mean SSIM between probabilities and mask, Gaussian window.",
+    private static PrimitiveDefinition Ssim { get; } = new("ssim", Mask(Window, Sigma, DataRange, K1, K2, Border, SsimEps), "1 - mean SSIM between probabilities and mask, Gaussian window.",
         (inputs, term) => StructureLossesCalls.Ssim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             // A constant of the loss text: built once, when the module is constructed.
-            inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma)))))
+            inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
+            Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
+            reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
     { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
@@ -227,6 +237,8 @@ internal static partial class Catalog
     /// </summary>
     private static KernelCall Overlap(BoundTerm term, Func<double, double, bool, bool, bool, KernelCall> call) =>
         call(term.Number(SmoothNumerator), term.Number(SmoothDenominator), term.Boolean(LogLoss), term.Word(Empty) == ZeroWhenEmpty, term.Word(Average) == Micro);
+
+    private static double Square(double value) => value * value;
 
     private static ParameterDefinition Word(string name, string value, params string[] others) =>
         new(name, ParameterKind.Word, new WordValue(value), Words: ImmutableArray.Create(others).Insert(0, value));

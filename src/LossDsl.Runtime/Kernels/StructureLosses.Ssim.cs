@@ -1,3 +1,5 @@
+using System;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -5,24 +7,38 @@ namespace LossDsl.Kernels;
 
 public static partial class StructureLosses
 {
-    private const double SsimC1 = 0.01 * 0.01;
-    private const double SsimC2 = 0.03 * 0.03;
-
     /// <summary>
     /// <c>1 − mean(SSIM map)</c> of <paramref name="probabilities"/> against <paramref name="target"/>, channel by channel:
     /// local means μ, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy under the Gaussian
-    /// <paramref name="window"/> (zero padding, same size), <c>SSIM = (2μxμy + C1)(2σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2))</c>,
-    /// C1 = 0.01², C2 = 0.03². The five maps are filtered together, by <see cref="GaussianFilter"/>.
+    /// <paramref name="window"/>, <c>SSIM = (2μxμy + C1)(2σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2) + eps)</c>. The five
+    /// maps are filtered together, by <see cref="GaussianFilter"/>. Borders: zero padding, the map the images' size
+    /// (LOSSES.md); with <paramref name="reflect"/> the images padded by reflection instead (kornia); with
+    /// <paramref name="validOnly"/> the mean over the positions where the window lies inside the image (MONAI,
+    /// pytorch_msssim).
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
     /// <param name="probabilities">p, [N, C, H, W].</param>
     /// <param name="target">The mask, same shape.</param>
     /// <param name="window">The 1-D Gaussian window (<see cref="ConstantBuffers.GaussianWindow"/>); converted to p's dtype and device when they differ.</param>
-    public static Tensor Ssim(string loss, Tensor probabilities, Tensor target, Tensor window)
+    /// <param name="c1">(k1·L)², 0.01² by default.</param>
+    /// <param name="c2">(k2·L)², 0.03² by default.</param>
+    /// <param name="eps">Added to the denominator (kornia's 1e-12); 0 by default.</param>
+    /// <param name="reflect">Pad the images by reflection rather than with zeros.</param>
+    /// <param name="validOnly">Average the map only where the window lies inside the image.</param>
+    public static Tensor Ssim(string loss, Tensor probabilities, Tensor target, Tensor window, double c1, double c2, double eps, bool reflect, bool validOnly)
     {
         RequireImages(loss, "ssim", probabilities);
-        var x = probabilities;
-        var y = target;
+        var half = window.shape[0] / 2;
+        if ((reflect || validOnly) && (probabilities.shape[2] <= 2 * half || probabilities.shape[3] <= 2 * half))
+        {
+            throw new ArgumentException(
+                $"{loss}: ssim's window of {window.shape[0]} does not fit inside a {probabilities.shape[2]}×{probabilities.shape[3]} image, which its border needs; use a smaller window.",
+                nameof(probabilities));
+        }
+
+        var padding = new[] { half, half, half, half };
+        var x = reflect ? pad(probabilities, padding, PaddingModes.Reflect) : probabilities;
+        var y = reflect ? pad(target, padding, PaddingModes.Reflect) : target;
         using var windowLikeX = ConstantBuffers.Like(window, x);
         var filtered = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX);
         var maps = filtered.chunk(5, 1);
@@ -34,8 +50,14 @@ public static partial class StructureLosses
         var varianceY = maps[3] - muYSquared;
         var covariance = maps[4] - muXY;
 
-        var ssim = (2 * muXY + SsimC1) * (2 * covariance + SsimC2) / ((muXSquared + muYSquared + SsimC1) * (varianceX + varianceY + SsimC2));
-        return 1 - ssim.mean();
+        var denominator = (muXSquared + muYSquared + c1) * (varianceX + varianceY + c2);
+        var ssim = (2 * muXY + c1) * (2 * covariance + c2) / (eps == 0 ? denominator : denominator + eps);
+        // Padded by reflection, the map has the padded size: its centre is the images' size. Without padding, the positions
+        // where the window lies inside are the same centre of the zero-padded map.
+        var kept = reflect || validOnly
+            ? ssim.narrow(2, half, ssim.shape[2] - 2 * half).narrow(3, half, ssim.shape[3] - 2 * half)
+            : ssim;
+        return 1 - kept.mean();
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public sealed class DiffCommandTests
             loss Loss: changed
               terms:
                    term  change
-                -  ssim  ssim(window: 11, sigma: 1.5)
+                -  ssim  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
               total: bce + ssim + iou → bce + iou
               shared steps:
                    step           kernel                                                                            used by

@@ -159,7 +159,7 @@ public sealed class ExplainCommandTests
             terms:
               term  kernel                                             passes  computes
               bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
-              ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5)
+              ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
               iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)
 
             total = bce + ssim + iou

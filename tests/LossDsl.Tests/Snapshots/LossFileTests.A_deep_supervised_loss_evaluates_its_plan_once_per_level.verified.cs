@@ -48,8 +48,8 @@ public sealed partial class BasNet : global::LossDsl.LossModule<global::LossDsl.
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
 
         // ssim: ssim(11)  (segmentation.loss 1:21)
-        //   = ssim(window: 11, sigma: 1.5)
-        var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNet", probabilities: p, target: t, window: ssimWindow);
+        //   = ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
+        var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNet", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, eps: 0.0, reflect: false, validOnly: false);
 
         // iou: iou  (segmentation.loss 1:32)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)

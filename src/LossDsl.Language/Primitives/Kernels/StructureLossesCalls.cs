@@ -13,9 +13,11 @@ internal static class StructureLossesCalls
     /// products up to 256 px a side, two grouped convolutions beyond, 10 each), the three products and three differences
     /// of the filtered maps (18), the SSIM formula (27), mean (1).
     /// </summary>
-    public static KernelCall Ssim(string loss, LocalValue probabilities, LocalValue target, LocalValue window) =>
-        KernelCall.Create(Type, nameof(Ssim), KernelCall.Fixed(85),
-            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Local(nameof(window), window));
+    /// <remarks>Reflection padding copies both images padded (2 each), and the crop's mean reads the map's centre (0).</remarks>
+    public static KernelCall Ssim(string loss, LocalValue probabilities, LocalValue target, LocalValue window, double c1, double c2, double eps, bool reflect, bool validOnly) =>
+        KernelCall.Create(Type, nameof(Ssim), KernelCall.Fixed(85 + (reflect ? 4 : 0)),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Local(nameof(window), window),
+            Constant(nameof(c1), c1), Constant(nameof(c2), c2), Constant(nameof(eps), eps), Constant(nameof(reflect), reflect), Constant(nameof(validOnly), validOnly));
 
     /// <summary>
     /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices), gather (3),
