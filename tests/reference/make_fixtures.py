@@ -130,6 +130,10 @@ def overlap_loss(batch, args, ratio_of):
     average: micro), smoothed by smooth_nr and smooth_dr (each smooth unless given); the loss 1 - score or -log(score);
     with empty: zero, 0 where the channel's T is 0; then the channel reduction."""
     tp, p, t = region_statistics(batch, args["per_image"])
+    if args["soft_label"]:
+        # The overlap of soft labels: (Σp + Σt − Σ|p − t|) / 2, weighted as the statistics are.
+        dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
+        tp = (p + t - ((batch.p - batch.t).abs() * batch.valid * batch.w).sum(dims)) / 2
     if args.get("squared_pred"):
         # V-Net's denominator sums, weighted as the statistics are.
         dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
@@ -419,7 +423,7 @@ def active_contour(batch, args):
 # ----------------------------------------------------------------------------------------------------------
 
 OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True),
-           ("smooth_nr", None), ("smooth_dr", None), ("log_loss", False), ("empty", "score"), ("average", "macro")]
+           ("smooth_nr", None), ("smooth_dr", None), ("log_loss", False), ("empty", "score"), ("average", "macro"), ("soft_label", False)]
 SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)]
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
@@ -936,6 +940,13 @@ FIXTURES = [
     case("dice_labels_squared_pred_ignore", "dice(squared_pred: true, include_background: false)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
     case("iou_squared_pred_micro", "iou(squared_pred: true, average: micro, per_image: true)", "mask", ML, "probs"),
     case("iou_labels_squared_pred", "jaccard(squared_pred: true, smooth_nr: 0.5, smooth_dr: 0.5)", "labels", MC),
+    case("dice_soft_label_soft_target", "dice(soft_label: true, per_image: true)", "mask", ML, pattern="soft"),
+    case("dice_soft_label_weight_map", "dice(soft_label: true, smooth: 0)", "mask", B1, "probs", pattern="soft", pixel_weight="channel", valid="pixel"),
+    case("dice_labels_soft_label", "dice(soft_label: true, include_background: false)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("iou_soft_label_micro", "iou(soft_label: true, average: micro, squared_pred: true)", "mask", ML, "probs", pattern="soft"),
+    case("iou_labels_soft_label", "iou(soft_label: true)", "labels", MC, "probs"),
+    case("tversky_soft_label", "tversky(0.3, 0.7, soft_label: true, empty: zero)", "mask", ML, pattern="soft"),
+    case("tversky_labels_soft_label", "tversky(soft_label: true, per_image: true)", "labels", MC),
     case("iou_smooth_nr_dr_log_loss", "iou(smooth_nr: 0.5, smooth_dr: 2, log_loss: true)", "mask", ML),
     case("iou_empty_zero", "iou(smooth: 0, empty: zero)", "mask", ML, pattern="empty_channel"),
     case("iou_micro", "jaccard(average: micro, per_image: true)", "mask", ML, "probs"),

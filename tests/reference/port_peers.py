@@ -7,7 +7,7 @@ value and gradient to 1e-12, and writes a fixture (tests/LossDsl.Tests/Fixtures/
 make_fixtures.py) whose total and gradient are the peer's: the C# fixture tests then hold both engines to the peer's
 numbers. A case whose text does not reproduce its peer stops the script.
 
-Versions followed: MONAI 1.3 (monai/losses/dice.py, tversky.py, focal_loss.py), smp 0.5 (segmentation_models_pytorch/losses:
+Versions followed: MONAI 1.3 (monai/losses/dice.py, tversky.py, focal_loss.py), smp 0.4 and 0.5 (segmentation_models_pytorch/losses:
 dice.py, jaccard.py, tversky.py, focal.py, soft_bce.py, soft_ce.py, mcc.py, _functional.py), kornia 0.7 (kornia/losses/dice.py,
 tversky.py, focal.py), torchvision (ops/focal_loss.py). Run with Debian's
 python3-torch: /usr/bin/python3 tests/reference/port_peers.py
@@ -41,10 +41,14 @@ def monai_activate(x, target, sigmoid=False, softmax=False, to_onehot_y=False, i
     return x, target
 
 
-def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=False, squared_pred=False, **preamble):
+def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=False, squared_pred=False, soft_label=False, **preamble):
+    """DiceLoss; with soft_label MONAI 1.4's compute_tp_fp_fn: tp = (Σ|x| + Σ|y| − Σ|x − y|) / 2 (|x| = x for probabilities)."""
     x, target = monai_activate(x, target, **preamble)
     reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
-    intersection = torch.sum(target * x, reduce_axis)
+    if soft_label:
+        intersection = (torch.sum(x.abs(), reduce_axis) + torch.sum(target.abs(), reduce_axis) - torch.sum((x - target).abs(), reduce_axis)) / 2
+    else:
+        intersection = torch.sum(target * x, reduce_axis)
     if squared_pred:
         denominator = torch.sum(target ** 2, reduce_axis) + torch.sum(x ** 2, reduce_axis)
     else:
@@ -132,8 +136,7 @@ def monai_dice_focal(x, target, gamma=2.0, alpha=None, lambda_dice=1.0, lambda_f
 
 def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, from_logits=True, classes=None):
     """smp's DiceLoss.forward, shared by JaccardLoss and TverskyLoss: flatten, one-hot, score per class over the whole
-    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean. smp 0.5
-    forms the intersection as (Σp + Σt − Σ|p − t|) / 2, which is Σp·t on the {0, 1} targets used here."""
+    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean."""
     bs, num_classes = target.shape[0], x.shape[1]
     if from_logits:
         x = x.log_softmax(1).exp() if mode == "multiclass" else F.logsigmoid(x).exp()
@@ -153,25 +156,20 @@ def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, 
     return loss
 
 
-def smp_dice_score(output, target, smooth, eps, dims):
-    intersection = torch.sum(output * target, dim=dims)
-    cardinality = torch.sum(output + target, dim=dims)
-    return (2.0 * intersection + smooth) / (cardinality + smooth).clamp_min(eps)
-
-
-def smp_jaccard_score(output, target, smooth, eps, dims):
-    intersection = torch.sum(output * target, dim=dims)
-    union = torch.sum(output + target, dim=dims) - intersection
-    return (intersection + smooth) / (union + smooth).clamp_min(eps)
-
-
 def smp_tversky_score(alpha, beta):
+    """smp ≥ 0.4's soft_tversky_score: the intersection of soft labels, FP and FN from it; dice is α = β = 1/2 (as smp's
+    soft_dice_score calls it), jaccard α = β = 1."""
     def score(output, target, smooth, eps, dims):
-        intersection = torch.sum(output * target, dim=dims)
-        fp = torch.sum(output * (1.0 - target), dim=dims)
-        fn = torch.sum((1 - output) * target, dim=dims)
+        output_sum, target_sum = torch.sum(output, dim=dims), torch.sum(target, dim=dims)
+        difference = torch.sum((output - target).abs(), dim=dims)
+        intersection = (output_sum + target_sum - difference) / 2
+        fp, fn = output_sum - intersection, target_sum - intersection
         return (intersection + smooth) / (intersection + alpha * fp + beta * fn + smooth).clamp_min(eps)
     return score
+
+
+smp_dice_score = smp_tversky_score(0.5, 0.5)
+smp_jaccard_score = smp_tversky_score(1.0, 1.0)
 
 
 def smp_dice(mode, x, target, **options):
@@ -345,6 +343,9 @@ PORTS = [
     ("port_monai_dice_multilabel_no_background", "monai.losses.DiceLoss(include_background=False)",
      "dice(per_image: true, include_background: false, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML, "probs"),
      lambda x, t: monai_dice(x, t, include_background=False)),
+    ("port_monai_dice_soft_label", "monai.losses.DiceLoss(sigmoid=True, soft_label=True)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, soft_label: true)", mf.case("", "", "mask", ML, pattern="soft"),
+     lambda x, t: monai_dice(x, t, sigmoid=True, soft_label=True)),
     ("port_monai_dice_squared_pred", "monai.losses.DiceLoss(sigmoid=True, squared_pred=True)",
      "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, squared_pred: true)", mf.case("", "", "mask", ML, pattern="soft"),
      lambda x, t: monai_dice(x, t, sigmoid=True, squared_pred=True)),
@@ -389,10 +390,10 @@ PORTS = [
      lambda x, t: monai_dice_focal(x, t, gamma=1.5, lambda_focal=2.0, sigmoid=True)),
     # smp DiceLoss, JaccardLoss, TverskyLoss
     ("port_smp_dice_binary", "smp.losses.DiceLoss('binary')",
-     "dice(smooth: 0, empty: zero)", mf.case("", "", "mask", B1),
+     "dice(smooth: 0, empty: zero, soft_label: true)", mf.case("", "", "mask", B1),
      lambda x, t: smp_dice("binary", x, t)),
     ("port_smp_dice_multilabel_log", "smp.losses.DiceLoss('multilabel', log_loss=True, smooth=1)",
-     "dice(smooth: 1, log_loss: true, empty: zero)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     "dice(smooth: 2, log_loss: true, empty: zero, soft_label: true)", mf.case("", "", "mask", ML, pattern="empty_channel"),
      lambda x, t: smp_dice("multilabel", x, t, log_loss=True, smooth=1.0)),
     ("port_smp_dice_multiclass", "smp.losses.DiceLoss('multiclass')",
      "dice(smooth: 0, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
@@ -400,14 +401,17 @@ PORTS = [
     ("port_smp_dice_multiclass_classes", "smp.losses.DiceLoss('multiclass', classes=[1, 2, 3])",
      "dice(smooth: 0, include_background: false, empty: zero)", mf.case("", "", "labels", MC),
      lambda x, t: smp_dice("multiclass", x, t, classes=[1, 2, 3])),
+    ("port_smp_dice_multilabel_soft_target", "smp.losses.DiceLoss('multilabel', smooth=1)",
+     "dice(smooth: 2, empty: zero, soft_label: true)", mf.case("", "", "mask", ML, pattern="soft"),
+     lambda x, t: smp_dice("multilabel", x, t, smooth=1.0)),
     ("port_smp_jaccard_multiclass_log", "smp.losses.JaccardLoss('multiclass', log_loss=True)",
      "iou(smooth: 0, log_loss: true, empty: zero)", mf.case("", "", "labels", MC, pattern="absent"),
      lambda x, t: smp_jaccard("multiclass", x, t, log_loss=True)),
     ("port_smp_jaccard_binary_probs", "smp.losses.JaccardLoss('binary', from_logits=False, smooth=0.5)",
-     "iou(smooth: 0.5, empty: zero)", mf.case("", "", "mask", B1, "probs"),
+     "iou(smooth: 0.5, empty: zero, soft_label: true)", mf.case("", "", "mask", B1, "probs"),
      lambda x, t: smp_jaccard("binary", x, t, from_logits=False, smooth=0.5)),
     ("port_smp_tversky_multilabel", "smp.losses.TverskyLoss('multilabel', alpha=0.7, beta=0.3)",
-     "tversky(alpha: 0.7, beta: 0.3, smooth: 0, empty: zero)", mf.case("", "", "mask", ML, pattern="empty_channel"),
+     "tversky(alpha: 0.7, beta: 0.3, smooth: 0, empty: zero, soft_label: true)", mf.case("", "", "mask", ML, pattern="empty_channel"),
      lambda x, t: smp_tversky("multilabel", x, t, alpha=0.7, beta=0.3)),
     ("port_smp_tversky_focal", "smp.losses.TverskyLoss('multiclass', gamma=0.75)",
      "pow(tversky(smooth: 0, empty: zero), 0.75)", mf.case("", "", "labels", MC),

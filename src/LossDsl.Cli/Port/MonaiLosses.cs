@@ -19,7 +19,6 @@ internal static class MonaiLosses
         var draft = new PortDraft(new PeerArguments(call, "monai.losses.DiceLoss", [.. Activation, .. Overlap, "weight", "soft_label"]), classes);
         Inputs(draft);
         var dice = Dice(draft, draft.Arguments.Get("weight"));
-        SoftLabel(draft);
         draft.MeanReduction();
         return draft.Build(dice);
     }
@@ -57,8 +56,7 @@ internal static class MonaiLosses
         var beta = a.Number("beta", 0.5);
         var text = Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, new Catalog.OverlapText(
             SmoothNumerator: a.Number("smooth_nr", 1e-5), SmoothDenominator: a.Number("smooth_dr", 1e-5),
-            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft)));
-        SoftLabel(draft);
+            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft), SoftLabel: a.Bool("soft_label", false)));
         draft.MeanReduction();
         return draft.Build(text);
     }
@@ -196,7 +194,7 @@ internal static class MonaiLosses
 
     /// <summary>
     /// DiceLoss's text, shared by DiceCELoss and DiceFocalLoss: jaccard=True doubles numerator and denominator (iou with
-    /// half the smoothing), squared_pred=True is squared_pred: true; MONAI's weight multiplies each class's loss before the plain mean, LossDsl's normalises, so
+    /// half the smoothing), squared_pred=True is squared_pred: true, soft_label=True soft_label: true; MONAI's weight multiplies each class's loss before the plain mean, LossDsl's normalises, so
     /// the term carries the factor Σw/K (K the classes left).
     /// </summary>
     private static string Dice(PortDraft draft, PeerValue? weightValue)
@@ -221,7 +219,10 @@ internal static class MonaiLosses
 
         var overlap = new Catalog.OverlapText(
             SmoothNumerator: a.Number("smooth_nr", 1e-5) * half, SmoothDenominator: a.Number("smooth_dr", 1e-5) * half,
-            PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background, SquaredPred: a.Bool("squared_pred", false));
+            PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background, SquaredPred: a.Bool("squared_pred", false),
+            // With squared_pred MONAI forms the overlap from squares, (Σx² + Σy² − Σ(x − y)²) / 2, which is Σxy: soft_label
+            // changes nothing there.
+            SoftLabel: a.Bool("soft_label", false) && !a.Bool("squared_pred", false));
         var text = jaccard ? Catalog.IouText(overlap) : Catalog.DiceText(overlap);
         return Sum((factor, text));
     }
@@ -243,11 +244,12 @@ internal static class MonaiLosses
         return false;
     }
 
+    /// <summary>GeneralizedDiceLoss's soft_label: generalized_dice has no soft-label overlap (dice, iou and tversky do).</summary>
     private static void SoftLabel(PortDraft draft)
     {
         if (draft.Arguments.Bool("soft_label", false))
         {
-            draft.Note("soft_label=True gives the same numbers on {0, 1} targets; on soft targets its overlap (|x| + |y| − |x − y|) / 2 has no LossDsl form");
+            draft.Note("soft_label=True gives the same numbers on {0, 1} targets; on soft targets its overlap (|x| + |y| − |x − y|) / 2 is not in generalized_dice yet");
         }
     }
 

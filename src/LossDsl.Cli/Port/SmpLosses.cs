@@ -7,25 +7,29 @@ using static LossDsl.Cli.Port.PortText;
 namespace LossDsl.Cli.Port;
 
 /// <summary>
-/// segmentation_models_pytorch 0.5's losses (segmentation_models_pytorch/losses) as LossDsl text; docs/porting.md
+/// segmentation_models_pytorch 0.4 and 0.5's losses (segmentation_models_pytorch/losses) as LossDsl text; docs/porting.md
 /// explains each mapping.
 /// </summary>
 internal static class SmpLosses
 {
     private static readonly string[] Region = ["mode", "classes", "log_loss", "from_logits", "smooth", "ignore_index", "eps"];
 
+    /// <summary>
+    /// smp ≥ 0.4 computes Dice as Tversky with α = β = 1/2, <c>(I + s) / ((P + T)/2 + s)</c>, which is the usual
+    /// <c>(2I + 2s) / (P + T + 2s)</c>: its smooth counts twice.
+    /// </summary>
     public static PortedLoss DiceLoss(PeerCall call, int? classes) =>
-        Overlap(Catalog.DiceText, new PortDraft(new PeerArguments(call, "smp.losses.DiceLoss", [.. Region, "class_weights"]), classes), gamma: 1);
+        Overlap(Catalog.DiceText, new PortDraft(new PeerArguments(call, "smp.losses.DiceLoss", [.. Region, "class_weights"]), classes), gamma: 1, smoothFactor: 2);
 
     public static PortedLoss JaccardLoss(PeerCall call, int? classes) =>
-        Overlap(Catalog.IouText, new PortDraft(new PeerArguments(call, "smp.losses.JaccardLoss", [.. Region, "class_weights"]), classes), gamma: 1);
+        Overlap(Catalog.IouText, new PortDraft(new PeerArguments(call, "smp.losses.JaccardLoss", [.. Region, "class_weights"]), classes), gamma: 1, smoothFactor: 1);
 
     public static PortedLoss TverskyLoss(PeerCall call, int? classes)
     {
         var draft = new PortDraft(new PeerArguments(call, "smp.losses.TverskyLoss", [.. Region, "alpha", "beta", "gamma", "class_weights"]), classes);
         var a = draft.Arguments;
         var (alpha, beta) = (a.Number("alpha", 0.5), a.Number("beta", 0.5));
-        return Overlap(o => Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, o), draft, a.Number("gamma", 1));
+        return Overlap(o => Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, o), draft, a.Number("gamma", 1), smoothFactor: 1);
     }
 
     public static PortedLoss FocalLoss(PeerCall call, int? classes)
@@ -153,7 +157,7 @@ internal static class SmpLosses
     /// DiceLoss, JaccardLoss and TverskyLoss: the whole batch pooled, smooth 0 by default, empty channels zero; classes
     /// and class_weights become LossDsl's channel weights; TverskyLoss's gamma is a power of the mean.
     /// </summary>
-    private static PortedLoss Overlap(Func<Catalog.OverlapText, string> primitive, PortDraft draft, double gamma)
+    private static PortedLoss Overlap(Func<Catalog.OverlapText, string> primitive, PortDraft draft, double gamma, double smoothFactor)
     {
         var a = draft.Arguments;
         var mode = Mode(draft);
@@ -174,9 +178,9 @@ internal static class SmpLosses
         }
 
         var (weight, background) = ChannelWeights(draft, a.NumberList("classes"), a.NumberList("class_weights"));
-        var term = primitive(new Catalog.OverlapText(Smooth: a.Number("smooth", 0), LogLoss: logLoss ? true : null, ZeroWhenEmpty: true,
-            Weight: weight, IncludeBackground: background));
-        draft.Note("smp 0.5's overlap is (Σp + Σt − Σ|p − t|) / 2: Σp·t on {0, 1} targets, different on soft ones");
+        // smp ≥ 0.4's overlap is (Σp + Σt − Σ|p − t|) / 2; one-hot labels are {0, 1}, where it is Σp·t, so only masks say so.
+        var term = primitive(new Catalog.OverlapText(Smooth: smoothFactor * a.Number("smooth", 0), LogLoss: logLoss ? true : null, ZeroWhenEmpty: true,
+            Weight: weight, IncludeBackground: background, SoftLabel: draft.Target == LossTarget.Mask));
         return draft.Build(gamma == 1 ? term : $"pow({term}, {Number(gamma)})");
     }
 

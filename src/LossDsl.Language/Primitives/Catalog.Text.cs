@@ -23,7 +23,8 @@ internal static partial class Catalog
         bool? LogLoss = null,
         bool ZeroWhenEmpty = false,
         bool Micro = false,
-        bool SquaredPred = false);
+        bool SquaredPred = false,
+        bool SoftLabel = false);
 
     public static string DiceText(OverlapText o) => Write(Dice, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).ToArray());
 
@@ -66,6 +67,7 @@ internal static partial class Catalog
         (Smooth, o.Smooth), (PerImage, o.PerImage), (ClassWeight, o.Weight), (IncludeBackground, o.IncludeBackground),
         (SmoothNumerator, o.SmoothNumerator), (SmoothDenominator, o.SmoothDenominator), (LogLoss, o.LogLoss),
         (Empty, o.ZeroWhenEmpty ? new WordValue(ZeroWhenEmpty) : null), (Average, o.Micro ? new WordValue(Micro) : null),
+        (SoftLabel, o.SoftLabel ? true : null),
     ];
 
     // The primitive's name and the given arguments, named by their declarations, in the order they are declared here.

@@ -37,6 +37,8 @@ internal static partial class Catalog
     private static readonly ParameterDefinition Average = Word("average", "macro", Micro);
     // V-Net's denominator, Σp² + Σt² (MONAI's squared_pred), for dice and iou.
     private static readonly ParameterDefinition SquaredPred = Boolean("squared_pred", false);
+    // The overlap of soft labels, (P + T − Σ|p − t|) / 2 (MONAI's soft_label, smp 0.5's only form): TP on {0, 1} targets.
+    private static readonly ParameterDefinition SoftLabel = Boolean("soft_label", false);
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.NonNegative);
@@ -68,7 +70,7 @@ internal static partial class Catalog
     // dice, iou and tversky: LOSSES.md's four, then the forms of MONAI, smp and kornia (docs/porting.md), appended so
     // that positional arguments keep their meaning.
     private static readonly ParameterDefinition[] OverlapParameters =
-        { Smooth, PerImage, ClassWeight, IncludeBackground, SmoothNumerator, SmoothDenominator, LogLoss, Empty, Average };
+        { Smooth, PerImage, ClassWeight, IncludeBackground, SmoothNumerator, SmoothDenominator, LogLoss, Empty, Average, SoftLabel };
 
     private static readonly ParameterDefinition[] SquaredOverlapParameters = OverlapParameters.Append(SquaredPred).ToArray();
 
@@ -138,31 +140,31 @@ internal static partial class Catalog
     };
 
     private static PrimitiveDefinition Dice { get; } = new("dice", Both(SquaredOverlapParameters), "Soft Dice loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
-            nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+            nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
-        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro)),
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
+            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
     private static PrimitiveDefinition Iou { get; } = new("iou", Both(SquaredOverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
-            nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+            nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         Aliases = ImmutableArray.Create("jaccard"),
-        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) =>
-            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro)),
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
+            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
     private static PrimitiveDefinition Tversky { get; } = new("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).ToArray()),
         "Tversky loss: Dice with separate weights on false positives and false negatives.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
-            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
-        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
-            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro)),
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
@@ -235,8 +237,9 @@ internal static partial class Catalog
     /// A dice, iou or tversky call with the form of its ratio: smooth_nr and smooth_dr, log_loss, whether an empty channel
     /// is zero, and whether the classes are pooled (micro).
     /// </summary>
-    private static KernelCall Overlap(BoundTerm term, Func<double, double, bool, bool, bool, KernelCall> call) =>
-        call(term.Number(SmoothNumerator), term.Number(SmoothDenominator), term.Boolean(LogLoss), term.Word(Empty) == ZeroWhenEmpty, term.Word(Average) == Micro);
+    private static KernelCall Overlap(BoundTerm term, Func<double, double, bool, bool, bool, bool, KernelCall> call) =>
+        call(term.Number(SmoothNumerator), term.Number(SmoothDenominator), term.Boolean(LogLoss), term.Word(Empty) == ZeroWhenEmpty, term.Word(Average) == Micro,
+            term.Boolean(SoftLabel));
 
     private static double Square(double value) => value * value;
 

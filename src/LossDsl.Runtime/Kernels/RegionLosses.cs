@@ -14,9 +14,9 @@ public static class RegionLosses
 {
     /// <summary>Soft Dice: <see cref="DiceUnreduced"/>, then the channel mean.</summary>
     public static Tensor Dice(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
-        Tensor? weight, bool includeBackground)
+        bool softLabel, Tensor? weight, bool includeBackground)
     {
-        using var perChannel = DiceUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        using var perChannel = DiceUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -25,17 +25,17 @@ public static class RegionLosses
     /// or [N, C] per image ([1] or [N, 1] with micro). With <paramref name="squaredPred"/>, V-Net's Σp² + Σt² for P + T.
     /// </summary>
     public static Tensor DiceUnreduced(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty,
-        bool micro)
+        bool micro, bool softLabel)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred, softLabel);
         return Overlap(2 * truePositive + smoothNumerator, predicted + target + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
     }
 
     /// <summary>Soft IoU (Jaccard): <see cref="IouUnreduced"/>, then the channel mean.</summary>
     public static Tensor Iou(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
-        Tensor? weight, bool includeBackground)
+        bool softLabel, Tensor? weight, bool includeBackground)
     {
-        using var perChannel = IouUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        using var perChannel = IouUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -44,17 +44,17 @@ public static class RegionLosses
     /// with <paramref name="squaredPred"/>, Σp² + Σt² for P + T.
     /// </summary>
     public static Tensor IouUnreduced(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty,
-        bool micro)
+        bool micro, bool softLabel)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred, softLabel);
         return Overlap(truePositive + smoothNumerator, predicted + target - truePositive + smoothDenominator, target, smoothDenominator, log, zeroWhenEmpty);
     }
 
     /// <summary>Tversky: <see cref="TverskyUnreduced"/>, then the channel mean. α = β = 0.5 is Dice.</summary>
     public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro, Tensor? weight, bool includeBackground)
+        bool zeroWhenEmpty, bool micro, bool softLabel, Tensor? weight, bool includeBackground)
     {
-        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro);
+        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
@@ -63,9 +63,9 @@ public static class RegionLosses
     /// <c>FN = T − TP</c>, in the form <see cref="Overlap"/> names.
     /// </summary>
     public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro)
+        bool zeroWhenEmpty, bool micro, bool softLabel)
     {
-        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred: false);
+        var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred: false, softLabel);
         var falsePositive = predicted - truePositive;
         var falseNegative = target - truePositive;
         return Overlap(truePositive + smoothNumerator, truePositive + alpha * falsePositive + beta * falseNegative + smoothDenominator, target,
@@ -212,15 +212,18 @@ public static class RegionLosses
     private const double LogFloor = 1e-7;
 
     /// <summary>
-    /// TP, P and T as the ratio reads them: P and T, or Σp² and Σt² with <paramref name="squaredPred"/>; per channel, or
-    /// with <paramref name="micro"/> summed over the classes (kornia's micro average).
+    /// TP, P and T as the ratio reads them: TP, or with <paramref name="softLabel"/> the overlap of soft labels
+    /// <c>(P + T − Σ|p − t|) / 2</c> (equal to TP on {0, 1} targets); P and T, or Σp² and Σt² with
+    /// <paramref name="squaredPred"/>; per channel, or with <paramref name="micro"/> summed over the classes (kornia's
+    /// micro average).
     /// </summary>
-    private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro, bool squaredPred)
+    private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro, bool squaredPred, bool softLabel)
     {
+        var truePositive = softLabel ? (s.Predicted + s.Target - s.AbsoluteDifferences()) / 2 : s.TruePositive;
         var (predicted, target) = squaredPred ? s.SquaredSums() : (s.Predicted, s.Target);
         return micro
-            ? (s.TruePositive.sum(-1, keepdim: true), predicted.sum(-1, keepdim: true), target.sum(-1, keepdim: true))
-            : (s.TruePositive, predicted, target);
+            ? (truePositive.sum(-1, keepdim: true), predicted.sum(-1, keepdim: true), target.sum(-1, keepdim: true))
+            : (truePositive, predicted, target);
     }
 
     /// <summary>

@@ -168,6 +168,23 @@ public sealed class RegionStatistics
     }
 
     /// <summary>
+    /// <c>Σ |p − t|</c> over valid elements, weighted as the statistics are: the overlap of soft labels (MONAI's
+    /// soft_label, smp 0.5) is <c>(P + T − Σ|p − t|) / 2</c>. From labels, t is one-hot and the sum is
+    /// <c>P + T − 2·TP</c> exactly, with no pass over the data.
+    /// </summary>
+    internal Tensor AbsoluteDifferences()
+    {
+        if (targetMap is { } t)
+        {
+            using var difference = probabilities.Value - t;
+            using var absolute = difference.abs();
+            return SumKept(absolute);
+        }
+
+        return Predicted + Target - 2 * TruePositive;
+    }
+
+    /// <summary>
     /// V-Net's denominator sums over valid elements (dice and iou with squared_pred), weighted as the statistics are:
     /// <c>Σ p²</c> and <c>Σ t²</c>. From labels, t is one-hot, so <c>Σ t² = T</c>.
     /// </summary>

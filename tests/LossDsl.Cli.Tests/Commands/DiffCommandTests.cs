@@ -44,7 +44,7 @@ public sealed class DiffCommandTests
             loss Loss: changed
               terms:
                    term  change
-                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false), weight 0.5
+                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false), weight 0.5
               total: bce + dice → bce + dice + 0.5 * iou
               shared steps:
                    step           kernel                                                                            used by
@@ -53,7 +53,7 @@ public sealed class DiffCommandTests
 
             """,
             result.Stdout);
-        Assert.Contains("\n+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);\n", result.Stdout);
+        Assert.Contains("\n+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);\n", result.Stdout);
         // No new pass over the data: iou reads the statistics dice already needed.
         Assert.DoesNotContain("passes per forward pass", result.Stdout);
     }
@@ -170,13 +170,13 @@ public sealed class DiffCommandTests
               terms:
                    term  change
                 -  bce   bce(pos_weight: 1)
-                -  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)
+                -  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
 
             loss Vessel: added
               terms:
                    term  change
                 +  bce   bce(pos_weight: 1)
-                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false), weight 0.5
+                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false), weight 0.5
 
             """,
             result.Stdout);

@@ -103,7 +103,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Argument_errors_point_at_the_argument() => AssertDiagnostics("""
         using LossDsl;
-        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, 1, 1, false, score, macro, false, {|LOSS0102:3|})")]
+        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, 1, 1, false, score, macro, false, false, {|LOSS0102:3|})")]
         public sealed partial class SimpleLoss;
         """);
 

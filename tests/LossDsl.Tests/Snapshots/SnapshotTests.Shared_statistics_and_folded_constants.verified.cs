@@ -32,16 +32,16 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var log1mp = global::LossDsl.Kernels.Probabilities.ClampedLogOneMinus(probabilities: pred);
 
         // dice: dice  (loss text 1:11)
-        //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
+        //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // iou: iou(smooth: 0)  (loss text 1:18)
-        //   = iou(smooth: 0, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
+        //   = iou(smooth: 0, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // dice_2: dice(per_image: true)  (loss text 1:35)
-        //   = dice(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, squared_pred: false)
-        var dice_2 = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, weight: null, includeBackground: true);
+        //   = dice(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        var dice_2 = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)
         //   = bce(pos_weight: auto)
@@ -54,9 +54,9 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false);
-        var unreducedDice2 = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice2 = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyUnreduced(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
         return new TermValues(total, dice, iou, dice_2, bce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("iou", unreducedIou), new("dice_2", unreducedDice2), new("bce", unreducedBce) });
     }

@@ -16,20 +16,21 @@ internal static class RegionLossesCalls
     private const string Type = "RegionLosses";
 
     /// <param name="squaredPred">V-Net's denominator: Σp² and Σt² summed over the data too (see <see cref="Squares"/>).</param>
+    /// <param name="softLabel">The overlap of soft labels, (P + T − Σ|p − t|) / 2 (see <see cref="AbsoluteDifferences"/>).</param>
     public static KernelCall Dice(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
-        LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Dice), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Reduction(weight, includeBackground))
-            with { Passes = Squares(squaredPred) };
+        bool softLabel, LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Dice), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
     public static KernelCall Iou(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
-        LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Iou), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Reduction(weight, includeBackground))
-            with { Passes = Squares(squaredPred) };
+        bool softLabel, LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Iou), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
     public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro, LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Tversky), statistics, TverskyWeights(alpha, beta).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)),
-            Reduction(weight, includeBackground));
+        bool zeroWhenEmpty, bool micro, bool softLabel, LocalValue? weight, bool includeBackground) =>
+        Overlap(nameof(Tversky), statistics, TverskyWeights(alpha, beta), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Reduction(weight, includeBackground), AbsoluteDifferences(softLabel));
 
     /// <summary>
     /// Three more sums over the data (FP, FN, TN each from its own products, not by cancellation from P, T and Nv).
@@ -61,20 +62,22 @@ internal static class RegionLossesCalls
             Local(nameof(statistics), statistics), Constant(nameof(lambda), lambda), Constant(nameof(smooth), smooth));
 
     /// <summary>Dice per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall DiceUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
-        Overlap(nameof(DiceUnreduced), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Array.Empty<KernelArgument>())
-            with { Passes = Squares(squaredPred) };
+    public static KernelCall DiceUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        bool softLabel) =>
+        Overlap(nameof(DiceUnreduced), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Array.Empty<KernelArgument>(), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
     /// <summary>IoU per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall IouUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
-        Overlap(nameof(IouUnreduced), statistics, Squared(squaredPred).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)), Array.Empty<KernelArgument>())
-            with { Passes = Squares(squaredPred) };
+    public static KernelCall IouUnreduced(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
+        bool softLabel) =>
+        Overlap(nameof(IouUnreduced), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Array.Empty<KernelArgument>(), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
     /// <summary>Tversky per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
     public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro) =>
-        Overlap(nameof(TverskyUnreduced), statistics, TverskyWeights(alpha, beta).Concat(Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro)),
-            Array.Empty<KernelArgument>());
+        bool zeroWhenEmpty, bool micro, bool softLabel) =>
+        Overlap(nameof(TverskyUnreduced), statistics, TverskyWeights(alpha, beta), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+            Array.Empty<KernelArgument>(), AbsoluteDifferences(softLabel));
 
     /// <summary>1 − MCC per channel (or per image and channel), as <see cref="Mcc"/> sums it, before the channel reduction.</summary>
     public static KernelCall MccUnreduced(LocalValue statistics, double smooth) =>
@@ -89,34 +92,49 @@ internal static class RegionLossesCalls
         SensitivitySpecificity(statistics, lambda, smooth) with { Method = new KernelMethod(Type, nameof(SensitivitySpecificityUnreduced)) };
 
     /// <summary>
-    /// An overlap kernel's call (dice, iou, tversky, reduced or not): the statistics, the form of the ratio (its
-    /// primitive's own constants first), then for the reduced form the channel weights and the background.
+    /// An overlap kernel's call (dice, iou, tversky, reduced or not): the statistics, its primitive's own constants, the
+    /// form of the ratio, then for the reduced form the channel weights and the background; the passes its forms add.
     /// </summary>
-    private static KernelCall Overlap(string method, LocalValue statistics, IEnumerable<KernelArgument> form, IEnumerable<KernelArgument> reduction) =>
-        new(new KernelMethod(Type, method), ImmutableArray.Create(Local(nameof(statistics), statistics)).AddRange(form).AddRange(reduction), KernelCall.Fixed(0));
+    private static KernelCall Overlap(string method, LocalValue statistics, KernelArgument[] own, KernelArgument[] form, KernelArgument[] reduction, Passes passes) =>
+        new(new KernelMethod(Type, method), ImmutableArray.Create(Local(nameof(statistics), statistics)).AddRange(own).AddRange(form).AddRange(reduction),
+            signature => passes.For(signature));
 
     // Each group named as the kernels' parameters are.
     private static KernelArgument[] TverskyWeights(double alpha, double beta) => new[] { Constant(nameof(alpha), alpha), Constant(nameof(beta), beta) };
 
-    private static KernelArgument[] Form(double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro) =>
+    private static KernelArgument[] Form(double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro, bool softLabel) =>
         new[]
         {
             Constant(nameof(smoothNumerator), smoothNumerator), Constant(nameof(smoothDenominator), smoothDenominator), Constant(nameof(log), log),
-            Constant(nameof(zeroWhenEmpty), zeroWhenEmpty), Constant(nameof(micro), micro),
+            Constant(nameof(zeroWhenEmpty), zeroWhenEmpty), Constant(nameof(micro), micro), Constant(nameof(softLabel), softLabel),
         };
 
     private static KernelArgument[] Squared(bool squaredPred) => new[] { Constant(nameof(squaredPred), squaredPred) };
+
+    private static KernelArgument[] Reduction(LocalValue? weight, bool includeBackground) =>
+        new[] { Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground) };
 
     /// <summary>
     /// squared_pred: Σp² over the data (square 2, sum 1; kept or weighted first, 2 more and 1 per pixel); for a mask Σt²
     /// the same way (for labels t² is t, so T). Without it, a function of the statistics alone.
     /// </summary>
-    private static Func<Semantics.LossSignature, PassCount> Squares(bool squaredPred) => signature =>
+    private static Passes Squares(bool squaredPred) => new(signature =>
         !squaredPred ? new PassCount(0, 0)
         : new PassCount(signature.Target == Semantics.TargetKind.Mask ? 6 : 3, 0)
             + (signature.Valid is null && signature.PixelWeight is null && signature.IgnoreIndex is null ? new PassCount(0, 0)
-                : new PassCount(signature.Target == Semantics.TargetKind.Mask ? 4 : 2, 2));
+                : new PassCount(signature.Target == Semantics.TargetKind.Mask ? 4 : 2, 2)));
 
-    private static KernelArgument[] Reduction(LocalValue? weight, bool includeBackground) =>
-        new[] { Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground) };
+    /// <summary>
+    /// soft_label on a mask: Σ|p − t| over the data (subtract 3, abs 2, sum 1; kept or weighted first, 3 more); from labels
+    /// it is P + T − 2·TP, a function of the statistics.
+    /// </summary>
+    private static Passes AbsoluteDifferences(bool softLabel) => new(signature =>
+        !softLabel || signature.Target != Semantics.TargetKind.Mask ? new PassCount(0, 0)
+        : new PassCount(6 + (signature.Valid is null && signature.PixelWeight is null ? 0 : 3), 0));
+
+    /// <summary>An estimate that depends on the signature; estimates of the same call add up.</summary>
+    private sealed record Passes(Func<Semantics.LossSignature, PassCount> For)
+    {
+        public static Passes operator +(Passes a, Passes b) => new(signature => a.For(signature) + b.For(signature));
+    }
 }
