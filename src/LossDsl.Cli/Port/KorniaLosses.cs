@@ -1,5 +1,6 @@
 using System.Linq;
 using LossDsl.Language.Primitives;
+using LossDsl.Language.Semantics;
 using static LossDsl.Cli.Port.PortText;
 
 namespace LossDsl.Cli.Port;
@@ -92,7 +93,7 @@ internal static class KorniaLosses
         if (a.OptionalNumber("ignore_index") is { } ignore && ignore != -100)
         {
             draft.ValidMask = true;
-            draft.Note($"pass valid = (target != {Number(ignore)}) as the loss's valid mask");
+            draft.Note($"pass valid = (target != {NumberText.Format(ignore)}) as the loss's valid mask");
         }
 
         draft.MeanReduction(peerDefault: "none");

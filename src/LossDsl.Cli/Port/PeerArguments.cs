@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 
 namespace LossDsl.Cli.Port;
@@ -104,6 +103,4 @@ internal sealed class PeerArguments
 
     private PortException Wrong(string name, PeerValue value, string expected) =>
         new($"{Peer}: '{name}' is {value.Text}; the port reads {expected} there");
-
-    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -8,8 +8,5 @@ internal static class PortText
 {
     /// <summary><c>a + 0.5 * b</c>: each term times its factor (left out when 1), terms with factor 0 dropped.</summary>
     public static string Sum(params (double Factor, string Term)[] terms) =>
-        string.Join(" + ", terms.Where(t => t.Factor != 0).Select(t => t.Factor == 1 ? t.Term : $"{Number(t.Factor)} * {t.Term}"));
-
-    /// <summary>Numbers as loss text and the compiler's messages write them.</summary>
-    public static string Number(double value) => NumberText.Format(value);
+        string.Join(" + ", terms.Where(t => t.Factor != 0).Select(t => t.Factor == 1 ? t.Term : $"{NumberText.Format(t.Factor)} * {t.Term}"));
 }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Language.Primitives;
-using static LossDsl.Cli.Port.PortText;
+using LossDsl.Language.Semantics;
 
 namespace LossDsl.Cli.Port;
 
@@ -134,10 +134,9 @@ internal static class SmpLosses
         var smoothing = a.OptionalNumber("smooth_factor")
             ?? throw new PortException($"{a.Peer} needs smooth_factor: with the default None it raises a TypeError (None / C in label_smoothed_nll_loss)");
         // smp divides by every pixel, ignored ones included: mean_over: all (the same as the default when none is ignored).
-        var ignoring = a.OptionalNumber("ignore_index") is { } ignore && ignore != -100;
-        draft.IgnoreIndex = ignoring ? (int)a.Number("ignore_index", -100) : null;
+        draft.IgnoreIndex = a.OptionalNumber("ignore_index") is { } ignore && ignore != -100 ? (int)ignore : null;
         draft.MeanReduction();
-        return draft.Build(Catalog.CrossEntropyText(null, smoothing == 0 ? null : smoothing, overAllPixels: ignoring));
+        return draft.Build(Catalog.CrossEntropyText(null, smoothing == 0 ? null : smoothing, overAllPixels: draft.IgnoreIndex is not null));
     }
 
     /// <summary>MCCLoss: binary, on probabilities, the whole batch pooled, eps on each confusion sum: LossDsl's mcc.</summary>
@@ -174,14 +173,14 @@ internal static class SmpLosses
         var logLoss = a.Bool("log_loss", false);
         if (logLoss && a.Number("eps", 1e-7) != 1e-7)
         {
-            draft.Differs($"eps={Number(a.Number("eps", 1e-7))}: LossDsl's log_loss floor is smp's default, 1e-7");
+            draft.Differs($"eps={NumberText.Format(a.Number("eps", 1e-7))}: LossDsl's log_loss floor is smp's default, 1e-7");
         }
 
         var (weight, background) = ChannelWeights(draft, a.NumberList("classes"), a.NumberList("class_weights"));
         // smp ≥ 0.4's overlap is (Σp + Σt − Σ|p − t|) / 2; one-hot labels are {0, 1}, where it is Σp·t, so only masks say so.
         var term = primitive(new Catalog.OverlapText(Smooth: smoothFactor * a.Number("smooth", 0), LogLoss: logLoss ? true : null, ZeroWhenEmpty: true,
             Weight: weight, IncludeBackground: background, SoftLabel: draft.Target == LossTarget.Mask));
-        return draft.Build(gamma == 1 ? term : $"pow({term}, {Number(gamma)})");
+        return draft.Build(gamma == 1 ? term : $"pow({term}, {NumberText.Format(gamma)})");
     }
 
     /// <summary>
@@ -225,7 +224,7 @@ internal static class SmpLosses
         if (draft.Arguments.OptionalNumber("ignore_index") is { } ignore)
         {
             draft.ValidMask = true;
-            draft.Note($"pass valid = (target != {Number(ignore)}) as the loss's valid mask, and the target with those elements set to 0");
+            draft.Note($"pass valid = (target != {NumberText.Format(ignore)}) as the loss's valid mask, and the target with those elements set to 0");
         }
     }
 }
