@@ -31,6 +31,9 @@ public sealed class RegionStatistics
         PerImage = perImage;
         reduce = ReducedDims(like, perImage);
         count = new Lazy<Tensor>(CountValid);
+        // Each read by every dice, iou or tversky term that asks for it: summed once per forward pass.
+        absoluteDifferences = new Lazy<Tensor>(SumAbsoluteDifferences);
+        squaredSums = new Lazy<(Tensor, Tensor)>(SumSquares);
     }
 
     // A mask or a one-hot map: the sums read it directly.
@@ -78,6 +81,8 @@ public sealed class RegionStatistics
     }
 
     private readonly Lazy<Tensor> count;
+    private readonly Lazy<Tensor> absoluteDifferences;
+    private readonly Lazy<(Tensor PredictedSquares, Tensor TargetSquares)> squaredSums;
 
     /// <summary>Σ p·t per channel.</summary>
     public Tensor TruePositive { get; } = null!;
@@ -172,7 +177,9 @@ public sealed class RegionStatistics
     /// soft_label, smp 0.5) is <c>(P + T − Σ|p − t|) / 2</c>. From labels, t is one-hot and the sum is
     /// <c>P + T − 2·TP</c> exactly, with no pass over the data.
     /// </summary>
-    internal Tensor AbsoluteDifferences()
+    internal Tensor AbsoluteDifferences() => absoluteDifferences.Value;
+
+    private Tensor SumAbsoluteDifferences()
     {
         if (targetMap is { } t)
         {
@@ -188,7 +195,9 @@ public sealed class RegionStatistics
     /// V-Net's denominator sums over valid elements (dice and iou with squared_pred), weighted as the statistics are:
     /// <c>Σ p²</c> and <c>Σ t²</c>. From labels, t is one-hot, so <c>Σ t² = T</c>.
     /// </summary>
-    internal (Tensor PredictedSquares, Tensor TargetSquares) SquaredSums()
+    internal (Tensor PredictedSquares, Tensor TargetSquares) SquaredSums() => squaredSums.Value;
+
+    private (Tensor PredictedSquares, Tensor TargetSquares) SumSquares()
     {
         using var predictedSquares = probabilities.Value.square();
         if (targetMap is { } t)
