@@ -43,6 +43,7 @@ internal static class EvalCommand
             HelpName = "V.npy",
         };
         var probabilities = SharedOptions.Probabilities();
+        var logProbabilities = SharedOptions.LogProbabilities();
         var ignoreIndex = SharedOptions.IgnoreIndex();
         var useDouble = new Option<bool>("--double") { Description = "Compute in float64 (default float32)." };
         var gradient = new Option<string[]>("--grad")
@@ -59,7 +60,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, pixelWeight, valid, levelWeights, resize, stride, probabilities, ignoreIndex, useDouble, gradient, unreduced, json,
+            expression, pred, target, pixelWeight, valid, levelWeights, resize, stride, probabilities, logProbabilities, ignoreIndex, useDouble, gradient, unreduced, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -72,7 +73,7 @@ internal static class EvalCommand
                 parse.GetValue(levelWeights),
                 parse.GetValue(resize),
                 parse.GetValue(stride),
-                parse.GetValue(probabilities),
+                SharedOptions.Input(parse, probabilities, logProbabilities),
                 parse.GetValue(ignoreIndex),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
                 parse.GetValue(gradient) ?? Array.Empty<string>(),
@@ -85,7 +86,7 @@ internal static class EvalCommand
     }
 
     private sealed record EvalRequest(
-        string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, int? Stride, bool Probabilities,
+        string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, int? Stride, LossInput Input,
         int? IgnoreIndex, ScalarType DType, string[] GradientPaths, string? UnreducedPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
@@ -95,11 +96,11 @@ internal static class EvalCommand
             throw new InvalidInputException($"--grad is given {request.GradientPaths.Length} times for {request.PredPaths.Length} --pred files: give one gradient file per prediction, in the same order.");
         }
 
-        var inputs = EvalInputs.Load(request.PredPaths, request.TargetPath, request.Probabilities, request.IgnoreIndex);
+        var inputs = EvalInputs.Load(request.PredPaths, request.TargetPath, request.Input, request.IgnoreIndex);
         inputs.LoadMaps(request.PixelWeightPath, request.ValidPath);
         var options = new LossOptions
         {
-            Input = request.Probabilities ? LossInput.Probabilities : LossInput.Logits,
+            Input = request.Input,
             Target = inputs.TargetKind,
             Classes = inputs.Classes,
             IgnoreIndex = request.IgnoreIndex,

@@ -58,9 +58,9 @@ internal sealed class EvalInputs
     /// <paramref name="predPaths"/> are deep supervision's levels, the main output first: the target fits the main one,
     /// the side outputs share its batch, classes and rank.
     /// </summary>
-    public static EvalInputs Load(IReadOnlyList<string> predPaths, string targetPath, bool probabilities, int? ignoreIndex)
+    public static EvalInputs Load(IReadOnlyList<string> predPaths, string targetPath, LossInput input, int? ignoreIndex)
     {
-        var preds = predPaths.Select(path => ReadPred(path, probabilities)).ToArray();
+        var preds = predPaths.Select(path => ReadPred(path, input)).ToArray();
         var pred = preds[0];
         var target = Read("target", targetPath);
         for (var k = 1; k < preds.Length; k++)
@@ -77,7 +77,7 @@ internal sealed class EvalInputs
         return inputs;
     }
 
-    private static NpyArray ReadPred(string path, bool probabilities)
+    private static NpyArray ReadPred(string path, LossInput input)
     {
         var pred = Read("pred", path);
         if (!pred.DType.IsFloatingPoint)
@@ -90,8 +90,13 @@ internal sealed class EvalInputs
             throw new InvalidInputException($"pred file '{path}' has shape {NpyArray.FormatShape(pred.Shape)}; pred must be (N, C, *spatial), at least 2-d.");
         }
 
-        CheckValues(pred, $"pred file '{path}'", probabilities ? "a probability in [0, 1]" : "a finite logit",
-            probabilities ? v => v is >= 0 and <= 1 : double.IsFinite);
+        var (what, allowed) = input switch
+        {
+            LossInput.Probabilities => ("a probability in [0, 1]", (Func<double, bool>)(v => v is >= 0 and <= 1)),
+            LossInput.LogProbabilities => ("a finite log-probability <= 0", v => double.IsFinite(v) && v <= 0),
+            _ => ("a finite logit", double.IsFinite),
+        };
+        CheckValues(pred, $"pred file '{path}'", what, allowed);
         return pred;
     }
 

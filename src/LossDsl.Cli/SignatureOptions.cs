@@ -13,6 +13,8 @@ internal sealed class SignatureOptions
 {
     public Option<bool> Probabilities { get; } = SharedOptions.Probabilities();
 
+    public Option<bool> LogProbabilities { get; } = SharedOptions.LogProbabilities();
+
     public Option<bool> Labels { get; } = new("--labels") { Description = "The target holds class labels (default: a mask)." };
 
     public Option<int?> Classes { get; } = new("--classes") { Description = "The number of channels/classes in dim 1 of pred.", HelpName = "N" };
@@ -31,7 +33,7 @@ internal sealed class SignatureOptions
 
     public Option<int?> LevelStride { get; } = LevelOptions.Stride();
 
-    private Option[] All => new Option[] { Probabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize, LevelStride };
+    private Option[] All => new Option[] { Probabilities, LogProbabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize, LevelStride };
 
     public void AddTo(Command command)
     {
@@ -44,7 +46,7 @@ internal sealed class SignatureOptions
     /// <summary>The compiler's options for the parsed command line; <paramref name="name"/> names the loss in messages.</summary>
     public LossOptions Read(ParseResult parse, string name = "loss") => new()
     {
-        Input = parse.GetValue(Probabilities) ? LossInput.Probabilities : LossInput.Logits,
+        Input = SharedOptions.Input(parse, Probabilities, LogProbabilities),
         Target = parse.GetValue(Labels) ? LossTarget.Labels : LossTarget.Mask,
         Classes = parse.GetValue(Classes),
         IgnoreIndex = parse.GetValue(IgnoreIndex),

@@ -20,7 +20,6 @@ public sealed partial class LossGenerator
     private static class Parser
     {
         // Values of LossDsl.LossInput, LossDsl.LossTarget, LossDsl.LossPixelMap and LossDsl.LossLevels.FromCall in LossDsl.Runtime.
-        private const int InputProbabilities = 1;
         private const int TargetLabels = 1;
         private const int PixelMapPerPixel = 1;
         private const int PixelMapPerChannel = 2;
@@ -125,7 +124,8 @@ public sealed partial class LossGenerator
                 return null;
             }
 
-            var input = Enum("Input", "LossInput", new[] { "Logits", "Probabilities" }) == InputProbabilities ? InputKind.Probabilities : InputKind.Logits;
+            // LossInput's values are InputKind's.
+            var input = (InputKind)(Enum("Input", "LossInput", new[] { "Logits", "Probabilities", "LogProbabilities" }) ?? 0);
             var target = Enum("Target", "LossTarget", new[] { "Mask", "Labels" }) == TargetLabels ? TargetKind.Labels : TargetKind.Mask;
 
             int? classes = named.TryGetValue("Classes", out var c) && c is int classCount ? classCount : null;

@@ -36,7 +36,12 @@ public static class LossCompiler
     {
         var diagnostics = new List<LossDiagnosticInfo>();
         var signature = SignatureRules.Create(
-            options.Input == LossInput.Probabilities ? InputKind.Probabilities : InputKind.Logits,
+            options.Input switch
+            {
+                LossInput.Probabilities => InputKind.Probabilities,
+                LossInput.LogProbabilities => InputKind.LogProbabilities,
+                _ => InputKind.Logits,
+            },
             options.Target == LossTarget.Labels ? TargetKind.Labels : TargetKind.Mask,
             options.Classes,
             options.IgnoreIndex,

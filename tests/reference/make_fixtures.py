@@ -11,6 +11,7 @@ Run with Debian's python (PyTorch 1.13 from python3-torch):
     /usr/bin/python3 tests/reference/make_fixtures.py
 """
 
+import copy
 import json
 import math
 import os
@@ -73,11 +74,25 @@ class Batch:
             else:
                 self.p = torch.softmax(pred, 1)
                 self.log_p = torch.log_softmax(pred, 1)
+        elif input_kind == "log_probs":
+            # Log-probabilities read as given (nll_loss); the other terms read p = exp(pred).
+            self.p = torch.exp(pred)
+            self.log_p = pred
+            if target_kind == "mask":
+                self.log_1mp = torch.clamp(torch.log(1 - self.p), min=LOG_FLOOR)
         else:
             self.p = pred
             self.log_p = torch.clamp(torch.log(pred), min=LOG_FLOOR)
             if target_kind == "mask":
                 self.log_1mp = torch.clamp(torch.log(1 - pred), min=LOG_FLOOR)
+
+    def activated(self, activation):
+        """The batch a region term with this activation reads: p replaced (MONAI's sigmoid, softmax, other_act)."""
+        if activation == "auto":
+            return self
+        other = copy.copy(self)
+        other.p = {"none": lambda x: x, "sigmoid": torch.sigmoid, "softmax": lambda x: torch.softmax(x, 1), "tanh": torch.tanh}[activation](self.pred)
+        return other
 
     @property
     def valid_count(self):
@@ -153,14 +168,27 @@ def overlap_loss(batch, args, ratio_of):
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
 
+def with_activation(term):
+    """A region term on the probabilities its activation gives; its unreduced values reported on the caller's batch."""
+    def run(batch, args):
+        reading = batch.activated(args["activation"])
+        value = term(reading, args)
+        batch.unreduced = reading.unreduced
+        return value
+    return run
+
+
+@with_activation
 def dice(batch, args):
     return overlap_loss(batch, args, lambda tp, p, t: (2 * tp, p + t))
 
 
+@with_activation
 def iou(batch, args):
     return overlap_loss(batch, args, lambda tp, p, t: (tp, p + t - tp))
 
 
+@with_activation
 def tversky(batch, args):
     alpha, beta = args["alpha"], args["beta"]
     return overlap_loss(batch, args, lambda tp, p, t: (tp, tp + alpha * (p - tp) + beta * (t - tp)))
@@ -184,6 +212,7 @@ def mcc(batch, args):
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
 
+@with_activation
 def generalized_dice(batch, args):
     """One value per image (per_image) or for the batch: 1 - (2 Σ_c w_c TP_c + s_nr) / (Σ_c w_c (P_c + T_c) + s_dr),
     w_c = 1 / (T_c^k + eps), k = 2 (square), 1 (simple); 1 (uniform). An infinite weight (eps 0, T_c = 0) is the
@@ -424,7 +453,8 @@ def active_contour(batch, args):
 
 OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_background", True),
            ("smooth_nr", None), ("smooth_dr", None), ("log_loss", False), ("empty", "score"), ("average", "macro"), ("soft_label", False)]
-SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)]
+ACTIVATION = [("activation", "auto")]
+SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)] + ACTIVATION
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
@@ -432,10 +462,10 @@ PRIMITIVES = {
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "jaccard": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
-    "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP for k in ("mask", "labels")}),
+    "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP + ACTIVATION for k in ("mask", "labels")}),
     "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
-                                                ("include_background", True)] for k in ("mask", "labels")}),
+                                                ("include_background", True)] + ACTIVATION for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
@@ -446,7 +476,8 @@ PRIMITIVES = {
 SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
 WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all", "score": "score", "zero": "zero",
          "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform",
-         "kept": "kept", "same": "same", "valid": "valid", "reflect": "reflect"}
+         "kept": "kept", "same": "same", "valid": "valid", "reflect": "reflect",
+         "none": "none", "sigmoid": "sigmoid", "softmax": "softmax", "tanh": "tanh"}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -718,6 +749,8 @@ def make_pred(gen, shape, target_kind, t_dense, input_kind, pattern):
         logits = 1.5 * torch.randn(shape, generator=gen) + 1.5 * (2 * t_dense - 1) * torch.rand(shape, generator=gen)
     if input_kind == "logits":
         return logits
+    if input_kind == "log_probs":
+        return F.logsigmoid(logits) if target_kind == "mask" else torch.log_softmax(logits, 1)
     return torch.sigmoid(logits) if target_kind == "mask" else torch.softmax(logits, 1)
 
 
@@ -1099,6 +1132,23 @@ FIXTURES = [
     case("combo_labels_structure", "ce + boundary + 0.3 * tversky(include_background: false)", "labels", MC_12, "probs"),
     case("combo_mask_structure", "bce(pos_weight: auto) + boundary + active_contour(weight: 1) + lovasz_hinge", "mask", B1_12),
     case("combo_mask_everything_multilabel", "bce + focal + dice + iou + tversky + generalized_dice + sensitivity_specificity + ssim(5) + boundary + active_contour", "mask", ML_12),
+    # Log-probabilities (log_softmax and logsigmoid outputs): ce is nll_loss on them, every other term reads exp(pred).
+    case("log_probs_mask_everything", "bce(pos_weight: 2) + focal + dice + iou(per_image: true) + tversky + mcc + generalized_dice + sensitivity_specificity + ssim(5) + boundary + active_contour",
+         "mask", ML_12, "log_probs"),
+    case("log_probs_labels_everything", "ce([1, 2, 0.5, 1]) + focal + dice + iou + tversky + mcc + generalized_dice + sensitivity_specificity + lovasz_softmax + boundary",
+         "labels", MC_12, "log_probs"),
+    case("log_probs_labels_ignore", "ce(label_smoothing: 0.1) + dice(include_background: false)", "labels", MC, "log_probs", ignore_index=255, pattern="ignore"),
+    # What region terms read (MONAI's sigmoid, softmax, other_act): raw values beside ce on logits (MONAI's DiceCELoss
+    # with neither flag), tanh, and one activation beside the signature's, each with statistics of its own.
+    case("dice_activation_none_beside_ce", "dice(activation: none, per_image: true) + ce", "labels", MC),
+    case("dice_activation_tanh_beside_bce", "dice(activation: tanh) + bce + iou", "mask", ML),
+    case("tversky_activation_sigmoid_labels", "tversky(activation: sigmoid, per_image: true) + dice", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("iou_activation_none_labels_probs", "iou(activation: none, per_image: true) + tversky(activation: tanh, alpha: 0.3, beta: 0.7)", "labels", MC, "probs"),
+    case("tversky_activation_tanh_mask", "tversky(activation: tanh) + mcc", "mask", B1),
+    case("iou_activation_softmax_mask", "iou(activation: softmax, squared_pred: true) + dice", "mask", ML),
+    case("generalized_dice_activation_none_probs", "generalized_dice(activation: none) + focal", "mask", ML, "probs"),
+    case("generalized_dice_activation_tanh_labels", "generalized_dice(activation: tanh, eps: 0, per_image: true)", "labels", MC, pattern="absent"),
+    case("dice_activation_sigmoid_log_probs", "dice(activation: sigmoid, soft_label: true) + ce", "labels", MC, "log_probs"),
     case("combo_all_ignored", "ce + dice + focal + lovasz_softmax + iou + generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("combo_extreme_logits", "bce + focal + dice", "mask", B1, pattern="extreme"),
     case("combo_affine_single_pixel", "2 * dice + 1", "mask", PIXEL),

@@ -28,12 +28,14 @@ torch.set_default_dtype(torch.float64)
 # MONAI 1.3
 # ----------------------------------------------------------------------------------------------------------
 
-def monai_activate(x, target, sigmoid=False, softmax=False, to_onehot_y=False, include_background=True):
+def monai_activate(x, target, sigmoid=False, softmax=False, other_act=None, to_onehot_y=False, include_background=True):
     """The preamble every MONAI region loss shares: activation, one-hot target ([N, 1, *spatial] labels), background."""
     if sigmoid:
         x = torch.sigmoid(x)
     if softmax:
         x = torch.softmax(x, 1)
+    if other_act is not None:
+        x = other_act(x)
     if to_onehot_y:
         target = F.one_hot(target[:, 0], x.shape[1]).movedim(-1, 1).to(x.dtype)
     if not include_background and x.shape[1] > 1:  # one channel: MONAI warns and keeps it
@@ -349,6 +351,9 @@ PORTS = [
     ("port_monai_dice_squared_pred", "monai.losses.DiceLoss(sigmoid=True, squared_pred=True)",
      "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, squared_pred: true)", mf.case("", "", "mask", ML, pattern="soft"),
      lambda x, t: monai_dice(x, t, sigmoid=True, squared_pred=True)),
+    ("port_monai_dice_other_act_tanh", "monai.losses.DiceLoss(other_act=torch.tanh)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, activation: tanh)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_dice(x, t, other_act=torch.tanh)),
     ("port_monai_dice_jaccard_squared_pred", "monai.losses.DiceLoss(softmax=True, to_onehot_y=True, jaccard=True, squared_pred=True, batch=True)",
      "iou(smooth_nr: 5e-06, smooth_dr: 5e-06, squared_pred: true)", mf.case("", "", "labels", MC),
      labels_1(monai_dice, softmax=True, jaccard=True, squared_pred=True, batch=True, **onehot)),
@@ -382,6 +387,12 @@ PORTS = [
     ("port_monai_dice_ce_softmax", "monai.losses.DiceCELoss(to_onehot_y=True, softmax=True, lambda_dice=0.5)",
      "0.5 * dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05) + ce", mf.case("", "", "labels", MC),
      lambda x, t: monai_dice_ce(x, t, lambda_dice=0.5, softmax=True)),
+    ("port_monai_dice_ce_raw", "monai.losses.DiceCELoss(to_onehot_y=True)",
+     "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, activation: none) + ce", mf.case("", "", "labels", MC),
+     lambda x, t: monai_dice_ce(x, t)),
+    ("port_monai_generalized_dice_other_act", "monai.losses.GeneralizedDiceLoss(to_onehot_y=True, other_act=torch.tanh)",
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, activation: tanh)", mf.case("", "", "labels", MC),
+     labels_1(monai_generalized_dice, other_act=torch.tanh, **onehot)),
     ("port_monai_dice_ce_sigmoid", "monai.losses.DiceCELoss(sigmoid=True)",
      "dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05) + bce", mf.case("", "", "mask", B1),
      lambda x, t: monai_dice_ce(x, t, sigmoid=True)),

@@ -39,7 +39,7 @@ internal static class MonaiLosses
         }
 
         var text = Catalog.GeneralizedDiceText(0.0, a.Number("smooth_nr", 1e-5), a.Number("smooth_dr", 1e-5), a.Bool("batch", false) ? null : true,
-            weightType == "square" ? null : weightType, oneClass || !background ? false : null);
+            weightType == "square" ? null : weightType, oneClass || !background ? false : null, draft.RegionActivation);
         draft.Note("MONAI computes the class weights in float32 (ground_o.float()); in float64 its numbers carry that rounding, LossDsl's do not");
         SoftLabel(draft);
         draft.MeanReduction();
@@ -56,7 +56,8 @@ internal static class MonaiLosses
         var beta = a.Number("beta", 0.5);
         var text = Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, new Catalog.OverlapText(
             SmoothNumerator: a.Number("smooth_nr", 1e-5), SmoothDenominator: a.Number("smooth_dr", 1e-5),
-            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft), SoftLabel: a.Bool("soft_label", false)));
+            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft), SoftLabel: a.Bool("soft_label", false),
+            Activation: draft.RegionActivation));
         draft.MeanReduction();
         return draft.Build(text);
     }
@@ -76,16 +77,12 @@ internal static class MonaiLosses
             [.. Activation, .. Overlap, "weight", "lambda_dice", "lambda_ce", "label_smoothing"]), classes);
         var a = draft.Arguments;
         Inputs(draft);
+        RawDice(draft, "CE");
         var weight = a.Get("weight");
         var dice = Dice(draft, weight);
         string crossEntropy;
         if (draft.Target == LossTarget.Labels)
         {
-            if (draft.Input == LossInput.Probabilities)
-            {
-                throw new PortException($"{a.Peer} without softmax computes Dice on the raw values and CE on them as logits; a LossDsl loss reads its input one way");
-            }
-
             var smoothing = a.Number("label_smoothing", 0);
             crossEntropy = Catalog.CrossEntropyText(a.NumberList("weight"), smoothing == 0 ? null : smoothing);
         }
@@ -94,11 +91,6 @@ internal static class MonaiLosses
             if (draft.RequireClasses("on a mask, MONAI's CE part is BCE for one channel and a softmax cross-entropy over channels otherwise") != 1)
             {
                 throw new PortException($"{a.Peer} on a multi-channel mask takes a softmax cross-entropy over the channels against the mask as class probabilities; LossDsl's ce takes labels");
-            }
-
-            if (draft.Input == LossInput.Probabilities)
-            {
-                throw new PortException($"{a.Peer} without sigmoid computes Dice on the raw values and BCE on them as logits; a LossDsl loss reads its input one way");
             }
 
             crossEntropy = Catalog.BinaryCrossEntropyText(a.OptionalNumber("weight"));
@@ -120,11 +112,7 @@ internal static class MonaiLosses
             throw new PortException($"{a.Peer} applies a sigmoid focal loss to each channel against the one-hot target whatever its Dice activation; LossDsl's focal on labels is the softmax focal loss");
         }
 
-        if (draft.Input == LossInput.Probabilities)
-        {
-            throw new PortException($"{a.Peer} without sigmoid computes Dice on the raw values and the focal loss on them as logits; a LossDsl loss reads its input one way");
-        }
-
+        RawDice(draft, "the focal loss");
         var dice = Dice(draft, a.Get("weight"));
         var focal = Focal(draft, softmax: false, oneHot: false);
         draft.MeanReduction();
@@ -175,12 +163,25 @@ internal static class MonaiLosses
             throw new PortException($"{a.Peer}: sigmoid=True and softmax=True together; MONAI refuses them too");
         }
 
+        var tanh = false;
         if (a.Given("other_act"))
         {
-            draft.Differs($"other_act={a.Get("other_act")!.Text}: LossDsl applies only sigmoid (mask) or softmax (labels); apply it in the model and declare probabilities, as the signature does");
+            var act = a.Get("other_act")!.Text;
+            if (sigmoid || softmax)
+            {
+                throw new PortException($"{a.Peer}: other_act with sigmoid or softmax; MONAI refuses them together too");
+            }
+
+            // torch.tanh, or the module torch.nn.Tanh(): the one other_act with a LossDsl form.
+            tanh = act is "torch.tanh" or "torch.nn.Tanh()" or "nn.Tanh()";
+            if (!tanh)
+            {
+                draft.Differs($"other_act={act}: LossDsl's region terms read sigmoid, softmax, tanh or the raw values; apply it in the model and declare probabilities");
+            }
         }
 
-        draft.Input = sigmoid || softmax ? LossInput.Logits : LossInput.Probabilities;
+        draft.Input = sigmoid || softmax || tanh ? LossInput.Logits : LossInput.Probabilities;
+        draft.RegionActivation = tanh ? Language.Plan.Activation.Tanh : null;
         draft.Target = softmax || (oneHot && !sigmoid) ? LossTarget.Labels : LossTarget.Mask;
         if (sigmoid && oneHot)
         {
@@ -189,6 +190,20 @@ internal static class MonaiLosses
         else if (softmax && !oneHot)
         {
             draft.Note("MONAI takes a one-hot target here: pass its argmax, the labels [N, *spatial]");
+        }
+    }
+
+    /// <summary>
+    /// A combined loss without an activation: MONAI gives Dice the raw values and its pixel term the same values as
+    /// logits, which is pred declared as logits with a Dice that reads them raw (the compiler warns: LOSS0904).
+    /// </summary>
+    private static void RawDice(PortDraft draft, string pixelTerm)
+    {
+        if (draft.Input == LossInput.Probabilities)
+        {
+            draft.Input = LossInput.Logits;
+            draft.RegionActivation = Language.Plan.Activation.None;
+            draft.Note($"without sigmoid or softmax MONAI computes Dice on the raw values and {pixelTerm} on them as logits; the text does the same, and the compiler warns (LOSS0904): pass sigmoid=True or softmax=True in the PyTorch script if that was not meant");
         }
     }
 
@@ -222,7 +237,8 @@ internal static class MonaiLosses
             PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background, SquaredPred: a.Bool("squared_pred", false),
             // With squared_pred MONAI forms the overlap from squares, (Σx² + Σy² − Σ(x − y)²) / 2, which is Σxy: soft_label
             // changes nothing there.
-            SoftLabel: a.Bool("soft_label", false) && !a.Bool("squared_pred", false));
+            SoftLabel: a.Bool("soft_label", false) && !a.Bool("squared_pred", false),
+            Activation: draft.RegionActivation);
         var text = jaccard ? Catalog.IouText(overlap) : Catalog.DiceText(overlap);
         return Sum((factor, text));
     }

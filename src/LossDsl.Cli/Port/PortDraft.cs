@@ -22,6 +22,12 @@ internal sealed class PortDraft(PeerArguments arguments, int? classes)
 
     public int? IgnoreIndex { get; set; }
 
+    /// <summary>
+    /// What the region terms read when it is not the signature's probabilities: MONAI's other_act, or the raw values
+    /// MONAI's combined losses give Dice without an activation; null for the signature's own.
+    /// </summary>
+    public Language.Plan.Activation? RegionActivation { get; set; }
+
     public bool ValidMask { get; set; }
 
     /// <summary>How to pass the inputs so the numbers are the same.</summary>

@@ -118,6 +118,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor ZeroLevelWeights = new(
         "LOSS0903", "Level weights all zero", "Every level weight is 0, so the loss is always 0 and trains nothing; give at least one level a positive weight", LossSeverity.Warning, Semantics);
 
+    public static readonly LossDiagnosticDescriptor RawScoresAsProbabilities = new(
+        "LOSS0904", "Term reads raw scores as probabilities", "'{0}' with {1}", LossSeverity.Warning, Semantics);
+
     public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
@@ -125,5 +128,5 @@ internal static class LossDiagnostics
         CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss, ConflictingArguments,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
-        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights);
+        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights, RawScoresAsProbabilities);
 }

@@ -74,9 +74,14 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
 
         public LocalValue LogComplement() => Placeholder;
 
-        public LocalValue RegionStatistics(bool perImage)
+        // Statistics of another activation than the signature's are a step of their own, on their own probabilities.
+        public LocalValue RegionStatistics(bool perImage, Activation activation)
         {
-            Statistics.Add(perImage);
+            if (activation.IsSignatureDefault(signature))
+            {
+                Statistics.Add(perImage);
+            }
+
             return Placeholder;
         }
 

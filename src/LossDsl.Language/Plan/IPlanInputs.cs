@@ -40,8 +40,11 @@ internal interface IPlanInputs
     /// <summary>log(1 − p) of probabilities (mask terms on probabilities).</summary>
     LocalValue LogComplement();
 
-    /// <summary>TP, P, T and Nv per channel over the valid pixels, per image or over the batch: one step each, shared.</summary>
-    LocalValue RegionStatistics(bool perImage);
+    /// <summary>
+    /// TP, P, T and Nv per channel over the valid pixels, per image or over the batch, of the probabilities
+    /// <paramref name="activation"/> gives: one step each, shared.
+    /// </summary>
+    LocalValue RegionStatistics(bool perImage, Activation activation);
 
     /// <summary>
     /// bce's sum with this positive weight (null: <c>auto</c>), the second output of the statistics step, when the plan

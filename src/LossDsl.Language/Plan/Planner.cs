@@ -163,31 +163,39 @@ internal sealed class Planner : IPlanInputs
         ? Step("w", InputsCalls.PixelWeight(name, PredValue, PlanInputs.PixelWeight, signature.Target == TargetKind.Labels, map == PixelMap.PerChannel, ValidPixels(), CheckValues))
         : null;
 
-    public LocalValue Probabilities()
+    public LocalValue Probabilities() => (signature.Input, signature.Target) switch
     {
-        if (signature.Input == InputKind.Probabilities)
-        {
-            return PredValue;
-        }
+        (InputKind.Probabilities, _) => PredValue,
+        (InputKind.LogProbabilities, _) => Step("p", ProbabilitiesCalls.Exp(PredValue)),
+        (_, TargetKind.Mask) => Step("p", ProbabilitiesCalls.Sigmoid(PredValue)),
+        _ => Step("p", ProbabilitiesCalls.Softmax(PredValue)),
+    };
 
-        return signature.Target == TargetKind.Mask
-            ? Step("p", ProbabilitiesCalls.Sigmoid(PredValue))
-            : Step("p", ProbabilitiesCalls.Softmax(PredValue));
-    }
+    // Mask terms on logits never ask: they read libtorch's fused BCE-with-logits instead. Log-probabilities are read as
+    // given, unclamped, as nll_loss reads them.
+    public LocalValue LogProbabilities() => signature.Input switch
+    {
+        InputKind.Probabilities => Step("logp", ProbabilitiesCalls.ClampedLog(PredValue)),
+        InputKind.LogProbabilities => PredValue,
+        _ => Step("logp", ProbabilitiesCalls.LogSoftmax(PredValue)),
+    };
 
-    // Mask terms on logits never ask: they read libtorch's fused BCE-with-logits instead.
-    public LocalValue LogProbabilities() => signature.Input == InputKind.Probabilities
-        ? Step("logp", ProbabilitiesCalls.ClampedLog(PredValue))
-        : Step("logp", ProbabilitiesCalls.LogSoftmax(PredValue));
-
-    public LocalValue LogComplement() => Step("log1mp", ProbabilitiesCalls.ClampedLogOneMinus(PredValue));
+    public LocalValue LogComplement() => Step("log1mp", ProbabilitiesCalls.ClampedLogOneMinus(Probabilities()));
 
     /// <summary>
     /// One step for every region term, one more per image. From the mask (on logits without a sigmoid step), or for
     /// labels from the class indices (no one-hot map needed).
     /// </summary>
-    public LocalValue RegionStatistics(bool perImage)
+    public LocalValue RegionStatistics(bool perImage, Activation activation)
     {
+        if (!activation.IsSignatureDefault(signature))
+        {
+            var activated = Activated(activation);
+            return Step(perImage ? "statsPerImage" : "stats", signature.Target == TargetKind.Mask
+                ? RegionStatisticsCalls.Compute(activated, TargetMap(), ValidPixels(), PixelWeights(), perImage)
+                : RegionStatisticsCalls.ComputeFromLabels(activated, LabelIndices(), ValidPixels(), PixelWeights(), perImage));
+        }
+
         if (fusion.CrossEntropyHost?.PerImage == perImage)
         {
             return StatisticsWithCrossEntropy(perImage)[0];
@@ -201,6 +209,16 @@ internal sealed class Planner : IPlanInputs
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), PixelWeights(), perImage),
         });
     }
+
+    /// <summary>pred through an activation other than the signature's own, for the region terms that ask (MONAI's other_act).</summary>
+    private LocalValue Activated(Activation activation) => activation switch
+    {
+        Activation.None => PredValue,
+        Activation.Sigmoid => Step("pSigmoid", ProbabilitiesCalls.Sigmoid(PredValue)),
+        Activation.Softmax => Step("pSoftmax", ProbabilitiesCalls.Softmax(PredValue)),
+        Activation.Tanh => Step("pTanh", ProbabilitiesCalls.Tanh(PredValue)),
+        _ => Probabilities(),
+    };
 
     /// <summary>
     /// A constant buffer, built once with the module: an equal call already planned is reused (two <c>ssim(11)</c> terms

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Primitives;
@@ -24,21 +25,25 @@ internal static partial class Catalog
         bool ZeroWhenEmpty = false,
         bool Micro = false,
         bool SquaredPred = false,
-        bool SoftLabel = false);
+        bool SoftLabel = false,
+        Activation? Activation = null);
 
-    public static string DiceText(OverlapText o) => Write(Dice, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).ToArray());
+    public static string DiceText(OverlapText o) =>
+        Write(Dice, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).Append(ActivationArgument(o.Activation)).ToArray());
 
-    public static string IouText(OverlapText o) => Write(Iou, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).ToArray());
+    public static string IouText(OverlapText o) =>
+        Write(Iou, Overlap(o).Append((SquaredPred, o.SquaredPred ? true : null)).Append(ActivationArgument(o.Activation)).ToArray());
 
     public static string TverskyText(double? alpha, double? beta, OverlapText o) => o.SquaredPred
         ? throw new System.ArgumentException("tversky has no squared_pred", nameof(o))
-        : Write(Tversky, Overlap(o).Prepend((TverskyBeta, beta)).Prepend((TverskyAlpha, alpha)).ToArray());
+        : Write(Tversky, Overlap(o).Prepend((TverskyBeta, beta)).Prepend((TverskyAlpha, alpha)).Append(ActivationArgument(o.Activation)).ToArray());
 
     /// <param name="weightType">One of the catalog's words for it (square, simple, uniform), or null for the default.</param>
-    public static string GeneralizedDiceText(double? eps, double? smoothNumerator, double? smoothDenominator, bool? perImage, string? weightType, bool? includeBackground) =>
+    public static string GeneralizedDiceText(double? eps, double? smoothNumerator, double? smoothDenominator, bool? perImage, string? weightType, bool? includeBackground,
+        Activation? activation = null) =>
         Write(GeneralizedDice, (Eps, eps), (VolumeSmoothNumerator, smoothNumerator), (VolumeSmoothDenominator, smoothDenominator), (PerImage, perImage),
             (WeightType, weightType is null ? null : WeightType.AllowedWords.Contains(weightType) ? new WordValue(weightType) : throw new System.ArgumentException(weightType)),
-            (IncludeBackground, includeBackground));
+            (IncludeBackground, includeBackground), ActivationArgument(activation));
 
     /// <summary>Mask focal (alpha, gamma); alpha null is the default 0.25, a negative alpha none.</summary>
     public static string MaskFocalText(double? alpha, double? gamma) => Write(Focal, (FocalAlpha, alpha), (Gamma, gamma));
@@ -61,6 +66,9 @@ internal static partial class Catalog
     public static string LovaszHingeText(bool? perImage) => Write(LovaszHinge, (HingePerImage, perImage));
 
     public static string LovaszSoftmaxText(bool? perImage) => Write(LovaszSoftmax, (PerImage, perImage));
+
+    private static (ParameterDefinition, object?) ActivationArgument(Activation? activation) =>
+        (ActivationParameter, activation is { } a ? new WordValue(Activations.First(w => w.Value == a).Word) : null);
 
     private static (ParameterDefinition, object?)[] Overlap(OverlapText o) =>
     [

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using LossDsl.Language.Diagnostics;
 using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 
@@ -39,6 +40,21 @@ internal static partial class Catalog
     private static readonly ParameterDefinition SquaredPred = Boolean("squared_pred", false);
     // The overlap of soft labels, (P + T − Σ|p − t|) / 2 (MONAI's soft_label, smp 0.5's only form): TP on {0, 1} targets.
     private static readonly ParameterDefinition SoftLabel = Boolean("soft_label", false);
+    // What the statistics read (MONAI's sigmoid, softmax and other_act). Reading raw logits is what MONAI's DiceCELoss does
+    // without either flag: allowed, so that it can be ported, and warned about.
+    private static readonly (string Word, Activation Value)[] Activations =
+        { ("auto", Activation.Auto), ("none", Activation.None), ("sigmoid", Activation.Sigmoid), ("softmax", Activation.Softmax), ("tanh", Activation.Tanh) };
+
+    private static readonly ParameterDefinition ActivationParameter = Word("activation", Activations[0].Word, Activations.Skip(1).Select(a => a.Word).ToArray()) with
+    {
+        WordRules = ImmutableArray.Create(
+            new WordRule("none", s => s.Input != InputKind.Probabilities, LossDiagnostics.RawScoresAsProbabilities, s =>
+                $"reads pred's raw {(s.Input == InputKind.Logits ? "logits" : "log-probabilities")} as probabilities, as MONAI's DiceCELoss does without sigmoid or softmax; "
+                + "probably a mistake: leave activation out to read the probabilities"),
+            new WordRule("softmax", s => s.Classes == 1, LossDiagnostics.UnsupportedTask, _ =>
+                "over a single channel is 1 everywhere; use activation: sigmoid, or give pred a channel per class")),
+    };
+
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.NonNegative);
@@ -72,7 +88,7 @@ internal static partial class Catalog
     private static readonly ParameterDefinition[] OverlapParameters =
         { Smooth, PerImage, ClassWeight, IncludeBackground, SmoothNumerator, SmoothDenominator, LogLoss, Empty, Average, SoftLabel };
 
-    private static readonly ParameterDefinition[] SquaredOverlapParameters = OverlapParameters.Append(SquaredPred).ToArray();
+    private static readonly ParameterDefinition[] SquaredOverlapParameters = OverlapParameters.Append(SquaredPred).Append(ActivationParameter).ToArray();
 
     private static readonly ImmutableArray<ParameterConflict> OverlapConflicts = ImmutableArray.Create(
         new ParameterConflict(Average, new WordValue(Micro), ClassWeight, "micro pools the classes before the ratio, so there is no class loss to weigh; leave out weight or use average: macro"),
@@ -140,50 +156,50 @@ internal static partial class Catalog
     };
 
     private static PrimitiveDefinition Dice { get; } = new("dice", Both(SquaredOverlapParameters), "Soft Dice loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(Statistics(inputs, term), term.Boolean(SquaredPred),
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
-            RegionLossesCalls.DiceUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
+            RegionLossesCalls.DiceUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
     private static PrimitiveDefinition Iou { get; } = new("iou", Both(SquaredOverlapParameters), "Soft IoU (Jaccard) loss over per-channel statistics.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Iou(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred),
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Iou(Statistics(inputs, term), term.Boolean(SquaredPred),
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         Aliases = ImmutableArray.Create("jaccard"),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
-            RegionLossesCalls.IouUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
+            RegionLossesCalls.IouUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
-    private static PrimitiveDefinition Tversky { get; } = new("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).ToArray()),
+    private static PrimitiveDefinition Tversky { get; } = new("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).Append(ActivationParameter).ToArray()),
         "Tversky loss: Dice with separate weights on false positives and false negatives.",
-        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Tversky(inputs.RegionStatistics(term.Boolean(PerImage)),
+        (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Tversky(Statistics(inputs, term),
             term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
-        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)),
+        LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(Statistics(inputs, term),
             term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
     };
 
     private static PrimitiveDefinition Mcc { get; } = new("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
-        (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth),
+        (inputs, term) => RegionLossesCalls.Mcc(Statistics(inputs, term), term.Number(MccSmooth),
             ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-    { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(MccSmooth)) };
+    { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(Statistics(inputs, term), term.Number(MccSmooth)) };
 
     private static PrimitiveDefinition GeneralizedDice { get; } = new("generalized_dice",
-        Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground),
+        Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground, ActivationParameter),
         "Generalized Dice (Sudre et al. 2017), classes weighted by inverse (squared) volume.",
-        (inputs, term) => RegionLossesCalls.GeneralizedDice(inputs.RegionStatistics(term.Boolean(PerImage)), term.Number(Eps),
+        (inputs, term) => RegionLossesCalls.GeneralizedDice(Statistics(inputs, term), term.Number(Eps),
             term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground)))
     { AddsBackgroundToSingleChannel = true };
 
     private static PrimitiveDefinition SensitivitySpecificity { get; } = new("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
-        (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false), term.Number(Lambda), term.Number(SensitivitySmooth)))
+        (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false, Activation.Auto), term.Number(Lambda), term.Number(SensitivitySmooth)))
     {
-        LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false), term.Number(Lambda),
+        LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false, Activation.Auto), term.Number(Lambda),
             term.Number(SensitivitySmooth)),
     };
 
@@ -224,6 +240,10 @@ internal static partial class Catalog
 
     /// <summary>Every name a primitive can be written as, for "did you mean".</summary>
     public static IEnumerable<string> AllNames => ByName.Keys.OrderBy(n => n, System.StringComparer.Ordinal);
+
+    /// <summary>The region statistics a term reads: per image or over the batch, of the probabilities its activation gives.</summary>
+    private static LocalValue Statistics(IPlanInputs inputs, BoundTerm term) => inputs.RegionStatistics(term.Boolean(PerImage),
+        term.Arguments.Any(a => ReferenceEquals(a.Parameter, ActivationParameter)) ? Activations.First(a => a.Word == term.Word(ActivationParameter)).Value : Activation.Auto);
 
     /// <summary>A bce term's positive weight, null for <c>auto</c>.</summary>
     private static double? PositiveWeight(BoundTerm bce) => bce[PosWeight] is NumberValue weight ? weight.Value : null;

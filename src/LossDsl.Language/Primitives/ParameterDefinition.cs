@@ -34,6 +34,9 @@ internal sealed record ParameterDefinition(
     /// <summary>Where the parameter is left out, it takes this other parameter's value (smooth_nr and smooth_dr take smooth's).</summary>
     public ParameterDefinition? DefaultsTo { get; init; }
 
+    /// <summary>Words that do not fit every signature, checked against the declared inputs.</summary>
+    public ImmutableArray<WordRule> WordRules { get; init; } = ImmutableArray<WordRule>.Empty;
+
     /// <summary>What the parameter takes, in words, for "expects X" messages and the docs table.</summary>
     public string Describe()
     {

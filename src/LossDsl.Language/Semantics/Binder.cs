@@ -204,6 +204,15 @@ internal sealed class Binder
                     $"{name}: false would leave no channel: a single-channel mask has no background channel, its one channel is the foreground");
                 ok = false;
             }
+
+            foreach (var rule in argument.Parameter.WordRules)
+            {
+                if (argument.Value is WordValue word && word.Word == rule.Word && rule.Applies(signature))
+                {
+                    diagnostics.Add(rule.Descriptor, span, primitive.Name, $"{name}: {rule.Word} {rule.Reason(signature)}");
+                    ok &= rule.Descriptor.Severity == LossSeverity.Warning;
+                }
+            }
         }
 
         foreach (var conflict in primitive.Conflicts)
@@ -234,9 +243,9 @@ internal sealed class Binder
     private bool CheckRequirements(PrimitiveDefinition primitive, NameSyntax callee)
     {
         string? problem = null;
-        if (primitive.RequiresLogits && signature.Input == InputKind.Probabilities)
+        if (primitive.RequiresLogits && signature.Input != InputKind.Logits)
         {
-            problem = "needs logits, but pred is declared as probabilities";
+            problem = $"needs logits, but pred is declared as {(signature.Input == InputKind.Probabilities ? "probabilities" : "log-probabilities")}";
         }
         else if (primitive.RequiresSingleChannel && signature.Classes is { } classes && classes != 1)
         {

@@ -3,11 +3,12 @@ using System.Linq;
 
 namespace LossDsl.Language.Semantics;
 
-/// <summary>Whether <c>pred</c> holds raw scores or probabilities.</summary>
+/// <summary>Whether <c>pred</c> holds raw scores, probabilities or log-probabilities (the values of <c>LossDsl.LossInput</c>).</summary>
 internal enum InputKind
 {
     Logits,
     Probabilities,
+    LogProbabilities,
 }
 
 /// <summary>What <c>target</c> holds: a float mask shaped like pred, or int64 class labels without the class dim.</summary>
@@ -85,7 +86,7 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
         var classes = Classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "C";
         var batch = Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N";
         var tail = spatial.Length == 0 ? string.Empty : ", " + spatial;
-        var pred = $"pred: {(Input == InputKind.Logits ? "logits" : "probs")}[{batch}, {classes}{tail}]" + (Levels is null ? string.Empty : " " + Levels.Display());
+        var pred = $"pred: {InputName(Input)}[{batch}, {classes}{tail}]" + (Levels is null ? string.Empty : " " + Levels.Display());
         var target = Target == TargetKind.Mask
             ? $"target: mask[{batch}, {classes}{tail}]"
             : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
@@ -99,6 +100,14 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
             _ => $", {role}: {kind}[{batch}, 1{tail}]",
         };
     }
+
+    /// <summary>The kind as a <c>.loss</c> signature writes it.</summary>
+    public static string InputName(InputKind input) => input switch
+    {
+        InputKind.Probabilities => "probs",
+        InputKind.LogProbabilities => "log_probs",
+        _ => "logits",
+    };
 
     private static string SpatialName(int index, int rank) => rank switch
     {

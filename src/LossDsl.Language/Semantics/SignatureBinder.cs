@@ -15,7 +15,8 @@ namespace LossDsl.Language.Semantics;
 /// </summary>
 internal static class SignatureBinder
 {
-    private static readonly ImmutableArray<string> PredKinds = ImmutableArray.Create("logits", "probs");
+    private static readonly ImmutableArray<string> PredKinds = ImmutableArray.Create(
+        LossSignature.InputName(InputKind.Logits), LossSignature.InputName(InputKind.Probabilities), LossSignature.InputName(InputKind.LogProbabilities));
     private static readonly ImmutableArray<string> TargetKinds = ImmutableArray.Create("mask", "labels");
     private static readonly ImmutableArray<string> WeightKinds = ImmutableArray.Create("map");
     private static readonly ImmutableArray<string> ValidKinds = ImmutableArray.Create("mask");
@@ -69,7 +70,8 @@ internal static class SignatureBinder
 
         var pred = Find(declared, "pred");
         var target = Find(declared, "target");
-        var input = Kind(pred, PredKinds, diagnostics) == "probs" ? InputKind.Probabilities : InputKind.Logits;
+        var predKind = Kind(pred, PredKinds, diagnostics);
+        var input = new[] { InputKind.Probabilities, InputKind.LogProbabilities }.FirstOrDefault(k => LossSignature.InputName(k) == predKind);
         var targetKind = Kind(target, TargetKinds, diagnostics) == "labels" ? TargetKind.Labels : TargetKind.Mask;
         foreach (var parameter in new[] { pred, Find(declared, PixelWeightRole), Find(declared, ValidRole) })
         {

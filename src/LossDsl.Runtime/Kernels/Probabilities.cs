@@ -18,6 +18,12 @@ public static class Probabilities
     /// <summary><c>p = softmax(x)</c> over the classes (dim 1), for label targets.</summary>
     public static Tensor Softmax(Tensor logits) => logits.softmax(1);
 
+    /// <summary><c>tanh(x)</c>, what a region term with <c>activation: tanh</c> reads (MONAI's <c>other_act=torch.tanh</c>).</summary>
+    public static Tensor Tanh(Tensor pred) => pred.tanh();
+
+    /// <summary><c>p = exp(log p)</c>, for log-probability inputs.</summary>
+    public static Tensor Exp(Tensor logProbabilities) => logProbabilities.exp();
+
     /// <summary><c>log p = log_softmax(x)</c> over the classes (dim 1), for label targets.</summary>
     public static Tensor LogSoftmax(Tensor logits) => logits.log_softmax(1);
 

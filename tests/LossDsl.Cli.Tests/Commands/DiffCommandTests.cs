@@ -44,7 +44,7 @@ public sealed class DiffCommandTests
             loss Loss: changed
               terms:
                    term  change
-                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false), weight 0.5
+                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto), weight 0.5
               total: bce + dice → bce + dice + 0.5 * iou
               shared steps:
                    step           kernel                                                                            used by
@@ -170,13 +170,13 @@ public sealed class DiffCommandTests
               terms:
                    term  change
                 -  bce   bce(pos_weight: 1)
-                -  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+                -  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             loss Vessel: added
               terms:
                    term  change
                 +  bce   bce(pos_weight: 1)
-                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false), weight 0.5
+                +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto), weight 0.5
 
             """,
             result.Stdout);

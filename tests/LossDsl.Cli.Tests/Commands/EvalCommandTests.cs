@@ -124,6 +124,32 @@ public sealed partial class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Log_probabilities_give_the_numbers_of_their_probabilities_and_are_checked()
+    {
+        // log p as given: bce and iou are those of p = exp(log p), up to the log of the complement's rounding.
+        var p = new[] { 0.1, 0.8, 0.25, 0.5, 0.9, 0.6, 0.05, 0.3 };
+        var t = new double[] { 1, 0, 0, 1, 1, 1, 0, 0 };
+        var logProbabilities = folder.Write("logp.npy", NpyArray.Create(p.Select(v => Math.Log(v)).ToArray(), 1, 1, 2, 4));
+        var mask = folder.Write("t.npy", NpyArray.Create(t, 1, 1, 2, 4));
+
+        var result = Lossdsl.Run("eval", "bce + iou", "--pred", logProbabilities, "--target", mask, "--log-probabilities", "--double");
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        var (total, bce, iou) = ParseText(result.Stdout);
+        Tolerance.Close(HandFormulas.BceOnProbabilities(p, t), bce, Tolerance.Float64, "bce");
+        Tolerance.Close(HandFormulas.Iou(p, t), iou, Tolerance.Float64, "iou");
+        Tolerance.Close(HandFormulas.BceOnProbabilities(p, t) + HandFormulas.Iou(p, t), total, Tolerance.Float64, "total");
+
+        var positive = folder.Write("positive.npy", NpyArray.Create(p, 1, 1, 2, 4));
+        var refused = Lossdsl.Run("eval", "bce", "--pred", positive, "--target", mask, "--log-probabilities");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("a finite log-probability <= 0", refused.Stderr, StringComparison.Ordinal);
+
+        var both = Lossdsl.Run("eval", "bce", "--pred", logProbabilities, "--target", mask, "--log-probabilities", "--probabilities");
+        Assert.Equal((2, "lossdsl: --probabilities and --log-probabilities exclude each other: pred holds one or the other.\n"), (both.ExitCode, both.Stderr));
+    }
+
+    [Fact]
     public void Json_has_exactly_the_total_and_the_terms()
     {
         var result = Lossdsl.Run("eval", "bce + iou", "--pred", pred, "--target", target, "--json", "--double");

@@ -24,9 +24,9 @@ public sealed class ExplainCommandTests
             terms:
               term     kernel                                               passes  computes
               bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
-              dice     RegionLosses.Dice(stats)                                  0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
-              iou      RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
-              tversky  RegionLosses.Tversky(stats)                               0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false)
+              dice     RegionLosses.Dice(stats)                                  0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              iou      RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              tversky  RegionLosses.Tversky(stats)                               0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)
 
             total = bce + dice + iou + tversky
 
@@ -61,7 +61,7 @@ public sealed class ExplainCommandTests
             terms:
               term  kernel                                         passes  computes
               ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0, mean_over: kept)
-              dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+              dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             total = ce + dice
 
@@ -98,7 +98,7 @@ public sealed class ExplainCommandTests
             terms:
               term  kernel                                               passes  computes
               bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
-              iou   RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+              iou   RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             total_k = bce + iou
             total = Σ_k w_k · total_k
@@ -160,7 +160,7 @@ public sealed class ExplainCommandTests
               term  kernel                                             passes  computes
               bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
               ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
-              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             total = bce + ssim + iou
 
@@ -181,7 +181,7 @@ public sealed class ExplainCommandTests
 
             terms:
               term   kernel                                     passes  computes
-              dice   RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+              dice   RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
               focal  PixelLosses.Focal(p, logp, labels, valid)    22/C  focal(gamma: 2, weight: none)
 
             total = dice + 0.5 * focal

@@ -64,6 +64,17 @@ public sealed class PortCommandTests
             onehot.StdoutLines.Where(l => l.StartsWith("loss:", StringComparison.Ordinal) || l.StartsWith("note:", StringComparison.Ordinal)
                 || l.StartsWith("differs:", StringComparison.Ordinal) || l.StartsWith("exact:", StringComparison.Ordinal)));
 
+        // Without an activation MONAI's combined losses give Dice the raw values: ported, with the warning named.
+        var raw = Lossdsl.Run("port", "monai.losses.DiceFocalLoss(gamma=1)", "--classes", "1");
+        Assert.Equal(0, raw.ExitCode);
+        Assert.Contains("loss:      dice(per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05, activation: none) + focal(alpha: -1, gamma: 1)", raw.StdoutLines);
+        Assert.Contains("note:      without sigmoid or softmax MONAI computes Dice on the raw values and the focal loss on them as logits; the text does the same, "
+            + "and the compiler warns (LOSS0904): pass sigmoid=True or softmax=True in the PyTorch script if that was not meant", raw.StdoutLines);
+
+        var relu = Lossdsl.Run("port", "monai.losses.DiceLoss(other_act=torch.relu)", "--classes", "3");
+        Assert.Equal(4, relu.ExitCode);
+        Assert.Contains("differs:   other_act=torch.relu: LossDsl's region terms read sigmoid, softmax, tanh or the raw values; apply it in the model and declare probabilities", relu.StdoutLines);
+
         var ignored = Lossdsl.Run("port", "smp.losses.DiceLoss(mode='multilabel', ignore_index=-1)", "--classes", "3");
         Assert.Equal(0, ignored.ExitCode);
         Assert.Contains("signature: pred: logits[N, 3, H, W], target: mask[N, 3, H, W], valid: mask[N, 3, H, W]", ignored.StdoutLines);
@@ -77,8 +88,7 @@ public sealed class PortCommandTests
         "smp.losses.FocalLoss('multiclass') averages one-versus-rest sigmoid focal losses of each class's logits; LossDsl's focal on labels is the softmax focal loss")]
     [InlineData("smp.losses.SoftCrossEntropyLoss()", "4",
         "smp.losses.SoftCrossEntropyLoss needs smooth_factor: with the default None it raises a TypeError (None / C in label_smoothed_nll_loss)")]
-    [InlineData("monai.losses.DiceCELoss(to_onehot_y=True)", "4",
-        "monai.losses.DiceCELoss without softmax computes Dice on the raw values and CE on them as logits; a LossDsl loss reads its input one way")]
+    [InlineData("monai.losses.DiceLoss(sigmoid=True, other_act=torch.tanh)", "2", "monai.losses.DiceLoss: other_act with sigmoid or softmax; MONAI refuses them together too")]
     [InlineData("monai.losses.DiceLoss(sigmoid=True, softmax=True)", "2", "monai.losses.DiceLoss: sigmoid=True and softmax=True together; MONAI refuses them too")]
     [InlineData("monai.losses.DiceLoss(sigmod=True)", "2",
         "monai.losses.DiceLoss has no parameter 'sigmod'; it takes include_background, to_onehot_y, sigmoid, softmax, other_act, squared_pred, jaccard, reduction, smooth_nr, smooth_dr, batch, weight, soft_label")]

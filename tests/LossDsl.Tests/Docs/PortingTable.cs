@@ -12,7 +12,7 @@ public static partial class PortingTable
 {
     public static string PagePath { get; } = Path.Combine(RepositoryRoot.Path, "docs", "porting.md");
 
-    [GeneratedRegex(@"^\| `(?<peer>[^`]+)`[^|]*\| `(?<loss>[^`]+)` \| (?<input>logits|probs), (?<target>mask|labels), C = (?<classes>\d+)(?:, ignore (?<ignore>\d+))? \| (?<check>[^|]*)\|$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `(?<peer>[^`]+)`[^|]*\| `(?<loss>[^`]+)` \| (?<input>logits|probs|log_probs), (?<target>mask|labels), C = (?<classes>\d+)(?:, ignore (?<ignore>\d+))? \| (?<check>[^|]*)\|$", RegexOptions.Multiline)]
     private static partial Regex Row();
 
     [GeneratedRegex(@"^`(?<fixture>port_\w+)`$")]
@@ -24,7 +24,7 @@ public static partial class PortingTable
             m.Groups["loss"].Value,
             new LossOptions
             {
-                Input = m.Groups["input"].Value == "probs" ? LossInput.Probabilities : LossInput.Logits,
+                Input = m.Groups["input"].Value switch { "probs" => LossInput.Probabilities, "log_probs" => LossInput.LogProbabilities, _ => LossInput.Logits },
                 Target = m.Groups["target"].Value == "labels" ? LossTarget.Labels : LossTarget.Mask,
                 Classes = int.Parse(m.Groups["classes"].Value, CultureInfo.InvariantCulture),
                 IgnoreIndex = m.Groups["ignore"].Success ? int.Parse(m.Groups["ignore"].Value, CultureInfo.InvariantCulture) : null,

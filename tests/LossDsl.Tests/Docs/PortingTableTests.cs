@@ -24,8 +24,9 @@ public sealed class PortingTableTests
     [MemberData(nameof(AllRows))]
     public void Each_row_compiles_without_warnings(PortingRow row)
     {
+        // Except the one a row that reproduces Dice on raw logits must have (MONAI's DiceCELoss without an activation).
         LossCompiler.Plan(row.Loss, row.Options, out var warnings);
-        Assert.Empty(warnings);
+        Assert.Equal(row.Loss.Contains("activation: none", StringComparison.Ordinal) ? ["LOSS0904"] : [], warnings.Select(w => w.Id));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class PortingTableTests
         {
             Assert.True(ports.TryGetValue(row.Fixture!, out var fixture), $"{row.Peer}: no fixture {row.Fixture}");
             Assert.Equal(row.Loss, fixture.Loss);
-            Assert.Equal(row.Options.Input == LossInput.Probabilities, fixture.Probabilities);
+            Assert.Equal(row.Options.Input, fixture.Input);
             Assert.Equal(row.Options.Target == LossTarget.Labels, fixture.Labels);
             Assert.Equal(row.Options.Classes, fixture.Classes);
         }

@@ -50,6 +50,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0900", """[Loss("bce + {|LOSS0900:0 * dice|}")]""" },
         { "LOSS0901", """[Loss("dice(weight: {|LOSS0901:[0]|})")]""" },
         { "LOSS0902", """[Loss("dice + {|LOSS0902:dice|}")]""" },
+        { "LOSS0904", """[Loss("dice(activation: {|LOSS0904:none|}) + ce", Target = LossTarget.Labels, Classes = 4)]""" },
         { "LOSS0903", """[Loss("bce", Levels = 2, {|LOSS0903:LevelWeightList = new double[] { 0, 0 }|})]""" },
     };
 

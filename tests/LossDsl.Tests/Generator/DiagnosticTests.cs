@@ -103,7 +103,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Argument_errors_point_at_the_argument() => AssertDiagnostics("""
         using LossDsl;
-        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, 1, 1, false, score, macro, false, false, {|LOSS0102:3|})")]
+        [Loss("dice(smooth: {|LOSS0105:-1|}) + iou({|LOSS0101:smoth|}: 1) + dice(1, false, [1], true, 1, 1, false, score, macro, false, false, auto, {|LOSS0102:3|})")]
         public sealed partial class SimpleLoss;
         """);
 
@@ -145,7 +145,7 @@ public sealed class DiagnosticTests
             [Loss("bce", {|LOSS0303:Input = (LossInput)7|})]
             public sealed partial class Odd;
             """).Single();
-        Assert.Equal("Input must be LossInput.Logits or LossInput.Probabilities, not 7", diagnostic.GetMessage());
+        Assert.Equal("Input must be LossInput.Logits or LossInput.Probabilities or LossInput.LogProbabilities, not 7", diagnostic.GetMessage());
     }
 
     [Fact]
@@ -223,6 +223,27 @@ public sealed class DiagnosticTests
                 "Parameter 'empty' of 'dice' expects 'score' or 'zero', not 'zeros'",
                 "Parameter 'weight_type' of 'generalized_dice' expects 'square' or 'simple' or 'uniform', not 'cubic'",
                 "Parameter 'smooth_dr' of 'iou' must be a number ≥ 0, not -1",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
+    public void Activations_are_checked_against_the_signature()
+    {
+        // softmax over one channel is an error; raw values are fine on probabilities, a warning on logits (WarningTests).
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("dice(activation: {|LOSS0200:softmax|}) + iou(activation: tanh) + tversky(activation: sigmoid)")]
+            public sealed partial class OneChannel;
+            [Loss("dice(activation: softmax) + generalized_dice(activation: none)", Classes = 3, Input = LossInput.Probabilities)]
+            public sealed partial class Probabilities;
+            [Loss("dice(activation: {|LOSS0104:relu|})")]
+            public sealed partial class Unknown;
+            """);
+        Assert.Equal(
+            [
+                "'dice' activation: softmax over a single channel is 1 everywhere; use activation: sigmoid, or give pred a channel per class",
+                "Parameter 'activation' of 'dice' expects 'auto' or 'none' or 'sigmoid' or 'softmax' or 'tanh', not 'relu'",
             ],
             diagnostics.Select(d => d.GetMessage()));
     }

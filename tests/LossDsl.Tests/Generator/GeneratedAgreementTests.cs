@@ -28,7 +28,7 @@ public sealed class GeneratedAgreementTests(ITestOutputHelper output)
     [Fact]
     public void Every_distinct_fixture_signature_has_a_generated_class()
     {
-        var distinct = Fixture.All.Select(f => (f.Loss, f.Probabilities, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap,
+        var distinct = Fixture.All.Select(f => (f.Loss, f.Input, f.Labels, f.Classes, f.IgnoreIndex, f.PredShape.Length, f.PixelWeightMap, f.ValidMap,
             f.Levels?.Count, f.Levels?.Weights, f.Levels?.Resize, f.Levels?.Stride, string.Join(",", f.Levels?.WeightList ?? []))).Distinct().Count();
 
         Assert.True(distinct > 100, $"expected the fixtures to need over 100 distinct losses, found {distinct}");

@@ -169,7 +169,7 @@ public sealed class LossFileTests
         Assert.Equal(
             "'Binary' is declared for (pred: logits[N, 1, H, W], target: mask[N, 1, H, W]) but 'Organs' for (pred: logits[N, C, H, W], target: labels[N, H, W]); a loss can only use losses with the same signature",
             Message("loss Binary = bce + dice;\nloss Organs(target: labels[N, H, W]) = dice + Binary;"));
-        Assert.Equal("'pred' is 'logits' or 'probs', not 'logit'; did you mean 'logits'?", Message("loss A(pred: logit) = bce;"));
+        Assert.Equal("'pred' is 'logits' or 'probs' or 'log_probs', not 'logit'; did you mean 'logits'?", Message("loss A(pred: logit) = bce;"));
         Assert.Equal("this dim is 'X' but pred has 'W' here", Message("loss A(pred: logits[N, 4, H, W], target: labels[N, H, X]) = dice;"));
         Assert.Equal("pixel_weight's class dim is '3': it must be 1 (one value per pixel, broadcast over the channels) or pred's 'C'",
             Message("loss A(pred: logits[N, C, H, W], pixel_weight: map[N, 3, H, W]) = bce;"));

@@ -5,6 +5,18 @@ namespace LossDsl.Tests.Generator;
 /// <summary>The generated code, pinned: a change to it shows up as a diff to review, like any code change.</summary>
 public sealed class SnapshotTests
 {
+    // Log-probabilities: ce reads them as they are, the region terms exp(pred); dice with another activation has its own
+    // statistics step on its own probabilities, iou the shared one.
+    [Fact]
+    public void Log_probabilities_and_a_region_term_with_its_own_activation() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("ce + iou + dice(activation: tanh)", Input = LossInput.LogProbabilities, Target = LossTarget.Labels, Classes = 4)]
+        public sealed partial class OrganLoss;
+        """));
+
     [Fact]
     public void Bce_plus_iou() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;

@@ -14,6 +14,8 @@ public sealed class WarningTests
     [InlineData("""[Loss("dice + iou + {|LOSS0902:dice|}")]""")]
     [InlineData("""[Loss("iou + {|LOSS0902:jaccard(smooth: 1)|}")]""")]
     [InlineData("""[Loss("bce + iou", Levels = LossLevels.FromCall, {|LOSS0903:LevelWeightList = new[] { 0.0, 0.0, 0.0 }|})]""")]
+    [InlineData("""[Loss("dice(per_image: true, activation: {|LOSS0904:none|}) + ce", Target = LossTarget.Labels, Classes = 4)]""")]
+    [InlineData("""[Loss("bce + iou(activation: {|LOSS0904:none|})", Input = LossInput.LogProbabilities)]""")]
     public void Warnings_are_located_and_the_loss_is_still_generated(string attribute)
     {
         var (source, expected) = DiagnosticMarkup.Parse("using LossDsl;\n" + attribute + "\npublic sealed partial class L;");

@@ -18,7 +18,7 @@ namespace LossDsl.Tests.Language;
 /// </summary>
 public sealed class KernelCallTests
 {
-    private static readonly LossSignature[] Tasks = new[] { InputKind.Logits, InputKind.Probabilities }.SelectMany(input => new[]
+    private static readonly LossSignature[] Tasks = Enum.GetValues<InputKind>().SelectMany(input => new[]
     {
         new LossSignature(input, TargetKind.Mask, 1, null, LossSignature.DefaultSpatial),
         new LossSignature(input, TargetKind.Mask, 3, null, LossSignature.DefaultSpatial),

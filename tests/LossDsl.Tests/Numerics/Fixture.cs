@@ -10,7 +10,7 @@ namespace LossDsl.Tests.Numerics;
 public sealed record Fixture(
     string Name,
     string Loss,
-    bool Probabilities,
+    LossInput Input,
     bool Labels,
     int Classes,
     int? IgnoreIndex,
@@ -36,6 +36,12 @@ public sealed record Fixture(
     /// <summary>Deep supervision: d total / d pred_k for each side output.</summary>
     public IReadOnlyList<FixtureArray> SideGradients { get; init; } = [];
 
+    /// <summary>The fixtures' input kinds as a <c>.loss</c> signature writes them; declared before <see cref="All"/>, which reads it as the type initializes.</summary>
+    private static readonly Dictionary<string, LossInput> InputKinds = new()
+    {
+        ["logits"] = LossInput.Logits, ["probs"] = LossInput.Probabilities, ["log_probs"] = LossInput.LogProbabilities,
+    };
+
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
     /// <summary>Every fixture in the output directory, by name.</summary>
@@ -46,7 +52,7 @@ public sealed record Fixture(
     public LossOptions Options => new()
     {
         Name = Name,
-        Input = Probabilities ? LossInput.Probabilities : LossInput.Logits,
+        Input = Input,
         Target = Labels ? LossTarget.Labels : LossTarget.Mask,
         Classes = Classes,
         IgnoreIndex = IgnoreIndex,
@@ -88,7 +94,7 @@ public sealed record Fixture(
         return new Fixture(
             name,
             root.GetProperty("loss").GetString()!,
-            root.GetProperty("input_kind").GetString() == "probs",
+            InputKinds[root.GetProperty("input_kind").GetString()!],
             root.GetProperty("target_kind").GetString() == "labels",
             root.GetProperty("classes").GetInt32(),
             root.GetProperty("ignore_index").ValueKind == JsonValueKind.Null ? null : root.GetProperty("ignore_index").GetInt32(),

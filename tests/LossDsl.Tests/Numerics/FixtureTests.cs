@@ -86,7 +86,7 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
 
     /// <summary>
     /// Generated from the catalog, so a new primitive, task or parameter without a fixture fails here: every primitive
-    /// on every target it supports, on logits and (where allowed) on probabilities, and every parameter of it with a
+    /// on every target it supports, on logits and (where allowed) on probabilities and log-probabilities, and every parameter of it with a
     /// value other than its default in at least one fixture.
     /// </summary>
     [Fact]
@@ -98,7 +98,7 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
             var target = fixture.Labels ? TargetKind.Labels : TargetKind.Mask;
             foreach (var term in LossCompiler.Plan(fixture.Loss, fixture.Options, out _).Terms.Select(t => t.Bound))
             {
-                covered.Add($"{term.Primitive.Name} on {target} {(fixture.Probabilities ? "probabilities" : "logits")}");
+                covered.Add($"{term.Primitive.Name} on {target} {fixture.Input}");
                 // Moved: given, and other than its default (for smooth_nr, other than smooth).
                 foreach (var argument in term.Arguments.Where(a => a.IsExplicit && !Equals(a.Value, a.Parameter.DefaultsTo is { } source ? term[source] : a.Parameter.Default)))
                 {
@@ -108,7 +108,7 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         }
 
         var required = Catalog.Primitives.SelectMany(p => p.Variants.SelectMany(v =>
-            (p.RequiresLogits ? new[] { "logits" } : new[] { "logits", "probabilities" }).Select(input => $"{p.Name} on {v.Target} {input}")
+            (p.RequiresLogits ? new[] { LossInput.Logits } : Enum.GetValues<LossInput>()).Select(input => $"{p.Name} on {v.Target} {input}")
                 .Concat(v.Parameters.Select(parameter => $"{p.Name} on {v.Target}: {parameter.Name}"))));
         var missing = required.Where(r => !covered.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "No fixture for:\n" + string.Join("\n", missing));
@@ -117,7 +117,7 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
     private void Check(string name, LossEngine engine, ScalarType dtype, double tolerance)
     {
         var fixture = Fixture.All.Single(f => f.Name == name);
-        output.WriteLine($"{fixture.Loss}   [{(fixture.Probabilities ? "probs" : "logits")}, {(fixture.Labels ? "labels" : "mask")}, C = {fixture.Classes}, ignore {fixture.IgnoreIndex?.ToString() ?? "none"}]");
+        output.WriteLine($"{fixture.Loss}   [{fixture.Input}, {(fixture.Labels ? "labels" : "mask")}, C = {fixture.Classes}, ignore {fixture.IgnoreIndex?.ToString() ?? "none"}]");
         using var loss = EngineLoss.Create(fixture, engine);
         using var scope = NewDisposeScope();
         var pred = fixture.PredTensor(dtype);

@@ -49,7 +49,7 @@ internal static class FrontEndContract
 
     public static LossOptions OptionsFor(LossSignature signature) => new()
     {
-        Input = signature.Input == InputKind.Probabilities ? LossInput.Probabilities : LossInput.Logits,
+        Input = (LossInput)signature.Input,
         Target = signature.Target == TargetKind.Labels ? LossTarget.Labels : LossTarget.Mask,
         Classes = signature.Classes,
         IgnoreIndex = signature.IgnoreIndex,

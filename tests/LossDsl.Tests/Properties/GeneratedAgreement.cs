@@ -82,7 +82,6 @@ internal static class GeneratedAgreement
     private static void Agree(double expected, double actual, string what) =>
         Assert.True(expected.Equals(actual), $"{what}: run-time {expected:R}, generated {actual:R}");
 
-    /// <summary>Logits or probabilities, and a mask or labels, drawn from <see cref="ValidLoss.Fill"/>.</summary>
     /// <summary>pred, target and the declared maps: weights in [0, 2] (a fifth of them 0), valid masks with the ignored share left out.</summary>
     public static LossInputs Inputs(ValidLoss loss)
     {
@@ -90,8 +89,14 @@ internal static class GeneratedAgreement
         var shape = loss.PredShape;
         var count = (int)shape.Aggregate(1L, (a, b) => a * b);
         var scores = tensor(Enumerable.Range(0, count).Select(_ => 6 * random.NextDouble() - 3).ToArray(), dtype: ScalarType.Float64).reshape(shape);
-        var pred = loss.Signature.Input == InputKind.Logits ? scores
-            : loss.Signature.Target == TargetKind.Labels ? scores.softmax(1) : scores.sigmoid();
+        var pred = (loss.Signature.Input, loss.Signature.Target) switch
+        {
+            (InputKind.Logits, _) => scores,
+            (InputKind.Probabilities, TargetKind.Labels) => scores.softmax(1),
+            (InputKind.Probabilities, _) => scores.sigmoid(),
+            (_, TargetKind.Labels) => scores.log_softmax(1),
+            _ => nn.functional.logsigmoid(scores),
+        };
 
         var pixels = (int)loss.TargetShape.Aggregate(1L, (a, b) => a * b);
         Tensor target;

@@ -26,7 +26,7 @@ internal static partial class LossExamples
     public static ImmutableArray<string> Files { get; } = FixtureFiles().Concat(DocsFiles()).ToImmutableArray();
 
     public static LossSignature SignatureOf(Fixture fixture) => new(
-        fixture.Probabilities ? InputKind.Probabilities : InputKind.Logits,
+        (InputKind)fixture.Input,
         fixture.Labels ? TargetKind.Labels : TargetKind.Mask,
         fixture.Classes,
         fixture.IgnoreIndex,

@@ -11,7 +11,7 @@ internal static class SignatureText
     {
         var settings = new List<string>
         {
-            "Input = LossInput." + (signature.Input == InputKind.Logits ? "Logits" : "Probabilities"),
+            "Input = LossInput." + (LossInput)signature.Input,
             "Target = LossTarget." + (signature.Target == TargetKind.Mask ? "Mask" : "Labels"),
         };
         if (signature.Classes is { } classes)
@@ -63,7 +63,7 @@ internal static class SignatureText
     {
         var spatial = string.Concat(signature.Spatial.Select((d, i) => ", " + (d?.ToString(CultureInfo.InvariantCulture) ?? "S" + i)));
         var classes = signature.Classes?.ToString(CultureInfo.InvariantCulture) ?? "C";
-        var pred = $"pred: {(signature.Input == InputKind.Logits ? "logits" : "probs")}[N, {classes}{spatial}]" + (signature.Levels is { } levels ? " " + levels.Display() : string.Empty);
+        var pred = $"pred: {LossSignature.InputName(signature.Input)}[N, {classes}{spatial}]" + (signature.Levels is { } levels ? " " + levels.Display() : string.Empty);
         var target = signature.Target == TargetKind.Mask
             ? $"target: mask[N, {classes}{spatial}]"
             : $"target: labels[N{spatial}]" + (signature.IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using CsCheck;
+using LossDsl.Language.Diagnostics;
 using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
@@ -50,7 +51,7 @@ internal static class ValidLossGen
     /// <summary>The primitives the signature allows, by the catalog's task rules.</summary>
     public static ImmutableArray<PrimitiveDefinition> Allowed(LossSignature signature) => Catalog.Primitives.Where(p =>
         p.Supports(signature.Target)
-        && !(p.RequiresLogits && signature.Input == InputKind.Probabilities)
+        && !(p.RequiresLogits && signature.Input != InputKind.Logits)
         && !(p.RequiresSingleChannel && signature.Classes != 1)
         && !(p.SpatialRank is { } rank && signature.Spatial.Length != rank)
         && !(p.SpatialFilters && (signature.IgnoreIndex is not null || signature.Valid is not null))
@@ -141,7 +142,9 @@ internal static class ValidLossGen
                 // ssim's valid and reflect borders need the window inside the image, and the generated images may be
                 // smaller than a window the symbolic signature allows (a run-time error, not a wrong number); fixtures
                 // cover those borders.
-                return parameter.Name == "border" ? Gen.Const(parameter.Default.Display) : Gen.OneOf([.. parameter.AllowedWords]);
+                // Words an error rule refuses under this signature (activation: softmax on one channel) are left out.
+                return parameter.Name == "border" ? Gen.Const(parameter.Default.Display)
+                    : Gen.OneOf([.. parameter.AllowedWords.Where(w => !parameter.WordRules.Any(r => r.Word == w && r.Applies(signature) && r.Descriptor.Severity == LossSeverity.Error))]);
             case ParameterKind.NumberList:
                 return Gen.OneOf<double>(Gen.Int[0, 3].Select(i => (double)i), Gen.Double[0, 3]).Array[signature.Classes!.Value, signature.Classes!.Value]
                     .Select(weights => "[" + string.Join(", ", weights.Select((w, i) => i == 0 && weights.All(x => x == 0) ? "1" : Number(w))) + "]");

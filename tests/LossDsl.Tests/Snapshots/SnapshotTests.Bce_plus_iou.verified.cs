@@ -33,7 +33,7 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
 
         // iou: iou  (loss text 1:7)
-        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = bce + iou;

@@ -43,7 +43,7 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
         var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNetLoss", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, eps: 0.0, reflect: false, validOnly: false);
 
         // iou: iou  (loss text 1:18)
-        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = bce + ssim + iou;

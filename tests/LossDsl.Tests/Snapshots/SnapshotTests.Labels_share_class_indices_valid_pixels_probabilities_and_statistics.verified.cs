@@ -38,7 +38,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
-        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
         // focal: focal(gamma: 2)  (loss text 1:41)
@@ -50,11 +50,11 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
-        //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true)
+        //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto)
         var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true);
 
         // iou: iou(per_image: true)  (loss text 1:107)
-        //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = dice + 0.5 * focal + ce + generalized_dice + iou;

@@ -43,7 +43,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
 
         // dice: dice(include_background: false)  (loss text 1:6)
-        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
         // lovasz_softmax: lovasz_softmax  (loss text 1:40)

@@ -37,7 +37,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0, valid: null, pixelWeight: null);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
-        //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false)
+        //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)
         var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.3, beta: 0.7, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:61)

@@ -27,7 +27,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // tversky: tversky  (loss text 1:1)
-        //   = tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false)
+        //   = tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)
         var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.5, beta: 0.5, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = tversky;

@@ -32,15 +32,15 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var log1mp = global::LossDsl.Kernels.Probabilities.ClampedLogOneMinus(probabilities: pred);
 
         // dice: dice  (loss text 1:11)
-        //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // iou: iou(smooth: 0)  (loss text 1:18)
-        //   = iou(smooth: 0, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = iou(smooth: 0, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // dice_2: dice(per_image: true)  (loss text 1:35)
-        //   = dice(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false)
+        //   = dice(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var dice_2 = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)

@@ -16,6 +16,14 @@ internal static class ProbabilitiesCalls
     public static KernelCall Softmax(LocalValue logits) =>
         KernelCall.Create(Type, nameof(Softmax), KernelCall.Fixed(2), Local(nameof(logits), logits));
 
+    /// <summary>Read pred, write tanh(pred) (a region term's <c>activation: tanh</c>).</summary>
+    public static KernelCall Tanh(LocalValue pred) =>
+        KernelCall.Create(Type, nameof(Tanh), KernelCall.Fixed(2), Local(nameof(pred), pred));
+
+    /// <summary>Read log p, write p.</summary>
+    public static KernelCall Exp(LocalValue logProbabilities) =>
+        KernelCall.Create(Type, nameof(Exp), KernelCall.Fixed(2), Local(nameof(logProbabilities), logProbabilities));
+
     /// <summary>Read pred, write log p.</summary>
     public static KernelCall LogSoftmax(LocalValue logits) =>
         KernelCall.Create(Type, nameof(LogSoftmax), KernelCall.Fixed(2), Local(nameof(logits), logits));
