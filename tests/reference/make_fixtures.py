@@ -265,7 +265,14 @@ def bce(batch, args):
     if w == "auto":
         positives = (t * batch.valid).sum()
         w = ((batch.valid_count - positives) / torch.clamp(positives, min=1.0)).detach()
-    return mean_over_valid(-(w * t * batch.log_p + (1 - t) * batch.log_1mp), batch)
+    eps = args.get("label_smoothing", 0.0)
+    t = t * (1 - eps) + eps / 2  # Keras's binary label smoothing; auto counts the target as given
+    loss = -(w * t * batch.log_p + (1 - t) * batch.log_1mp)
+    if args.get("mean_over") == "all":
+        # smp's SoftBCEWithLogitsLoss with an ignore index: left-out elements are 0 and still counted.
+        batch.unreduced = loss * batch.valid * batch.w
+        return batch.unreduced.sum() / max(batch.unreduced.numel(), 1)
+    return mean_over_valid(loss, batch)
 
 
 def ce(batch, args):
@@ -456,7 +463,7 @@ OVERLAP = [("smooth", 1.0), ("per_image", False), ("weight", None), ("include_ba
 ACTIVATION = [("activation", "auto")]
 SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)] + ACTIVATION
 PRIMITIVES = {
-    "bce": (bce, {"mask": [("pos_weight", 1.0)]}),
+    "bce": (bce, {"mask": [("pos_weight", 1.0), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0)], "labels": [("gamma", 2.0), ("weight", None)]}),
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
@@ -1149,6 +1156,12 @@ FIXTURES = [
     case("generalized_dice_activation_none_probs", "generalized_dice(activation: none) + focal", "mask", ML, "probs"),
     case("generalized_dice_activation_tanh_labels", "generalized_dice(activation: tanh, eps: 0, per_image: true)", "labels", MC, pattern="absent"),
     case("dice_activation_sigmoid_log_probs", "dice(activation: sigmoid, soft_label: true) + ce", "labels", MC, "log_probs"),
+    # bce's label smoothing (Keras's t(1 − ε) + ε/2; smp's smooth_factor s is ε = 2s) and smp's mean over every element.
+    case("bce_label_smoothing", "bce(label_smoothing: 0.2) + dice", "mask", ML),
+    case("bce_label_smoothing_auto_probs", "bce(pos_weight: auto, label_smoothing: 0.1)", "mask", B1, "probs"),
+    case("bce_mean_over_all_valid", "bce(pos_weight: 2, label_smoothing: 0.3, mean_over: all) + iou", "mask", ML, valid="channel"),
+    case("bce_mean_over_all_weight_probs", "bce(mean_over: all)", "mask", B1, "probs", valid="pixel", pixel_weight="pixel"),
+    case("bce_positional_smoothing_all", "bce(1, 0.05, all)", "mask", B1, valid="pixel"),
     case("combo_all_ignored", "ce + dice + focal + lovasz_softmax + iou + generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("combo_extreme_logits", "bce + focal + dice", "mask", B1, pattern="extreme"),
     case("combo_affine_single_pixel", "2 * dice + 1", "mask", PIXEL),
@@ -1274,6 +1287,8 @@ def self_checks():
 
     # bce against PyTorch's own losses
     check_pair("bce logits", on_mask(bce, {"pos_weight": 3.0}), lambda z: F.binary_cross_entropy_with_logits(z, t, pos_weight=torch.tensor(3.0)), x)
+    check_pair("bce label smoothing", on_mask(bce, {"pos_weight": 3.0, "label_smoothing": 0.2}),
+               lambda z: F.binary_cross_entropy_with_logits(z, t * 0.8 + 0.1, pos_weight=torch.tensor(3.0)), x)
     check_pair("bce probs", on_mask(bce, {"pos_weight": 1.0}, "probs"), lambda z: F.binary_cross_entropy(z, t), torch.sigmoid(x))
     auto = float((t.numel() - t.sum()) / t.sum())
     check_pair("bce auto", on_mask(bce, {"pos_weight": "auto"}), lambda z: F.binary_cross_entropy_with_logits(z, t, pos_weight=torch.tensor(auto)), x)

@@ -199,8 +199,11 @@ def smp_focal(mode, x, target, alpha=None, gamma=2.0):
     return torch.stack([focal_with_logits(x[:, c], target[:, c]) for c in range(x.shape[1])]).mean()
 
 
-def smp_soft_bce(x, target, pos_weight=None):
-    return F.binary_cross_entropy_with_logits(x, target, pos_weight=pos_weight, reduction="none").mean()
+def smp_soft_bce(x, target, pos_weight=None, smooth_factor=None, ignore_index=-100):
+    """SoftBCEWithLogitsLoss: smoothed targets (1 − t)s + t(1 − s), ignored elements zeroed, the mean over every element."""
+    soft = target if smooth_factor is None else (1 - target) * smooth_factor + target * (1 - smooth_factor)
+    loss = F.binary_cross_entropy_with_logits(x, soft, pos_weight=pos_weight, reduction="none")
+    return (loss * (target != ignore_index).to(loss.dtype)).mean()
 
 
 def smp_soft_ce(x, labels, smooth_factor, ignore_index=-100):
@@ -436,6 +439,9 @@ PORTS = [
     ("port_smp_soft_bce_pos_weight", "smp.losses.SoftBCEWithLogitsLoss(pos_weight=torch.tensor([2.0]))",
      "bce(pos_weight: 2)", mf.case("", "", "mask", B1),
      lambda x, t: smp_soft_bce(x, t, pos_weight=torch.tensor([2.0]))),
+    ("port_smp_soft_bce_smooth_factor", "smp.losses.SoftBCEWithLogitsLoss(smooth_factor=0.1, pos_weight=torch.tensor([3.0]))",
+     "bce(pos_weight: 3, label_smoothing: 0.2)", mf.case("", "", "mask", ML),
+     lambda x, t: smp_soft_bce(x, t, pos_weight=torch.tensor([3.0]), smooth_factor=0.1)),
     ("port_smp_soft_ce", "smp.losses.SoftCrossEntropyLoss(smooth_factor=0.1)",
      "ce(label_smoothing: 0.1)", mf.case("", "", "labels", MC),
      lambda x, t: smp_soft_ce(x, t, 0.1)),

@@ -110,19 +110,23 @@ internal static class SmpLosses
             draft.Note("weight multiplies each element and the mean keeps every element: pass it as the loss's pixel weight map");
         }
 
-        if (a.Given("smooth_factor"))
+        // smp smooths t → t(1 − s) + (1 − t)s, which is LossDsl's (Keras's) t(1 − ε) + ε/2 with ε = 2s.
+        var smoothing = a.OptionalNumber("smooth_factor") is { } s && s != 0 ? 2 * s : (double?)null;
+        if (smoothing > 1)
         {
-            draft.Differs("smooth_factor (label smoothing of the mask, t → t(1 − s) + (1 − t)s) has no LossDsl form yet");
+            throw new PortException($"{a.Peer}: smooth_factor {NumberText.Format(smoothing.Value / 2)} above 0.5 swaps the classes; LossDsl's label_smoothing is at most 1 (smooth_factor 0.5)");
         }
 
-        if (a.OptionalNumber("ignore_index") is { } ignore && ignore != -100)
+        // smp zeroes the ignored elements and still divides by every element: a valid mask and mean_over: all.
+        var ignoring = a.OptionalNumber("ignore_index") is { } ignore && ignore != -100;
+        if (ignoring)
         {
-            draft.Differs("ignore_index: smp zeroes the ignored elements but still divides by every element; LossDsl's valid mask leaves them out of the count too");
+            IgnoreOnMask(draft);
         }
 
         draft.MeanReduction();
         var posWeight = a.OptionalNumber("pos_weight");
-        return draft.Build(Catalog.BinaryCrossEntropyText(posWeight));
+        return draft.Build(Catalog.BinaryCrossEntropyText(posWeight, smoothing, overAllElements: ignoring));
     }
 
     public static PortedLoss SoftCrossEntropyLoss(PeerCall call, int? classes)
@@ -218,7 +222,7 @@ internal static class SmpLosses
 
     private static int? IgnoreIndex(PeerArguments a) => a.OptionalNumber("ignore_index") is { } ignore ? (int)ignore : null;
 
-    /// <summary>smp's ignore_index on a mask leaves those elements out: LossDsl's valid mask does the same.</summary>
+    /// <summary>smp's ignore_index on a mask leaves those elements out: LossDsl's valid mask does the same (the mean is the term's to choose).</summary>
     private static void IgnoreOnMask(PortDraft draft)
     {
         if (draft.Arguments.OptionalNumber("ignore_index") is { } ignore)

@@ -54,7 +54,9 @@ internal static partial class Catalog
     public static string CrossEntropyText(IReadOnlyList<double>? weight, double? labelSmoothing, bool overAllPixels = false) =>
         Write(Ce, (ClassWeight, weight), (LabelSmoothing, labelSmoothing), (MeanOver, overAllPixels ? new WordValue(AllPixels) : null));
 
-    public static string BinaryCrossEntropyText(double? posWeight) => Write(Bce, (PosWeight, posWeight));
+    /// <param name="overAllElements">The mean over every element, left-out ones included (smp), rather than over the kept ones.</param>
+    public static string BinaryCrossEntropyText(double? posWeight, double? labelSmoothing = null, bool overAllElements = false) =>
+        Write(Bce, (PosWeight, posWeight), (LabelSmoothing, labelSmoothing), (MeanOver, overAllElements ? new WordValue(AllPixels) : null));
 
     public static string MccText(double? smooth) => Write(Mcc, (MccSmooth, smooth));
 

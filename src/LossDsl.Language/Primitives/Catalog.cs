@@ -95,11 +95,15 @@ internal static partial class Catalog
         new ParameterConflict(Average, new WordValue(Micro), IncludeBackground, "micro pools every class into one; leave out include_background or use average: macro"));
 
     // bce may be summed inside the region statistics node (IPlanInputs.CrossEntropySum).
-    private static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight), "Binary cross-entropy, log-sigmoid form for logits.",
+    // bce's label_smoothing is Keras's binary form, t(1 − ε) + ε/2: ce's ε/C with C = 2 (smp's smooth_factor s is ε = 2s).
+    private static PrimitiveDefinition Bce { get; } = new("bce", Mask(PosWeight, LabelSmoothing, MeanOver), "Binary cross-entropy, log-sigmoid form for logits.",
         (inputs, term) =>
         {
             var posWeight = PositiveWeight(term);
-            if (inputs.CrossEntropySum(posWeight) is { } sum)
+            var smoothing = term.Number(LabelSmoothing);
+            var overAll = term.Word(MeanOver) == AllPixels;
+            // The statistics node sums bce against the target as given, over every element (no valid mask or weights there).
+            if (smoothing == 0 && inputs.CrossEntropySum(posWeight) is { } sum)
             {
                 return PixelLossesCalls.BinaryCrossEntropyFromSum(sum, inputs.Pred);
             }
@@ -107,17 +111,23 @@ internal static partial class Catalog
             // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs
             // the same cross-entropy: it runs the fused kernel too (measured, docs/performance.md).
             return inputs.Signature.Input == InputKind.Logits
-                ? PixelLossesCalls.BinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), posWeight, inputs.ValidPixels(), inputs.PixelWeights())
-                : PixelLossesCalls.BinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight,
-                    inputs.ValidPixels(), inputs.PixelWeights());
+                ? (overAll ? (BinaryCrossEntropyOnLogitsCall)PixelLossesCalls.BinaryCrossEntropyWithLogitsOverAllElements : PixelLossesCalls.BinaryCrossEntropyWithLogits)(
+                    inputs.Pred, inputs.TargetMap(), posWeight, smoothing, inputs.ValidPixels(), inputs.PixelWeights())
+                : (overAll ? (BinaryCrossEntropyCall)PixelLossesCalls.BinaryCrossEntropyOverAllElements : PixelLossesCalls.BinaryCrossEntropy)(
+                    inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight, smoothing, inputs.ValidPixels(), inputs.PixelWeights());
         })
         {
             // Also on the fused path, whose node sums the elements: they come from libtorch's fused kernel.
             LowerUnreduced = (inputs, term) => inputs.Signature.Input == InputKind.Logits
-                ? PixelLossesCalls.BinaryCrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), PositiveWeight(term), inputs.ValidPixels(), inputs.PixelWeights())
+                ? PixelLossesCalls.BinaryCrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), PositiveWeight(term), term.Number(LabelSmoothing),
+                    inputs.ValidPixels(), inputs.PixelWeights())
                 : PixelLossesCalls.BinaryCrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), PositiveWeight(term),
-                    inputs.ValidPixels(), inputs.PixelWeights()),
+                    term.Number(LabelSmoothing), inputs.ValidPixels(), inputs.PixelWeights()),
         };
+
+    private delegate KernelCall BinaryCrossEntropyOnLogitsCall(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight);
+
+    private delegate KernelCall BinaryCrossEntropyCall(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight);
 
     private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
         (inputs, term) => (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(

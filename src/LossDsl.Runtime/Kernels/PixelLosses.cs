@@ -25,13 +25,30 @@ public static class PixelLosses
     /// <param name="logNotP">log(1 − p), in the same form.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: the target read as <c>t(1 − ε) + ε/2</c> (Keras's binary label smoothing).</param>
     /// <param name="valid">The kept pixels (<see cref="Inputs.ValidMask"/>), or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels (<see cref="Inputs.PixelWeight"/>), or null.</param>
-    public static Tensor BinaryCrossEntropy(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryCrossEntropy(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
-        using var weight = PositiveWeight(target, posWeight, valid);
-        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
+        using var crossEntropy = BinaryCrossEntropyElements(logP, logNotP, target, posWeight, labelSmoothing, valid);
         return Reductions.Mean(crossEntropy, valid, pixelWeight);
+    }
+
+    /// <summary>
+    /// <see cref="BinaryCrossEntropy"/> averaged over every element, left-out ones included as 0 (smp's
+    /// SoftBCEWithLogitsLoss with an ignore index; <c>mean_over: all</c>).
+    /// </summary>
+    /// <param name="logP">log p.</param>
+    /// <param name="logNotP">log(1 − p).</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε, as for <see cref="BinaryCrossEntropy"/>.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryCrossEntropyOverAllElements(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var crossEntropy = BinaryCrossEntropyElements(logP, logNotP, target, posWeight, labelSmoothing, valid);
+        return Reductions.MeanOverAll(crossEntropy, pixelWeight ?? valid);
     }
 
     /// <summary>
@@ -42,12 +59,12 @@ public static class PixelLosses
     /// <param name="logNotP">log(1 − p).</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε, as for <see cref="BinaryCrossEntropy"/>.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryCrossEntropyUnreduced(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryCrossEntropyUnreduced(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
-        using var weight = PositiveWeight(target, posWeight, valid);
-        using var crossEntropy = BinaryLogLoss(logP, logNotP, target, weight);
+        using var crossEntropy = BinaryCrossEntropyElements(logP, logNotP, target, posWeight, labelSmoothing, valid);
         return Reductions.Kept(crossEntropy, pixelWeight ?? valid);
     }
 
@@ -59,23 +76,38 @@ public static class PixelLosses
     /// <param name="logits">pred.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε, as for <see cref="BinaryCrossEntropy"/>.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
         using var weight = PositiveWeight(target, posWeight, valid);
+        using var smoothed = SmoothedTarget(target, labelSmoothing);
         if (valid is null && pixelWeight is null)
         {
             // The mean inside the kernel: no per-element map outlives the call. Of no element, the mean would be NaN: sum is 0.
             var reduction = logits.numel() == 0 ? nn.Reduction.Sum : nn.Reduction.Mean;
-            return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight, reduction: reduction);
+            return nn.functional.binary_cross_entropy_with_logits(logits, smoothed, pos_weights: weight, reduction: reduction);
         }
 
         // libtorch's element weights multiply each element's loss: the weight map, or the kept pixels; then over kept elements.
         using var elementWeight = (pixelWeight ?? valid)!.expand_as(logits);
-        using var sum = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.Sum);
+        using var sum = nn.functional.binary_cross_entropy_with_logits(logits, smoothed, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.Sum);
         using var count = Reductions.KeptCount(logits, valid);
         return Reductions.Ratio(sum, count);
+    }
+
+    /// <summary><see cref="BinaryCrossEntropyWithLogits"/> averaged over every element, left-out ones included as 0 (<c>mean_over: all</c>).</summary>
+    /// <param name="logits">pred.</param>
+    /// <param name="target">The mask in pred's dtype.</param>
+    /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε, as for <see cref="BinaryCrossEntropy"/>.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor BinaryCrossEntropyWithLogitsOverAllElements(Tensor logits, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
+    {
+        using var elements = BinaryCrossEntropyWithLogitsUnreduced(logits, target, posWeight, labelSmoothing, valid, pixelWeight);
+        return Reductions.MeanOverAll(elements, null);
     }
 
     /// <summary>
@@ -85,13 +117,15 @@ public static class PixelLosses
     /// <param name="logits">pred.</param>
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="posWeight">w, or null for <c>auto</c>.</param>
+    /// <param name="labelSmoothing">ε, as for <see cref="BinaryCrossEntropy"/>.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryCrossEntropyWithLogitsUnreduced(Tensor logits, Tensor target, double? posWeight, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryCrossEntropyWithLogitsUnreduced(Tensor logits, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
         using var weight = PositiveWeight(target, posWeight, valid);
+        using var smoothed = SmoothedTarget(target, labelSmoothing);
         using var elementWeight = (pixelWeight ?? valid)?.expand_as(logits);
-        return nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.None);
+        return nn.functional.binary_cross_entropy_with_logits(logits, smoothed, weight: elementWeight, pos_weights: weight, reduction: nn.Reduction.None);
     }
 
     /// <summary>
@@ -340,6 +374,18 @@ public static class PixelLosses
             return weightY * focal;
         }
     }
+
+    /// <summary>bce's elements, unscaled: the positive weight from the target as given, the loss against the smoothed target.</summary>
+    private static Tensor BinaryCrossEntropyElements(Tensor logP, Tensor logNotP, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid)
+    {
+        using var weight = PositiveWeight(target, posWeight, valid);
+        using var smoothed = SmoothedTarget(target, labelSmoothing);
+        return BinaryLogLoss(logP, logNotP, smoothed, weight);
+    }
+
+    /// <summary><c>t(1 − ε) + ε/2</c>, or the target itself (an alias, safe to dispose) when ε is 0.</summary>
+    private static Tensor SmoothedTarget(Tensor target, double labelSmoothing) =>
+        labelSmoothing == 0 ? target.alias() : target * (1 - labelSmoothing) + (labelSmoothing / 2);
 
     /// <summary>Per element <c>−[w·t·log p + (1−t)·log(1−p)]</c>; a null <paramref name="positiveWeight"/> is w = 1.</summary>
     private static Tensor BinaryLogLoss(Tensor logP, Tensor logNotP, Tensor target, Tensor? positiveWeight)

@@ -51,6 +51,16 @@ internal static class Reductions
         return Ratio(sum, count);
     }
 
+    /// <summary>
+    /// The mean of <paramref name="values"/> times <paramref name="scale"/> (the pixel weights, or the kept pixels) over
+    /// every element, left-out ones included as 0: mmseg's and smp's mean. 0 with an empty gradient for no element.
+    /// </summary>
+    public static Tensor MeanOverAll(Tensor values, Tensor? scale)
+    {
+        using var scaled = Kept(values, scale);
+        return values.numel() == 0 ? scaled.sum() : scaled.mean();
+    }
+
     /// <summary>The number of kept elements of <paramref name="like"/>: all of them without <paramref name="valid"/>, else the valid mask broadcast to it, summed.</summary>
     public static Tensor KeptCount(Tensor like, Tensor? valid)
     {

@@ -169,13 +169,13 @@ public sealed class DiffCommandTests
             loss Edge: removed
               terms:
                    term  change
-                -  bce   bce(pos_weight: 1)
+                -  bce   bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
                 -  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             loss Vessel: added
               terms:
                    term  change
-                +  bce   bce(pos_weight: 1)
+                +  bce   bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
                 +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto), weight 0.5
 
             """,

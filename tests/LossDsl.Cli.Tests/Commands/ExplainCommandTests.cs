@@ -23,7 +23,7 @@ public sealed class ExplainCommandTests
 
             terms:
               term     kernel                                               passes  computes
-              bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
+              bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
               dice     RegionLosses.Dice(stats)                                  0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
               iou      RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
               tversky  RegionLosses.Tversky(stats)                               0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)
@@ -97,7 +97,7 @@ public sealed class ExplainCommandTests
 
             terms:
               term  kernel                                               passes  computes
-              bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1)
+              bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
               iou   RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             total_k = bce + iou
@@ -158,7 +158,7 @@ public sealed class ExplainCommandTests
 
             terms:
               term  kernel                                             passes  computes
-              bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1)
+              bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
               ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
               iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 

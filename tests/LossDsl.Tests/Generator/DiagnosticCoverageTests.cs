@@ -22,7 +22,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0004", "[Loss(\"" + new string('(', 200) + "{|LOSS0004:(|}" + new string('(', 99) + "bce\")]" },
         { "LOSS0100", """[Loss("bce + {|LOSS0100:ioo|}")]""" },
         { "LOSS0101", """[Loss("dice({|LOSS0101:smoth|}: 1)")]""" },
-        { "LOSS0102", """[Loss("bce(1, {|LOSS0102:2|})")]""" },
+        { "LOSS0102", """[Loss("bce(1, 0, kept, {|LOSS0102:2|})")]""" },
         { "LOSS0103", """[Loss("dice(1, {|LOSS0103:smooth: 2|})")]""" },
         { "LOSS0104", """[Loss("dice(per_image: {|LOSS0104:1|})")]""" },
         { "LOSS0105", """[Loss("dice(smooth: {|LOSS0105:-1|})")]""" },

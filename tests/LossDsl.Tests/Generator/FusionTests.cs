@@ -25,16 +25,26 @@ public sealed class FusionTests
     }
 
     [Fact]
+    public void Bce_with_label_smoothing_reads_its_smoothed_target_in_its_own_kernel()
+    {
+        // The statistics node sums bce against the target as given, so a smoothed bce keeps libtorch's fused kernel.
+        var code = Generate("""[Loss("bce(label_smoothing: 0.1) + dice")]""");
+        Assert.Equal(0, Count(code, "ComputeWithCrossEntropy("));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.1, valid: null, pixelWeight: null)"));
+        Assert.Equal(1, Count(Generate("""[Loss("bce(mean_over: all) + dice")]"""), "ComputeWithCrossEntropy("));
+    }
+
+    [Fact]
     public void Bce_alone_runs_libtorchs_fused_kernel_and_a_second_weight_runs_its_own()
     {
-        Assert.Equal(1, Count(Generate("""[Loss("bce")]"""), "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null)"));
+        Assert.Equal(1, Count(Generate("""[Loss("bce")]"""), "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null)"));
 
         // The statistics node sums the first bce's cross-entropy; per-image statistics host it when no term reads the
         // whole-batch ones.
         var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null)"));
     }
 
     [Fact]

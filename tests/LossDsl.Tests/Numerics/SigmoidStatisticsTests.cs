@@ -66,7 +66,7 @@ public sealed class SigmoidStatisticsTests
 
         var plain = logits.detach().requires_grad_();
         var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, null, perImage);
-        var expectedBce = PixelLosses.BinaryCrossEntropyWithLogits(plain, target, posWeight, null, null);
+        var expectedBce = PixelLosses.BinaryCrossEntropyWithLogits(plain, target, posWeight, 0.0, null, null);
         var plainGradient = autograd.grad(new[] { combine(reference.TruePositive, reference.Predicted, expectedBce) }, new[] { plain })[0];
 
         Tolerance.Close(expectedBce.ToDouble(), bce.ToDouble(), 1e-12, "bce");

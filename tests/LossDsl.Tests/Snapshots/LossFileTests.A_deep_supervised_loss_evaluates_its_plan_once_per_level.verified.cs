@@ -44,8 +44,8 @@ public sealed partial class BasNet : global::LossDsl.LossModule<global::LossDsl.
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, pixelWeight: null, perImage: false);
 
         // bce: bce  (segmentation.loss 1:15)
-        //   = bce(pos_weight: 1)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+        //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
 
         // ssim: ssim(11)  (segmentation.loss 1:21)
         //   = ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
@@ -62,7 +62,7 @@ public sealed partial class BasNet : global::LossDsl.LossModule<global::LossDsl.
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, valid: null, pixelWeight: null);
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, bce, ssim, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("ssim", ssim), new("iou", unreducedIou) });
     }

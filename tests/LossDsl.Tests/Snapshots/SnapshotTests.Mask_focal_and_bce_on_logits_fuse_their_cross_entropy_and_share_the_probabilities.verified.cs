@@ -29,7 +29,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 2.0);
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
-        //   = bce(pos_weight: 2)
+        //   = bce(pos_weight: 2, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
 
         // focal: focal(alpha: -1)  (loss text 1:22)
@@ -51,7 +51,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 2.0, valid: null, pixelWeight: null);
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 2.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: -1.0, gamma: 2.0, valid: null, pixelWeight: null);
         var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.3, beta: 0.7, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);

@@ -44,8 +44,8 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var dice_2 = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)
-        //   = bce(pos_weight: auto)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
+        //   = bce(pos_weight: auto, label_smoothing: 0, mean_over: kept)
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null, labelSmoothing: 0.0, valid: null, pixelWeight: null);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
         if (!unreduced)
@@ -57,7 +57,7 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedDice2 = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyUnreduced(logP: logp, logNotP: log1mp, target: t, posWeight: null, valid: null, pixelWeight: null);
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyUnreduced(logP: logp, logNotP: log1mp, target: t, posWeight: null, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         return new TermValues(total, dice, iou, dice_2, bce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("iou", unreducedIou), new("dice_2", unreducedDice2), new("bce", unreducedBce) });
     }
 

@@ -37,8 +37,8 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false);
 
         // bce: bce(pos_weight: auto)  (loss text 1:1)
-        //   = bce(pos_weight: auto)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: null, valid: valid, pixelWeight: w);
+        //   = bce(pos_weight: auto, label_smoothing: 0, mean_over: kept)
+        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: null, labelSmoothing: 0.0, valid: valid, pixelWeight: w);
 
         // focal: focal  (loss text 1:25)
         //   = focal(alpha: 0.25, gamma: 2)
@@ -59,7 +59,7 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: null, valid: valid, pixelWeight: w);
+        var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: null, labelSmoothing: 0.0, valid: valid, pixelWeight: w);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: 0.25, gamma: 2.0, valid: valid, pixelWeight: w);
         var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);

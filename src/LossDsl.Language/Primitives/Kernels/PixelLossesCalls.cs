@@ -15,16 +15,27 @@ internal static class PixelLossesCalls
     /// t·log p (3), 1 − t (2), times log(1 − p) (3), add (3), negate (2), mean (1); a pos_weight other than 1 multiplies
     /// t·log p (2 more), and auto first sums t (1 more).
     /// </summary>
-    public static KernelCall BinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropy), KernelCall.Fixed(posWeight switch { null => 17, 1.0 => 14, _ => 16 } + Scaled(valid, pixelWeight)),
+    public static KernelCall BinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropy), KernelCall.Fixed(posWeight switch { null => 17, 1.0 => 14, _ => 16 } + Smoothing(labelSmoothing) + Scaled(valid, pixelWeight)),
             Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Constant(nameof(posWeight), posWeight),
-            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+            Constant(nameof(labelSmoothing), labelSmoothing), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+
+    /// <summary>As <see cref="BinaryCrossEntropy"/>, the mean over every element (the same passes).</summary>
+    public static KernelCall BinaryCrossEntropyOverAllElements(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing,
+        LocalValue? valid, LocalValue? pixelWeight) =>
+        BinaryCrossEntropy(logP, logNotP, target, posWeight, labelSmoothing, valid, pixelWeight) with { Method = new KernelMethod(Type, nameof(BinaryCrossEntropyOverAllElements)) };
 
     /// <summary>One fused operation reading logits and target and writing the loss (3), the mean (1); auto also sums the target (1).</summary>
-    public static KernelCall BinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits), KernelCall.Fixed((posWeight is null ? 5 : 4) + (valid is null && pixelWeight is null ? 0 : 2)),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight),
+    public static KernelCall BinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits),
+            KernelCall.Fixed((posWeight is null ? 5 : 4) + Smoothing(labelSmoothing) + (valid is null && pixelWeight is null ? 0 : 2)),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight), Constant(nameof(labelSmoothing), labelSmoothing),
             Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+
+    /// <summary>As <see cref="BinaryCrossEntropyWithLogits"/> writing every element (1), then their mean (1).</summary>
+    public static KernelCall BinaryCrossEntropyWithLogitsOverAllElements(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing,
+        LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, labelSmoothing, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsOverAllElements), 2);
 
     /// <summary>The mean of the sum the statistics step computed: a scalar.</summary>
     public static KernelCall BinaryCrossEntropyFromSum(LocalValue crossEntropySum, LocalValue logits) =>
@@ -89,12 +100,12 @@ internal static class PixelLossesCalls
     private static int Scaled(LocalValue? valid, LocalValue? pixelWeight) => valid is null && pixelWeight is null ? 0 : 4;
 
     /// <summary>bce's elements before the mean, as <see cref="BinaryCrossEntropy"/> computes them, without the mean (−1).</summary>
-    public static KernelCall BinaryCrossEntropyUnreduced(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
-        Unreduced(BinaryCrossEntropy(logP, logNotP, target, posWeight, valid, pixelWeight), nameof(BinaryCrossEntropyUnreduced));
+    public static KernelCall BinaryCrossEntropyUnreduced(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryCrossEntropy(logP, logNotP, target, posWeight, labelSmoothing, valid, pixelWeight), nameof(BinaryCrossEntropyUnreduced));
 
     /// <summary>bce's elements on logits: libtorch's fused kernel writing every element (as <see cref="BinaryCrossEntropyWithLogits"/>).</summary>
-    public static KernelCall BinaryCrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue target, double? posWeight, LocalValue? valid, LocalValue? pixelWeight) =>
-        Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsUnreduced));
+    public static KernelCall BinaryCrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, labelSmoothing, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsUnreduced));
 
     /// <summary>Mask focal's elements before the mean, as <see cref="BinaryFocal"/> computes them.</summary>
     public static KernelCall BinaryFocalUnreduced(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
@@ -117,6 +128,9 @@ internal static class PixelLossesCalls
     /// inputs, and about the same data moved (the term's reduction traded for writing its values, plus any
     /// <paramref name="extra"/> full passes).
     /// </summary>
+    /// <summary>The smoothed target, <c>t(1 − ε) + ε/2</c>: a multiply and an add (4) when ε is not 0.</summary>
+    private static int Smoothing(double labelSmoothing) => labelSmoothing == 0 ? 0 : 4;
+
     private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
         term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0) };
 }
