@@ -306,6 +306,9 @@ def focal_mask(batch, args):
     loss = ce_el * modulating(1 - p_t, gamma)
     if alpha >= 0:
         loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+    if args.get("weight") is not None:
+        # MONAI's weight on the sigmoid form: each channel's elements times w_c, the mean over every element kept.
+        loss = loss * torch.tensor(args["weight"]).view((1, -1) + (1,) * len(batch.spatial))
     return mean_over_valid(loss, batch)
 
 
@@ -465,7 +468,7 @@ SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)] + ACTIVATION
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
-    "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0)], "labels": [("gamma", 2.0), ("weight", None)]}),
+    "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0), ("weight", None)], "labels": [("gamma", 2.0), ("weight", None)]}),
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "jaccard": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
@@ -1162,6 +1165,10 @@ FIXTURES = [
     case("bce_mean_over_all_valid", "bce(pos_weight: 2, label_smoothing: 0.3, mean_over: all) + iou", "mask", ML, valid="channel"),
     case("bce_mean_over_all_weight_probs", "bce(mean_over: all)", "mask", B1, "probs", valid="pixel", pixel_weight="pixel"),
     case("bce_positional_smoothing_all", "bce(1, 0.05, all)", "mask", B1, valid="pixel"),
+    # Channel weights on mask focal (MONAI's FocalLoss weight with the sigmoid form): each channel times w_c, plain mean.
+    case("focal_mask_weight", "focal(weight: [0.5, 2, 1]) + dice", "mask", ML),
+    case("focal_mask_weight_probs_valid", "focal(0.4, 1.5, [1, 0, 3])", "mask", ML, "probs", valid="pixel", pixel_weight="channel"),
+    case("focal_mask_weight_binary_no_alpha", "focal(alpha: -1, weight: [2])", "mask", B1, valid="channel"),
     case("combo_all_ignored", "ce + dice + focal + lovasz_softmax + iou + generalized_dice", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("combo_extreme_logits", "bce + focal + dice", "mask", B1, pattern="extreme"),
     case("combo_affine_single_pixel", "2 * dice + 1", "mask", PIXEL),

@@ -95,7 +95,7 @@ def monai_tversky(x, target, alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5
     return score.mean()
 
 
-def monai_sigmoid_focal(x, target, gamma=2.0, alpha=None):
+def monai_sigmoid_focal(x, target, gamma=2.0, alpha=None, weight=None):
     """monai/losses/focal_loss.py sigmoid_focal_loss, then FocalLoss's mean over every element. MONAI casts to float32
     first (input.float()); the port keeps float64 (docs/porting.md)."""
     loss = x - x * target - F.logsigmoid(x)
@@ -103,6 +103,8 @@ def monai_sigmoid_focal(x, target, gamma=2.0, alpha=None):
     loss = (invprobs * gamma).exp() * loss
     if alpha is not None:
         loss = (target * alpha + (1 - target) * (1 - alpha)) * loss
+    if weight is not None:
+        loss = torch.tensor(weight).view([-1] + [1] * (x.dim() - 2)) * loss  # FocalLoss's class_weight, over dim 1
     return loss.mean()
 
 
@@ -384,6 +386,9 @@ PORTS = [
     ("port_monai_focal_sigmoid", "monai.losses.FocalLoss()",
      "focal(alpha: -1)", mf.case("", "", "mask", ML),
      lambda x, t: monai_sigmoid_focal(x, t)),
+    ("port_monai_focal_sigmoid_weight", "monai.losses.FocalLoss(weight=[0.5, 2.0, 1.0], gamma=1.5)",
+     "focal(alpha: -1, gamma: 1.5, weight: [0.5, 2, 1])", mf.case("", "", "mask", ML),
+     lambda x, t: monai_sigmoid_focal(x, t, gamma=1.5, weight=[0.5, 2.0, 1.0])),
     ("port_monai_focal_softmax", "monai.losses.FocalLoss(to_onehot_y=True, use_softmax=True, alpha=0.25)",
      "0.25 * focal(weight: [0.75, 0.25, 0.25, 0.25])", mf.case("", "", "labels", MC),
      lambda x, t: monai_softmax_focal(x, t, alpha=0.25)),

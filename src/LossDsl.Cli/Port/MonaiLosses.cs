@@ -296,18 +296,11 @@ internal static class MonaiLosses
                 draft.Differs("include_background=False drops channel 0 from the sigmoid focal loss; LossDsl's focal has no channel selection");
             }
 
-            var factor = 1.0;
-            if (weights is [var single])
-            {
-                factor = single;
-            }
-            else if (weights is not null)
-            {
-                draft.Differs("a per-channel weight list on the sigmoid focal loss has no LossDsl form yet");
-            }
-
+            // One number weighs every channel alike, a factor; a list weighs each channel's elements, the plain mean kept.
+            var factor = weights is [var single] ? single : 1.0;
+            var channelWeights = weights is { Count: > 1 } ? weights : null;
             draft.Note("on soft targets MONAI's (1 − p_t) is σ(−x(2t − 1)), not LossDsl's 1 − (pt + (1 − p)(1 − t)); on {0, 1} targets they agree");
-            return Sum((factor, Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma)));
+            return Sum((factor, Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma, channelWeights)));
         }
 
         draft.Input = LossInput.Logits;

@@ -46,7 +46,8 @@ internal static partial class Catalog
             (IncludeBackground, includeBackground), ActivationArgument(activation));
 
     /// <summary>Mask focal (alpha, gamma); alpha null is the default 0.25, a negative alpha none.</summary>
-    public static string MaskFocalText(double? alpha, double? gamma) => Write(Focal, (FocalAlpha, alpha), (Gamma, gamma));
+    public static string MaskFocalText(double? alpha, double? gamma, IReadOnlyList<double>? weight = null) =>
+        Write(Focal, (FocalAlpha, alpha), (Gamma, gamma), (ClassWeight, weight));
 
     public static string LabelsFocalText(double? gamma, IReadOnlyList<double>? weight) => Write(Focal, (Gamma, gamma), (ClassWeight, weight));
 

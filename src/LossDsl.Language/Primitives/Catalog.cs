@@ -141,15 +141,15 @@ internal static partial class Catalog
 
     private static PrimitiveDefinition Focal { get; } = new("focal",
         ImmutableArray.Create(
-            new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma)),
+            new PrimitiveVariant(TargetKind.Mask, ImmutableArray.Create(FocalAlpha, Gamma, ClassWeight)),
             new PrimitiveVariant(TargetKind.Labels, ImmutableArray.Create(Gamma, ClassWeight))),
         "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
         (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
-                inputs.ValidPixels(), inputs.PixelWeights()),
+                ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
-                term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
+                term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         })
@@ -157,9 +157,9 @@ internal static partial class Catalog
         LowerUnreduced = (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
-                inputs.ValidPixels(), inputs.PixelWeights()),
+                ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
-                term.Number(FocalAlpha), term.Number(Gamma), inputs.ValidPixels(), inputs.PixelWeights()),
+                term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         },

@@ -149,13 +149,15 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Channel weights [C] multiplying each channel's elements, the mean's count unchanged (MONAI's weight), or null.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryFocal(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
         using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
-        return Reductions.Mean(focal, valid, pixelWeight);
+        using var scale = ElementWeights(focal, weight, valid, pixelWeight);
+        return Reductions.Mean(focal, valid, scale);
     }
 
     /// <summary>
@@ -168,13 +170,15 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Channel weights [C] multiplying each channel's elements, the mean's count unchanged (MONAI's weight), or null.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryFocalUnreduced(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryFocalUnreduced(Tensor probabilities, Tensor logP, Tensor logNotP, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
         using var crossEntropy = BinaryLogLoss(logP, logNotP, target, null);
         using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
-        return Reductions.Kept(focal, pixelWeight ?? valid);
+        using var scale = ElementWeights(focal, weight, valid, pixelWeight);
+        return Reductions.Kept(focal, scale);
     }
 
     /// <summary>
@@ -186,12 +190,14 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Channel weights [C] multiplying each channel's elements, the mean's count unchanged (MONAI's weight), or null.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
         using var count = Reductions.KeptCount(logits, valid);
-        using var elementWeight = (pixelWeight ?? valid)?.expand_as(logits);
+        using var scale = ElementWeights(logits, weight, valid, pixelWeight);
+        using var elementWeight = scale?.expand_as(logits);
         return BinaryFocalFunction.apply(logits, target, alpha, gamma, elementWeight!, count);
     }
 
@@ -203,14 +209,16 @@ public static class PixelLosses
     /// <param name="target">The mask in pred's dtype.</param>
     /// <param name="alpha">α in [0, 1], or negative for none.</param>
     /// <param name="gamma">γ ≥ 0.</param>
+    /// <param name="weight">Channel weights [C] multiplying each channel's elements, the mean's count unchanged (MONAI's weight), or null.</param>
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
-    public static Tensor BinaryFocalWithLogitsUnreduced(Tensor logits, Tensor target, double alpha, double gamma, Tensor? valid, Tensor? pixelWeight)
+    public static Tensor BinaryFocalWithLogitsUnreduced(Tensor logits, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
         using var probabilities = logits.sigmoid();
         using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
         using var focal = FocalElements(probabilities, target, crossEntropy, alpha, gamma);
-        return Reductions.Kept(focal, pixelWeight ?? valid);
+        using var scale = ElementWeights(focal, weight, valid, pixelWeight);
+        return Reductions.Kept(focal, scale);
     }
 
     /// <summary>
@@ -423,6 +431,23 @@ public static class PixelLosses
     {
         using var @base = ClampedBase(oneMinusPt);
         return @base.pow(gamma);
+    }
+
+    /// <summary>
+    /// What each element of a mask term is multiplied by: the pixel weights (or the kept pixels) times the channel
+    /// weights [1, C, 1, ...]; null when neither is given. The mean's count is not changed by either.
+    /// </summary>
+    private static Tensor? ElementWeights(Tensor like, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
+    {
+        var scale = pixelWeight ?? valid;
+        using var channel = ClassWeights(weight, like);
+        return (scale, channel) switch
+        {
+            (null, null) => null,
+            (_, null) => scale!.alias(),
+            (null, _) => channel!.alias(),
+            _ => scale! * channel!,
+        };
     }
 
     /// <summary>Class weights shaped [1, C, 1, ...] to broadcast over <paramref name="like"/> ([N, C, *spatial]), or null.</summary>

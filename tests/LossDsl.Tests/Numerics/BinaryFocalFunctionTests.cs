@@ -27,13 +27,13 @@ public sealed class BinaryFocalFunctionTests
         target.view(-1).narrow(0, 0, 20).copy_(target.view(-1).narrow(0, 0, 20).round());
 
         var fused = logits.detach().requires_grad_();
-        var value = PixelLosses.BinaryFocalWithLogits(fused, target, alpha, gamma, null, null);
+        var value = PixelLosses.BinaryFocalWithLogits(fused, target, alpha, gamma, null, null, null);
         var gradient = autograd.grad(new[] { value }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
         var logP = nn.functional.logsigmoid(plain);
         var logNotP = nn.functional.logsigmoid(-plain);
-        var expected = PixelLosses.BinaryFocal(plain.sigmoid(), logP, logNotP, target, alpha, gamma, null, null);
+        var expected = PixelLosses.BinaryFocal(plain.sigmoid(), logP, logNotP, target, alpha, gamma, null, null, null);
         var expectedGradient = autograd.grad(new[] { expected }, new[] { plain })[0];
 
         Tolerance.Close(expected.ToDouble(), value.ToDouble(), 1e-12, "focal");
@@ -47,7 +47,7 @@ public sealed class BinaryFocalFunctionTests
         using var scope = NewDisposeScope();
         var logits = zeros(new long[] { 0, 1, 4, 4 }, dtype: ScalarType.Float64).requires_grad_();
 
-        var value = PixelLosses.BinaryFocalWithLogits(logits, zeros_like(logits), 0.25, 2, null, null);
+        var value = PixelLosses.BinaryFocalWithLogits(logits, zeros_like(logits), 0.25, 2, null, null, null);
         var gradient = autograd.grad(new[] { value }, new[] { logits })[0];
 
         Assert.Equal(0.0, value.ToDouble());

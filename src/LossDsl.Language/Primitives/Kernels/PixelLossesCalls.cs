@@ -47,19 +47,19 @@ internal static class PixelLossesCalls
     /// addcmul (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
     /// multiply (3).
     /// </summary>
-    public static KernelCall BinaryFocal(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
-        KernelCall.Create(Type, nameof(BinaryFocal), KernelCall.Fixed(13 + FocalFactors(alpha) + Scaled(valid, pixelWeight)),
+    public static KernelCall BinaryFocal(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryFocal), KernelCall.Fixed(13 + FocalFactors(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(probabilities), probabilities), Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target),
-            Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+            Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>
     /// One autograd node: the sigmoid (2), the fused cross-entropy as in <see cref="BinaryCrossEntropyWithLogits"/> (3),
     /// then the focal factors as in <see cref="BinaryFocal"/>. Its backward is written out (not counted).
     /// </summary>
-    public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
-        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha) + Scaled(valid, pixelWeight)),
+    public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
-            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+            Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>
     /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
@@ -108,12 +108,12 @@ internal static class PixelLossesCalls
         Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, labelSmoothing, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsUnreduced));
 
     /// <summary>Mask focal's elements before the mean, as <see cref="BinaryFocal"/> computes them.</summary>
-    public static KernelCall BinaryFocalUnreduced(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
-        Unreduced(BinaryFocal(probabilities, logP, logNotP, target, alpha, gamma, valid, pixelWeight), nameof(BinaryFocalUnreduced));
+    public static KernelCall BinaryFocalUnreduced(LocalValue probabilities, LocalValue logP, LocalValue logNotP, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryFocal(probabilities, logP, logNotP, target, alpha, gamma, weight, valid, pixelWeight), nameof(BinaryFocalUnreduced));
 
     /// <summary>Mask focal's elements on logits by ordinary operations: as <see cref="BinaryFocalWithLogits"/>, plus its own sigmoid (2).</summary>
-    public static KernelCall BinaryFocalWithLogitsUnreduced(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? valid, LocalValue? pixelWeight) =>
-        Unreduced(BinaryFocalWithLogits(logits, target, alpha, gamma, valid, pixelWeight), nameof(BinaryFocalWithLogitsUnreduced), extra: 2);
+    public static KernelCall BinaryFocalWithLogitsUnreduced(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
+        Unreduced(BinaryFocalWithLogits(logits, target, alpha, gamma, weight, valid, pixelWeight), nameof(BinaryFocalWithLogitsUnreduced), extra: 2);
 
     /// <summary>ce's per-pixel numerators, as <see cref="CrossEntropy"/> computes them.</summary>
     public static KernelCall CrossEntropyUnreduced(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight) =>
