@@ -191,7 +191,9 @@ internal sealed class Planner : IPlanInputs
         if (!activation.IsSignatureDefault(signature))
         {
             var activated = Activated(activation);
-            return Step(perImage ? "statsPerImage" : "stats", signature.Target == TargetKind.Mask
+            // Named for what they sum (statsTanh, statsPerImageRaw), so generated code says which probabilities a term reads.
+            var name = (perImage ? "statsPerImage" : "stats") + (activation == Activation.None ? "Raw" : activation.ToString());
+            return Step(name, signature.Target == TargetKind.Mask
                 ? RegionStatisticsCalls.Compute(activated, TargetMap(), ValidPixels(), PixelWeights(), perImage)
                 : RegionStatisticsCalls.ComputeFromLabels(activated, LabelIndices(), ValidPixels(), PixelWeights(), perImage));
         }

@@ -29,7 +29,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var p = global::LossDsl.Kernels.Probabilities.Exp(logProbabilities: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: null, pixelWeight: null, perImage: false);
         var pTanh = global::LossDsl.Kernels.Probabilities.Tanh(pred: pred);
-        var stats2 = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: pTanh, labels: labels, valid: null, pixelWeight: null, perImage: false);
+        var statsTanh = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: pTanh, labels: labels, valid: null, pixelWeight: null, perImage: false);
 
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
@@ -41,7 +41,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // dice: dice(activation: tanh)  (loss text 1:12)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: tanh)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats2, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = ce + iou + dice;
         if (!unreduced)
@@ -52,7 +52,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: pred, labels: labels, valid: null, weight: null, labelSmoothing: 0.0, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats2, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, ce, iou, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("iou", unreducedIou), new("dice", unreducedDice) });
     }
 
