@@ -138,9 +138,10 @@ def monai_dice_focal(x, target, gamma=2.0, alpha=None, lambda_dice=1.0, lambda_f
 # segmentation_models_pytorch 0.5 (0.3 where the same)
 # ----------------------------------------------------------------------------------------------------------
 
-def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, from_logits=True, classes=None):
+def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, from_logits=True, classes=None, ignore_index=None):
     """smp's DiceLoss.forward, shared by JaccardLoss and TverskyLoss: flatten, one-hot, score per class over the whole
-    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean."""
+    batch (dims 0 and 2), optional -log, zero for classes with an empty target, optional class subset, mean. On a mask
+    ignore_index zeroes both the probabilities and the target where the target holds it."""
     bs, num_classes = target.shape[0], x.shape[1]
     if from_logits:
         x = x.log_softmax(1).exp() if mode == "multiclass" else F.logsigmoid(x).exp()
@@ -151,6 +152,9 @@ def smp_region(score_fn, mode, x, target, smooth=0.0, log_loss=False, eps=1e-7, 
         y_pred = x.view(bs, num_classes, -1)
     else:
         y_true, y_pred = target.view(bs, num_classes, -1), x.view(bs, num_classes, -1)
+    if ignore_index is not None and mode != "multiclass":
+        kept = y_true != ignore_index
+        y_pred, y_true = y_pred * kept, y_true * kept
     dims = (0, 2)
     scores = score_fn(y_pred, y_true.type_as(y_pred), smooth, eps, dims)
     loss = -torch.log(scores.clamp_min(eps)) if log_loss else 1.0 - scores
@@ -188,14 +192,18 @@ def smp_tversky(mode, x, target, alpha=0.5, beta=0.5, gamma=1.0, **options):
     return smp_region(smp_tversky_score(alpha, beta), mode, x, target, **options).mean() ** gamma
 
 
-def smp_focal(mode, x, target, alpha=None, gamma=2.0):
-    """FocalLoss('binary'): focal_loss_with_logits over every element; 'multilabel': the mean of each channel's."""
+def smp_focal(mode, x, target, alpha=None, gamma=2.0, ignore_index=None):
+    """FocalLoss('binary'): focal_loss_with_logits over every element; 'multilabel': the mean of each channel's. With
+    ignore_index (binary and multilabel alike) the elements holding it are dropped from one flattened mean."""
     def focal_with_logits(output, t):
         logpt = F.binary_cross_entropy_with_logits(output, t, reduction="none")
         loss = (1.0 - torch.exp(-logpt)).pow(gamma) * logpt
         if alpha is not None:
             loss = loss * (alpha * t + (1 - alpha) * (1 - t))
         return loss.mean()
+    if ignore_index is not None:
+        kept = target.reshape(-1) != ignore_index
+        return focal_with_logits(x.reshape(-1)[kept], target.reshape(-1)[kept])
     if mode == "binary":
         return focal_with_logits(x.reshape(-1), target.reshape(-1))
     return torch.stack([focal_with_logits(x[:, c], target[:, c]) for c in range(x.shape[1])]).mean()
@@ -325,6 +333,8 @@ def monai_ssim_loss(y_pred, y, win_size=11, kernel_sigma=1.5, data_range=1.0, k1
 # ----------------------------------------------------------------------------------------------------------
 
 B1, ML, MC = mf.B1, mf.ML, mf.MC
+# The value a peer reads as ignored in a mask target where the fixture's valid mask leaves an element out.
+MASK_IGNORE = 255.0
 onehot = dict(to_onehot_y=True)
 
 
@@ -447,6 +457,19 @@ PORTS = [
     ("port_smp_soft_bce_smooth_factor", "smp.losses.SoftBCEWithLogitsLoss(smooth_factor=0.1, pos_weight=torch.tensor([3.0]))",
      "bce(pos_weight: 3, label_smoothing: 0.2)", mf.case("", "", "mask", ML),
      lambda x, t: smp_soft_bce(x, t, pos_weight=torch.tensor([3.0]), smooth_factor=0.1)),
+    # ignore_index on a mask: the peer reads MASK_IGNORE where LossDsl's per-channel valid mask is 0 (and the target 0)
+    ("port_smp_dice_multilabel_ignore", "smp.losses.DiceLoss('multilabel', ignore_index=255)",
+     "dice(smooth: 0, empty: zero, soft_label: true)", mf.case("", "", "mask", ML, valid="channel"),
+     lambda x, t: smp_dice("multilabel", x, t, ignore_index=MASK_IGNORE)),
+    ("port_smp_jaccard_binary_ignore", "smp.losses.JaccardLoss('binary', smooth=1, ignore_index=255)",
+     "iou(smooth: 1, empty: zero, soft_label: true)", mf.case("", "", "mask", B1, valid="channel"),
+     lambda x, t: smp_jaccard("binary", x, t, smooth=1.0, ignore_index=MASK_IGNORE)),
+    ("port_smp_focal_multilabel_ignore", "smp.losses.FocalLoss('multilabel', ignore_index=255)",
+     "focal(alpha: -1)", mf.case("", "", "mask", ML, valid="channel"),
+     lambda x, t: smp_focal("multilabel", x, t, ignore_index=MASK_IGNORE)),
+    ("port_smp_soft_bce_ignore", "smp.losses.SoftBCEWithLogitsLoss(smooth_factor=0.1, ignore_index=255)",
+     "bce(label_smoothing: 0.2, mean_over: all)", mf.case("", "", "mask", ML, valid="channel"),
+     lambda x, t: smp_soft_bce(x, t, smooth_factor=0.1, ignore_index=MASK_IGNORE)),
     ("port_smp_soft_ce", "smp.losses.SoftCrossEntropyLoss(smooth_factor=0.1)",
      "ce(label_smoothing: 0.1)", mf.case("", "", "labels", MC),
      lambda x, t: smp_soft_ce(x, t, 0.1)),
@@ -590,11 +613,13 @@ def main():
             os.remove(os.path.join(out_dir, stale))
     for name, peer, loss, spec, peer_fn in PORTS:
         spec = dict(spec, name=name, loss=loss)
-        (pred,), target, _, _ = mf.make_inputs(spec)
+        (pred,), target, valid, _ = mf.make_inputs(spec)
+        # A peer's ignore_index on a mask is LossDsl's valid mask (the contract has no ignore index on a mask).
+        peer_target = target if valid is None else torch.where(valid.expand_as(target) == 0, torch.full_like(target, MASK_IGNORE), target)
         x = pred.clone().requires_grad_(True)
-        expected = peer_fn(x, target)
+        expected = peer_fn(x, peer_target)
         expected.backward()
-        total, _, grad, _ = mf.compute(loss, pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"])
+        total, _, grad, _ = mf.compute(loss, pred, target, spec["input_kind"], spec["target_kind"], spec["ignore_index"], valid)
         value_error, grad_error = check_reproduces(name, loss, peer, total, expected, grad, x.grad)
         record = json.loads(mf.fixture_json(spec))
         record = {"name": name, "peer": peer, **{k: v for k, v in record.items() if k != "name"}}

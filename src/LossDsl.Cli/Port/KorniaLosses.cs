@@ -94,6 +94,7 @@ internal static class KorniaLosses
         {
             draft.ValidMask = true;
             draft.Note($"pass valid = (target != {NumberText.Format(ignore)}) as the loss's valid mask");
+            draft.Differs("ignore_index: kornia zeroes the ignored elements' loss and still divides by every element; LossDsl's focal divides by the kept ones");
         }
 
         draft.MeanReduction(peerDefault: "none");

@@ -27,6 +27,7 @@ public sealed class PortCommandTests
         Assert.Equal(row.Options.Input == LossInput.Probabilities ? "probabilities" : "logits", root.GetProperty("input").GetString());
         Assert.Equal(row.Options.Target == LossTarget.Labels ? "labels" : "mask", root.GetProperty("target").GetString());
         Assert.Equal(row.Options.IgnoreIndex, root.GetProperty("ignore_index").ValueKind == JsonValueKind.Null ? null : root.GetProperty("ignore_index").GetInt32());
+        Assert.Equal(row.Options.ValidMask != LossPixelMap.None, root.GetProperty("valid_mask").GetBoolean());
         Assert.True(root.GetProperty("exact").GetBoolean());
         Assert.Empty(root.GetProperty("differences").EnumerateArray());
     }
@@ -79,6 +80,13 @@ public sealed class PortCommandTests
         Assert.Equal(0, ignored.ExitCode);
         Assert.Contains("signature: pred: logits[N, 3, H, W], target: mask[N, 3, H, W], valid: mask[N, 3, H, W]", ignored.StdoutLines);
         Assert.Contains("note:      pass valid = (target != -1) as the loss's valid mask, and the target with those elements set to 0", ignored.StdoutLines);
+
+        // kornia averages its binary focal loss over every element, ignored ones included as 0.
+        var korniaIgnored = Lossdsl.Run("port", "kornia.losses.binary_focal_loss_with_logits(pred, target, reduction='mean', ignore_index=255)", "--classes", "1");
+        Assert.Equal(4, korniaIgnored.ExitCode);
+        Assert.Contains("signature: pred: logits[N, 1, H, W], target: mask[N, 1, H, W], valid: mask[N, 1, H, W]", korniaIgnored.StdoutLines);
+        Assert.Contains("differs:   ignore_index: kornia zeroes the ignored elements' loss and still divides by every element; LossDsl's focal divides by the kept ones",
+            korniaIgnored.StdoutLines);
     }
 
     [Theory]

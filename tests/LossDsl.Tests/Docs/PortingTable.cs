@@ -12,7 +12,7 @@ public static partial class PortingTable
 {
     public static string PagePath { get; } = Path.Combine(RepositoryRoot.Path, "docs", "porting.md");
 
-    [GeneratedRegex(@"^\| `(?<peer>[^`]+)`[^|]*\| `(?<loss>[^`]+)` \| (?<input>logits|probs|log_probs), (?<target>mask|labels), C = (?<classes>\d+)(?:, ignore (?<ignore>\d+))? \| (?<check>[^|]*)\|$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| `(?<peer>[^`]+)`[^|]*\| `(?<loss>[^`]+)` \| (?<input>logits|probs|log_probs), (?<target>mask|labels), C = (?<classes>\d+)(?:, ignore (?<ignore>\d+))?(?:, valid (?<valid>pixel|channel))? \| (?<check>[^|]*)\|$", RegexOptions.Multiline)]
     private static partial Regex Row();
 
     [GeneratedRegex(@"^`(?<fixture>port_\w+)`$")]
@@ -28,6 +28,7 @@ public static partial class PortingTable
                 Target = m.Groups["target"].Value == "labels" ? LossTarget.Labels : LossTarget.Mask,
                 Classes = int.Parse(m.Groups["classes"].Value, CultureInfo.InvariantCulture),
                 IgnoreIndex = m.Groups["ignore"].Success ? int.Parse(m.Groups["ignore"].Value, CultureInfo.InvariantCulture) : null,
+                ValidMask = m.Groups["valid"].Value switch { "pixel" => LossPixelMap.PerPixel, "channel" => LossPixelMap.PerChannel, _ => LossPixelMap.None },
             },
             FixtureName().Match(m.Groups["check"].Value.Trim()) is { Success: true } f ? f.Groups["fixture"].Value : null))
         .ToList();

@@ -41,6 +41,7 @@ public sealed class PortingTableTests
             Assert.Equal(row.Options.Input, fixture.Input);
             Assert.Equal(row.Options.Target == LossTarget.Labels, fixture.Labels);
             Assert.Equal(row.Options.Classes, fixture.Classes);
+            Assert.Equal(row.Options.ValidMask, fixture.ValidMap);
         }
 
         Assert.Empty(ports.Keys.Except(PortingTable.Rows.Select(r => r.Fixture).OfType<string>()));
