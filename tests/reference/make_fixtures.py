@@ -401,15 +401,20 @@ def lovasz_hinge(batch, args):
     return lovasz_extension(errors[keep], t[keep], F.relu)
 
 
-def lovasz_softmax_flat(p, labels, classes):
-    """p: [pixels, C] of valid pixels, labels: [pixels]. Mean over the counted classes, 0 if none."""
-    losses = []
+def lovasz_softmax_flat(p, labels, classes, weight):
+    """p: [pixels, C] of valid pixels, labels: [pixels]. Mean over the counted classes, weighted Σ w_c L_c / Σ w_c
+    with class weights; 0 if no class is counted (or their weights sum to 0)."""
+    losses, weights = [], []
     for c in range(p.shape[1]):
         fg = (labels == c).to(p.dtype)
         if classes == "present" and fg.sum() == 0:
             continue
         losses.append(lovasz_extension((fg - p[:, c]).abs(), fg))
-    return torch.stack(losses).mean() if losses else torch.zeros(())
+        weights.append(1.0 if weight is None else weight[c])
+    total = sum(weights)
+    if not losses or total == 0:
+        return torch.zeros(())
+    return sum(w * loss for w, loss in zip(weights, losses)) / total
 
 
 def lovasz_softmax(batch, args):
@@ -417,9 +422,9 @@ def lovasz_softmax(batch, args):
     p = batch.p.movedim(1, -1)  # [N, *spatial, C]
     valid = batch.valid_pixels.bool()
     if args["per_image"]:
-        losses = [lovasz_softmax_flat(p[n][valid[n]].reshape(-1, c), batch.labels[n][valid[n]], args["classes"]) for n in range(p.shape[0])]
+        losses = [lovasz_softmax_flat(p[n][valid[n]].reshape(-1, c), batch.labels[n][valid[n]], args["classes"], args["weight"]) for n in range(p.shape[0])]
         return torch.stack(losses).mean()
-    return lovasz_softmax_flat(p[valid].reshape(-1, c), batch.labels[valid], args["classes"])
+    return lovasz_softmax_flat(p[valid].reshape(-1, c), batch.labels[valid], args["classes"], args["weight"])
 
 
 def max_pool_same(x, size):
@@ -479,7 +484,7 @@ PRIMITIVES = {
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
-    "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False)]}),
+    "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False), ("weight", None)]}),
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
 }
@@ -1080,6 +1085,11 @@ FIXTURES = [
     case("lovasz_softmax_all_ignored", "lovasz_softmax", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("lovasz_softmax_all_classes_all_ignored", "lovasz_softmax(classes: all, per_image: true)", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("lovasz_softmax_single_pixel", "lovasz_softmax(classes: all)", "labels", PIXEL_MC),
+    # class weights (mmseg's class_weight, normalised as every channel weight is): Σ w_c L_c / Σ w_c over the counted classes
+    case("lovasz_softmax_weight", "lovasz_softmax(weight: [0.5, 2, 1, 3])", "labels", MC),
+    case("lovasz_softmax_weight_absent_present_per_image", "lovasz_softmax(present, true, [1, 4, 0.5, 2])", "labels", MC, pattern="absent"),
+    case("lovasz_softmax_weight_all_ignore_probs", "lovasz_softmax(classes: all, weight: [2, 1, 1, 0])", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("lovasz_softmax_weight_zero_on_present", "lovasz_softmax(weight: [0, 1, 0, 1])", "labels", MC, pattern="absent"),
     # boundary
     case("boundary_binary_logits", "boundary", "mask", B1_12),
     case("boundary_binary_probs", "boundary", "mask", B1_12, "probs"),

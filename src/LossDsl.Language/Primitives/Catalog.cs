@@ -226,8 +226,8 @@ internal static partial class Catalog
         (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
     { RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false };
 
-    private static PrimitiveDefinition LovaszSoftmax { get; } = new("lovasz_softmax", Labels(LovaszClasses, PerImage), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
-        (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(),
+    private static PrimitiveDefinition LovaszSoftmax { get; } = new("lovasz_softmax", Labels(LovaszClasses, PerImage, ClassWeight), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
+        (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(), ClassWeights(inputs, term),
             presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
     { AllowsPixelWeight = false };
 

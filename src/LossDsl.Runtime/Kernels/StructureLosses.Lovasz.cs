@@ -45,14 +45,16 @@ public static partial class StructureLosses
     /// set to 0, which ranks them last where their weight multiplies 0, so the result equals dropping them. With every
     /// pixel ignored the value is 0 with zero gradient (no error, and with <c>present</c> no class, is left), and such
     /// an image still counts in the plain mean over the N images. An absent class counted with <c>classes: all</c>
-    /// costs its largest error.
+    /// costs its largest error. Class weights replace the mean over the counted classes by <c>Σ w_c L_c / Σ w_c</c> over
+    /// them (0 when their weights sum to 0), as every channel weight does.
     /// </summary>
     /// <param name="probabilities">p, [N, C, *spatial], softmax over dim 1.</param>
     /// <param name="target">One-hot labels t, same shape, all zero at ignored pixels.</param>
     /// <param name="valid">1 for kept pixels, 0 for ignored ones, [N, 1, *spatial]; null when every pixel is kept.</param>
+    /// <param name="weight">Class weights [C] (<see cref="ConstantBuffers.ClassWeights"/>), or null for the plain mean.</param>
     /// <param name="presentOnly">Count only the classes present in the target (<c>classes: present</c>), else all.</param>
     /// <param name="perImage">One Lovász extension per image and class, rather than per class over the batch.</param>
-    public static Tensor LovaszSoftmax(Tensor probabilities, Tensor target, Tensor? valid, bool presentOnly, bool perImage)
+    public static Tensor LovaszSoftmax(Tensor probabilities, Tensor target, Tensor? valid, Tensor? weight, bool presentOnly, bool perImage)
     {
         var errors = (target - probabilities).abs();
         if (valid is not null)
@@ -66,7 +68,13 @@ public static partial class StructureLosses
         var losses = LovaszExtension(Rows(errors), truth);
 
         var counted = presentOnly ? truth.sum(-1).gt(0).to_type(losses.dtype) : ones_like(losses);
-        return ((losses * counted).sum(-1) / counted.sum(-1).clamp_min(1)).mean();
+        if (weight is not null)
+        {
+            using var classWeights = ConstantBuffers.Like(weight, losses);
+            counted = counted * classWeights;
+        }
+
+        return Reductions.Ratio((losses * counted).sum(-1), counted.sum(-1)).mean();
     }
 
     /// <summary>

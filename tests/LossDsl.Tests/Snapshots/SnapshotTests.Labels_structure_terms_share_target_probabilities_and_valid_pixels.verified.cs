@@ -31,12 +31,12 @@ partial class LovaszLoss : global::LossDsl.LossModule<LovaszLoss.TermValues>
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
 
         // lovasz_softmax: lovasz_softmax(all, true)  (loss text 1:1)
-        //   = lovasz_softmax(classes: all, per_image: true)
-        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: false, perImage: true);
+        //   = lovasz_softmax(classes: all, per_image: true, weight: none)
+        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, weight: null, presentOnly: false, perImage: true);
 
         // lovasz_softmax_2: lovasz_softmax  (loss text 1:33)
-        //   = lovasz_softmax(classes: present, per_image: false)
-        var lovasz_softmax_2 = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: true, perImage: false);
+        //   = lovasz_softmax(classes: present, per_image: false, weight: none)
+        var lovasz_softmax_2 = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, weight: null, presentOnly: true, perImage: false);
 
         var total = lovasz_softmax + 2.0 * lovasz_softmax_2;
         if (!unreduced)

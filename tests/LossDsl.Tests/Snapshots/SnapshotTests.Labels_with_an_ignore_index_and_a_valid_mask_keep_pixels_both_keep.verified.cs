@@ -47,8 +47,8 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
         // lovasz_softmax: lovasz_softmax  (loss text 1:40)
-        //   = lovasz_softmax(classes: present, per_image: false)
-        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid2, presentOnly: true, perImage: false);
+        //   = lovasz_softmax(classes: present, per_image: false, weight: none)
+        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid2, weight: null, presentOnly: true, perImage: false);
 
         var total = ce + dice + lovasz_softmax;
         if (!unreduced)

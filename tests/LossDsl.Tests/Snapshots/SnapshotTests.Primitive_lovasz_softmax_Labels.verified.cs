@@ -29,8 +29,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid);
 
         // lovasz_softmax: lovasz_softmax  (loss text 1:1)
-        //   = lovasz_softmax(classes: present, per_image: false)
-        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, presentOnly: true, perImage: false);
+        //   = lovasz_softmax(classes: present, per_image: false, weight: none)
+        var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, weight: null, presentOnly: true, perImage: false);
 
         var total = lovasz_softmax;
         if (!unreduced)

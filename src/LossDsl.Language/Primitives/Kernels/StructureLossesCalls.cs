@@ -32,12 +32,13 @@ internal static class StructureLossesCalls
     /// <summary>
     /// Errors |t − p| (5; with an ignore index times the valid pixels, 2 full and 1 per pixel), the batch-wide rows of
     /// errors and targets (a transposed copy, 2 each, not per image), the Lovász extension (31, as in
-    /// <see cref="LovaszHinge"/>), and the class-presence sum (1) with classes: present.
+    /// <see cref="LovaszHinge"/>), and the class-presence sum (1) with classes: present. Class weights touch one number
+    /// per class.
     /// </summary>
-    public static KernelCall LovaszSoftmax(LocalValue probabilities, LocalValue target, LocalValue? valid, bool presentOnly, bool perImage) =>
+    public static KernelCall LovaszSoftmax(LocalValue probabilities, LocalValue target, LocalValue? valid, LocalValue? weight, bool presentOnly, bool perImage) =>
         KernelCall.Create(Type, nameof(LovaszSoftmax),
             KernelCall.Fixed(5 + (valid is null ? 0 : 2) + (perImage ? 0 : 4) + 31 + (presentOnly ? 1 : 0), valid is null ? 0 : 1),
-            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid),
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(weight), weight),
             Constant(nameof(presentOnly), presentOnly), Constant(nameof(perImage), perImage));
 
     /// <summary>
