@@ -217,16 +217,17 @@ def generalized_dice(batch, args):
     """One value per image (per_image) or for the batch: 1 - (2 Σ_c w_c TP_c + s_nr) / (Σ_c w_c (P_c + T_c) + s_dr),
     w_c = 1 / (T_c^k + eps), k = 2 (square), 1 (simple); 1 (uniform). An infinite weight (eps 0, T_c = 0) is the
     largest finite weight along the classes, 0 if none (MONAI). A one-channel mask is background and foreground;
-    include_background: false drops channel 0 (there, the added background)."""
+    include_background: false drops channel 0 (there, the added background). soft_label: TP_c is the overlap of soft
+    labels, (P_c + T_c − Σ|p − t|) / 2 (MONAI's soft_label)."""
     p, t, valid = batch.p, batch.t, batch.valid * batch.w
     if batch.target_kind == "mask" and batch.classes == 1:
         p, t, valid = torch.cat([1 - p, p], 1), torch.cat([1 - t, t], 1), torch.cat([valid, valid], 1)
     if not args["include_background"]:
         p, t, valid = p[:, 1:], t[:, 1:], valid[:, 1:]
     dims = batch.spatial if args["per_image"] else (0,) + batch.spatial
-    tp = (p * t * valid).sum(dims)
     psum = (p * valid).sum(dims)
     tsum = (t * valid).sum(dims)
+    tp = (psum + tsum - ((p - t).abs() * valid).sum(dims)) / 2 if args["soft_label"] else (p * t * valid).sum(dims)
     k = {"square": 2, "simple": 1, "uniform": 0}[args["weight_type"]]
     if k == 0:
         w = torch.ones_like(tsum)
@@ -480,7 +481,7 @@ PRIMITIVES = {
     "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP + ACTIVATION for k in ("mask", "labels")}),
     "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
-                                                ("include_background", True)] + ACTIVATION for k in ("mask", "labels")}),
+                                                ("include_background", True)] + ACTIVATION + [("soft_label", False)] for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
@@ -1017,6 +1018,12 @@ FIXTURES = [
     case("generalized_dice_labels_simple", "generalized_dice(weight_type: simple, eps: 0)", "labels", MC, pattern="absent"),
     case("generalized_dice_labels_uniform", "generalized_dice(weight_type: uniform, smooth_dr: 1e-5)", "labels", MC, "probs"),
     case("generalized_dice_labels_all_absent_eps_zero", "generalized_dice(eps: 0, smooth_nr: 1e-5, smooth_dr: 1e-5)", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # MONAI's soft_label: the overlap of soft labels in the numerator
+    case("generalized_dice_soft_label_soft_target", "generalized_dice(soft_label: true)", "mask", ML, pattern="soft"),
+    case("generalized_dice_soft_label_binary_per_image_valid", "generalized_dice(per_image: true, soft_label: true)", "mask", B1, "probs", pattern="soft", valid="channel"),
+    case("generalized_dice_soft_label_labels_ignore", "generalized_dice(eps: 0, soft_label: true)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("generalized_dice_soft_label_weight_map", "generalized_dice(weight_type: simple, include_background: false, soft_label: true) + dice(soft_label: true)", "mask", ML,
+         pattern="soft", pixel_weight="pixel"),
     # mcc
     case("mcc_binary_logits", "mcc", "mask", B1),
     case("mcc_binary_probs", "mcc", "mask", B1, "probs"),

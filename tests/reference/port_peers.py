@@ -61,15 +61,21 @@ def monai_dice(x, target, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, jaccard=F
     return f.mean()
 
 
-def monai_generalized_dice(x, target, w_type="square", smooth_nr=1e-5, smooth_dr=1e-5, batch=False, **preamble):
+def monai_generalized_dice(x, target, w_type="square", smooth_nr=1e-5, smooth_dr=1e-5, batch=False, soft_label=False, **preamble):
     """MONAI computes the weights as `w_func(ground_o.float())`, in float32 even for float64 inputs; this port keeps
-    float64 (docs/porting.md names the difference, at most a float32 rounding of each weight)."""
+    float64 (docs/porting.md names the difference, at most a float32 rounding of each weight). soft_label (MONAI 1.4):
+    compute_tp_fp_fn's tp, fp, fn with the denominator 2·(tp + fp/2 + fn/2), which is Σx + Σy in both forms."""
     x, target = monai_activate(x, target, **preamble)
     reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
-    intersection = torch.sum(target * x, reduce_axis)
+    if soft_label:
+        pred_o, ground_o = torch.sum(x.abs(), reduce_axis), torch.sum(target.abs(), reduce_axis)
+        intersection = (pred_o + ground_o - torch.sum((x - target).abs(), reduce_axis)) / 2
+        fp, fn = pred_o - intersection, ground_o - intersection
+        denominator = 2 * (intersection + 0.5 * fp + 0.5 * fn)
+    else:
+        intersection = torch.sum(target * x, reduce_axis)
+        denominator = torch.sum(target, reduce_axis) + torch.sum(x, reduce_axis)
     ground_o = torch.sum(target, reduce_axis)
-    pred_o = torch.sum(x, reduce_axis)
-    denominator = ground_o + pred_o
     w = {"square": lambda g: torch.reciprocal(g * g), "simple": torch.reciprocal, "uniform": torch.ones_like}[w_type](ground_o)
     infs = torch.isinf(w)
     if batch:
@@ -382,6 +388,9 @@ PORTS = [
     ("port_monai_generalized_dice_batch_simple", "monai.losses.GeneralizedDiceLoss(sigmoid=True, w_type='simple', batch=True)",
      "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, weight_type: simple)", mf.case("", "", "mask", ML, pattern="empty_channel"),
      lambda x, t: monai_generalized_dice(x, t, sigmoid=True, w_type="simple", batch=True)),
+    ("port_monai_generalized_dice_soft_label", "monai.losses.GeneralizedDiceLoss(sigmoid=True, soft_label=True)",
+     "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, soft_label: true)", mf.case("", "", "mask", ML, pattern="soft"),
+     lambda x, t: monai_generalized_dice(x, t, sigmoid=True, soft_label=True)),
     ("port_monai_generalized_dice_uniform_no_background", "monai.losses.GeneralizedDiceLoss(include_background=False, to_onehot_y=True, softmax=True, w_type='uniform')",
      "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, weight_type: uniform, include_background: false)", mf.case("", "", "labels", MC),
      labels_1(monai_generalized_dice, softmax=True, w_type="uniform", include_background=False, **onehot)),

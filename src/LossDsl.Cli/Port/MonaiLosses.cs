@@ -39,9 +39,8 @@ internal static class MonaiLosses
         }
 
         var text = Catalog.GeneralizedDiceText(0.0, a.Number("smooth_nr", 1e-5), a.Number("smooth_dr", 1e-5), a.Bool("batch", false) ? null : true,
-            weightType == "square" ? null : weightType, oneClass || !background ? false : null, draft.RegionActivation);
+            weightType == "square" ? null : weightType, oneClass || !background ? false : null, draft.RegionActivation, SoftLabel(draft) ? true : null);
         draft.Note("MONAI computes the class weights in float32 (ground_o.float()); in float64 its numbers carry that rounding, LossDsl's do not");
-        SoftLabel(draft);
         draft.MeanReduction();
         return draft.Build(text);
     }
@@ -56,7 +55,7 @@ internal static class MonaiLosses
         var beta = a.Number("beta", 0.5);
         var text = Catalog.TverskyText(alpha == 0.5 ? null : alpha, beta == 0.5 ? null : beta, new Catalog.OverlapText(
             SmoothNumerator: a.Number("smooth_nr", 1e-5), SmoothDenominator: a.Number("smooth_dr", 1e-5),
-            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft), SoftLabel: a.Bool("soft_label", false),
+            PerImage: a.Bool("batch", false) ? null : true, IncludeBackground: Background(draft), SoftLabel: SoftLabel(draft),
             Activation: draft.RegionActivation));
         draft.MeanReduction();
         return draft.Build(text);
@@ -237,7 +236,7 @@ internal static class MonaiLosses
             PerImage: a.Bool("batch", false) ? null : true, Weight: list, IncludeBackground: background, SquaredPred: a.Bool("squared_pred", false),
             // With squared_pred MONAI forms the overlap from squares, (Σx² + Σy² − Σ(x − y)²) / 2, which is Σxy: soft_label
             // changes nothing there.
-            SoftLabel: a.Bool("soft_label", false) && !a.Bool("squared_pred", false),
+            SoftLabel: !a.Bool("squared_pred", false) && SoftLabel(draft),
             Activation: draft.RegionActivation);
         var text = jaccard ? Catalog.IouText(overlap) : Catalog.DiceText(overlap);
         return Sum((factor, text));
@@ -260,13 +259,23 @@ internal static class MonaiLosses
         return false;
     }
 
-    /// <summary>GeneralizedDiceLoss's soft_label: generalized_dice has no soft-label overlap (dice, iou and tversky do).</summary>
-    private static void SoftLabel(PortDraft draft)
+    /// <summary>
+    /// soft_label=True, MONAI's overlap <c>(‖x‖₁ + ‖y‖₁ − ‖x − y‖₁) / 2</c>: LossDsl's soft_label. MONAI's norms sum |x| where
+    /// LossDsl sums x, the same on probabilities but not on tanh or raw values below 0, which is reported.
+    /// </summary>
+    private static bool SoftLabel(PortDraft draft)
     {
-        if (draft.Arguments.Bool("soft_label", false))
+        if (!draft.Arguments.Bool("soft_label", false))
         {
-            draft.Note("soft_label=True gives the same numbers on {0, 1} targets; on soft targets its overlap (|x| + |y| − |x − y|) / 2 is not in generalized_dice yet");
+            return false;
         }
+
+        if (draft.RegionActivation is Language.Plan.Activation.Tanh or Language.Plan.Activation.None)
+        {
+            draft.Differs("soft_label=True on tanh or raw values: MONAI's overlap sums |x| (a vector norm), LossDsl's sums x; they differ wherever x < 0");
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -40,10 +40,10 @@ internal static partial class Catalog
 
     /// <param name="weightType">One of the catalog's words for it (square, simple, uniform), or null for the default.</param>
     public static string GeneralizedDiceText(double? eps, double? smoothNumerator, double? smoothDenominator, bool? perImage, string? weightType, bool? includeBackground,
-        Activation? activation = null) =>
+        Activation? activation = null, bool? softLabel = null) =>
         Write(GeneralizedDice, (Eps, eps), (VolumeSmoothNumerator, smoothNumerator), (VolumeSmoothDenominator, smoothDenominator), (PerImage, perImage),
             (WeightType, weightType is null ? null : WeightType.AllowedWords.Contains(weightType) ? new WordValue(weightType) : throw new System.ArgumentException(weightType)),
-            (IncludeBackground, includeBackground), ActivationArgument(activation));
+            (IncludeBackground, includeBackground), ActivationArgument(activation), (SoftLabel, softLabel));
 
     /// <summary>Mask focal (alpha, gamma); alpha null is the default 0.25, a negative alpha none.</summary>
     public static string MaskFocalText(double? alpha, double? gamma, IReadOnlyList<double>? weight = null) =>

@@ -200,10 +200,11 @@ internal static partial class Catalog
     { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(Statistics(inputs, term), term.Number(MccSmooth)) };
 
     private static PrimitiveDefinition GeneralizedDice { get; } = new("generalized_dice",
-        Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground, ActivationParameter),
+        Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground, ActivationParameter, SoftLabel),
         "Generalized Dice (Sudre et al. 2017), classes weighted by inverse (squared) volume.",
         (inputs, term) => RegionLossesCalls.GeneralizedDice(Statistics(inputs, term), term.Number(Eps),
-            term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground)))
+            term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground),
+            term.Boolean(SoftLabel)))
     { AddsBackgroundToSingleChannel = true };
 
     private static PrimitiveDefinition SensitivitySpecificity { get; } = new("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",

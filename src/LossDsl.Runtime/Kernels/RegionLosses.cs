@@ -114,17 +114,21 @@ public static class RegionLosses
     /// and foreground; without the background, channel 0 (for a single-channel mask, the added background) is left out.
     /// An infinite weight (eps 0 and a class absent from the target) is replaced by the largest finite weight of its image
     /// (of the batch without per_image), as MONAI does; 0 when there is none. Where the denominator is 0 the loss is 0
-    /// with zero gradient.
+    /// with zero gradient. With <paramref name="softLabel"/> TP_c is the overlap of soft labels,
+    /// <c>(P_c + T_c − Σ|p − t|) / 2</c> (MONAI's soft_label), which is TP_c on {0, 1} targets.
     /// </summary>
     public static Tensor GeneralizedDice(RegionStatistics statistics, double eps, double smoothNumerator, double smoothDenominator, int volumeExponent,
-        bool includeBackground)
+        bool includeBackground, bool softLabel)
     {
         var s = statistics;
-        var (truePositive, predicted, target) = (s.TruePositive, s.Predicted, s.Target);
+        // MONAI's soft_label overlap, (P + T − Σ|p − t|) / 2; the denominator P + T is the same in both forms.
+        var overlap = softLabel ? (s.Predicted + s.Target - s.AbsoluteDifferences()) / 2 : s.TruePositive;
+        var (truePositive, predicted, target) = (overlap, s.Predicted, s.Target);
         if (truePositive.shape[^1] == 1)
         {
             // Background sums from the foreground ones: Σ(1−p)(1−t) = Nv − P − T + TP, Σ(1−p) = Nv − P, Σ(1−t) = Nv − T.
-            truePositive = cat(new[] { s.Count - s.Predicted - s.Target + s.TruePositive, s.TruePositive }, -1);
+            // The soft overlap of the complements is the same expression, since |(1−p) − (1−t)| = |p − t|.
+            truePositive = cat(new[] { s.Count - s.Predicted - s.Target + overlap, overlap }, -1);
             predicted = cat(new[] { s.Count - s.Predicted, s.Predicted }, -1);
             target = cat(new[] { s.Count - s.Target, s.Target }, -1);
         }

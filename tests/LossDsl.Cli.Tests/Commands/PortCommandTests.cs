@@ -72,6 +72,13 @@ public sealed class PortCommandTests
         Assert.Contains("note:      without sigmoid or softmax MONAI computes Dice on the raw values and the focal loss on them as logits; the text does the same, "
             + "and the compiler warns (LOSS0904): pass sigmoid=True or softmax=True in the PyTorch script if that was not meant", raw.StdoutLines);
 
+        // MONAI's soft-label overlap sums |x|: beside tanh the text computes Σx, so the port says where they differ.
+        var softTanh = Lossdsl.Run("port", "monai.losses.GeneralizedDiceLoss(to_onehot_y=True, other_act=torch.tanh, soft_label=True)", "--classes", "4");
+        Assert.Equal(4, softTanh.ExitCode);
+        Assert.Contains("loss:      generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, activation: tanh, soft_label: true)", softTanh.StdoutLines);
+        Assert.Contains("differs:   soft_label=True on tanh or raw values: MONAI's overlap sums |x| (a vector norm), LossDsl's sums x; they differ wherever x < 0",
+            softTanh.StdoutLines);
+
         var relu = Lossdsl.Run("port", "monai.losses.DiceLoss(other_act=torch.relu)", "--classes", "3");
         Assert.Equal(4, relu.ExitCode);
         Assert.Contains("differs:   other_act=torch.relu: LossDsl's region terms read sigmoid, softmax, tanh or the raw values; apply it in the model and declare probabilities", relu.StdoutLines);

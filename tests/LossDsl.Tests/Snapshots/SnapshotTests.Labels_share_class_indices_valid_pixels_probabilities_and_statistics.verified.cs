@@ -50,8 +50,8 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
-        //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto)
-        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true);
+        //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto, soft_label: false)
+        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true, softLabel: false);
 
         // iou: iou(per_image: true)  (loss text 1:107)
         //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)

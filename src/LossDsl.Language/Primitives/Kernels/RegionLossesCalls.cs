@@ -45,10 +45,12 @@ internal static class RegionLossesCalls
             Local(nameof(statistics), statistics), Constant(nameof(smooth), smooth), Optional(nameof(weight), weight), Constant(nameof(includeBackground), includeBackground));
 
     /// <param name="volumeExponent">k of the class weights <c>1 / (T_c^k + eps)</c>; 0 for weights of 1.</param>
-    public static KernelCall GeneralizedDice(LocalValue statistics, double eps, double smoothNumerator, double smoothDenominator, int volumeExponent, bool includeBackground) =>
-        KernelCall.Create(Type, nameof(GeneralizedDice), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Constant(nameof(eps), eps),
+    /// <param name="softLabel">The soft-label overlap: one more pass, the sum of |p − t| (as for dice's soft_label).</param>
+    public static KernelCall GeneralizedDice(LocalValue statistics, double eps, double smoothNumerator, double smoothDenominator, int volumeExponent, bool includeBackground,
+        bool softLabel) =>
+        KernelCall.Create(Type, nameof(GeneralizedDice), AbsoluteDifferences(softLabel).For, Local(nameof(statistics), statistics), Constant(nameof(eps), eps),
             Constant(nameof(smoothNumerator), smoothNumerator), Constant(nameof(smoothDenominator), smoothDenominator),
-            Constant(nameof(volumeExponent), volumeExponent), Constant(nameof(includeBackground), includeBackground));
+            Constant(nameof(volumeExponent), volumeExponent), Constant(nameof(includeBackground), includeBackground), Constant(nameof(softLabel), softLabel));
 
     /// <summary>
     /// Mask: two more sums over the data, (t − p)² once (subtract 3, square 2) times t (3) and times 1 − t (2 + 3), each
