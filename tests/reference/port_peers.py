@@ -284,13 +284,17 @@ def kornia_focal(x, labels, alpha, gamma=2.0):
     return loss.mean()
 
 
-def kornia_binary_focal(x, target, alpha=0.25, gamma=2.0):
+def kornia_binary_focal(x, target, alpha=0.25, gamma=2.0, weight=None):
+    """binary_focal_loss_with_logits; weight (one per channel) multiplies each channel's loss before the mean."""
     log_pos, log_neg = F.logsigmoid(x), F.logsigmoid(-x)
     pos = -log_neg.exp().pow(gamma) * target * log_pos
     neg = -log_pos.exp().pow(gamma) * (1.0 - target) * log_neg
     if alpha is not None:
         pos, neg = alpha * pos, (1.0 - alpha) * neg
-    return (pos + neg).mean()
+    loss = pos + neg
+    if weight is not None:
+        loss = torch.tensor(weight, dtype=loss.dtype).view([-1] + [1] * (x.dim() - 2)) * loss
+    return loss.mean()
 
 
 def gaussian_kernel_1d(size, sigma):
@@ -501,6 +505,9 @@ PORTS = [
     ("port_kornia_binary_focal", "kornia.losses.binary_focal_loss_with_logits(pred, target, reduction='mean')",
      "focal", mf.case("", "", "mask", B1),
      lambda x, t: kornia_binary_focal(x, t)),
+    ("port_kornia_binary_focal_weight", "kornia.losses.binary_focal_loss_with_logits(pred, target, alpha=None, gamma=1.5, reduction='mean', weight=torch.tensor([0.5, 2.0, 1.0]))",
+     "focal(alpha: -1, gamma: 1.5, weight: [0.5, 2, 1])", mf.case("", "", "mask", ML),
+     lambda x, t: kornia_binary_focal(x, t, alpha=None, gamma=1.5, weight=[0.5, 2.0, 1.0])),
     ("port_kornia_tversky", "kornia.losses.tversky_loss(pred, target, alpha=0.4, beta=0.6)",
      "tversky(alpha: 0.4, beta: 0.6, per_image: true, smooth_nr: 0, smooth_dr: 1e-08, average: micro)", mf.case("", "", "labels", MC),
      lambda x, t: kornia_tversky(x, t, 0.4, 0.6)),

@@ -75,7 +75,10 @@ internal static class KorniaLosses
         return draft.Build(Sum((1.0 / count, Catalog.LabelsFocalText(gamma == 2 ? null : gamma, classWeights.All(w => w == 1) ? null : classWeights))));
     }
 
-    /// <summary>binary_focal_loss_with_logits: the sigmoid focal loss, alpha 0.25 by default, mean over every element.</summary>
+    /// <summary>
+    /// binary_focal_loss_with_logits: the sigmoid focal loss, alpha 0.25 by default, mean over every element; its weight
+    /// multiplies each channel's elements and keeps the plain mean, as mask focal's weight does.
+    /// </summary>
     public static PortedLoss BinaryFocalLossWithLogits(PeerCall call, int? classes, bool function)
     {
         var parameters = new[] { "alpha", "gamma", "reduction", "pos_weight", "weight", "ignore_index" };
@@ -85,9 +88,9 @@ internal static class KorniaLosses
         var a = draft.Arguments;
         a.Get("pred");
         a.Get("target");
-        if (a.Given("pos_weight") || a.Given("weight"))
+        if (a.Given("pos_weight"))
         {
-            draft.Differs("pos_weight and weight (per-channel factors of the positive term and of the loss) have no LossDsl form on focal yet");
+            draft.Differs("pos_weight (a per-channel factor of the positive term) has no LossDsl form on focal");
         }
 
         if (a.OptionalNumber("ignore_index") is { } ignore && ignore != -100)
@@ -100,7 +103,7 @@ internal static class KorniaLosses
         draft.MeanReduction(peerDefault: "none");
         var alpha = a.Get("alpha") is PeerNone ? (double?)null : a.Number("alpha", 0.25);
         var gamma = a.Number("gamma", 2);
-        return draft.Build(Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma));
+        return draft.Build(Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma, a.NumberList("weight")));
     }
 
     /// <summary>
