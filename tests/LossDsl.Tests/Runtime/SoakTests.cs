@@ -22,6 +22,8 @@ public sealed class SoakCollection
 /// <summary>
 /// Native memory stays flat over training: forward and backward of three generated losses, 200 measured steps each
 /// after warm-up, must not grow native memory (in use, or resident) by 5 MB nor leave a single tensor alive per step.
+/// A leak grows in every window; memory is process-wide, so a one-off jump (a malloc arena opened by another thread)
+/// can land in one, and a window that grew is measured once more: the second must be flat.
 /// <c>LOSSDSL_SOAK_STEPS=2000</c> runs the long soak of scripts/soak.sh.
 /// </summary>
 [Collection(SoakCollection.Name)]
@@ -49,6 +51,11 @@ public sealed class SoakTests(ITestOutputHelper output)
 
         var result = Soak.Run(text, module, classes, labels, Warmup, Steps);
         output.WriteLine(result.ToString());
+        if (result.MallocGrowthMb >= AllowedGrowthMb || result.NativeGrowthMb >= AllowedGrowthMb)
+        {
+            result = Soak.Run(text, module, classes, labels, warmup: 0, Steps);
+            output.WriteLine("measured again: " + result);
+        }
 
         Assert.True(double.IsFinite(result.LastValue), $"{result}: the loss must stay finite");
         Assert.True(result.End.LiveTensors == result.Start.LiveTensors, $"{result}: every step must dispose every tensor it makes");
