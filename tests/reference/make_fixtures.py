@@ -164,6 +164,11 @@ def overlap_loss(batch, args, ratio_of):
     per_channel = -torch.log(torch.clamp(score, min=LOG_LOSS_FLOOR)) if args["log_loss"] else 1 - score
     if args["empty"] == "zero":
         per_channel = torch.where(t == 0, torch.zeros_like(per_channel), per_channel)
+    if args.get("gamma", 1.0) != 1.0:
+        # Focal Tversky (Abraham and Khan 2019), per channel: max(L_c, 0)^γ, 0 with no gradient where L_c <= 0.
+        positive = per_channel > 0
+        base = torch.where(positive, per_channel, torch.ones_like(per_channel))
+        per_channel = torch.where(positive, base ** args["gamma"], torch.zeros_like(per_channel))
     batch.unreduced = per_channel
     return reduce_channels(per_channel, args["weight"], args["include_background"])
 
@@ -478,7 +483,7 @@ PRIMITIVES = {
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "jaccard": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
-    "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP + ACTIVATION for k in ("mask", "labels")}),
+    "tversky": (tversky, {k: [("alpha", 0.5), ("beta", 0.5)] + OVERLAP + ACTIVATION + [("gamma", 1.0)] for k in ("mask", "labels")}),
     "mcc": (mcc, {k: [("smooth", 1e-5), ("per_image", False), ("weight", None), ("include_background", True)] for k in ("mask", "labels")}),
     "generalized_dice": (generalized_dice, {k: [("eps", 1e-6), ("smooth_nr", 0.0), ("smooth_dr", 0.0), ("per_image", False), ("weight_type", "square"),
                                                 ("include_background", True)] + ACTIVATION + [("soft_label", False)] for k in ("mask", "labels")}),
@@ -489,7 +494,7 @@ PRIMITIVES = {
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
 }
-SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k}
+SCALAR_FUNCTIONS = {"log": torch.log, "exp": torch.exp, "sqrt": torch.sqrt, "abs": torch.abs, "pow": lambda x, k: x ** k, "cosh": torch.cosh}
 WORDS = {"true": True, "false": False, "auto": "auto", "present": "present", "all": "all", "score": "score", "zero": "zero",
          "macro": "macro", "micro": "micro", "square": "square", "simple": "simple", "uniform": "uniform",
          "kept": "kept", "same": "same", "valid": "valid", "reflect": "reflect",
@@ -954,6 +959,14 @@ FIXTURES = [
     case("tversky_large_alpha", "tversky(alpha: 2, beta: 0.1, smooth: 0)", "mask", B1),
     case("tversky_per_image_weight", "tversky(per_image: true, weight: [1, 0.5, 2])", "mask", ML),
     case("tversky_labels_ignore_per_image", "tversky(alpha: 0.6, beta: 0.4, per_image: true)", "labels", MC, ignore_index=255, pattern="ignore"),
+    # focal Tversky (Abraham and Khan 2019): (1 − TI_c)^γ per channel, then the channel mean
+    case("tversky_focal_multilabel", "tversky(alpha: 0.7, beta: 0.3, gamma: 0.75)", "mask", ML),
+    case("tversky_focal_labels_weight_per_image", "tversky(alpha: 0.3, beta: 0.7, per_image: true, weight: [0.5, 1, 2, 1], gamma: 1.5)", "labels", MC, ignore_index=255, pattern="ignore"),
+    case("tversky_focal_empty_zero_probs", "tversky(smooth: 0, empty: zero, gamma: 0.75)", "mask", ML, "probs", pattern="empty_channel"),
+    case("tversky_focal_micro", "tversky(average: micro, per_image: true, gamma: 2)", "labels", MC),
+    # log-cosh Dice (Jadon 2020)
+    case("log_cosh_dice", "log(cosh(dice))", "mask", ML),
+    case("log_cosh_dice_labels_plus_ce", "ce + log(cosh(dice(include_background: false)))", "labels", MC, "probs"),
     case("tversky_labels_no_background_probs", "tversky(include_background: false)", "labels", MC, "probs"),
     case("tversky_extreme_logits", "tversky(0.2, 0.8)", "mask", B1, pattern="extreme"),
     case("tversky_empty_mask", "tversky", "mask", B1, pattern="empty"),

@@ -75,6 +75,7 @@ internal static class ScalarFolding
         ScalarFunction.Exp => Math.Exp(arguments[0]),
         ScalarFunction.Sqrt => Math.Sqrt(arguments[0]),
         ScalarFunction.Abs => Math.Abs(arguments[0]),
+        ScalarFunction.Cosh => Math.Cosh(arguments[0]),
         _ => Math.Pow(arguments[0], arguments[1]),
     };
 }

@@ -57,6 +57,8 @@ internal static partial class Catalog
 
     private static readonly ParameterDefinition TverskyAlpha = Number("alpha", 0.5, NumberRule.NonNegative);
     private static readonly ParameterDefinition TverskyBeta = Number("beta", 0.5, NumberRule.NonNegative);
+    // Abraham and Khan's focal Tversky, (1 − TI_c)^γ per channel; their paper writes the power as 1/γ (γ = 4/3 is 0.75 here).
+    private static readonly ParameterDefinition FocalTverskyGamma = Number("gamma", 1.0, NumberRule.Positive);
     private static readonly ParameterDefinition Eps = Number("eps", 1e-6, NumberRule.NonNegative);
     private static readonly ParameterDefinition VolumeSmoothNumerator = Number("smooth_nr", 0.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition VolumeSmoothDenominator = Number("smooth_dr", 0.0, NumberRule.NonNegative);
@@ -184,14 +186,17 @@ internal static partial class Catalog
         Conflicts = OverlapConflicts,
     };
 
-    private static PrimitiveDefinition Tversky { get; } = new("tversky", Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).Append(ActivationParameter).ToArray()),
-        "Tversky loss: Dice with separate weights on false positives and false negatives.",
+    private static PrimitiveDefinition Tversky { get; } = new("tversky",
+        Both(new[] { TverskyAlpha, TverskyBeta }.Concat(OverlapParameters).Append(ActivationParameter).Append(FocalTverskyGamma).ToArray()),
+        "Tversky loss: Dice with separate weights on false positives and false negatives; focal Tversky with gamma.",
         (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Tversky(Statistics(inputs, term),
-            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), term.Number(FocalTverskyGamma), nr, dr, log, empty, micro, soft, ClassWeights(inputs, term),
+            term.Boolean(IncludeBackground))))
     {
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(Statistics(inputs, term),
-            term.Number(TverskyAlpha), term.Number(TverskyBeta), nr, dr, log, empty, micro, soft)),
-        Conflicts = OverlapConflicts,
+            term.Number(TverskyAlpha), term.Number(TverskyBeta), term.Number(FocalTverskyGamma), nr, dr, log, empty, micro, soft)),
+        Conflicts = OverlapConflicts.Add(new ParameterConflict(LogLoss, new BooleanValue(true), FocalTverskyGamma,
+            "gamma raises 1 − TI to a power and log_loss replaces 1 − TI by −log TI; choose one")),
     };
 
     private static PrimitiveDefinition Mcc { get; } = new("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",

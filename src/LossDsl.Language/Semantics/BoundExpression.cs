@@ -21,6 +21,9 @@ internal enum ScalarFunction
     Sqrt,
     Abs,
     Pow,
+
+    // log(cosh(dice)) is Jadon's log-cosh Dice (2020).
+    Cosh,
 }
 
 /// <summary>The checked meaning of a loss expression: every name resolved, every argument typed and in range.</summary>

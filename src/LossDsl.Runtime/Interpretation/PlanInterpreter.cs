@@ -116,6 +116,7 @@ internal sealed class PlanInterpreter
             ScalarFunction.Log => Of(arguments[0]).log(),
             ScalarFunction.Exp => Of(arguments[0]).exp(),
             ScalarFunction.Sqrt => Of(arguments[0]).sqrt(),
+            ScalarFunction.Cosh => Of(arguments[0]).cosh(),
             _ => Of(arguments[0]).abs(),
         };
 

@@ -51,25 +51,42 @@ public static class RegionLosses
     }
 
     /// <summary>Tversky: <see cref="TverskyUnreduced"/>, then the channel mean. α = β = 0.5 is Dice.</summary>
-    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro, bool softLabel, Tensor? weight, bool includeBackground)
+    public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator,
+        bool log, bool zeroWhenEmpty, bool micro, bool softLabel, Tensor? weight, bool includeBackground)
     {
-        using var perChannel = TverskyUnreduced(statistics, alpha, beta, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
+        using var perChannel = TverskyUnreduced(statistics, alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
     /// <summary>
     /// Tversky per channel, <c>L_c = 1 − (TP + s_nr) / (TP + α·FP + β·FN + s_dr)</c> with <c>FP = P − TP</c>,
-    /// <c>FN = T − TP</c>, in the form <see cref="Overlap"/> names.
+    /// <c>FN = T − TP</c>, in the form <see cref="Overlap"/> names; with <paramref name="gamma"/> ≠ 1 the focal Tversky
+    /// loss of Abraham and Khan (2019), <c>max(L_c, 0)^γ</c> per channel before the channel mean (0 with no gradient
+    /// where L_c ≤ 0, so that γ &lt; 1 has no infinite slope at a perfect channel).
     /// </summary>
-    public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
-        bool zeroWhenEmpty, bool micro, bool softLabel)
+    public static Tensor TverskyUnreduced(RegionStatistics statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator,
+        bool log, bool zeroWhenEmpty, bool micro, bool softLabel)
     {
         var (truePositive, predicted, target) = Sums(statistics, micro, squaredPred: false, softLabel);
         var falsePositive = predicted - truePositive;
         var falseNegative = target - truePositive;
-        return Overlap(truePositive + smoothNumerator, truePositive + alpha * falsePositive + beta * falseNegative + smoothDenominator, target,
+        var loss = Overlap(truePositive + smoothNumerator, truePositive + alpha * falsePositive + beta * falseNegative + smoothDenominator, target,
             smoothDenominator, log, zeroWhenEmpty);
+        if (gamma == 1)
+        {
+            return loss;
+        }
+
+        using (loss)
+        {
+            // pow's backward at 0 is γ·0^(γ−1): infinite for γ < 1. Where L_c ≤ 0 the base is 1 in an unused branch.
+            using var positive = loss.gt(0);
+            using var one = ones_like(loss);
+            using var @base = loss.where(positive, one);
+            using var powered = @base.pow(gamma);
+            using var zero = zeros_like(loss);
+            return powered.where(positive, zero);
+        }
     }
 
     /// <summary>

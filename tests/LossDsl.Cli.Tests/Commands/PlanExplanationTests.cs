@@ -24,7 +24,7 @@ public sealed class PlanExplanationTests
         Assert.Equal(
             new[] { ("bce", "bceSum, pred"), ("dice", "stats"), ("iou", "stats"), ("tversky", "stats") },
             plan.Terms.Select(t => (t.Name, string.Join(", ", t.Reads))));
-        Assert.Equal("tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)", plan.Terms[3].Canonical);
+        Assert.Equal("tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)", plan.Terms[3].Canonical);
     }
 
     [Fact]

@@ -204,6 +204,22 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void Focal_tversky_gamma_is_positive_and_not_beside_log_loss()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("tversky(gamma: 0.75) + tversky(alpha: 0.7, log_loss: true, gamma: {|LOSS0117:2|}) + tversky(gamma: {|LOSS0105:0|}) + log(cosh(dice))", Classes = 2)]
+            public sealed partial class FocalTversky;
+            """);
+        Assert.Equal(
+            [
+                "'gamma' of 'tversky' cannot be given with log_loss: true: gamma raises 1 − TI to a power and log_loss replaces 1 − TI by −log TI; choose one",
+                "Parameter 'gamma' of 'tversky' must be a number > 0, not 0",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Porting_options_are_checked_on_their_arguments()
     {
         var diagnostics = AssertDiagnostics("""

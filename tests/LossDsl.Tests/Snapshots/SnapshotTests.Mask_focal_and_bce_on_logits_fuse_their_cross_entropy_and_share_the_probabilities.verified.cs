@@ -37,8 +37,8 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
-        //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto)
-        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.3, beta: 0.7, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
+        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:61)
         //   = sensitivity_specificity(lambda: 0.05, smooth: 1e-05)
@@ -53,7 +53,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 2.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: -1.0, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
-        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.3, beta: 0.7, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
         return new TermValues(total, bce, focal, tversky, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("focal", unreducedFocal), new("tversky", unreducedTversky), new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }

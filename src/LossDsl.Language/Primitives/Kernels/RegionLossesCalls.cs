@@ -27,9 +27,10 @@ internal static class RegionLossesCalls
         Overlap(nameof(Iou), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
             Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
-    public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+    /// <param name="gamma">The focal Tversky power of each channel's loss; 1 for plain Tversky.</param>
+    public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator, bool log,
         bool zeroWhenEmpty, bool micro, bool softLabel, LocalValue? weight, bool includeBackground) =>
-        Overlap(nameof(Tversky), statistics, TverskyWeights(alpha, beta), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+        Overlap(nameof(Tversky), statistics, TverskyForm(alpha, beta, gamma), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
             Reduction(weight, includeBackground), AbsoluteDifferences(softLabel));
 
     /// <summary>
@@ -76,9 +77,9 @@ internal static class RegionLossesCalls
             Array.Empty<KernelArgument>(), Squares(squaredPred) + AbsoluteDifferences(softLabel));
 
     /// <summary>Tversky per channel (or per image and channel), before the channel weighting and the background's removal.</summary>
-    public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double smoothNumerator, double smoothDenominator, bool log,
+    public static KernelCall TverskyUnreduced(LocalValue statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator, bool log,
         bool zeroWhenEmpty, bool micro, bool softLabel) =>
-        Overlap(nameof(TverskyUnreduced), statistics, TverskyWeights(alpha, beta), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
+        Overlap(nameof(TverskyUnreduced), statistics, TverskyForm(alpha, beta, gamma), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
             Array.Empty<KernelArgument>(), AbsoluteDifferences(softLabel));
 
     /// <summary>1 − MCC per channel (or per image and channel), as <see cref="Mcc"/> sums it, before the channel reduction.</summary>
@@ -102,7 +103,8 @@ internal static class RegionLossesCalls
             signature => passes.For(signature));
 
     // Each group named as the kernels' parameters are.
-    private static KernelArgument[] TverskyWeights(double alpha, double beta) => new[] { Constant(nameof(alpha), alpha), Constant(nameof(beta), beta) };
+    private static KernelArgument[] TverskyForm(double alpha, double beta, double gamma) =>
+        new[] { Constant(nameof(alpha), alpha), Constant(nameof(beta), beta), Constant(nameof(gamma), gamma) };
 
     private static KernelArgument[] Form(double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro, bool softLabel) =>
         new[]
