@@ -299,6 +299,23 @@ def ce(batch, args):
     return safe_divide(batch.unreduced.sum(), (w_y * v).sum(), 0.0)
 
 
+def topk(batch, args):
+    """nnU-Net's TopKLoss: the mean of the k % largest per-pixel losses (bce per element of a mask, ce per pixel of
+    labels) among the kept ones of the whole batch, max(1, floor(n·k/100)) of them; 0 when none is kept."""
+    if batch.target_kind == "mask":
+        values = -(batch.t * batch.log_p + (1 - batch.t) * batch.log_1mp)
+        kept = batch.valid > 0
+    else:
+        values = -batch.log_p.gather(1, batch.labels.unsqueeze(1)).squeeze(1)
+        kept = batch.valid_pixels > 0
+    selected = values[kept]
+    n = selected.numel()
+    if n == 0:
+        return values.sum() * 0
+    count = max(1, math.floor(n * args["k"] / 100))
+    return torch.topk(selected, count).values.mean()
+
+
 def modulating(one_minus, gamma):
     # (1 - p_t)^0 is 1 everywhere, with no gradient, also where 1 - p_t = 0.
     return torch.ones_like(one_minus) if gamma == 0 else one_minus ** gamma
@@ -479,6 +496,7 @@ SQUARED_OVERLAP = OVERLAP + [("squared_pred", False)] + ACTIVATION
 PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
+    "topk": (topk, {k: [("k", 10.0)] for k in ("mask", "labels")}),
     "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0), ("weight", None)], "labels": [("gamma", 2.0), ("weight", None)]}),
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
@@ -845,6 +863,15 @@ PIXEL_MC = (1, 4, 1, 1)
 
 FIXTURES = [
     # bce
+    # topk: the mean of the k % largest pixel losses (nnU-Net's TopK10 by default)
+    case("topk_mask_logits", "topk", "mask", ML),
+    case("topk_mask_probs", "topk(k: 25)", "mask", ML, "probs"),
+    case("topk_mask_log_probs", "topk(30)", "mask", B1, "log_probs"),
+    case("topk_mask_valid_channel", "topk(k: 5) + dice", "mask", ML, valid="channel"),
+    case("topk_labels_logits", "topk", "labels", MC),
+    case("topk_labels_probs_ignore", "topk(k: 20)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
+    case("topk_labels_log_probs_all_is_ce", "topk(100) - ce", "labels", MC, "log_probs"),
+    case("topk_labels_all_ignored", "topk + ce", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("bce_binary_logits", "bce", "mask", B1),
     case("bce_binary_probs", "bce", "mask", B1, "probs"),
     case("bce_multilabel_logits", "bce", "mask", ML),

@@ -84,6 +84,8 @@ internal static partial class Catalog
     private static readonly ParameterDefinition Theta0 = Number("theta0", 3, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
+    // nnU-Net's TopK10: the percentage of the largest pixel losses kept.
+    private static readonly ParameterDefinition TopPercent = Number("k", 10.0, new NumberRule(Minimum: 0, MinimumExclusive: true, Maximum: 100));
 
     // dice, iou and tversky: LOSSES.md's four, then the forms of MONAI, smp and kornia (docs/porting.md), appended so
     // that positional arguments keep their meaning.
@@ -237,6 +239,16 @@ internal static partial class Catalog
             presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
     { AllowsPixelWeight = false };
 
+    private static PrimitiveDefinition TopK { get; } = new("topk", Both(TopPercent),
+        "Top-k cross-entropy (nnU-Net's TopKLoss): the mean of the k % largest pixel losses, bce on a mask, ce on labels.",
+        (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
+        {
+            (TargetKind.Labels, _) => PixelLossesCalls.TopKCrossEntropy(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), term.Number(TopPercent)),
+            (_, InputKind.Logits) => PixelLossesCalls.TopKBinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Number(TopPercent)),
+            _ => PixelLossesCalls.TopKBinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), inputs.ValidPixels(), term.Number(TopPercent)),
+        })
+    { AllowsPixelWeight = false };
+
     private static PrimitiveDefinition Boundary { get; } = new("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
         (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
@@ -247,7 +259,7 @@ internal static partial class Catalog
     { SpatialRank = 2, SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

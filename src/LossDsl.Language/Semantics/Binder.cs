@@ -240,6 +240,8 @@ internal sealed class Binder
         _ => expression,
     };
 
+    private static string WeightMapTerms { get; } = string.Join(", ", Catalog.Primitives.Where(p => p.AllowsPixelWeight).Select(p => p.Name));
+
     private bool CheckRequirements(PrimitiveDefinition primitive, NameSyntax callee)
     {
         string? problem = null;
@@ -265,7 +267,7 @@ internal sealed class Binder
         }
         else if (!primitive.AllowsPixelWeight && signature.PixelWeight is not null)
         {
-            problem = "cannot be weighted by a pixel weight map: only pixel and region terms take one (docs/language.md, \"Pixel weight maps and valid masks\")";
+            problem = $"cannot be weighted by a pixel weight map: {WeightMapTerms} take one (docs/language.md, \"Pixel weight maps and valid masks\")";
         }
 
         if (problem is null)

@@ -11,7 +11,7 @@ namespace LossDsl.Kernels;
 /// no valid element (an empty batch, every pixel ignored) is 0 with zero gradient.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class PixelLosses
+public static partial class PixelLosses
 {
     // Made once: a Scalar is native memory that dispose scopes do not track (docs/performance.md, "Soak").
     private static readonly TorchSharp.Scalar One = 1.0;

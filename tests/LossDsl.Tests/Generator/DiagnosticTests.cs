@@ -220,6 +220,24 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Topk_takes_a_percentage_and_no_pixel_weight_map()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("topk(k: {|LOSS0105:0|}) + topk(100)")]
+            public sealed partial class Percentages;
+            [Loss("bce + {|LOSS0200:topk|}(k: 20)", PixelWeight = LossPixelMap.PerPixel)]
+            public sealed partial class Weighted;
+            """);
+        Assert.Equal(
+            [
+                "Parameter 'k' of 'topk' must be a number > 0 and ≤ 100, not 0",
+                "'topk' cannot be weighted by a pixel weight map: bce, ce, focal, dice, iou, tversky, mcc, generalized_dice, sensitivity_specificity take one (docs/language.md, \"Pixel weight maps and valid masks\")",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Porting_options_are_checked_on_their_arguments()
     {
         var diagnostics = AssertDiagnostics("""

@@ -179,7 +179,7 @@ public sealed class LossFileTests
             Message("loss A({|pixel_weights|}: map) = bce;".Replace("{|", string.Empty).Replace("|}", string.Empty)));
         Assert.Equal("'ssim' cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones",
             Message("loss A(valid: mask[N, 1, H, W]) = bce + ssim;"));
-        Assert.Equal("'lovasz_hinge' cannot be weighted by a pixel weight map: only pixel and region terms take one (docs/language.md, \"Pixel weight maps and valid masks\")",
+        Assert.Equal("'lovasz_hinge' cannot be weighted by a pixel weight map: bce, ce, focal, dice, iou, tversky, mcc, generalized_dice, sensitivity_specificity take one (docs/language.md, \"Pixel weight maps and valid masks\")",
             Message("loss A(pixel_weight: map[N, 1, H, W]) = lovasz_hinge;"));
         Assert.Equal("Parameter 'window' of 'ssim' must be at most 8, the smallest static spatial size, not 11", Message("loss A(pred: logits[N, 1, 8, 8]) = ssim(11);"));
         Assert.Equal("'dice' cannot name a loss: it is a primitive of the catalog", Message("loss dice = bce;"));

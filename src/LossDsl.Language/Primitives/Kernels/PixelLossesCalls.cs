@@ -131,6 +131,25 @@ internal static class PixelLossesCalls
     /// <summary>The smoothed target, <c>t(1 − ε) + ε/2</c>: a multiply and an add (4) when ε is not 0.</summary>
     private static int Smoothing(double labelSmoothing) => labelSmoothing == 0 ? 0 : 4;
 
+    /// <summary>
+    /// The per-pixel cross-entropy as <see cref="CrossEntropyUnreduced"/> computes it, then the kept values selected
+    /// (3 per pixel with a valid mask) and the partial selection of the largest (2).
+    /// </summary>
+    public static KernelCall TopKCrossEntropy(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double percent) =>
+        KernelCall.Create(Type, nameof(TopKCrossEntropy), KernelCall.Fixed(0, 6 + (valid is null ? 0 : 6) + 2),
+            Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(percent), percent));
+
+    /// <summary>libtorch's fused binary cross-entropy writing every element (4), the kept ones selected (5), the largest (2).</summary>
+    public static KernelCall TopKBinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, LocalValue? valid, double percent) =>
+        KernelCall.Create(Type, nameof(TopKBinaryCrossEntropyWithLogits), KernelCall.Fixed(4 + (valid is null ? 0 : 5) + 2),
+            Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Constant(nameof(percent), percent));
+
+    /// <summary>Every element from the clamped logs (13), the kept ones selected (5), the largest (2).</summary>
+    public static KernelCall TopKBinaryCrossEntropy(LocalValue logP, LocalValue logNotP, LocalValue target, LocalValue? valid, double percent) =>
+        KernelCall.Create(Type, nameof(TopKBinaryCrossEntropy), KernelCall.Fixed(13 + (valid is null ? 0 : 5) + 2),
+            Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Optional(nameof(valid), valid),
+            Constant(nameof(percent), percent));
+
     private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
         term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0) };
 }
