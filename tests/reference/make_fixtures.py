@@ -450,6 +450,30 @@ def lovasz_softmax(batch, args):
     return lovasz_softmax_flat(p[valid].reshape(-1, c), batch.labels[valid], args["classes"], args["weight"])
 
 
+def boundary_distance_field(x):
+    """Per image and channel of x > 0.5: each element's distance across the boundary, scipy's exact Euclidean distance
+    transform of the foreground (to the nearest background element) plus that of the background; 0 for an
+    image-channel without a boundary (all foreground or all background), as MONAI's HausdorffDTLoss does."""
+    from scipy.ndimage import distance_transform_edt
+    inside = (x.detach() > 0.5).numpy()
+    field = torch.zeros_like(x)
+    for n in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            fg = inside[n, c]
+            if fg.any() and not fg.all():
+                field[n, c] = torch.from_numpy(distance_transform_edt(fg) + distance_transform_edt(~fg)).to(x.dtype)
+    return field
+
+
+def hausdorff_dt(batch, args):
+    """Karimi and Salcudean's loss as MONAI's HausdorffDTLoss computes it: mean((p − t)²·(d_p^α + d_t^α))."""
+    p, t = batch.p, batch.t
+    if not args["include_background"]:
+        p, t = p[:, 1:], t[:, 1:]
+    distance = boundary_distance_field(p) ** args["alpha"] + boundary_distance_field(t) ** args["alpha"]
+    return ((p - t) ** 2 * distance).mean()
+
+
 def max_pool_same(x, size):
     return F.max_pool2d(x, size, stride=1, padding=(size - 1) // 2)
 
@@ -509,6 +533,7 @@ PRIMITIVES = {
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
     "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False), ("weight", None)]}),
+    "hausdorff_dt": (hausdorff_dt, {k: [("alpha", 2.0), ("include_background", True)] for k in ("mask", "labels")}),
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
 }
@@ -863,6 +888,16 @@ PIXEL_MC = (1, 4, 1, 1)
 
 FIXTURES = [
     # bce
+    # hausdorff_dt: distance fields of the thresholded prediction and target (scipy's exact transform), 2-D and 3-D
+    case("hausdorff_dt_binary_logits", "hausdorff_dt", "mask", B1_12),
+    case("hausdorff_dt_multilabel_probs_alpha", "hausdorff_dt(alpha: 1)", "mask", ML, "probs"),
+    case("hausdorff_dt_multilabel_no_background", "hausdorff_dt(include_background: false)", "mask", ML),
+    case("hausdorff_dt_binary_log_probs_empty_image", "hausdorff_dt + dice", "mask", B1, "log_probs", pattern="empty_image"),
+    case("hausdorff_dt_labels_no_background", "hausdorff_dt(include_background: false)", "labels", MC),
+    case("hausdorff_dt_labels_probs_log_form", "log(hausdorff_dt(1.5) + 1)", "labels", MC, "probs"),
+    case("hausdorff_dt_labels_log_probs", "hausdorff_dt", "labels", MC, "log_probs"),
+    case("hausdorff_dt_volume", "hausdorff_dt + dice", "mask", (2, 1, 4, 5, 6)),
+    case("hausdorff_dt_labels_volume", "hausdorff_dt(include_background: false)", "labels", (2, 3, 3, 4, 5)),
     # topk: the mean of the k % largest pixel losses (nnU-Net's TopK10 by default)
     case("topk_mask_logits", "topk", "mask", ML),
     case("topk_mask_probs", "topk(k: 25)", "mask", ML, "probs"),

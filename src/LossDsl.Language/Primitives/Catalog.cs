@@ -84,6 +84,7 @@ internal static partial class Catalog
     private static readonly ParameterDefinition Theta0 = Number("theta0", 3, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
+    private static readonly ParameterDefinition HausdorffAlpha = Number("alpha", 2.0, NumberRule.Positive);
     // nnU-Net's TopK10: the percentage of the largest pixel losses kept.
     private static readonly ParameterDefinition TopPercent = Number("k", 10.0, new NumberRule(Minimum: 0, MinimumExclusive: true, Maximum: 100));
 
@@ -249,6 +250,13 @@ internal static partial class Catalog
         })
     { AllowsPixelWeight = false };
 
+    // The distance fields are spatial: no ignored or left-out pixel may stand in for the other side of a boundary.
+    private static PrimitiveDefinition HausdorffDt { get; } = new("hausdorff_dt", Both(HausdorffAlpha, IncludeBackground),
+        "Hausdorff distance-transform loss (Karimi and Salcudean 2019; MONAI HausdorffDTLoss), 2-D and 3-D.",
+        (inputs, term) => StructureLossesCalls.HausdorffDistanceTransform(inputs.Probabilities(), inputs.TargetMap(), term.Number(HausdorffAlpha),
+            term.Boolean(IncludeBackground)))
+    { SpatialFilters = true, AllowsPixelWeight = false };
+
     private static PrimitiveDefinition Boundary { get; } = new("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
         (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
@@ -259,7 +267,7 @@ internal static partial class Catalog
     { SpatialRank = 2, SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, HausdorffDt, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

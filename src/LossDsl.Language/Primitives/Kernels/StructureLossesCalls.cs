@@ -52,6 +52,17 @@ internal static class StructureLossesCalls
             Constant(nameof(theta0), theta0), Constant(nameof(theta), theta), Constant(nameof(includeComplement), includeComplement));
 
     /// <summary>
+    /// Per field (prediction, target): threshold (2), the copy to the CPU and back (2), the two transforms (each a read
+    /// and a write per spatial dim, about 4 for two dims), their sum (3), the boundary check (3), the power (2); then
+    /// the squared error (5), the weighted error (3) and the mean (1). The transforms run on the CPU, one element at a
+    /// time: their passes cost more than a vectorised one (docs/performance.md).
+    /// </summary>
+    public static KernelCall HausdorffDistanceTransform(LocalValue probabilities, LocalValue target, double alpha, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(HausdorffDistanceTransform), KernelCall.Fixed((2 * 16) + 9),
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(alpha), alpha),
+            Constant(nameof(includeBackground), includeBackground));
+
+    /// <summary>
     /// Length: row and column differences (3 each), their squares (3 each), sum (3), + eps (2), sqrt (2), mean (1). Region:
     /// p·(t − 1)² and (1 − p)·t², 8 each with their means.
     /// </summary>
