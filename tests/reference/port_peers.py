@@ -90,6 +90,31 @@ def monai_generalized_dice(x, target, w_type="square", smooth_nr=1e-5, smooth_dr
     return (1.0 - numer / denom).mean()
 
 
+def monai_hausdorff(x, target, alpha=2.0, include_background=False, batch=False, log=False, **preamble):
+    """HausdorffDTLoss (MONAI 1.3+): per channel, fields of x > 0.5 and target > 0.5 per image (fg transform plus bg
+    transform, none without a boundary), mean over the spatial dims (and the batch with batch=True), then the mean;
+    MONAI's .float() on the fields is left out (docs/porting.md); the log form is log(loss + 1)."""
+    from scipy.ndimage import distance_transform_edt
+    x, target = monai_activate(x, target, include_background=include_background, **preamble)
+
+    def field(img):
+        out = torch.zeros_like(img)
+        for n in range(img.shape[0]):
+            fg = (img[n] > 0.5).numpy()
+            if fg.any() and not fg.all():
+                out[n] = torch.from_numpy(distance_transform_edt(fg) + distance_transform_edt(~fg))
+        return out
+
+    all_f = []
+    for i in range(x.shape[1]):
+        ch_x, ch_t = x[:, [i]], target[:, [i]]
+        distance = field(ch_x.detach()) ** alpha + field(ch_t.detach()) ** alpha
+        reduce_axis = ([0] if batch else []) + list(range(2, x.dim()))
+        all_f.append(((ch_x - ch_t) ** 2 * distance).mean(dim=reduce_axis, keepdim=True))
+    f = torch.cat(all_f, dim=1).mean()
+    return torch.log(f + 1) if log else f
+
+
 def monai_tversky(x, target, alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, **preamble):
     x, target = monai_activate(x, target, **preamble)
     p0, p1, g0, g1 = x, 1 - x, target, 1 - target
@@ -398,6 +423,16 @@ PORTS = [
     ("port_monai_generalized_dice_uniform_no_background", "monai.losses.GeneralizedDiceLoss(include_background=False, to_onehot_y=True, softmax=True, w_type='uniform')",
      "generalized_dice(eps: 0, smooth_nr: 1e-05, smooth_dr: 1e-05, per_image: true, weight_type: uniform, include_background: false)", mf.case("", "", "labels", MC),
      labels_1(monai_generalized_dice, softmax=True, w_type="uniform", include_background=False, **onehot)),
+    # MONAI HausdorffDTLoss, LogHausdorffDTLoss
+    ("port_monai_hausdorff_sigmoid", "monai.losses.HausdorffDTLoss(sigmoid=True)",
+     "hausdorff_dt(include_background: false)", mf.case("", "", "mask", ML),
+     lambda x, t: monai_hausdorff(x, t, sigmoid=True)),
+    ("port_monai_hausdorff_one_channel_batch", "monai.losses.HausdorffDTLoss(sigmoid=True, alpha=1.5, batch=True)",
+     "hausdorff_dt(alpha: 1.5)", mf.case("", "", "mask", (2, 1, 4, 5, 6)),
+     lambda x, t: monai_hausdorff(x, t, sigmoid=True, alpha=1.5, batch=True)),
+    ("port_monai_log_hausdorff_softmax", "monai.losses.LogHausdorffDTLoss(softmax=True, to_onehot_y=True, alpha=1)",
+     "log(hausdorff_dt(alpha: 1, include_background: false) + 1)", mf.case("", "", "labels", MC),
+     labels_1(monai_hausdorff, softmax=True, to_onehot_y=True, alpha=1.0, log=True)),
     # MONAI TverskyLoss
     ("port_monai_tversky_sigmoid", "monai.losses.TverskyLoss(sigmoid=True, alpha=0.3, beta=0.7)",
      "tversky(alpha: 0.3, beta: 0.7, per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML),

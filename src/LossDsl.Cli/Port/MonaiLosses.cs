@@ -45,6 +45,31 @@ internal static class MonaiLosses
         return draft.Build(text);
     }
 
+    /// <summary>HausdorffDTLoss, whose include_background is false by default.</summary>
+    public static PortedLoss HausdorffDTLoss(PeerCall call, int? classes) => Hausdorff(call, classes, "monai.losses.HausdorffDTLoss", log: false);
+
+    /// <summary>LogHausdorffDTLoss: <c>log(HausdorffDTLoss + 1)</c>, which the language writes as it is.</summary>
+    public static PortedLoss LogHausdorffDTLoss(PeerCall call, int? classes) => Hausdorff(call, classes, "monai.losses.LogHausdorffDTLoss", log: true);
+
+    private static PortedLoss Hausdorff(PeerCall call, int? classes, string peer, bool log)
+    {
+        var draft = new PortDraft(new PeerArguments(call, peer, [.. Activation, "alpha", "reduction", "batch"]), classes);
+        var a = draft.Arguments;
+        Inputs(draft);
+        if (draft.RegionActivation is not null)
+        {
+            throw new PortException($"{a.Peer}: other_act=torch.tanh; hausdorff_dt reads the signature's probabilities and takes no activation");
+        }
+
+        // Every image-channel has the same number of elements, so the mean is the same with or without batch.
+        a.Get("batch");
+        var alpha = a.Number("alpha", 2);
+        var text = Catalog.HausdorffDtText(alpha == 2 ? null : alpha, Background(draft, peerDefault: false));
+        draft.Note("MONAI rounds the distance fields to float32 (.float()); in float64 its numbers carry that rounding, LossDsl's do not");
+        draft.MeanReduction();
+        return draft.Build(log ? $"log({text} + 1)" : text);
+    }
+
     public static PortedLoss TverskyLoss(PeerCall call, int? classes)
     {
         var draft = new PortDraft(new PeerArguments(call, "monai.losses.TverskyLoss",
@@ -243,9 +268,9 @@ internal static class MonaiLosses
     }
 
     /// <summary>include_background=False drops channel 0, except on one channel, which MONAI keeps (with a warning).</summary>
-    private static bool? Background(PortDraft draft)
+    private static bool? Background(PortDraft draft, bool peerDefault = true)
     {
-        if (draft.Arguments.Bool("include_background", true))
+        if (draft.Arguments.Bool("include_background", peerDefault))
         {
             return null;
         }

@@ -19,6 +19,8 @@ internal static class PeerLosses
         [("monai", "DiceCELoss")] = MonaiLosses.DiceCELoss,
         [("monai", "DiceFocalLoss")] = MonaiLosses.DiceFocalLoss,
         [("monai", "SSIMLoss")] = MonaiLosses.SSIMLoss,
+        [("monai", "HausdorffDTLoss")] = MonaiLosses.HausdorffDTLoss,
+        [("monai", "LogHausdorffDTLoss")] = MonaiLosses.LogHausdorffDTLoss,
         [("smp", "DiceLoss")] = SmpLosses.DiceLoss,
         [("smp", "JaccardLoss")] = SmpLosses.JaccardLoss,
         [("smp", "TverskyLoss")] = SmpLosses.TverskyLoss,

@@ -70,6 +70,8 @@ internal static partial class Catalog
 
     public static string LovaszSoftmaxText(bool? perImage) => Write(LovaszSoftmax, (PerImage, perImage));
 
+    public static string HausdorffDtText(double? alpha, bool? includeBackground) => Write(HausdorffDt, (HausdorffAlpha, alpha), (IncludeBackground, includeBackground));
+
     private static (ParameterDefinition, object?) ActivationArgument(Activation? activation) =>
         (ActivationParameter, activation is { } a ? new WordValue(Activations.First(w => w.Value == a).Word) : null);
 
