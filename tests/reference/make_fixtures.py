@@ -474,6 +474,48 @@ def hausdorff_dt(batch, args):
     return ((p - t) ** 2 * distance).mean()
 
 
+def soft_erode(x):
+    """Minimum over the 3-element line along each spatial axis (the border left out), as MONAI's soft_erode."""
+    lines = []
+    for axis in range(x.dim() - 2):
+        kernel = [1] * (x.dim() - 2)
+        kernel[axis] = 3
+        padding = [0] * (x.dim() - 2)
+        padding[axis] = 1
+        pool = F.max_pool2d if x.dim() == 4 else F.max_pool3d
+        lines.append(-pool(-x, kernel, 1, padding))
+    result = lines[0]
+    for line in lines[1:]:
+        result = torch.min(result, line)
+    return result
+
+
+def soft_dilate(x):
+    pool = F.max_pool2d if x.dim() == 4 else F.max_pool3d
+    return pool(x, 3, 1, 1)
+
+
+def soft_skeleton(x, iterations):
+    skel = F.relu(x - soft_dilate(soft_erode(x)))
+    for _ in range(iterations):
+        x = soft_erode(x)
+        delta = F.relu(x - soft_dilate(soft_erode(x)))
+        skel = skel + F.relu(delta - skel * delta)
+    return skel
+
+
+def cldice(batch, args):
+    """Shit et al.'s soft clDice over the batch, the kept channels and space together (MONAI's SoftclDiceLoss)."""
+    p, t = batch.p, batch.t
+    if not args["include_background"]:
+        p, t = p[:, 1:], t[:, 1:]
+    s = args["smooth"]
+    skel_p, skel_t = soft_skeleton(p, int(args["iter"])), soft_skeleton(t, int(args["iter"]))
+    precision = ((skel_p * t).sum() + s) / (skel_p.sum() + s)
+    sensitivity = ((skel_t * p).sum() + s) / (skel_t.sum() + s)
+    return 1 - 2 * precision * sensitivity / (precision + sensitivity)
+
+
 def max_pool_same(x, size):
     return F.max_pool2d(x, size, stride=1, padding=(size - 1) // 2)
 
@@ -533,6 +575,7 @@ PRIMITIVES = {
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
     "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False), ("weight", None)]}),
+    "cldice": (cldice, {k: [("iter", 3), ("smooth", 1.0), ("include_background", True)] for k in ("mask", "labels")}),
     "hausdorff_dt": (hausdorff_dt, {k: [("alpha", 2.0), ("include_background", True)] for k in ("mask", "labels")}),
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
@@ -898,6 +941,16 @@ FIXTURES = [
     case("hausdorff_dt_labels_log_probs", "hausdorff_dt", "labels", MC, "log_probs"),
     case("hausdorff_dt_volume", "hausdorff_dt + dice", "mask", (2, 1, 4, 5, 6)),
     case("hausdorff_dt_labels_volume", "hausdorff_dt(include_background: false)", "labels", (2, 3, 3, 4, 5)),
+    # cldice: soft skeletons by iterated min/max pooling, 2-D and 3-D
+    case("cldice_binary_logits", "cldice", "mask", B1_12),
+    case("cldice_multilabel_probs_iter_smooth", "cldice(iter: 5, smooth: 0.5)", "mask", ML_12, "probs"),
+    case("cldice_multilabel_log_probs_no_background", "cldice(include_background: false) + dice", "mask", ML, "log_probs"),
+    case("cldice_binary_soft_target", "cldice(iter: 0)", "mask", B1_12, pattern="soft"),
+    case("cldice_labels_no_background", "cldice(include_background: false)", "labels", MC),
+    case("cldice_labels_probs_iter", "cldice(2, 0.1)", "labels", MC, "probs"),
+    case("cldice_labels_log_probs_smooth_no_background", "cldice(smooth: 2, include_background: false) + ce", "labels", MC, "log_probs"),
+    case("cldice_volume", "cldice(iter: 2) + dice", "mask", (2, 1, 4, 5, 6)),
+    case("cldice_labels_volume", "0.5 * dice + 0.5 * cldice(include_background: false)", "labels", (2, 3, 4, 5, 6), "probs"),
     # topk: the mean of the k % largest pixel losses (nnU-Net's TopK10 by default)
     case("topk_mask_logits", "topk", "mask", ML),
     case("topk_mask_probs", "topk(k: 25)", "mask", ML, "probs"),

@@ -85,6 +85,8 @@ internal static partial class Catalog
     private static readonly ParameterDefinition Theta = Number("theta", 5, NumberRule.OddAtLeast(1));
     private static readonly ParameterDefinition ContourWeight = Number("weight", 10.0, NumberRule.NonNegative);
     private static readonly ParameterDefinition HausdorffAlpha = Number("alpha", 2.0, NumberRule.Positive);
+    private static readonly ParameterDefinition SkeletonIterations = Number("iter", 3, new NumberRule(Minimum: 0, Integer: true));
+    private static readonly ParameterDefinition ClDiceSmooth = Number("smooth", 1.0, NumberRule.Positive);
     // nnU-Net's TopK10: the percentage of the largest pixel losses kept.
     private static readonly ParameterDefinition TopPercent = Number("k", 10.0, new NumberRule(Minimum: 0, MinimumExclusive: true, Maximum: 100));
 
@@ -228,7 +230,7 @@ internal static partial class Catalog
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
-    { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+    { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.
@@ -257,17 +259,23 @@ internal static partial class Catalog
             term.Boolean(IncludeBackground)))
     { SpatialFilters = true, AllowsPixelWeight = false };
 
+    private static PrimitiveDefinition ClDice { get; } = new("cldice", Both(SkeletonIterations, ClDiceSmooth, IncludeBackground),
+        "Soft clDice (Shit et al. 2021; MONAI SoftclDiceLoss): topology precision and sensitivity of soft skeletons, 2-D and 3-D.",
+        (inputs, term) => StructureLossesCalls.ClDice(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Integer(SkeletonIterations),
+            term.Number(ClDiceSmooth), term.Boolean(IncludeBackground)))
+    { SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true };
+
     private static PrimitiveDefinition Boundary { get; } = new("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
         (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
-    { SpatialRank = 2, SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) };
+    { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) };
 
     private static PrimitiveDefinition ActiveContour { get; } = new("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
         (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
-    { SpatialRank = 2, SpatialFilters = true };
+    { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, HausdorffDt, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, HausdorffDt, ClDice, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

@@ -36,8 +36,14 @@ internal sealed record PrimitiveDefinition(
     /// <summary>Only a single-channel mask (C = 1).</summary>
     public bool RequiresSingleChannel { get; init; }
 
-    /// <summary>Number of spatial dims it needs, when it needs a fixed number.</summary>
-    public int? SpatialRank { get; init; }
+    /// <summary>The numbers of spatial dims it is defined for (its filters' dimensionality); empty for any number.</summary>
+    public ImmutableArray<int> SpatialRanks { get; init; } = ImmutableArray<int>.Empty;
+
+    /// <summary>Whether it is defined for <paramref name="rank"/> spatial dims.</summary>
+    public bool Supports(int rank) => SpatialRanks.IsEmpty || SpatialRanks.Contains(rank);
+
+    /// <summary>The ranks as a sentence says them: <c>2</c>, <c>2 or 3</c>.</summary>
+    public string SpatialRanksText => string.Join(" or ", SpatialRanks);
 
     /// <summary>
     /// Filters over neighbouring pixels (ssim's window, boundary's pooling, active_contour's differences): they would mix

@@ -253,9 +253,9 @@ internal sealed class Binder
         {
             problem = $"needs a single-channel mask (C = 1), but C is {classes}";
         }
-        else if (primitive.SpatialRank is { } rank && !signature.AnySpatialRank && signature.Spatial.Length != rank)
+        else if (!signature.AnySpatialRank && !primitive.Supports(signature.Spatial.Length))
         {
-            problem = $"needs exactly {rank} spatial dims, but the signature has {signature.Spatial.Length}";
+            problem = $"needs {(primitive.SpatialRanks.Length == 1 ? "exactly " : string.Empty)}{primitive.SpatialRanksText} spatial dims, but the signature has {signature.Spatial.Length}";
         }
         else if (primitive.SpatialFilters && signature.IgnoreIndex is not null)
         {

@@ -93,9 +93,9 @@ public sealed class CatalogTableTests
             needs.Add("C = 1");
         }
 
-        if (primitive.SpatialRank is { } rank)
+        if (!primitive.SpatialRanks.IsEmpty)
         {
-            needs.Add($"{rank} spatial dims");
+            needs.Add($"{primitive.SpatialRanksText} spatial dims");
         }
 
         if (primitive.SpatialFilters)

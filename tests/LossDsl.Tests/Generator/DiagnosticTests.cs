@@ -238,6 +238,28 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Cldice_needs_images_or_volumes_and_takes_no_ignore_index()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("{|LOSS0200:cldice|} + hausdorff_dt", Spatial = new[] { 0 })]
+            public sealed partial class Lines;
+            [Loss("cldice(iter: {|LOSS0105:1.5|}) + cldice(smooth: {|LOSS0105:0|})", Spatial = new[] { 0, 0, 0 })]
+            public sealed partial class Volumes;
+            [Loss("dice + {|LOSS0200:cldice|}", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]
+            public sealed partial class Ignoring;
+            """);
+        Assert.Equal(
+            [
+                "'cldice' needs 2 or 3 spatial dims, but the signature has 1",
+                "Parameter 'iter' of 'cldice' must be an integer ≥ 0, not 1.5",
+                "Parameter 'smooth' of 'cldice' must be a number > 0, not 0",
+                "'cldice' cannot be used with an ignore index: its spatial filters would mix ignored pixels into kept ones",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Porting_options_are_checked_on_their_arguments()
     {
         var diagnostics = AssertDiagnostics("""

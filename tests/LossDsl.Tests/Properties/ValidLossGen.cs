@@ -53,7 +53,7 @@ internal static class ValidLossGen
         p.Supports(signature.Target)
         && !(p.RequiresLogits && signature.Input != InputKind.Logits)
         && !(p.RequiresSingleChannel && signature.Classes != 1)
-        && !(p.SpatialRank is { } rank && signature.Spatial.Length != rank)
+        && p.Supports(signature.Spatial.Length)
         && !(p.SpatialFilters && (signature.IgnoreIndex is not null || signature.Valid is not null))
         && !(!p.AllowsPixelWeight && signature.PixelWeight is not null)).ToImmutableArray();
 

@@ -63,6 +63,16 @@ internal static class StructureLossesCalls
             Constant(nameof(includeBackground), includeBackground));
 
     /// <summary>
+    /// Per skeleton (prediction, target): an opening (erosion: per axis a negate, pool, negate and minimum, 8 per axis;
+    /// dilation, 2) and its relu difference (3), then per iteration an erosion, an opening and the update (7); the two
+    /// overlap sums (3 each) and the skeleton sums (1 each). Counted for 2 spatial dims.
+    /// </summary>
+    public static KernelCall ClDice(string loss, LocalValue probabilities, LocalValue target, int iterations, double smooth, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(ClDice), KernelCall.Fixed((2 * (16 + 2 + 3 + (iterations * (16 + 16 + 2 + 7)))) + 8),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(iterations), iterations),
+            Constant(nameof(smooth), smooth), Constant(nameof(includeBackground), includeBackground));
+
+    /// <summary>
     /// Length: row and column differences (3 each), their squares (3 each), sum (3), + eps (2), sqrt (2), mean (1). Region:
     /// p·(t − 1)² and (1 − p)·t², 8 each with their means.
     /// </summary>
