@@ -115,6 +115,21 @@ def monai_hausdorff(x, target, alpha=2.0, include_background=False, batch=False,
     return torch.log(f + 1) if log else f
 
 
+def monai_cldice(y_pred, y_true, iter_=3, smooth=1.0, alpha=None):
+    """SoftclDiceLoss (alpha None) and SoftDiceclDiceLoss, as monai/losses/cldice.py: every sum drops channel 0;
+    its soft_erode, soft_dilate and soft_skel are the contract's (make_fixtures.soft_skeleton), written from the same
+    paper; MONAI's forward takes (y_true, y_pred)."""
+    skel_pred, skel_true = mf.soft_skeleton(y_pred, iter_), mf.soft_skeleton(y_true, iter_)
+    tprec = (torch.sum((skel_pred * y_true)[:, 1:]) + smooth) / (torch.sum(skel_pred[:, 1:]) + smooth)
+    tsens = (torch.sum((skel_true * y_pred)[:, 1:]) + smooth) / (torch.sum(skel_true[:, 1:]) + smooth)
+    cl_dice = 1.0 - 2.0 * (tprec * tsens) / (tprec + tsens)
+    if alpha is None:
+        return cl_dice
+    intersection = torch.sum((y_true * y_pred)[:, 1:])
+    dice = 1.0 - (2.0 * intersection + smooth) / (torch.sum(y_true[:, 1:]) + torch.sum(y_pred[:, 1:]) + smooth)
+    return (1.0 - alpha) * dice + alpha * cl_dice
+
+
 def monai_tversky(x, target, alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, **preamble):
     x, target = monai_activate(x, target, **preamble)
     p0, p1, g0, g1 = x, 1 - x, target, 1 - target
@@ -433,6 +448,14 @@ PORTS = [
     ("port_monai_log_hausdorff_softmax", "monai.losses.LogHausdorffDTLoss(softmax=True, to_onehot_y=True, alpha=1)",
      "log(hausdorff_dt(alpha: 1, include_background: false) + 1)", mf.case("", "", "labels", MC),
      labels_1(monai_hausdorff, softmax=True, to_onehot_y=True, alpha=1.0, log=True)),
+    # MONAI SoftclDiceLoss, SoftDiceclDiceLoss
+    ("port_monai_cldice", "monai.losses.SoftclDiceLoss(iter_=5)",
+     "cldice(iter: 5, include_background: false)", mf.case("", "", "mask", mf.ML_12, "probs"),
+     lambda x, t: monai_cldice(x, t, iter_=5)),
+    ("port_monai_dice_cldice", "monai.losses.SoftDiceclDiceLoss(alpha=0.3, smooth=0.5)",
+     "0.7 * dice(smooth: 0.5, include_background: false) + 0.3 * cldice(smooth: 0.5, include_background: false)",
+     mf.case("", "", "mask", (2, 2, 12, 12), "probs"),
+     lambda x, t: monai_cldice(x, t, smooth=0.5, alpha=0.3)),
     # MONAI TverskyLoss
     ("port_monai_tversky_sigmoid", "monai.losses.TverskyLoss(sigmoid=True, alpha=0.3, beta=0.7)",
      "tversky(alpha: 0.3, beta: 0.7, per_image: true, smooth_nr: 1e-05, smooth_dr: 1e-05)", mf.case("", "", "mask", ML),

@@ -70,6 +70,54 @@ internal static class MonaiLosses
         return draft.Build(log ? $"log({text} + 1)" : text);
     }
 
+    /// <summary>
+    /// SoftclDiceLoss: on the input as given (no activation), every channel but 0, the sums pooled over batch, channels
+    /// and space: cldice(include_background: false). One channel leaves nothing, and MONAI's loss is then always 0.
+    /// </summary>
+    public static PortedLoss SoftclDiceLoss(PeerCall call, int? classes)
+    {
+        var draft = ClDiceDraft(new PeerArguments(call, "monai.losses.SoftclDiceLoss", "iter_", "smooth"), classes);
+        return draft.Build(ClDiceText(draft.Arguments));
+    }
+
+    /// <summary>
+    /// SoftDiceclDiceLoss: <c>(1 − α)·dice + α·clDice</c>, its Dice pooled over batch and the channels but 0 as one ratio,
+    /// which LossDsl's per-channel dice is only with one channel left (C = 2).
+    /// </summary>
+    public static PortedLoss SoftDiceclDiceLoss(PeerCall call, int? classes)
+    {
+        var draft = ClDiceDraft(new PeerArguments(call, "monai.losses.SoftDiceclDiceLoss", "iter_", "alpha", "smooth"), classes);
+        var a = draft.Arguments;
+        if (draft.Classes != 2)
+        {
+            throw new PortException($"{a.Peer} pools its Dice over every channel but 0 into one ratio; LossDsl's dice averages per channel, which is the same only for C = 2");
+        }
+
+        var alpha = a.Number("alpha", 0.5);
+        var smooth = a.Number("smooth", 1);
+        var dice = Catalog.DiceText(new Catalog.OverlapText(Smooth: smooth == 1 ? null : smooth, IncludeBackground: false));
+        return draft.Build(Sum((1 - alpha, dice), (alpha, ClDiceText(a))));
+    }
+
+    private static PortDraft ClDiceDraft(PeerArguments arguments, int? classes)
+    {
+        var draft = new PortDraft(arguments, classes) { Input = LossInput.Probabilities, Target = LossTarget.Mask };
+        if (draft.RequireClasses("MONAI's clDice drops channel 0 whatever the channel count") == 1)
+        {
+            throw new PortException($"{arguments.Peer} drops channel 0, so on one channel it is always 0 (MONAI issue #8239); write cldice on the mask itself");
+        }
+
+        draft.Note("MONAI's forward takes (y_true, y_pred), the target first, and applies no activation: pass probabilities and a one-hot or multilabel mask");
+        return draft;
+    }
+
+    private static string ClDiceText(PeerArguments a)
+    {
+        var iterations = a.Number("iter_", 3);
+        var smooth = a.Number("smooth", 1);
+        return Catalog.ClDiceText(iterations == 3 ? null : iterations, smooth == 1 ? null : smooth, includeBackground: false);
+    }
+
     public static PortedLoss TverskyLoss(PeerCall call, int? classes)
     {
         var draft = new PortDraft(new PeerArguments(call, "monai.losses.TverskyLoss",

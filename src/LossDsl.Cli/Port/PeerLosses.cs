@@ -21,6 +21,8 @@ internal static class PeerLosses
         [("monai", "SSIMLoss")] = MonaiLosses.SSIMLoss,
         [("monai", "HausdorffDTLoss")] = MonaiLosses.HausdorffDTLoss,
         [("monai", "LogHausdorffDTLoss")] = MonaiLosses.LogHausdorffDTLoss,
+        [("monai", "SoftclDiceLoss")] = MonaiLosses.SoftclDiceLoss,
+        [("monai", "SoftDiceclDiceLoss")] = MonaiLosses.SoftDiceclDiceLoss,
         [("smp", "DiceLoss")] = SmpLosses.DiceLoss,
         [("smp", "JaccardLoss")] = SmpLosses.JaccardLoss,
         [("smp", "TverskyLoss")] = SmpLosses.TverskyLoss,

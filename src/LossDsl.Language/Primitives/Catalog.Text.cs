@@ -70,6 +70,9 @@ internal static partial class Catalog
 
     public static string LovaszSoftmaxText(bool? perImage) => Write(LovaszSoftmax, (PerImage, perImage));
 
+    public static string ClDiceText(double? iterations, double? smooth, bool? includeBackground) =>
+        Write(ClDice, (SkeletonIterations, iterations), (ClDiceSmooth, smooth), (IncludeBackground, includeBackground));
+
     public static string HausdorffDtText(double? alpha, bool? includeBackground) => Write(HausdorffDt, (HausdorffAlpha, alpha), (IncludeBackground, includeBackground));
 
     private static (ParameterDefinition, object?) ActivationArgument(Activation? activation) =>

@@ -107,6 +107,10 @@ public sealed class PortCommandTests
     [InlineData("monai.losses.DiceLoss(sigmoid=True, softmax=True)", "2", "monai.losses.DiceLoss: sigmoid=True and softmax=True together; MONAI refuses them too")]
     [InlineData("monai.losses.DiceLoss(sigmod=True)", "2",
         "monai.losses.DiceLoss has no parameter 'sigmod'; it takes include_background, to_onehot_y, sigmoid, softmax, other_act, squared_pred, jaccard, reduction, smooth_nr, smooth_dr, batch, weight, soft_label")]
+    [InlineData("monai.losses.SoftclDiceLoss()", "1",
+        "monai.losses.SoftclDiceLoss drops channel 0, so on one channel it is always 0 (MONAI issue #8239); write cldice on the mask itself")]
+    [InlineData("monai.losses.SoftDiceclDiceLoss()", "3",
+        "monai.losses.SoftDiceclDiceLoss pools its Dice over every channel but 0 into one ratio; LossDsl's dice averages per channel, which is the same only for C = 2")]
     [InlineData("DiceLoss()", "2", "'DiceLoss': name the library, for example kornia.losses.DiceLoss or monai.losses.DiceLoss or smp.losses.DiceLoss")]
     [InlineData("monai.losses.DiceLoss(sigmoid=True", "2", "expected ',' or ')' at column 35 of 'monai.losses.DiceLoss(sigmoid=True'")]
     [InlineData("kornia.losses.dice_loss(pred, target, average='micro', weight=torch.tensor([1, 2]))", "2",
