@@ -517,15 +517,17 @@ def cldice(batch, args):
 
 
 def max_pool_same(x, size):
-    return F.max_pool2d(x, size, stride=1, padding=(size - 1) // 2)
+    pool = F.max_pool2d if x.dim() == 4 else F.max_pool3d
+    return pool(x, size, stride=1, padding=(size - 1) // 2)
 
 
 def boundary_f1_loss(x_p, x_t, theta0, theta, pool=max_pool_same):
     b_p = pool(1 - x_p, theta0) - (1 - x_p)
     b_t = pool(1 - x_t, theta0) - (1 - x_t)
     ext_p, ext_t = pool(b_p, theta), pool(b_t, theta)
-    precision = (b_p * ext_t).sum((2, 3)) / (b_p.sum((2, 3)) + BOUNDARY_EPS)
-    recall = (ext_p * b_t).sum((2, 3)) / (b_t.sum((2, 3)) + BOUNDARY_EPS)
+    spatial = tuple(range(2, x_p.dim()))
+    precision = (b_p * ext_t).sum(spatial) / (b_p.sum(spatial) + BOUNDARY_EPS)
+    recall = (ext_p * b_t).sum(spatial) / (b_t.sum(spatial) + BOUNDARY_EPS)
     bf1 = 2 * precision * recall / (precision + recall + BOUNDARY_EPS)
     return (1 - bf1).mean()
 
@@ -1231,6 +1233,9 @@ FIXTURES = [
     case("boundary_multilabel", "boundary(theta0: 5, theta: 7)", "mask", ML_12),
     case("boundary_positional", "boundary(3, 3)", "mask", B1_12),
     case("boundary_no_extension", "boundary(3, 1)", "mask", B1_12),
+    # 3-D: cubes for both pooling windows
+    case("boundary_volume", "boundary(theta0: 3, theta: 3) + dice", "mask", (2, 1, 6, 7, 8)),
+    case("boundary_labels_volume_probs", "boundary", "labels", (2, 3, 6, 7, 8), "probs"),
     case("boundary_theta0_one", "boundary(1, 3)", "mask", B1),
     case("boundary_soft_target", "boundary", "mask", B1_12, pattern="soft"),
     case("boundary_empty_mask", "boundary", "mask", B1_12, pattern="empty"),

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -8,20 +10,25 @@ public static partial class StructureLosses
     private const double BoundaryEpsilon = 1e-7;
 
     /// <summary>
-    /// Boundary F1 loss (Bokhovkin et al. 2019), <c>mean(1 − BF1)</c> over images and classes. Boundary maps
+    /// Boundary F1 loss (Bokhovkin et al. 2019), <c>mean(1 − BF1)</c> over images and classes, on images or volumes (the
+    /// pooling windows are squares or cubes). Boundary maps
     /// <c>b = maxpool(1 − x, θ0) − (1 − x)</c> of x = p and x = t, extended maps <c>maxpool(b, θ)</c> (stride 1, padding
     /// (θ − 1)/2), then per (image, class) <c>P = Σ b_p·ext(b_t) / (Σ b_p + 1e-7)</c>, <c>R = Σ ext(b_p)·b_t / (Σ b_t + 1e-7)</c>,
     /// <c>BF1 = 2PR / (P + R + 1e-7)</c>.
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
-    /// <param name="probabilities">p, [N, C, H, W].</param>
+    /// <param name="probabilities">p, [N, C, H, W] or [N, C, D, H, W].</param>
     /// <param name="target">t in the same shape: the mask, or one-hot labels.</param>
     /// <param name="theta0">Odd pooling size that finds boundaries.</param>
     /// <param name="theta">Odd pooling size that extends them, the distance tolerance.</param>
     /// <param name="includeComplement">True for a mask: each channel counts as two classes, (1 − p, 1 − t) and (p, t).</param>
     public static Tensor Boundary(string loss, Tensor probabilities, Tensor target, int theta0, int theta, bool includeComplement)
     {
-        RequireImages(loss, "boundary", probabilities);
+        if (probabilities.dim() is not (4 or 5))
+        {
+            throw new ArgumentException($"{loss}: boundary needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(probabilities)}.", nameof(probabilities));
+        }
+
         var p = includeComplement ? cat(new[] { 1 - probabilities, probabilities }, 1) : probabilities;
         var t = includeComplement ? cat(new[] { 1 - target, target }, 1) : target;
 
@@ -30,7 +37,7 @@ public static partial class StructureLosses
         var extendedP = SamePool(boundaryP, theta);
         var extendedT = SamePool(boundaryT, theta);
 
-        var spatial = new long[] { 2, 3 };
+        var spatial = Enumerable.Range(2, (int)probabilities.dim() - 2).Select(d => (long)d).ToArray();
         var precision = (boundaryP * extendedT).sum(spatial) / (boundaryP.sum(spatial) + BoundaryEpsilon);
         var recall = (extendedP * boundaryT).sum(spatial) / (boundaryT.sum(spatial) + BoundaryEpsilon);
         var f1 = 2 * precision * recall / (precision + recall + BoundaryEpsilon);
@@ -44,6 +51,13 @@ public static partial class StructureLosses
         return SamePool(inverse, size) - inverse;
     }
 
-    /// <summary>Max pooling with stride 1 and padding (size − 1)/2: same size, padding never wins (it is −∞).</summary>
-    private static Tensor SamePool(Tensor x, int size) => max_pool2d(x, size, stride: 1, padding: (size - 1) / 2);
+    /// <summary>Max pooling with stride 1 and padding (size − 1)/2 over every spatial dim: same size, padding never wins (it is −∞).</summary>
+    private static Tensor SamePool(Tensor x, int size)
+    {
+        var rank = (int)x.dim() - 2;
+        var kernel = Enumerable.Repeat((long)size, rank).ToArray();
+        var strides = Enumerable.Repeat(1L, rank).ToArray();
+        var padding = Enumerable.Repeat((long)(size - 1) / 2, rank).ToArray();
+        return rank == 2 ? max_pool2d(x, kernel, strides, padding) : max_pool3d(x, kernel, strides, padding);
+    }
 }

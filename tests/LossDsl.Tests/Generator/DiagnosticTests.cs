@@ -133,8 +133,13 @@ public sealed class DiagnosticTests
     [Fact]
     public void Static_spatial_rank_is_checked() => AssertDiagnostics("""
         using LossDsl;
-        [Loss("bce + {|LOSS0200:boundary|}", Spatial = new[] { 0, 0, 0 })]
+        [Loss("bce + boundary + {|LOSS0200:ssim|} + {|LOSS0200:active_contour|}", Spatial = new[] { 0, 0, 0 })]
         public sealed partial class Volumes;
+        [Loss("bce + {|LOSS0200:boundary|}", Spatial = new[] { 0, 0, 0, 0 })]
+        public sealed partial class FourDims;
+        // A window is checked against the depth of a volume too.
+        [Loss("boundary(theta0: 3, theta: {|LOSS0105:7|})", Spatial = new[] { 4, 16, 16 })]
+        public sealed partial class ThinVolume;
         """);
 
     [Fact]
