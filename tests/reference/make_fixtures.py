@@ -361,12 +361,24 @@ def gaussian_1d(window, sigma):
     return g / g.sum()
 
 
-def gaussian_filter_2d(x, window, sigma):
-    """'same'-size filtering of every (n, c) image by the 2-D Gaussian window, zero padding window/2."""
-    n, c, h, w = x.shape
+def gaussian_kernel(window, sigma, rank):
+    """The full (not separated) 2-D or 3-D Gaussian window: the outer product of the 1-D one with itself."""
     g = gaussian_1d(window, sigma)
-    kernel = torch.outer(g, g).view(1, 1, window, window)
-    return F.conv2d(x.reshape(n * c, 1, h, w), kernel, padding=window // 2).view(n, c, h, w)
+    kernel = torch.outer(g, g) if rank == 2 else torch.einsum("i,j,k->ijk", g, g, g)
+    return kernel.view((1, 1) + (window,) * rank)
+
+
+def gaussian_filter_nd(x, window, sigma, padding):
+    """Every (n, c) image or volume filtered by the Gaussian window, one 2-D or 3-D convolution."""
+    n, c, spatial = x.shape[0], x.shape[1], tuple(x.shape[2:])
+    conv = F.conv2d if len(spatial) == 2 else F.conv3d
+    out = conv(x.reshape((n * c, 1) + spatial), gaussian_kernel(window, sigma, len(spatial)), padding=padding)
+    return out.view((n, c) + tuple(out.shape[2:]))
+
+
+def gaussian_filter_2d(x, window, sigma):
+    """'same'-size filtering of every (n, c) image (or volume) by the Gaussian window, zero padding window/2."""
+    return gaussian_filter_nd(x, window, sigma, window // 2)
 
 
 def ssim_map(p, t, window, sigma, filter_2d=gaussian_filter_2d, c1=SSIM_C1, c2=SSIM_C2, eps=0.0):
@@ -378,16 +390,13 @@ def ssim_map(p, t, window, sigma, filter_2d=gaussian_filter_2d, c1=SSIM_C1, c2=S
 
 
 def gaussian_filter_valid(x, window, sigma):
-    """The 2-D Gaussian filter at the positions where the window lies inside the image (no padding)."""
-    n, c, h, w = x.shape
-    g = gaussian_1d(window, sigma)
-    kernel = torch.outer(g, g).view(1, 1, window, window)
-    return F.conv2d(x.reshape(n * c, 1, h, w), kernel).view(n, c, h - window + 1, w - window + 1)
+    """The Gaussian filter at the positions where the window lies inside the image (no padding)."""
+    return gaussian_filter_nd(x, window, sigma, 0)
 
 
 def gaussian_filter_reflect(x, window, sigma):
     """'same'-size filtering of the image padded by reflection (kornia's border)."""
-    return gaussian_filter_valid(F.pad(x, (window // 2,) * 4, mode="reflect"), window, sigma)
+    return gaussian_filter_valid(F.pad(x, (window // 2,) * (2 * (x.dim() - 2)), mode="reflect"), window, sigma)
 
 
 def ssim(batch, args):
@@ -1235,6 +1244,9 @@ FIXTURES = [
     case("boundary_no_extension", "boundary(3, 1)", "mask", B1_12),
     # 3-D: cubes for both pooling windows
     case("boundary_volume", "boundary(theta0: 3, theta: 3) + dice", "mask", (2, 1, 6, 7, 8)),
+    case("ssim_volume", "ssim(5) + dice", "mask", (2, 1, 6, 7, 8)),
+    case("ssim_volume_valid_probs", "ssim(window: 3, sigma: 1, border: valid)", "mask", (2, 2, 5, 6, 7), "probs"),
+    case("ssim_volume_reflect_log_probs", "ssim(window: 3, border: reflect, eps: 1e-12)", "mask", (1, 1, 5, 6, 7), "log_probs"),
     case("boundary_labels_volume_probs", "boundary", "labels", (2, 3, 6, 7, 8), "probs"),
     case("boundary_theta0_one", "boundary(1, 3)", "mask", B1),
     case("boundary_soft_target", "boundary", "mask", B1_12, pattern="soft"),

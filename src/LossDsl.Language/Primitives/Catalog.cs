@@ -230,7 +230,7 @@ internal static partial class Catalog
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
-    { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+    { SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -17,7 +18,7 @@ public static partial class StructureLosses
     /// pytorch_msssim).
     /// </summary>
     /// <param name="loss">The loss's name, for messages.</param>
-    /// <param name="probabilities">p, [N, C, H, W].</param>
+    /// <param name="probabilities">p, [N, C, H, W], or a volume [N, C, D, H, W] (the window then a separable 3-D Gaussian).</param>
     /// <param name="target">The mask, same shape.</param>
     /// <param name="window">The 1-D Gaussian window (<see cref="ConstantBuffers.GaussianWindow"/>); converted to p's dtype and device when they differ.</param>
     /// <param name="c1">(k1·L)², 0.01² by default.</param>
@@ -27,16 +28,21 @@ public static partial class StructureLosses
     /// <param name="validOnly">Average the map only where the window lies inside the image.</param>
     public static Tensor Ssim(string loss, Tensor probabilities, Tensor target, Tensor window, double c1, double c2, double eps, bool reflect, bool validOnly)
     {
-        RequireImages(loss, "ssim", probabilities);
+        if (probabilities.dim() is not (4 or 5))
+        {
+            throw new ArgumentException($"{loss}: ssim needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(probabilities)}.", nameof(probabilities));
+        }
+
         var half = window.shape[0] / 2;
-        if ((reflect || validOnly) && (probabilities.shape[2] <= 2 * half || probabilities.shape[3] <= 2 * half))
+        var spatial = probabilities.shape[2..];
+        if ((reflect || validOnly) && spatial.Any(side => side <= 2 * half))
         {
             throw new ArgumentException(
-                $"{loss}: ssim's window of {window.shape[0]} does not fit inside a {probabilities.shape[2]}×{probabilities.shape[3]} image, which its border needs; use a smaller window.",
+                $"{loss}: ssim's window of {window.shape[0]} does not fit inside a {string.Join("×", spatial)} image, which its border needs; use a smaller window.",
                 nameof(probabilities));
         }
 
-        var padding = new[] { half, half, half, half };
+        var padding = Enumerable.Repeat(half, 2 * spatial.Length).ToArray();
         var x = reflect ? pad(probabilities, padding, PaddingModes.Reflect) : probabilities;
         var y = reflect ? pad(target, padding, PaddingModes.Reflect) : target;
         using var windowLikeX = ConstantBuffers.Like(window, x);
@@ -54,9 +60,15 @@ public static partial class StructureLosses
         var ssim = (2 * muXY + c1) * (2 * covariance + c2) / (eps == 0 ? denominator : denominator + eps);
         // Padded by reflection, the map has the padded size: its centre is the images' size. Without padding, the positions
         // where the window lies inside are the same centre of the zero-padded map.
-        var kept = reflect || validOnly
-            ? ssim.narrow(2, half, ssim.shape[2] - 2 * half).narrow(3, half, ssim.shape[3] - 2 * half)
-            : ssim;
+        var kept = ssim;
+        if (reflect || validOnly)
+        {
+            for (var dim = 2; dim < ssim.dim(); dim++)
+            {
+                kept = kept.narrow(dim, half, kept.shape[dim] - (2 * half));
+            }
+        }
+
         return 1 - kept.mean();
     }
 
@@ -73,9 +85,41 @@ public static partial class StructureLosses
     /// <see cref="LargestBandedSide"/> a side, else <see cref="SeparableFilter"/>. Both are that filter exactly.
     /// </summary>
     internal static Tensor GaussianFilter(Tensor images, Tensor window) =>
-        images.shape[2] <= LargestBandedSide && images.shape[3] <= LargestBandedSide
-            ? BandedFilter(images, window)
-            : SeparableFilter(images, window);
+        (images.dim(), images.shape[2..].All(side => side <= LargestBandedSide)) switch
+        {
+            (4, true) => BandedFilter(images, window),
+            (4, false) => SeparableFilter(images, window),
+            (_, true) => BandedVolumeFilter(images, window),
+            _ => SeparableVolumeFilter(images, window),
+        };
+
+    /// <summary>
+    /// <see cref="BandedFilter"/> on volumes [N, C, D, H, W]: the banded matrices along W, H and then D (moved next to W
+    /// for its product), which is the separable 3-D Gaussian with zero padding.
+    /// </summary>
+    internal static Tensor BandedVolumeFilter(Tensor volumes, Tensor window)
+    {
+        using var depth = BandedMatrix(window, volumes.shape[2]);
+        using var rows = BandedMatrix(window, volumes.shape[3]);
+        using var columns = BandedMatrix(window, volumes.shape[4]);
+        using var columnsT = columns.t();
+        using var alongW = volumes.matmul(columnsT);
+        using var alongH = rows.matmul(alongW);
+        using var depthInside = alongH.transpose(2, 3);
+        using var alongD = depth.matmul(depthInside);
+        return alongD.transpose(2, 3);
+    }
+
+    /// <summary><see cref="SeparableFilter"/> on volumes: one grouped convolution per axis.</summary>
+    internal static Tensor SeparableVolumeFilter(Tensor volumes, Tensor window)
+    {
+        var channels = volumes.shape[1];
+        var size = window.shape[0];
+        var half = size / 2;
+        using var alongD = conv3d(volumes, window.view(1, 1, size, 1, 1).expand(channels, 1, size, 1, 1), padding: new[] { half, 0L, 0L }, groups: channels);
+        using var alongH = conv3d(alongD, window.view(1, 1, 1, size, 1).expand(channels, 1, 1, size, 1), padding: new[] { 0L, half, 0L }, groups: channels);
+        return conv3d(alongH, window.view(1, 1, 1, 1, size).expand(channels, 1, 1, 1, size), padding: new[] { 0L, 0L, half }, groups: channels);
+    }
 
     /// <summary>
     /// The filter as two matrix products, <c>B_H · X · B_Wᵀ</c>, with <c>B_n[i, k] = w[k − i + h]</c> for |k − i| ≤ h

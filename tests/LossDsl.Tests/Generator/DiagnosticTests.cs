@@ -133,7 +133,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Static_spatial_rank_is_checked() => AssertDiagnostics("""
         using LossDsl;
-        [Loss("bce + boundary + {|LOSS0200:ssim|} + {|LOSS0200:active_contour|}", Spatial = new[] { 0, 0, 0 })]
+        [Loss("bce + boundary + ssim + {|LOSS0200:active_contour|}", Spatial = new[] { 0, 0, 0 })]
         public sealed partial class Volumes;
         [Loss("bce + {|LOSS0200:boundary|}", Spatial = new[] { 0, 0, 0, 0 })]
         public sealed partial class FourDims;

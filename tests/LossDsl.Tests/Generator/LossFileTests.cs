@@ -124,7 +124,7 @@ public sealed class LossFileTests
     [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], pixel_weight: map[N, H, W]) = ce + {|LOSS0200:lovasz_softmax|};")]
     [InlineData("loss A(pred: logits[N, 1, 8, 8]) = ssim({|LOSS0105:11|});")]
     [InlineData("loss A(pred: logits[N, 1, 8, 16]) = bce + {|LOSS0105:ssim|};")]
-    [InlineData("loss A(pred: logits[N, 1, D, H, W]) = {|LOSS0200:ssim|};")]
+    [InlineData("loss A(pred: logits[N, 1, H, W, X, Y]) = {|LOSS0200:ssim|};")]
     [InlineData("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255) = ce + {|LOSS0200:boundary|};")]
     [InlineData("loss A(pred: logits[N, 3, H, W]) = dice(weight: {|LOSS0105:[1, 2]|});")]
     [InlineData("loss A = bce {|LOSS0002:loss|} B = dice;")]

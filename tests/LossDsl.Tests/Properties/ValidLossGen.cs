@@ -54,6 +54,8 @@ internal static class ValidLossGen
         && !(p.RequiresLogits && signature.Input != InputKind.Logits)
         && !(p.RequiresSingleChannel && signature.Classes != 1)
         && p.Supports(signature.Spatial.Length)
+        // A window no smaller than its rule's minimum must fit the smallest static size (ssim's 3 in a 2-voxel-deep volume does not).
+        && !p.WindowParameters.Any(w => signature.SmallestStaticSpatial is { } smallest && w.Rule?.Minimum > smallest)
         && !(p.SpatialFilters && (signature.IgnoreIndex is not null || signature.Valid is not null))
         && !(!p.AllowsPixelWeight && signature.PixelWeight is not null)).ToImmutableArray();
 
