@@ -138,8 +138,8 @@ public static class RegionLosses
         bool includeBackground, bool softLabel)
     {
         var s = statistics;
-        // MONAI's soft_label overlap, (P + T − Σ|p − t|) / 2; the denominator P + T is the same in both forms.
-        var overlap = softLabel ? (s.Predicted + s.Target - s.AbsoluteDifferences()) / 2 : s.TruePositive;
+        // The denominator P + T is the same in both forms.
+        var overlap = TruePositives(s, softLabel);
         var (truePositive, predicted, target) = (overlap, s.Predicted, s.Target);
         if (truePositive.shape[^1] == 1)
         {
@@ -233,14 +233,20 @@ public static class RegionLosses
     private const double LogFloor = 1e-7;
 
     /// <summary>
-    /// TP, P and T as the ratio reads them: TP, or with <paramref name="softLabel"/> the overlap of soft labels
-    /// <c>(P + T − Σ|p − t|) / 2</c> (equal to TP on {0, 1} targets); P and T, or Σp² and Σt² with
+    /// TP, or with <paramref name="softLabel"/> the overlap of soft labels <c>(P + T − Σ|p − t|) / 2</c> (MONAI's
+    /// soft_label; equal to TP on {0, 1} targets).
+    /// </summary>
+    private static Tensor TruePositives(RegionStatistics s, bool softLabel) =>
+        softLabel ? (s.Predicted + s.Target - s.AbsoluteDifferences()) / 2 : s.TruePositive;
+
+    /// <summary>
+    /// TP, P and T as the ratio reads them: <see cref="TruePositives"/>; P and T, or Σp² and Σt² with
     /// <paramref name="squaredPred"/>; per channel, or with <paramref name="micro"/> summed over the classes (kornia's
     /// micro average).
     /// </summary>
     private static (Tensor TruePositive, Tensor Predicted, Tensor Target) Sums(RegionStatistics s, bool micro, bool squaredPred, bool softLabel)
     {
-        var truePositive = softLabel ? (s.Predicted + s.Target - s.AbsoluteDifferences()) / 2 : s.TruePositive;
+        var truePositive = TruePositives(s, softLabel);
         var (predicted, target) = squaredPred ? s.SquaredSums() : (s.Predicted, s.Target);
         return micro
             ? (truePositive.sum(-1, keepdim: true), predicted.sum(-1, keepdim: true), target.sum(-1, keepdim: true))

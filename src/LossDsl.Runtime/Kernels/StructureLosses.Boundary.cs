@@ -1,7 +1,5 @@
-using System;
 using System.Linq;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace LossDsl.Kernels;
 
@@ -24,11 +22,7 @@ public static partial class StructureLosses
     /// <param name="includeComplement">True for a mask: each channel counts as two classes, (1 − p, 1 − t) and (p, t).</param>
     public static Tensor Boundary(string loss, Tensor probabilities, Tensor target, int theta0, int theta, bool includeComplement)
     {
-        if (probabilities.dim() is not (4 or 5))
-        {
-            throw new ArgumentException($"{loss}: boundary needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(probabilities)}.", nameof(probabilities));
-        }
-
+        RequireImagesOrVolumes(loss, "boundary", probabilities);
         var p = includeComplement ? cat(new[] { 1 - probabilities, probabilities }, 1) : probabilities;
         var t = includeComplement ? cat(new[] { 1 - target, target }, 1) : target;
 
@@ -51,13 +45,10 @@ public static partial class StructureLosses
         return SamePool(inverse, size) - inverse;
     }
 
-    /// <summary>Max pooling with stride 1 and padding (size − 1)/2 over every spatial dim: same size, padding never wins (it is −∞).</summary>
+    /// <summary>Max pooling with stride 1 and padding (size − 1)/2 over every spatial dim: same size.</summary>
     private static Tensor SamePool(Tensor x, int size)
     {
         var rank = (int)x.dim() - 2;
-        var kernel = Enumerable.Repeat((long)size, rank).ToArray();
-        var strides = Enumerable.Repeat(1L, rank).ToArray();
-        var padding = Enumerable.Repeat((long)(size - 1) / 2, rank).ToArray();
-        return rank == 2 ? max_pool2d(x, kernel, strides, padding) : max_pool3d(x, kernel, strides, padding);
+        return MaxPool(x, Enumerable.Repeat((long)size, rank).ToArray(), Enumerable.Repeat((long)(size - 1) / 2, rank).ToArray());
     }
 }

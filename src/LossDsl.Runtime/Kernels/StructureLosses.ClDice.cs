@@ -20,14 +20,9 @@ public static partial class StructureLosses
     /// <param name="includeBackground">False leaves channel 0 out, as MONAI always does.</param>
     public static Tensor ClDice(string loss, Tensor probabilities, Tensor target, int iterations, double smooth, bool includeBackground)
     {
-        if (probabilities.dim() is not (4 or 5))
-        {
-            throw new ArgumentException($"{loss}: cldice needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(probabilities)}.", nameof(probabilities));
-        }
-
-        var channels = probabilities.shape[1];
-        using var p = includeBackground ? probabilities.alias() : probabilities.narrow(1, 1, channels - 1);
-        using var t = includeBackground ? target.alias() : target.narrow(1, 1, channels - 1);
+        RequireImagesOrVolumes(loss, "cldice", probabilities);
+        using var p = KeptChannels(probabilities, includeBackground);
+        using var t = KeptChannels(target, includeBackground);
         using var skeletonP = SoftSkeleton(p, iterations);
         using var skeletonT = SoftSkeleton(t, iterations);
         using var precision = ((skeletonP * t).sum() + smooth) / (skeletonP.sum() + smooth);
@@ -85,7 +80,7 @@ public static partial class StructureLosses
             kernel[axis] = 3;
             padding[axis] = 1;
             using var negated = x.neg();
-            using var pooled = rank == 2 ? max_pool2d(negated, kernel, Ones(rank), padding) : max_pool3d(negated, kernel, Ones(rank), padding);
+            using var pooled = MaxPool(negated, kernel, padding);
             var line = pooled.neg();
             if (result is null)
             {
@@ -102,18 +97,6 @@ public static partial class StructureLosses
         return result!;
     }
 
-    private static Tensor SoftDilate(Tensor x)
-    {
-        var rank = (int)x.dim() - 2;
-        var kernel = new long[rank];
-        Array.Fill(kernel, 3L);
-        return rank == 2 ? max_pool2d(x, kernel, Ones(rank), Ones(rank)) : max_pool3d(x, kernel, Ones(rank), Ones(rank));
-    }
-
-    private static long[] Ones(int rank)
-    {
-        var ones = new long[rank];
-        Array.Fill(ones, 1L);
-        return ones;
-    }
+    // The 3×3(×3) cube: the same as boundary's SamePool with a window of 3.
+    private static Tensor SoftDilate(Tensor x) => SamePool(x, 3);
 }

@@ -20,9 +20,8 @@ public static partial class StructureLosses
     /// <param name="includeBackground">False leaves channel 0 out (the background class of labels).</param>
     public static Tensor HausdorffDistanceTransform(Tensor probabilities, Tensor target, double alpha, bool includeBackground)
     {
-        var channels = probabilities.shape[1];
-        using var p = includeBackground ? probabilities.alias() : probabilities.narrow(1, 1, channels - 1);
-        using var t = includeBackground ? target.alias() : target.narrow(1, 1, channels - 1);
+        using var p = KeptChannels(probabilities, includeBackground);
+        using var t = KeptChannels(target, includeBackground);
         using var predicted = BoundaryDistances(p, alpha);
         using var truth = BoundaryDistances(t, alpha);
         using var distance = predicted + truth;

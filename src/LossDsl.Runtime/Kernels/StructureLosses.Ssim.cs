@@ -28,11 +28,7 @@ public static partial class StructureLosses
     /// <param name="validOnly">Average the map only where the window lies inside the image.</param>
     public static Tensor Ssim(string loss, Tensor probabilities, Tensor target, Tensor window, double c1, double c2, double eps, bool reflect, bool validOnly)
     {
-        if (probabilities.dim() is not (4 or 5))
-        {
-            throw new ArgumentException($"{loss}: ssim needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(probabilities)}.", nameof(probabilities));
-        }
-
+        RequireImagesOrVolumes(loss, "ssim", probabilities);
         var half = window.shape[0] / 2;
         var spatial = probabilities.shape[2..];
         if ((reflect || validOnly) && spatial.Any(side => side <= 2 * half))

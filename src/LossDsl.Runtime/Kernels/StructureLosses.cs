@@ -1,6 +1,8 @@
 using System;
 using System.ComponentModel;
+using System.Linq;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace LossDsl.Kernels;
 
@@ -12,8 +14,8 @@ namespace LossDsl.Kernels;
 public static partial class StructureLosses
 {
     /// <summary>
-    /// ssim, boundary and active_contour filter over rows and columns: pred must be [N, C, H, W]. A signature that
-    /// fixes the rank is checked at compile time; any other is checked here, naming the loss and the primitive.
+    /// active_contour filters over rows and columns: pred must be [N, C, H, W]. A signature that fixes the rank is
+    /// checked at compile time; any other is checked here, naming the loss and the primitive.
     /// </summary>
     private static void RequireImages(string loss, string primitive, Tensor pred)
     {
@@ -23,4 +25,28 @@ public static partial class StructureLosses
                 $"{loss}: {primitive} needs pred of shape [N, C, H, W] (exactly 2 spatial dims), got {Inputs.Shape(pred)}.", nameof(pred));
         }
     }
+
+    /// <summary>ssim, boundary and cldice filter images or volumes: pred must be [N, C, H, W] or [N, C, D, H, W].</summary>
+    private static void RequireImagesOrVolumes(string loss, string primitive, Tensor pred)
+    {
+        if (pred.dim() is not (4 or 5))
+        {
+            throw new ArgumentException(
+                $"{loss}: {primitive} needs 2 or 3 spatial dims, [N, C, H, W] or [N, C, D, H, W], got pred {Inputs.Shape(pred)}.", nameof(pred));
+        }
+    }
+
+    /// <summary>
+    /// Max pooling with stride 1 over the 2 or 3 spatial dims of <paramref name="x"/>, one window size and padding per
+    /// dim; padding never wins (it is −∞).
+    /// </summary>
+    private static Tensor MaxPool(Tensor x, long[] kernel, long[] padding)
+    {
+        var strides = Enumerable.Repeat(1L, kernel.Length).ToArray();
+        return kernel.Length == 2 ? max_pool2d(x, kernel, strides, padding) : max_pool3d(x, kernel, strides, padding);
+    }
+
+    /// <summary>x without channel 0 unless <paramref name="includeBackground"/>: a new handle either way, safe to dispose.</summary>
+    private static Tensor KeptChannels(Tensor x, bool includeBackground) =>
+        includeBackground ? x.alias() : x.narrow(1, 1, x.shape[1] - 1);
 }
