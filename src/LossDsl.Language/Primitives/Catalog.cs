@@ -205,9 +205,9 @@ internal static partial class Catalog
     };
 
     private static PrimitiveDefinition Mcc { get; } = new("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
-        (inputs, term) => RegionLossesCalls.Mcc(Statistics(inputs, term), term.Number(MccSmooth),
+        (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage), Activation.Auto), term.Number(MccSmooth),
             ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-    { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(Statistics(inputs, term), term.Number(MccSmooth)) };
+    { LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage), Activation.Auto), term.Number(MccSmooth)) };
 
     private static PrimitiveDefinition GeneralizedDice { get; } = new("generalized_dice",
         Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground, ActivationParameter, SoftLabel),
@@ -285,9 +285,9 @@ internal static partial class Catalog
     /// <summary>Every name a primitive can be written as, for "did you mean".</summary>
     public static IEnumerable<string> AllNames => ByName.Keys.OrderBy(n => n, System.StringComparer.Ordinal);
 
-    /// <summary>The region statistics a term reads: per image or over the batch, of the probabilities its activation gives.</summary>
-    private static LocalValue Statistics(IPlanInputs inputs, BoundTerm term) => inputs.RegionStatistics(term.Boolean(PerImage),
-        term.Arguments.Any(a => ReferenceEquals(a.Parameter, ActivationParameter)) ? Activations.First(a => a.Word == term.Word(ActivationParameter)).Value : Activation.Auto);
+    /// <summary>The region statistics a term with an <c>activation</c> reads: per image or over the batch, of the probabilities it gives.</summary>
+    private static LocalValue Statistics(IPlanInputs inputs, BoundTerm term) =>
+        inputs.RegionStatistics(term.Boolean(PerImage), Activations.First(a => a.Word == term.Word(ActivationParameter)).Value);
 
     /// <summary>A bce term's positive weight, null for <c>auto</c>.</summary>
     private static double? PositiveWeight(BoundTerm bce) => bce[PosWeight] is NumberValue weight ? weight.Value : null;
