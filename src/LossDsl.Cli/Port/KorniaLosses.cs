@@ -103,7 +103,7 @@ internal static class KorniaLosses
         draft.MeanReduction(peerDefault: "none");
         var alpha = a.Get("alpha") is PeerNone ? (double?)null : a.Number("alpha", 0.25);
         var gamma = a.Number("gamma", 2);
-        return draft.Build(Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma, a.NumberList("weight")));
+        return draft.Build(MaskFocal(alpha, gamma, a.NumberList("weight")));
     }
 
     /// <summary>

@@ -382,7 +382,7 @@ internal static class MonaiLosses
             var factor = weights is [var single] ? single : 1.0;
             var channelWeights = weights is { Count: > 1 } ? weights : null;
             draft.Note("on soft targets MONAI's (1 − p_t) is σ(−x(2t − 1)), not LossDsl's 1 − (pt + (1 − p)(1 − t)); on {0, 1} targets they agree");
-            return Sum((factor, Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma, channelWeights)));
+            return Sum((factor, MaskFocal(alpha, gamma, channelWeights)));
         }
 
         draft.Input = LossInput.Logits;

@@ -64,7 +64,7 @@ internal static class SmpLosses
         var gamma = a.Number("gamma", 2);
         var alpha = a.OptionalNumber("alpha");
         draft.Note("smp's p_t is exp(−bce), LossDsl's pt + (1 − p)(1 − t): the same on {0, 1} targets, not on soft ones");
-        return draft.Build(Catalog.MaskFocalText(alpha is { } value ? (value == 0.25 ? null : value) : -1.0, gamma == 2 ? null : gamma));
+        return draft.Build(PortText.MaskFocal(alpha, gamma));
     }
 
     public static PortedLoss LovaszLoss(PeerCall call, int? classes)

@@ -15,6 +15,6 @@ internal static class TorchvisionLosses
         var alpha = a.Number("alpha", 0.25);
         var gamma = a.Number("gamma", 2);
         // torchvision skips alpha_t for a negative alpha; LossDsl writes that alpha: -1.
-        return draft.Build(Catalog.MaskFocalText(alpha == 0.25 ? null : alpha < 0 ? -1.0 : alpha, gamma == 2 ? null : gamma));
+        return draft.Build(PortText.MaskFocal(alpha < 0 ? null : alpha, gamma));
     }
 }
