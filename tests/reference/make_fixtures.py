@@ -407,6 +407,30 @@ def ssim(batch, args):
     return 1 - ssim_map(batch.p, batch.t, int(args["window"]), args["sigma"], filters[args.get("border", "same")], c1, c2, args.get("eps", 0.0)).mean()
 
 
+def ms_ssim(batch, args):
+    """1 − MS-SSIM as pytorch_msssim computes it: contrast-structure (cs) means over the valid positions at every scale
+    but the last, the SSIM mean at the last, relu'd, raised to the scale weights and multiplied, per image and channel;
+    2×2 (×2) average pooling between scales with one pixel of zero padding on odd sides (counted in the average)."""
+    window, sigma, weights = int(args["window"]), args["sigma"], args["scale_weights"]
+    c1, c2 = (args["k1"] * args["data_range"]) ** 2, (args["k2"] * args["data_range"]) ** 2
+    x, y = batch.p, batch.t
+    pool = F.avg_pool2d if x.dim() == 4 else F.avg_pool3d
+    factors = []
+    for scale, weight in enumerate(weights):
+        mu_x, mu_y = gaussian_filter_valid(x, window, sigma), gaussian_filter_valid(y, window, sigma)
+        var_x = gaussian_filter_valid(x * x, window, sigma) - mu_x ** 2
+        var_y = gaussian_filter_valid(y * y, window, sigma) - mu_y ** 2
+        cov = gaussian_filter_valid(x * y, window, sigma) - mu_x * mu_y
+        cs = (2 * cov + c2) / (var_x + var_y + c2)
+        last = scale == len(weights) - 1
+        value = ((2 * mu_x * mu_y + c1) / (mu_x ** 2 + mu_y ** 2 + c1)) * cs if last else cs
+        factors.append(torch.relu(value.flatten(2).mean(-1)) ** weight)
+        if not last:
+            padding = tuple(side % 2 for side in x.shape[2:])
+            x, y = pool(x, 2, padding=padding), pool(y, 2, padding=padding)
+    return 1 - torch.stack(factors).prod(0).mean()
+
+
 def lovasz_grad(gt_sorted):
     """Gradient of the Lovász extension of the Jaccard loss w.r.t. errors sorted in decreasing order."""
     total = gt_sorted.sum()
@@ -584,6 +608,8 @@ PRIMITIVES = {
                                                 ("include_background", True)] + ACTIVATION + [("soft_label", False)] for k in ("mask", "labels")}),
     "sensitivity_specificity": (sensitivity_specificity, {k: [("lambda", 0.05), ("smooth", 1e-5)] for k in ("mask", "labels")}),
     "ssim": (ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03), ("border", "same"), ("eps", 0.0)]}),
+    "ms_ssim": (ms_ssim, {"mask": [("window", 11), ("sigma", 1.5), ("data_range", 1.0), ("k1", 0.01), ("k2", 0.03),
+                                   ("scale_weights", [0.0448, 0.2856, 0.3001, 0.2363, 0.1333])]}),
     "lovasz_hinge": (lovasz_hinge, {"mask": [("per_image", True)]}),
     "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False), ("weight", None)]}),
     "cldice": (cldice, {k: [("iter", 3), ("smooth", 1.0), ("include_background", True)] for k in ("mask", "labels")}),
@@ -1247,6 +1273,15 @@ FIXTURES = [
     case("ssim_volume", "ssim(5) + dice", "mask", (2, 1, 6, 7, 8)),
     case("ssim_volume_valid_probs", "ssim(window: 3, sigma: 1, border: valid)", "mask", (2, 2, 5, 6, 7), "probs"),
     case("ssim_volume_reflect_log_probs", "ssim(window: 3, border: reflect, eps: 1e-12)", "mask", (1, 1, 5, 6, 7), "log_probs"),
+    # ms_ssim: pytorch_msssim's scales; every side above (window − 1)·2^(scales − 1)
+    case("ms_ssim_three_scales", "ms_ssim(3, scale_weights: [0.2, 0.3, 0.5])", "mask", B1_12),
+    case("ms_ssim_default_scales_probs", "ms_ssim(window: 3)", "mask", (1, 2, 33, 34), "probs"),
+    case("ms_ssim_default_window_odd_sides", "ms_ssim(scale_weights: [0.4, 0.6])", "mask", (2, 1, 21, 24)),
+    case("ms_ssim_every_parameter_log_probs", "ms_ssim(5, 1, 2, 0.02, 0.05, [0.5, 0.5])", "mask", (2, 3, 9, 10), "log_probs"),
+    case("ms_ssim_odd_pooling", "ms_ssim(3, scale_weights: [0.3, 0.3, 0.4])", "mask", (2, 1, 13, 11), pattern="soft"),
+    case("ms_ssim_empty_mask", "ms_ssim(3, scale_weights: [0.5, 0.5])", "mask", (2, 1, 9, 9), pattern="empty"),
+    case("ms_ssim_volume", "ms_ssim(window: 3, sigma: 1, scale_weights: [0.2, 0.3, 0.5])", "mask", (1, 1, 9, 10, 11)),
+    case("ms_ssim_volume_with_dice_probs", "dice + ms_ssim(3, scale_weights: [0.5, 0.5])", "mask", (2, 2, 6, 7, 8), "probs"),
     case("boundary_labels_volume_probs", "boundary", "labels", (2, 3, 6, 7, 8), "probs"),
     case("boundary_theta0_one", "boundary(1, 3)", "mask", B1),
     case("boundary_soft_target", "boundary", "mask", B1_12, pattern="soft"),

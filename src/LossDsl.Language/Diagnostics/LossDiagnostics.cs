@@ -110,7 +110,7 @@ internal static class LossDiagnostics
         "LOSS0900", "Term multiplied by zero", "This product is always 0, so its terms do not train anything; remove it or change the factor", LossSeverity.Warning, Semantics);
 
     public static readonly LossDiagnosticDescriptor ZeroWeights = new(
-        "LOSS0901", "Class weights all zero", "Every class weight of '{0}' is 0, so the weighted mean divides 0 by 0; give at least one class a positive weight", LossSeverity.Warning, Semantics);
+        "LOSS0901", "Weights all zero", "Every weight in '{0}' of '{1}' is 0, so {2}", LossSeverity.Warning, Semantics);
 
     public static readonly LossDiagnosticDescriptor RepeatedTerm = new(
         "LOSS0902", "Repeated identical term", "'{0}' appears more than once with the same arguments; write a factor instead (for example '2 * {0}')", LossSeverity.Warning, Semantics);

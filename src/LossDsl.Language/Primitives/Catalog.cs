@@ -78,6 +78,9 @@ internal static partial class Catalog
     private const string ValidBorder = "valid";
     private static readonly ParameterDefinition Border = Word("border", "same", ValidBorder, ReflectBorder);
     private static readonly ParameterDefinition SsimEps = Number("eps", 0.0, NumberRule.NonNegative);
+    // pytorch_msssim's exponents of the five scales (Wang et al. 2003), finest first.
+    private static readonly ParameterDefinition ScaleWeights = new("scale_weights", ParameterKind.NumberList,
+        new NumberListValue(ImmutableArray.Create(0.0448, 0.2856, 0.3001, 0.2363, 0.1333))) { OnePerClass = false };
     private static readonly ParameterDefinition HingePerImage = Boolean("per_image", true);
     private const string PresentClasses = "present";
     private static readonly ParameterDefinition LovaszClasses = Word("classes", PresentClasses, "all");
@@ -232,6 +235,13 @@ internal static partial class Catalog
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
     { SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
+    private static PrimitiveDefinition MsSsim { get; } = new("ms_ssim", Mask(Window, Sigma, DataRange, K1, K2, ScaleWeights),
+        "1 - multi-scale SSIM (Wang et al. 2003; pytorch_msssim): contrast-structure at every scale, SSIM at the coarsest.",
+        (inputs, term) => StructureLossesCalls.MsSsim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
+            inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
+            Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.NumberList(ScaleWeights)))
+    { SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
+
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.
         (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
@@ -275,7 +285,7 @@ internal static partial class Catalog
     { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, LovaszHinge, LovaszSoftmax, HausdorffDt, ClDice, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, ClDice, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

@@ -11,7 +11,7 @@ internal enum ParameterKind
     Boolean,
     /// <summary>One of <see cref="ParameterDefinition.Words"/> only.</summary>
     Word,
-    /// <summary>A list of numbers, one per class.</summary>
+    /// <summary>A list of numbers, one per class unless <see cref="ParameterDefinition.OnePerClass"/> is false.</summary>
     NumberList,
 }
 
@@ -30,6 +30,9 @@ internal sealed record ParameterDefinition(
     /// left after it, so labels, a mask of C &gt; 1, or the background generalized_dice adds to a single-channel mask.
     /// </summary>
     public bool FalseDropsBackground { get; init; }
+
+    /// <summary>A number list with one entry per class (checked against a static C); false for other lists (ms_ssim's scales).</summary>
+    public bool OnePerClass { get; init; } = true;
 
     /// <summary>Where the parameter is left out, it takes this other parameter's value (smooth_nr and smooth_dr take smooth's).</summary>
     public ParameterDefinition? DefaultsTo { get; init; }

@@ -63,6 +63,12 @@ internal sealed record PrimitiveDefinition(
     /// <summary>Parameters that bound a window size; checked against static spatial sizes.</summary>
     public ImmutableArray<ParameterDefinition> WindowParameters { get; init; } = ImmutableArray<ParameterDefinition>.Empty;
 
+    /// <summary>
+    /// The list whose length is the number of scales (ms_ssim's scale_weights): each scale after the first halves every
+    /// spatial side, so the window parameters must fit the coarsest.
+    /// </summary>
+    public ParameterDefinition? ScaleParameter { get; init; }
+
     /// <summary>Arguments that cannot be given together (average: micro pools the classes, so no class weights).</summary>
     public ImmutableArray<ParameterConflict> Conflicts { get; init; } = ImmutableArray<ParameterConflict>.Empty;
 

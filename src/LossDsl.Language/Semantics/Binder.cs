@@ -188,12 +188,17 @@ internal sealed class Binder
             var name = argument.Parameter.Name;
             var span = spans.TryGetValue(name, out var s) ? s : calleeSpan;
             if (primitive.WindowParameters.Contains(argument.Parameter) && signature.SmallestStaticSpatial is { } smallest
-                && argument.Value is NumberValue { Value: var window } && window > smallest)
+                && argument.Value is NumberValue { Value: var window } && window > CoarsestSide(smallest, Scales(primitive, arguments)))
             {
+                var scales = Scales(primitive, arguments);
+                var where = signature.SmallestLevel is { } level
+                    ? $"the smallest static spatial size at level {level} (stride {signature.Levels!.Stride})"
+                    : "the smallest static spatial size";
                 diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
-                    signature.SmallestLevel is { } level
-                        ? $"must be at most {smallest}, the smallest static spatial size at level {level} (stride {signature.Levels!.Stride})"
-                        : $"must be at most {smallest}, the smallest static spatial size", NumberText.Format(window));
+                    scales == 1
+                        ? $"must be at most {smallest}, {where}"
+                        : $"must be at most {CoarsestSide(smallest, scales)}: {scales} scales halve {where}, {smallest}, to {CoarsestSide(smallest, scales)}",
+                    NumberText.Format(window));
                 ok = false;
             }
 
@@ -280,6 +285,13 @@ internal sealed class Binder
     }
 
     /// <summary>Matches arguments to parameters; returns default when any argument was wrong (all are still checked).</summary>
+    /// <summary>The number of scales a term filters at: the length of its scale list, 1 for a single-scale window.</summary>
+    private static int Scales(PrimitiveDefinition primitive, ImmutableArray<BoundArgument> arguments) =>
+        primitive.ScaleParameter is { } scales && arguments.FirstOrDefault(a => a.Parameter == scales)?.Value is NumberListValue list ? list.Items.Length : 1;
+
+    /// <summary>A side after <paramref name="scales"/> − 1 halvings that round up (2×2 pooling with odd sides padded).</summary>
+    private static int CoarsestSide(int side, int scales) => (int)(((long)side + (1L << (scales - 1)) - 1) >> (scales - 1));
+
     private ImmutableArray<BoundArgument> BindArguments(PrimitiveDefinition primitive, PrimitiveVariant variant, ImmutableArray<ArgumentSyntax> arguments, Dictionary<string, SourceSpan> spans)
     {
         var parameters = variant.Parameters;
@@ -401,7 +413,13 @@ internal sealed class Binder
             }
         }
 
-        if (ok && signature.Classes is { } classes && items.Count != classes)
+        if (ok && !parameter.OnePerClass && items.Count == 0)
+        {
+            diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, list.Span, parameter.Name, primitive.Name, "needs at least one entry", "an empty list");
+            ok = false;
+        }
+
+        if (ok && parameter.OnePerClass && signature.Classes is { } classes && items.Count != classes)
         {
             diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, list.Span, parameter.Name, primitive.Name,
                 $"must have one entry per class ({classes})", $"{items.Count} entries");
@@ -410,7 +428,9 @@ internal sealed class Binder
 
         if (ok && items.Count > 0 && items.All(w => w == 0))
         {
-            diagnostics.Add(LossDiagnostics.ZeroWeights, list.Span, primitive.Name);
+            diagnostics.Add(LossDiagnostics.ZeroWeights, list.Span, parameter.Name, primitive.Name, parameter.OnePerClass
+                ? "the weighted mean divides 0 by 0; give at least one class a positive weight"
+                : "every factor is 1 and the term is always 0: it trains nothing; give at least one scale a positive weight");
         }
 
         return ok ? new NumberListValue(items.ToImmutable()) : null;

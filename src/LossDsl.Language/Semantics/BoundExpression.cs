@@ -49,6 +49,9 @@ internal sealed record BoundTerm(SourceSpan Span, string Written, string Name, P
 
     public bool Boolean(ParameterDefinition parameter) => ((BooleanValue)this[parameter]).Value;
 
+    /// <summary>A list with a default (ms_ssim's scale_weights), as the kernel takes it.</summary>
+    public double[] NumberList(ParameterDefinition parameter) => ((NumberListValue)this[parameter]).Items.ToArray();
+
     public string Word(ParameterDefinition parameter) => ((WordValue)this[parameter]).Word;
 
     /// <summary>

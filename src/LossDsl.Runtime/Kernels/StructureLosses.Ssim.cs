@@ -41,31 +41,39 @@ public static partial class StructureLosses
         var padding = Enumerable.Repeat(half, 2 * spatial.Length).ToArray();
         var x = reflect ? pad(probabilities, padding, PaddingModes.Reflect) : probabilities;
         var y = reflect ? pad(target, padding, PaddingModes.Reflect) : target;
-        using var windowLikeX = ConstantBuffers.Like(window, x);
-        var filtered = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX);
-        var maps = filtered.chunk(5, 1);
-        var (muX, muY) = (maps[0], maps[1]);
+        var (muX, muY, varianceX, varianceY, covariance) = LocalMoments(x, y, window);
         var muXY = muX * muY;
-        var muXSquared = muX * muX;
-        var muYSquared = muY * muY;
-        var varianceX = maps[2] - muXSquared;
-        var varianceY = maps[3] - muYSquared;
-        var covariance = maps[4] - muXY;
-
-        var denominator = (muXSquared + muYSquared + c1) * (varianceX + varianceY + c2);
+        var denominator = ((muX * muX) + (muY * muY) + c1) * (varianceX + varianceY + c2);
         var ssim = (2 * muXY + c1) * (2 * covariance + c2) / (eps == 0 ? denominator : denominator + eps);
         // Padded by reflection, the map has the padded size: its centre is the images' size. Without padding, the positions
         // where the window lies inside are the same centre of the zero-padded map.
-        var kept = ssim;
-        if (reflect || validOnly)
+        var kept = reflect || validOnly ? WithoutBorder(ssim, half) : ssim;
+        return 1 - kept.mean();
+    }
+
+    /// <summary>
+    /// The local means μx, μy, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy of every channel of
+    /// <paramref name="x"/> and <paramref name="y"/> under the Gaussian <paramref name="window"/> (zero padding, same
+    /// size): the five maps filtered together by <see cref="GaussianFilter"/>.
+    /// </summary>
+    private static (Tensor MuX, Tensor MuY, Tensor VarianceX, Tensor VarianceY, Tensor Covariance) LocalMoments(Tensor x, Tensor y, Tensor window)
+    {
+        using var windowLikeX = ConstantBuffers.Like(window, x);
+        var maps = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX).chunk(5, 1);
+        var (muX, muY) = (maps[0], maps[1]);
+        return (muX, muY, maps[2] - (muX * muX), maps[3] - (muY * muY), maps[4] - (muX * muY));
+    }
+
+    /// <summary>The positions of a same-size filtered map where a window of half-width <paramref name="half"/> lies inside the image.</summary>
+    private static Tensor WithoutBorder(Tensor map, long half)
+    {
+        var kept = map;
+        for (var dim = 2; dim < map.dim(); dim++)
         {
-            for (var dim = 2; dim < ssim.dim(); dim++)
-            {
-                kept = kept.narrow(dim, half, kept.shape[dim] - (2 * half));
-            }
+            kept = kept.narrow(dim, half, kept.shape[dim] - (2 * half));
         }
 
-        return 1 - kept.mean();
+        return kept;
     }
 
     /// <summary>

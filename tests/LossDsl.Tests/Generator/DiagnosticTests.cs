@@ -265,6 +265,30 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Ms_ssim_windows_must_fit_the_coarsest_scale()
+    {
+        // Depth 9 is the smallest side: 5 scales halve it to 1, 2 scales to 5.
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("{|LOSS0105:ms_ssim|} + ms_ssim(window: {|LOSS0105:7|}, scale_weights: [0.5, 0.5]) + ms_ssim(5, scale_weights: [0.5, 0.5]) + ms_ssim(scale_weights: {|LOSS0105:[]|})", Spatial = new[] { 9, 64, 64 })]
+            public sealed partial class Volumes;
+            [Loss("ce + {|LOSS0200:ms_ssim|}", Target = LossTarget.Labels, Classes = 3)]
+            public sealed partial class Labels;
+            [Loss("{|LOSS0200:ms_ssim|}", Spatial = new[] { 0 })]
+            public sealed partial class Lines;
+            """);
+        Assert.Equal(
+            [
+                "Parameter 'window' of 'ms_ssim' must be at most 1: 5 scales halve the smallest static spatial size, 9, to 1, not 11",
+                "Parameter 'window' of 'ms_ssim' must be at most 5: 2 scales halve the smallest static spatial size, 9, to 5, not 7",
+                "Parameter 'scale_weights' of 'ms_ssim' needs at least one entry, not an empty list",
+                "'ms_ssim' needs a mask target, but the target is multiclass labels",
+                "'ms_ssim' needs 2 or 3 spatial dims, but the signature has 1",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Porting_options_are_checked_on_their_arguments()
     {
         var diagnostics = AssertDiagnostics("""

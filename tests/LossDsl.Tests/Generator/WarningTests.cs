@@ -11,6 +11,7 @@ public sealed class WarningTests
     [InlineData("""[Loss("bce + {|LOSS0900:0 * dice|}")]""")]
     [InlineData("""[Loss("bce + {|LOSS0900:dice * 0|}")]""")]
     [InlineData("""[Loss("dice(weight: {|LOSS0901:[0, 0, 0]|})", Classes = 3)]""")]
+    [InlineData("""[Loss("bce + ms_ssim(3, scale_weights: {|LOSS0901:[0, 0]|})")]""")]
     [InlineData("""[Loss("dice + iou + {|LOSS0902:dice|}")]""")]
     [InlineData("""[Loss("iou + {|LOSS0902:jaccard(smooth: 1)|}")]""")]
     [InlineData("""[Loss("bce + iou", Levels = LossLevels.FromCall, {|LOSS0903:LevelWeightList = new[] { 0.0, 0.0, 0.0 }|})]""")]

@@ -56,6 +56,9 @@ internal static class ValidLossGen
         && p.Supports(signature.Spatial.Length)
         // A window no smaller than its rule's minimum must fit the smallest static size (ssim's 3 in a 2-voxel-deep volume does not).
         && !p.WindowParameters.Any(w => signature.SmallestStaticSpatial is { } smallest && w.Rule?.Minimum > smallest)
+        // Multi-scale windows must fit every generated side, down to 2 in volumes: ms_ssim runs on images, with one scale
+        // and a window of 3 (the generated sides are at least 3); its fixtures cover the scales and volumes.
+        && !(p.ScaleParameter is not null && signature.Spatial.Length != 2)
         && !(p.SpatialFilters && (signature.IgnoreIndex is not null || signature.Valid is not null))
         && !(!p.AllowsPixelWeight && signature.PixelWeight is not null)).ToImmutableArray();
 
@@ -123,12 +126,17 @@ internal static class ValidLossGen
         return arguments;
     }
 
-    /// <summary>A window's default (ssim's 11, boundary's 5) is an error above the smallest static size: it must be given.</summary>
+    /// <summary>
+    /// A window's default (ssim's 11, boundary's 5) is an error above the smallest static size: it must be given; so
+    /// are ms_ssim's window and scales, which must fit the generated sides whatever the signature says.
+    /// </summary>
     private static bool DefaultFits(PrimitiveDefinition primitive, ParameterDefinition parameter, LossSignature signature) =>
-        !primitive.WindowParameters.Contains(parameter)
-        || signature.SmallestStaticSpatial is not { } smallest
-        || parameter.Default is not NumberValue { Value: var window }
-        || window <= smallest;
+        primitive.ScaleParameter is not null
+            ? parameter != primitive.ScaleParameter && !primitive.WindowParameters.Contains(parameter)
+            : !primitive.WindowParameters.Contains(parameter)
+              || signature.SmallestStaticSpatial is not { } smallest
+              || parameter.Default is not NumberValue { Value: var window }
+              || window <= smallest;
 
     /// <summary>A value the parameter accepts under the signature, written in one of the ways loss text allows.</summary>
     private static Gen<string> Value(PrimitiveDefinition primitive, ParameterDefinition parameter, LossSignature signature)
@@ -147,12 +155,15 @@ internal static class ValidLossGen
                 // Words an error rule refuses under this signature (activation: softmax on one channel) are left out.
                 return parameter.Name == "border" ? Gen.Const(parameter.Default.Display)
                     : Gen.OneOf([.. parameter.AllowedWords.Where(w => !parameter.WordRules.Any(r => r.Word == w && r.Applies(signature) && r.Descriptor.Severity == LossSeverity.Error))]);
+            case ParameterKind.NumberList when !parameter.OnePerClass:
+                return Gen.Double[0.1, 3].Select(weight => $"[{Number(weight)}]");
             case ParameterKind.NumberList:
                 return Gen.OneOf<double>(Gen.Int[0, 3].Select(i => (double)i), Gen.Double[0, 3]).Array[signature.Classes!.Value, signature.Classes!.Value]
                     .Select(weights => "[" + string.Join(", ", weights.Select((w, i) => i == 0 && weights.All(x => x == 0) ? "1" : Number(w))) + "]");
         }
 
-        var number = NumberIn(parameter.Rule, primitive.WindowParameters.Contains(parameter) ? signature.SmallestStaticSpatial : null)
+        var windowBound = !primitive.WindowParameters.Contains(parameter) ? null : primitive.ScaleParameter is null ? signature.SmallestStaticSpatial : 3;
+        var number = NumberIn(parameter.Rule, windowBound)
             .SelectMany(WrittenAs);
         return parameter.AllowedWords.IsEmpty ? number : Gen.Frequency((3, number), (1, Gen.OneOf([.. parameter.AllowedWords])));
     }

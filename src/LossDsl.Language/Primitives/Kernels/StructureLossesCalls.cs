@@ -20,6 +20,15 @@ internal static class StructureLossesCalls
             Constant(nameof(c1), c1), Constant(nameof(c2), c2), Constant(nameof(eps), eps), Constant(nameof(reflect), reflect), Constant(nameof(validOnly), validOnly));
 
     /// <summary>
+    /// The SSIM passes (85, as <see cref="Ssim"/>) at every scale, each a quarter of the one before in 2-D, so about 4/3 of
+    /// them (113), and the two poolings between scales (4).
+    /// </summary>
+    public static KernelCall MsSsim(string loss, LocalValue probabilities, LocalValue target, LocalValue window, double c1, double c2, double[] scaleWeights) =>
+        KernelCall.Create(Type, nameof(MsSsim), KernelCall.Fixed(117),
+            Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Local(nameof(window), window),
+            Constant(nameof(c1), c1), Constant(nameof(c2), c2), Constant(nameof(scaleWeights), scaleWeights));
+
+    /// <summary>
     /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices), gather (3),
     /// the positive count (1), two cumulative sums with their operands (10), the Jaccard ratio and 1 − it (5), its
     /// differences and concatenation (5), the weighted sum (4). A valid mask multiplies the errors and the target by it (6).
