@@ -507,6 +507,30 @@ def hausdorff_dt(batch, args):
     return ((p - t) ** 2 * distance).mean()
 
 
+def signed_distance_map(t):
+    """Kervadec et al.'s one_hot2dist per image and channel of t > 0.5: outside, scipy's distance to the nearest
+    foreground element; inside, minus (the distance to the nearest background element − 1); 0 for an image-channel
+    without foreground (as their code) or without background (where theirs has no distance to take)."""
+    from scipy.ndimage import distance_transform_edt
+    inside = (t.detach() > 0.5).numpy()
+    field = torch.zeros_like(t)
+    for n in range(t.shape[0]):
+        for c in range(t.shape[1]):
+            fg = inside[n, c]
+            if fg.any() and not fg.all():
+                outside = ~fg
+                field[n, c] = torch.from_numpy(distance_transform_edt(outside) * outside - (distance_transform_edt(fg) - 1) * fg).to(t.dtype)
+    return field
+
+
+def boundary_dist(batch, args):
+    """Kervadec et al.'s boundary loss (SurfaceLoss): mean(p · φ_t) over images, kept channels and elements."""
+    p, t = batch.p, batch.t
+    if not args["include_background"]:
+        p, t = p[:, 1:], t[:, 1:]
+    return (p * signed_distance_map(t)).mean()
+
+
 def soft_erode(x):
     """Minimum over the 3-element line along each spatial axis (the border left out), as MONAI's soft_erode."""
     lines = []
@@ -614,6 +638,7 @@ PRIMITIVES = {
     "lovasz_softmax": (lovasz_softmax, {"labels": [("classes", "present"), ("per_image", False), ("weight", None)]}),
     "cldice": (cldice, {k: [("iter", 3), ("smooth", 1.0), ("include_background", True)] for k in ("mask", "labels")}),
     "hausdorff_dt": (hausdorff_dt, {k: [("alpha", 2.0), ("include_background", True)] for k in ("mask", "labels")}),
+    "boundary_dist": (boundary_dist, {k: [("include_background", True)] for k in ("mask", "labels")}),
     "boundary": (boundary, {k: [("theta0", 3), ("theta", 5)] for k in ("mask", "labels")}),
     "active_contour": (active_contour, {"mask": [("weight", 10.0)]}),
 }
@@ -978,6 +1003,19 @@ FIXTURES = [
     case("hausdorff_dt_labels_log_probs", "hausdorff_dt", "labels", MC, "log_probs"),
     case("hausdorff_dt_volume", "hausdorff_dt + dice", "mask", (2, 1, 4, 5, 6)),
     case("hausdorff_dt_labels_volume", "hausdorff_dt(include_background: false)", "labels", (2, 3, 3, 4, 5)),
+    # boundary_dist: Kervadec et al.'s signed distance map of the target times p, 1-D to 3-D
+    case("boundary_dist_binary_logits", "boundary_dist", "mask", B1_12),
+    case("boundary_dist_binary_probs_with_dice", "0.99 * dice + 0.01 * boundary_dist", "mask", B1_12, "probs"),
+    case("boundary_dist_multilabel_log_probs_no_background", "boundary_dist(include_background: false)", "mask", ML, "log_probs"),
+    case("boundary_dist_binary_empty_image", "boundary_dist + bce", "mask", B1, pattern="empty_image"),
+    case("boundary_dist_binary_all_foreground", "boundary_dist", "mask", B1, pattern="full"),
+    case("boundary_dist_binary_soft_target", "boundary_dist", "mask", B1_12, pattern="soft"),
+    case("boundary_dist_labels_no_background", "boundary_dist(false)", "labels", MC_12),
+    case("boundary_dist_labels_probs", "boundary_dist + ce", "labels", MC, "probs"),
+    case("boundary_dist_labels_log_probs", "boundary_dist", "labels", MC, "log_probs"),
+    case("boundary_dist_volume", "dice + boundary_dist", "mask", (2, 1, 4, 5, 6)),
+    case("boundary_dist_labels_volume", "boundary_dist(include_background: false)", "labels", (2, 3, 3, 4, 5)),
+    case("boundary_dist_lines", "boundary_dist", "mask", (2, 2, 15)),
     # cldice: soft skeletons by iterated min/max pooling, 2-D and 3-D
     case("cldice_binary_logits", "cldice", "mask", B1_12),
     case("cldice_multilabel_probs_iter_smooth", "cldice(iter: 5, smooth: 0.5)", "mask", ML_12, "probs"),

@@ -269,6 +269,11 @@ internal static partial class Catalog
             term.Boolean(IncludeBackground)))
     { SpatialFilters = true, AllowsPixelWeight = false };
 
+    private static PrimitiveDefinition BoundaryDist { get; } = new("boundary_dist", Both(IncludeBackground),
+        "Boundary loss (Kervadec et al. 2019): mean of p times the target's signed distance map, any spatial rank.",
+        (inputs, term) => StructureLossesCalls.BoundaryDistance(inputs.Probabilities(), inputs.TargetMap(), term.Boolean(IncludeBackground)))
+    { SpatialFilters = true, AllowsPixelWeight = false };
+
     private static PrimitiveDefinition ClDice { get; } = new("cldice", Both(SkeletonIterations, ClDiceSmooth, IncludeBackground),
         "Soft clDice (Shit et al. 2021; MONAI SoftclDiceLoss): topology precision and sensitivity of soft skeletons, 2-D and 3-D.",
         (inputs, term) => StructureLossesCalls.ClDice(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Integer(SkeletonIterations),
@@ -285,7 +290,7 @@ internal static partial class Catalog
     { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, ClDice, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, BoundaryDist, ClDice, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

@@ -34,23 +34,35 @@ public static partial class StructureLosses
     private static Tensor BoundaryDistances(Tensor x, double alpha)
     {
         using var noGrad = no_grad();
+        var (toBackground, toForeground, hasBoundary) = DistancesAcross(x);
+        using (toBackground)
+        using (toForeground)
+        using (hasBoundary)
+        {
+            using var across = toBackground + toForeground;
+            using var zero = zeros_like(across);
+            using var field = across.where(hasBoundary, zero);
+            using var powered = field.pow(alpha);
+            return powered.reshape(x.shape);
+        }
+    }
+
+    /// <summary>
+    /// For every image-channel of x thresholded at 0.5, flattened to [N·C, *spatial]: each element's distance to the
+    /// nearest background element (0 on the background) and to the nearest foreground one (0 on the foreground), by
+    /// the exact transform on the CPU; and, per row, whether it has a boundary at all (both kinds of element), shaped
+    /// to broadcast. Without a boundary one of the distances is +∞ everywhere: callers zero those rows.
+    /// </summary>
+    private static (Tensor ToBackground, Tensor ToForeground, Tensor HasBoundary) DistancesAcross(Tensor x)
+    {
         var rows = x.shape[0] * x.shape[1];
         var spatial = x.shape.Skip(2).ToArray();
         using var foreground = x.gt(0.5).reshape(new[] { rows }.Concat(spatial).ToArray());
         using var background = foreground.logical_not();
-        // Distance to the nearest background element is 0 on the background, and the other way round: their sum is
-        // each element's distance across the boundary.
-        using var toBackground = DistanceTransform.Euclidean(background, x.dtype);
-        using var toForeground = DistanceTransform.Euclidean(foreground, x.dtype);
-        using var across = toBackground + toForeground;
-        var perRow = new[] { rows }.Concat(spatial.Select(_ => 1L)).ToArray();
         using var anyForeground = foreground.reshape(rows, -1).any(1);
         using var anyBackground = background.reshape(rows, -1).any(1);
         using var both = anyForeground.logical_and(anyBackground);
-        using var hasBoundary = both.reshape(perRow);
-        using var zero = zeros_like(across);
-        using var field = across.where(hasBoundary, zero);
-        using var powered = field.pow(alpha);
-        return powered.reshape(x.shape);
+        return (DistanceTransform.Euclidean(background, x.dtype), DistanceTransform.Euclidean(foreground, x.dtype),
+            both.reshape(new[] { rows }.Concat(spatial.Select(_ => 1L)).ToArray()));
     }
 }

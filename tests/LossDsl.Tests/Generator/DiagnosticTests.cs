@@ -265,6 +265,27 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Boundary_dist_takes_no_left_out_or_weighted_pixels()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("ce + {|LOSS0200:boundary_dist|}(false)", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]
+            public sealed partial class Ignoring;
+            [Loss("dice + {|LOSS0200:boundary_dist|}", PixelWeight = LossPixelMap.PerPixel)]
+            public sealed partial class Weighted;
+            [Loss("boundary_dist(include_background: {|LOSS0200:false|})")]
+            public sealed partial class OneChannel;
+            """);
+        Assert.Equal(
+            [
+                "'boundary_dist' cannot be used with an ignore index: its spatial filters would mix ignored pixels into kept ones",
+                "'boundary_dist' cannot be weighted by a pixel weight map: bce, ce, focal, dice, iou, tversky, mcc, generalized_dice, sensitivity_specificity take one (docs/language.md, \"Pixel weight maps and valid masks\")",
+                "'boundary_dist' include_background: false would leave no channel: a single-channel mask has no background channel, its one channel is the foreground",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Ms_ssim_windows_must_fit_the_coarsest_scale()
     {
         // Depth 9 is the smallest side: 5 scales halve it to 1, 2 scales to 5.

@@ -72,6 +72,14 @@ internal static class StructureLossesCalls
             Constant(nameof(includeBackground), includeBackground));
 
     /// <summary>
+    /// The target's signed distance map: threshold (2), the copy to the CPU and back (2), the two transforms (about 4
+    /// for two dims), the sign and the boundary check (5); then the product with p (3) and the mean (1).
+    /// </summary>
+    public static KernelCall BoundaryDistance(LocalValue probabilities, LocalValue target, bool includeBackground) =>
+        KernelCall.Create(Type, nameof(BoundaryDistance), KernelCall.Fixed(17),
+            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(includeBackground), includeBackground));
+
+    /// <summary>
     /// Per skeleton (prediction, target): an opening (erosion: per axis a negate, pool, negate and minimum, 8 per axis;
     /// dilation, 2) and its relu difference (3), then per iteration an erosion, an opening and the update (7); the two
     /// overlap sums (3 each) and the skeleton sums (1 each). Counted for 2 spatial dims.
