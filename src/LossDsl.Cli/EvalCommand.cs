@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LossDsl.Cli;
 
 /// <summary>
-/// <c>lossdsl eval "&lt;expression&gt;" --pred P.npy --target T.npy [--pixel-weight W.npy] [--valid V.npy]</c>: computes the
+/// <c>lossdsl eval "&lt;expression&gt;" --pred P.npy --target T.npy [--pixel-weight W.npy] [--valid V.npy] [--scalar a=0.3]</c>: computes the
 /// loss and its terms on arrays saved by numpy, optionally with d total / d pred.
 /// </summary>
 internal static class EvalCommand
@@ -57,10 +57,15 @@ internal static class EvalCommand
             HelpName = "U.npz",
         };
         var json = new Option<bool>("--json") { Description = "Print {\"total\": x, \"terms\": {...}} as JSON and nothing else." };
+        var scalars = new Option<string[]>("--scalar")
+        {
+            Description = "A run-time scalar input the loss text uses, with its value: a=0.3; repeat for several.",
+            HelpName = "NAME=VALUE",
+        };
 
         var command = new Command("eval", "Compute a loss and its terms on a prediction and a target saved as .npy files.")
         {
-            expression, pred, target, pixelWeight, valid, levelWeights, resize, stride, probabilities, logProbabilities, ignoreIndex, useDouble, gradient, unreduced, json,
+            expression, pred, target, pixelWeight, valid, levelWeights, resize, stride, probabilities, logProbabilities, ignoreIndex, scalars, useDouble, gradient, unreduced, json,
         };
 
         command.SetAction(parse => Evaluate(
@@ -75,6 +80,7 @@ internal static class EvalCommand
                 parse.GetValue(stride),
                 SharedOptions.Input(parse, probabilities, logProbabilities),
                 parse.GetValue(ignoreIndex),
+                ScalarValues(parse.GetValue(scalars) ?? Array.Empty<string>()),
                 parse.GetValue(useDouble) ? ScalarType.Float64 : ScalarType.Float32,
                 parse.GetValue(gradient) ?? Array.Empty<string>(),
                 parse.GetValue(unreduced),
@@ -87,7 +93,7 @@ internal static class EvalCommand
 
     private sealed record EvalRequest(
         string Text, string[] PredPaths, string TargetPath, string? PixelWeightPath, string? ValidPath, string? LevelWeights, string? Resize, int? Stride, LossInput Input,
-        int? IgnoreIndex, ScalarType DType, string[] GradientPaths, string? UnreducedPath, bool Json);
+        int? IgnoreIndex, IReadOnlyList<(string Name, double Value)> Scalars, ScalarType DType, string[] GradientPaths, string? UnreducedPath, bool Json);
 
     private static int Evaluate(EvalRequest request, TextWriter stdout, TextWriter stderr)
     {
@@ -111,6 +117,7 @@ internal static class EvalCommand
             ValidMask = inputs.ValidMap,
             // Several predictions are deep supervision's levels.
             Levels = LevelOptions.Read(request.PredPaths.Length, request.LevelWeights, request.Resize, request.Stride),
+            Scalars = request.Scalars.Select(s => s.Name).ToArray(),
         };
 
         CompiledLoss loss;
@@ -126,6 +133,11 @@ internal static class EvalCommand
 
         // Warnings go to stderr so that stdout stays the numbers alone (and valid JSON with --json).
         DiagnosticPrinter.Print(request.Text, loss.Warnings, stderr);
+        foreach (var (name, value) in request.Scalars)
+        {
+            loss.Scalars[name] = value;
+        }
+
         using (loss)
         using (NewDisposeScope())
         {
@@ -162,6 +174,16 @@ internal static class EvalCommand
 
         return ExitCodes.Success;
     }
+
+    /// <summary>Each <c>--scalar name=value</c>, the value a finite number in invariant notation.</summary>
+    private static IReadOnlyList<(string Name, double Value)> ScalarValues(string[] written) => written.Select(text =>
+    {
+        var parts = text.Split('=', 2);
+        return parts.Length == 2 && parts[0].Length > 0
+            && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? (parts[0], value)
+            : throw new InvalidInputException($"--scalar takes a name and a finite number, such as a=0.3, not '{text}'.");
+    }).ToList();
 
     // Kernels report inputs they cannot take (a shape a primitive does not accept) as ArgumentException.
     private static LossTerms Terms(CompiledLoss loss, LossInputs inputs, bool unreduced)

@@ -131,5 +131,7 @@ internal static class PlanExplanation
         public override string Constant(double value) => NumberText.Format(value);
 
         protected override string Function(ScalarFunction function) => ScalarFunctions.Name(function);
+
+        protected override string Scalar(string name) => name;
     }
 }

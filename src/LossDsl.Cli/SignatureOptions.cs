@@ -33,7 +33,13 @@ internal sealed class SignatureOptions
 
     public Option<int?> LevelStride { get; } = LevelOptions.Stride();
 
-    private Option[] All => new Option[] { Probabilities, LogProbabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize, LevelStride };
+    public Option<string[]> Scalars { get; } = new("--scalar")
+    {
+        Description = "The loss takes a run-time scalar input of this name (a schedule's weight, 'a' in '(1 - a) * dice + a * boundary_dist'); repeat for several.",
+        HelpName = "NAME",
+    };
+
+    private Option[] All => new Option[] { Probabilities, LogProbabilities, Labels, Classes, IgnoreIndex, PixelWeight, Valid, Levels, LevelWeights, Resize, LevelStride, Scalars };
 
     public void AddTo(Command command)
     {
@@ -53,6 +59,7 @@ internal sealed class SignatureOptions
         PixelWeight = Map(parse.GetValue(PixelWeight)),
         ValidMask = Map(parse.GetValue(Valid)),
         Levels = LevelOptions.Read(parse.GetValue(Levels), parse.GetValue(LevelWeights), parse.GetValue(Resize), parse.GetValue(LevelStride)),
+        Scalars = parse.GetValue(Scalars) ?? System.Array.Empty<string>(),
         Name = name,
     };
 

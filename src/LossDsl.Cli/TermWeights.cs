@@ -37,6 +37,9 @@ internal static class TermWeights
 
         public Linear? Term(int index) => new(ImmutableDictionary<int, double>.Empty.Add(index, 1), 0);
 
+        // A run-time scalar is no constant: a term it multiplies has no single weight.
+        public Linear? Input(int index) => null;
+
         public Linear? Negate(ScalarOperand<Linear?> operand) => Known(operand) ? Linear.Of(operand).Scale(-1) : null;
 
         public Linear? Binary(ScalarOperand<Linear?> left, BinaryOperator op, ScalarOperand<Linear?> right)

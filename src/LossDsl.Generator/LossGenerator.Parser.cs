@@ -141,8 +141,12 @@ public sealed partial class LossGenerator
                 _ => null,
             };
 
-            return SignatureRules.Create(input, target, classes, ignoreIndex, spatial, Map("PixelWeight"), Map("ValidMask"), ReadLevels(),
+            var signature = SignatureRules.Create(input, target, classes, ignoreIndex, spatial, Map("PixelWeight"), Map("ValidMask"), ReadLevels(),
                 (setting, descriptor, message) => diagnostics.Add(Info(descriptor, path, SpanOf(setting.Split('[')[0]), message)));
+            var scalars = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Scalars").Value is { Kind: TypedConstantKind.Array, IsNull: false } names
+                ? names.Values.Select(v => v.Value as string ?? string.Empty).ToList()
+                : new List<string>();
+            return SignatureRules.WithScalars(signature, scalars, (_, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf("Scalars"), message)));
 
             // Levels = 0 (unset) is one prediction, LossLevels.FromCall (-1) takes the count from the call.
             SignatureLevels? ReadLevels()

@@ -16,7 +16,7 @@ public sealed class CompiledLoss : LossModule<LossTerms>
     private readonly string[] bufferNames;
 
     internal CompiledLoss(LossPlan plan, IReadOnlyList<LossDiagnosticInfo> warnings)
-        : base(plan.Name, plan.Signature.PixelWeight.ToPublic(), plan.Signature.Valid.ToPublic(), LossLevels.FromSignature(plan.Signature.Levels))
+        : base(plan.Name, plan.Signature.PixelWeight.ToPublic(), plan.Signature.Valid.ToPublic(), LossLevels.FromSignature(plan.Signature.Levels), plan.Signature.Scalars)
     {
         interpreter = new PlanInterpreter(plan);
         bufferNames = plan.Buffers.Select(b => b.Local).ToArray();

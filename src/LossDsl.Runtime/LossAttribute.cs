@@ -60,4 +60,10 @@ public sealed class LossAttribute(string text) : Attribute
 
     /// <summary>Each level this many times smaller than the one above (<see cref="LossLevels.Stride"/>); unset means sizes are free.</summary>
     public int LevelStride { get; set; }
+
+    /// <summary>
+    /// Run-time scalar inputs the loss text uses by name, such as a schedule's weight in
+    /// <c>(1 - a) * dice + a * boundary_dist</c>: set each before calling (<c>loss.Scalars["a"] = 0.3</c>).
+    /// </summary>
+    public string[]? Scalars { get; set; }
 }

@@ -56,6 +56,12 @@ public static class LossCompiler
                 diagnostics.Add(new LossDiagnosticInfo(diagnostic.Id, severity, diagnostic.Message, 0, 0, 1, 1) { Setting = setting });
             });
 
+        if (options.Scalars is { } scalars)
+        {
+            signature = SignatureRules.WithScalars(signature, scalars, (index, message) =>
+                diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1) { Setting = $"Scalars[{index}]" }));
+        }
+
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
         diagnostics.AddRange(compilation.Diagnostics.Select(d => ToPublic(d, text)));
         if (compilation.Plan is null || diagnostics.Any(d => d.Severity == LossDiagnosticSeverity.Error))

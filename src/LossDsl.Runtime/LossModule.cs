@@ -10,9 +10,19 @@ public abstract class LossModule : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Creates the module with the loss's name.</summary>
     protected LossModule(string name)
-        : base(name)
+        : this(name, System.Array.Empty<string>())
     {
     }
+
+    /// <summary>Creates the module with the loss's name and the names of its run-time scalar inputs.</summary>
+    protected LossModule(string name, System.Collections.Generic.IReadOnlyList<string> scalars)
+        : base(name)
+    {
+        Scalars = new LossScalars(name, scalars);
+    }
+
+    /// <summary>The run-time scalar inputs the loss declares, to set between calls: <c>loss.Scalars["a"] = 0.3</c>.</summary>
+    public LossScalars Scalars { get; }
 
     /// <summary>
     /// Check values on every call (default true): pred must be finite (no NaN or infinity), a mask target must lie in
@@ -66,7 +76,18 @@ public abstract class LossModule<TTerms> : LossModule
     /// <param name="validMask">Whether it takes a valid mask, and its shape.</param>
     /// <param name="levels">The side outputs pred is (deep supervision), or null for one prediction.</param>
     protected LossModule(string name, LossPixelMap pixelWeight, LossPixelMap validMask, LossLevels? levels)
-        : base(name)
+        : this(name, pixelWeight, validMask, levels, System.Array.Empty<string>())
+    {
+    }
+
+    /// <summary>Creates the module with the loss's name, every input it declares and its run-time scalars.</summary>
+    /// <param name="name">The loss's name, for messages.</param>
+    /// <param name="pixelWeight">Whether it takes a pixel weight map, and its shape.</param>
+    /// <param name="validMask">Whether it takes a valid mask, and its shape.</param>
+    /// <param name="levels">The side outputs pred is (deep supervision), or null for one prediction.</param>
+    /// <param name="scalars">The names of its run-time scalar inputs, in declaration order.</param>
+    protected LossModule(string name, LossPixelMap pixelWeight, LossPixelMap validMask, LossLevels? levels, System.Collections.Generic.IReadOnlyList<string> scalars)
+        : base(name, scalars)
     {
         this.lossName = name;
         this.pixelWeight = pixelWeight;
@@ -118,6 +139,7 @@ public abstract class LossModule<TTerms> : LossModule
     private void Check(LossInputs inputs)
     {
         CheckLevels(inputs.Preds.Count);
+        Scalars.CheckSet();
         Check(inputs.PixelWeight, pixelWeight, "pixel weight map", nameof(LossInputs.PixelWeight), "pixel_weight: map[...]", nameof(LossAttribute.PixelWeight));
         Check(inputs.ValidMask, validMask, "valid mask", nameof(LossInputs.ValidMask), "valid: mask[...]", nameof(LossAttribute.ValidMask));
     }

@@ -32,6 +32,9 @@ public sealed record LossOptions
     /// <summary>The side outputs pred takes (deep supervision), or null (the default) for one prediction.</summary>
     public LossLevels? Levels { get; init; }
 
+    /// <summary>Run-time scalar inputs the loss text uses by name (<see cref="LossAttribute.Scalars"/>).</summary>
+    public IReadOnlyList<string>? Scalars { get; init; }
+
     /// <summary>The loss's name in error messages.</summary>
     public string Name { get; init; } = "loss";
 }

@@ -79,6 +79,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor ConflictingArguments = new(
         "LOSS0117", "Arguments that cannot be combined", "'{0}' of '{1}' cannot be given with {2}: {3}", LossSeverity.Error, Semantics);
 
+    public static readonly LossDiagnosticDescriptor ScalarWithArguments = new(
+        "LOSS0118", "Arguments to a scalar input", "'{0}' is a scalar input of the signature, a number the training loop sets; it takes no arguments", LossSeverity.Error, Semantics);
+
     public static readonly LossDiagnosticDescriptor UnsupportedTask = new(
         "LOSS0200", "Primitive does not support the task", "'{0}' {1}", LossSeverity.Error, Semantics);
 
@@ -125,7 +128,7 @@ internal static class LossDiagnostics
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
         PositionalAfterNamed, UnknownFunction, WrongFunctionArity, NamedFunctionArgument, ListNotAllowed, DivisionByZero, NoTerms,
-        CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss, ConflictingArguments,
+        CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss, ConflictingArguments, ScalarWithArguments,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
         DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights, RawScoresAsProbabilities);

@@ -77,12 +77,18 @@ internal static class CSharpEmitter
 
         var maps = MapInputs(plan);
         var levels = plan.Signature.Levels;
-        var baseArguments = maps.Length == 0 && levels is null
+        var scalars = plan.Signature.Scalars;
+        var baseArguments = maps.Length == 0 && levels is null && scalars.IsEmpty
             ? CSharpLiterals.String(type.Name)
             : $"{CSharpLiterals.String(type.Name)}, {PixelMapValue(plan.Signature.PixelWeight)}, {PixelMapValue(plan.Signature.Valid)}";
-        if (levels is not null)
+        if (levels is not null || !scalars.IsEmpty)
         {
-            baseArguments += ", " + LevelsValue(levels);
+            baseArguments += ", " + (levels is null ? "null" : LevelsValue(levels));
+        }
+
+        if (!scalars.IsEmpty)
+        {
+            baseArguments += ", new string[] { " + string.Join(", ", scalars.Select(CSharpLiterals.String)) + " }";
         }
 
         w.Open($"public {type.Name}() : base({baseArguments})");
@@ -138,6 +144,11 @@ internal static class CSharpEmitter
         }
 
         w.Line();
+        foreach (var scalar in plan.Signature.Scalars)
+        {
+            w.Line($"var {ScalarLocal(scalar)} = Scalars.ValueLike({CSharpLiterals.String(scalar)}, pred);");
+        }
+
         w.Line($"var total = {ScalarWalk.Walk(plan.Total, new TotalExpression(plan))};");
         var termLocals = string.Join(", ", plan.Terms.Select(t => t.Name));
         w.Open("if (!unreduced)");
@@ -281,7 +292,12 @@ internal static class CSharpEmitter
         public override string Constant(double value) => CSharpLiterals.Number(value);
 
         protected override string Function(ScalarFunction function) => "global::TorchSharp.torch." + ScalarFunctions.Name(function);
+
+        protected override string Scalar(string name) => ScalarLocal(name);
     }
+
+    /// <summary>The local of a run-time scalar: prefixed, so that no scalar name can meet a term's or an input's local.</summary>
+    private static string ScalarLocal(string name) => "scalar_" + name;
 
     /// <summary>"2:5", line and column of the loss text (1-based), so a reader finds the term in the attribute or the .loss file.</summary>
     private static string Position(string source, int offset)

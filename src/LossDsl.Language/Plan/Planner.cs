@@ -96,6 +96,9 @@ internal sealed class Planner : IPlanInputs
                 terms.Add(new PlanTerm(term, Call(term)));
                 return new ScalarTerm(terms.Count - 1);
 
+            case BoundScalarInput input:
+                return new ScalarInput(input.Index);
+
             case BoundNegation negation:
                 return Lower(negation.Operand) is { } operand ? ScalarFolding.Negate(operand) : null;
 

@@ -19,6 +19,11 @@ internal abstract class ScalarText : IScalarSink<string>
     /// <summary>A term by its name, which is the generated code's local too.</summary>
     public string Term(int index) => plan.Terms[index].Name;
 
+    /// <summary>A run-time scalar as the text spells it (its name in loss text, a local in generated code).</summary>
+    public string Input(int index) => Scalar(plan.Signature.Scalars[index]);
+
+    protected abstract string Scalar(string name);
+
     protected abstract string Function(ScalarFunction function);
 
     public string Negate(ScalarOperand<string> operand) => "-" + Written(operand);

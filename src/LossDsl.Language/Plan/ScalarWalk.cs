@@ -18,6 +18,9 @@ internal interface IScalarSink<T>
     /// <summary>The value of <see cref="LossPlan.Terms"/>[<paramref name="index"/>].</summary>
     T Term(int index);
 
+    /// <summary>The run-time scalar <see cref="LossSignature.Scalars"/>[<paramref name="index"/>].</summary>
+    T Input(int index);
+
     T Negate(ScalarOperand<T> operand);
 
     T Binary(ScalarOperand<T> left, BinaryOperator op, ScalarOperand<T> right);
@@ -41,6 +44,7 @@ internal static class ScalarWalk
     {
         ScalarConstant c => sink.Constant(c.Value),
         ScalarTerm t => sink.Term(t.Index),
+        ScalarInput i => sink.Input(i.Index),
         ScalarNegation n => sink.Negate(Operand(n.Operand, sink, grouped: n.Operand is ScalarBinary)),
         ScalarBinary b => sink.Binary(
             Operand(b.Left, sink, grouped: NeedsParentheses(b.Left, b, isRight: false)),

@@ -139,6 +139,13 @@ internal sealed class Binder
     private BoundExpression BindPrimitive(NameSyntax callee, ImmutableArray<ArgumentSyntax> arguments, SourceSpan span)
     {
         var primitive = Catalog.Find(callee.Name);
+        if (primitive is null && signature.Scalars.IndexOf(callee.Name) is var scalar and >= 0)
+        {
+            return span != callee.Span
+                ? Error(LossDiagnostics.ScalarWithArguments, span, callee.Name)
+                : new BoundScalarInput(span, callee.Name, scalar);
+        }
+
         if (primitive is null && references?.Resolve(callee) is { } referenced)
         {
             if (span != callee.Span)
@@ -151,7 +158,7 @@ internal sealed class Binder
 
         if (primitive is null)
         {
-            var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names).Concat(references?.Names ?? Enumerable.Empty<string>());
+            var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names).Concat(signature.Scalars).Concat(references?.Names ?? Enumerable.Empty<string>());
             return Error(LossDiagnostics.UnknownPrimitive, callee.Span, callee.Name, NameSuggester.Suffix(callee.Name, candidates));
         }
 

@@ -31,6 +31,9 @@ internal abstract record BoundExpression(SourceSpan Span);
 
 internal sealed record BoundConstant(SourceSpan Span, double Value) : BoundExpression(Span);
 
+/// <summary>A run-time scalar the signature declares (<c>a: scalar</c>), by its position in <see cref="LossSignature.Scalars"/>.</summary>
+internal sealed record BoundScalarInput(SourceSpan Span, string Name, int Index) : BoundExpression(Span);
+
 /// <summary>
 /// One use of a primitive; <see cref="Written"/> is the name as written (<c>jaccard</c> stays <c>jaccard</c>) and
 /// <see cref="Name"/> how it appears in <c>Terms()</c>: as written, numbered when repeated (<c>dice</c>, <c>dice_2</c>).

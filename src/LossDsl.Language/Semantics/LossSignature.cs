@@ -53,6 +53,12 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
     /// <summary>The side outputs pred declares (deep supervision), or null for one prediction.</summary>
     public SignatureLevels? Levels { get; init; }
 
+    /// <summary>
+    /// The run-time scalars the loss declares (<c>a: scalar</c>), in declaration order: numbers the training loop sets
+    /// between calls (a schedule's weight), used by name in the expression.
+    /// </summary>
+    public ImmutableArray<string> Scalars { get; init; } = ImmutableArray<string>.Empty;
+
     public bool AnySpatialRank => Spatial.IsDefault;
 
     /// <summary>The task of LOSSES.md: binary and multilabel both take masks, told apart by C.</summary>
@@ -60,7 +66,7 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
 
     public bool Equals(LossSignature? other) =>
         other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
-        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Equals(Levels, other.Levels) && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Equals(Levels, other.Levels) && Scalars.SequenceEqual(other.Scalars) && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
 
     public override int GetHashCode() =>
         (((((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1)) * 31 + (int)(PixelWeight ?? (PixelMap)(-1))) * 31 + (int)(Valid ?? (PixelMap)(-1));
@@ -90,7 +96,8 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
         var target = Target == TargetKind.Mask
             ? $"target: mask[{batch}, {classes}{tail}]"
             : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);
-        return pred + ", " + target + Map("pixel_weight", "map", PixelWeight) + Map("valid", "mask", Valid);
+        return pred + ", " + target + Map("pixel_weight", "map", PixelWeight) + Map("valid", "mask", Valid)
+            + string.Concat(Scalars.Select(name => $", {name}: {ScalarKind}"));
 
         string Map(string role, string kind, PixelMap? map) => map switch
         {
@@ -100,6 +107,9 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
             _ => $", {role}: {kind}[{batch}, 1{tail}]",
         };
     }
+
+    /// <summary>The kind word of a run-time scalar input: <c>a: scalar</c>.</summary>
+    public const string ScalarKind = "scalar";
 
     /// <summary>The kind as a <c>.loss</c> signature writes it.</summary>
     public static string InputName(InputKind input) => input switch

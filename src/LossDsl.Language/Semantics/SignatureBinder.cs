@@ -26,7 +26,7 @@ internal static class SignatureBinder
     public static IReadOnlyList<string> RoleNames => Roles;
 
     /// <summary>Every kind word of every role, each once (the editor grammar takes them from here).</summary>
-    public static IEnumerable<string> KindNames => PredKinds.Concat(TargetKinds).Concat(WeightKinds).Concat(ValidKinds).Distinct();
+    public static IEnumerable<string> KindNames => PredKinds.Concat(TargetKinds).Concat(WeightKinds).Concat(ValidKinds).Append(LossSignature.ScalarKind).Distinct();
 
     /// <summary>The words of the deep-supervision clauses' values, each once (the editor grammar takes them from here).</summary>
     public static IEnumerable<string> LevelWords => SignatureLevels.WeightingNames.Concat(SignatureLevels.ResizeNames).Distinct();
@@ -45,6 +45,7 @@ internal static class SignatureBinder
         }
 
         var declared = new Dictionary<string, SignatureParameterSyntax>();
+        var scalars = new List<SignatureParameterSyntax>();
         foreach (var parameter in syntax.Parameters)
         {
             var role = parameter.Role.Name;
@@ -53,9 +54,19 @@ internal static class SignatureBinder
                 continue; // a parse error, already reported
             }
 
-            if (!Roles.Contains(role))
+            if (parameter.Kind.Name == LossSignature.ScalarKind)
             {
-                Report(diagnostics, parameter.Role.Span, $"Unknown signature parameter '{role}'; a signature declares 'pred' and 'target', and may declare '{PixelWeightRole}' and '{ValidRole}'"
+                // A run-time scalar: a name, no shape; the name rules are SignatureRules.WithScalars's, below.
+                if (parameter.Shape is { } shape)
+                {
+                    Report(diagnostics, shape.Span, $"A scalar input is one number, with no shape: '{role}: {LossSignature.ScalarKind}'");
+                }
+
+                scalars.Add(parameter);
+            }
+            else if (!Roles.Contains(role))
+            {
+                Report(diagnostics, parameter.Role.Span, $"Unknown signature parameter '{role}'; a signature declares 'pred' and 'target', and may declare '{PixelWeightRole}', '{ValidRole}' and scalar inputs ('a: {LossSignature.ScalarKind}')"
                     + NameSuggester.Suffix(role, Roles));
             }
             else if (declared.ContainsKey(role))
@@ -149,6 +160,7 @@ internal static class SignatureBinder
             };
             diagnostics.Add(descriptor, span, message);
         });
+        signature = SignatureRules.WithScalars(signature, scalars.Select(s => s.Role.Name).ToList(), (index, message) => Report(diagnostics, scalars[index].Role.Span, message));
         return signature with { Batch = dims?[0].Size };
     }
 

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
+using LossDsl.Language.Syntax;
 
 namespace LossDsl.Language.Semantics;
 
@@ -72,6 +75,37 @@ internal static class SignatureRules
             Valid = valid,
             Levels = levels,
         };
+    }
+
+    /// <summary>
+    /// <paramref name="signature"/> with the run-time scalars <paramref name="names"/>, each checked to be a name the
+    /// expression can use: an identifier that is not a primitive, a function, a signature role or true/false, declared
+    /// once. <paramref name="report"/> gets the index of a refused name and why; refused names are left out.
+    /// </summary>
+    public static LossSignature WithScalars(LossSignature signature, IReadOnlyList<string> names, Action<int, string> report)
+    {
+        var kept = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            var problem = !Lexer.IsIdentifier(name) ? "is not a name: letters, digits and '_', not starting with a digit"
+                : Catalog.Find(name) is { } primitive ? $"is the primitive '{primitive.Name}'"
+                : ScalarFunctions.Parse(name) is not null ? "is a function of the language"
+                : SignatureBinder.RoleNames.Contains(name) ? "is a signature role"
+                : name is "true" or "false" ? "is a boolean word"
+                : kept.Contains(name) ? "is declared twice"
+                : null;
+            if (problem is null)
+            {
+                kept.Add(name);
+            }
+            else
+            {
+                report(i, $"The scalar input '{name}' {problem}; a scalar input is a name the loss text uses, such as 'a' or 'boundary_weight'");
+            }
+        }
+
+        return signature with { Scalars = kept.ToImmutable() };
     }
 
     private static SignatureLevels CheckLevels(SignatureLevels levels, ImmutableArray<int?> spatial, Action<string, LossDiagnosticDescriptor, string> report)

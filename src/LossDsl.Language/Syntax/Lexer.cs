@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Diagnostics;
 
 namespace LossDsl.Language.Syntax;
@@ -136,4 +137,7 @@ internal static class Lexer
     private static bool IsIdentifierStart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_';
 
     private static bool IsIdentifierPart(char c) => IsIdentifierStart(c) || IsDigit(c);
+
+    /// <summary>Whether the loss text reads <paramref name="name"/> as one identifier (signature scalars must).</summary>
+    public static bool IsIdentifier(string name) => name.Length > 0 && IsIdentifierStart(name[0]) && name.All(IsIdentifierPart);
 }

@@ -68,7 +68,8 @@ internal sealed class PlanInterpreter
         }
 
         var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
-        var total = ScalarWalk.Walk(plan.Total, new TotalValue(values));
+        var scalars = plan.Signature.Scalars.Select(name => module.Scalars.ValueLike(name, inputs.Pred)).ToArray();
+        var total = ScalarWalk.Walk(plan.Total, new TotalValue(values, scalars));
         var named = plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i]));
         if (!withUnreduced)
         {
@@ -89,12 +90,15 @@ internal sealed class PlanInterpreter
     private sealed class TotalValue : IScalarSink<Tensor>
     {
         private readonly Tensor[] values;
+        private readonly Tensor[] scalars;
 
-        public TotalValue(Tensor[] values) => this.values = values;
+        public TotalValue(Tensor[] values, Tensor[] scalars) => (this.values, this.scalars) = (values, scalars);
 
         public Tensor Constant(double value) => tensor(value, dtype: values[0].dtype, device: values[0].device);
 
         public Tensor Term(int index) => values[index];
+
+        public Tensor Input(int index) => scalars[index];
 
         public Tensor Negate(ScalarOperand<Tensor> operand) => -Of(operand);
 

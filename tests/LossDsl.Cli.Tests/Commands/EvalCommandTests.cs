@@ -300,6 +300,23 @@ public sealed partial class EvalCommandTests : IDisposable
             result.Stderr);
     }
 
+    [Fact]
+    public void A_scalar_input_takes_its_value_from_the_command_line()
+    {
+        var result = Lossdsl.Run("eval", "(1 - w) * bce + w * iou", "--pred", pred, "--target", target, "--scalar", "w=0.25", "--double");
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        var (total, bce, iou) = ParseText(result.Stdout);
+        Tolerance.Close(HandFormulas.BceWithLogits(X, T), bce, Tolerance.Float64, "bce");
+        Tolerance.Close((0.75 * bce) + (0.25 * iou), total, Tolerance.Float64, "total at w = 0.25");
+
+        var missing = Lossdsl.Run("eval", "(1 - w) * bce + w * iou", "--pred", pred, "--target", target);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("(1,6): error LOSS0100: Unknown loss 'w'", missing.Stderr);
+        var malformed = Lossdsl.Run("eval", "(1 - w) * bce + w * iou", "--pred", pred, "--target", target, "--scalar", "w=half");
+        Assert.Equal("lossdsl: --scalar takes a name and a finite number, such as a=0.3, not 'w=half'.\n", malformed.Stderr);
+    }
+
     private static (double Total, double Bce, double Iou) ParseText(string stdout)
     {
         var match = Regex.Match(stdout, @"\Atotal = (\S+)\nbce   = (\S+)\niou   = (\S+)\n\z");

@@ -38,6 +38,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0115", "loss A = bce;\nloss B = {|LOSS0115:A(1)|};" },
         { "LOSS0116", "loss A = ioo;\nloss B = {|LOSS0116:A|};" },
         { "LOSS0117", """[Loss("dice(average: micro, weight: {|LOSS0117:[1, 2]|})", Classes = 2)]""" },
+        { "LOSS0118", """[Loss("(1 - a) * dice + {|LOSS0118:a(0.5)|} * boundary_dist", Scalars = new[] { "a" })]""" },
         { "LOSS0200", """[Loss("{|LOSS0200:ce|}")]""" },
         { "LOSS0300", """[Loss("bce")] public sealed class {|LOSS0300:NotPartial|};""" },
         { "LOSS0301", """public class Base; [Loss("bce")] public partial class Derived : {|LOSS0301:Base|};""" },

@@ -265,6 +265,25 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Scalar_inputs_are_names_the_text_can_use()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("a * dice", {|LOSS0303:Scalars = new[] { "a", "2b" }|})]
+            public sealed partial class NotAName;
+            [Loss("(1 - a) * dice + {|LOSS0118:a()|} * boundary_dist + {|LOSS0100:b|} * bce", Scalars = new[] { "a" })]
+            public sealed partial class Misused;
+            """);
+        Assert.Equal(
+            [
+                "The scalar input '2b' is not a name: letters, digits and '_', not starting with a digit; a scalar input is a name the loss text uses, such as 'a' or 'boundary_weight'",
+                "'a' is a scalar input of the signature, a number the training loop sets; it takes no arguments",
+                "Unknown loss 'b'; did you mean 'a'?",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Boundary_dist_takes_no_left_out_or_weighted_pixels()
     {
         var diagnostics = AssertDiagnostics("""

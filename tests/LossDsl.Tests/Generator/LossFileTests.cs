@@ -175,7 +175,7 @@ public sealed class LossFileTests
             Message("loss A(pred: logits[N, C, H, W], pixel_weight: map[N, 3, H, W]) = bce;"));
         Assert.Equal("valid's shape must be [N, H, W] (the labels' shape), to broadcast against the target",
             Message("loss A(pred: logits[N, 4, H, W], target: labels[N, H, W], valid: mask[N, 1, H, W]) = ce;"));
-        Assert.Equal("Unknown signature parameter 'pixel_weights'; a signature declares 'pred' and 'target', and may declare 'pixel_weight' and 'valid'; did you mean 'pixel_weight'?",
+        Assert.Equal("Unknown signature parameter 'pixel_weights'; a signature declares 'pred' and 'target', and may declare 'pixel_weight', 'valid' and scalar inputs ('a: scalar'); did you mean 'pixel_weight'?",
             Message("loss A({|pixel_weights|}: map) = bce;".Replace("{|", string.Empty).Replace("|}", string.Empty)));
         Assert.Equal("'ssim' cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones",
             Message("loss A(valid: mask[N, 1, H, W]) = bce + ssim;"));
@@ -183,6 +183,15 @@ public sealed class LossFileTests
             Message("loss A(pixel_weight: map[N, 1, H, W]) = lovasz_hinge;"));
         Assert.Equal("Parameter 'window' of 'ssim' must be at most 8, the smallest static spatial size, not 11", Message("loss A(pred: logits[N, 1, 8, 8]) = ssim(11);"));
         Assert.Equal("'dice' cannot name a loss: it is a primitive of the catalog", Message("loss dice = bce;"));
+        Assert.Equal("A scalar input is one number, with no shape: 'a: scalar'", Message("loss A(a: scalar[1]) = a * dice;"));
+        Assert.Equal("The scalar input 'dice' is the primitive 'dice'; a scalar input is a name the loss text uses, such as 'a' or 'boundary_weight'",
+            Message("loss A(dice: scalar) = bce;"));
+        Assert.Equal("The scalar input 'log' is a function of the language; a scalar input is a name the loss text uses, such as 'a' or 'boundary_weight'",
+            Message("loss A(log: scalar) = bce;"));
+        Assert.Equal("The scalar input 'a' is declared twice; a scalar input is a name the loss text uses, such as 'a' or 'boundary_weight'",
+            Message("loss A(a: scalar, a: scalar) = a * bce;"));
+        Assert.Equal("Unknown loss 'alpah'; did you mean 'alpha'?", Message("loss A(alpha: scalar) = (1 - alpah) * dice;"));
+        Assert.Equal("'a' is a scalar input of the signature, a number the training loop sets; it takes no arguments", Message("loss A(a: scalar) = a(2) * dice;"));
         Assert.Equal("Level weights are 'same', 'exp', 'two' or a list such as [1, 0.5], not 'twos'; did you mean 'two'?",
             Message("loss A(pred: logits levels 4 weights twos) = bce;"));
         Assert.Equal("2 level weights for 3 levels: give exactly one weight per level, the main output's first",

@@ -48,6 +48,16 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
+    public void A_scheduled_weight_is_a_scalar_input() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
+        using LossDsl;
+
+        namespace Segmentation;
+
+        [Loss("(1 - a) * dice + a * boundary_dist(include_background: false)", Target = LossTarget.Labels, Classes = 3, Scalars = new[] { "a" })]
+        public sealed partial class BoundaryLoss;
+        """));
+
+    [Fact]
     public void Labels_structure_terms_share_target_probabilities_and_valid_pixels() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 

@@ -26,6 +26,8 @@ public sealed class ScalarWalkTests
     [InlineData("pow(dice, 0.5) + log(bce)", "pow(dice, (0.5)) + log(bce)", "pow(dice, 0.5) + log(bce)")]
     [InlineData("pow(2, dice)", "pow((2), dice)", "pow(2, dice)")]
     [InlineData("pow(dice, iou)", "pow(dice, iou)", "pow(dice, iou)")]
+    [InlineData("(1 - a) * dice + a * boundary_dist", "[(1) - <a>] * dice + <a> * boundary_dist", "(1 - a) * dice + a * boundary_dist")]
+    [InlineData("2 * w * log(dice) - -a", "(2) * <w> * log(dice) + <a>", "2 * w * log(dice) + a")]
     public void Operands_are_classified_once_for_every_sink(string loss, string operations, string written)
     {
         var plan = Plan(loss);
@@ -57,7 +59,7 @@ public sealed class ScalarWalkTests
     }
 
     private static LossPlan Plan(string text) =>
-        LossFrontEnd.Compile("Walk", text, LossSignature.Default).Plan
+        LossFrontEnd.Compile("Walk", text, LossSignature.Default with { Scalars = ImmutableArray.Create("a", "w") }).Plan
         ?? throw new Xunit.Sdk.XunitException($"'{text}' did not compile.");
 
     /// <summary>Writes each operand's class, (constant) or [grouped], and records every visit.</summary>
@@ -79,6 +81,12 @@ public sealed class ScalarWalkTests
         {
             Visits.Add("term " + plan.Terms[index].Name);
             return plan.Terms[index].Name;
+        }
+
+        public string Input(int index)
+        {
+            Visits.Add("scalar " + plan.Signature.Scalars[index]);
+            return $"<{plan.Signature.Scalars[index]}>";
         }
 
         public string Negate(ScalarOperand<string> operand)
@@ -113,5 +121,7 @@ public sealed class ScalarWalkTests
         public override string Constant(double value) => NumberText.Format(value);
 
         protected override string Function(ScalarFunction function) => ScalarFunctions.Name(function);
+
+        protected override string Scalar(string name) => name;
     }
 }
