@@ -483,19 +483,25 @@ def lovasz_softmax(batch, args):
     return lovasz_softmax_flat(p[valid].reshape(-1, c), batch.labels[valid], args["classes"], args["weight"])
 
 
-def boundary_distance_field(x):
-    """Per image and channel of x > 0.5: each element's distance across the boundary, scipy's exact Euclidean distance
-    transform of the foreground (to the nearest background element) plus that of the background; 0 for an
-    image-channel without a boundary (all foreground or all background), as MONAI's HausdorffDTLoss does."""
-    from scipy.ndimage import distance_transform_edt
+def per_channel_field(x, field_of):
+    """field_of(fg) for every image and channel of x > 0.5 that has a boundary (foreground and background both, as
+    a numpy bool array); 0 elsewhere."""
     inside = (x.detach() > 0.5).numpy()
     field = torch.zeros_like(x)
     for n in range(x.shape[0]):
         for c in range(x.shape[1]):
             fg = inside[n, c]
             if fg.any() and not fg.all():
-                field[n, c] = torch.from_numpy(distance_transform_edt(fg) + distance_transform_edt(~fg)).to(x.dtype)
+                field[n, c] = torch.from_numpy(field_of(fg)).to(x.dtype)
     return field
+
+
+def boundary_distance_field(x):
+    """Per image and channel of x > 0.5: each element's distance across the boundary, scipy's exact Euclidean distance
+    transform of the foreground (to the nearest background element) plus that of the background; 0 for an
+    image-channel without a boundary (all foreground or all background), as MONAI's HausdorffDTLoss does."""
+    from scipy.ndimage import distance_transform_edt
+    return per_channel_field(x, lambda fg: distance_transform_edt(fg) + distance_transform_edt(~fg))
 
 
 def hausdorff_dt(batch, args):
@@ -512,15 +518,7 @@ def signed_distance_map(t):
     foreground element; inside, minus (the distance to the nearest background element − 1); 0 for an image-channel
     without foreground (as their code) or without background (where theirs has no distance to take)."""
     from scipy.ndimage import distance_transform_edt
-    inside = (t.detach() > 0.5).numpy()
-    field = torch.zeros_like(t)
-    for n in range(t.shape[0]):
-        for c in range(t.shape[1]):
-            fg = inside[n, c]
-            if fg.any() and not fg.all():
-                outside = ~fg
-                field[n, c] = torch.from_numpy(distance_transform_edt(outside) * outside - (distance_transform_edt(fg) - 1) * fg).to(t.dtype)
-    return field
+    return per_channel_field(t, lambda fg: distance_transform_edt(~fg) * ~fg - (distance_transform_edt(fg) - 1) * fg)
 
 
 def boundary_dist(batch, args):
