@@ -316,6 +316,31 @@ def topk(batch, args):
     return torch.topk(selected, count).values.mean()
 
 
+def ohem(batch, args):
+    """mmseg's OHEMPixelSampler with its CrossEntropyLoss: with thresh, the kept pixels whose true-class probability
+    is below max(thresh, the (min_kept·N)-th smallest such probability, or the largest when fewer); without, the
+    min_kept·N largest per-pixel losses. The sum of their cross-entropies over the kept pixels (mmseg's
+    avg_non_ignore) or over every pixel (mean_over: all, mmseg's default); 0 when the count is 0."""
+    labels = batch.labels
+    kept = batch.valid_pixels > 0
+    ce_pixel = -batch.log_p.gather(1, labels.unsqueeze(1)).squeeze(1)
+    batch_kept = int(args["min_kept"]) * labels.shape[0]
+    with torch.no_grad():
+        weight = torch.zeros_like(ce_pixel)
+        kept_weight = weight[kept]
+        if args["thresh"] != "none":
+            p_y = batch.p.gather(1, labels.unsqueeze(1)).squeeze(1)[kept]
+            sorted_p = p_y.sort().values
+            minimum = sorted_p[min(batch_kept, sorted_p.numel() - 1)] if sorted_p.numel() > 0 else 0.0
+            kept_weight[p_y < max(float(minimum), args["thresh"])] = 1.0
+        else:
+            order = ce_pixel[kept].sort(descending=True).indices
+            kept_weight[order[:batch_kept]] = 1.0
+        weight[kept] = kept_weight
+    count = torch.tensor(float(labels.numel())) if args["mean_over"] == "all" else kept.sum().to(ce_pixel.dtype)
+    return safe_divide((ce_pixel * weight).sum(), count, 0.0)
+
+
 def modulating(one_minus, gamma):
     # (1 - p_t)^0 is 1 everywhere, with no gradient, also where 1 - p_t = 0.
     return torch.ones_like(one_minus) if gamma == 0 else one_minus ** gamma
@@ -620,6 +645,7 @@ PRIMITIVES = {
     "bce": (bce, {"mask": [("pos_weight", 1.0), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "ce": (ce, {"labels": [("weight", None), ("label_smoothing", 0.0), ("mean_over", "kept")]}),
     "topk": (topk, {k: [("k", 10.0)] for k in ("mask", "labels")}),
+    "ohem": (ohem, {"labels": [("thresh", "none"), ("min_kept", 100000), ("mean_over", "kept")]}),
     "focal": (focal, {"mask": [("alpha", 0.25), ("gamma", 2.0), ("weight", None)], "labels": [("gamma", 2.0), ("weight", None)]}),
     "dice": (dice, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
     "iou": (iou, {"mask": SQUARED_OVERLAP, "labels": SQUARED_OVERLAP}),
@@ -1033,6 +1059,14 @@ FIXTURES = [
     case("topk_labels_probs_ignore", "topk(k: 20)", "labels", MC, "probs", ignore_index=255, pattern="ignore"),
     case("topk_labels_log_probs_all_is_ce", "topk(100) - ce", "labels", MC, "log_probs"),
     case("topk_labels_all_ignored", "topk + ce", "labels", MC, ignore_index=255, pattern="all_ignored"),
+    # ohem: mmseg's OHEMPixelSampler and CrossEntropyLoss
+    case("ohem_threshold_logits", "ohem(0.7, 10)", "labels", MC_12),
+    case("ohem_threshold_below_min_kept_probs", "ohem(thresh: 0.3, min_kept: 100)", "labels", MC_12, "probs"),
+    case("ohem_count_log_probs", "ohem(min_kept: 20)", "labels", MC_12, "log_probs"),
+    case("ohem_default_is_ce", "ohem - ce", "labels", MC),
+    case("ohem_mmseg_mean_over_all_ignore", "ohem(0.6, 5, all)", "labels", MC_12, ignore_index=255, pattern="ignore"),
+    case("ohem_count_valid_pixel", "ohem(min_kept: 8) + dice", "labels", MC_12, valid="pixel"),
+    case("ohem_all_ignored", "ohem(0.7, 4) + ce", "labels", MC, ignore_index=255, pattern="all_ignored"),
     case("bce_binary_logits", "bce", "mask", B1),
     case("bce_binary_probs", "bce", "mask", B1, "probs"),
     case("bce_multilabel_logits", "bce", "mask", ML),

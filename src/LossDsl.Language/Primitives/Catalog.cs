@@ -91,6 +91,10 @@ internal static partial class Catalog
     private static readonly ParameterDefinition SkeletonIterations = Number("iter", 3, new NumberRule(Minimum: 0, Integer: true));
     private static readonly ParameterDefinition ClDiceSmooth = Number("smooth", 1.0, NumberRule.Positive);
     // nnU-Net's TopK10: the percentage of the largest pixel losses kept.
+    // mmseg's OHEMPixelSampler: thresh (none selects by count alone) and min_kept pixels per image.
+    private static readonly ParameterDefinition OhemThreshold = new("thresh", ParameterKind.Number, new WordValue("none"),
+        new NumberRule(Minimum: 0, MinimumExclusive: true, Maximum: 1), ImmutableArray.Create("none"));
+    private static readonly ParameterDefinition MinKept = Number("min_kept", 100000, new NumberRule(Minimum: 1, Maximum: 1e9, Integer: true));
     private static readonly ParameterDefinition TopPercent = Number("k", 10.0, new NumberRule(Minimum: 0, MinimumExclusive: true, Maximum: 100));
 
     // dice, iou and tversky: LOSSES.md's four, then the forms of MONAI, smp and kornia (docs/porting.md), appended so
@@ -262,6 +266,12 @@ internal static partial class Catalog
         })
     { AllowsPixelWeight = false };
 
+    private static PrimitiveDefinition Ohem { get; } = new("ohem", Labels(OhemThreshold, MinKept, MeanOver),
+        "Online hard example mining (mmseg's OHEMPixelSampler): cross-entropy of the pixels below a probability threshold or of largest loss.",
+        (inputs, term) => PixelLossesCalls.OhemCrossEntropy(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+            term[OhemThreshold] is NumberValue threshold ? threshold.Value : null, term.Integer(MinKept), term.Word(MeanOver) == AllPixels))
+    { AllowsPixelWeight = false };
+
     // The distance fields are spatial: no ignored or left-out pixel may stand in for the other side of a boundary.
     private static PrimitiveDefinition HausdorffDt { get; } = new("hausdorff_dt", Both(HausdorffAlpha, IncludeBackground),
         "Hausdorff distance-transform loss (Karimi and Salcudean 2019; MONAI HausdorffDTLoss), 2-D and 3-D.",
@@ -290,7 +300,7 @@ internal static partial class Catalog
     { SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
-        Bce, Ce, Focal, TopK, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, BoundaryDist, ClDice, Boundary, ActiveContour);
+        Bce, Ce, Focal, TopK, Ohem, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, BoundaryDist, ClDice, Boundary, ActiveContour);
 
     private static readonly ImmutableDictionary<string, PrimitiveDefinition> ByName =
         Primitives.SelectMany(p => p.Aliases.Add(p.Name).Select(name => (name, p))).ToImmutableDictionary(x => x.name, x => x.p);

@@ -265,6 +265,26 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Ohem_takes_labels_a_probability_and_a_whole_count()
+    {
+        var diagnostics = AssertDiagnostics("""
+            using LossDsl;
+            [Loss("bce + {|LOSS0200:ohem|}")]
+            public sealed partial class OnAMask;
+            [Loss("ohem(thresh: {|LOSS0105:1.5|}) + ohem(min_kept: {|LOSS0105:0.5|}) + ohem(none, 10, {|LOSS0104:every|})", Target = LossTarget.Labels, Classes = 3)]
+            public sealed partial class Arguments;
+            """);
+        Assert.Equal(
+            [
+                "'ohem' needs multiclass labels, but the target is a binary mask",
+                "Parameter 'thresh' of 'ohem' must be a number > 0 and ≤ 1, not 1.5",
+                "Parameter 'min_kept' of 'ohem' must be an integer ≥ 1 and ≤ 1000000000, not 0.5",
+                "Parameter 'mean_over' of 'ohem' expects 'kept' or 'all', not 'every'",
+            ],
+            diagnostics.Select(d => d.GetMessage()));
+    }
+
+    [Fact]
     public void Scalar_inputs_are_names_the_text_can_use()
     {
         var diagnostics = AssertDiagnostics("""

@@ -139,6 +139,16 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(TopKCrossEntropy), KernelCall.Fixed(0, 6 + (valid is null ? 0 : 6) + 2),
             Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(percent), percent));
 
+    /// <summary>
+    /// The per-pixel cross-entropy (6), the kept pixels and their indices (3), the selection: with a threshold the
+    /// true-class probabilities gathered and sorted (4) and compared (2), else the losses' partial selection (2); the
+    /// selected sum (3).
+    /// </summary>
+    public static KernelCall OhemCrossEntropy(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double? threshold, int minKept, bool overAllPixels) =>
+        KernelCall.Create(Type, nameof(OhemCrossEntropy), KernelCall.Fixed(0, 6 + 3 + (threshold is null ? 2 : 6) + 3),
+            Local(nameof(probabilities), probabilities), Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels),
+            Optional(nameof(valid), valid), Constant(nameof(threshold), threshold), Constant(nameof(minKept), minKept), Constant(nameof(overAllPixels), overAllPixels));
+
     /// <summary>libtorch's fused binary cross-entropy writing every element (4), the kept ones selected (5), the largest (2).</summary>
     public static KernelCall TopKBinaryCrossEntropyWithLogits(LocalValue logits, LocalValue target, LocalValue? valid, double percent) =>
         KernelCall.Create(Type, nameof(TopKBinaryCrossEntropyWithLogits), KernelCall.Fixed(4 + (valid is null ? 0 : 5) + 2),
