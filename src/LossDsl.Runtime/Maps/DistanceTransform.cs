@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace LossDsl.Maps;
@@ -31,14 +32,17 @@ public static class DistanceTransform
         var spatial = set.shape.Skip(1).Select(d => checked((int)d)).ToArray();
         var pixels = spatial.Aggregate(1, (a, b) => a * b);
         var distances = new double[inSet.Length];
-        for (var image = 0; image < set.shape[0]; image++)
+        // Images are independent and each transform is exact (integers in double precision), so running them on torch's
+        // threads changes no number.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+        Parallel.For(0, (int)set.shape[0], parallel, image =>
         {
             var squared = SquaredToNearest(inSet.AsSpan(image * pixels, pixels), spatial);
             for (var i = 0; i < pixels; i++)
             {
                 distances[(image * pixels) + i] = Math.Sqrt(squared[i]);
             }
-        }
+        });
 
         using var result = tensor(distances, dtype: ScalarType.Float64).reshape(set.shape);
         return result.to(dtype, set.device);
