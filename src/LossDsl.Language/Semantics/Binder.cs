@@ -20,7 +20,8 @@ internal sealed class Binder
     private readonly DiagnosticBag diagnostics;
     private readonly ILossReferences? references;
     private readonly Dictionary<string, int> termNameCounts = new(StringComparer.Ordinal);
-    private readonly HashSet<string> canonicalTerms = new(StringComparer.Ordinal);
+    // The terms this expression writes itself (not those of a referenced loss), for the repeated-term warning.
+    private readonly List<BoundTerm> ownTerms = new();
 
     private Binder(LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references)
     {
@@ -33,8 +34,51 @@ internal sealed class Binder
     /// <param name="signature">The declared inputs, which decide the task rules.</param>
     /// <param name="diagnostics">Where problems go.</param>
     /// <param name="references">Other losses of the same <c>.loss</c> file the expression may use by name.</param>
-    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references = null) =>
-        new Binder(signature, diagnostics, references).BindExpression(syntax);
+    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references = null)
+    {
+        var binder = new Binder(signature, diagnostics, references);
+        var bound = binder.BindExpression(syntax);
+        binder.WarnRepeatedLinearTerms(bound);
+        return bound;
+    }
+
+    /// <summary>
+    /// A term written twice where both occurrences only add up with constant factors (<c>dice + 0.5 * dice</c>) is one
+    /// term with a summed factor: LOSS0902 on the second. Inside a function or a product with another term (log-cosh
+    /// Dice, <c>log((exp(dice) + exp(-dice)) / 2)</c>, or <c>dice * dice</c>) a repetition is a different loss, not a
+    /// mistake, so it is not warned about.
+    /// </summary>
+    private void WarnRepeatedLinearTerms(BoundExpression bound)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var term in LinearTerms(bound).Where(t => ownTerms.Any(own => ReferenceEquals(own, t))))
+        {
+            if (!seen.Add(term.Canonical))
+            {
+                diagnostics.Add(LossDiagnostics.RepeatedTerm, term.Span, term.Written);
+            }
+        }
+    }
+
+    /// <summary>The terms of <paramref name="bound"/> that the total adds up with constant factors only, in text order.</summary>
+    private static IEnumerable<BoundTerm> LinearTerms(BoundExpression bound) => bound switch
+    {
+        BoundTerm term => new[] { term },
+        BoundNegation negation => LinearTerms(negation.Operand),
+        BoundBinary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } sum => LinearTerms(sum.Left).Concat(LinearTerms(sum.Right)),
+        BoundBinary { Operator: BinaryOperator.Multiply } product when IsConstant(product.Left) => LinearTerms(product.Right),
+        BoundBinary { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } product when IsConstant(product.Right) => LinearTerms(product.Left),
+        _ => Enumerable.Empty<BoundTerm>(),
+    };
+
+    private static bool IsConstant(BoundExpression bound) => bound switch
+    {
+        BoundConstant => true,
+        BoundNegation negation => IsConstant(negation.Operand),
+        BoundBinary binary => IsConstant(binary.Left) && IsConstant(binary.Right),
+        BoundFunction function => function.Arguments.All(IsConstant),
+        _ => false,
+    };
 
     private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
     {
@@ -178,10 +222,7 @@ internal sealed class Binder
         }
 
         var term = new BoundTerm(span, callee.Name, NextTermName(callee.Name), primitive, bound);
-        if (!canonicalTerms.Add(term.Canonical))
-        {
-            diagnostics.Add(LossDiagnostics.RepeatedTerm, span, callee.Name);
-        }
+        ownTerms.Add(term);
 
         return term;
     }
