@@ -231,21 +231,22 @@ internal sealed class Binder
     private bool CheckArgumentsAgainstSignature(PrimitiveDefinition primitive, ImmutableArray<BoundArgument> arguments, Dictionary<string, SourceSpan> spans, SourceSpan calleeSpan)
     {
         var ok = true;
+        // Windows must fit the coarsest scale the term filters at: the smallest static size itself for a single scale.
+        var scales = Scales(primitive, arguments);
+        var smallest = signature.SmallestStaticSpatial;
+        var largestWindow = smallest is { } side ? CoarsestSide(side, scales) : (int?)null;
         foreach (var argument in arguments)
         {
             var name = argument.Parameter.Name;
             var span = spans.TryGetValue(name, out var s) ? s : calleeSpan;
-            if (primitive.WindowParameters.Contains(argument.Parameter) && signature.SmallestStaticSpatial is { } smallest
-                && argument.Value is NumberValue { Value: var window } && window > CoarsestSide(smallest, Scales(primitive, arguments)))
+            if (primitive.WindowParameters.Contains(argument.Parameter) && largestWindow is { } limit
+                && argument.Value is NumberValue { Value: var window } && window > limit)
             {
-                var scales = Scales(primitive, arguments);
                 var where = signature.SmallestLevel is { } level
                     ? $"the smallest static spatial size at level {level} (stride {signature.Levels!.Stride})"
                     : "the smallest static spatial size";
                 diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
-                    scales == 1
-                        ? $"must be at most {smallest}, {where}"
-                        : $"must be at most {CoarsestSide(smallest, scales)}: {scales} scales halve {where}, {smallest}, to {CoarsestSide(smallest, scales)}",
+                    scales == 1 ? $"must be at most {limit}, {where}" : $"must be at most {limit}: {scales} scales halve {where}, {smallest}, to {limit}",
                     NumberText.Format(window));
                 ok = false;
             }

@@ -39,6 +39,14 @@ public static partial class StructureLosses
                 nameof(probabilities));
         }
 
+        // 2×2 (×2) average pooling, one pixel of zero padding on each odd side (counted in the average), as pytorch_msssim.
+        var kernel = Enumerable.Repeat(2L, spatial.Length).ToArray();
+        Tensor Halve(Tensor images)
+        {
+            var padding = images.shape[2..].Select(side => side % 2).ToArray();
+            return spatial.Length == 2 ? avg_pool2d(images, kernel, padding: padding) : avg_pool3d(images, kernel, padding: padding);
+        }
+
         var (x, y) = (probabilities, target);
         var factors = new Tensor[scaleWeights.Length];
         for (var scale = 0; ; scale++)
@@ -55,11 +63,7 @@ public static partial class StructureLosses
                 break;
             }
 
-            var kernel = Enumerable.Repeat(2L, spatial.Length).ToArray();
-            var padding = x.shape[2..].Select(side => side % 2).ToArray();
-            (x, y) = spatial.Length == 2
-                ? (avg_pool2d(x, kernel, padding: padding), avg_pool2d(y, kernel, padding: padding))
-                : (avg_pool3d(x, kernel, padding: padding), avg_pool3d(y, kernel, padding: padding));
+            (x, y) = (Halve(x), Halve(y));
         }
 
         return 1 - stack(factors).prod(dim: 0).mean();
