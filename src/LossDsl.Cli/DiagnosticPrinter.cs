@@ -20,7 +20,7 @@ internal static class DiagnosticPrinter
     {
         foreach (var diagnostic in diagnostics)
         {
-            var severity = diagnostic.Severity == LossDiagnosticSeverity.Error ? "error" : "warning";
+            var severity = diagnostic.Severity.ToString().ToLowerInvariant();
 
             // A diagnostic about a setting (--classes, --ignore-index) points at no characters of the text.
             if (diagnostic.Setting is not null)

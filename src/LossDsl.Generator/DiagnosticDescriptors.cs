@@ -39,7 +39,12 @@ internal static class DiagnosticDescriptors
         descriptor.Title,
         descriptor.MessageFormat,
         descriptor.Category,
-        descriptor.Severity == LossSeverity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        descriptor.Severity switch
+        {
+            LossSeverity.Error => DiagnosticSeverity.Error,
+            LossSeverity.Warning => DiagnosticSeverity.Warning,
+            _ => DiagnosticSeverity.Info,
+        },
         isEnabledByDefault: true,
         helpLinkUri: helpLink);
 }

@@ -29,7 +29,7 @@ internal static class LossFrontEnd
     {
         var diagnostics = new DiagnosticBag();
         var syntax = Parser.ParseExpression(text, diagnostics);
-        var bound = Binder.Bind(syntax, signature, diagnostics);
+        var bound = Binder.Bind(syntax, text, signature, diagnostics);
         var plan = diagnostics.HasErrors ? null : Planner.Plan(name, text, text, bound, signature, diagnostics);
         return new LossCompilation(plan, diagnostics.ToImmutable());
     }
@@ -41,7 +41,7 @@ internal static class LossFrontEnd
         var syntax = Parser.ParseFile(text, fileDiagnostics);
         var perDefinition = ImmutableArray.CreateBuilder<LossDiagnostic>();
         var losses = ImmutableArray.CreateBuilder<FileLoss>();
-        foreach (var (definition, diagnostics) in LossFileBinder.Bind(syntax, fileDiagnostics))
+        foreach (var (definition, diagnostics) in LossFileBinder.Bind(syntax, text, fileDiagnostics))
         {
             var bag = new DiagnosticBag();
             foreach (var diagnostic in diagnostics)

@@ -52,8 +52,7 @@ public static class LossCompiler
             (setting, descriptor, message) =>
             {
                 var diagnostic = LossDiagnostic.Create(descriptor, default, message);
-                var severity = diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning;
-                diagnostics.Add(new LossDiagnosticInfo(diagnostic.Id, severity, diagnostic.Message, 0, 0, 1, 1) { Setting = setting });
+                diagnostics.Add(new LossDiagnosticInfo(diagnostic.Id, ToPublic(diagnostic.Severity), diagnostic.Message, 0, 0, 1, 1) { Setting = setting });
             });
 
         if (options.Scalars is { } scalars)
@@ -96,11 +95,18 @@ public static class LossCompiler
         var line = 1 + text.Take(start).Count(c => c == '\n');
         return new(
             diagnostic.Id,
-            diagnostic.Severity == LossSeverity.Error ? LossDiagnosticSeverity.Error : LossDiagnosticSeverity.Warning,
+            ToPublic(diagnostic.Severity),
             diagnostic.Message,
             diagnostic.Span.Start,
             diagnostic.Span.Length,
             line,
             start - lineStart + 1);
     }
+
+    private static LossDiagnosticSeverity ToPublic(LossSeverity severity) => severity switch
+    {
+        LossSeverity.Error => LossDiagnosticSeverity.Error,
+        LossSeverity.Warning => LossDiagnosticSeverity.Warning,
+        _ => LossDiagnosticSeverity.Info,
+    };
 }

@@ -8,6 +8,9 @@ public enum LossDiagnosticSeverity
 
     /// <summary>The loss cannot be compiled.</summary>
     Error,
+
+    /// <summary>A suggestion (the IDE's "Info"): the loss is fine, something in it may not do what was meant.</summary>
+    Info,
 }
 
 /// <summary>
@@ -15,7 +18,7 @@ public enum LossDiagnosticSeverity
 /// located by character offsets into the text.
 /// </summary>
 /// <param name="Id">Stable ID such as <c>LOSS0100</c>; docs/diagnostics.md explains each.</param>
-/// <param name="Severity">Error or warning.</param>
+/// <param name="Severity">Error, warning or suggestion.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
 /// <param name="Start">Offset of the first character the diagnostic points at.</param>
 /// <param name="Length">Number of characters it points at (0 for a missing token).</param>
@@ -32,5 +35,5 @@ public sealed record LossDiagnosticInfo(string Id, LossDiagnosticSeverity Severi
 
     /// <summary><c>(1,7): error LOSS0100: Unknown loss 'ioo'; did you mean 'iou'?</c>, as the C# compiler prints it.</summary>
     public override string ToString() =>
-        $"({Line},{Column}): {(Severity == LossDiagnosticSeverity.Error ? "error" : "warning")} {Id}: {Message}";
+        $"({Line},{Column}): {Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
 }

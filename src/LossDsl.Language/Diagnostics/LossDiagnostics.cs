@@ -4,7 +4,8 @@ namespace LossDsl.Language.Diagnostics;
 
 /// <summary>
 /// Every diagnostic LossDsl reports. IDs are stable: never renumber, only add.
-/// LOSS00xx syntax, LOSS01xx names, arguments and references, LOSS02xx tasks and shapes, LOSS03xx declarations, LOSS09xx warnings.
+/// LOSS00xx syntax, LOSS01xx names, arguments and references, LOSS02xx tasks and shapes, LOSS03xx declarations, LOSS09xx warnings
+/// and suggestions.
 /// docs/diagnostics.md has an entry per ID; a test keeps the two in step.
 /// </summary>
 internal static class LossDiagnostics
@@ -124,6 +125,21 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor RawScoresAsProbabilities = new(
         "LOSS0904", "Term reads raw scores as probabilities", "'{0}' with {1}", LossSeverity.Warning, Semantics);
 
+    public static readonly LossDiagnosticDescriptor OutsideDomain = new(
+        "LOSS0905", "Function outside its domain", "'{0}' {1}, where {2}; {3}", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor DivisionByPossibleZero = new(
+        "LOSS0906", "Division by a value that can be 0", "'{0}' {1}, where the quotient is infinite; {2}", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor ConstantTerm = new(
+        "LOSS0907", "Constant term", "'{0}' is {1} whatever '{2}' is, so it trains nothing; remove it", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor CancellingTerms = new(
+        "LOSS0908", "Terms that cancel", "The factors of '{0}' add up to 0, so it cancels and trains nothing; remove every occurrence or change a factor", LossSeverity.Warning, Semantics);
+
+    public static readonly LossDiagnosticDescriptor NegligibleWeight = new(
+        "LOSS0909", "Negligible weight", "'{0}' weighs {1}, a millionth or less of '{2}' ({3}): float32 rounds it away from their sum and gradient; raise its weight or remove it", LossSeverity.Info, Semantics);
+
     public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
@@ -131,5 +147,6 @@ internal static class LossDiagnostics
         CyclicReference, ReferenceSignatureMismatch, ReferenceWithArguments, ReferenceToBrokenLoss, ConflictingArguments, ScalarWithArguments,
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
-        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights, RawScoresAsProbabilities);
+        DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights, RawScoresAsProbabilities,
+        OutsideDomain, DivisionByPossibleZero, ConstantTerm, CancellingTerms, NegligibleWeight);
 }

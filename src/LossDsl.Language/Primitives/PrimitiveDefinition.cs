@@ -25,6 +25,12 @@ internal sealed record PrimitiveDefinition(
     public ImmutableArray<string> Aliases { get; init; } = ImmutableArray<string>.Empty;
 
     /// <summary>
+    /// The values the term takes on real inputs, given its arguments, for the numerics analysis
+    /// (<see cref="Semantics.ValueRangeAnalysis"/>); null where the catalog cannot bound them (statistics of raw scores).
+    /// </summary>
+    public required Func<BoundTerm, ValueRange?> Range { get; init; }
+
+    /// <summary>
     /// The call giving the term's values before its reduction (LOSSES.md, "Unreduced values"), reading the same shared
     /// inputs as <see cref="Lower"/>; null for terms that report their scalar only (structure terms, generalized_dice).
     /// </summary>

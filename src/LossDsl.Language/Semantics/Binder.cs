@@ -20,7 +20,7 @@ internal sealed class Binder
     private readonly DiagnosticBag diagnostics;
     private readonly ILossReferences? references;
     private readonly Dictionary<string, int> termNameCounts = new(StringComparer.Ordinal);
-    // The terms this expression writes itself (not those of a referenced loss), for the repeated-term warning.
+    // The terms this expression writes itself (not those of a referenced loss), for the linear-term analysis.
     private readonly List<BoundTerm> ownTerms = new();
 
     private Binder(LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references)
@@ -31,54 +31,19 @@ internal sealed class Binder
     }
 
     /// <param name="syntax">The parsed expression.</param>
+    /// <param name="text">The text its spans index into (the attribute's string, or the whole <c>.loss</c> file).</param>
     /// <param name="signature">The declared inputs, which decide the task rules.</param>
     /// <param name="diagnostics">Where problems go.</param>
     /// <param name="references">Other losses of the same <c>.loss</c> file the expression may use by name.</param>
-    public static BoundExpression Bind(ExpressionSyntax syntax, LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references = null)
+    public static BoundExpression Bind(ExpressionSyntax syntax, string text, LossSignature signature, DiagnosticBag diagnostics, ILossReferences? references = null)
     {
         var binder = new Binder(signature, diagnostics, references);
         var bound = binder.BindExpression(syntax);
-        binder.WarnRepeatedLinearTerms(bound);
+        // The numerics passes read the whole tree: what the ranges prove, then what the constant factors say.
+        ValueRangeAnalysis.Analyze(bound, text, syntax.Span, diagnostics);
+        LinearTermAnalysis.Analyze(bound, binder.ownTerms, diagnostics);
         return bound;
     }
-
-    /// <summary>
-    /// A term written twice where both occurrences only add up with constant factors (<c>dice + 0.5 * dice</c>) is one
-    /// term with a summed factor: LOSS0902 on the second. Inside a function or a product with another term (log-cosh
-    /// Dice, <c>log((exp(dice) + exp(-dice)) / 2)</c>, or <c>dice * dice</c>) a repetition is a different loss, not a
-    /// mistake, so it is not warned about.
-    /// </summary>
-    private void WarnRepeatedLinearTerms(BoundExpression bound)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in LinearTerms(bound).Where(t => ownTerms.Any(own => ReferenceEquals(own, t))))
-        {
-            if (!seen.Add(term.Canonical))
-            {
-                diagnostics.Add(LossDiagnostics.RepeatedTerm, term.Span, term.Written);
-            }
-        }
-    }
-
-    /// <summary>The terms of <paramref name="bound"/> that the total adds up with constant factors only, in text order.</summary>
-    private static IEnumerable<BoundTerm> LinearTerms(BoundExpression bound) => bound switch
-    {
-        BoundTerm term => new[] { term },
-        BoundNegation negation => LinearTerms(negation.Operand),
-        BoundBinary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } sum => LinearTerms(sum.Left).Concat(LinearTerms(sum.Right)),
-        BoundBinary { Operator: BinaryOperator.Multiply } product when IsConstant(product.Left) => LinearTerms(product.Right),
-        BoundBinary { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } product when IsConstant(product.Right) => LinearTerms(product.Left),
-        _ => Enumerable.Empty<BoundTerm>(),
-    };
-
-    private static bool IsConstant(BoundExpression bound) => bound switch
-    {
-        BoundConstant => true,
-        BoundNegation negation => IsConstant(negation.Operand),
-        BoundBinary binary => IsConstant(binary.Left) && IsConstant(binary.Right),
-        BoundFunction function => function.Arguments.All(IsConstant),
-        _ => false,
-    };
 
     private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
     {
@@ -169,16 +134,8 @@ internal sealed class Binder
             return new BoundError(binary.Span);
         }
 
-        if (op == BinaryOperator.Multiply && (IsZeroFactor(left, right) || IsZeroFactor(right, left)))
-        {
-            diagnostics.Add(LossDiagnostics.ZeroTerm, binary.Span);
-        }
-
         return left is BoundError || right is BoundError ? new BoundError(binary.Span) : new BoundBinary(binary.Span, left, op, right);
     }
-
-    private static bool IsZeroFactor(BoundExpression factor, BoundExpression other) =>
-        factor is BoundConstant { Value: 0 } && other is not (BoundConstant or BoundError);
 
     private BoundExpression BindPrimitive(NameSyntax callee, ImmutableArray<ArgumentSyntax> arguments, SourceSpan span)
     {

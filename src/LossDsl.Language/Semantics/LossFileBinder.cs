@@ -32,16 +32,19 @@ internal sealed class LossFileBinder : ILossReferences
     private readonly Dictionary<string, DiagnosticBag> bags = new(StringComparer.Ordinal);
     private readonly Stack<(string Name, LossSignature Signature, DiagnosticBag Diagnostics)> binding = new();
 
-    private LossFileBinder()
-    {
-    }
+    private readonly string text;
+
+    private LossFileBinder(string text) => this.text = text;
 
     public IEnumerable<string> Names => byName.Keys;
 
     /// <summary>Binds the file's definitions; returns them in file order, with each one's own diagnostics.</summary>
-    public static ImmutableArray<(BoundDefinition Definition, ImmutableArray<LossDiagnostic> Diagnostics)> Bind(LossFileSyntax file, DiagnosticBag fileDiagnostics)
+    /// <param name="file">The parsed file.</param>
+    /// <param name="text">The file's text, which the analyses quote in their messages.</param>
+    /// <param name="fileDiagnostics">Where problems of the file as a whole go (duplicate and invalid names).</param>
+    public static ImmutableArray<(BoundDefinition Definition, ImmutableArray<LossDiagnostic> Diagnostics)> Bind(LossFileSyntax file, string text, DiagnosticBag fileDiagnostics)
     {
-        var binder = new LossFileBinder();
+        var binder = new LossFileBinder(text);
         var unique = new List<LossDefinitionSyntax>();
         foreach (var definition in file.Definitions)
         {
@@ -125,7 +128,7 @@ internal sealed class LossFileBinder : ILossReferences
         var diagnostics = new DiagnosticBag();
         var signature = SignatureBinder.Bind(definition.Signature, diagnostics);
         binding.Push((name, signature, diagnostics));
-        var body = Binder.Bind(definition.Body, signature, diagnostics, this);
+        var body = Binder.Bind(definition.Body, text, signature, diagnostics, this);
         binding.Pop();
 
         var result = new BoundDefinition(definition, signature, diagnostics.HasErrors || body is BoundError ? null : body);

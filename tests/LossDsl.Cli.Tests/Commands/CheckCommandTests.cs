@@ -26,6 +26,21 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void Warnings_and_suggestions_are_printed_and_exit_0()
+    {
+        Assert.Equal(
+            new CliResult(0,
+                "(1,11): warning LOSS0905: 'dice' is 0 for a perfect prediction, where log is −∞ and its gradient infinite; write 'log(dice + 1e-6)'\n"
+                + "  bce + log(dice) + 1e-9 * iou\n"
+                + "            ^^^^\n"
+                + "(1,19): info LOSS0909: 'iou' weighs 1e-09, a millionth or less of 'bce' (1): float32 rounds it away from their sum and gradient; raise its weight or remove it\n"
+                + "  bce + log(dice) + 1e-9 * iou\n"
+                + "                    ^^^^^^^^^^\n",
+                ""),
+            Lossdsl.Run("check", "bce + log(dice) + 1e-9 * iou"));
+    }
+
+    [Fact]
     public void A_map_option_takes_pixel_or_channel()
     {
         var result = Lossdsl.Run("check", "bce", "--valid", "pixels");

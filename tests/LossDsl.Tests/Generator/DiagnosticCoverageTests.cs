@@ -53,6 +53,11 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0902", """[Loss("dice + {|LOSS0902:dice|}")]""" },
         { "LOSS0904", """[Loss("dice(activation: {|LOSS0904:none|}) + ce", Target = LossTarget.Labels, Classes = 4)]""" },
         { "LOSS0903", """[Loss("bce", Levels = 2, {|LOSS0903:LevelWeightList = new double[] { 0, 0 }|})]""" },
+        { "LOSS0905", """[Loss("bce + log({|LOSS0905:dice|})")]""" },
+        { "LOSS0906", """[Loss("bce / {|LOSS0906:dice|}")]""" },
+        { "LOSS0907", """[Loss("bce + {|LOSS0907:pow(dice, 0)|}")]""" },
+        { "LOSS0908", """[Loss("bce + dice - {|LOSS0908:dice|}")]""" },
+        { "LOSS0909", """[Loss("bce + {|LOSS0909:1e-9 * dice|}")]""" },
     };
 
     [Theory]
@@ -68,7 +73,13 @@ public sealed class DiagnosticCoverageTests
 
         var diagnostic = Assert.Single(Assert.Single(result.Results).Diagnostics, d => d.Id == id);
         var descriptor = LossDiagnostics.All.Single(d => d.Id == id);
-        Assert.Equal(descriptor.Severity == LossSeverity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, diagnostic.Severity);
+        var severity = descriptor.Severity switch
+        {
+            LossSeverity.Error => DiagnosticSeverity.Error,
+            LossSeverity.Warning => DiagnosticSeverity.Warning,
+            _ => DiagnosticSeverity.Info,
+        };
+        Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(Assert.Single(expected).Span, diagnostic.Location.SourceSpan);
         Assert.Equal(isFile ? "/src/case.loss" : GeneratorHarness.SourcePath, diagnostic.Location.GetLineSpan().Path);
     }

@@ -146,5 +146,5 @@ public sealed class LossCompilerTests
     }
 }
 
-[Loss("3 / (bce + 1) + pow(dice + 1, 0.5) - 2 / iou + pow(2, tversky)")]
+[Loss("3 / (bce + 1) + pow(dice + 1, 0.5) - 2 / (iou + 0.5) + pow(2, tversky)")]
 public sealed partial class ConstantHeavyLoss;

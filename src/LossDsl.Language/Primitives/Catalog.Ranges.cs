@@ -1,0 +1,67 @@
+using System;
+using System.Linq;
+using LossDsl.Language.Plan;
+using LossDsl.Language.Semantics;
+
+namespace LossDsl.Language.Primitives;
+
+/// <summary>The value ranges the primitives declare (docs/language.md, "Value ranges"), where they depend on arguments.</summary>
+internal static partial class Catalog
+{
+    private static Func<BoundTerm, ValueRange?> Always(ValueRange range) => _ => range;
+
+    /// <summary>
+    /// Cross-entropy is 0 for a confident, correct prediction; with label smoothing its least value is the entropy of the
+    /// smoothed target, above 0.
+    /// </summary>
+    private static ValueRange? SmoothedCrossEntropyRange(BoundTerm term) =>
+        ValueRange.NonNegative with { LowerReached = term.Number(LabelSmoothing) == 0 };
+
+    /// <summary>
+    /// dice, iou and tversky are 1 − r with r = (overlap + nr) / (denominator + dr), the overlap at most the denominator
+    /// (2TP ≤ P + T; with squared_pred 2pt ≤ p² + t²; Tversky's TP ≤ TP + αFP + βFN), so r lies in [0, max(1, nr / dr)]: a
+    /// numerator smoothed more than the denominator lets the loss go below 0. r is 0 only without numerator smoothing and
+    /// with no overlap at all. log_loss is −log r. Raw scores (activation none or tanh) are not probabilities: no bound.
+    /// </summary>
+    private static ValueRange? OverlapRange(BoundTerm term)
+    {
+        if (!ReadsProbabilities(term))
+        {
+            return null;
+        }
+
+        var numerator = term.Number(SmoothNumerator);
+        var denominator = term.Number(SmoothDenominator);
+        var most = numerator <= denominator ? 1 : denominator == 0 ? double.PositiveInfinity : numerator / denominator;
+        return term.Boolean(LogLoss)
+            ? new ValueRange(-Math.Log(most), double.PositiveInfinity, LowerReached: true, UpperReached: false)
+            : new ValueRange(1 - most, 1, LowerReached: true, UpperReached: numerator == 0);
+    }
+
+    /// <summary>Focal Tversky raises 1 − TI to γ: increasing on [0, 1], NaN below 0 for a fractional γ.</summary>
+    private static ValueRange? FocalTverskyRange(BoundTerm term)
+    {
+        var gamma = term.Number(FocalTverskyGamma);
+        return OverlapRange(term) is not { } range ? null
+            : gamma == 1 ? range
+            : range.Lower >= 0 ? range.MapIncreasing(v => Math.Pow(v, gamma))
+            : null;
+    }
+
+    /// <summary>1 − (2 Σ w TP + nr) / (Σ w (P + T) + dr): the overlap bound of <see cref="OverlapRange"/> with its own smoothing.</summary>
+    private static ValueRange? GeneralizedDiceRange(BoundTerm term)
+    {
+        var numerator = term.Number(VolumeSmoothNumerator);
+        var denominator = term.Number(VolumeSmoothDenominator);
+        var most = numerator <= denominator ? 1 : denominator == 0 ? double.PositiveInfinity : numerator / denominator;
+        return ReadsProbabilities(term) ? new ValueRange(1 - most, 1, LowerReached: true, UpperReached: numerator == 0) : null;
+    }
+
+    /// <summary>weight · length + region: the length is at least √1e-8 per element (a constant map), the region terms 0 on a match.</summary>
+    private static ValueRange? ContourRange(BoundTerm term) =>
+        new ValueRange(term.Number(ContourWeight) * 1e-4, double.PositiveInfinity, LowerReached: true, UpperReached: false);
+
+    /// <summary>Whether the statistics read probabilities in [0, 1]: not raw scores (activation none on logits, or tanh).</summary>
+    private static bool ReadsProbabilities(BoundTerm term) =>
+        Activations.First(a => a.Word == term.Word(ActivationParameter)).Value is not (Activation.None or Activation.Tanh);
+}

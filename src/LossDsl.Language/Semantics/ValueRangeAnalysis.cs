@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using LossDsl.Language.Diagnostics;
+using LossDsl.Language.Primitives;
+using LossDsl.Language.Syntax;
+
+namespace LossDsl.Language.Semantics;
+
+/// <summary>
+/// Carries each term's <see cref="ValueRange"/> from the catalog through the operators and functions of the expression
+/// (docs/language.md, "Value ranges") and reports what the ranges prove: a function evaluated where it is −∞, NaN or has
+/// an infinite gradient (LOSS0905), a quotient by a value that can be 0 (LOSS0906), a product that is always 0 (LOSS0900)
+/// and a power that makes its base constant (LOSS0907). A scalar input's range is unknown, and so is every range
+/// computed from one: nothing is reported about those, as the training loop decides their values.
+/// </summary>
+internal sealed class ValueRangeAnalysis
+{
+    // What the suggested fixes add: small next to any loss, and log(1e-6) ≈ −13.8 stays a modest value in float16 too.
+    private const string Epsilon = "1e-6";
+
+    private readonly string text;
+    private readonly SourceSpan own;
+    private readonly DiagnosticBag diagnostics;
+
+    private ValueRangeAnalysis(string text, SourceSpan own, DiagnosticBag diagnostics)
+    {
+        this.text = text;
+        this.own = own;
+        this.diagnostics = diagnostics;
+    }
+
+    /// <param name="bound">The bound expression.</param>
+    /// <param name="text">The text its spans index into.</param>
+    /// <param name="own">The characters of this expression: a spliced reference to another loss of the file is analysed
+    /// for its range but reports nothing, as its own definition does that.</param>
+    /// <param name="diagnostics">Where findings go.</param>
+    /// <returns>The range of the loss's value; null when it depends on a scalar input or on an unbounded term.</returns>
+    public static ValueRange? Analyze(BoundExpression bound, string text, SourceSpan own, DiagnosticBag diagnostics) =>
+        new ValueRangeAnalysis(text, own, diagnostics).Range(bound);
+
+    private ValueRange? Range(BoundExpression bound) => bound switch
+    {
+        BoundConstant constant => ValueRange.Point(constant.Value),
+        BoundTerm term => term.Primitive.Range(term),
+        BoundNegation negation => -Range(negation.Operand),
+        BoundBinary binary => Binary(binary),
+        BoundFunction function => Function(function),
+        _ => null,
+    };
+
+    private ValueRange? Binary(BoundBinary binary)
+    {
+        var left = Range(binary.Left);
+        var right = Range(binary.Right);
+        switch (binary.Operator)
+        {
+            case BinaryOperator.Multiply:
+                if (IsZeroFactor(binary.Left, binary.Right) || IsZeroFactor(binary.Right, binary.Left))
+                {
+                    Report(LossDiagnostics.ZeroTerm, binary.Span);
+                }
+
+                return left * right;
+            case BinaryOperator.Divide:
+                if (right is { } divisor && divisor.Reaches(0) && ConstantFolder.TryEvaluate(binary.Right) is null)
+                {
+                    Report(LossDiagnostics.DivisionByPossibleZero, binary.Right.Span, Text(binary.Right), HowItIsZero(binary.Right, divisor),
+                        $"write '{Text(binary.Left)} / ({Text(binary.Right)} + {Epsilon})'");
+                }
+
+                return left * right?.Reciprocal();
+            case BinaryOperator.Add:
+                return left + right;
+            default:
+                return left - right;
+        }
+    }
+
+    private ValueRange? Function(BoundFunction function)
+    {
+        var argument = function.Arguments[0];
+        var range = Range(argument);
+        switch (function.Function)
+        {
+            case ScalarFunction.Log:
+                CheckPositive(argument, range, "log", "is NaN", "is −∞ and its gradient infinite", $"log({Text(argument)} + {Epsilon})");
+                return range is { } log && !log.GoesBelow(0) ? log.MapIncreasing(Math.Log) : null;
+            case ScalarFunction.Sqrt:
+                CheckPositive(argument, range, "sqrt", "is NaN", "has an infinite gradient", $"sqrt({Text(argument)} + {Epsilon})");
+                return range is { } sqrt && !sqrt.GoesBelow(0) ? sqrt.MapIncreasing(Math.Sqrt) : null;
+            case ScalarFunction.Exp:
+                return range?.MapIncreasing(Math.Exp);
+            case ScalarFunction.Abs:
+                return range?.MapEven(Math.Abs);
+            case ScalarFunction.Cosh:
+                return range?.MapEven(Math.Cosh);
+            default:
+                return Power(function, argument, range);
+        }
+    }
+
+    /// <summary>pow(x, k) for a constant k: k = 0 makes x constant; k below 1 is infinite (k &lt; 0) or steep (0 &lt; k &lt; 1) at 0; a fractional k is NaN below 0.</summary>
+    private ValueRange? Power(BoundFunction function, BoundExpression argument, ValueRange? range)
+    {
+        var exponentExpression = function.Arguments[1];
+        Range(exponentExpression);
+        if (ConstantFolder.TryEvaluate(exponentExpression) is not { } exponent || range is not { } x)
+        {
+            return null;
+        }
+
+        var k = Text(exponentExpression);
+        if (exponent == 0 && ConstantFolder.TryEvaluate(argument) is null)
+        {
+            Report(LossDiagnostics.ConstantTerm, function.Span, Text(function), "1", Text(argument));
+            return ValueRange.Point(1);
+        }
+
+        var integer = Math.Floor(exponent) == exponent;
+        var fix = $"pow({Text(argument)} + {Epsilon}, {k})";
+        if (!integer && exponent < 1)
+        {
+            CheckPositive(argument, x, $"pow(x, {k})", "is NaN", exponent < 0 ? "is infinite" : "has an infinite gradient", fix);
+        }
+        else if (!integer)
+        {
+            CheckPositive(argument, x, $"pow(x, {k})", "is NaN", null, fix);
+        }
+        else if (exponent < 0 && x.Reaches(0))
+        {
+            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), HowItIsZero(argument, x), $"pow(x, {k}) is infinite", $"write '{fix}'");
+        }
+
+        if (x.Lower >= 0 && exponent > 0)
+        {
+            return x.MapIncreasing(v => Math.Pow(v, exponent));
+        }
+
+        if (x.Lower > 0)
+        {
+            return x.Reciprocal()?.MapIncreasing(v => Math.Pow(v, -exponent));
+        }
+
+        // Below 0 only whole powers are defined: even ones are even functions, odd ones increase.
+        return !integer || exponent < 0 ? null
+            : exponent % 2 == 0 ? x.MapEven(v => Math.Pow(v, exponent))
+            : x.MapIncreasing(v => Math.Pow(v, exponent));
+    }
+
+    /// <summary>A function defined for positive arguments only (log, sqrt, fractional powers): NaN below 0, <paramref name="atZero"/> at 0.</summary>
+    private void CheckPositive(BoundExpression argument, ValueRange? range, string function, string belowZero, string? atZero, string fix)
+    {
+        if (range is not { } x)
+        {
+            return;
+        }
+
+        if (x.GoesBelow(0))
+        {
+            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), "can be negative", $"{function} {belowZero}",
+                $"leave {function} out, or add a constant that keeps '{Text(argument)}' above 0");
+        }
+        else if (atZero is not null && x.Reaches(0))
+        {
+            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), HowItIsZero(argument, x), $"{function} {atZero}", $"write '{fix}'");
+        }
+    }
+
+    /// <summary>Why a range holds 0: a term at its best (a perfect prediction), or a range that reaches it or has it inside.</summary>
+    private static string HowItIsZero(BoundExpression expression, ValueRange range) =>
+        expression is BoundTerm && range.Lower == 0 ? "is 0 for a perfect prediction"
+        : range.Lower == 0 || range.Upper == 0 ? "reaches 0"
+        : "can be 0";
+
+    /// <summary>A literal or folded 0 times something that trains: the product is always 0.</summary>
+    private static bool IsZeroFactor(BoundExpression factor, BoundExpression other) =>
+        ConstantFolder.TryEvaluate(factor) is 0.0 && ConstantFolder.TryEvaluate(other) is null && other is not BoundError;
+
+    private string Text(BoundExpression expression) => text.Substring(expression.Span.Start, expression.Span.Length);
+
+    private void Report(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+    {
+        if (span.Start >= own.Start && span.End <= own.End)
+        {
+            diagnostics.Add(descriptor, span, arguments);
+        }
+    }
+}
