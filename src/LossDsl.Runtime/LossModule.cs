@@ -102,11 +102,13 @@ public abstract class LossModule<TTerms> : LossModule
     public override Tensor forward(Tensor pred, Tensor target) => forward(new LossInputs(pred, target));
 
     /// <inheritdoc/>
+    /// <remarks>A float16 or bfloat16 pred is evaluated in float32 and its loss returned in its own dtype (<see cref="HalfPrecision"/>).</remarks>
     public override Tensor forward(LossInputs inputs)
     {
         Check(inputs);
         using var scope = NewDisposeScope();
-        return Evaluate(inputs, unreduced: false).Total.MoveToOuterDisposeScope();
+        var total = Evaluate(HalfPrecision.Widen(inputs), unreduced: false).Total;
+        return HalfPrecision.Narrow(total, inputs.Pred.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>The total and every term's value, for logging. Dispose it when done.</summary>
@@ -118,13 +120,14 @@ public abstract class LossModule<TTerms> : LossModule
     /// <summary>
     /// The total and every term's value of <paramref name="inputs"/>, and with <paramref name="unreduced"/> each
     /// term's values before its reduction (<see cref="LossTerms.Unreduced"/>), from the same pass: the shared values
-    /// are computed once. Dispose it when done.
+    /// are computed once. Dispose it when done. For a float16 or bfloat16 pred they are float32, the dtype they were
+    /// computed in (<see cref="HalfPrecision"/>): finer than pred's own, for logging.
     /// </summary>
     public TTerms Terms(LossInputs inputs, bool unreduced)
     {
         Check(inputs);
         using var scope = NewDisposeScope();
-        var terms = Evaluate(inputs, unreduced);
+        var terms = Evaluate(HalfPrecision.Widen(inputs), unreduced);
         terms.MoveToOuterDisposeScope();
         return terms;
     }

@@ -17,7 +17,18 @@ public static class Tolerance
     /// </summary>
     public const double FloorFraction = 0.1;
 
-    public static double For(ScalarType dtype) => dtype == ScalarType.Float64 ? Float64 : Float32;
+    /// <summary>
+    /// A half-precision pred's gradient comes back in its dtype, so each element is the float32 result rounded once:
+    /// half a unit in the last place (2⁻¹¹ for float16's 11-bit significand, 2⁻⁸ for bfloat16's 8 bits) on top of
+    /// float32's contract.
+    /// </summary>
+    public static double For(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => Float64,
+        ScalarType.Float16 => Math.ScaleB(1, -11) + Float32,
+        ScalarType.BFloat16 => Math.ScaleB(1, -8) + Float32,
+        _ => Float32,
+    };
 
     public static void Close(double expected, double actual, double relative, string what)
     {
@@ -44,14 +55,16 @@ public static class Tolerance
     /// <summary>
     /// The contract for a gradient, per element: |g − e| ≤ r·|e| + f·r·S, with r the dtype's tolerance and S the
     /// gradient's natural size max(max|e|, 1/n) (a mean over n elements has gradients of order 1/n even where the loss
-    /// is flat). f is <see cref="FloorFraction"/> unless a caller names why its family needs more.
+    /// is flat). f is <see cref="FloorFraction"/> unless a caller names why its family needs more. float16 adds half
+    /// the spacing of its subnormals.
     /// </summary>
     public static void Gradient(double[] expected, double[] actual, ScalarType dtype, string what, double floorFraction = FloorFraction)
     {
         Assert.Equal(expected.Length, actual.Length);
         var relative = For(dtype);
         var size = Math.Max(expected.Max(Math.Abs), 1.0 / expected.Length);
-        var floor = floorFraction * relative * size;
+        // float16's subnormals (below 2⁻¹⁴) are spaced 2⁻²⁴ apart: a mean over 10⁵ elements has gradients down there.
+        var floor = floorFraction * relative * size + (dtype == ScalarType.Float16 ? Math.ScaleB(1, -25) : 0);
         for (var i = 0; i < expected.Length; i++)
         {
             var allowed = relative * Math.Abs(expected[i]) + floor;
