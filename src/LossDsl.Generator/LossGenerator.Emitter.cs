@@ -27,7 +27,8 @@ public sealed partial class LossGenerator
 
             var origin = declaration.Origin;
             var diagnostics = declaration.DeclarationDiagnostics.Concat(compilation.Diagnostics.Select(d =>
-                new DiagnosticInfo(d.Id, origin.FilePath, origin.Map(d.Span.Start, d.Span.End), d.Arguments.ToEquatableArray()))).ToEquatableArray();
+                new DiagnosticInfo(d.Id, origin.FilePath, origin.Map(d.Span.Start, d.Span.End), d.Arguments.ToEquatableArray(),
+                    Replacement: origin.IsExact ? d.Replacement : null))).ToEquatableArray();
 
             var output = compilation.Plan is null || diagnostics.Any(IsError)
                 ? null
@@ -45,7 +46,7 @@ public sealed partial class LossGenerator
             var diagnostics = compilation.Diagnostics.Select(d =>
             {
                 var span = new TextSpan(d.Span.Start, d.Span.Length);
-                return new DiagnosticInfo(d.Id, file.Path, span, d.Arguments.ToEquatableArray(), text.Lines.GetLinePositionSpan(span));
+                return new DiagnosticInfo(d.Id, file.Path, span, d.Arguments.ToEquatableArray(), text.Lines.GetLinePositionSpan(span), d.Replacement);
             }).ToEquatableArray();
 
             var fileName = System.IO.Path.GetFileName(file.Path);

@@ -106,7 +106,8 @@ public sealed partial class LossGenerator : IIncrementalGenerator
             var location = tree is not null ? Location.Create(tree, info.Span)
                 : info.FilePath.Length > 0 ? Location.Create(info.FilePath, info.Span, info.Lines)
                 : Location.None;
-            context.ReportDiagnostic(Diagnostic.Create(descriptors[info.Id], location, info.Arguments.ToArray<object>()));
+            var properties = info.Replacement is null ? null : ImmutableDictionary<string, string?>.Empty.Add(LossDiagnostic.ReplacementProperty, info.Replacement);
+            context.ReportDiagnostic(Diagnostic.Create(descriptors[info.Id], location, properties, info.Arguments.ToArray<object>()));
         }
     }
 }

@@ -9,6 +9,9 @@ namespace LossDsl.Generator.Model;
 /// </summary>
 internal sealed record TextOrigin(string FilePath, TextSpan Fallback, EquatableArray<int> Positions)
 {
+    /// <summary>Whether <see cref="Map"/> gives the exact characters (a plain literal), not the fallback.</summary>
+    public bool IsExact => !Positions.IsEmpty;
+
     public TextSpan Map(int start, int end)
     {
         if (Positions.IsEmpty || start < 0 || end >= Positions.Length || end < start)

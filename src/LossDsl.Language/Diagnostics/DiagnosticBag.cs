@@ -16,6 +16,10 @@ internal sealed class DiagnosticBag
     public void Add(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments) =>
         Add(LossDiagnostic.Create(descriptor, span, arguments));
 
+    /// <summary>Adds a diagnostic with its quick fix, <paramref name="replacement"/> for its span (none when null).</summary>
+    public void AddWithFix(LossDiagnosticDescriptor descriptor, SourceSpan span, string? replacement, params string[] arguments) =>
+        Add(LossDiagnostic.Create(descriptor, span, arguments) with { Replacement = replacement });
+
     public void Add(LossDiagnostic diagnostic)
     {
         items.Add(diagnostic);

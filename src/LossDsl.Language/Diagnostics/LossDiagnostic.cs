@@ -14,6 +14,15 @@ internal sealed record LossDiagnostic(LossDiagnosticDescriptor Descriptor, Sourc
 
     public string Message => string.Format(CultureInfo.InvariantCulture, Descriptor.MessageFormat, Arguments.Cast<object>().ToArray());
 
+    /// <summary>
+    /// The text that fixes the mistake in place of <see cref="Span"/>, when there is one obvious fix (the name "did you
+    /// mean" suggests, the nearest value in range, a small constant added): the IDE offers it as a quick fix.
+    /// </summary>
+    public string? Replacement { get; init; }
+
+    /// <summary>The key under which the generator passes <see cref="Replacement"/> to the IDE's quick fix (Diagnostic.Properties).</summary>
+    public const string ReplacementProperty = "LossDsl.Replacement";
+
     public static LossDiagnostic Create(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments) =>
         new(descriptor, span, ImmutableArray.Create(arguments));
 

@@ -22,10 +22,11 @@ internal static partial class Catalog
     /// (2TP ≤ P + T; with squared_pred 2pt ≤ p² + t²; Tversky's TP ≤ TP + αFP + βFN), so r lies in [0, max(1, nr / dr)]: a
     /// numerator smoothed more than the denominator lets the loss go below 0. r is 0 only without numerator smoothing and
     /// with no overlap at all. log_loss is −log r. Raw scores (activation none or tanh) are not probabilities: no bound.
+    /// Nor has the soft-label overlap Σ min(p, t) over squared sums (squared_pred): at p = t = 0.1 it is ten times Σp² + Σt².
     /// </summary>
     private static ValueRange? OverlapRange(BoundTerm term)
     {
-        if (!ReadsProbabilities(term))
+        if (!ReadsProbabilities(term) || (term.Arguments.Any(a => a.Parameter == SquaredPred) && term.Boolean(SquaredPred) && term.Boolean(SoftLabel)))
         {
             return null;
         }
@@ -56,6 +57,14 @@ internal static partial class Catalog
         var most = numerator <= denominator ? 1 : denominator == 0 ? double.PositiveInfinity : numerator / denominator;
         return ReadsProbabilities(term) ? new ValueRange(1 - most, 1, LowerReached: true, UpperReached: numerator == 0) : null;
     }
+
+    /// <summary>
+    /// SSIM lies in [−1, 1] because σ² ≥ 0, but σ² is E[x²] − μ², whose rounding leaves it slightly negative; the
+    /// constants C1 = (k1·L)² and C2 = (k2·L)² keep the ratio bounded only while they are well above that rounding
+    /// (float32's, about 1e-7 of the values): below 1e-6 (a data_range of 1e-40, say) the catalog claims no range.
+    /// </summary>
+    private static ValueRange? SsimRange(BoundTerm term, ValueRange range) =>
+        Square(term.Number(K1) * term.Number(DataRange)) >= 1e-6 && Square(term.Number(K2) * term.Number(DataRange)) >= 1e-6 ? range : null;
 
     /// <summary>weight · length + region: the length is at least √1e-8 per element (a constant map), the region terms 0 on a match.</summary>
     private static ValueRange? ContourRange(BoundTerm term) =>

@@ -244,14 +244,14 @@ internal static partial class Catalog
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
-    { Range = Always(new ValueRange(0, 2, UpperReached: false)), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+    { Range = term => SsimRange(term, new ValueRange(0, 2, UpperReached: false)), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition MsSsim { get; } = new("ms_ssim", Mask(Window, Sigma, DataRange, K1, K2, ScaleWeights),
         "1 - multi-scale SSIM (Wang et al. 2003; pytorch_msssim): contrast-structure at every scale, SSIM at the coarsest.",
         (inputs, term) => StructureLossesCalls.MsSsim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.NumberList(ScaleWeights)))
-    { Range = Always(ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
+    { Range = term => SsimRange(term, ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.

@@ -40,6 +40,39 @@ internal sealed record NumberRule(double? Minimum = null, bool MinimumExclusive 
         return Maximum is not { } max || (MaximumExclusive ? value < max : value <= max);
     }
 
+    /// <summary>
+    /// The accepted value nearest <paramref name="value"/>, at most <paramref name="ceiling"/> (a window's static limit):
+    /// the quick fix for an argument out of range. An even window goes up to the next odd one (ssim's 10 to 11) unless
+    /// that passes the top. Null where no value is nearest (beyond an exclusive bound).
+    /// </summary>
+    public double? Nearest(double value, double? ceiling = null)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return null;
+        }
+
+        var top = ceiling is { } limit && !(Maximum < limit) ? limit : Maximum;
+        var topExclusive = MaximumExclusive && top == Maximum;
+        if (Minimum is { } min && value < min)
+        {
+            value = MinimumExclusive ? double.NaN : min;
+        }
+
+        if (top is { } max && value > max)
+        {
+            value = topExclusive ? double.NaN : max;
+        }
+
+        value = Integer ? System.Math.Round(value, System.MidpointRounding.AwayFromZero) : value;
+        if (Odd && System.Math.Abs(value % 2) != 1)
+        {
+            value = top is { } highest && value + 1 > highest ? value - 1 : value + 1;
+        }
+
+        return Accepts(value) && !(value > top) ? value : null;
+    }
+
     /// <summary>"must be an odd integer ≥ 3", completing "Parameter 'window' of 'ssim' …".</summary>
     public string Describe()
     {

@@ -80,7 +80,8 @@ internal sealed class Binder
             var suggestion = NameSuggester.Suggest(call.Callee.Name, ScalarFunctions.Names);
             if (suggestion is not null)
             {
-                return Error(LossDiagnostics.UnknownFunction, call.Callee.Span, call.Callee.Name, $"; did you mean '{suggestion}'?");
+                diagnostics.AddWithFix(LossDiagnostics.UnknownFunction, call.Callee.Span, suggestion, call.Callee.Name, NameSuggester.Suffix(suggestion));
+                return new BoundError(call.Callee.Span);
             }
         }
 
@@ -160,7 +161,9 @@ internal sealed class Binder
         if (primitive is null)
         {
             var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names).Concat(signature.Scalars).Concat(references?.Names ?? Enumerable.Empty<string>());
-            return Error(LossDiagnostics.UnknownPrimitive, callee.Span, callee.Name, NameSuggester.Suffix(callee.Name, candidates));
+            var suggestion = NameSuggester.Suggest(callee.Name, candidates);
+            diagnostics.AddWithFix(LossDiagnostics.UnknownPrimitive, callee.Span, suggestion, callee.Name, NameSuggester.Suffix(suggestion));
+            return new BoundError(callee.Span);
         }
 
         var variant = primitive.VariantFor(signature.Target);
@@ -202,7 +205,7 @@ internal sealed class Binder
                 var where = signature.SmallestLevel is { } level
                     ? $"the smallest static spatial size at level {level} (stride {signature.Levels!.Stride})"
                     : "the smallest static spatial size";
-                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, span, name, primitive.Name,
+                diagnostics.AddWithFix(LossDiagnostics.ArgumentOutOfRange, span, Fix(argument.Parameter.Rule?.Nearest(window, limit)), name, primitive.Name,
                     scales == 1 ? $"must be at most {limit}, {where}" : $"must be at most {limit}: {scales} scales halve {where}, {smallest}, to {limit}",
                     NumberText.Format(window));
                 ok = false;
@@ -313,8 +316,8 @@ internal sealed class Binder
                 seenNamed = true;
                 if (variant.Find(name.Name) is not { } named)
                 {
-                    diagnostics.Add(LossDiagnostics.UnknownParameter, name.Span, primitive.Name, name.Name,
-                        NameSuggester.Suffix(name.Name, parameters.Select(p => p.Name)));
+                    var suggestion = NameSuggester.Suggest(name.Name, parameters.Select(p => p.Name));
+                    diagnostics.AddWithFix(LossDiagnostics.UnknownParameter, name.Span, suggestion, primitive.Name, name.Name, NameSuggester.Suffix(suggestion));
                     ok = false;
                     continue;
                 }
@@ -410,7 +413,8 @@ internal sealed class Binder
             }
             else if (!NumberRule.NonNegative.Accepts(number))
             {
-                diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, item.Span, parameter.Name, primitive.Name, "entries " + NumberRule.NonNegative.Describe(), NumberText.Format(number));
+                diagnostics.AddWithFix(LossDiagnostics.ArgumentOutOfRange, item.Span, Fix(NumberRule.NonNegative.Nearest(number)), parameter.Name, primitive.Name,
+                    "entries " + NumberRule.NonNegative.Describe(), NumberText.Format(number));
                 ok = false;
             }
             else
@@ -449,9 +453,12 @@ internal sealed class Binder
             return true;
         }
 
-        diagnostics.Add(LossDiagnostics.ArgumentOutOfRange, value.Span, parameter.Name, primitive.Name, rule.Describe(), NumberText.Format(number));
+        diagnostics.AddWithFix(LossDiagnostics.ArgumentOutOfRange, value.Span, Fix(rule.Nearest(number)), parameter.Name, primitive.Name, rule.Describe(), NumberText.Format(number));
         return false;
     }
+
+    /// <summary>A number as the quick fix writes it in place of the one out of range.</summary>
+    private static string? Fix(double? nearest) => nearest is { } value ? NumberText.Format(value) : null;
 
     private string NextTermName(string written)
     {

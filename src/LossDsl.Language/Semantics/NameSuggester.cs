@@ -7,12 +7,11 @@ namespace LossDsl.Language.Semantics;
 /// <summary>"Did you mean": the closest known name by edit distance (adjacent swaps count as one edit).</summary>
 internal static class NameSuggester
 {
-    /// <summary>Returns <c>" (did you mean 'x'?)"</c> or an empty string, ready to append to a message.</summary>
-    public static string Suffix(string written, IEnumerable<string> candidates)
-    {
-        var best = Suggest(written, candidates);
-        return best is null ? string.Empty : $"; did you mean '{best}'?";
-    }
+    /// <summary>Returns <c>"; did you mean 'x'?"</c> or an empty string, ready to append to a message.</summary>
+    public static string Suffix(string written, IEnumerable<string> candidates) => Suffix(Suggest(written, candidates));
+
+    /// <summary>The message suffix for a suggestion already made (its quick fix replaces the name with it).</summary>
+    public static string Suffix(string? suggestion) => suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?";
 
     public static string? Suggest(string written, IEnumerable<string> candidates)
     {

@@ -59,15 +59,19 @@ internal sealed class ValueRangeAnalysis
             case BinaryOperator.Multiply:
                 if (IsZeroFactor(binary.Left, binary.Right) || IsZeroFactor(binary.Right, binary.Left))
                 {
-                    Report(LossDiagnostics.ZeroTerm, binary.Span);
+                    Report(LossDiagnostics.ZeroTerm, binary.Span, null);
                 }
 
                 return left * right;
             case BinaryOperator.Divide:
                 if (right is { } divisor && divisor.Reaches(0) && ConstantFolder.TryEvaluate(binary.Right) is null)
                 {
-                    Report(LossDiagnostics.DivisionByPossibleZero, binary.Right.Span, Text(binary.Right), HowItIsZero(binary.Right, divisor),
-                        $"write '{Text(binary.Left)} / ({Text(binary.Right)} + {Epsilon})'");
+                    // A sum or product divisor stands in parentheses already ('/' binds tighter): the constant goes inside them.
+                    // A small constant fixes a divisor that only reaches 0 from above, not one that takes both signs.
+                    var shifted = $"{Text(binary.Right)} + {Epsilon}";
+                    var replacement = divisor.Lower < 0 ? null : binary.Right is BoundBinary ? shifted : $"({shifted})";
+                    Report(LossDiagnostics.DivisionByPossibleZero, binary.Right.Span, replacement, Text(binary.Right), HowItIsZero(binary.Right, divisor),
+                        divisor.Lower < 0 ? "keep the divisor away from 0" : $"write '{Text(binary.Left)} / ({shifted})'");
                 }
 
                 return left * right?.Reciprocal();
@@ -86,7 +90,8 @@ internal sealed class ValueRangeAnalysis
         {
             case ScalarFunction.Log:
                 CheckPositive(argument, range, "log", "is NaN", "is −∞ and its gradient infinite", $"log({Text(argument)} + {Epsilon})");
-                return range is { } log && !log.GoesBelow(0) ? log.MapIncreasing(Math.Log) : null;
+                // Past a reported −∞ nothing is claimed (−∞ times a term that is 0 is NaN), as past a quotient by 0.
+                return range is { } log && !log.GoesBelow(0) && !log.Reaches(0) ? log.MapIncreasing(Math.Log) : null;
             case ScalarFunction.Sqrt:
                 CheckPositive(argument, range, "sqrt", "is NaN", "has an infinite gradient", $"sqrt({Text(argument)} + {Epsilon})");
                 return range is { } sqrt && !sqrt.GoesBelow(0) ? sqrt.MapIncreasing(Math.Sqrt) : null;
@@ -114,7 +119,7 @@ internal sealed class ValueRangeAnalysis
         var k = Text(exponentExpression);
         if (exponent == 0 && ConstantFolder.TryEvaluate(argument) is null)
         {
-            Report(LossDiagnostics.ConstantTerm, function.Span, Text(function), "1", Text(argument));
+            Report(LossDiagnostics.ConstantTerm, function.Span, null, Text(function), "1", Text(argument));
             return ValueRange.Point(1);
         }
 
@@ -130,7 +135,8 @@ internal sealed class ValueRangeAnalysis
         }
         else if (exponent < 0 && x.Reaches(0))
         {
-            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), HowItIsZero(argument, x), $"pow(x, {k}) is infinite", $"write '{fix}'");
+            Report(LossDiagnostics.OutsideDomain, argument.Span, x.Lower < 0 ? null : Shifted(argument), Text(argument), HowItIsZero(argument, x), $"pow(x, {k}) is infinite",
+                x.Lower < 0 ? "keep it away from 0" : $"write '{fix}'");
         }
 
         if (x.Lower >= 0 && exponent > 0)
@@ -159,12 +165,12 @@ internal sealed class ValueRangeAnalysis
 
         if (x.GoesBelow(0))
         {
-            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), "can be negative", $"{function} {belowZero}",
+            Report(LossDiagnostics.OutsideDomain, argument.Span, null, Text(argument), "can be negative", $"{function} {belowZero}",
                 $"leave {function} out, or add a constant that keeps '{Text(argument)}' above 0");
         }
         else if (atZero is not null && x.Reaches(0))
         {
-            Report(LossDiagnostics.OutsideDomain, argument.Span, Text(argument), HowItIsZero(argument, x), $"{function} {atZero}", $"write '{fix}'");
+            Report(LossDiagnostics.OutsideDomain, argument.Span, Shifted(argument), Text(argument), HowItIsZero(argument, x), $"{function} {atZero}", $"write '{fix}'");
         }
     }
 
@@ -180,11 +186,18 @@ internal sealed class ValueRangeAnalysis
 
     private string Text(BoundExpression expression) => text.Substring(expression.Span.Start, expression.Span.Length);
 
-    private void Report(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+    /// <summary>A function's argument with the small constant added: the argument is delimited by the call's parentheses and commas.</summary>
+    private string Shifted(BoundExpression argument) => $"{Text(argument)} + {Epsilon}";
+
+    /// <param name="descriptor">What was found.</param>
+    /// <param name="span">Where.</param>
+    /// <param name="replacement">The quick fix's text for <paramref name="span"/>, or null.</param>
+    /// <param name="arguments">The message's arguments.</param>
+    private void Report(LossDiagnosticDescriptor descriptor, SourceSpan span, string? replacement, params string[] arguments)
     {
         if (span.Start >= own.Start && span.End <= own.End)
         {
-            diagnostics.Add(descriptor, span, arguments);
+            diagnostics.AddWithFix(descriptor, span, replacement, arguments);
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             [
                 "LossDsl.nuspec",
                 "README.md",
+                "analyzers/dotnet/cs/LossDsl.CodeFixes.dll",
                 "analyzers/dotnet/cs/LossDsl.Generator.dll",
                 "analyzers/dotnet/cs/LossDsl.Language.dll",
                 "build/LibTorchSharpFixup.cs",
@@ -52,6 +53,8 @@ public sealed class PackageConsumeTests(PackedLossDsl packed) : IClassFixture<Pa
             Read(package, "analyzers/dotnet/cs/LossDsl.Generator.dll"));
         var compiler = File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Language", "bin", Dotnet.Configuration, "netstandard2.0", "LossDsl.Language.dll"));
         Assert.Equal(compiler, Read(package, "analyzers/dotnet/cs/LossDsl.Language.dll"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.CodeFixes", "bin", Dotnet.Configuration, "netstandard2.0", "LossDsl.CodeFixes.dll")),
+            Read(package, "analyzers/dotnet/cs/LossDsl.CodeFixes.dll"));
         Assert.Equal(compiler, Read(package, "lib/net10.0/LossDsl.Language.dll"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(root, "src", "LossDsl.Runtime", "bin", Dotnet.Configuration, "net10.0", "LossDsl.Runtime.dll")),
             Read(package, "lib/net10.0/LossDsl.Runtime.dll"));
