@@ -146,7 +146,11 @@ public sealed partial class LossGenerator
             var scalars = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Scalars").Value is { Kind: TypedConstantKind.Array, IsNull: false } names
                 ? names.Values.Select(v => v.Value as string ?? string.Empty).ToList()
                 : new List<string>();
-            return SignatureRules.WithScalars(signature, scalars, (_, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf("Scalars"), message)));
+            signature = SignatureRules.WithScalars(signature, scalars, (_, message) => diagnostics.Add(Info(LossDiagnostics.InvalidSignature, path, SpanOf("Scalars"), message)));
+            // LossDtype's values after Unspecified are PredDtype's, one up.
+            return Enum("Dtype", "LossDtype", new[] { "Unspecified", "Float16", "BFloat16", "Float32", "Float64" }) is int dtype and > 0
+                ? signature with { Dtype = (PredDtype)(dtype - 1) }
+                : signature;
 
             // Levels = 0 (unset) is one prediction, LossLevels.FromCall (-1) takes the count from the call.
             SignatureLevels? ReadLevels()

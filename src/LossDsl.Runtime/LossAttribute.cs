@@ -66,4 +66,7 @@ public sealed class LossAttribute(string text) : Attribute
     /// <c>(1 - a) * dice + a * boundary_dist</c>: set each before calling (<c>loss.Scalars["a"] = 0.3</c>).
     /// </summary>
     public string[]? Scalars { get; set; }
+
+    /// <summary>The dtype pred comes in (<see cref="LossDtype"/>); declaring float16 lets the compiler check the loss fits it.</summary>
+    public LossDtype Dtype { get; set; }
 }

@@ -61,6 +61,8 @@ public static class LossCompiler
                 diagnostics.Add(new LossDiagnosticInfo(LossDiagnostics.InvalidSignature.Id, LossDiagnosticSeverity.Error, message, 0, 0, 1, 1) { Setting = $"Scalars[{index}]" }));
         }
 
+        // LossDtype's values after Unspecified are PredDtype's, one up.
+        signature = signature with { Dtype = options.Dtype == LossDtype.Unspecified ? null : (PredDtype)((int)options.Dtype - 1) };
         var compilation = LossFrontEnd.Compile(options.Name, text, signature);
         diagnostics.AddRange(compilation.Diagnostics.Select(d => ToPublic(d, text)));
         if (compilation.Plan is null || diagnostics.Any(d => d.Severity == LossDiagnosticSeverity.Error))

@@ -35,6 +35,9 @@ public sealed record LossOptions
     /// <summary>Run-time scalar inputs the loss text uses by name (<see cref="LossAttribute.Scalars"/>).</summary>
     public IReadOnlyList<string>? Scalars { get; init; }
 
+    /// <summary>The dtype pred comes in (<see cref="LossAttribute.Dtype"/>).</summary>
+    public LossDtype Dtype { get; init; }
+
     /// <summary>The loss's name in error messages.</summary>
     public string Name { get; init; } = "loss";
 }

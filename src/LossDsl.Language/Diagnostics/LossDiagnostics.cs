@@ -140,6 +140,9 @@ internal static class LossDiagnostics
     public static readonly LossDiagnosticDescriptor NegligibleWeight = new(
         "LOSS0909", "Negligible weight", "'{0}' weighs {1}, a millionth or less of '{2}' ({3}): float32 rounds it away from their sum and gradient; raise its weight or remove it", LossSeverity.Info, Semantics);
 
+    public static readonly LossDiagnosticDescriptor Float16Overflow = new(
+        "LOSS0910", "Loss beyond float16's range", "'{0}' can reach {1}, beyond float16's largest value (65,504): pred is declared float16, so the loss comes back in float16 and would be infinite; weigh it down, or train in float32", LossSeverity.Warning, Semantics);
+
     public static ImmutableArray<LossDiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         UnexpectedCharacter, ExpectedToken, InvalidNumber, TooDeep,
         UnknownPrimitive, UnknownParameter, TooManyArguments, DuplicateArgument, WrongArgumentType, ArgumentOutOfRange,
@@ -148,5 +151,5 @@ internal static class LossDiagnostics
         UnsupportedTask,
         NotPartial, HasBaseClass, TextNotConstant, InvalidSignature, UnsupportedClass, DuplicateDefinition, InvalidDefinitionName,
         DefinedInAnotherFile, ZeroTerm, ZeroWeights, RepeatedTerm, ZeroLevelWeights, RawScoresAsProbabilities,
-        OutsideDomain, DivisionByPossibleZero, ConstantTerm, CancellingTerms, NegligibleWeight);
+        OutsideDomain, DivisionByPossibleZero, ConstantTerm, CancellingTerms, NegligibleWeight, Float16Overflow);
 }

@@ -8,7 +8,7 @@ namespace LossDsl.Language.Primitives;
 /// <summary>The value ranges the primitives declare (docs/language.md, "Value ranges"), where they depend on arguments.</summary>
 internal static partial class Catalog
 {
-    private static Func<BoundTerm, ValueRange?> Always(ValueRange range) => _ => range;
+    private static Func<BoundTerm, LossSignature, ValueRange?> Always(ValueRange range) => (_, _) => range;
 
     /// <summary>
     /// Cross-entropy is 0 for a confident, correct prediction; with label smoothing its least value is the entropy of the
@@ -65,6 +65,23 @@ internal static partial class Catalog
     /// </summary>
     private static ValueRange? SsimRange(BoundTerm term, ValueRange range) =>
         Square(term.Number(K1) * term.Number(DataRange)) >= 1e-6 && Square(term.Number(K2) * term.Number(DataRange)) >= 1e-6 ? range : null;
+
+    /// <summary>
+    /// hausdorff_dt is a mean of (p − t)²·(d_p^α + d_t^α), each field at most the longest distance between two elements:
+    /// at most 2·D^α, with D the diagonal of the static spatial sizes; unbounded when a size is symbolic.
+    /// </summary>
+    private static ValueRange? DistanceWeightedRange(BoundTerm term, LossSignature signature) =>
+        Diagonal(signature) is { } diagonal
+            ? new ValueRange(0, 2 * Math.Pow(diagonal, term.Number(HausdorffAlpha)), LowerReached: true, UpperReached: false)
+            : ValueRange.NonNegative;
+
+    /// <summary>boundary_dist is a mean of p times a signed distance, negative inside the target: within ±D.</summary>
+    private static ValueRange? SignedDistanceRange(LossSignature signature) =>
+        Diagonal(signature) is { } diagonal ? new ValueRange(-diagonal, diagonal, LowerReached: false, UpperReached: false) : ValueRange.Unbounded;
+
+    /// <summary>The longest distance between two elements, √Σ(s − 1)², when every spatial size is static.</summary>
+    private static double? Diagonal(LossSignature signature) =>
+        !signature.AnySpatialRank && signature.Spatial.All(s => s is not null) ? Math.Sqrt(signature.Spatial.Sum(s => Square(s!.Value - 1))) : null;
 
     /// <summary>weight · length + region: the length is at least √1e-8 per element (a constant map), the region terms 0 on a match.</summary>
     private static ValueRange? ContourRange(BoundTerm term) =>

@@ -131,7 +131,7 @@ internal static partial class Catalog
                     inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), posWeight, smoothing, inputs.ValidPixels(), inputs.PixelWeights());
         })
         {
-            Range = SmoothedCrossEntropyRange,
+            Range = (term, _) => SmoothedCrossEntropyRange(term),
             // Also on the fused path, whose node sums the elements: they come from libtorch's fused kernel.
             LowerUnreduced = (inputs, term) => inputs.Signature.Input == InputKind.Logits
                 ? PixelLossesCalls.BinaryCrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), PositiveWeight(term), term.Number(LabelSmoothing),
@@ -148,7 +148,7 @@ internal static partial class Catalog
         (inputs, term) => (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
             inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
-        Range = SmoothedCrossEntropyRange,
+        Range = (term, _) => SmoothedCrossEntropyRange(term),
         LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
             ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
@@ -186,7 +186,7 @@ internal static partial class Catalog
         (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(Statistics(inputs, term), term.Boolean(SquaredPred),
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
-        Range = OverlapRange,
+        Range = (term, _) => OverlapRange(term),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
             RegionLossesCalls.DiceUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
@@ -196,7 +196,7 @@ internal static partial class Catalog
         (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Iou(Statistics(inputs, term), term.Boolean(SquaredPred),
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
-        Range = OverlapRange,
+        Range = (term, _) => OverlapRange(term),
         Aliases = ImmutableArray.Create("jaccard"),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
             RegionLossesCalls.IouUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
@@ -210,7 +210,7 @@ internal static partial class Catalog
             term.Number(TverskyAlpha), term.Number(TverskyBeta), term.Number(FocalTverskyGamma), nr, dr, log, empty, micro, soft, ClassWeights(inputs, term),
             term.Boolean(IncludeBackground))))
     {
-        Range = FocalTverskyRange,
+        Range = (term, _) => FocalTverskyRange(term),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(Statistics(inputs, term),
             term.Number(TverskyAlpha), term.Number(TverskyBeta), term.Number(FocalTverskyGamma), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts.Add(new ParameterConflict(LogLoss, new BooleanValue(true), FocalTverskyGamma,
@@ -228,7 +228,7 @@ internal static partial class Catalog
         (inputs, term) => RegionLossesCalls.GeneralizedDice(Statistics(inputs, term), term.Number(Eps),
             term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground),
             term.Boolean(SoftLabel)))
-    { Range = GeneralizedDiceRange, AddsBackgroundToSingleChannel = true };
+    { Range = (term, _) => GeneralizedDiceRange(term), AddsBackgroundToSingleChannel = true };
 
     private static PrimitiveDefinition SensitivitySpecificity { get; } = new("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
         (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false, Activation.Auto), term.Number(Lambda), term.Number(SensitivitySmooth)))
@@ -244,14 +244,14 @@ internal static partial class Catalog
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
-    { Range = term => SsimRange(term, new ValueRange(0, 2, UpperReached: false)), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+    { Range = (term, _) => SsimRange(term, new ValueRange(0, 2, UpperReached: false)), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition MsSsim { get; } = new("ms_ssim", Mask(Window, Sigma, DataRange, K1, K2, ScaleWeights),
         "1 - multi-scale SSIM (Wang et al. 2003; pytorch_msssim): contrast-structure at every scale, SSIM at the coarsest.",
         (inputs, term) => StructureLossesCalls.MsSsim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.NumberList(ScaleWeights)))
-    { Range = term => SsimRange(term, ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
+    { Range = (term, _) => SsimRange(term, ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.
@@ -284,13 +284,13 @@ internal static partial class Catalog
         "Hausdorff distance-transform loss (Karimi and Salcudean 2019; MONAI HausdorffDTLoss), 2-D and 3-D.",
         (inputs, term) => StructureLossesCalls.HausdorffDistanceTransform(inputs.Probabilities(), inputs.TargetMap(), term.Number(HausdorffAlpha),
             term.Boolean(IncludeBackground)))
-    { Range = Always(ValueRange.NonNegative), SpatialFilters = true, AllowsPixelWeight = false };
+    { Range = (term, signature) => DistanceWeightedRange(term, signature), SpatialFilters = true, AllowsPixelWeight = false };
 
     // The mean of p times a signed distance, negative inside the target: a value of any sign.
     private static PrimitiveDefinition BoundaryDist { get; } = new("boundary_dist", Both(IncludeBackground),
         "Boundary loss (Kervadec et al. 2019): mean of p times the target's signed distance map, any spatial rank.",
         (inputs, term) => StructureLossesCalls.BoundaryDistance(inputs.Probabilities(), inputs.TargetMap(), term.Boolean(IncludeBackground)))
-    { Range = Always(ValueRange.Unbounded), SpatialFilters = true, AllowsPixelWeight = false };
+    { Range = (_, signature) => SignedDistanceRange(signature), SpatialFilters = true, AllowsPixelWeight = false };
 
     private static PrimitiveDefinition ClDice { get; } = new("cldice", Both(SkeletonIterations, ClDiceSmooth, IncludeBackground),
         "Soft clDice (Shit et al. 2021; MONAI SoftclDiceLoss): topology precision and sensitivity of soft skeletons, 2-D and 3-D.",
@@ -305,7 +305,7 @@ internal static partial class Catalog
 
     private static PrimitiveDefinition ActiveContour { get; } = new("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
         (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
-    { Range = ContourRange, SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
+    { Range = (term, _) => ContourRange(term), SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
         Bce, Ce, Focal, TopK, Ohem, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, BoundaryDist, ClDice, Boundary, ActiveContour);

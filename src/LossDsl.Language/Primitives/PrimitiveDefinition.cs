@@ -25,10 +25,11 @@ internal sealed record PrimitiveDefinition(
     public ImmutableArray<string> Aliases { get; init; } = ImmutableArray<string>.Empty;
 
     /// <summary>
-    /// The values the term takes on real inputs, given its arguments, for the numerics analysis
-    /// (<see cref="Semantics.ValueRangeAnalysis"/>); null where the catalog cannot bound them (statistics of raw scores).
+    /// The values the term takes on real inputs, given its arguments and the signature (static sizes bound a distance),
+    /// for the numerics analysis (<see cref="Semantics.ValueRangeAnalysis"/>); null where the catalog cannot bound them
+    /// (statistics of raw scores).
     /// </summary>
-    public required Func<BoundTerm, ValueRange?> Range { get; init; }
+    public required Func<BoundTerm, LossSignature, ValueRange?> Range { get; init; }
 
     /// <summary>
     /// The call giving the term's values before its reduction (LOSSES.md, "Unreduced values"), reading the same shared

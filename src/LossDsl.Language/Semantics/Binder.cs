@@ -40,7 +40,7 @@ internal sealed class Binder
         var binder = new Binder(signature, diagnostics, references);
         var bound = binder.BindExpression(syntax);
         // The numerics passes read the whole tree: what the ranges prove, then what the constant factors say.
-        ValueRangeAnalysis.Analyze(bound, text, syntax.Span, diagnostics);
+        ValueRangeAnalysis.Analyze(bound, text, syntax.Span, signature, diagnostics);
         LinearTermAnalysis.Analyze(bound, binder.ownTerms, diagnostics);
         return bound;
     }

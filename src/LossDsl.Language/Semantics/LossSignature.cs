@@ -30,6 +30,19 @@ internal enum PixelMap
 }
 
 /// <summary>
+/// The dtype the training loop passes pred in, when declared (<c>dtype float16</c> after pred's shape, <c>Dtype</c> in
+/// [Loss] and LossOptions): the compiler checks what float16 cannot hold. Half-precision preds are evaluated in float32
+/// whether declared or not; the loss comes back in pred's dtype.
+/// </summary>
+internal enum PredDtype
+{
+    Float16,
+    BFloat16,
+    Float32,
+    Float64,
+}
+
+/// <summary>
 /// The declared inputs of a loss: the "signature" of LOSSES.md. <see cref="Classes"/> is the static C (null = symbolic);
 /// <see cref="Spatial"/> holds the static spatial sizes (null entries are symbolic), or is default when any rank is accepted.
 /// </summary>
@@ -59,6 +72,12 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
     /// </summary>
     public ImmutableArray<string> Scalars { get; init; } = ImmutableArray<string>.Empty;
 
+    /// <summary>pred's declared dtype, or null when not declared.</summary>
+    public PredDtype? Dtype { get; init; }
+
+    /// <summary>The words a <c>.loss</c> signature writes a <see cref="PredDtype"/> with, in the enum's order.</summary>
+    public static ImmutableArray<string> DtypeNames { get; } = ImmutableArray.Create("float16", "bfloat16", "float32", "float64");
+
     public bool AnySpatialRank => Spatial.IsDefault;
 
     /// <summary>The task of LOSSES.md: binary and multilabel both take masks, told apart by C.</summary>
@@ -66,7 +85,7 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
 
     public bool Equals(LossSignature? other) =>
         other is not null && Input == other.Input && Target == other.Target && Classes == other.Classes && IgnoreIndex == other.IgnoreIndex
-        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Equals(Levels, other.Levels) && Scalars.SequenceEqual(other.Scalars) && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
+        && Batch == other.Batch && PixelWeight == other.PixelWeight && Valid == other.Valid && Equals(Levels, other.Levels) && Scalars.SequenceEqual(other.Scalars) && Dtype == other.Dtype && Spatial.IsDefault == other.Spatial.IsDefault && (Spatial.IsDefault || Spatial.SequenceEqual(other.Spatial));
 
     public override int GetHashCode() =>
         (((((((int)Input * 31) + (int)Target) * 31) + (Classes ?? -1)) * 31 + (IgnoreIndex ?? -1)) * 31 + (int)(PixelWeight ?? (PixelMap)(-1))) * 31 + (int)(Valid ?? (PixelMap)(-1));
@@ -92,7 +111,8 @@ internal sealed record LossSignature(InputKind Input, TargetKind Target, int? Cl
         var classes = Classes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "C";
         var batch = Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N";
         var tail = spatial.Length == 0 ? string.Empty : ", " + spatial;
-        var pred = $"pred: {InputName(Input)}[{batch}, {classes}{tail}]" + (Levels is null ? string.Empty : " " + Levels.Display());
+        var pred = $"pred: {InputName(Input)}[{batch}, {classes}{tail}]" + (Levels is null ? string.Empty : " " + Levels.Display())
+            + (Dtype is { } dtype ? $" {Syntax.SignatureClauses.Dtype} {DtypeNames[(int)dtype]}" : string.Empty);
         var target = Target == TargetKind.Mask
             ? $"target: mask[{batch}, {classes}{tail}]"
             : $"target: labels[{batch}{tail}]" + (IgnoreIndex is { } ignore ? $" ignore {ignore}" : string.Empty);

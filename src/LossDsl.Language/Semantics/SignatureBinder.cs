@@ -101,6 +101,11 @@ internal static class SignatureBinder
                     Report(diagnostics, span, $"'{clause}' belongs to pred (its side outputs), not to {parameter!.Role.Name}");
                 }
             }
+
+            if (parameter?.Dtype is { } dtypeElsewhere)
+            {
+                Report(diagnostics, dtypeElsewhere.Span, $"'{SignatureClauses.Dtype}' belongs to pred, the input whose precision the loss computes in, not to {parameter.Role.Name}");
+            }
         }
 
         var levels = pred is null ? null : LevelsOf(pred, diagnostics);
@@ -161,7 +166,20 @@ internal static class SignatureBinder
             diagnostics.Add(descriptor, span, message);
         });
         signature = SignatureRules.WithScalars(signature, scalars.Select(s => s.Role.Name).ToList(), (index, message) => Report(diagnostics, scalars[index].Role.Span, message));
-        return signature with { Batch = dims?[0].Size };
+        return signature with { Batch = dims?[0].Size, Dtype = pred?.Dtype is { } dtype ? DtypeOf(dtype, diagnostics) : null };
+    }
+
+    /// <summary><c>dtype float16</c>: one of <see cref="LossSignature.DtypeNames"/>.</summary>
+    private static PredDtype? DtypeOf(DtypeSyntax dtype, DiagnosticBag diagnostics)
+    {
+        var index = LossSignature.DtypeNames.IndexOf(dtype.Value.Name);
+        if (index < 0 && dtype.Value.Name.Length > 0)
+        {
+            Report(diagnostics, dtype.Value.Span, $"'{SignatureClauses.Dtype}' is one of {string.Join(", ", LossSignature.DtypeNames)}, not '{dtype.Value.Name}'"
+                + NameSuggester.Suffix(dtype.Value.Name, LossSignature.DtypeNames));
+        }
+
+        return index < 0 ? null : (PredDtype)index;
     }
 
     /// <summary>

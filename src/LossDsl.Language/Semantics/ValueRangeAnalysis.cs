@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
@@ -12,22 +13,28 @@ namespace LossDsl.Language.Semantics;
 /// Carries each term's <see cref="ValueRange"/> from the catalog through the operators and functions of the expression
 /// (docs/language.md, "Value ranges") and reports what the ranges prove: a function evaluated where it is −∞, NaN or has
 /// an infinite gradient (LOSS0905), a quotient by a value that can be 0 (LOSS0906), a product that is always 0 (LOSS0900)
-/// and a power that makes its base constant (LOSS0907). A scalar input's range is unknown, and so is every range
-/// computed from one: nothing is reported about those, as the training loop decides their values.
+/// and a power that makes its base constant (LOSS0907); with a declared float16 pred, a loss beyond float16's range
+/// (LOSS0910). A scalar input's range is unknown, and so is every range computed from one: nothing is reported about
+/// those, as the training loop decides their values.
 /// </summary>
 internal sealed class ValueRangeAnalysis
 {
     // What the suggested fixes add: small next to any loss, and log(1e-6) ≈ −13.8 stays a modest value in float16 too.
     private const string Epsilon = "1e-6";
 
+    // float16's largest finite value: a declared float16 pred gets its loss back in float16.
+    private const double Float16Max = 65504;
+
     private readonly string text;
     private readonly SourceSpan own;
+    private readonly LossSignature signature;
     private readonly DiagnosticBag diagnostics;
 
-    private ValueRangeAnalysis(string text, SourceSpan own, DiagnosticBag diagnostics)
+    private ValueRangeAnalysis(string text, SourceSpan own, LossSignature signature, DiagnosticBag diagnostics)
     {
         this.text = text;
         this.own = own;
+        this.signature = signature;
         this.diagnostics = diagnostics;
     }
 
@@ -35,19 +42,68 @@ internal sealed class ValueRangeAnalysis
     /// <param name="text">The text its spans index into.</param>
     /// <param name="own">The characters of this expression: a spliced reference to another loss of the file is analysed
     /// for its range but reports nothing, as its own definition does that.</param>
+    /// <param name="signature">The declared inputs: static sizes bound the distance terms, a float16 pred its loss.</param>
     /// <param name="diagnostics">Where findings go.</param>
     /// <returns>The range of the loss's value; null when it depends on a scalar input or on an unbounded term.</returns>
-    public static ValueRange? Analyze(BoundExpression bound, string text, SourceSpan own, DiagnosticBag diagnostics) =>
-        new ValueRangeAnalysis(text, own, diagnostics).Range(bound);
+    public static ValueRange? Analyze(BoundExpression bound, string text, SourceSpan own, LossSignature signature, DiagnosticBag diagnostics)
+    {
+        var analysis = new ValueRangeAnalysis(text, own, signature, diagnostics);
+        var range = analysis.Range(bound);
+        if (signature.Dtype == PredDtype.Float16)
+        {
+            analysis.CheckFloat16(bound);
+        }
+
+        return range;
+    }
 
     private ValueRange? Range(BoundExpression bound) => bound switch
     {
         BoundConstant constant => ValueRange.Point(constant.Value),
-        BoundTerm term => term.Primitive.Range(term),
+        BoundTerm term => term.Primitive.Range(term, signature),
         BoundNegation negation => -Range(negation.Operand),
         BoundBinary binary => Binary(binary),
         BoundFunction function => Function(function),
         _ => null,
+    };
+
+    /// <summary>
+    /// A declared float16 pred gets its loss back in float16 (terms and sums are float32 until then): each part the total
+    /// adds up (<c>0.5 * hausdorff_dt</c>) that can pass 65,504 is LOSS0910, or else the whole loss when its bounded
+    /// parts together can. Parts bounded only by the logits (bce) have no finite bound and are not claimed to overflow.
+    /// </summary>
+    private void CheckFloat16(BoundExpression loss)
+    {
+        var silent = new ValueRangeAnalysis(text, own, signature, new DiagnosticBag());
+        var parts = Parts(loss, negate: false).Select(p => (p.Part, Range: p.Negate ? -silent.Range(p.Part) : silent.Range(p.Part)))
+            .Where(p => p.Range is { } r && !double.IsInfinity(r.Lower) && !double.IsInfinity(r.Upper) && ConstantFolder.TryEvaluate(p.Part) is null)
+            .Select(p => (p.Part, Range: p.Range!.Value))
+            .ToList();
+        var reported = false;
+        foreach (var (part, range) in parts.Where(p => Magnitude(p.Range) > Float16Max))
+        {
+            Report(LossDiagnostics.Float16Overflow, part.Span, null, Text(part), Reach(range));
+            reported = true;
+        }
+
+        var sum = parts.Aggregate(ValueRange.Point(0), (total, p) => total + p.Range);
+        if (!reported && parts.Count > 1 && Magnitude(sum) > Float16Max)
+        {
+            Report(LossDiagnostics.Float16Overflow, loss.Span, null, Text(loss), Reach(sum));
+        }
+
+        static double Magnitude(ValueRange range) => Math.Max(-range.Lower, range.Upper);
+
+        static string Reach(ValueRange range) => Magnitude(range).ToString("N0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The parts a sum adds up, each with whether it is subtracted.</summary>
+    private static IEnumerable<(BoundExpression Part, bool Negate)> Parts(BoundExpression bound, bool negate) => bound switch
+    {
+        BoundBinary { Operator: BinaryOperator.Add } sum => Parts(sum.Left, negate).Concat(Parts(sum.Right, negate)),
+        BoundBinary { Operator: BinaryOperator.Subtract } difference => Parts(difference.Left, negate).Concat(Parts(difference.Right, !negate)),
+        BoundNegation negation => Parts(negation.Operand, !negate),
+        _ => new[] { (bound, negate) },
     };
 
     private ValueRange? Binary(BoundBinary binary)

@@ -30,6 +30,8 @@ internal sealed record SignatureParameterSyntax(SourceSpan Span, NameSyntax Role
     public ResizeSyntax? Resize { get; init; }
 
     public StrideSyntax? Stride { get; init; }
+
+    public DtypeSyntax? Dtype { get; init; }
 }
 
 internal sealed record ShapeSyntax(SourceSpan Span, ImmutableArray<DimensionSyntax> Dimensions);
@@ -51,3 +53,6 @@ internal sealed record ResizeSyntax(SourceSpan Span, NameSyntax Policy);
 
 /// <summary><c>stride 2</c>: each level is this many times smaller than the one above, in every spatial dim.</summary>
 internal sealed record StrideSyntax(SourceSpan Span, DimensionSyntax Value);
+
+/// <summary><c>dtype float16</c> on pred.</summary>
+internal sealed record DtypeSyntax(SourceSpan Span, NameSyntax Value);

@@ -12,7 +12,7 @@ namespace LossDsl.Language.Syntax;
 /// file       := definition*
 /// definition := 'loss' name ['(' parameter (',' parameter)* ')'] '=' expression ';'
 /// parameter  := name ':' name [shape] clause*
-/// clause     := 'ignore' ['-'] number | 'levels' dimension | 'weights' (name | '[' number (',' number)* ']') | 'resize' name | 'stride' dimension
+/// clause     := 'ignore' ['-'] number | 'levels' dimension | 'weights' (name | '[' number (',' number)* ']') | 'resize' name | 'stride' dimension | 'dtype' name
 /// shape      := '[' dimension (',' dimension)* ']'
 /// expression := term (('+' | '-') term)*
 /// term       := unary (('*' | '/') unary)*
@@ -169,11 +169,12 @@ internal sealed class Parser
                 SignatureClauses.Weights => parameter.Weights is not null,
                 SignatureClauses.Resize => parameter.Resize is not null,
                 SignatureClauses.Stride => parameter.Stride is not null,
+                SignatureClauses.Dtype => parameter.Dtype is not null,
                 _ => (bool?)null,
             };
             if (repeated is null)
             {
-                ReportExpected("',' or ')' after the parameter ('ignore', 'levels', 'weights', 'resize' or 'stride' may follow the shape)");
+                ReportExpected("',' or ')' after the parameter ('ignore', 'levels', 'weights', 'resize', 'stride' or 'dtype' may follow the shape)");
                 Next();
                 continue;
             }
@@ -190,6 +191,7 @@ internal sealed class Parser
                 SignatureClauses.Levels => parameter with { Levels = ParseLevels() },
                 SignatureClauses.Weights => parameter with { Weights = ParseLevelWeights() },
                 SignatureClauses.Resize => parameter with { Resize = ParseResize() },
+                SignatureClauses.Dtype => parameter with { Dtype = ParseDtype() },
                 _ => parameter with { Stride = ParseStride() },
             };
             span = span.Cover(tokens[position - 1].Span);
@@ -233,6 +235,13 @@ internal sealed class Parser
         var keyword = Next();
         var value = ParseDimension();
         return new StrideSyntax(keyword.Span.Cover(value.Span), value);
+    }
+
+    private DtypeSyntax ParseDtype()
+    {
+        var keyword = Next();
+        var value = ExpectName("a dtype such as 'float16'");
+        return new DtypeSyntax(keyword.Span.Cover(value.Span), value);
     }
 
     private ResizeSyntax ParseResize()

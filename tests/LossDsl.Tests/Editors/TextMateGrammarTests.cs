@@ -75,8 +75,9 @@ public sealed class TextMateGrammarTests
         yield return ("word", Words(Words()));
         yield return ("signature-role", $@"\b({string.Join("|", SignatureBinder.RoleNames)})\s*(:)");
         yield return ("input-kind", Words(SignatureBinder.KindNames));
-        yield return ("level-clause", Words(SignatureClauses.LevelClauses));
-        yield return ("level-word", Words(SignatureBinder.LevelWords));
+        // pred's clauses: deep supervision's and its dtype, with their words.
+        yield return ("level-clause", Words(SignatureClauses.LevelClauses.Add(SignatureClauses.Dtype)));
+        yield return ("level-word", Words(SignatureBinder.LevelWords.Concat(LossSignature.DtypeNames)));
     }
 
     private static string Words(IEnumerable<string> names) => $@"\b(?:{string.Join("|", names)})\b";

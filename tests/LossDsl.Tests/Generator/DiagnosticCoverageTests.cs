@@ -58,6 +58,7 @@ public sealed class DiagnosticCoverageTests
         { "LOSS0907", """[Loss("bce + {|LOSS0907:pow(dice, 0)|}")]""" },
         { "LOSS0908", """[Loss("bce + dice - {|LOSS0908:dice|}")]""" },
         { "LOSS0909", """[Loss("bce + {|LOSS0909:1e-9 * dice|}")]""" },
+        { "LOSS0910", """[Loss("dice + {|LOSS0910:hausdorff_dt|}", Spatial = new[] { 256, 256 }, Dtype = LossDtype.Float16)]""" },
     };
 
     [Theory]

@@ -66,12 +66,71 @@ public sealed class ValueRangeTests
         Assert.Equal(file.LastIndexOf("iou", StringComparison.Ordinal), diagnostics[1].Span.Start);
     }
 
-    private static ValueRange? Analyze(string text, out DiagnosticBag diagnostics)
+    /// <summary>Static sizes bound the distance terms: D is the diagonal, √Σ(s − 1)².</summary>
+    [Theory]
+    [InlineData("hausdorff_dt", 0, 2 * 2 * 255 * 255)]                       // 2·D^α with α = 2
+    [InlineData("hausdorff_dt(alpha: 1)", 0, 721.24891681027318)]            // 2·D
+    [InlineData("boundary_dist", -360.62445840513659, 360.62445840513659)]
+    public void Static_sizes_bound_the_distance_terms(string text, double lower, double upper)
+    {
+        var range = Analyze(text, out _, Signature with { Spatial = [256, 256] });
+        Assert.NotNull(range);
+        Assert.Equal(lower, range.Value.Lower, 9);
+        Assert.Equal(upper, range.Value.Upper, 9);
+    }
+
+    /// <summary>
+    /// LOSS0910 marks each part of the sum that can pass 65,504, or the whole loss when its bounded parts together can,
+    /// for a declared float16 pred only.
+    /// </summary>
+    [Theory]
+    [InlineData("dice + [0.5 * hausdorff_dt]", "float16", "130,050")]
+    [InlineData("bce - [1e5 * dice]", "float16", "100,000")]
+    [InlineData("[40000 * dice + 40000 * iou + bce]", "float16", "80,000")]
+    [InlineData("dice + 0.2 * hausdorff_dt + bce", "float16", null)]   // 26,010 fits
+    [InlineData("bce + lovasz_hinge", "float16", null)]               // bounded by the logits only: no finite bound to claim
+    [InlineData("dice + hausdorff_dt", "bfloat16", null)]             // float32's range
+    [InlineData("dice + hausdorff_dt", "float32", null)]
+    public void A_float16_loss_that_can_pass_its_range(string marked, string dtype, string? reach)
+    {
+        var text = marked.Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal);
+        var file = $"loss L(pred: logits[N, 1, 256, 256] dtype {dtype}, target: mask[N, 1, 256, 256]) = {text};";
+        var diagnostics = LossFrontEnd.CompileFile(file).Diagnostics;
+        if (reach is null)
+        {
+            Assert.Empty(diagnostics);
+            return;
+        }
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("LOSS0910", diagnostic.Id);
+        var start = file.IndexOf(text, StringComparison.Ordinal) + marked.IndexOf('[', StringComparison.Ordinal);
+        Assert.Equal((start, marked.IndexOf(']', StringComparison.Ordinal) - marked.IndexOf('[', StringComparison.Ordinal) - 1), (diagnostic.Span.Start, diagnostic.Span.Length));
+        Assert.StartsWith($"'{file.Substring(start, diagnostic.Span.Length)}' can reach {reach}, beyond float16's largest value (65,504)", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("loss L(pred: logits[N, 1, H, W] dtype float61, target: mask[N, 1, H, W]) = bce;", "float61", "'dtype' is one of float16, bfloat16, float32, float64, not 'float61'; did you mean 'float16'?")]
+    [InlineData("loss L(pred: logits[N, 1, H, W], target: mask[N, 1, H, W] dtype float16) = bce;", "dtype float16", "'dtype' belongs to pred, the input whose precision the loss computes in, not to target")]
+    public void A_dtype_clause_is_checked(string file, string on, string message)
+    {
+        var diagnostic = Assert.Single(LossFrontEnd.CompileFile(file).Diagnostics);
+        Assert.Equal(("LOSS0303", on, message), (diagnostic.Id, file.Substring(diagnostic.Span.Start, diagnostic.Span.Length), diagnostic.Message));
+    }
+
+    [Fact]
+    public void A_declared_dtype_reads_back_in_the_signature() =>
+        Assert.Equal("pred: logits[N, 1, H, W] dtype bfloat16, target: mask[N, 1, H, W]",
+            Assert.Single(LossFrontEnd.CompileFile("loss L(pred: logits[N, 1, H, W] dtype bfloat16, target: mask[N, 1, H, W]) = bce;").Losses).Plan!.Signature.Display());
+
+    private static readonly LossSignature Signature = new(InputKind.Logits, TargetKind.Mask, 1, null, LossSignature.DefaultSpatial) { Scalars = ["a"] };
+
+    private static ValueRange? Analyze(string text, out DiagnosticBag diagnostics, LossSignature? signature = null)
     {
         diagnostics = new DiagnosticBag();
-        var signature = new LossSignature(InputKind.Logits, TargetKind.Mask, 1, null, default) { Scalars = ["a"] };
+        signature ??= Signature;
         var bound = Binder.Bind(Parser.ParseExpression(text, diagnostics), text, signature, diagnostics);
         Assert.False(diagnostics.HasErrors, string.Join("; ", diagnostics.ToImmutable()));
-        return ValueRangeAnalysis.Analyze(bound, text, new SourceSpan(0, text.Length), diagnostics);
+        return ValueRangeAnalysis.Analyze(bound, text, new SourceSpan(0, text.Length), signature, diagnostics);
     }
 }

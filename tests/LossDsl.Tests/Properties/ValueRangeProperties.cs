@@ -30,7 +30,7 @@ public sealed class ValueRangeProperties
         using var terms = compiled.Terms(inputs);
         foreach (var term in plan.Terms)
         {
-            if (term.Primitive.Range(term.Bound) is { } range)
+            if (term.Primitive.Range(term.Bound, loss.Signature) is { } range)
             {
                 AssertWithin(range, terms[term.Name].ToDouble(), $"{loss}: term {term.Bound.Canonical}");
             }
@@ -38,7 +38,7 @@ public sealed class ValueRangeProperties
 
         var diagnostics = new DiagnosticBag();
         var bound = Binder.Bind(Parser.ParseExpression(loss.Text, diagnostics), loss.Text, loss.Signature, diagnostics);
-        if (ValueRangeAnalysis.Analyze(bound, loss.Text, new SourceSpan(0, loss.Text.Length), diagnostics) is { } total)
+        if (ValueRangeAnalysis.Analyze(bound, loss.Text, new SourceSpan(0, loss.Text.Length), loss.Signature, diagnostics) is { } total)
         {
             AssertWithin(total, compiled.call(inputs).ToDouble(), $"{loss}: total");
         }
