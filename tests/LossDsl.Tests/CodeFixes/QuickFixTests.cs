@@ -29,11 +29,11 @@ public sealed class QuickFixTests
     [InlineData("""[Loss("bce / ({|LOSS0906:dice + iou|})")]""", """[Loss("bce / (dice + iou + 1e-6)")]""")]
     // Escapes before the fix: the characters are found through them, and the text is written as the literal needs.
     [InlineData("""[Loss("bce +\t{|LOSS0100:ioo|}")]""", """[Loss("bce +\tiou")]""")]
-    public void A_fix_in_the_loss_text(string attribute, string fixedAttribute) =>
+    public Task A_fix_in_the_loss_text(string attribute, string fixedAttribute) =>
         Verify<LossTextFixProvider>("using LossDsl;\n" + attribute + Class, "using LossDsl;\n" + fixedAttribute + Class);
 
     [Fact]
-    public void A_fix_in_a_raw_string()
+    public Task A_fix_in_a_raw_string()
     {
         const string before = """"
             using LossDsl;
@@ -55,30 +55,30 @@ public sealed class QuickFixTests
             public sealed partial class L;
 
             """";
-        Verify<LossTextFixProvider>(before, after);
+        return Verify<LossTextFixProvider>(before, after);
     }
 
     /// <summary>Text that is not one plain literal is marked as a whole: no character to replace, so no fix.</summary>
     [Fact]
-    public void Text_made_of_constants_gets_no_fix()
+    public Task Text_made_of_constants_gets_no_fix()
     {
         const string source = "using LossDsl;\npublic static class Texts { public const string Base = \"bce + \"; }\n[Loss({|LOSS0100:Texts.Base + \"ioo\"|})]" + Class;
-        Verify<LossTextFixProvider>(source, source);
+        return Verify<LossTextFixProvider>(source, source);
     }
 
     /// <summary>A divisor that takes both signs has no obvious fix: a constant would not keep it from 0.</summary>
     [Fact]
-    public void A_divisor_of_both_signs_gets_no_fix()
+    public Task A_divisor_of_both_signs_gets_no_fix()
     {
         const string source = "using LossDsl;\n[Loss(\"bce / ({|LOSS0906:dice - 0.5|})\")]" + Class;
-        Verify<LossTextFixProvider>(source, source);
+        return Verify<LossTextFixProvider>(source, source);
     }
 
     [Theory]
     [InlineData("[Loss(\"bce\")]\npublic sealed class {|LOSS0300:L|};\n", "[Loss(\"bce\")]\npublic sealed partial class L;\n")]
     [InlineData("[Loss(\"bce\")]\nclass {|LOSS0300:L|}\n{\n}\n", "[Loss(\"bce\")]\npartial class L\n{\n}\n")]
     [InlineData("namespace N\n{\n    [Loss(\"bce\")]\n    internal class {|LOSS0300:L|} { }\n}\n", "namespace N\n{\n    [Loss(\"bce\")]\n    internal partial class L { }\n}\n")]
-    public void A_missing_partial_is_added(string declaration, string fixedDeclaration) =>
+    public Task A_missing_partial_is_added(string declaration, string fixedDeclaration) =>
         Verify<MissingPartialFixProvider>("using LossDsl;\n" + declaration, "using LossDsl;\n" + fixedDeclaration);
 
     /// <summary>docs/diagnostics.md's table of quick fixes names exactly the diagnostics these tests fix.</summary>
@@ -101,7 +101,7 @@ public sealed class QuickFixTests
         Assert.Equal(tested, documented);
     }
 
-    private static void Verify<TFix>(string source, string fixedSource)
+    private static Task Verify<TFix>(string source, string fixedSource)
         where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new() =>
-        new QuickFixTest<TFix>(source, fixedSource).RunAsync().GetAwaiter().GetResult();
+        new QuickFixTest<TFix>(source, fixedSource).RunAsync();
 }
