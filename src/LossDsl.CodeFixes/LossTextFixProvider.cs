@@ -14,7 +14,7 @@ namespace LossDsl.CodeFixes;
 /// The fix a diagnostic carries itself: the compiler puts the text that fixes the mistake in the diagnostic
 /// (<see cref="LossDiagnostic.Replacement"/>: the name "did you mean" suggests, the nearest value in range, a small
 /// constant where a function leaves its domain), and this writes it over the marked characters of the
-/// <c>[Loss("...")]</c> string, escaped as that literal needs. Diagnostics without one get no fix.
+/// <c>[Loss("...")]</c> string. Diagnostics without one get no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LossTextFixProvider)), Shared]
 public sealed class LossTextFixProvider : CodeFixProvider
@@ -34,13 +34,12 @@ public sealed class LossTextFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(LossDiagnostic.ReplacementProperty, out var replacement) || replacement is null
-                || LiteralText.Containing(root, diagnostic.Location.SourceSpan) is not { } literal)
+                || !LiteralText.Holds(root, diagnostic.Location.SourceSpan))
             {
                 continue;
             }
 
             var span = diagnostic.Location.SourceSpan;
-            var written = LiteralText.Escape(literal, replacement);
             var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create(
@@ -48,7 +47,7 @@ public sealed class LossTextFixProvider : CodeFixProvider
                     async cancellationToken =>
                     {
                         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-                        return document.WithText(text.WithChanges(new TextChange(span, written)));
+                        return document.WithText(text.WithChanges(new TextChange(span, replacement)));
                     },
                     equivalenceKey: diagnostic.Id),
                 diagnostic);
