@@ -129,7 +129,8 @@ internal sealed class Binder
             _ => BinaryOperator.Divide,
         };
 
-        if (op == BinaryOperator.Divide && right is BoundConstant { Value: 0 })
+        // A divisor that folds to 0 (`(1 - 1)`) divides by zero as surely as a literal one.
+        if (op == BinaryOperator.Divide && ConstantFolder.TryEvaluate(right) is 0.0)
         {
             diagnostics.Add(LossDiagnostics.DivisionByZero, binary.Right.Span);
             return new BoundError(binary.Span);
