@@ -37,9 +37,13 @@ namespace LossDsl.Benchmarks;
 /// </summary>
 public static class Program
 {
-    /// <summary>Every measured module: the standard three per case, plus the proposal (a closed-form gradient).</summary>
+    /// <summary>
+    /// Every measured module: the standard three per case, the proposal (a closed-form gradient), and each case's memory
+    /// floor (one read of pred and target, one write of a gradient: <see cref="MemoryFloor"/>).
+    /// </summary>
     public static IReadOnlyList<LossVariant> AllVariants { get; } = LossVariant.Standard(LossCases.All)
         .Append(new LossVariant(LossCases.Named("focal + dice"), "Closed-form gradient (proposal)", () => new ClosedFormFocalDice()))
+        .Concat(LossCases.All.Select(c => new LossVariant(c, MemoryFloor.Label, () => new MemoryFloor()) { ComputesTheLoss = false }))
         .OrderBy(v => LossCases.All.ToList().IndexOf(v.Case))
         .ToList();
 
