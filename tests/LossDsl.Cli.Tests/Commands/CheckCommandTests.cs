@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using LossDsl.Cli.Tests.Support;
+using LossDsl.Tests.Infrastructure;
 
 namespace LossDsl.Cli.Tests.Commands;
 
@@ -25,19 +27,19 @@ public sealed class CheckCommandTests
         Assert.StartsWith("(1,8): error LOSS0200: 'ssim' cannot be used with a valid mask: its spatial filters would mix left-out pixels into kept ones", result.Stdout);
     }
 
+    /// <summary>Every <c>$ lossdsl check ...</c> example of docs/cli.md prints what the page shows, and exits as it says.</summary>
     [Fact]
-    public void Warnings_and_suggestions_are_printed_and_exit_0()
+    public void The_examples_in_docs_cli_md_are_what_the_command_prints()
     {
-        Assert.Equal(
-            new CliResult(0,
-                "(1,11): warning LOSS0905: 'dice' is 0 for a perfect prediction, where log is −∞ and its gradient infinite; write 'log(dice + 1e-6)'\n"
-                + "  bce + log(dice) + 1e-9 * iou\n"
-                + "            ^^^^\n"
-                + "(1,19): info LOSS0909: 'iou' weighs 1e-09, a millionth or less of 'bce' (1): float32 rounds it away from their sum and gradient; raise its weight or remove it\n"
-                + "  bce + log(dice) + 1e-9 * iou\n"
-                + "                    ^^^^^^^^^^\n",
-                ""),
-            Lossdsl.Run("check", "bce + log(dice) + 1e-9 * iou"));
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "cli.md"));
+        var examples = Regex.Matches(docs, "^\\$ lossdsl check (?<args>.*)\n(?<output>(?:(?!\\[exit).*\n)*)\\[exit (?<exit>\\d+)\\]$", RegexOptions.Multiline);
+        Assert.True(examples.Count >= 4, $"docs/cli.md has {examples.Count} `lossdsl check` examples");
+        foreach (Match example in examples)
+        {
+            var args = Regex.Matches(example.Groups["args"].Value, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
+            var result = Lossdsl.Run(["check", .. args]);
+            Assert.Equal((int.Parse(example.Groups["exit"].Value, System.Globalization.CultureInfo.InvariantCulture), example.Groups["output"].Value), (result.ExitCode, result.Stdout));
+        }
     }
 
     [Fact]
