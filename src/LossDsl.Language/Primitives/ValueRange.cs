@@ -21,8 +21,6 @@ internal readonly record struct ValueRange(double Lower, double Upper, bool Lowe
 
     public static ValueRange Point(double value) => new(value, value);
 
-    public bool IsPoint => Lower == Upper;
-
     /// <summary>Whether the range holds <paramref name="value"/> itself, not only values near it.</summary>
     public bool Reaches(double value) =>
         (Lower < value && value < Upper) || (Lower == value && LowerReached) || (Upper == value && UpperReached);
