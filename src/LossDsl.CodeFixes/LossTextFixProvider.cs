@@ -13,10 +13,13 @@ namespace LossDsl.CodeFixes;
 /// <summary>
 /// The fix a diagnostic carries itself: the compiler puts the text that fixes the mistake in the diagnostic
 /// (<see cref="LossDiagnostic.Replacement"/>: the name "did you mean" suggests, the nearest value in range, a small
-/// constant where a function leaves its domain), and this writes it over the marked characters of the
-/// <c>[Loss("...")]</c> string. Diagnostics without one get no fix.
+/// constant where a function leaves its domain), and this writes it over the marked characters: of the
+/// <c>[Loss("...")]</c> string in C#, or of a <c>.loss</c> file (an additional document). Diagnostics without one get
+/// no fix.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LossTextFixProvider)), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LossTextFixProvider),
+    DocumentKinds = new[] { nameof(TextDocumentKind.Document), nameof(TextDocumentKind.AdditionalDocument) },
+    DocumentExtensions = new[] { ".cs", ".loss" }), Shared]
 public sealed class LossTextFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = LossDiagnostics.All.Select(d => d.Id).ToImmutableArray();
@@ -25,29 +28,28 @@ public sealed class LossTextFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
+        // In C# the characters must lie inside one string literal; a .loss file is loss text throughout.
+        var document = context.TextDocument;
+        var root = document is Document source ? await source.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false) : null;
         foreach (var diagnostic in context.Diagnostics)
         {
+            var span = diagnostic.Location.SourceSpan;
             if (!diagnostic.Properties.TryGetValue(LossDiagnostic.ReplacementProperty, out var replacement) || replacement is null
-                || !LiteralText.Holds(root, diagnostic.Location.SourceSpan))
+                || (document is Document && (root is null || !LiteralText.Holds(root, span))))
             {
                 continue;
             }
 
-            var span = diagnostic.Location.SourceSpan;
-            var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Change to '{replacement}'",
                     async cancellationToken =>
                     {
                         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
-                        return document.WithText(text.WithChanges(new TextChange(span, replacement)));
+                        var changed = text.WithChanges(new TextChange(span, replacement));
+                        return document is Document sourceDocument
+                            ? sourceDocument.WithText(changed).Project.Solution
+                            : document.Project.Solution.WithAdditionalDocumentText(document.Id, changed);
                     },
                     equivalenceKey: diagnostic.Id),
                 diagnostic);

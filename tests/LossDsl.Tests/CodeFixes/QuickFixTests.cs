@@ -1,4 +1,9 @@
 using LossDsl.CodeFixes;
+using LossDsl.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LossDsl.Tests.CodeFixes;
 
@@ -56,6 +61,39 @@ public sealed class QuickFixTests
 
             """";
         return Verify<LossTextFixProvider>(before, after);
+    }
+
+    /// <summary>
+    /// In a <c>.loss</c> file the fix is written as it is; a misspelt reference to another loss of the file is fixed too.
+    /// Roslyn's test framework fixes source documents only, so this applies the fixes to the additional document as the
+    /// IDE does: the generator's diagnostics, one code-fix context per diagnostic, the action's changed solution.
+    /// </summary>
+    [Fact]
+    public async Task A_fix_in_a_loss_file()
+    {
+        const string path = "/src/losses.loss";
+        var text = "loss Hybrid = bce + iou;\nloss Deep = Hybird + dice(smooth: -1);\n";
+        using var workspace = new AdhocWorkspace();
+        var project = workspace.AddProject("Losses", LanguageNames.CSharp);
+        var id = DocumentId.CreateNewId(project.Id);
+        var solution = project.Solution.AddAdditionalDocument(id, "losses.loss", SourceText.From(text), filePath: path);
+        var fixedIds = new List<string>();
+        for (var round = 0; round < 2; round++)
+        {
+            // One fix per round, then the generator runs again on the text it left, as the IDE would.
+            var diagnostic = GeneratorHarness.Run(string.Empty, (path, text)).Result.Results.Single().Diagnostics.First();
+            var actions = new List<CodeAction>();
+            var context = new CodeFixContext(solution.GetAdditionalDocument(id)!, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+            await new LossTextFixProvider().RegisterCodeFixesAsync(context);
+            var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+            solution = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution;
+            text = (await solution.GetAdditionalDocument(id)!.GetTextAsync()).ToString();
+            fixedIds.Add(diagnostic.Id);
+        }
+
+        Assert.Equal(["LOSS0100", "LOSS0105"], fixedIds);
+        Assert.Equal("loss Hybrid = bce + iou;\nloss Deep = Hybrid + dice(smooth: 0);\n", text);
+        Assert.Empty(GeneratorHarness.Run(string.Empty, (path, text)).Result.Results.Single().Diagnostics);
     }
 
     /// <summary>Text that is not one plain literal is marked as a whole: no character to replace, so no fix.</summary>
