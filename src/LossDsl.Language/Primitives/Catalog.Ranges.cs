@@ -31,10 +31,17 @@ internal static partial class Catalog
             return null;
         }
 
-        var numerator = term.Number(SmoothNumerator);
-        var denominator = term.Number(SmoothDenominator);
+        return SmoothedRatioLoss(term.Number(SmoothNumerator), term.Number(SmoothDenominator), term.Boolean(LogLoss));
+    }
+
+    /// <summary>
+    /// 1 − r (or −log r) for r = (overlap + <paramref name="numerator"/>) / (denominator + <paramref name="denominator"/>)
+    /// with the overlap at most its denominator: r in [0, m], m = max(1, nr / dr), 0 only without numerator smoothing.
+    /// </summary>
+    private static ValueRange SmoothedRatioLoss(double numerator, double denominator, bool log)
+    {
         var most = numerator <= denominator ? 1 : denominator == 0 ? double.PositiveInfinity : numerator / denominator;
-        return term.Boolean(LogLoss)
+        return log
             ? new ValueRange(-Math.Log(most), double.PositiveInfinity, LowerReached: true, UpperReached: false)
             : new ValueRange(1 - most, 1, LowerReached: true, UpperReached: numerator == 0);
     }
@@ -50,13 +57,9 @@ internal static partial class Catalog
     }
 
     /// <summary>1 − (2 Σ w TP + nr) / (Σ w (P + T) + dr): the overlap bound of <see cref="OverlapRange"/> with its own smoothing.</summary>
-    private static ValueRange? GeneralizedDiceRange(BoundTerm term)
-    {
-        var numerator = term.Number(VolumeSmoothNumerator);
-        var denominator = term.Number(VolumeSmoothDenominator);
-        var most = numerator <= denominator ? 1 : denominator == 0 ? double.PositiveInfinity : numerator / denominator;
-        return ReadsProbabilities(term) ? new ValueRange(1 - most, 1, LowerReached: true, UpperReached: numerator == 0) : null;
-    }
+    private static ValueRange? GeneralizedDiceRange(BoundTerm term) => ReadsProbabilities(term)
+        ? SmoothedRatioLoss(term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), log: false)
+        : null;
 
     /// <summary>
     /// SSIM lies in [−1, 1] because σ² ≥ 0, but σ² is E[x²] − μ², whose rounding leaves it slightly negative; the

@@ -80,8 +80,7 @@ internal sealed class Binder
             var suggestion = NameSuggester.Suggest(call.Callee.Name, ScalarFunctions.Names);
             if (suggestion is not null)
             {
-                diagnostics.AddWithFix(LossDiagnostics.UnknownFunction, call.Callee.Span, suggestion, call.Callee.Name, NameSuggester.Suffix(suggestion));
-                return new BoundError(call.Callee.Span);
+                return ErrorWithFix(LossDiagnostics.UnknownFunction, call.Callee.Span, suggestion, call.Callee.Name, NameSuggester.Suffix(suggestion));
             }
         }
 
@@ -163,8 +162,7 @@ internal sealed class Binder
         {
             var candidates = Catalog.AllNames.Concat(ScalarFunctions.Names).Concat(signature.Scalars).Concat(references?.Names ?? Enumerable.Empty<string>());
             var suggestion = NameSuggester.Suggest(callee.Name, candidates);
-            diagnostics.AddWithFix(LossDiagnostics.UnknownPrimitive, callee.Span, suggestion, callee.Name, NameSuggester.Suffix(suggestion));
-            return new BoundError(callee.Span);
+            return ErrorWithFix(LossDiagnostics.UnknownPrimitive, callee.Span, suggestion, callee.Name, NameSuggester.Suffix(suggestion));
         }
 
         var variant = primitive.VariantFor(signature.Target);
@@ -468,9 +466,13 @@ internal sealed class Binder
         return count == 1 ? written : $"{written}_{count}";
     }
 
-    private BoundError Error(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+    private BoundError Error(LossDiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments) =>
+        ErrorWithFix(descriptor, span, null, arguments);
+
+    /// <summary>An error with its quick fix, <paramref name="replacement"/> for <paramref name="span"/> (none when null).</summary>
+    private BoundError ErrorWithFix(LossDiagnosticDescriptor descriptor, SourceSpan span, string? replacement, params string[] arguments)
     {
-        diagnostics.Add(descriptor, span, arguments);
+        diagnostics.AddWithFix(descriptor, span, replacement, arguments);
         return new BoundError(span);
     }
 
