@@ -47,14 +47,15 @@ internal sealed class ValueRangeAnalysis
     /// <returns>The range of the loss's value; null when it depends on a scalar input or on an unbounded term.</returns>
     public static ValueRange? Analyze(BoundExpression bound, string text, SourceSpan own, LossSignature signature, DiagnosticBag diagnostics)
     {
+        // The loss is a sum of parts, whose ranges add up to its own: one pass gives both, and the float16 check reads the parts.
         var analysis = new ValueRangeAnalysis(text, own, signature, diagnostics);
-        var range = analysis.Range(bound);
+        var parts = Parts(bound, negate: false).Select(p => (p.Part, Range: p.Negate ? -analysis.Range(p.Part) : analysis.Range(p.Part))).ToList();
         if (signature.Dtype == PredDtype.Float16)
         {
-            analysis.CheckFloat16(bound);
+            analysis.CheckFloat16(bound, parts);
         }
 
-        return range;
+        return parts.Aggregate((ValueRange?)ValueRange.Point(0), (sum, part) => sum + part.Range);
     }
 
     private ValueRange? Range(BoundExpression bound) => bound switch
@@ -72,10 +73,9 @@ internal sealed class ValueRangeAnalysis
     /// adds up (<c>0.5 * hausdorff_dt</c>) that can pass 65,504 is LOSS0910, or else the whole loss when its bounded
     /// parts together can. Parts bounded only by the logits (bce) have no finite bound and are not claimed to overflow.
     /// </summary>
-    private void CheckFloat16(BoundExpression loss)
+    private void CheckFloat16(BoundExpression loss, IEnumerable<(BoundExpression Part, ValueRange? Range)> sumParts)
     {
-        var silent = new ValueRangeAnalysis(text, own, signature, new DiagnosticBag());
-        var parts = Parts(loss, negate: false).Select(p => (p.Part, Range: p.Negate ? -silent.Range(p.Part) : silent.Range(p.Part)))
+        var parts = sumParts
             .Where(p => p.Range is { } r && !double.IsInfinity(r.Lower) && !double.IsInfinity(r.Upper) && ConstantFolder.TryEvaluate(p.Part) is null)
             .Select(p => (p.Part, Range: p.Range!.Value))
             .ToList();
@@ -124,7 +124,7 @@ internal sealed class ValueRangeAnalysis
                 {
                     // A sum or product divisor stands in parentheses already ('/' binds tighter): the constant goes inside them.
                     // A small constant fixes a divisor that only reaches 0 from above, not one that takes both signs.
-                    var shifted = $"{Text(binary.Right)} + {Epsilon}";
+                    var shifted = Shifted(binary.Right);
                     var replacement = divisor.Lower < 0 ? null : binary.Right is BoundBinary ? shifted : $"({shifted})";
                     Report(LossDiagnostics.DivisionByPossibleZero, binary.Right.Span, replacement, Text(binary.Right), HowItIsZero(binary.Right, divisor),
                         divisor.Lower < 0 ? "keep the divisor away from 0" : $"write '{Text(binary.Left)} / ({shifted})'");
@@ -145,11 +145,11 @@ internal sealed class ValueRangeAnalysis
         switch (function.Function)
         {
             case ScalarFunction.Log:
-                CheckPositive(argument, range, "log", "is NaN", "is −∞ and its gradient infinite", $"log({Text(argument)} + {Epsilon})");
+                CheckPositive(argument, range, "log", "is NaN", "is −∞ and its gradient infinite", $"log({Shifted(argument)})");
                 // Past a reported −∞ nothing is claimed (−∞ times a term that is 0 is NaN), as past a quotient by 0.
                 return range is { } log && !log.GoesBelow(0) && !log.Reaches(0) ? log.MapIncreasing(Math.Log) : null;
             case ScalarFunction.Sqrt:
-                CheckPositive(argument, range, "sqrt", "is NaN", "has an infinite gradient", $"sqrt({Text(argument)} + {Epsilon})");
+                CheckPositive(argument, range, "sqrt", "is NaN", "has an infinite gradient", $"sqrt({Shifted(argument)})");
                 return range is { } sqrt && !sqrt.GoesBelow(0) ? sqrt.MapIncreasing(Math.Sqrt) : null;
             case ScalarFunction.Exp:
                 return range?.MapIncreasing(Math.Exp);
@@ -180,7 +180,7 @@ internal sealed class ValueRangeAnalysis
         }
 
         var integer = Math.Floor(exponent) == exponent;
-        var fix = $"pow({Text(argument)} + {Epsilon}, {k})";
+        var fix = $"pow({Shifted(argument)}, {k})";
         if (!integer && exponent < 1)
         {
             CheckPositive(argument, x, $"pow(x, {k})", "is NaN", exponent < 0 ? "is infinite" : "has an infinite gradient", fix);
@@ -242,7 +242,10 @@ internal sealed class ValueRangeAnalysis
 
     private string Text(BoundExpression expression) => text.Substring(expression.Span.Start, expression.Span.Length);
 
-    /// <summary>A function's argument with the small constant added: the argument is delimited by the call's parentheses and commas.</summary>
+    /// <summary>
+    /// The expression with the small constant added, as the fixes write it: as it stands inside a call's parentheses and
+    /// commas; a divisor gets its parentheses from the caller.
+    /// </summary>
     private string Shifted(BoundExpression argument) => $"{Text(argument)} + {Epsilon}";
 
     /// <param name="descriptor">What was found.</param>
