@@ -41,6 +41,15 @@ internal static class ExplanationText
         Table(text, new[] { "term", "kernel", "passes", "computes" }, numbers: 2,
             plan.Terms.Select(t => new[] { t.Name, Call(t.Call, t.Reads), Passes(t.Passes), t.Canonical }));
 
+        text.Append(perLevel
+            ? "\nacross a data-parallel group (LossModule.Group), each process sends per level and forward pass:\n"
+            : "\nacross a data-parallel group (LossModule.Group), each process sends per forward pass:\n");
+        Table(text, new[] { "value", "sums across the group", "numbers" }, numbers: 2, plan.Group.Select(g => new[] { g.What, g.How, g.Numbers }));
+        if (plan.Group.Any(g => g.Numbers == "-"))
+        {
+            text.Append("(with a group, such a term throws: it has no exact form from per-process sums)\n");
+        }
+
         var steps = plan.Steps.Aggregate(default(PassCount), (sum, s) => sum + s.Passes);
         var terms = plan.Terms.Aggregate(default(PassCount), (sum, t) => sum + t.Passes);
         text.Append(perLevel ? "\ntotal_k = " : "\ntotal = ").Append(plan.Total).Append('\n');

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language.Plan;
+using LossDsl.Language.Primitives;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Cli;
@@ -17,6 +18,13 @@ internal sealed record ExplainedStep(string Local, KernelCall Call, ImmutableArr
 
 /// <summary>A term: what it computes in loss syntax (every argument spelled out), its kernel, what that reads, its passes.</summary>
 internal sealed record ExplainedTerm(string Name, string Canonical, KernelCall Call, ImmutableArray<string> Reads, PassCount Passes);
+
+/// <summary>
+/// What one value of the plan sends across a data-parallel group per forward pass (<c>LossModule.Group</c>): the
+/// statistics a step sums, or a term's sum and count; <see cref="Numbers"/> is "3·C", "2", or "-" for a term that cannot
+/// be computed across a group (<see cref="How"/> then says why).
+/// </summary>
+internal sealed record ExplainedGroupPart(string What, string How, string Numbers);
 
 /// <summary>
 /// A <see cref="LossPlan"/> for a reader: what is computed once, what each term reads, and how much data each pass moves.
@@ -38,6 +46,9 @@ internal sealed record ExplainedPlan(
 
     /// <summary>The number of spatial dims, which a level stride shrinks.</summary>
     public int SpatialRank { get; init; }
+
+    /// <summary>What the plan sends across a data-parallel group, statistics first, then the terms.</summary>
+    public ImmutableArray<ExplainedGroupPart> Group { get; init; } = ImmutableArray<ExplainedGroupPart>.Empty;
 }
 
 /// <summary>
@@ -78,7 +89,28 @@ internal static class PlanExplanation
         {
             Levels = plan.Signature.Levels,
             SpatialRank = plan.Signature.Spatial.Length,
+            Group = GroupParts(plan),
         };
+    }
+
+    /// <summary>
+    /// Each step that sums the batch's statistics across the group (TP, P and T per channel, one message), then each
+    /// term: its sum and count (one message of two numbers), nothing (read from summed statistics), or why it cannot.
+    /// </summary>
+    private static ImmutableArray<ExplainedGroupPart> GroupParts(LossPlan plan)
+    {
+        var perChannel = plan.Signature.Classes is { } classes ? (3 * classes).ToString(System.Globalization.CultureInfo.InvariantCulture) : "3·C";
+        var statistics = plan.Steps.Where(s => s.Call.Method.Name == nameof(RegionStatisticsCalls.AcrossGroup))
+            .Select(s => new ExplainedGroupPart(s.Outputs[0], $"TP, P and T of {Reads(s.Call)[0]}, per channel", perChannel));
+        var terms = plan.Terms.Select(t => t.AcrossGroup switch
+        {
+            null => new ExplainedGroupPart(t.Name, "nothing more: computed from " + string.Join(", ", Reads(t.Call).Where(r => plan.Steps.Any(s => s.Outputs[0] == r && s.Call.Method.Name == nameof(RegionStatisticsCalls.AcrossGroup)))), "0"),
+            { Method.Name: nameof(GroupReductionCalls.Unavailable) } call => new ExplainedGroupPart(t.Name, "cannot: " + (string)((ConstantValue)call.Arguments.Single(a => a.Name == "reason").Value).Value!, "-"),
+            { Method.Name: nameof(GroupReductionCalls.MeanOverImages) } => new ExplainedGroupPart(t.Name, "its sum over the images and their count", "2"),
+            { Method.Name: nameof(GroupReductionCalls.MeanOfCrossEntropy) } => new ExplainedGroupPart(t.Name, "its sum and its denominator (the kept pixels, or their class weights)", "2"),
+            _ => new ExplainedGroupPart(t.Name, "its sum over the kept elements and their count", "2"),
+        });
+        return statistics.Concat(terms).ToImmutableArray();
     }
 
     /// <summary>

@@ -32,6 +32,14 @@ public abstract class LossModule : nn.Module<Tensor, Tensor, Tensor>
     public bool CheckValues { get; set; } = true;
 
     /// <summary>
+    /// The data-parallel group this process's batch is a shard of, or null (the default) for a loss of this batch alone.
+    /// With a group, region statistics and the counts behind every mean are summed across it, so that the loss value, the
+    /// terms and the gradients are those of the whole batch (docs/data-parallel.md); every process must then call the loss
+    /// in step. A term that cannot be computed this way (topk, ohem, lovasz over the batch) throws.
+    /// </summary>
+    public ILossGroup? Group { get; set; }
+
+    /// <summary>
     /// The loss value of <paramref name="inputs"/>: pred, target and the per-pixel inputs the loss declares (a pixel
     /// weight map, a valid mask), exactly those.
     /// </summary>

@@ -141,6 +141,10 @@ internal static class CSharpEmitter
             w.Line($"// {term.Name}: {OneLine(written)}  ({(file is null ? "loss text" : file)} {Position(plan.Source, term.Bound.Span.Start)})");
             w.Line($"//   = {term.Bound.Canonical}");
             w.Line($"var {term.Name} = {Call(term.Call)};");
+            if (term.AcrossGroup is { } acrossGroup)
+            {
+                w.Line($"{term.Name} = {Call(acrossGroup)};");
+            }
         }
 
         w.Line();

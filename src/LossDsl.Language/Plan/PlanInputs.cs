@@ -20,4 +20,10 @@ internal static class PlanInputs
     public static LocalValue ValidMask { get; } = new("validMask");
 
     public static ImmutableArray<LocalValue> All { get; } = ImmutableArray.Create(Pred, Target, PixelWeight, ValidMask);
+
+    /// <summary>
+    /// The data-parallel group (<c>LossModule.Group</c>), null for a loss of one process's batch: read at every call by
+    /// the kernels that make a shard's values the whole batch's.
+    /// </summary>
+    public static SettingValue Group { get; } = new("Group");
 }

@@ -12,6 +12,12 @@ internal sealed record PlanTerm(BoundTerm Bound, KernelCall Call)
 {
     public KernelCall? Unreduced { get; init; }
 
+    /// <summary>
+    /// The call that makes the term's value on this process's shard the whole batch's across a data-parallel group,
+    /// reading the term's own value; null when the term reads only statistics already summed across the group.
+    /// </summary>
+    public KernelCall? AcrossGroup { get; init; }
+
     public string Name => Bound.Name;
 
     public PrimitiveDefinition Primitive => Bound.Primitive;

@@ -93,7 +93,8 @@ internal sealed class Planner : IPlanInputs
                 return new ScalarConstant(constant.Value);
 
             case BoundTerm term:
-                terms.Add(new PlanTerm(term, Call(term)));
+                var call = Call(term);
+                terms.Add(new PlanTerm(term, call) { AcrossGroup = term.Primitive.AcrossGroup(this, term, new LocalValue(term.Name)) });
                 return new ScalarTerm(terms.Count - 1);
 
             case BoundScalarInput input:
@@ -190,6 +191,14 @@ internal sealed class Planner : IPlanInputs
     /// labels from the class indices (no one-hot map needed).
     /// </summary>
     public LocalValue RegionStatistics(bool perImage, Activation activation)
+    {
+        var statistics = ShardStatistics(perImage, activation);
+        // The batch's sums, summed across a data-parallel group when the module has one; an image's sums are its own.
+        return perImage ? statistics : Step("group" + char.ToUpperInvariant(statistics.Name[0]) + statistics.Name.Substring(1), RegionStatisticsCalls.AcrossGroup(statistics, PlanInputs.Group));
+    }
+
+    /// <summary>The statistics of this process's batch: one step per kind, shared.</summary>
+    private LocalValue ShardStatistics(bool perImage, Activation activation)
     {
         if (!activation.IsSignatureDefault(signature))
         {

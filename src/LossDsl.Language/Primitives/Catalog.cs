@@ -132,6 +132,9 @@ internal static partial class Catalog
         })
         {
             Range = (term, _) => SmoothedCrossEntropyRange(term),
+            AcrossGroup = (inputs, term, value) => PositiveWeight(term) is null
+                ? GroupReductionCalls.Unavailable(value, term.Name, "pos_weight: auto counts this process's positives, not the batch's; give pos_weight a number", PlanInputs.Group)
+                : ElementMean(inputs, value, term.Word(MeanOver) == AllPixels),
             // Also on the fused path, whose node sums the elements: they come from libtorch's fused kernel.
             LowerUnreduced = (inputs, term) => inputs.Signature.Input == InputKind.Logits
                 ? PixelLossesCalls.BinaryCrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), PositiveWeight(term), term.Number(LabelSmoothing),
@@ -149,6 +152,9 @@ internal static partial class Catalog
             inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
         Range = (term, _) => SmoothedCrossEntropyRange(term),
+        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels
+            ? ElementMean(inputs, value, overAll: true)
+            : GroupReductionCalls.MeanOfCrossEntropy(value, inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
         LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
             ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
@@ -171,6 +177,7 @@ internal static partial class Catalog
         })
     {
         Range = Always(ValueRange.NonNegative),
+        AcrossGroup = (inputs, _, value) => ElementMean(inputs, value, overAll: false),
         LowerUnreduced = (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogitsUnreduced(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
@@ -187,6 +194,7 @@ internal static partial class Catalog
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         Range = (term, _) => OverlapRange(term),
+        AcrossGroup = FromStatistics,
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
             RegionLossesCalls.DiceUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts,
@@ -197,6 +205,7 @@ internal static partial class Catalog
             nr, dr, log, empty, micro, soft, ClassWeights(inputs, term), term.Boolean(IncludeBackground))))
     {
         Range = (term, _) => OverlapRange(term),
+        AcrossGroup = FromStatistics,
         Aliases = ImmutableArray.Create("jaccard"),
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) =>
             RegionLossesCalls.IouUnreduced(Statistics(inputs, term), term.Boolean(SquaredPred), nr, dr, log, empty, micro, soft)),
@@ -211,6 +220,7 @@ internal static partial class Catalog
             term.Boolean(IncludeBackground))))
     {
         Range = (term, _) => FocalTverskyRange(term),
+        AcrossGroup = FromStatistics,
         LowerUnreduced = (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.TverskyUnreduced(Statistics(inputs, term),
             term.Number(TverskyAlpha), term.Number(TverskyBeta), term.Number(FocalTverskyGamma), nr, dr, log, empty, micro, soft)),
         Conflicts = OverlapConflicts.Add(new ParameterConflict(LogLoss, new BooleanValue(true), FocalTverskyGamma,
@@ -220,7 +230,7 @@ internal static partial class Catalog
     private static PrimitiveDefinition Mcc { get; } = new("mcc", Both(MccSmooth, PerImage, ClassWeight, IncludeBackground), "1 - Matthews correlation per channel (smp MCCLoss): TP shared, FP, FN and TN summed directly.",
         (inputs, term) => RegionLossesCalls.Mcc(inputs.RegionStatistics(term.Boolean(PerImage), Activation.Auto), term.Number(MccSmooth),
             ClassWeights(inputs, term), term.Boolean(IncludeBackground)))
-    { Range = Always(new ValueRange(0, 2)), LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage), Activation.Auto), term.Number(MccSmooth)) };
+    { Range = Always(new ValueRange(0, 2)), AcrossGroup = FromStatistics, LowerUnreduced = (inputs, term) => RegionLossesCalls.MccUnreduced(inputs.RegionStatistics(term.Boolean(PerImage), Activation.Auto), term.Number(MccSmooth)) };
 
     private static PrimitiveDefinition GeneralizedDice { get; } = new("generalized_dice",
         Both(Eps, VolumeSmoothNumerator, VolumeSmoothDenominator, PerImage, WeightType, IncludeBackground, ActivationParameter, SoftLabel),
@@ -228,12 +238,13 @@ internal static partial class Catalog
         (inputs, term) => RegionLossesCalls.GeneralizedDice(Statistics(inputs, term), term.Number(Eps),
             term.Number(VolumeSmoothNumerator), term.Number(VolumeSmoothDenominator), VolumeExponents[term.Word(WeightType)], term.Boolean(IncludeBackground),
             term.Boolean(SoftLabel)))
-    { Range = (term, _) => GeneralizedDiceRange(term), AddsBackgroundToSingleChannel = true };
+    { Range = (term, _) => GeneralizedDiceRange(term), AcrossGroup = FromStatistics, AddsBackgroundToSingleChannel = true };
 
     private static PrimitiveDefinition SensitivitySpecificity { get; } = new("sensitivity_specificity", Both(Lambda, SensitivitySmooth), "Sensitivity-specificity loss (Brosch et al. 2015).",
         (inputs, term) => RegionLossesCalls.SensitivitySpecificity(inputs.RegionStatistics(perImage: false, Activation.Auto), term.Number(Lambda), term.Number(SensitivitySmooth)))
     {
         Range = Always(ValueRange.Unit),
+        AcrossGroup = (_, _, _) => null,
         LowerUnreduced = (inputs, term) => RegionLossesCalls.SensitivitySpecificityUnreduced(inputs.RegionStatistics(perImage: false, Activation.Auto), term.Number(Lambda),
             term.Number(SensitivitySmooth)),
     };
@@ -244,24 +255,24 @@ internal static partial class Catalog
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.Number(SsimEps),
             reflect: term.Word(Border) == ReflectBorder, validOnly: term.Word(Border) == ValidBorder))
-    { Range = (term, _) => SsimRange(term, new ValueRange(0, 2, UpperReached: false)), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
+    { Range = (term, _) => SsimRange(term, new ValueRange(0, 2, UpperReached: false)), AcrossGroup = OverImages, SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window) };
 
     private static PrimitiveDefinition MsSsim { get; } = new("ms_ssim", Mask(Window, Sigma, DataRange, K1, K2, ScaleWeights),
         "1 - multi-scale SSIM (Wang et al. 2003; pytorch_msssim): contrast-structure at every scale, SSIM at the coarsest.",
         (inputs, term) => StructureLossesCalls.MsSsim(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             inputs.Buffer("ssimWindow", ConstantBuffersCalls.GaussianWindow(term.Integer(Window), term.Number(Sigma))),
             Square(term.Number(K1) * term.Number(DataRange)), Square(term.Number(K2) * term.Number(DataRange)), term.NumberList(ScaleWeights)))
-    { Range = (term, _) => SsimRange(term, ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
+    { Range = (term, _) => SsimRange(term, ValueRange.Unit), AcrossGroup = OverImages, SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Window), ScaleParameter = ScaleWeights };
 
     private static PrimitiveDefinition LovaszHinge { get; } = new("lovasz_hinge", Mask(HingePerImage), "Lovász hinge (Berman et al. 2018): convex surrogate of the IoU loss on logits.",
         // Hinge errors are defined on the raw scores, so no probabilities.
         (inputs, term) => StructureLossesCalls.LovaszHinge(inputs.LossName, inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Boolean(HingePerImage)))
-    { Range = Always(ValueRange.NonNegative), RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false };
+    { Range = Always(ValueRange.NonNegative), AcrossGroup = Lovasz(HingePerImage), RequiresLogits = true, RequiresSingleChannel = true, AllowsPixelWeight = false };
 
     private static PrimitiveDefinition LovaszSoftmax { get; } = new("lovasz_softmax", Labels(LovaszClasses, PerImage, ClassWeight), "Lovász-Softmax (Berman et al. 2018) on per-class errors |t - p|.",
         (inputs, term) => StructureLossesCalls.LovaszSoftmax(inputs.Probabilities(), inputs.TargetMap(), inputs.ValidPixels(), ClassWeights(inputs, term),
             presentOnly: term.Word(LovaszClasses) == PresentClasses, term.Boolean(PerImage)))
-    { Range = Always(ValueRange.Unit), AllowsPixelWeight = false };
+    { Range = Always(ValueRange.Unit), AcrossGroup = Lovasz(PerImage), AllowsPixelWeight = false };
 
     private static PrimitiveDefinition TopK { get; } = new("topk", Both(TopPercent),
         "Top-k cross-entropy (nnU-Net's TopKLoss): the mean of the k % largest pixel losses, bce on a mask, ce on labels.",
@@ -271,41 +282,54 @@ internal static partial class Catalog
             (_, InputKind.Logits) => PixelLossesCalls.TopKBinaryCrossEntropyWithLogits(inputs.Pred, inputs.TargetMap(), inputs.ValidPixels(), term.Number(TopPercent)),
             _ => PixelLossesCalls.TopKBinaryCrossEntropy(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), inputs.ValidPixels(), term.Number(TopPercent)),
         })
-    { Range = Always(ValueRange.NonNegative), AllowsPixelWeight = false };
+    {
+        Range = Always(ValueRange.NonNegative),
+        AcrossGroup = NotAcrossGroup("the k % largest pixel losses of the batch are not the k % largest of each process's shard"),
+        AllowsPixelWeight = false,
+    };
 
     private static PrimitiveDefinition Ohem { get; } = new("ohem", Labels(OhemThreshold, MinKept, MeanOver),
         "Online hard example mining (mmseg's OHEMPixelSampler): cross-entropy of the pixels below a probability threshold or of largest loss.",
         (inputs, term) => PixelLossesCalls.OhemCrossEntropy(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
             term[OhemThreshold] is NumberValue threshold ? threshold.Value : null, term.Integer(MinKept), term.Word(MeanOver) == AllPixels))
-    { Range = Always(ValueRange.NonNegative), AllowsPixelWeight = false };
+    {
+        Range = Always(ValueRange.NonNegative),
+        AcrossGroup = NotAcrossGroup("the hardest pixels of the batch are not the hardest of each process's shard"),
+        AllowsPixelWeight = false,
+    };
 
     // The distance fields are spatial: no ignored or left-out pixel may stand in for the other side of a boundary.
     private static PrimitiveDefinition HausdorffDt { get; } = new("hausdorff_dt", Both(HausdorffAlpha, IncludeBackground),
         "Hausdorff distance-transform loss (Karimi and Salcudean 2019; MONAI HausdorffDTLoss), 2-D and 3-D.",
         (inputs, term) => StructureLossesCalls.HausdorffDistanceTransform(inputs.Probabilities(), inputs.TargetMap(), term.Number(HausdorffAlpha),
             term.Boolean(IncludeBackground)))
-    { Range = (term, signature) => DistanceWeightedRange(term, signature), SpatialFilters = true, AllowsPixelWeight = false };
+    { Range = (term, signature) => DistanceWeightedRange(term, signature), AcrossGroup = OverImages, SpatialFilters = true, AllowsPixelWeight = false };
 
     // The mean of p times a signed distance, negative inside the target: a value of any sign.
     private static PrimitiveDefinition BoundaryDist { get; } = new("boundary_dist", Both(IncludeBackground),
         "Boundary loss (Kervadec et al. 2019): mean of p times the target's signed distance map, any spatial rank.",
         (inputs, term) => StructureLossesCalls.BoundaryDistance(inputs.Probabilities(), inputs.TargetMap(), term.Boolean(IncludeBackground)))
-    { Range = (_, signature) => SignedDistanceRange(signature), SpatialFilters = true, AllowsPixelWeight = false };
+    { Range = (_, signature) => SignedDistanceRange(signature), AcrossGroup = OverImages, SpatialFilters = true, AllowsPixelWeight = false };
 
     private static PrimitiveDefinition ClDice { get; } = new("cldice", Both(SkeletonIterations, ClDiceSmooth, IncludeBackground),
         "Soft clDice (Shit et al. 2021; MONAI SoftclDiceLoss): topology precision and sensitivity of soft skeletons, 2-D and 3-D.",
         (inputs, term) => StructureLossesCalls.ClDice(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Integer(SkeletonIterations),
             term.Number(ClDiceSmooth), term.Boolean(IncludeBackground)))
-    { Range = Always(ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true };
+    {
+        Range = Always(ValueRange.Unit),
+        AcrossGroup = NotAcrossGroup("its skeleton sums run over the whole batch and are not yet summed across a group"),
+        SpatialRanks = ImmutableArray.Create(2, 3),
+        SpatialFilters = true,
+    };
 
     private static PrimitiveDefinition Boundary { get; } = new("boundary", Both(Theta0, Theta), "Boundary F1 loss (Bokhovkin et al. 2019).",
         (inputs, term) => StructureLossesCalls.Boundary(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(),
             term.Integer(Theta0), term.Integer(Theta), includeComplement: inputs.Signature.Target == TargetKind.Mask))
-    { Range = Always(ValueRange.Unit), SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) };
+    { Range = Always(ValueRange.Unit), AcrossGroup = OverImages, SpatialRanks = ImmutableArray.Create(2, 3), SpatialFilters = true, WindowParameters = ImmutableArray.Create(Theta0, Theta) };
 
     private static PrimitiveDefinition ActiveContour { get; } = new("active_contour", Mask(ContourWeight), "Active contour loss (Chen et al. 2019): contour length plus region terms.",
         (inputs, term) => StructureLossesCalls.ActiveContour(inputs.LossName, inputs.Probabilities(), inputs.TargetMap(), term.Number(ContourWeight)))
-    { Range = (term, _) => ContourRange(term), SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
+    { Range = (term, _) => ContourRange(term), AcrossGroup = OverImages, SpatialRanks = ImmutableArray.Create(2), SpatialFilters = true };
 
     public static ImmutableArray<PrimitiveDefinition> Primitives { get; } = ImmutableArray.Create(
         Bce, Ce, Focal, TopK, Ohem, Dice, Iou, Tversky, Mcc, GeneralizedDice, SensitivitySpecificity, Ssim, MsSsim, LovaszHinge, LovaszSoftmax, HausdorffDt, BoundaryDist, ClDice, Boundary, ActiveContour);

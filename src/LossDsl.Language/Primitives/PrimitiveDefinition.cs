@@ -37,6 +37,14 @@ internal sealed record PrimitiveDefinition(
     /// </summary>
     public Func<IPlanInputs, BoundTerm, KernelCall>? LowerUnreduced { get; init; }
 
+    /// <summary>
+    /// How the term's value on one shard of a batch becomes the whole batch's across a data-parallel group
+    /// (<c>LossModule.Group</c>; docs/data-parallel.md): the call that does it, reading the term's own value (the last
+    /// argument), or null when the term is a function of the batch's region statistics only, which the planner sums
+    /// across the group before any term reads them.
+    /// </summary>
+    public required Func<IPlanInputs, BoundTerm, LocalValue, KernelCall?> AcrossGroup { get; init; }
+
     /// <summary>Needs raw scores (lovasz_hinge works on hinge errors of logits).</summary>
     public bool RequiresLogits { get; init; }
 

@@ -17,12 +17,14 @@ namespace LossDsl.Interpretation;
 internal sealed class PlanInterpreter
 {
     /// <summary>The <see cref="LossModule"/> properties a plan may read at each call.</summary>
-    private static readonly PropertyInfo[] Settings = { typeof(LossModule).GetProperty(nameof(LossModule.CheckValues))! };
+    private static readonly PropertyInfo[] Settings = { typeof(LossModule).GetProperty(nameof(LossModule.CheckValues))!, typeof(LossModule).GetProperty(nameof(LossModule.Group))! };
 
     private readonly LossPlan plan;
     private readonly BoundCall[] buffers;
     private readonly BoundCall[] steps;
     private readonly BoundCall[] terms;
+    // Each term's value made the whole batch's across a data-parallel group; null where the term needs none.
+    private readonly BoundCall?[] acrossGroup;
     private readonly BoundCall?[] unreduced;
     private readonly int slotCount;
 
@@ -35,6 +37,8 @@ internal sealed class PlanInterpreter
         buffers = plan.Buffers.Select(b => Bind(b.Call, ImmutableArray.Create(b.Local), slots)).ToArray();
         steps = plan.Steps.Select(s => Bind(s.Call, s.Outputs, slots)).ToArray();
         terms = plan.Terms.Select(t => Bind(t.Call, ImmutableArray.Create(t.Name), slots)).ToArray();
+        // After every term's slot, so that each reads its own term's value; slots of their own, as generated code reassigns.
+        acrossGroup = plan.Terms.Select((t, i) => t.AcrossGroup is { } call ? Bind(call, ImmutableArray.Create($"{i}:group"), slots) : null).ToArray();
         // Slots of their own: an unreduced value never replaces a term's.
         unreduced = plan.Terms.Select((t, i) => t.Unreduced is { } call ? Bind(call, ImmutableArray.Create($"{i}:unreduced"), slots) : null).ToArray();
         slotCount = slots.Count;
@@ -62,12 +66,12 @@ internal sealed class PlanInterpreter
             locals[buffers[i].Slot] = bufferValues[i];
         }
 
-        foreach (var call in steps.Concat(terms))
+        foreach (var call in steps.Concat(terms).Concat(acrossGroup.OfType<BoundCall>()))
         {
             call.Store(call.Invoke(locals), locals);
         }
 
-        var values = terms.Select(t => (Tensor)locals[t.Slot]!).ToArray();
+        var values = terms.Select((t, i) => (Tensor)locals[(acrossGroup[i] ?? t).Slot]!).ToArray();
         var scalars = plan.Signature.Scalars.Select(name => module.Scalars.ValueLike(name, inputs.Pred)).ToArray();
         var total = ScalarWalk.Walk(plan.Total, new TotalValue(values, scalars));
         var named = plan.Terms.Select((t, i) => new KeyValuePair<string, Tensor>(t.Name, values[i]));

@@ -279,9 +279,15 @@ public static partial class PixelLosses
         // The per-pixel numerators summed, over PyTorch's denominator: Σ valid·w_y with class weights, else the kept pixels.
         using var perPixel = CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight);
         using var numerator = perPixel.sum();
-        using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
-        using var denominator = weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
+        using var denominator = CrossEntropyDenominator(logProbabilities, labels, valid, weight);
         return Reductions.Ratio(numerator, denominator);
+    }
+
+    /// <summary>What <see cref="CrossEntropy"/> divides by: <c>Σ valid·w_y</c> with class weights, else the kept pixels' count.</summary>
+    internal static Tensor CrossEntropyDenominator(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight)
+    {
+        using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
+        return weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
     }
 
     /// <summary>

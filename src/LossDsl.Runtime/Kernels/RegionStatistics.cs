@@ -21,6 +21,8 @@ public sealed class RegionStatistics
     // What each element's contribution is multiplied by: the weight map (already 0 where not valid), or the kept pixels.
     private readonly Tensor? scale;
     private readonly long[] reduce;
+    // With a data-parallel group every sum over this shard is summed across it (AcrossGroup).
+    private readonly ILossGroup? group;
 
     // like: a tensor of pred's shape, dtype and device (p or the logits); p itself is only read where a sum needs it.
     private RegionStatistics(Tensor like, Lazy<Tensor> probabilities, Tensor? scale, bool perImage)
@@ -58,6 +60,21 @@ public sealed class RegionStatistics
         TruePositive = truePositive;
         Predicted = predicted;
         Target = SumKept(target);
+    }
+
+    // The shard's statistics summed across the group: TP, P and T in one message, the other sums when a term reads them.
+    private RegionStatistics(RegionStatistics shard, ILossGroup group)
+        : this(shard.like, shard.probabilities, shard.scale, shard.PerImage)
+    {
+        this.group = group;
+        targetMap = shard.targetMap;
+        labels = shard.labels;
+        var channels = shard.TruePositive.shape[0];
+        using var local = cat(new[] { shard.TruePositive, shard.Predicted, shard.Target });
+        using var summed = GroupReduction.Sum(local, group);
+        TruePositive = summed.narrow(0, 0, channels);
+        Predicted = summed.narrow(0, channels, channels);
+        Target = summed.narrow(0, 2 * channels, channels);
     }
 
     // Batch and spatial dims, or spatial dims only per image.
@@ -148,6 +165,29 @@ public sealed class RegionStatistics
         new(probabilities, labels, pixelWeight ?? valid, perImage, checked((int)probabilities.shape[1]));
 
     /// <summary>
+    /// The statistics of the whole batch when <paramref name="statistics"/> are one shard's of it and
+    /// <paramref name="group"/> holds the others (<see cref="LossModule.Group"/>): every sum, TP, P and T here and any
+    /// other a term reads later, is summed across the group, with its gradient flowing back to this shard's pixels
+    /// (<see cref="GroupReduction"/>). Without a group, the statistics themselves.
+    /// </summary>
+    /// <param name="statistics">This process's statistics, over the batch dim (not per image: an image's sums are its own).</param>
+    /// <param name="group">The group, or null.</param>
+    public static RegionStatistics AcrossGroup(RegionStatistics statistics, ILossGroup? group)
+    {
+        if (group is null)
+        {
+            return statistics;
+        }
+
+        if (statistics.PerImage)
+        {
+            throw new ArgumentException("Per-image statistics belong to their images; only the batch's sums are summed across a group.", nameof(statistics));
+        }
+
+        return new RegionStatistics(statistics, group);
+    }
+
+    /// <summary>
     /// sensitivity_specificity's sums over valid elements: missed <c>Σ (t − p)²·t</c> and false alarms
     /// <c>Σ (t − p)²·(1 − t)</c>. From labels, t is one-hot: the first is <c>(1 − p_y)²</c> added into class y, the second
     /// <c>p_c²</c> at every class but the label (p² with the label's entry replaced by 0), without a one-hot map.
@@ -160,7 +200,7 @@ public sealed class RegionStatistics
             using var error = (t - p).square();
             using var missed = error * t;
             using var falseAlarm = error * (1 - t);
-            return (Reduce(Kept(missed)), Reduce(Kept(falseAlarm)));
+            return (Summed(Reduce(Kept(missed))), Summed(Reduce(Kept(falseAlarm))));
         }
 
         var classes = (int)p.shape[1];
@@ -169,7 +209,7 @@ public sealed class RegionStatistics
         using var squares = p.square();
         using var zero = zeros(1, dtype: p.dtype, device: p.device);
         using var offLabel = squares.scatter(1, labels!, zero.expand(labels!.shape));
-        return (AddIntoClasses(missedAtLabel, classes), Reduce(Kept(offLabel)));
+        return (Summed(AddIntoClasses(missedAtLabel, classes)), Summed(Reduce(Kept(offLabel))));
     }
 
     /// <summary>
@@ -185,7 +225,7 @@ public sealed class RegionStatistics
         {
             using var difference = probabilities.Value - t;
             using var absolute = difference.abs();
-            return SumKept(absolute);
+            return Summed(SumKept(absolute));
         }
 
         return Predicted + Target - 2 * TruePositive;
@@ -203,10 +243,11 @@ public sealed class RegionStatistics
         if (targetMap is { } t)
         {
             using var targetSquares = t.square();
-            return (SumKept(predictedSquares), SumKept(targetSquares));
+            return (Summed(SumKept(predictedSquares)), Summed(SumKept(targetSquares)));
         }
 
-        return (SumKept(predictedSquares), Target.alias());
+        // T is already the group's.
+        return (Summed(SumKept(predictedSquares)), Target.alias());
     }
 
     /// <summary>
@@ -226,7 +267,7 @@ public sealed class RegionStatistics
             using var falsePositive = p * background;
             using var falseNegative = q * t;
             using var trueNegative = q * background;
-            return (SumKept(falsePositive), SumKept(falseNegative), SumKept(trueNegative));
+            return (Summed(SumKept(falsePositive)), Summed(SumKept(falseNegative)), Summed(SumKept(trueNegative)));
         }
 
         using var qY = q.gather(1, labels!);
@@ -234,7 +275,7 @@ public sealed class RegionStatistics
         using var atLabel = zero.expand(labels!.shape);
         using var pOffLabel = p.scatter(1, labels!, atLabel);
         using var qOffLabel = q.scatter(1, labels!, atLabel);
-        return (SumKept(pOffLabel), AddIntoClasses(qY, (int)p.shape[1]), SumKept(qOffLabel));
+        return (Summed(SumKept(pOffLabel)), Summed(AddIntoClasses(qY, (int)p.shape[1])), Summed(SumKept(qOffLabel)));
     }
 
     /// <summary>
@@ -270,6 +311,9 @@ public sealed class RegionStatistics
 
     private Tensor Kept(Tensor values) => Reductions.Kept(values, scale);
 
+    // A sum over this shard: across the group when there is one.
+    private Tensor Summed(Tensor shardSum) => group is null ? shardSum : GroupReduction.Sum(shardSum, group);
+
     private Tensor SumKept(Tensor values)
     {
         using var kept = Kept(values);
@@ -290,10 +334,10 @@ public sealed class RegionStatistics
         if (scale is null)
         {
             var perChannel = reduce.Aggregate(1L, (size, dim) => size * like.shape[dim]);
-            return full_like(Target, perChannel);
+            return Summed(full_like(Target, perChannel));
         }
 
         using var perPixel = Reduce(scale);
-        return perPixel.expand_as(Target).contiguous();
+        return Summed(perPixel.expand_as(Target).contiguous());
     }
 }

@@ -50,10 +50,11 @@ public sealed class DiffCommandTests
                    step           kernel                                                                            used by
                 ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2)               bce, dice → bce, dice, iou
                 ~  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, perImage: false, posWeight: 1)  bce, dice → bce, dice, iou
+                ~  groupStats     RegionStatistics.AcrossGroup(stats)                                               dice → dice, iou
 
             """,
             result.Stdout);
-        Assert.Contains("\n+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);\n", result.Stdout);
+        Assert.Contains("\n+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);\n", result.Stdout);
         // No new pass over the data: iou reads the statistics dice already needed.
         Assert.DoesNotContain("passes per forward pass", result.Stdout);
     }

@@ -50,22 +50,24 @@ public sealed class EmitCommandTests
                     var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
+                    var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // bce: bce  (loss text 1:1)
                     //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
                     var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+                    bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
                     // dice: dice  (loss text 1:7)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
                     // iou: iou  (loss text 1:14)
                     //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-                    var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+                    var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
                     // tversky: tversky  (loss text 1:20)
                     //   = tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
-                    var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+                    var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: groupStats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
                     var total = bce + dice + iou + tversky;
                     if (!unreduced)
@@ -75,9 +77,9 @@ public sealed class EmitCommandTests
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
                     var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
-                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-                    var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: groupStats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     return new TermValues(total, bce, dice, iou, tversky, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("dice", unreducedDice), new("iou", unreducedIou), new("tversky", unreducedTversky) });
                 }
 
@@ -148,14 +150,16 @@ public sealed class EmitCommandTests
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
                     var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+                    var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
                     var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+                    ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid, weight: null, group: Group);
 
                     // dice: dice(include_background: false)  (loss text 1:6)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
+                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
                     var total = ce + dice;
                     if (!unreduced)
@@ -165,7 +169,7 @@ public sealed class EmitCommandTests
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
                     var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     return new TermValues(total, ce, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice) });
                 }
 
@@ -231,18 +235,21 @@ public sealed class EmitCommandTests
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNet", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
                     var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, pixelWeight: null, perImage: false);
+                    var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // bce: bce  (segmentation.loss 2:15)
                     //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
                     var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
+                    bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
                     // ssim: ssim(11)  (segmentation.loss 2:21)
                     //   = ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
                     var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNet", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, eps: 0.0, reflect: false, validOnly: false);
+                    ssim = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: ssim, pred: pred, group: Group);
 
                     // iou: iou  (segmentation.loss 2:32)
                     //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-                    var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+                    var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
                     var total = bce + ssim + iou;
                     if (!unreduced)
@@ -252,7 +259,7 @@ public sealed class EmitCommandTests
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
                     var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
-                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     return new TermValues(total, bce, ssim, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("ssim", ssim), new("iou", unreducedIou) });
                 }
 
@@ -308,15 +315,17 @@ public sealed class EmitCommandTests
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
                     var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+                    var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
                     var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
+                    var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
                     // focal: focal(gamma: 2)  (segmentation.loss 4:47)
                     //   = focal(gamma: 2, weight: none)
                     var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+                    focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: labels, valid: valid, group: Group);
 
                     var total = dice + 0.5 * focal;
                     if (!unreduced)
@@ -325,7 +334,7 @@ public sealed class EmitCommandTests
                     }
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+                    var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
                     return new TermValues(total, dice, focal, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal) });
                 }

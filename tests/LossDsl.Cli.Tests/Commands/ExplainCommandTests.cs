@@ -20,13 +20,22 @@ public sealed class ExplainCommandTests
               step           kernel                                             passes  used by
               t              Inputs.Mask(pred, target)                               2  bce, dice, iou, tversky
               stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t)      10  bce, dice, iou, tversky
+              groupStats     RegionStatistics.AcrossGroup(stats)                     0  dice, iou, tversky
 
             terms:
               term     kernel                                               passes  computes
               bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-              dice     RegionLosses.Dice(stats)                                  0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-              iou      RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-              tversky  RegionLosses.Tversky(stats)                               0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
+              dice     RegionLosses.Dice(groupStats)                             0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              iou      RegionLosses.Iou(groupStats)                              0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              tversky  RegionLosses.Tversky(groupStats)                          0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
+
+            across a data-parallel group (LossModule.Group), each process sends per forward pass:
+              value       sums across the group                           numbers
+              groupStats  TP, P and T of stats, per channel               3
+              bce         its sum over the kept elements and their count  2
+              dice        nothing more: computed from groupStats          0
+              iou         nothing more: computed from groupStats          0
+              tversky     nothing more: computed from groupStats          0
 
             total = bce + dice + iou + tversky
 
@@ -51,17 +60,24 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                                  passes  used by
-              labels  Inputs.Labels(pred, target)                            1 + 8/C  ce, dice
-              valid   Inputs.Valid(pred, target)                                 4/C  ce, dice
-              logp    Probabilities.LogSoftmax(pred)                               2  ce
-              p       Probabilities.Softmax(pred)                                  2  dice
-              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
+              step        kernel                                                  passes  used by
+              labels      Inputs.Labels(pred, target)                            1 + 8/C  ce, dice
+              valid       Inputs.Valid(pred, target)                                 4/C  ce, dice
+              logp        Probabilities.LogSoftmax(pred)                               2  ce
+              p           Probabilities.Softmax(pred)                                  2  dice
+              stats       RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
+              groupStats  RegionStatistics.AcrossGroup(stats)                          0  dice
 
             terms:
               term  kernel                                         passes  computes
               ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0, mean_over: kept)
-              dice  RegionLosses.Dice(stats)                            0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              dice  RegionLosses.Dice(groupStats)                       0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+
+            across a data-parallel group (LossModule.Group), each process sends per forward pass:
+              value       sums across the group                                                  numbers
+              groupStats  TP, P and T of stats, per channel                                      12
+              ce          its sum and its denominator (the kept pixels, or their class weights)  2
+              dice        nothing more: computed from groupStats                                 0
 
             total = ce + dice
 
@@ -94,11 +110,18 @@ public sealed class ExplainCommandTests
               step           kernel                                             passes  used by
               t              Inputs.Mask(pred, target)                               2  bce, iou
               stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t)      10  bce, iou
+              groupStats     RegionStatistics.AcrossGroup(stats)                     0  iou
 
             terms:
               term  kernel                                               passes  computes
               bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-              iou   RegionLosses.Iou(stats)                                   0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              iou   RegionLosses.Iou(groupStats)                              0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+
+            across a data-parallel group (LossModule.Group), each process sends per level and forward pass:
+              value       sums across the group                           numbers
+              groupStats  TP, P and T of stats, per channel               3
+              bce         its sum over the kept elements and their count  2
+              iou         nothing more: computed from groupStats          0
 
             total_k = bce + iou
             total = Σ_k w_k · total_k
@@ -151,16 +174,24 @@ public sealed class ExplainCommandTests
               ssimWindow  ConstantBuffers.GaussianWindow(size: 11, sigma: 1.5)  ssim
 
             shared steps, each computed once per forward pass, in this order:
-              step   kernel                          passes  used by
-              t      Inputs.Mask(pred, target)            2  bce, ssim, iou
-              p      Probabilities.Sigmoid(pred)          2  ssim, iou
-              stats  RegionStatistics.Compute(p, t)       4  iou
+              step        kernel                               passes  used by
+              t           Inputs.Mask(pred, target)                 2  bce, ssim, iou
+              p           Probabilities.Sigmoid(pred)               2  ssim, iou
+              stats       RegionStatistics.Compute(p, t)            4  iou
+              groupStats  RegionStatistics.AcrossGroup(stats)       0  iou
 
             terms:
               term  kernel                                             passes  computes
               bce   PixelLosses.BinaryCrossEntropyWithLogits(pred, t)       4  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
               ssim  StructureLosses.Ssim(p, t, ssimWindow)                 85  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
-              iou   RegionLosses.Iou(stats)                                 0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              iou   RegionLosses.Iou(groupStats)                            0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+
+            across a data-parallel group (LossModule.Group), each process sends per forward pass:
+              value       sums across the group                           numbers
+              groupStats  TP, P and T of stats, per channel               3
+              bce         its sum over the kept elements and their count  2
+              ssim        its sum over the images and their count         2
+              iou         nothing more: computed from groupStats          0
 
             total = bce + ssim + iou
 
@@ -172,17 +203,24 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step    kernel                                                  passes  used by
-              labels  Inputs.Labels(pred, target)                            1 + 8/C  dice, focal
-              valid   Inputs.Valid(pred, target)                                 4/C  dice, focal
-              p       Probabilities.Softmax(pred)                                  2  dice, focal
-              stats   RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
-              logp    Probabilities.LogSoftmax(pred)                               2  focal
+              step        kernel                                                  passes  used by
+              labels      Inputs.Labels(pred, target)                            1 + 8/C  dice, focal
+              valid       Inputs.Valid(pred, target)                                 4/C  dice, focal
+              p           Probabilities.Softmax(pred)                                  2  dice, focal
+              stats       RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
+              groupStats  RegionStatistics.AcrossGroup(stats)                          0  dice
+              logp        Probabilities.LogSoftmax(pred)                               2  focal
 
             terms:
               term   kernel                                     passes  computes
-              dice   RegionLosses.Dice(stats)                        0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              dice   RegionLosses.Dice(groupStats)                   0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
               focal  PixelLosses.Focal(p, logp, labels, valid)    22/C  focal(gamma: 2, weight: none)
+
+            across a data-parallel group (LossModule.Group), each process sends per forward pass:
+              value       sums across the group                           numbers
+              groupStats  TP, P and T of stats, per channel               12
+              dice        nothing more: computed from groupStats          0
+              focal       its sum over the kept elements and their count  2
 
             total = dice + 0.5 * focal
 

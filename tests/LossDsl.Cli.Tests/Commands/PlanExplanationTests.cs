@@ -19,10 +19,11 @@ public sealed class PlanExplanationTests
             {
                 ("t", "Inputs.Mask", "pred, target", "bce, dice, iou, tversky"),
                 ("stats, bceSum", "RegionStatistics.ComputeWithCrossEntropy", "pred, t", "bce, dice, iou, tversky"),
+                ("groupStats", "RegionStatistics.AcrossGroup", "stats", "dice, iou, tversky"),
             },
             plan.Steps.Select(s => (s.Local, s.Call.Kernel, string.Join(", ", s.Reads), string.Join(", ", s.Users))));
         Assert.Equal(
-            new[] { ("bce", "bceSum, pred"), ("dice", "stats"), ("iou", "stats"), ("tversky", "stats") },
+            new[] { ("bce", "bceSum, pred"), ("dice", "groupStats"), ("iou", "groupStats"), ("tversky", "groupStats") },
             plan.Terms.Select(t => (t.Name, string.Join(", ", t.Reads))));
         Assert.Equal("tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)", plan.Terms[3].Canonical);
     }
@@ -35,7 +36,7 @@ public sealed class PlanExplanationTests
         PassCount Term(string name) => plan.Terms.Single(t => t.Name == name).Passes;
 
         Assert.Equal(
-            Step("t") + Step("stats, bceSum") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
+            Step("t") + Step("stats, bceSum") + Step("groupStats") + Term("bce") + Term("dice") + Term("iou") + Term("tversky"),
             plan.Passes);
         // Unshared: every term planned on its own (bce alone runs libtorch's fused kernel, not the statistics node).
         Assert.Equal(
@@ -61,7 +62,7 @@ public sealed class PlanExplanationTests
         var plan = Explain("ce + dice", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
 
         // The checked labels come first; ce gathers with them and the statistics add into the classes by them: no one-hot map.
-        Assert.Equal(new[] { "labels", "valid", "logp", "p", "stats" }, plan.Steps.Select(s => s.Local));
+        Assert.Equal(new[] { "labels", "valid", "logp", "p", "stats", "groupStats" }, plan.Steps.Select(s => s.Local));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "valid").Users));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "labels").Users));
         Assert.Equal(new[] { "logp", "labels", "valid" }, plan.Terms[0].Reads);
@@ -86,6 +87,24 @@ public sealed class PlanExplanationTests
 
         // It reads back as the same loss.
         Assert.Equal(total, Explain(total).Total);
+    }
+
+    [Fact]
+    public void The_group_section_lists_the_summed_statistics_and_what_each_term_sends()
+    {
+        var plan = Explain("dice(per_image: true) + iou + topk + ce", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
+
+        Assert.Equal(
+            new[]
+            {
+                ("groupStats", "TP, P and T of stats, per channel", "12"),
+                ("dice", "its sum over the images and their count", "2"),
+                ("iou", "nothing more: computed from groupStats", "0"),
+                ("topk", "cannot: the k % largest pixel losses of the batch are not the k % largest of each process's shard", "-"),
+                ("ce", "its sum and its denominator (the kept pixels, or their class weights)", "2"),
+            },
+            plan.Group.Select(g => (g.What, g.How, g.Numbers)));
+        Assert.Equal("3·C", Explain("dice", new LossSignature(InputKind.Logits, TargetKind.Labels, null, null, LossSignature.DefaultSpatial)).Group[0].Numbers);
     }
 
     [Fact]

@@ -17,8 +17,10 @@ public sealed class FusionTests
         // On logits the statistics node computes the sigmoid inside, with its gradient written out, and sums bce too.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0)"));
-        // Each region term and its unreduced twin (run only when asked for) read the one statistics value.
-        Assert.Equal(6, Count(code, "statistics: stats,"));
+        // Each region term and its unreduced twin (run only when asked for) read the one statistics value, summed across
+        // the data-parallel group when there is one.
+        Assert.Equal(1, Count(code, "RegionStatistics.AcrossGroup(statistics: stats, group: Group)"));
+        Assert.Equal(6, Count(code, "statistics: groupStats,"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
         Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
         Assert.Equal(0, Count(code, "var logp"));

@@ -35,7 +35,7 @@ public sealed class KernelCallTests
     public void Every_call_factory_has_the_parameters_of_its_kernel()
     {
         var factories = CallFactories().ToList();
-        Assert.Equal(["ConstantBuffersCalls", "InputsCalls", "PixelLossesCalls", "ProbabilitiesCalls", "RegionLossesCalls", "RegionStatisticsCalls", "StructureLossesCalls"],
+        Assert.Equal(["ConstantBuffersCalls", "GroupReductionCalls", "InputsCalls", "PixelLossesCalls", "ProbabilitiesCalls", "RegionLossesCalls", "RegionStatisticsCalls", "StructureLossesCalls"],
             factories.Select(f => f.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
         var nullability = new NullabilityInfoContext();
         foreach (var factory in factories)
@@ -46,19 +46,22 @@ public sealed class KernelCallTests
 
             var expected = kernel.GetParameters();
             var actual = factory.GetParameters();
+            var call = Planned(factory);
             Assert.Equal(expected.Select(p => p.Name), actual.Select(p => p.Name));
             foreach (var (parameter, mirror) in expected.Zip(actual))
             {
                 var where = $"{kernelType}.{factory.Name}({parameter.Name})";
+                // A setting's value is the module property's, which may be null (no data-parallel group).
                 var optional = nullability.Create(parameter).ReadState == NullabilityState.Nullable;
-                Assert.True(optional == (nullability.Create(mirror).ReadState == NullabilityState.Nullable), $"{where}: nullability differs");
+                Assert.True(mirror.ParameterType == typeof(SettingValue) || optional == (nullability.Create(mirror).ReadState == NullabilityState.Nullable), $"{where}: nullability differs");
                 if (mirror.ParameterType == typeof(LocalValue))
                 {
                     Assert.True(parameter.ParameterType == typeof(Tensor) || parameter.ParameterType == typeof(LossDsl.Kernels.RegionStatistics), $"{where}: a computed value, but the kernel takes {parameter.ParameterType}");
                 }
                 else if (mirror.ParameterType == typeof(SettingValue))
                 {
-                    Assert.True(parameter.ParameterType == typeof(bool), $"{where}: a module setting, but the kernel takes {parameter.ParameterType}");
+                    Assert.True(parameter.ParameterType == typeof(LossModule).GetProperty(((SettingValue)call.Arguments.Single(a => a.Name == parameter.Name).Value).Name)!.PropertyType,
+                        $"{where}: a module setting, but the kernel takes {parameter.ParameterType}");
                 }
                 else
                 {
@@ -67,7 +70,6 @@ public sealed class KernelCallTests
             }
 
             // The call it makes names each argument as the kernel's parameter, in the kernel's order.
-            var call = Planned(factory);
             Assert.Equal(new KernelMethod(kernelType, factory.Name), call.Method);
             Assert.Equal(expected.Select(p => p.Name), call.Arguments.Select(a => a.Name));
         }
@@ -96,7 +98,7 @@ public sealed class KernelCallTests
             // A setting is read from the module at each call: generated code reads the property, the interpreter too.
             foreach (var setting in call.Arguments.Select(a => a.Value).OfType<SettingValue>())
             {
-                Assert.Equal(typeof(bool), typeof(LossModule).GetProperty(setting.Name)?.PropertyType);
+                Assert.Contains(typeof(LossModule).GetProperty(setting.Name)?.PropertyType, new[] { typeof(bool), typeof(ILossGroup) });
             }
         }
     }
@@ -220,7 +222,7 @@ public sealed class KernelCallTests
     private static KernelCall Planned(MethodInfo factory) => (KernelCall)factory.Invoke(null, factory.GetParameters().Select(p => p.ParameterType switch
     {
         var t when t == typeof(LocalValue) => new LocalValue(p.Name!),
-        var t when t == typeof(SettingValue) => new SettingValue(nameof(LossModule.CheckValues)),
+        var t when t == typeof(SettingValue) => new SettingValue(p.Name == "group" ? nameof(LossModule.Group) : nameof(LossModule.CheckValues)),
         var t when t == typeof(string) => "loss",
         var t when t == typeof(double[]) => new[] { 1.0 },
         var t when t.IsValueType && Nullable.GetUnderlyingType(t) is null => Activator.CreateInstance(t),
@@ -231,6 +233,7 @@ public sealed class KernelCallTests
     private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls() =>
         Plans().SelectMany(p => p.Plan.Buffers.Select(b => b.Call).Concat(p.Plan.Steps.Select(s => s.Call)).Concat(p.Plan.Terms.Select(t => t.Call))
             .Concat(p.Plan.Terms.Select(t => t.Unreduced).OfType<KernelCall>())
+            .Concat(p.Plan.Terms.Select(t => t.AcrossGroup).OfType<KernelCall>())
             .Select(call => (p.Signature, call)));
 
     /// <summary>The plan of every term text in every task, and of each task's default terms together.</summary>

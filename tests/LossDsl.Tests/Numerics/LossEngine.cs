@@ -17,15 +17,16 @@ public enum LossEngine
 /// <summary>A fixture's loss on one engine: its <c>Terms</c>, and what to dispose afterwards.</summary>
 public sealed class EngineLoss : IDisposable
 {
-    private readonly IDisposable owner;
-
-    private EngineLoss(IDisposable owner, Func<LossInputs, bool, LossTerms> terms)
+    private EngineLoss(LossModule module, Func<LossInputs, bool, LossTerms> terms)
     {
-        this.owner = owner;
+        Module = module;
         Terms = terms;
     }
 
     public Func<LossInputs, bool, LossTerms> Terms { get; }
+
+    /// <summary>The module itself, for its settings (<see cref="LossModule.Group"/>).</summary>
+    public LossModule Module { get; }
 
     public static IReadOnlyList<LossEngine> All { get; } = Enum.GetValues<LossEngine>();
 
@@ -38,8 +39,8 @@ public sealed class EngineLoss : IDisposable
         }
 
         var generated = GeneratedFixtureLosses.Instance.Create(fixture);
-        return new EngineLoss(generated, generated.Terms);
+        return new EngineLoss(generated.Module, generated.Terms);
     }
 
-    public void Dispose() => owner.Dispose();
+    public void Dispose() => Module.Dispose();
 }

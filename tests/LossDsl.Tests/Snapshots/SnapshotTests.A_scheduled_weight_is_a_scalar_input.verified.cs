@@ -28,15 +28,17 @@ partial class BoundaryLoss : global::LossDsl.LossModule<BoundaryLoss.TermValues>
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "BoundaryLoss", pred: pred, target: target, classes: 3, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: null);
 
         // dice: dice  (loss text 1:11)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // boundary_dist: boundary_dist(include_background: false)  (loss text 1:22)
         //   = boundary_dist(include_background: false)
         var boundary_dist = global::LossDsl.Kernels.StructureLosses.BoundaryDistance(probabilities: p, target: t, includeBackground: false);
+        boundary_dist = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: boundary_dist, pred: pred, group: Group);
 
         var scalar_a = Scalars.ValueLike("a", pred);
         var total = (1.0 - scalar_a) * dice + scalar_a * boundary_dist;
@@ -46,7 +48,7 @@ partial class BoundaryLoss : global::LossDsl.LossModule<BoundaryLoss.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, dice, boundary_dist, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("boundary_dist", boundary_dist) });
     }
 

@@ -27,14 +27,16 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "SimpleLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+        bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // iou: iou  (loss text 1:7)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = bce + iou;
         if (!unreduced)
@@ -44,7 +46,7 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, bce, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("iou", unreducedIou) });
     }
 

@@ -33,18 +33,21 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "BasNetLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Sigmoid(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: p, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
+        bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // ssim: ssim(11)  (loss text 1:7)
         //   = ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
         var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "BasNetLoss", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, eps: 0.0, reflect: false, validOnly: false);
+        ssim = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: ssim, pred: pred, group: Group);
 
         // iou: iou  (loss text 1:18)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = bce + ssim + iou;
         if (!unreduced)
@@ -54,7 +57,7 @@ partial class BasNetLoss : global::LossDsl.LossModule<BasNetLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, bce, ssim, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("ssim", ssim), new("iou", unreducedIou) });
     }
 

@@ -25,14 +25,16 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // focal: focal(gamma: 2)  (loss text 1:7)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 
         // dice: dice  (loss text 1:25)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = 0.5 * focal + dice;
         if (!unreduced)
@@ -42,7 +44,7 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, focal, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("focal", unreducedFocal), new("dice", unreducedDice) });
     }
 

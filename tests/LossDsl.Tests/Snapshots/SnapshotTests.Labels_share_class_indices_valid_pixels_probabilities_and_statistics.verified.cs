@@ -34,28 +34,32 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
         var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
         // focal: focal(gamma: 2)  (loss text 1:41)
         //   = focal(gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: labels, valid: valid, group: Group);
 
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
         //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, group: Group);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
         //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto, soft_label: false)
-        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true, softLabel: false);
+        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: groupStats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true, softLabel: false);
 
         // iou: iou(per_image: true)  (loss text 1:107)
         //   = iou(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        iou = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: iou, pred: pred, group: Group);
 
         var total = dice + 0.5 * focal + ce + generalized_dice + iou;
         if (!unreduced)
@@ -64,7 +68,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);

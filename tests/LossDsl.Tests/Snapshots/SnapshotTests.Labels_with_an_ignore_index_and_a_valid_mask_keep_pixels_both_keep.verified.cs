@@ -36,19 +36,22 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid2, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: valid2);
 
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid2, weight: null, group: Group);
 
         // dice: dice(include_background: false)  (loss text 1:6)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: false);
 
         // lovasz_softmax: lovasz_softmax  (loss text 1:40)
         //   = lovasz_softmax(classes: present, per_image: false, weight: none)
         var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid2, weight: null, presentOnly: true, perImage: false);
+        lovasz_softmax = global::LossDsl.Kernels.GroupReduction.Unavailable(value: lovasz_softmax, term: "lovasz_softmax", reason: "over the batch it sorts the errors of every pixel of it, which no per-process sum gives; use per_image: true", group: Group);
 
         var total = ce + dice + lovasz_softmax;
         if (!unreduced)
@@ -58,7 +61,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, ce, dice, lovasz_softmax, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice), new("lovasz_softmax", lovasz_softmax) });
     }
 

@@ -28,20 +28,23 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues);
         var p = global::LossDsl.Kernels.Probabilities.Exp(logProbabilities: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var pTanh = global::LossDsl.Kernels.Probabilities.Tanh(pred: pred);
         var statsTanh = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: pTanh, labels: labels, valid: null, pixelWeight: null, perImage: false);
+        var groupStatsTanh = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: statsTanh, group: Group);
 
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: pred, labels: labels, valid: null, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: pred, labels: labels, valid: null, weight: null, group: Group);
 
         // iou: iou  (loss text 1:6)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // dice: dice(activation: tanh)  (loss text 1:12)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: tanh)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStatsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = ce + iou + dice;
         if (!unreduced)
@@ -51,8 +54,8 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: pred, labels: labels, valid: null, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStatsTanh, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, ce, iou, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("iou", unreducedIou), new("dice", unreducedDice) });
     }
 

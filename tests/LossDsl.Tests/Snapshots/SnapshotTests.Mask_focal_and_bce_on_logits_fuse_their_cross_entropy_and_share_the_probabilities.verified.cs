@@ -27,22 +27,25 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "LesionLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 2.0);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
         //   = bce(pos_weight: 2, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+        bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 
         // tversky: tversky(0.3, 0.7)  (loss text 1:41)
         //   = tversky(alpha: 0.3, beta: 0.7, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
-        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: groupStats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:61)
         //   = sensitivity_specificity(lambda: 0.05, smooth: 1e-05)
-        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
 
         var total = bce + focal + tversky + sensitivity_specificity;
         if (!unreduced)
@@ -53,8 +56,8 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: 2.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: -1.0, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
-        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: groupStats, alpha: 0.3, beta: 0.7, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
         return new TermValues(total, bce, focal, tversky, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("focal", unreducedFocal), new("tversky", unreducedTversky), new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }
 

@@ -29,6 +29,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // active_contour: active_contour  (loss text 1:1)
         //   = active_contour(weight: 10)
         var active_contour = global::LossDsl.Kernels.StructureLosses.ActiveContour(loss: "Only", probabilities: p, target: t, weight: 10.0);
+        active_contour = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: active_contour, pred: pred, group: Group);
 
         var total = active_contour;
         if (!unreduced)

@@ -29,6 +29,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // boundary_dist: boundary_dist  (loss text 1:1)
         //   = boundary_dist(include_background: true)
         var boundary_dist = global::LossDsl.Kernels.StructureLosses.BoundaryDistance(probabilities: p, target: t, includeBackground: true);
+        boundary_dist = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: boundary_dist, pred: pred, group: Group);
 
         var total = boundary_dist;
         if (!unreduced)

@@ -31,6 +31,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // focal: focal  (loss text 1:1)
         //   = focal(gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: labels, valid: valid, group: Group);
 
         var total = focal;
         if (!unreduced)

@@ -28,6 +28,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // focal: focal  (loss text 1:1)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 
         var total = focal;
         if (!unreduced)

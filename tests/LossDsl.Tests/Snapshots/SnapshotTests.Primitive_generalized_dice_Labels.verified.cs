@@ -27,10 +27,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // generalized_dice: generalized_dice  (loss text 1:1)
         //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto, soft_label: false)
-        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: stats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true, softLabel: false);
+        var generalized_dice = global::LossDsl.Kernels.RegionLosses.GeneralizedDice(statistics: groupStats, eps: 1E-06, smoothNumerator: 0.0, smoothDenominator: 0.0, volumeExponent: 2, includeBackground: true, softLabel: false);
 
         var total = generalized_dice;
         if (!unreduced)

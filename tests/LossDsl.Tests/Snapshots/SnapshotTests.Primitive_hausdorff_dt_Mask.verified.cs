@@ -29,6 +29,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // hausdorff_dt: hausdorff_dt  (loss text 1:1)
         //   = hausdorff_dt(alpha: 2, include_background: true)
         var hausdorff_dt = global::LossDsl.Kernels.StructureLosses.HausdorffDistanceTransform(probabilities: p, target: t, alpha: 2.0, includeBackground: true);
+        hausdorff_dt = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: hausdorff_dt, pred: pred, group: Group);
 
         var total = hausdorff_dt;
         if (!unreduced)

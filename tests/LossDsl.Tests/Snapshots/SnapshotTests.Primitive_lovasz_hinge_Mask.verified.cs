@@ -28,6 +28,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // lovasz_hinge: lovasz_hinge  (loss text 1:1)
         //   = lovasz_hinge(per_image: true)
         var lovasz_hinge = global::LossDsl.Kernels.StructureLosses.LovaszHinge(loss: "Only", logits: pred, target: t, valid: null, perImage: true);
+        lovasz_hinge = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: lovasz_hinge, pred: pred, group: Group);
 
         var total = lovasz_hinge;
         if (!unreduced)

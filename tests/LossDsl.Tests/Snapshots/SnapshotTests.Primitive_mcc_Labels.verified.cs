@@ -27,10 +27,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // mcc: mcc  (loss text 1:1)
         //   = mcc(smooth: 1e-05, per_image: false, weight: none, include_background: true)
-        var mcc = global::LossDsl.Kernels.RegionLosses.Mcc(statistics: stats, smooth: 1E-05, weight: null, includeBackground: true);
+        var mcc = global::LossDsl.Kernels.RegionLosses.Mcc(statistics: groupStats, smooth: 1E-05, weight: null, includeBackground: true);
 
         var total = mcc;
         if (!unreduced)
@@ -39,7 +40,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedMcc = global::LossDsl.Kernels.RegionLosses.MccUnreduced(statistics: stats, smooth: 1E-05);
+        var unreducedMcc = global::LossDsl.Kernels.RegionLosses.MccUnreduced(statistics: groupStats, smooth: 1E-05);
         return new TermValues(total, mcc, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("mcc", unreducedMcc) });
     }
 

@@ -25,10 +25,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // mcc: mcc  (loss text 1:1)
         //   = mcc(smooth: 1e-05, per_image: false, weight: none, include_background: true)
-        var mcc = global::LossDsl.Kernels.RegionLosses.Mcc(statistics: stats, smooth: 1E-05, weight: null, includeBackground: true);
+        var mcc = global::LossDsl.Kernels.RegionLosses.Mcc(statistics: groupStats, smooth: 1E-05, weight: null, includeBackground: true);
 
         var total = mcc;
         if (!unreduced)
@@ -37,7 +38,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedMcc = global::LossDsl.Kernels.RegionLosses.MccUnreduced(statistics: stats, smooth: 1E-05);
+        var unreducedMcc = global::LossDsl.Kernels.RegionLosses.MccUnreduced(statistics: groupStats, smooth: 1E-05);
         return new TermValues(total, mcc, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("mcc", unreducedMcc) });
     }
 

@@ -34,6 +34,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // ms_ssim: ms_ssim  (loss text 1:1)
         //   = ms_ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, scale_weights: [0.0448, 0.2856, 0.3001, 0.2363, 0.1333])
         var ms_ssim = global::LossDsl.Kernels.StructureLosses.MsSsim(loss: "Only", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, scaleWeights: new double[] { 0.0448, 0.2856, 0.3001, 0.2363, 0.1333 });
+        ms_ssim = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: ms_ssim, pred: pred, group: Group);
 
         var total = ms_ssim;
         if (!unreduced)

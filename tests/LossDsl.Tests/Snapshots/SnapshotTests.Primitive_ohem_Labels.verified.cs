@@ -31,6 +31,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // ohem: ohem  (loss text 1:1)
         //   = ohem(thresh: none, min_kept: 100000, mean_over: kept)
         var ohem = global::LossDsl.Kernels.PixelLosses.OhemCrossEntropy(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, threshold: null, minKept: 100000, overAllPixels: false);
+        ohem = global::LossDsl.Kernels.GroupReduction.Unavailable(value: ohem, term: "ohem", reason: "the hardest pixels of the batch are not the hardest of each process's shard", group: Group);
 
         var total = ohem;
         if (!unreduced)

@@ -27,10 +27,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:1)
         //   = sensitivity_specificity(lambda: 0.05, smooth: 1e-05)
-        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
 
         var total = sensitivity_specificity;
         if (!unreduced)
@@ -39,7 +40,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
         return new TermValues(total, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }
 

@@ -25,10 +25,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // sensitivity_specificity: sensitivity_specificity  (loss text 1:1)
         //   = sensitivity_specificity(lambda: 0.05, smooth: 1e-05)
-        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var sensitivity_specificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificity(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
 
         var total = sensitivity_specificity;
         if (!unreduced)
@@ -37,7 +38,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: stats, lambda: 0.05, smooth: 1E-05);
+        var unreducedSensitivitySpecificity = global::LossDsl.Kernels.RegionLosses.SensitivitySpecificityUnreduced(statistics: groupStats, lambda: 0.05, smooth: 1E-05);
         return new TermValues(total, sensitivity_specificity, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("sensitivity_specificity", unreducedSensitivitySpecificity) });
     }
 

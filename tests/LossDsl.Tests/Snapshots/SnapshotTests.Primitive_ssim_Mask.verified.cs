@@ -34,6 +34,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // ssim: ssim  (loss text 1:1)
         //   = ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
         var ssim = global::LossDsl.Kernels.StructureLosses.Ssim(loss: "Only", probabilities: p, target: t, window: ssimWindow, c1: 0.0001, c2: 0.0009, eps: 0.0, reflect: false, validOnly: false);
+        ssim = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: ssim, pred: pred, group: Group);
 
         var total = ssim;
         if (!unreduced)

@@ -30,6 +30,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // topk: topk  (loss text 1:1)
         //   = topk(k: 10)
         var topk = global::LossDsl.Kernels.PixelLosses.TopKCrossEntropy(logProbabilities: logp, labels: labels, valid: valid, percent: 10.0);
+        topk = global::LossDsl.Kernels.GroupReduction.Unavailable(value: topk, term: "topk", reason: "the k % largest pixel losses of the batch are not the k % largest of each process's shard", group: Group);
 
         var total = topk;
         if (!unreduced)

@@ -25,10 +25,11 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // tversky: tversky  (loss text 1:1)
         //   = tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
-        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: stats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var tversky = global::LossDsl.Kernels.RegionLosses.Tversky(statistics: groupStats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = tversky;
         if (!unreduced)
@@ -37,7 +38,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: stats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedTversky = global::LossDsl.Kernels.RegionLosses.TverskyUnreduced(statistics: groupStats, alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, tversky, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("tversky", unreducedTversky) });
     }
 

@@ -27,25 +27,28 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FusedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var statsPerImage = global::LossDsl.Kernels.RegionStatistics.Compute(probabilities: pred, target: t, valid: null, pixelWeight: null, perImage: true);
         var logp = global::LossDsl.Kernels.Probabilities.ClampedLog(probabilities: pred);
         var log1mp = global::LossDsl.Kernels.Probabilities.ClampedLogOneMinus(probabilities: pred);
 
         // dice: dice  (loss text 1:11)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // iou: iou(smooth: 0)  (loss text 1:18)
         //   = iou(smooth: 0, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // dice_2: dice(per_image: true)  (loss text 1:35)
         //   = dice(smooth: 1, per_image: true, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
         var dice_2 = global::LossDsl.Kernels.RegionLosses.Dice(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        dice_2 = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: dice_2, pred: pred, group: Group);
 
         // bce: bce(pos_weight: auto)  (loss text 1:59)
         //   = bce(pos_weight: auto, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropy(logP: logp, logNotP: log1mp, target: t, posWeight: null, labelSmoothing: 0.0, valid: null, pixelWeight: null);
+        bce = global::LossDsl.Kernels.GroupReduction.Unavailable(value: bce, term: "bce", reason: "pos_weight: auto counts this process's positives, not the batch's; give pos_weight a number", group: Group);
 
         var total = dice + iou + dice_2 - 0.25 * bce;
         if (!unreduced)
@@ -54,8 +57,8 @@ partial class FusedLoss : global::LossDsl.LossModule<FusedLoss.TermValues>
         }
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 0.0, smoothDenominator: 0.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedDice2 = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyUnreduced(logP: logp, logNotP: log1mp, target: t, posWeight: null, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         return new TermValues(total, dice, iou, dice_2, bce, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("iou", unreducedIou), new("dice_2", unreducedDice2), new("bce", unreducedBce) });

@@ -35,22 +35,25 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var valid = global::LossDsl.Kernels.Inputs.ValidMask(loss: "WeightedMaskedLoss", pred: pred, validMask: validMask, labels: false, perChannel: false, ignoreValid: null, checkValues: CheckValues);
         var w = global::LossDsl.Kernels.Inputs.PixelWeight(loss: "WeightedMaskedLoss", pred: pred, pixelWeight: pixelWeight, labels: false, perChannel: true, valid: valid, checkValues: CheckValues);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false);
+        var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce(pos_weight: auto)  (loss text 1:1)
         //   = bce(pos_weight: auto, label_smoothing: 0, mean_over: kept)
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: null, labelSmoothing: 0.0, valid: valid, pixelWeight: w);
+        bce = global::LossDsl.Kernels.GroupReduction.Unavailable(value: bce, term: "bce", reason: "pos_weight: auto counts this process's positives, not the batch's; give pos_weight a number", group: Group);
 
         // focal: focal  (loss text 1:25)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: valid, pixelWeight: w);
+        focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: valid, group: Group);
 
         // dice: dice  (loss text 1:33)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var dice = global::LossDsl.Kernels.RegionLosses.Dice(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         // iou: iou  (loss text 1:40)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
+        var iou = global::LossDsl.Kernels.RegionLosses.Iou(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false, weight: null, includeBackground: true);
 
         var total = bce + focal + dice + iou;
         if (!unreduced)
@@ -61,8 +64,8 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedBce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogitsUnreduced(logits: pred, target: t, posWeight: null, labelSmoothing: 0.0, valid: valid, pixelWeight: w);
         var unreducedFocal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogitsUnreduced(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: valid, pixelWeight: w);
-        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: stats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
+        var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, bce, focal, dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("focal", unreducedFocal), new("dice", unreducedDice), new("iou", unreducedIou) });
     }
 

@@ -45,6 +45,13 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight));
 
+    /// <summary>
+    /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no
+    /// pass over the data.
+    /// </summary>
+    public static KernelCall AcrossGroup(LocalValue statistics, SettingValue group) =>
+        KernelCall.Create(Type, nameof(AcrossGroup), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Setting(nameof(group), group));
+
     private static PassCount FromLogits(Semantics.LossSignature signature, bool perImage) =>
         new(2 + (signature.Classes == 1 && !perImage ? 2 : 4) + 2, 0);
 
