@@ -22,14 +22,18 @@ public sealed class UNet : Module<Tensor, Tensor[]>
     private readonly ModuleList<Module<Tensor, Tensor>> decoder = new();
     private readonly Module<Tensor, Tensor> head;
     private readonly ModuleList<Module<Tensor, Tensor>> sideHeads = new();
+    private readonly bool perImageNormalization;
 
     /// <summary>
     /// Builds a U-Net with <paramref name="levels"/> resolutions (the input and <paramref name="levels"/> − 1
     /// halvings, so the image side must be a multiple of 2^(levels − 1)) and <paramref name="baseChannels"/> channels
-    /// at full resolution.
+    /// at full resolution. <paramref name="perImageNormalization"/> normalizes each image's features on their own
+    /// (InstanceNorm, per image and channel) instead of over the batch (BatchNorm): a model that computes the same on a shard of the
+    /// batch as on the whole, as data-parallel training without synchronized batch statistics needs (examples/DataParallel).
     /// </summary>
-    public UNet(int baseChannels, int levels) : base(nameof(UNet))
+    public UNet(int baseChannels, int levels, bool perImageNormalization = false) : base(nameof(UNet))
     {
+        this.perImageNormalization = perImageNormalization;
         var channels = baseChannels;
         var input = 1;
         for (var level = 0; level < levels - 1; level++)
@@ -91,11 +95,13 @@ public sealed class UNet : Module<Tensor, Tensor[]>
     }
 
     // Two 3×3 convolutions, each followed by batch normalisation and ReLU.
-    private static Sequential ConvBlock(int input, int output) => Sequential(
+    private Sequential ConvBlock(int input, int output) => Sequential(
         Conv2d(input, output, kernel_size: 3, padding: 1, bias: false),
-        BatchNorm2d(output),
+        Normalization(output),
         ReLU(inplace: true),
         Conv2d(output, output, kernel_size: 3, padding: 1, bias: false),
-        BatchNorm2d(output),
+        Normalization(output),
         ReLU(inplace: true));
+
+    private Module<Tensor, Tensor> Normalization(int channels) => perImageNormalization ? InstanceNorm2d(channels, affine: true) : BatchNorm2d(channels);
 }
