@@ -100,11 +100,12 @@ internal static class PlanExplanation
     private static ImmutableArray<ExplainedGroupPart> GroupParts(LossPlan plan)
     {
         var perChannel = plan.Signature.Classes is { } classes ? (3 * classes).ToString(System.Globalization.CultureInfo.InvariantCulture) : "3·C";
-        var statistics = plan.Steps.Where(s => s.Call.Method.Name == nameof(RegionStatisticsCalls.AcrossGroup))
-            .Select(s => new ExplainedGroupPart(s.Outputs[0], $"TP, P and T of {Reads(s.Call)[0]}, per channel", perChannel));
+        var summedSteps = plan.Steps.Where(s => s.Call.Method.Name == nameof(RegionStatisticsCalls.AcrossGroup)).ToList();
+        var summed = summedSteps.Select(s => s.Outputs[0]).ToHashSet();
+        var statistics = summedSteps.Select(s => new ExplainedGroupPart(s.Outputs[0], $"TP, P and T of {Reads(s.Call)[0]}, per channel", perChannel));
         var terms = plan.Terms.Select(t => t.AcrossGroup switch
         {
-            null => new ExplainedGroupPart(t.Name, "nothing more: computed from " + string.Join(", ", Reads(t.Call).Where(r => plan.Steps.Any(s => s.Outputs[0] == r && s.Call.Method.Name == nameof(RegionStatisticsCalls.AcrossGroup)))), "0"),
+            null => new ExplainedGroupPart(t.Name, "nothing more: computed from " + string.Join(", ", Reads(t.Call).Where(summed.Contains)), "0"),
             { Method.Name: nameof(GroupReductionCalls.Unavailable) } call => new ExplainedGroupPart(t.Name, "cannot: " + (string)((ConstantValue)call.Arguments.Single(a => a.Name == "reason").Value).Value!, "-"),
             { Method.Name: nameof(GroupReductionCalls.MeanOverImages) } => new ExplainedGroupPart(t.Name, "its sum over the images and their count", "2"),
             { Method.Name: nameof(GroupReductionCalls.MeanOfCrossEntropy) } => new ExplainedGroupPart(t.Name, "its sum and its denominator (the kept pixels, or their class weights)", "2"),

@@ -93,8 +93,8 @@ internal sealed class Planner : IPlanInputs
                 return new ScalarConstant(constant.Value);
 
             case BoundTerm term:
-                var call = Call(term);
-                terms.Add(new PlanTerm(term, call) { AcrossGroup = term.Primitive.AcrossGroup(this, term, new LocalValue(term.Name)) });
+                // The term's own call first (its initializer runs after the constructor's arguments): the group's call reads its value.
+                terms.Add(new PlanTerm(term, Call(term)) { AcrossGroup = term.Primitive.AcrossGroup(this, term, new LocalValue(term.Name)) });
                 return new ScalarTerm(terms.Count - 1);
 
             case BoundScalarInput input:

@@ -19,16 +19,8 @@ public static class GroupReduction
     /// <param name="like">The tensor whose elements the mean runs over: pred for a mask's elements, the labels for pixels.</param>
     /// <param name="valid">The kept pixels, or null.</param>
     /// <param name="group">The group, or null.</param>
-    public static Tensor MeanOverElements(Tensor value, Tensor like, Tensor? valid, ILossGroup? group)
-    {
-        if (group is null)
-        {
-            return value;
-        }
-
-        using var count = Reductions.KeptCount(like, valid);
-        return Mean(value, count, group);
-    }
+    public static Tensor MeanOverElements(Tensor value, Tensor like, Tensor? valid, ILossGroup? group) =>
+        group is null ? value : Mean(value, Reductions.KeptCount(like, valid), group);
 
     /// <summary>ce's mean: over <c>Σ valid·w_y</c> with class weights, else over the kept pixels, as <see cref="PixelLosses.CrossEntropy"/> divides.</summary>
     /// <param name="value">The term's value on this process's shard.</param>
@@ -37,31 +29,15 @@ public static class GroupReduction
     /// <param name="valid">The kept pixels, or null.</param>
     /// <param name="weight">Class weights, or null.</param>
     /// <param name="group">The group, or null.</param>
-    public static Tensor MeanOfCrossEntropy(Tensor value, Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, ILossGroup? group)
-    {
-        if (group is null)
-        {
-            return value;
-        }
-
-        using var count = PixelLosses.CrossEntropyDenominator(logProbabilities, labels, valid, weight);
-        return Mean(value, count, group);
-    }
+    public static Tensor MeanOfCrossEntropy(Tensor value, Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, ILossGroup? group) =>
+        group is null ? value : Mean(value, PixelLosses.CrossEntropyDenominator(logProbabilities, labels, valid, weight), group);
 
     /// <summary>A mean over images (per-image region losses, structure losses): every image counts the same.</summary>
     /// <param name="value">The term's value on this process's shard.</param>
     /// <param name="pred">pred, whose first dim counts the shard's images.</param>
     /// <param name="group">The group, or null.</param>
-    public static Tensor MeanOverImages(Tensor value, Tensor pred, ILossGroup? group)
-    {
-        if (group is null)
-        {
-            return value;
-        }
-
-        using var count = tensor((double)pred.shape[0], dtype: value.dtype, device: value.device);
-        return Mean(value, count, group);
-    }
+    public static Tensor MeanOverImages(Tensor value, Tensor pred, ILossGroup? group) =>
+        group is null ? value : Mean(value, tensor((double)pred.shape[0], dtype: value.dtype, device: value.device), group);
 
     /// <summary>A term whose whole-batch value no sum of per-shard numbers gives: without a group its value, with one an error that says why.</summary>
     /// <param name="value">The term's value on this process's shard.</param>
@@ -86,8 +62,10 @@ public static class GroupReduction
     }
 
     // S / n over the group: the shard's sum S_r = value·n_r (its gradient the value's, times n_r) and n_r in one message.
+    // Takes the count over (disposes it).
     private static Tensor Mean(Tensor value, Tensor count, ILossGroup group)
     {
+        using var _ = count;
         using var shardCount = count.to_type(value.dtype);
         using var shardSum = value * shardCount;
         using var detachedSum = shardSum.detach();
