@@ -131,6 +131,11 @@ internal static class CSharpEmitter
 
         foreach (var step in plan.Steps)
         {
+            if (step.Call.FusedCpuPath is { } path)
+            {
+                w.Line("// " + path);
+            }
+
             w.Line($"var {step.Declared} = {Call(step.Call)};");
         }
 

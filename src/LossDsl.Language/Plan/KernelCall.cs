@@ -22,6 +22,12 @@ internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgu
     /// <summary>"Type.Method", as generated code and <c>lossdsl explain</c> write it.</summary>
     public string Kernel => Method.ToString();
 
+    /// <summary>
+    /// When the kernel has a fused one-pass CPU kernel beside its torch operations, which tensors take it: generated code
+    /// says so above the call. Null for kernels of torch operations only. Derived from the method, so not in equality.
+    /// </summary>
+    public string? FusedCpuPath { get; init; }
+
     public static KernelCall Create(string type, string method, Func<LossSignature, PassCount> passes, params KernelArgument[] arguments) =>
         new(new KernelMethod(type, method), ImmutableArray.Create(arguments), passes);
 

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
+using LossDsl.Kernels.Cpu;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
@@ -11,7 +13,8 @@ namespace LossDsl.Kernels;
 /// over the reduced dims. Autograd would record the sigmoid, the product, the sums and the cross-entropy (saving p and
 /// t), then replay them backwards; this node records nothing in its forward pass, keeps no full-size tensor of its own
 /// (it recomputes σ(x) in the backward pass from the logits autograd keeps anyway), and writes the whole gradient into
-/// one buffer.
+/// one buffer. Contiguous float32/float64 CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of
+/// x and t forward with no full-size temporary, one read and one write of the gradient backward.
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -59,6 +62,13 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         ctx.save_data("crossEntropy", crossEntropy);
 
         using var noGrad = no_grad();
+        if (FusedRows(logits, target, scale, reduce, positiveWeight) is { } rows)
+        {
+            var sums = SigmoidStatisticsPass.Forward(rows, logits, target, scale, crossEntropy, positiveWeight?.ToDouble() ?? 1.0);
+            using var exact = tensor(sums, ScalarType.Float64);
+            return exact.to_type(logits.dtype);
+        }
+
         using var p = logits.sigmoid();
         if (scale is not null)
         {
@@ -88,6 +98,14 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var crossEntropy = (bool)ctx.get_data("crossEntropy");
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
+        if (FusedRows(logits, target, scale, reduce, positiveWeight) is { } rows)
+        {
+            using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
+            var grads = incoming.data<double>().ToArray();
+            var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
+                crossEntropy ? grads[2 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
+            return new List<Tensor> { fused, null!, null!, null!, null!, null! };
+        }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
         using var truePositiveGrad = Unreduce(grad_output.narrow(0, 0, size).view(shape), reduce);
@@ -119,6 +137,11 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }
+
+    // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the
+    // torch-operation path.
+    private static CpuRows? FusedRows(Tensor logits, Tensor target, Tensor? scale, long[] reduce, Tensor? positiveWeight) =>
+        positiveWeight is null || positiveWeight.numel() == 1 ? CpuRows.Of(logits, target, scale, reduce) : null;
 
     // The shape of TP and P: the input's shape without the reduced dims.
     private static long[] StatisticShape(Tensor input, long[] reduce) =>

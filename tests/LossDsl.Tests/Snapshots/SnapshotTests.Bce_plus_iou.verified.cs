@@ -26,6 +26,7 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
     {
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "SimpleLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 

@@ -34,6 +34,7 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "WeightedMaskedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.ValidMask(loss: "WeightedMaskedLoss", pred: pred, validMask: validMask, labels: false, perChannel: false, ignoreValid: null, checkValues: CheckValues);
         var w = global::LossDsl.Kernels.Inputs.PixelWeight(loss: "WeightedMaskedLoss", pred: pred, pixelWeight: pixelWeight, labels: false, perChannel: true, valid: valid, checkValues: CheckValues);
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 

@@ -8,6 +8,10 @@ internal static class RegionStatisticsCalls
 {
     private const string Type = "RegionStatistics";
 
+    // LossDsl.Kernels.Cpu.CpuRows.Of: what the statistics node's one-pass kernel takes.
+    private const string SigmoidStatisticsPath =
+        "One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.";
+
     /// <summary>
     /// Three sums over the data: p·t (multiply 3, sum 1; a dot product reading both, 2, for one channel over the whole
     /// batch), p (1), t (1). With an ignore index p is multiplied by the valid pixels first (2 full + 1 per pixel); t is
@@ -35,7 +39,7 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeFromLogits),
             signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)),
             Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
-            Constant(nameof(perImage), perImage));
+            Constant(nameof(perImage), perImage)) with { FusedCpuPath = SigmoidStatisticsPath };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
@@ -43,7 +47,8 @@ internal static class RegionStatisticsCalls
     /// </summary>
     public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight) =>
         KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight));
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight))
+        with { FusedCpuPath = SigmoidStatisticsPath };
 
     /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no

@@ -1,0 +1,100 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using static TorchSharp.torch;
+
+namespace LossDsl.Kernels.Cpu;
+
+/// <summary>
+/// A contiguous <c>[N, C, *spatial]</c> CPU tensor seen as N·C rows of one image and channel each, and the work of a
+/// fused pass cut into blocks of at most <see cref="BlockLength"/> elements of one row. Each block's sums are kept apart
+/// and added in row and block order afterwards, so the result is the same bits for any thread count.
+/// </summary>
+internal readonly record struct CpuRows(long Images, long Channels, long RowLength, long ScaleChannels, bool PerImage)
+{
+    /// <summary>Elements per block: large enough that a block's bookkeeping is noise, small enough to share out.</summary>
+    public const int BlockLength = 8192;
+
+    /// <summary>N·C.</summary>
+    public long Rows => Images * Channels;
+
+    /// <summary>Blocks per row.</summary>
+    public int BlocksPerRow => (int)((RowLength + BlockLength - 1) / BlockLength);
+
+    /// <summary>The statistic a row adds into: its (image, channel) per image, its channel otherwise.</summary>
+    public long Statistic(long row) => PerImage ? row : row % Channels;
+
+    /// <summary>How many statistics there are: N·C per image, C otherwise.</summary>
+    public long Statistics => PerImage ? Rows : Channels;
+
+    /// <summary>The row of the element scale ([N, 1 or C, *spatial]) that row <paramref name="row"/> reads.</summary>
+    public long ScaleRow(long row) => ScaleChannels == 1 ? row / Channels : row;
+
+    /// <summary>
+    /// The rows of <paramref name="logits"/> when it and every other tensor are CPU tensors of its dtype (float32 or
+    /// float64), contiguous, the target of its shape, the scale <c>[N, 1 or C, *spatial]</c>, and the sums run over the
+    /// spatial dims (and the batch unless per image); null otherwise: the caller takes the torch-operation path.
+    /// </summary>
+    public static CpuRows? Of(Tensor logits, Tensor target, Tensor? scale, long[] reduce)
+    {
+        if (logits.dim() < 2 || !Fits(logits, logits) || !Fits(target, logits) || !target.shape.SequenceEqual(logits.shape))
+        {
+            return null;
+        }
+
+        var spatial = Enumerable.Range(2, (int)logits.dim() - 2).Select(d => (long)d).ToArray();
+        var perImage = reduce.SequenceEqual(spatial);
+        if (!perImage && !reduce.SequenceEqual(spatial.Prepend(0L)))
+        {
+            return null;
+        }
+
+        var rowLength = logits.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
+        var scaleChannels = 0L;
+        if (scale is not null)
+        {
+            if (!Fits(scale, logits) || scale.dim() != logits.dim() || scale.shape[0] != logits.shape[0]
+                || (scale.shape[1] != 1 && scale.shape[1] != logits.shape[1]) || !scale.shape.Skip(2).SequenceEqual(logits.shape.Skip(2)))
+            {
+                return null;
+            }
+
+            scaleChannels = scale.shape[1];
+        }
+
+        return new CpuRows(logits.shape[0], logits.shape[1], rowLength, scaleChannels, perImage);
+    }
+
+    /// <summary>Runs <paramref name="block"/> for every (row, block) pair, numbered row-major, on torch's thread count.</summary>
+    public void ForEachBlock(Action<int, long, long, int> block)
+    {
+        var blocksPerRow = BlocksPerRow;
+        var count = checked((int)(Rows * blocksPerRow));
+        var rowLength = RowLength;
+        void Run(int item)
+        {
+            var (row, index) = Math.DivRem(item, blocksPerRow);
+            var start = (long)index * BlockLength;
+            block(item, row, start, (int)Math.Min(BlockLength, rowLength - start));
+        }
+
+        var threads = Math.Max(1, get_num_threads());
+        if (threads == 1 || count == 1)
+        {
+            for (var item = 0; item < count; item++)
+            {
+                Run(item);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+    }
+
+    // A CPU tensor of the logits' dtype, float32 or float64, contiguous, whose bytes a span can hold.
+    private static bool Fits(Tensor tensor, Tensor logits) =>
+        tensor.device_type == TorchSharp.DeviceType.CPU && tensor.dtype == logits.dtype
+        && (tensor.dtype == ScalarType.Float32 || tensor.dtype == ScalarType.Float64)
+        && tensor.is_contiguous() && tensor.numel() * tensor.element_size() <= int.MaxValue;
+}

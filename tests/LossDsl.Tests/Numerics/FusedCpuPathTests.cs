@@ -1,0 +1,131 @@
+using CsCheck;
+using LossDsl.Kernels;
+using LossDsl.Kernels.Cpu;
+using LossDsl.Tests.Infrastructure;
+using LossDsl.Tests.Properties;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// The one-pass CPU kernel of the statistics node against its torch-operation path, on random shapes, dtypes and
+/// options: the same TP, P and cross-entropy sum, and the same gradient of a function of all of them. The torch path
+/// runs on the same values made non-contiguous (every row followed by a copy of itself), which the kernel refuses.
+/// </summary>
+public sealed class FusedCpuPathTests
+{
+    /// <summary>How an element scale (a weight map times the kept pixels) is shaped: none, one per pixel, one per element.</summary>
+    public enum ScaleShape
+    {
+        None,
+        PerPixel,
+        PerElement,
+    }
+
+    /// <summary>
+    /// 2 to 3 images, 1 to 4 channels, 0 to 3 spatial dims: rows from 1 element to past a block (8192), so rows with a
+    /// partial vector, one block and several. Logits from a few units to ±200 (σ and softplus saturate), a mask or soft
+    /// targets, the cross-entropy with a positive weight (1 or another), or an element scale instead.
+    /// </summary>
+    private static readonly Gen<Case> Cases =
+        from spatialRank in Gen.Int[0, 3]
+        from spatial in Gen.Int[1, spatialRank switch { 1 => 20000, 2 => 100, _ => 12 }].Array[spatialRank]
+        from images in Gen.Int[2, 3]
+        from channels in Gen.Int[1, 4]
+        from dtype in Gen.OneOf(Gen.Const(ScalarType.Float32), Gen.Const(ScalarType.Float64))
+        from perImage in Gen.Bool
+        from logitScale in Gen.OneOf(Gen.Const(1.0), Gen.Const(8.0), Gen.Const(200.0))
+        from softTarget in Gen.Bool
+        from scale in Gen.Enum<ScaleShape>()
+        from positiveWeight in Gen.OneOf(Gen.Const(1.0), Gen.Double[0.2, 4.0])
+        from seed in Gen.Int[0, 1 << 20]
+        select new Case(new long[] { images, channels }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, softTarget, scale, positiveWeight, seed);
+
+    [Fact]
+    public void The_one_pass_kernel_and_the_torch_operations_agree() => PropertyRun.ForAll(Cases, sample =>
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+        var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * sample.LogitScale;
+        var uniform = rand(sample.Shape, dtype: sample.Dtype, generator: generator);
+        var target = sample.SoftTarget ? uniform : uniform.gt(0.5).to_type(sample.Dtype);
+        var scale = sample.Scale switch
+        {
+            ScaleShape.None => null,
+            ScaleShape.PerPixel => rand(sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray(), dtype: sample.Dtype, generator: generator).mul(2),
+            _ => rand(sample.Shape, dtype: sample.Dtype, generator: generator).mul(2),
+        };
+        var crossEntropy = scale is null;
+        var positiveWeight = crossEntropy && sample.PositiveWeight != 1.0 ? tensor(sample.PositiveWeight, dtype: sample.Dtype) : null;
+        var reduce = Enumerable.Range(2, sample.Shape.Length - 2).Select(d => (long)d).ToArray();
+        reduce = sample.PerImage ? reduce : reduce.Prepend(0L).ToArray();
+        var weights = randn(4, dtype: ScalarType.Float64, generator: generator);
+
+        var (fusedValues, fusedGradient) = Run(logits, target, scale, reduce, crossEntropy, positiveWeight, weights);
+        Assert.NotNull(CpuRows.Of(logits, target, scale, reduce));
+        var (strided, stridedTarget, stridedScale) = (NonContiguous(logits), NonContiguous(target), scale is null ? null : NonContiguous(scale));
+        Assert.Null(CpuRows.Of(strided, stridedTarget, stridedScale, reduce));
+        var (torchValues, torchGradient) = Run(strided, stridedTarget, stridedScale, reduce, crossEntropy, positiveWeight, weights);
+
+        var tolerance = Tolerance.For(sample.Dtype);
+        var what = $"{sample}";
+        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, cross-entropy");
+        Tolerance.Gradient(torchGradient, fusedGradient, sample.Dtype, what + ": d/dx");
+    }, iterations: 150, seed: 18, print: sample => sample.ToString());
+
+    [Fact]
+    public void The_sums_are_the_same_bits_for_every_thread_count()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(7);
+        long[] shape = { 3, 2, 50, 70 };
+        var logits = randn(shape, generator: generator) * 5;
+        var target = rand(shape, generator: generator).gt(0.5).to_type(ScalarType.Float32);
+        var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
+        var threads = get_num_threads();
+        try
+        {
+            var sums = new[] { 1, 2, 3 }.Select(count =>
+            {
+                set_num_threads(count);
+                return SigmoidStatisticsPass.Forward(rows, logits, target, null, crossEntropy: true, positiveWeight: 1.5);
+            }).ToArray();
+
+            Assert.Equal(sums[0], sums[1]);
+            Assert.Equal(sums[0], sums[2]);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    // TP, P (and the cross-entropy sum), and the gradient of a weighted function of them, as float64 arrays.
+    private static (double[] Values, double[] Gradient) Run(
+        Tensor logits, Tensor target, Tensor? scale, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor weights)
+    {
+        var x = logits.detach().requires_grad_();
+        var (truePositive, predicted, crossEntropySum) = SigmoidStatistics.Compute(x, target, reduce, crossEntropy, positiveWeight, scale);
+        var w = weights.data<double>().ToArray();
+        var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / predicted.numel())).sum();
+        if (crossEntropySum is not null)
+        {
+            objective = objective + (crossEntropySum * w[3]);
+        }
+
+        var gradient = autograd.grad(new[] { objective }, new[] { x })[0];
+        var values = new[] { truePositive, predicted }.Concat(crossEntropySum is null ? Array.Empty<Tensor>() : new[] { crossEntropySum })
+            .SelectMany(FixedInputs.ToArray).ToArray();
+        return (values, FixedInputs.ToArray(gradient));
+    }
+
+    // The same values, each last-dim row followed by a copy of itself in memory: a view torch reads through its strides.
+    private static Tensor NonContiguous(Tensor tensor) => cat(new[] { tensor, tensor }, -1).narrow(-1, 0, tensor.shape[^1]);
+
+    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool SoftTarget, ScaleShape Scale, double PositiveWeight, int Seed)
+    {
+        public override string ToString() =>
+            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}, {(SoftTarget ? "soft" : "mask")} target, "
+            + $"scale {Scale}, pos weight {PositiveWeight}, seed {Seed}";
+    }
+}
