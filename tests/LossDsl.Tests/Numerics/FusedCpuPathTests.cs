@@ -74,6 +74,26 @@ public sealed class FusedCpuPathTests
     }, iterations: 150, seed: 18, print: sample => sample.ToString());
 
     [Fact]
+    public void A_contiguous_view_into_a_larger_tensor_is_read_from_its_own_first_element()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(11);
+        // Images 1 and 2 of 4: contiguous, 2 images past the start of their storage.
+        var logits = (randn(new long[] { 4, 2, 9, 13 }, dtype: ScalarType.Float64, generator: generator) * 3).narrow(0, 1, 2);
+        var target = rand(new long[] { 4, 2, 9, 13 }, dtype: ScalarType.Float64, generator: generator).gt(0.5).to_type(ScalarType.Float64).narrow(0, 2, 2);
+        long[] reduce = { 0, 2, 3 };
+        var weights = tensor(new[] { 0.7, -1.1, 0.3, 1.9 });
+        Assert.True(logits.is_contiguous() && target.is_contiguous());
+        Assert.NotNull(CpuRows.Of(logits, target, null, reduce));
+
+        var (fusedValues, fusedGradient) = Run(logits, target, null, reduce, crossEntropy: true, positiveWeight: null, weights);
+        var (torchValues, torchGradient) = Run(NonContiguous(logits), NonContiguous(target), null, reduce, crossEntropy: true, positiveWeight: null, weights);
+
+        Tolerance.CloseToLargest(torchValues, fusedValues, 1e-12, "TP, P, cross-entropy");
+        Tolerance.CloseToLargest(torchGradient, fusedGradient, 1e-12, "d/dx");
+    }
+
+    [Fact]
     public void The_sums_are_the_same_bits_for_every_thread_count()
     {
         using var scope = NewDisposeScope();
