@@ -51,15 +51,15 @@ public sealed class RegionStatistics
         Target = SumKept(target);
     }
 
-    // A mask on logits: TP and P from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only if
-    // a term's own sums ask for it (sensitivity_specificity, mcc).
-    private RegionStatistics(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted)
+    // A mask on logits: TP, P and T from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only
+    // if a term's own sums ask for it (sensitivity_specificity, mcc).
+    private RegionStatistics(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum)
         : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), scale, perImage)
     {
         targetMap = target;
         TruePositive = truePositive;
         Predicted = predicted;
-        Target = SumKept(target);
+        Target = targetSum;
     }
 
     // The shard's statistics summed across the group: TP, P and T in one message, the other sums when a term reads them.
@@ -137,8 +137,8 @@ public sealed class RegionStatistics
     public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage)
     {
         var scale = pixelWeight ?? valid;
-        var (truePositive, predicted, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null, scale);
-        return new(logits, target, scale, perImage, truePositive, predicted);
+        var (truePositive, predicted, targetSum, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null, scale);
+        return new(logits, target, scale, perImage, truePositive, predicted, targetSum);
     }
 
     /// <summary>
@@ -152,8 +152,8 @@ public sealed class RegionStatistics
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight)
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
-        var (truePositive, predicted, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: true, positiveWeight);
-        return (new(logits, target, null, perImage, truePositive, predicted), crossEntropySum!);
+        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: true, positiveWeight);
+        return (new(logits, target, null, perImage, truePositive, predicted, targetSum), crossEntropySum!);
     }
 
     /// <summary>

@@ -24,7 +24,10 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// <inheritdoc/>
     public override string Name => nameof(SigmoidStatistics);
 
-    /// <summary>TP and P summed over <paramref name="reduce"/>, and the summed cross-entropy when asked for (else null).</summary>
+    /// <summary>
+    /// TP, P and T = Σ s·t summed over <paramref name="reduce"/>, and the summed cross-entropy when asked for (else null).
+    /// T takes no gradient; it is here so that the one-pass kernel reads the target once.
+    /// </summary>
     /// <param name="logits">x.</param>
     /// <param name="target">The mask t, x's shape.</param>
     /// <param name="reduce">The dims TP and P are summed over.</param>
@@ -34,7 +37,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// Each element's factor in TP and P (a pixel weight map times the kept pixels, or the kept pixels), broadcasting to
     /// the logits, or null for 1; only without the cross-entropy, which sums every element.
     /// </param>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor? CrossEntropy) Compute(
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? CrossEntropy) Compute(
         Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor? scale = null)
     {
         if (crossEntropy && scale is not null)
@@ -45,12 +48,13 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!, scale!);
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
-        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), crossEntropy ? all[2 * size] : null);
+        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), all.narrow(0, 2 * size, size).view(shape),
+            crossEntropy ? all[3 * size] : null);
     }
 
     /// <summary>
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), whether to add the summed
-    /// cross-entropy (bool) and its positive weight (a scalar tensor, or null for 1). Returns TP, P (flattened) and the
+    /// cross-entropy (bool) and its positive weight (a scalar tensor, or null for 1). Returns TP, P, T (flattened) and the
     /// cross-entropy sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -77,7 +81,9 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
 
         using var truePositive = RegionStatistics.SumOfProducts(p, target, reduce);
         using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
-        var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1) };
+        using var keptTarget = scale is null ? target.alias() : target.mul(scale);
+        using var targetSum = reduce.Length == 0 ? keptTarget.alias() : keptTarget.sum(reduce);
+        var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1), targetSum.reshape(-1) };
         if (crossEntropy)
         {
             parts.Add(nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum).reshape(1));
@@ -103,7 +109,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
             var grads = incoming.data<double>().ToArray();
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
-                crossEntropy ? grads[2 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
+                crossEntropy ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
             return new List<Tensor> { fused, null!, null!, null!, null!, null! };
         }
 
@@ -124,7 +130,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         if (crossEntropy)
         {
             // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
-            using var crossEntropyGrad = grad_output[2 * size];
+            using var crossEntropyGrad = grad_output[3 * size];
             if (positiveWeight is not null)
             {
                 using var positiveFactor = target.mul(positiveWeight - 1).add_(1);

@@ -9,7 +9,7 @@ namespace LossDsl.Tests.Numerics;
 
 /// <summary>
 /// The one-pass CPU kernel of the statistics node against its torch-operation path, on random shapes, dtypes and
-/// options: the same TP, P and cross-entropy sum, and the same gradient of a function of all of them. The torch path
+/// options: the same TP, P, T and cross-entropy sum, and the same gradient of a function of all of them. The torch path
 /// runs on the same values made non-contiguous (every row followed by a copy of itself), which the kernel refuses.
 /// </summary>
 public sealed class FusedCpuPathTests
@@ -69,7 +69,7 @@ public sealed class FusedCpuPathTests
 
         var tolerance = Tolerance.For(sample.Dtype);
         var what = $"{sample}";
-        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, cross-entropy");
+        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, T, cross-entropy");
         Tolerance.Gradient(torchGradient, fusedGradient, sample.Dtype, what + ": d/dx");
     }, iterations: 150, seed: 18, print: sample => sample.ToString());
 
@@ -89,7 +89,7 @@ public sealed class FusedCpuPathTests
         var (fusedValues, fusedGradient) = Run(logits, target, null, reduce, crossEntropy: true, positiveWeight: null, weights);
         var (torchValues, torchGradient) = Run(NonContiguous(logits), NonContiguous(target), null, reduce, crossEntropy: true, positiveWeight: null, weights);
 
-        Tolerance.CloseToLargest(torchValues, fusedValues, 1e-12, "TP, P, cross-entropy");
+        Tolerance.CloseToLargest(torchValues, fusedValues, 1e-12, "TP, P, T, cross-entropy");
         Tolerance.CloseToLargest(torchGradient, fusedGradient, 1e-12, "d/dx");
     }
 
@@ -120,12 +120,12 @@ public sealed class FusedCpuPathTests
         }
     }
 
-    // TP, P (and the cross-entropy sum), and the gradient of a weighted function of them, as float64 arrays.
+    // TP, P, T (and the cross-entropy sum), and the gradient of a weighted function of them, as float64 arrays.
     private static (double[] Values, double[] Gradient) Run(
         Tensor logits, Tensor target, Tensor? scale, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
-        var (truePositive, predicted, crossEntropySum) = SigmoidStatistics.Compute(x, target, reduce, crossEntropy, positiveWeight, scale);
+        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(x, target, reduce, crossEntropy, positiveWeight, scale);
         var w = weights.data<double>().ToArray();
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / predicted.numel())).sum();
         if (crossEntropySum is not null)
@@ -134,7 +134,7 @@ public sealed class FusedCpuPathTests
         }
 
         var gradient = autograd.grad(new[] { objective }, new[] { x })[0];
-        var values = new[] { truePositive, predicted }.Concat(crossEntropySum is null ? Array.Empty<Tensor>() : new[] { crossEntropySum })
+        var values = new[] { truePositive, predicted, targetSum }.Concat(crossEntropySum is null ? Array.Empty<Tensor>() : new[] { crossEntropySum })
             .SelectMany(FixedInputs.ToArray).ToArray();
         return (values, FixedInputs.ToArray(gradient));
     }

@@ -14,7 +14,7 @@ namespace LossDsl.Kernels.Cpu;
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
-    /// <summary>TP (one per statistic), then P, then the cross-entropy sum when asked for.</summary>
+    /// <summary>TP (one per statistic), then P, then T, then the cross-entropy sum when asked for.</summary>
     public static double[] Forward(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool crossEntropy, double positiveWeight) =>
         logits.dtype == ScalarType.Float32
             ? Forward<float>(rows, logits, target, scale, crossEntropy, positiveWeight)
@@ -41,26 +41,29 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged
     {
         var (x, t, s) = (Address(logits), Address(target), scale is null ? 0 : Address(scale));
-        var blockSums = new double[rows.Rows * rows.BlocksPerRow * 3];
+        var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
         rows.ForEachBlock((item, row, start, length) =>
         {
             var at = row * rows.RowLength + start;
             var scaleAt = rows.ScaleRow(row) * rows.RowLength + start;
             var sums = BlockSums((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, length, crossEntropy, positiveWeight);
-            (blockSums[3 * item], blockSums[3 * item + 1], blockSums[3 * item + 2]) = sums;
+            (blockSums[4 * item], blockSums[(4 * item) + 1], blockSums[(4 * item) + 2], blockSums[(4 * item) + 3]) = sums;
         });
 
         // Added in row and block order: the same bits for every thread count.
         var statistics = rows.Statistics;
-        var result = new double[2 * statistics + (crossEntropy ? 1 : 0)];
-        for (var item = 0L; item < blockSums.Length / 3; item++)
+        var result = new double[(3 * statistics) + (crossEntropy ? 1 : 0)];
+        for (var item = 0L; item < blockSums.Length / 4; item++)
         {
             var statistic = rows.Statistic(item / rows.BlocksPerRow);
-            result[statistic] += blockSums[3 * item];
-            result[statistics + statistic] += blockSums[3 * item + 1];
+            for (var sum = 0; sum < 3; sum++)
+            {
+                result[(sum * statistics) + statistic] += blockSums[(4 * item) + sum];
+            }
+
             if (crossEntropy)
             {
-                result[2 * statistics] += blockSums[3 * item + 2];
+                result[3 * statistics] += blockSums[(4 * item) + 3];
             }
         }
 
@@ -82,14 +85,14 @@ internal static unsafe class SigmoidStatisticsPass
         });
     }
 
-    // Σ p·s·t, Σ p·s and Σ s·ce over one block; s is 1 without a scale, and 0 in the lanes past the block's end.
+    // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ce over one block; s is 1 without a scale, and 0 in the lanes past the block's end.
     // Optimized at once: the first steps of a training run would otherwise run the vector code unoptimized (tier 0).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double TruePositive, double Predicted, double CrossEntropy) BlockSums<T>(
+    private static (double TruePositive, double Predicted, double Target, double CrossEntropy) BlockSums<T>(
         T* x, T* t, T* s, int length, bool crossEntropy, double positiveWeight)
         where T : unmanaged
     {
-        var (truePositive, predicted, crossEntropySum) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+        var (truePositive, predicted, targetSum, crossEntropySum) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
         var weightMinusOne = SigmoidLanes<T>.Broadcast(positiveWeight - 1);
         var lanes = Vector256<T>.Count;
         for (var i = 0; i < length; i += lanes)
@@ -101,6 +104,7 @@ internal static unsafe class SigmoidStatisticsPass
             var scaled = probability * elementScale;
             truePositive += SigmoidLanes<T>.Widen(scaled * mask);
             predicted += SigmoidLanes<T>.Widen(scaled);
+            targetSum += SigmoidLanes<T>.Widen(mask * elementScale);
             if (crossEntropy)
             {
                 // w·t·softplus(−x) + (1 − t)·softplus(x), softplus(−x) = softplus(x) − x.
@@ -109,7 +113,7 @@ internal static unsafe class SigmoidStatisticsPass
             }
         }
 
-        return (Vector256.Sum(truePositive), Vector256.Sum(predicted), Vector256.Sum(crossEntropySum));
+        return (Vector256.Sum(truePositive), Vector256.Sum(predicted), Vector256.Sum(targetSum), Vector256.Sum(crossEntropySum));
     }
 
     // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_CE·(p(1 + (w − 1)t) − w·t), σ' = p(1 − p).
