@@ -37,7 +37,7 @@ read -r failed total <<<"$(run_tests)"
 rows=()
 missed=0
 stale=0
-while IFS=$'\t' read -r id file find replace what; do
+while IFS=$'\t' read -r -u 3 id file find replace what; do
     [[ -z "$id" || "$id" == \#* ]] && continue
     if (($# > 0)) && [[ " $* " != *" $id "* ]]; then continue; fi
     # Replace every occurrence (a bug in a forward pass and its closed-form backward is one bug), none is stale.
@@ -75,7 +75,7 @@ PY
     fi
     echo "$id: $verdict ($(( $(date +%s) - started )) s)"
     git -C "$tree" checkout -q -- "$file"
-done <"$mutants"
+done 3<"$mutants"
 
 # With IDs, the rows of the other mutants still listed come from the report as it was (in the list's order).
 if (($# > 0)) && [[ -f "$report" ]]; then
