@@ -24,5 +24,11 @@ public static class FixedInputs
         tensor(values, dtype: ScalarType.Float64).reshape(shape).to_type(dtype).requires_grad_(requiresGrad);
 
     // TorchSharp's accessor cannot copy out an empty tensor.
+    /// <summary>
+    /// The same values, each last-dim row followed by a copy of itself in memory: a non-contiguous view, which kernels
+    /// with a one-pass CPU path leave to their torch operations.
+    /// </summary>
+    public static Tensor Strided(Tensor tensor) => cat(new[] { tensor, tensor }, -1).narrow(-1, 0, tensor.shape[^1]);
+
     public static double[] ToArray(Tensor tensor) => tensor.numel() == 0 ? [] : tensor.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
 }

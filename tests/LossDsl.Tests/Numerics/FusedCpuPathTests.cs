@@ -63,7 +63,7 @@ public sealed class FusedCpuPathTests
 
         var (fusedValues, fusedGradient) = Run(logits, target, scale, reduce, crossEntropy, positiveWeight, weights);
         Assert.NotNull(CpuRows.Of(logits, target, scale, reduce));
-        var (strided, stridedTarget, stridedScale) = (NonContiguous(logits), NonContiguous(target), scale is null ? null : NonContiguous(scale));
+        var (strided, stridedTarget, stridedScale) = (FixedInputs.Strided(logits), FixedInputs.Strided(target), scale is null ? null : FixedInputs.Strided(scale));
         Assert.Null(CpuRows.Of(strided, stridedTarget, stridedScale, reduce));
         var (torchValues, torchGradient) = Run(strided, stridedTarget, stridedScale, reduce, crossEntropy, positiveWeight, weights);
 
@@ -87,7 +87,7 @@ public sealed class FusedCpuPathTests
         Assert.NotNull(CpuRows.Of(logits, target, null, reduce));
 
         var (fusedValues, fusedGradient) = Run(logits, target, null, reduce, crossEntropy: true, positiveWeight: null, weights);
-        var (torchValues, torchGradient) = Run(NonContiguous(logits), NonContiguous(target), null, reduce, crossEntropy: true, positiveWeight: null, weights);
+        var (torchValues, torchGradient) = Run(FixedInputs.Strided(logits), FixedInputs.Strided(target), null, reduce, crossEntropy: true, positiveWeight: null, weights);
 
         Tolerance.CloseToLargest(torchValues, fusedValues, 1e-12, "TP, P, T, cross-entropy");
         Tolerance.CloseToLargest(torchGradient, fusedGradient, 1e-12, "d/dx");
@@ -138,9 +138,6 @@ public sealed class FusedCpuPathTests
             .SelectMany(FixedInputs.ToArray).ToArray();
         return (values, FixedInputs.ToArray(gradient));
     }
-
-    // The same values, each last-dim row followed by a copy of itself in memory: a view torch reads through its strides.
-    private static Tensor NonContiguous(Tensor tensor) => cat(new[] { tensor, tensor }, -1).narrow(-1, 0, tensor.shape[^1]);
 
     public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool SoftTarget, ScaleShape Scale, double PositiveWeight, int Seed)
     {

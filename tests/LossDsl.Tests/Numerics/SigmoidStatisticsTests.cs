@@ -45,18 +45,30 @@ public sealed class SigmoidStatisticsTests
         Assert.Equal(0.0, fusedGradient.view(-1)[0].ToDouble());
     }
 
+    // Each case on both of the node's paths: the one-pass CPU kernel (contiguous tensors) and the torch operations
+    // (the same values through strides, as on any other device).
     [Theory]
-    [InlineData(1.0, false)]
-    [InlineData(2.5, false)]
-    [InlineData(null, false)]   // pos_weight: auto
-    [InlineData(0.5, true)]
-    public void The_summed_cross_entropy_and_its_gradient_equal_libtorchs_fused_kernel(double? posWeight, bool perImage)
+    [InlineData(1.0, false, true)]
+    [InlineData(2.5, false, true)]
+    [InlineData(null, false, true)]   // pos_weight: auto
+    [InlineData(0.5, true, true)]
+    [InlineData(1.0, false, false)]
+    [InlineData(2.5, false, false)]
+    [InlineData(null, false, false)]
+    [InlineData(0.5, true, false)]
+    public void The_summed_cross_entropy_and_its_gradient_equal_libtorchs_fused_kernel(double? posWeight, bool perImage, bool contiguous)
     {
         using var scope = NewDisposeScope();
         long[] shape = { 3, 2, 4, 5 };
         var logits = (sin(arange(120, dtype: ScalarType.Float64) * 1.3) * 6).reshape(shape);
         logits.view(-1)[0] = tensor(1e4, dtype: ScalarType.Float64);
         var target = cos(arange(120, dtype: ScalarType.Float64) * 0.4).gt(0.2).to_type(ScalarType.Float64).reshape(shape);
+        if (!contiguous)
+        {
+            (logits, target) = (FixedInputs.Strided(logits), FixedInputs.Strided(target));
+            Assert.False(logits.is_contiguous());
+        }
+
         var combine = (Tensor tp, Tensor p, Tensor bce) => (tp * 0.8 - p * 0.3).sum() + 1.7 * bce;
 
         var fused = logits.detach().requires_grad_();
