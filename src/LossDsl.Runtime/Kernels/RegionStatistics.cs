@@ -77,8 +77,8 @@ public sealed class RegionStatistics
         Target = summed.narrow(0, 2 * channels, channels);
     }
 
-    // Batch and spatial dims, or spatial dims only per image.
-    private static long[] ReducedDims(Tensor like, bool perImage)
+    /// <summary>The dims the sums run over: batch and spatial dims, or spatial dims only per image.</summary>
+    internal static long[] ReducedDims(Tensor like, bool perImage)
     {
         var spatial = Enumerable.Range(2, (int)like.dim() - 2).Select(d => (long)d);
         return (perImage ? spatial : spatial.Prepend(0)).ToArray();
@@ -306,8 +306,15 @@ public sealed class RegionStatistics
         }
 
         using var product = p * target;
-        return reduce.Length == 0 ? product.alias() : product.sum(reduce);
+        return SumOver(product, reduce);
     }
+
+    /// <summary>
+    /// <paramref name="values"/> summed over <paramref name="reduce"/>. With no dims to reduce (per image, no spatial
+    /// dims) the values are already per (n, c): sum() would reduce everything. A new handle either way, so the caller may
+    /// dispose its argument.
+    /// </summary>
+    internal static Tensor SumOver(Tensor values, long[] reduce) => reduce.Length == 0 ? values.alias() : values.sum(reduce);
 
     private Tensor Kept(Tensor values) => Reductions.Kept(values, scale);
 
@@ -320,9 +327,7 @@ public sealed class RegionStatistics
         return Reduce(kept);
     }
 
-    // With no dims to reduce (per image, no spatial dims) the values are already per (n, c): sum() would reduce everything.
-    // A new handle either way, so the caller may dispose its argument.
-    private Tensor Reduce(Tensor values) => reduce.Length == 0 ? values.alias() : values.sum(reduce);
+    private Tensor Reduce(Tensor values) => SumOver(values, reduce);
 
     /// <summary>
     /// Valid elements per channel (with a weight map, their summed weights), only for the terms that read it: when

@@ -64,9 +64,12 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
         ctx.save_data("reduce", reduce);
         ctx.save_data("crossEntropy", crossEntropy);
+        // Decided once: the backward pass takes the path the forward pass took.
+        var fusedRows = FusedRows(logits, target, scale, reduce, positiveWeight);
+        ctx.save_data("rows", fusedRows!);
 
         using var noGrad = no_grad();
-        if (FusedRows(logits, target, scale, reduce, positiveWeight) is { } rows)
+        if (fusedRows is { } rows)
         {
             var sums = SigmoidStatisticsPass.Forward(rows, logits, target, scale, crossEntropy, positiveWeight?.ToDouble() ?? 1.0);
             using var exact = tensor(sums, ScalarType.Float64);
@@ -80,9 +83,9 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         using var truePositive = RegionStatistics.SumOfProducts(p, target, reduce);
-        using var predicted = reduce.Length == 0 ? p.alias() : p.sum(reduce);
-        using var keptTarget = scale is null ? target.alias() : target.mul(scale);
-        using var targetSum = reduce.Length == 0 ? keptTarget.alias() : keptTarget.sum(reduce);
+        using var predicted = RegionStatistics.SumOver(p, reduce);
+        using var keptTarget = Reductions.Kept(target, scale);
+        using var targetSum = RegionStatistics.SumOver(keptTarget, reduce);
         var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1), targetSum.reshape(-1) };
         if (crossEntropy)
         {
@@ -104,7 +107,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var crossEntropy = (bool)ctx.get_data("crossEntropy");
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
-        if (FusedRows(logits, target, scale, reduce, positiveWeight) is { } rows)
+        if (ctx.get_data("rows") is CpuRows rows)
         {
             using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
             var grads = incoming.data<double>().ToArray();

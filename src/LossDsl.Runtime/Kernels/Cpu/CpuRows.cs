@@ -27,8 +27,12 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// <summary>How many statistics there are: N·C per image, C otherwise.</summary>
     public long Statistics => PerImage ? Rows : Channels;
 
-    /// <summary>The row of the element scale ([N, 1 or C, *spatial]) that row <paramref name="row"/> reads.</summary>
-    public long ScaleRow(long row) => ScaleChannels == 1 ? row / Channels : row;
+    /// <summary>
+    /// Where element <paramref name="start"/> of row <paramref name="row"/> is, in pred (and the target) and in the
+    /// element scale ([N, 1 or C, *spatial]: one row per image when it has one channel).
+    /// </summary>
+    public (long Element, long Scale) Offsets(long row, long start) =>
+        ((row * RowLength) + start, ((ScaleChannels == 1 ? row / Channels : row) * RowLength) + start);
 
     /// <summary>
     /// The rows of <paramref name="logits"/> when it and every other tensor are CPU tensors of its dtype (float32 or
@@ -42,9 +46,8 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             return null;
         }
 
-        var spatial = Enumerable.Range(2, (int)logits.dim() - 2).Select(d => (long)d).ToArray();
-        var perImage = reduce.SequenceEqual(spatial);
-        if (!perImage && !reduce.SequenceEqual(spatial.Prepend(0L)))
+        var perImage = reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: true));
+        if (!perImage && !reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: false)))
         {
             return null;
         }

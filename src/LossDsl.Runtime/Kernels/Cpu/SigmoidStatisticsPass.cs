@@ -8,8 +8,8 @@ namespace LossDsl.Kernels.Cpu;
 
 /// <summary>
 /// <see cref="SigmoidStatistics"/> as one pass over the data each way, for CPU tensors that <see cref="CpuRows.Of"/>
-/// accepts. Forward reads x, t (and the scale) once and writes nothing of their size: TP, P and the cross-entropy sum
-/// are added per block in float64 lanes. Backward reads them once more and writes the gradient once, from the same
+/// accepts. Forward reads x, t (and the scale) once and writes nothing of their size: TP, P, T and the cross-entropy
+/// sum are added per block in float64 lanes. Backward reads them once more and writes the gradient once, from the same
 /// closed form as the torch-operation path.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
@@ -44,8 +44,7 @@ internal static unsafe class SigmoidStatisticsPass
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
         rows.ForEachBlock((item, row, start, length) =>
         {
-            var at = row * rows.RowLength + start;
-            var scaleAt = rows.ScaleRow(row) * rows.RowLength + start;
+            var (at, scaleAt) = rows.Offsets(row, start);
             var sums = BlockSums((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, length, crossEntropy, positiveWeight);
             (blockSums[4 * item], blockSums[(4 * item) + 1], blockSums[(4 * item) + 2], blockSums[(4 * item) + 3]) = sums;
         });
@@ -77,8 +76,7 @@ internal static unsafe class SigmoidStatisticsPass
         var (x, t, s, g) = (Address(logits), Address(target), scale is null ? 0 : Address(scale), Address(gradient));
         rows.ForEachBlock((_, row, start, length) =>
         {
-            var at = row * rows.RowLength + start;
-            var scaleAt = rows.ScaleRow(row) * rows.RowLength + start;
+            var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
             BlockGradient((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
                 truePositiveGrad[statistic], predictedGrad[statistic], crossEntropyGrad, positiveWeight);
