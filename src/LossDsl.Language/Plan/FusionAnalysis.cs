@@ -19,7 +19,11 @@ namespace LossDsl.Language.Plan;
 /// its own kernel): the whole-batch statistics when any region term reads them, else the per-image ones. Null when the
 /// statistics are not computed from logits or no bce asks.
 /// </param>
-internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost)
+/// <param name="FocalHost">
+/// The statistics step that sums mask focal (without weights) instead, with its α and γ (the first focal's; one with
+/// other constants runs its own kernel), chosen as for bce, when no bce is summed there: one node holds one pixel term.
+/// </param>
+internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost)
 {
     public static FusionAnalysis Analyze(IEnumerable<BoundTerm> terms, LossSignature signature)
     {
@@ -29,14 +33,17 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
             term.Primitive.Lower(requests, term);
         }
 
-        // The closed-form node scales its sums by a valid mask or a weight map; bce's sum in it does not (it sums every
-        // element), so with maps bce runs its own kernel.
+        // The closed-form node scales its sums by a valid mask or a weight map; a pixel term's sum in it does not (it sums
+        // every element), so with maps bce and focal run their own kernels.
         var fromLogits = signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
-        var host = fromLogits && signature.Valid is null && signature.PixelWeight is null && requests.CrossEntropyWeights.Count > 0
-            ? (requests.Statistics.All(perImage => perImage), requests.CrossEntropyWeights[0])
-            : ((bool, double?)?)null;
-        return new FusionAnalysis(fromLogits, host);
+        var hosts = fromLogits && signature.Valid is null && signature.PixelWeight is null;
+        var perImage = requests.Statistics.All(statisticsPerImage => statisticsPerImage);
+        var crossEntropyHost = hosts && requests.CrossEntropyWeights.Count > 0 ? (perImage, requests.CrossEntropyWeights[0]) : ((bool, double?)?)null;
+        var focalHost = hosts && crossEntropyHost is null && requests.FocalConstants.Count > 0
+            ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
+            : ((bool, double, double)?)null;
+        return new FusionAnalysis(fromLogits, crossEntropyHost, focalHost);
     }
 
     /// <summary>Records what a lowering reads; every value it hands out is a placeholder, and nothing is planned.</summary>
@@ -47,6 +54,8 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         public HashSet<bool> Statistics { get; } = new();
 
         public List<double?> CrossEntropyWeights { get; } = new();
+
+        public List<(double Alpha, double Gamma)> FocalConstants { get; } = new();
 
         public bool ReadsProbabilities { get; private set; }
 
@@ -88,6 +97,12 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         public LocalValue? CrossEntropySum(double? posWeight)
         {
             CrossEntropyWeights.Add(posWeight);
+            return null;
+        }
+
+        public LocalValue? FocalSum(double alpha, double gamma)
+        {
+            FocalConstants.Add((alpha, gamma));
             return null;
         }
 

@@ -52,6 +52,12 @@ internal interface IPlanInputs
     /// </summary>
     LocalValue? CrossEntropySum(double? posWeight);
 
+    /// <summary>
+    /// Mask focal's sum (no weights) with these constants, the second output of the statistics step, when the plan fuses
+    /// focal into the statistics node; otherwise null, and focal runs its own kernel.
+    /// </summary>
+    LocalValue? FocalSum(double alpha, double gamma);
+
     /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
     LocalValue Buffer(string local, KernelCall call);
 }

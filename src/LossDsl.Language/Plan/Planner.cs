@@ -136,6 +136,14 @@ internal sealed class Planner : IPlanInputs
     public LocalValue? CrossEntropySum(double? posWeight) =>
         fusion.CrossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? StatisticsWithCrossEntropy(host.PerImage)[1] : null;
 
+    public LocalValue? FocalSum(double alpha, double gamma) =>
+        fusion.FocalHost is { } host && host.Alpha.Equals(alpha) && host.Gamma.Equals(gamma) ? StatisticsWithFocal(host.PerImage)[1] : null;
+
+    /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
+    private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
+        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma),
+            perImage ? "statsPerImage" : "stats", "focalSum");
+
     /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>
         Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight),
@@ -213,6 +221,11 @@ internal sealed class Planner : IPlanInputs
         if (fusion.CrossEntropyHost?.PerImage == perImage)
         {
             return StatisticsWithCrossEntropy(perImage)[0];
+        }
+
+        if (fusion.FocalHost?.PerImage == perImage)
+        {
+            return StatisticsWithFocal(perImage)[0];
         }
 
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch

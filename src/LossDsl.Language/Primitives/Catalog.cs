@@ -119,7 +119,7 @@ internal static partial class Catalog
             // The statistics node sums bce against the target as given, over every element (no valid mask or weights there).
             if (smoothing == 0 && inputs.CrossEntropySum(posWeight) is { } sum)
             {
-                return PixelLossesCalls.BinaryCrossEntropyFromSum(sum, inputs.Pred);
+                return PixelLossesCalls.MeanOverAllElements(sum, inputs.Pred);
             }
 
             // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs
@@ -168,6 +168,9 @@ internal static partial class Catalog
         "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
         (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
+            // The statistics node sums focal without weights over every element (no valid mask or weight maps there).
+            (TargetKind.Mask, InputKind.Logits) when term[ClassWeight] is not NumberListValue && inputs.FocalSum(term.Number(FocalAlpha), term.Number(Gamma)) is { } sum =>
+                PixelLossesCalls.MeanOverAllElements(sum, inputs.Pred),
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),

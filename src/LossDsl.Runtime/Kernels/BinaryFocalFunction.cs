@@ -62,6 +62,25 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
         var (elementWeight, count) = (saved[4].numel() == 0 ? null : saved[4], saved[5]);
         var (alpha, gamma) = ((double)ctx.get_data("alpha"), (double)ctx.get_data("gamma"));
 
+        var gradient = ElementGradient(target, p, crossEntropy, notPt, alpha, gamma);
+        if (elementWeight is not null)
+        {
+            gradient.mul_(elementWeight);
+        }
+
+        // No kept element: the weights are all 0, and so is the gradient, whatever the divisor.
+        using var divisor = count.clamp_min(1);
+        using var scale = grad_output / divisor;
+        gradient.mul_(scale);
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
+    }
+
+    /// <summary>
+    /// Each element's <c>∂(α_t m^γ ce)/∂x = α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t))</c>, before weights and the
+    /// mean's count; also the torch-operation path of a focal sum in <see cref="SigmoidStatistics"/>.
+    /// </summary>
+    internal static Tensor ElementGradient(Tensor target, Tensor p, Tensor crossEntropy, Tensor notPt, double alpha, double gamma)
+    {
         using var clamped = PixelLosses.ClampedBase(notPt);
         // Through the modulation: γ m^(γ−1) (1 − 2t) p(1 − p) ce.
         using var towardsOther = 1 - 2 * target;
@@ -84,15 +103,6 @@ internal sealed class BinaryFocalFunction : autograd.SingleTensorFunction<Binary
             gradient.mul_(alphaT);
         }
 
-        if (elementWeight is not null)
-        {
-            gradient.mul_(elementWeight);
-        }
-
-        // No kept element: the weights are all 0, and so is the gradient, whatever the divisor.
-        using var divisor = count.clamp_min(1);
-        using var scale = grad_output / divisor;
-        gradient.mul_(scale);
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
+        return gradient;
     }
 }

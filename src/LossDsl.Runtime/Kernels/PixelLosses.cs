@@ -129,13 +129,14 @@ public static partial class PixelLosses
     }
 
     /// <summary>
-    /// Binary cross-entropy on logits summed inside the region statistics' node
-    /// (<see cref="RegionStatistics.ComputeWithCrossEntropy"/>): its mean over all elements, 0 for none.
+    /// A pixel term on logits summed inside the region statistics' node (bce in
+    /// <see cref="RegionStatistics.ComputeWithCrossEntropy"/>, focal in <see cref="RegionStatistics.ComputeWithFocal"/>):
+    /// its mean over all elements, 0 for none.
     /// </summary>
-    /// <param name="crossEntropySum">The node's sum.</param>
+    /// <param name="sum">The node's sum.</param>
     /// <param name="logits">pred, for the element count.</param>
-    public static Tensor BinaryCrossEntropyFromSum(Tensor crossEntropySum, Tensor logits) =>
-        crossEntropySum / System.Math.Max(1, logits.numel());
+    public static Tensor MeanOverAllElements(Tensor sum, Tensor logits) =>
+        sum / System.Math.Max(1, logits.numel());
 
     /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
@@ -225,7 +226,7 @@ public static partial class PixelLosses
     /// <c>α_t (1 − p_t)^γ · ce</c> per element from the per-element cross-entropy, with the factors in as few operations
     /// as their algebra allows: <c>1 − p_t = t + p(1 − 2t)</c> (one <c>addcmul</c>) and <c>α_t = t(2α − 1) + (1 − α)</c>.
     /// </summary>
-    private static Tensor FocalElements(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
+    internal static Tensor FocalElements(Tensor probabilities, Tensor target, Tensor crossEntropy, double alpha, double gamma)
     {
         using var notPt = OneMinusPt(probabilities, target);
         using var modulation = Modulation(notPt, gamma);

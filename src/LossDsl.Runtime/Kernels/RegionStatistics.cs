@@ -137,13 +137,13 @@ public sealed class RegionStatistics
     public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage)
     {
         var scale = pixelWeight ?? valid;
-        var (truePositive, predicted, targetSum, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: false, positiveWeight: null, scale);
+        var (truePositive, predicted, targetSum, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale);
         return new(logits, target, scale, perImage, truePositive, predicted, targetSum);
     }
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, and in the same node the binary cross-entropy summed over every element, for a
-    /// bce term beside the region terms (<see cref="PixelLosses.BinaryCrossEntropyFromSum"/>): two outputs of one step.
+    /// bce term beside the region terms (<see cref="PixelLosses.MeanOverAllElements"/>): two outputs of one step.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="target">The mask, same shape.</param>
@@ -152,8 +152,23 @@ public sealed class RegionStatistics
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight)
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
-        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), crossEntropy: true, positiveWeight);
+        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight);
         return (new(logits, target, null, perImage, truePositive, predicted, targetSum), crossEntropySum!);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeFromLogits"/>, and in the same node mask focal without weights summed over every element, for a
+    /// focal term beside the region terms (<see cref="PixelLosses.MeanOverAllElements"/>): two outputs of one step.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel; focal is summed over all.</param>
+    /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">focal's γ ≥ 0.</param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma)
+    {
+        var (truePositive, predicted, targetSum, focalSum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null);
+        return (new(logits, target, null, perImage, truePositive, predicted, targetSum), focalSum!);
     }
 
     /// <summary>

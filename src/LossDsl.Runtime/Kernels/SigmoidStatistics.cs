@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// <c>TP = Σ s·σ(x)·t</c> and <c>P = Σ s·σ(x)</c> of a mask on logits (s: an element scale, 1 without maps), and optionally the summed binary cross-entropy
-/// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, as one autograd node with its gradient written out:
-/// <c>∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_CE·(p(1 + (w − 1)t) − w·t)</c>, σ' = p(1 − p), the incoming gradients broadcast
-/// over the reduced dims. Autograd would record the sigmoid, the product, the sums and the cross-entropy (saving p and
+/// <c>TP = Σ s·σ(x)·t</c> and <c>P = Σ s·σ(x)</c> of a mask on logits (s: an element scale, 1 without maps), and
+/// optionally one pixel term summed over every element (<see cref="SigmoidPixelSum"/>: the binary cross-entropy
+/// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, or mask focal), as one autograd node with its gradient written out:
+/// <c>∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·∂ℓ/∂x</c>, σ' = p(1 − p), the incoming gradients broadcast over the reduced
+/// dims; bce's <c>∂ℓ/∂x = p(1 + (w − 1)t) − w·t</c>, focal's as in <see cref="BinaryFocalFunction"/>. Autograd would record the sigmoid, the product, the sums and the cross-entropy (saving p and
 /// t), then replay them backwards; this node records nothing in its forward pass, keeps no full-size tensor of its own
 /// (it recomputes σ(x) in the backward pass from the logits autograd keeps anyway), and writes the whole gradient into
 /// one buffer. Contiguous float32/float64 CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of
@@ -25,45 +26,45 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     public override string Name => nameof(SigmoidStatistics);
 
     /// <summary>
-    /// TP, P and T = Σ s·t summed over <paramref name="reduce"/>, and the summed cross-entropy when asked for (else null).
+    /// TP, P and T = Σ s·t summed over <paramref name="reduce"/>, and the pixel term's sum when there is one (else null).
     /// T takes no gradient; it is here so that the one-pass kernel reads the target once.
     /// </summary>
     /// <param name="logits">x.</param>
     /// <param name="target">The mask t, x's shape.</param>
     /// <param name="reduce">The dims TP and P are summed over.</param>
-    /// <param name="crossEntropy">Whether to sum the cross-entropy too.</param>
-    /// <param name="positiveWeight">w as a scalar tensor, or null for 1.</param>
+    /// <param name="pixelSum">The pixel term to sum over every element too, if any.</param>
+    /// <param name="positiveWeight">bce's w as a scalar tensor, or null for 1.</param>
     /// <param name="scale">
     /// Each element's factor in TP and P (a pixel weight map times the kept pixels, or the kept pixels), broadcasting to
-    /// the logits, or null for 1; only without the cross-entropy, which sums every element.
+    /// the logits, or null for 1; only without a pixel term, which sums every element.
     /// </param>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? CrossEntropy) Compute(
-        Tensor logits, Tensor target, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor? scale = null)
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum) Compute(
+        Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null)
     {
-        if (crossEntropy && scale is not null)
+        if (pixelSum.Term != SigmoidPixelTerm.None && scale is not null)
         {
-            throw new System.ArgumentException("The summed cross-entropy takes no element scale.", nameof(scale));
+            throw new System.ArgumentException("A pixel term summed in the statistics node takes no element scale.", nameof(scale));
         }
 
-        using var all = apply(logits, target, reduce, crossEntropy, positiveWeight!, scale!);
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!);
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
         return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), all.narrow(0, 2 * size, size).view(shape),
-            crossEntropy ? all[3 * size] : null);
+            pixelSum.Term == SigmoidPixelTerm.None ? null : all[3 * size]);
     }
 
     /// <summary>
-    /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), whether to add the summed
-    /// cross-entropy (bool) and its positive weight (a scalar tensor, or null for 1). Returns TP, P, T (flattened) and the
-    /// cross-entropy sum, concatenated.
+    /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
+    /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1) and the element scale (or
+    /// null). Returns TP, P, T (flattened) and the pixel term's sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (logits, target, reduce, crossEntropy, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (bool)vars[3], (Tensor?)vars[4]);
+        var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
         var scale = (Tensor?)vars[5];
         ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
         ctx.save_data("reduce", reduce);
-        ctx.save_data("crossEntropy", crossEntropy);
+        ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
         var fusedRows = FusedRows(logits, target, scale, reduce, positiveWeight);
         ctx.save_data("rows", fusedRows!);
@@ -71,7 +72,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var sums = SigmoidStatisticsPass.Forward(rows, logits, target, scale, crossEntropy, positiveWeight?.ToDouble() ?? 1.0);
+            var sums = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0);
             using var exact = tensor(sums, ScalarType.Float64);
             return exact.to_type(logits.dtype);
         }
@@ -87,9 +88,15 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var keptTarget = Reductions.Kept(target, scale);
         using var targetSum = RegionStatistics.SumOver(keptTarget, reduce);
         var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1), targetSum.reshape(-1) };
-        if (crossEntropy)
+        if (pixelSum.Term == SigmoidPixelTerm.CrossEntropy)
         {
             parts.Add(nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum).reshape(1));
+        }
+        else if (pixelSum.Term == SigmoidPixelTerm.Focal)
+        {
+            using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
+            using var focal = PixelLosses.FocalElements(p, target, crossEntropy, pixelSum.Alpha, pixelSum.Gamma);
+            parts.Add(focal.sum().reshape(1));
         }
 
         var all = cat(parts, 0);
@@ -104,7 +111,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var (logits, target, positiveWeight) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
         var scale = saved[3].numel() == 0 ? null : saved[3];
         var reduce = (long[])ctx.get_data("reduce");
-        var crossEntropy = (bool)ctx.get_data("crossEntropy");
+        var pixelSum = (SigmoidPixelSum)ctx.get_data("pixelSum");
+        var withSum = pixelSum.Term != SigmoidPixelTerm.None;
         var shape = StatisticShape(logits, reduce);
         var size = shape.Aggregate(1L, (a, b) => a * b);
         if (ctx.get_data("rows") is CpuRows rows)
@@ -112,7 +120,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
             var grads = incoming.data<double>().ToArray();
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
-                crossEntropy ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
             return new List<Tensor> { fused, null!, null!, null!, null!, null! };
         }
 
@@ -130,7 +138,16 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             gradient.mul_(scale);
         }
 
-        if (crossEntropy)
+        if (pixelSum.Term == SigmoidPixelTerm.Focal)
+        {
+            using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
+            using var probability = notP.neg().add_(1);
+            using var notPt = PixelLosses.OneMinusPt(probability, target);
+            using var focalGrad = BinaryFocalFunction.ElementGradient(target, probability, crossEntropy, notPt, pixelSum.Alpha, pixelSum.Gamma);
+            using var pixelSumGrad = grad_output[3 * size];
+            gradient.add_(focalGrad.mul_(pixelSumGrad));
+        }
+        else if (pixelSum.Term == SigmoidPixelTerm.CrossEntropy)
         {
             // g_CE·(p(1 + (w − 1)t) − w·t) = g_CE·(1 − t − (1 − p)(1 + (w − 1)t)), added in place (w = 1: g_CE·(p − t)).
             using var crossEntropyGrad = grad_output[3 * size];

@@ -55,7 +55,7 @@ public sealed class EmitCommandTests
 
                     // bce: bce  (loss text 1:1)
                     //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-                    var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+                    var bce = global::LossDsl.Kernels.PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred);
                     bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
                     // dice: dice  (loss text 1:7)

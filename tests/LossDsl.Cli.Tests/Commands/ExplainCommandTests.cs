@@ -23,11 +23,11 @@ public sealed class ExplainCommandTests
               groupStats     RegionStatistics.AcrossGroup(stats)                     0  dice, iou, tversky
 
             terms:
-              term     kernel                                               passes  computes
-              bce      PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-              dice     RegionLosses.Dice(groupStats)                             0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-              iou      RegionLosses.Iou(groupStats)                              0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-              tversky  RegionLosses.Tversky(groupStats)                          0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
+              term     kernel                                         passes  computes
+              bce      PixelLosses.MeanOverAllElements(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
+              dice     RegionLosses.Dice(groupStats)                       0  dice(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              iou      RegionLosses.Iou(groupStats)                        0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              tversky  RegionLosses.Tversky(groupStats)                    0  tversky(alpha: 0.5, beta: 0.5, smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, activation: auto, gamma: 1)
 
             across a data-parallel group (LossModule.Group), each process sends per forward pass:
               value       sums across the group                           numbers
@@ -113,9 +113,9 @@ public sealed class ExplainCommandTests
               groupStats     RegionStatistics.AcrossGroup(stats)                     0  iou
 
             terms:
-              term  kernel                                               passes  computes
-              bce   PixelLosses.BinaryCrossEntropyFromSum(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-              iou   RegionLosses.Iou(groupStats)                              0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              term  kernel                                         passes  computes
+              bce   PixelLosses.MeanOverAllElements(bceSum, pred)       0  bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
+              iou   RegionLosses.Iou(groupStats)                        0  iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             across a data-parallel group (LossModule.Group), each process sends per level and forward pass:
               value       sums across the group                           numbers

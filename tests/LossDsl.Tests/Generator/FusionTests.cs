@@ -21,7 +21,7 @@ public sealed class FusionTests
         // the data-parallel group when there is one.
         Assert.Equal(1, Count(code, "RegionStatistics.AcrossGroup(statistics: stats, group: Group)"));
         Assert.Equal(6, Count(code, "statistics: groupStats,"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
         Assert.Equal(0, Count(code, "BinaryCrossEntropyWithLogits("));
         Assert.Equal(0, Count(code, "var logp"));
     }
@@ -45,8 +45,24 @@ public sealed class FusionTests
         // whole-batch ones.
         var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0)"));
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null)"));
+    }
+
+    [Fact]
+    public void Focal_beside_region_terms_is_summed_in_the_statistics_node_unless_bce_is()
+    {
+        // One node, one pass: the statistics and focal's sum; a focal with other constants runs its own node.
+        var code = Generate("""[Loss("focal(gamma: 1.5) + dice + iou + focal")]""");
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 1.5)"));
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred)"));
+        Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null)"));
+        Assert.Equal(0, Count(code, "ComputeFromLogits("));
+
+        // Class weights, a valid mask or focal alone keep focal's own node.
+        Assert.Equal(0, Count(Generate("""[Loss("focal(weight: [2]) + dice")]"""), "ComputeWithFocal("));
+        Assert.Equal(0, Count(Generate("""[Loss("focal")]"""), "ComputeWithFocal("));
+        Assert.Equal(0, Count(Generate("""[Loss("focal + dice", ValidMask = LossPixelMap.PerPixel)]"""), "ComputeWithFocal("));
     }
 
     [Fact]
@@ -55,7 +71,8 @@ public sealed class FusionTests
         // One fused cross-entropy per term is cheaper than materialising log p and log(1 − p) to share them.
         var code = Generate("""[Loss("bce + focal + dice")]""");
 
-        Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred)"));
+        // The statistics node holds one pixel term: bce's.
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t,"));
         // Each node computes the sigmoid it needs inside; no term reads a shared p.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));

@@ -9,7 +9,7 @@ namespace LossDsl.Tests.Numerics;
 
 /// <summary>
 /// The one-pass CPU kernel of the statistics node against its torch-operation path, on random shapes, dtypes and
-/// options: the same TP, P, T and cross-entropy sum, and the same gradient of a function of all of them. The torch path
+/// options: the same TP, P, T and pixel term's sum (bce or focal), and the same gradient of a function of all of them. The torch path
 /// runs on the same values made non-contiguous (every row followed by a copy of itself), which the kernel refuses.
 /// </summary>
 public sealed class FusedCpuPathTests
@@ -25,7 +25,8 @@ public sealed class FusedCpuPathTests
     /// <summary>
     /// 2 to 3 images, 1 to 4 channels, 0 to 3 spatial dims: rows from 1 element to past a block (8192), so rows with a
     /// partial vector, one block and several. Logits from a few units to ±200 (σ and softplus saturate), a mask or soft
-    /// targets, the cross-entropy with a positive weight (1 or another), or an element scale instead.
+    /// targets, a pixel term (bce with a positive weight, 1 or another; focal with α none, 0 to 1 and γ whole or not) or
+    /// an element scale instead.
     /// </summary>
     private static readonly Gen<Case> Cases =
         from spatialRank in Gen.Int[0, 3]
@@ -38,8 +39,12 @@ public sealed class FusedCpuPathTests
         from softTarget in Gen.Bool
         from scale in Gen.Enum<ScaleShape>()
         from positiveWeight in Gen.OneOf(Gen.Const(1.0), Gen.Double[0.2, 4.0])
+        from focal in Gen.Bool
+        from alpha in Gen.OneOf(Gen.Const(-1.0), Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0, 1])
+        from gamma in Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Const(2.0), Gen.Const(3.0), Gen.Double[0.1, 4])
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(new long[] { images, channels }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, softTarget, scale, positiveWeight, seed);
+        select new Case(new long[] { images, channels }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, softTarget, scale,
+            scale != ScaleShape.None ? SigmoidPixelSum.None : focal ? SigmoidPixelSum.Focal(alpha, gamma) : SigmoidPixelSum.CrossEntropy, positiveWeight, seed);
 
     [Fact]
     public void The_one_pass_kernel_and_the_torch_operations_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -55,21 +60,20 @@ public sealed class FusedCpuPathTests
             ScaleShape.PerPixel => rand(sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray(), dtype: sample.Dtype, generator: generator).mul(2),
             _ => rand(sample.Shape, dtype: sample.Dtype, generator: generator).mul(2),
         };
-        var crossEntropy = scale is null;
-        var positiveWeight = crossEntropy && sample.PositiveWeight != 1.0 ? tensor(sample.PositiveWeight, dtype: sample.Dtype) : null;
+        var positiveWeight = sample.PixelSum.Term == SigmoidPixelTerm.CrossEntropy && sample.PositiveWeight != 1.0 ? tensor(sample.PositiveWeight, dtype: sample.Dtype) : null;
         var reduce = Enumerable.Range(2, sample.Shape.Length - 2).Select(d => (long)d).ToArray();
         reduce = sample.PerImage ? reduce : reduce.Prepend(0L).ToArray();
         var weights = randn(4, dtype: ScalarType.Float64, generator: generator);
 
-        var (fusedValues, fusedGradient) = Run(logits, target, scale, reduce, crossEntropy, positiveWeight, weights);
+        var (fusedValues, fusedGradient) = Run(logits, target, scale, reduce, sample.PixelSum, positiveWeight, weights);
         Assert.NotNull(CpuRows.Of(logits, target, scale, reduce));
         var (strided, stridedTarget, stridedScale) = (FixedInputs.Strided(logits), FixedInputs.Strided(target), scale is null ? null : FixedInputs.Strided(scale));
         Assert.Null(CpuRows.Of(strided, stridedTarget, stridedScale, reduce));
-        var (torchValues, torchGradient) = Run(strided, stridedTarget, stridedScale, reduce, crossEntropy, positiveWeight, weights);
+        var (torchValues, torchGradient) = Run(strided, stridedTarget, stridedScale, reduce, sample.PixelSum, positiveWeight, weights);
 
         var tolerance = Tolerance.For(sample.Dtype);
         var what = $"{sample}";
-        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, T, cross-entropy");
+        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, T, pixel sum");
         Tolerance.Gradient(torchGradient, fusedGradient, sample.Dtype, what + ": d/dx");
     }, iterations: 150, seed: 18, print: sample => sample.ToString());
 
@@ -86,8 +90,8 @@ public sealed class FusedCpuPathTests
         Assert.True(logits.is_contiguous() && target.is_contiguous());
         Assert.NotNull(CpuRows.Of(logits, target, null, reduce));
 
-        var (fusedValues, fusedGradient) = Run(logits, target, null, reduce, crossEntropy: true, positiveWeight: null, weights);
-        var (torchValues, torchGradient) = Run(FixedInputs.Strided(logits), FixedInputs.Strided(target), null, reduce, crossEntropy: true, positiveWeight: null, weights);
+        var (fusedValues, fusedGradient) = Run(logits, target, null, reduce, SigmoidPixelSum.CrossEntropy, positiveWeight: null, weights);
+        var (torchValues, torchGradient) = Run(FixedInputs.Strided(logits), FixedInputs.Strided(target), null, reduce, SigmoidPixelSum.CrossEntropy, positiveWeight: null, weights);
 
         Tolerance.CloseToLargest(torchValues, fusedValues, 1e-12, "TP, P, T, cross-entropy");
         Tolerance.CloseToLargest(torchGradient, fusedGradient, 1e-12, "d/dx");
@@ -108,7 +112,7 @@ public sealed class FusedCpuPathTests
             var sums = new[] { 1, 2, 3 }.Select(count =>
             {
                 set_num_threads(count);
-                return SigmoidStatisticsPass.Forward(rows, logits, target, null, crossEntropy: true, positiveWeight: 1.5);
+                return SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 1.5), positiveWeight: 1);
             }).ToArray();
 
             Assert.Equal(sums[0], sums[1]);
@@ -120,29 +124,29 @@ public sealed class FusedCpuPathTests
         }
     }
 
-    // TP, P, T (and the cross-entropy sum), and the gradient of a weighted function of them, as float64 arrays.
+    // TP, P, T (and the pixel term's sum), and the gradient of a weighted function of them, as float64 arrays.
     private static (double[] Values, double[] Gradient) Run(
-        Tensor logits, Tensor target, Tensor? scale, long[] reduce, bool crossEntropy, Tensor? positiveWeight, Tensor weights)
+        Tensor logits, Tensor target, Tensor? scale, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
-        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(x, target, reduce, crossEntropy, positiveWeight, scale);
+        var (truePositive, predicted, targetSum, pixelSumValue) = SigmoidStatistics.Compute(x, target, reduce, pixelSum, positiveWeight, scale);
         var w = weights.data<double>().ToArray();
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / predicted.numel())).sum();
-        if (crossEntropySum is not null)
+        if (pixelSumValue is not null)
         {
-            objective = objective + (crossEntropySum * w[3]);
+            objective = objective + (pixelSumValue * w[3]);
         }
 
         var gradient = autograd.grad(new[] { objective }, new[] { x })[0];
-        var values = new[] { truePositive, predicted, targetSum }.Concat(crossEntropySum is null ? Array.Empty<Tensor>() : new[] { crossEntropySum })
+        var values = new[] { truePositive, predicted, targetSum }.Concat(pixelSumValue is null ? Array.Empty<Tensor>() : new[] { pixelSumValue })
             .SelectMany(FixedInputs.ToArray).ToArray();
         return (values, FixedInputs.ToArray(gradient));
     }
 
-    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool SoftTarget, ScaleShape Scale, double PositiveWeight, int Seed)
+    internal sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool SoftTarget, ScaleShape Scale, SigmoidPixelSum PixelSum, double PositiveWeight, int Seed)
     {
         public override string ToString() =>
             $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}, {(SoftTarget ? "soft" : "mask")} target, "
-            + $"scale {Scale}, pos weight {PositiveWeight}, seed {Seed}";
+            + $"scale {Scale}, {PixelSum}, pos weight {PositiveWeight}, seed {Seed}";
     }
 }

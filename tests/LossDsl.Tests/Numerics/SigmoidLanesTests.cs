@@ -4,8 +4,9 @@ using LossDsl.Kernels.Cpu;
 namespace LossDsl.Tests.Numerics;
 
 /// <summary>
-/// The fused kernel's own exponential and log1p against the runtime's scalar functions, over their whole ranges: a few
-/// units in the last place, in float64 and float32, down to where eˣ leaves the normal numbers and log1p(e) ≈ e.
+/// The fused kernel's own exponential, log1p, log and focal power against the runtime's scalar functions, over their
+/// whole ranges: a few units in the last place, in float64 and float32, down to where eˣ leaves the normal numbers and
+/// log1p(e) ≈ e.
 /// </summary>
 public sealed class SigmoidLanesTests
 {
@@ -66,6 +67,69 @@ public sealed class SigmoidLanesTests
 
         Assert.True(worstDouble <= 8 * Math.ScaleB(1, -52), $"float64: worst relative error {worstDouble:E2}");
         Assert.True(worstSingle <= 4 * Math.ScaleB(1, -23), $"float32: worst relative error {worstSingle:E2}");
+    }
+
+    [Fact]
+    public void The_log_of_normal_numbers_is_within_a_few_ulps()
+    {
+        // Every binade from the smallest normal number to 2¹⁰²³, and densely around 1, where the log goes to 0.
+        var points = Enumerable.Range(-1022, 2046).SelectMany(k => new[] { 1.0, 1.1, 1.4142, 1.4143, 1.9999 }.Select(f => Math.ScaleB(f, k)))
+            .Concat(Enumerable.Range(-50_000, 100_001).Select(i => 1 + (i * 1e-5)))
+            .Where(m => m > 0).ToArray();
+        var (worstDouble, worstSingle) = (0.0, 0.0);
+        foreach (var m in points)
+        {
+            var exact = Math.Log(m);
+            var ofDouble = SigmoidLanes<double>.LogOfNormal(Vector256.Create(m)).GetElement(0);
+            worstDouble = Math.Max(worstDouble, m == 1 ? Math.Abs(ofDouble) : Math.Abs(ofDouble - exact) / Math.Abs(exact));
+            var single = (float)m;
+            if (float.IsNormal(single) && single != 1)
+            {
+                var exactSingle = Math.Log(single);
+                var ofSingle = SigmoidLanes<float>.LogOfNormal(Vector256.Create(single)).GetElement(0);
+                worstSingle = Math.Max(worstSingle, Math.Abs(ofSingle - exactSingle) / Math.Abs(exactSingle));
+            }
+        }
+
+        Assert.True(worstDouble <= 4 * Math.ScaleB(1, -52), $"float64: worst relative error {worstDouble:E2}");
+        Assert.True(worstSingle <= 4 * Math.ScaleB(1, -23), $"float32: worst relative error {worstSingle:E2}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    [InlineData(3.0)]
+    [InlineData(0.5)]
+    [InlineData(1.5)]
+    [InlineData(2.5)]
+    [InlineData(9.0)]  // whole but past the products: through exp and log
+    public void The_focal_power_of_the_unit_interval_follows_math_pow(double gamma)
+    {
+        // The error of exp(γ·log m) grows with |γ·log m| (the error of its argument), to ~700 at the smallest normal m.
+        var points = Enumerable.Range(0, 20_001).Select(i => i / 20_000.0).Concat(Enumerable.Range(1, 307).Select(k => Math.Pow(10, -k)))
+            .Select(m => Math.Max(m, double.Epsilon * Math.ScaleB(1, 52))).ToArray();
+        foreach (var m in points)
+        {
+            var exact = Math.Pow(m, gamma);
+            var ofDouble = SigmoidLanes<double>.PowerOfUnit(Vector256.Create(m), gamma).GetElement(0);
+            var allowed = 8 * Math.ScaleB(1, -52) * Math.Max(1, Math.Abs(gamma * Math.Log(m)));
+            if (gamma * Math.Log(m) < -708)
+            {
+                Assert.True(ofDouble <= 1e-300, $"{m:R}^{gamma} = {ofDouble:R}: below the normal numbers");
+                continue;
+            }
+
+            Assert.True(Math.Abs(ofDouble - exact) <= allowed * exact, $"{m:R}^{gamma} = {ofDouble:R}, Math.Pow {exact:R}");
+            var single = (float)m;
+            if (float.IsNormal(single) && gamma * Math.Log(single) >= -87)
+            {
+                var exactSingle = Math.Pow(single, gamma);
+                var ofSingle = SigmoidLanes<float>.PowerOfUnit(Vector256.Create(single), gamma).GetElement(0);
+                var allowedSingle = 8 * Math.ScaleB(1, -23) * Math.Max(1, Math.Abs(gamma * Math.Log(single)));
+                Assert.True(Math.Abs(ofSingle - exactSingle) <= allowedSingle * exactSingle, $"{single:R}^{gamma} = {ofSingle:R} in float32, Math.Pow {exactSingle:R}");
+            }
+        }
     }
 
     // Scalar, a formula of its own (Goldberg's): log(u)·e/(u − 1) with u = 1 + e rounded, e itself where u is 1. .NET's

@@ -73,7 +73,7 @@ public sealed class SigmoidStatisticsTests
 
         var fused = logits.detach().requires_grad_();
         var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, perImage, posWeight);
-        var bce = PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum, fused);
+        var bce = PixelLosses.MeanOverAllElements(crossEntropySum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
@@ -82,6 +82,49 @@ public sealed class SigmoidStatisticsTests
         var plainGradient = autograd.grad(new[] { combine(reference.TruePositive, reference.Predicted, expectedBce) }, new[] { plain })[0];
 
         Tolerance.Close(expectedBce.ToDouble(), bce.ToDouble(), 1e-12, "bce");
+        Tolerance.CloseToLargest(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
+    }
+
+    // Each case on both of the node's paths, as above; hard and soft targets, α none or given, γ whole or not.
+    [Theory]
+    [InlineData(0.25, 2.0, false, false, true)]
+    [InlineData(-1.0, 0.0, false, false, true)]
+    [InlineData(0.5, 1.5, true, false, true)]
+    [InlineData(1.0, 0.5, false, true, true)]
+    [InlineData(0.0, 3.0, true, true, true)]
+    [InlineData(0.25, 2.0, false, false, false)]
+    [InlineData(-1.0, 0.0, false, false, false)]
+    [InlineData(0.5, 1.5, true, false, false)]
+    [InlineData(1.0, 0.5, false, true, false)]
+    [InlineData(0.0, 3.0, true, true, false)]
+    public void The_summed_focal_loss_and_its_gradient_equal_focals_own_node(double alpha, double gamma, bool perImage, bool softTarget, bool contiguous)
+    {
+        using var scope = NewDisposeScope();
+        long[] shape = { 3, 2, 4, 5 };
+        var logits = (sin(arange(120, dtype: ScalarType.Float64) * 1.3) * 6).reshape(shape);
+        logits.view(-1)[0] = tensor(40.0, dtype: ScalarType.Float64);
+        logits.view(-1)[1] = tensor(-40.0, dtype: ScalarType.Float64);
+        var wave = cos(arange(120, dtype: ScalarType.Float64) * 0.4);
+        var target = (softTarget ? wave.mul(0.5).add(0.5) : wave.gt(0.2).to_type(ScalarType.Float64)).reshape(shape);
+        if (!contiguous)
+        {
+            (logits, target) = (FixedInputs.Strided(logits), FixedInputs.Strided(target));
+        }
+
+        var combine = (Tensor tp, Tensor p, Tensor focal) => (tp * 0.8 - p * 0.3).sum() + 1.7 * focal;
+
+        var fused = logits.detach().requires_grad_();
+        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, perImage, alpha, gamma);
+        var focal = PixelLosses.MeanOverAllElements(focalSum, fused);
+        var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, focal) }, new[] { fused })[0];
+
+        var plain = logits.detach().requires_grad_();
+        var reference = RegionStatistics.Compute(plain.sigmoid(), target, null, null, perImage);
+        var expectedFocal = PixelLosses.BinaryFocalWithLogits(plain, target, alpha, gamma, null, null, null);
+        var plainGradient = autograd.grad(new[] { combine(reference.TruePositive, reference.Predicted, expectedFocal) }, new[] { plain })[0];
+
+        Assert.True(expectedFocal.ToDouble() > 0.01);
+        Tolerance.Close(expectedFocal.ToDouble(), focal.ToDouble(), 1e-12, "focal");
         Tolerance.CloseToLargest(FixedInputs.ToArray(plainGradient), FixedInputs.ToArray(fusedGradient), 1e-12, "d/dx");
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class Deep : global::LossDsl.LossModule<Deep.TermValues>
 
         // bce: bce  (segmentation.loss 1:15)
         //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred);
         bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // iou: iou  (segmentation.loss 1:21)

@@ -32,7 +32,7 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
 
         // bce: bce  (loss text 1:1)
         //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred);
         bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // iou: iou  (loss text 1:7)

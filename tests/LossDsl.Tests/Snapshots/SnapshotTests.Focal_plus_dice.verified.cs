@@ -25,12 +25,12 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 2.0);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // focal: focal(gamma: 2)  (loss text 1:7)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
-        var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
+        var focal = global::LossDsl.Kernels.PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred);
         focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 
         // dice: dice  (loss text 1:25)

@@ -32,7 +32,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
 
         // bce: bce(pos_weight: 2)  (loss text 1:1)
         //   = bce(pos_weight: 2, label_smoothing: 0, mean_over: kept)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyFromSum(crossEntropySum: bceSum, logits: pred);
+        var bce = global::LossDsl.Kernels.PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred);
         bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 
         // focal: focal(alpha: -1)  (loss text 1:22)

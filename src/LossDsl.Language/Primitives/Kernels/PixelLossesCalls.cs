@@ -37,10 +37,9 @@ internal static class PixelLossesCalls
         LocalValue? valid, LocalValue? pixelWeight) =>
         Unreduced(BinaryCrossEntropyWithLogits(logits, target, posWeight, labelSmoothing, valid, pixelWeight), nameof(BinaryCrossEntropyWithLogitsOverAllElements), 2);
 
-    /// <summary>The mean of the sum the statistics step computed: a scalar.</summary>
-    public static KernelCall BinaryCrossEntropyFromSum(LocalValue crossEntropySum, LocalValue logits) =>
-        KernelCall.Create(Type, nameof(BinaryCrossEntropyFromSum), KernelCall.Fixed(0),
-            Local(nameof(crossEntropySum), crossEntropySum), Local(nameof(logits), logits));
+    /// <summary>The mean of a pixel term's sum the statistics step computed (bce's, focal's): a scalar.</summary>
+    public static KernelCall MeanOverAllElements(LocalValue sum, LocalValue logits) =>
+        KernelCall.Create(Type, nameof(MeanOverAllElements), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(logits), logits));
 
     /// <summary>
     /// The cross-entropy as in <see cref="BinaryCrossEntropy"/> (13), then the focal factors: 1 − 2t (4), 1 − p_t as one
@@ -57,7 +56,7 @@ internal static class PixelLossesCalls
     /// then the focal factors as in <see cref="BinaryFocal"/>. Its backward is written out (not counted).
     /// </summary>
     public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
-        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(5 + FocalFactors(alpha) + Scaled(valid ?? weight, pixelWeight)),
+        KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(FocalOnLogitsPasses(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
             Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
 
@@ -95,6 +94,9 @@ internal static class PixelLossesCalls
             Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), Optional(nameof(pixelWeight), pixelWeight));
 
     private static int FocalFactors(double alpha) => 16 + (alpha < 0 ? 0 : 7);
+
+    /// <summary>Mask focal's node on logits: the fused cross-entropy (5) and the focal factors.</summary>
+    public static int FocalOnLogitsPasses(double alpha) => 5 + FocalFactors(alpha);
 
     /// <summary>A valid mask or a weight map: the values times it (3) and the count of kept elements (1).</summary>
     private static int Scaled(LocalValue? valid, LocalValue? pixelWeight) => valid is null && pixelWeight is null ? 0 : 4;

@@ -51,6 +51,16 @@ internal static class RegionStatisticsCalls
         with { FusedCpuPath = SigmoidStatisticsPath };
 
     /// <summary>
+    /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
+    /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without weights. Two outputs: the statistics and the sum.
+    /// </summary>
+    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma) =>
+        KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0),
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
+            Constant(nameof(gamma), gamma))
+        with { FusedCpuPath = SigmoidStatisticsPath };
+
+    /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no
     /// pass over the data.
     /// </summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -6,9 +7,9 @@ namespace LossDsl.Kernels.Cpu;
 /// <summary>
 /// The element arithmetic of <see cref="SigmoidStatisticsPass"/> on a vector of logits, in their own precision (float32
 /// or float64; the branches on <typeparamref name="T"/> are removed by the JIT). One <c>e = exp(−|x|)</c> gives both σ(x)
-/// and softplus(x) = max(x, 0) + log1p(e), without overflow for any x. The exponential and log1p are this kernel's own,
-/// for the ranges it needs: .NET's <c>Vector256.Exp</c> and <c>Log</c> took about 20 ns per vector here, as long as
-/// the whole pass should.
+/// and softplus(x) = max(x, 0) + log1p(e), without overflow for any x; focal's power of 1 − p_t is products for a
+/// whole γ up to 8 and exp(γ·log m) otherwise. The exponential, log1p and log are this kernel's own, for the ranges it
+/// needs: .NET's <c>Vector256.Exp</c> and <c>Log</c> took about 20 ns per vector here, as long as the whole pass should.
 /// </summary>
 internal static class SigmoidLanes<T>
     where T : unmanaged
@@ -100,14 +101,65 @@ internal static class SigmoidLanes<T>
     }
 
     /// <summary>
-    /// log(1 + e) for 0 ≤ e ≤ 1 (NaN stays NaN): 2·atanh(s) with s = e / (2 + e) ≤ 1/3, by its odd series to s³³ in
-    /// float64 and s¹⁵ in float32 (truncation below half an ulp); exact to the last bits for tiny e, where log(1 + e)
-    /// would lose them.
+    /// log(1 + e) for 0 ≤ e ≤ 1 (NaN stays NaN): 2·atanh(s) with s = e / (2 + e) ≤ 1/3; exact to the last bits for tiny
+    /// e, where log(1 + e) would lose them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<T> Log1pOfUnit(Vector256<T> e)
+    internal static Vector256<T> Log1pOfUnit(Vector256<T> e) => TwiceAtanh(e / (Vector256<T>.One + Vector256<T>.One + e));
+
+    /// <summary>
+    /// log(m) for a positive normal m: m = 2ᵏ·f with f in [√½, √2), log m = k·ln 2 + 2·atanh((f − 1) / (f + 1)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<T> LogOfNormal(Vector256<T> m)
     {
-        var s = e / (Vector256<T>.One + Vector256<T>.One + e);
+        if (typeof(T) == typeof(double))
+        {
+            var bits = m.AsInt64();
+            // The exponent of m/√2 rounded down: f = m / 2ᵏ then lies in [√½, √2).
+            var shifted = bits - Vector256.Create(0x3FE6A09E667F3BCDL);
+            var k = shifted >> 52;
+            var f = (bits - (k << 52)).AsDouble();
+            var log = TwiceAtanh(((f - Vector256<double>.One) / (f + Vector256<double>.One)).As<double, T>()).AsDouble();
+            return Vector256.MultiplyAddEstimate(Vector256.ConvertToDouble(k), Vector256.Create(0.6931471805599453), log).As<double, T>();
+        }
+
+        var fBits = m.AsInt32();
+        var fk = (fBits - Vector256.Create(0x3F3504F3)) >> 23;
+        var ff = (fBits - (fk << 23)).AsSingle();
+        var fLog = TwiceAtanh(((ff - Vector256<float>.One) / (ff + Vector256<float>.One)).As<float, T>()).AsSingle();
+        return Vector256.MultiplyAddEstimate(Vector256.ConvertToSingle(fk), Vector256.Create(0.693147181f), fLog).As<float, T>();
+    }
+
+    /// <summary>
+    /// mᵞ for m in [smallest normal, 1] and γ ≥ 0: repeated products for a whole γ up to 8 (the usual 1, 2, 3), else
+    /// exp(γ·log m), whose argument is ≤ 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<T> PowerOfUnit(Vector256<T> m, double gamma)
+    {
+        if (gamma == Math.Floor(gamma) && gamma <= 8)
+        {
+            var power = Vector256<T>.One;
+            for (var i = 0; i < (int)gamma; i++)
+            {
+                power *= m;
+            }
+
+            return power;
+        }
+
+        return ExpOfNonPositive(Broadcast(gamma) * LogOfNormal(m));
+    }
+
+    /// <summary>The smallest positive normal number of <typeparamref name="T"/>, in every lane.</summary>
+    internal static Vector256<T> SmallestNormal =>
+        typeof(T) == typeof(double) ? Vector256.Create(2.2250738585072014E-308).As<double, T>() : Vector256.Create(1.17549435E-38f).As<float, T>();
+
+    // 2·atanh(s) for |s| ≤ 1/3 by its odd series to s³³ in float64 and s¹⁵ in float32 (truncation below half an ulp).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> TwiceAtanh(Vector256<T> s)
+    {
         var square = s * s;
         if (typeof(T) == typeof(double))
         {
