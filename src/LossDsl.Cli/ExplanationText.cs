@@ -63,6 +63,14 @@ internal static class ExplanationText
             ? $"passes per level, at the level's size: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n"
             : $"passes per forward pass: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n");
         text.Append($"with each term computing its own steps: {Passes(plan.UnsharedPasses)}; sharing saves {Passes(plan.UnsharedPasses - plan.Passes)}\n");
+        var fused = plan.Steps.Where(s => s.FusedCpuPasses is not null).ToList();
+        if (fused.Count > 0)
+        {
+            var saved = fused.Aggregate(default(PassCount), (sum, s) => sum + s.Passes - s.FusedCpuPasses!.Value);
+            var each = string.Join("; ", fused.Select(s => $"{s.Local}: one fused pass, {Passes(s.FusedCpuPasses!.Value)} instead of {Passes(s.Passes)}"));
+            text.Append($"on contiguous float32/float64 CPU tensors: {Passes(plan.Passes - saved)} ({each})\n");
+        }
+
         text.Append("(a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)\n");
         return text.ToString();
     }

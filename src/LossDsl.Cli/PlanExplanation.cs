@@ -12,9 +12,9 @@ internal sealed record ExplainedBuffer(string Local, KernelCall Call, ImmutableA
 
 /// <summary>
 /// A shared step: the values it reads (<c>pred</c>, <c>target</c>, earlier steps), the terms that depend on it directly
-/// or through other steps, and its passes over the data.
+/// or through other steps, and its passes over the data (and on its fused CPU path, when it has one).
 /// </summary>
-internal sealed record ExplainedStep(string Local, KernelCall Call, ImmutableArray<string> Reads, ImmutableArray<string> Users, PassCount Passes);
+internal sealed record ExplainedStep(string Local, KernelCall Call, ImmutableArray<string> Reads, ImmutableArray<string> Users, PassCount Passes, PassCount? FusedCpuPasses);
 
 /// <summary>A term: what it computes in loss syntax (every argument spelled out), its kernel, what that reads, its passes.</summary>
 internal sealed record ExplainedTerm(string Name, string Canonical, KernelCall Call, ImmutableArray<string> Reads, PassCount Passes);
@@ -69,7 +69,7 @@ internal static class PlanExplanation
 
         var explainedSteps = plan.Steps
             .Select(s => new ExplainedStep(string.Join(", ", s.Outputs), s.Call, Reads(s.Call),
-                UsersOf(s.Outputs.ToArray()), s.Call.Passes(plan.Signature)))
+                UsersOf(s.Outputs.ToArray()), s.Call.Passes(plan.Signature), s.Call.FusedCpuPath?.Passes(plan.Signature)))
             .ToImmutableArray();
         var explainedTerms = plan.Terms
             .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), t.Call.Passes(plan.Signature)))

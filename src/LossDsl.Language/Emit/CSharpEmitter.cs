@@ -133,7 +133,7 @@ internal static class CSharpEmitter
         {
             if (step.Call.FusedCpuPath is { } path)
             {
-                w.Line("// " + path);
+                w.Line("// " + path.Tensors);
             }
 
             w.Line($"var {step.Declared} = {Call(step.Call)};");

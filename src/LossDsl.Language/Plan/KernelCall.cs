@@ -23,10 +23,11 @@ internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgu
     public string Kernel => Method.ToString();
 
     /// <summary>
-    /// When the kernel has a fused one-pass CPU kernel beside its torch operations, which tensors take it: generated code
-    /// says so above the call. Null for kernels of torch operations only. Derived from the method, so not in equality.
+    /// When the kernel has a fused one-pass CPU kernel beside its torch operations: which tensors take it (generated code
+    /// says so above the call) and its passes (<c>lossdsl explain</c>). Null for kernels of torch operations only. Derived
+    /// from the method and its arguments, so not in equality.
     /// </summary>
-    public string? FusedCpuPath { get; init; }
+    public FusedCpuPath? FusedCpuPath { get; init; }
 
     public static KernelCall Create(string type, string method, Func<LossSignature, PassCount> passes, params KernelArgument[] arguments) =>
         new(new KernelMethod(type, method), ImmutableArray.Create(arguments), passes);
@@ -39,6 +40,9 @@ internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgu
 
     public override int GetHashCode() => Method.GetHashCode();
 }
+
+/// <summary>A kernel's one-pass CPU path: which tensors take it, and the passes of its forward pass there.</summary>
+internal sealed record FusedCpuPath(string Tensors, Func<LossSignature, PassCount> Passes);
 
 /// <summary>One argument, named as the kernel's parameter is.</summary>
 internal sealed record KernelArgument(string Name, KernelValue Value)

@@ -41,6 +41,7 @@ public sealed class ExplainCommandTests
 
             passes per forward pass: 12 (12 in shared steps, 0 in terms)
             with each term computing its own steps: 30; sharing saves 18
+            on contiguous float32/float64 CPU tensors: 4 (stats, bceSum: one fused pass, 2 instead of 10)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -49,6 +50,21 @@ public sealed class ExplainCommandTests
         Assert.Equal(new CliResult(0, expected + "\n", ""), result);
         Assert.DoesNotContain(result.StdoutLines, line => line.Contains("Probabilities.Sigmoid", StringComparison.Ordinal));
         Assert.Single(result.StdoutLines, line => line.Contains("RegionStatistics.ComputeWithCrossEntropy", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, "on contiguous float32/float64 CPU tensors: 4 (stats, focalSum: one fused pass, 2 instead of 36)")]
+    // A valid mask keeps focal in its own node; the statistics node reads the mask too, per pixel or per element.
+    [InlineData("pixel", "on contiguous float32/float64 CPU tensors: 36 + 4/C (stats: one fused pass, 2 + 1/C instead of 11 + 1/C)")]
+    [InlineData("channel", "on contiguous float32/float64 CPU tensors: 40 (stats: one fused pass, 3 instead of 11 + 1/C)")]
+    public void The_statistics_nodes_fused_cpu_pass_is_counted_on_a_line_of_its_own(string? valid, string line)
+    {
+        var arguments = new[] { "explain", "focal + dice", "--classes", "3" }.Concat(valid is null ? Array.Empty<string>() : new[] { "--valid", valid }).ToArray();
+        var result = Lossdsl.Run(arguments);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(result.StdoutLines, l => l.StartsWith("on contiguous", StringComparison.Ordinal));
+        Assert.Contains(line, result.StdoutLines);
     }
 
     [Fact]
@@ -128,6 +144,7 @@ public sealed class ExplainCommandTests
 
             passes per level, at the level's size: 12 (12 in shared steps, 0 in terms)
             with each term computing its own steps: 14; sharing saves 2
+            on contiguous float32/float64 CPU tensors: 4 (stats, bceSum: one fused pass, 2 instead of 10)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

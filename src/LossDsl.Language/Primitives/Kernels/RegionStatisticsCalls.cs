@@ -8,9 +8,17 @@ internal static class RegionStatisticsCalls
 {
     private const string Type = "RegionStatistics";
 
-    // LossDsl.Kernels.Cpu.CpuRows.Of: what the statistics node's one-pass kernel takes.
-    private const string SigmoidStatisticsPath =
+    // LossDsl.Kernels.Cpu.CpuRows.Of: what the statistics node's one-pass kernel takes. Its forward pass reads the logits
+    // and the target once, and the element scale (a valid mask or weight map) once when there is one.
+    private const string SigmoidStatisticsTensors =
         "One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.";
+
+    private static FusedCpuPath SigmoidStatisticsPath(LocalValue? scale) =>
+        new(SigmoidStatisticsTensors, signature => new PassCount(2, 0) + (scale is null ? new PassCount(0, 0) : ScalePasses(signature)));
+
+    // A per-pixel map holds 1/C of pred's elements; a per-channel one all of them.
+    private static PassCount ScalePasses(Semantics.LossSignature signature) =>
+        signature.Valid == Semantics.PixelMap.PerChannel || signature.PixelWeight == Semantics.PixelMap.PerChannel ? new PassCount(1, 0) : new PassCount(0, 1);
 
     /// <summary>
     /// Three sums over the data: p·t (multiply 3, sum 1; a dot product reading both, 2, for one channel over the whole
@@ -39,7 +47,7 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeFromLogits),
             signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)),
             Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
-            Constant(nameof(perImage), perImage)) with { FusedCpuPath = SigmoidStatisticsPath };
+            Constant(nameof(perImage), perImage)) with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
@@ -48,7 +56,7 @@ internal static class RegionStatisticsCalls
     public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight) =>
         KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight))
-        with { FusedCpuPath = SigmoidStatisticsPath };
+        with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
@@ -58,7 +66,7 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
             Constant(nameof(gamma), gamma))
-        with { FusedCpuPath = SigmoidStatisticsPath };
+        with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no
