@@ -23,7 +23,13 @@ namespace LossDsl.Language.Plan;
 /// The statistics step that sums mask focal (without weights) instead, with its α and γ (the first focal's; one with
 /// other constants runs its own kernel), chosen as for bce, when no bce is summed there: one node holds one pixel term.
 /// </param>
-internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost)
+/// <param name="LabelsCrossEntropyHost">
+/// For class indices on logits, whether the statistics step (whole-batch when any region term reads it, else per image)
+/// is one node on the logits that also sums ce: when ce asks and no other term reads p (which a separate softmax would
+/// then compute anyway) and there is no weight map.
+/// </param>
+internal sealed record FusionAnalysis(
+    bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost, bool? LabelsCrossEntropyHost)
 {
     public static FusionAnalysis Analyze(IEnumerable<BoundTerm> terms, LossSignature signature)
     {
@@ -43,7 +49,11 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         var focalHost = hosts && crossEntropyHost is null && requests.FocalConstants.Count > 0
             ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
             : ((bool, double, double)?)null;
-        return new FusionAnalysis(fromLogits, crossEntropyHost, focalHost);
+        var labelsHost = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null
+            && requests.Statistics.Count > 0 && !requests.ReadsProbabilities && requests.LabelsCrossEntropy
+            ? perImage
+            : (bool?)null;
+        return new FusionAnalysis(fromLogits, crossEntropyHost, focalHost, labelsHost);
     }
 
     /// <summary>Records what a lowering reads; every value it hands out is a placeholder, and nothing is planned.</summary>
@@ -56,6 +66,8 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         public List<double?> CrossEntropyWeights { get; } = new();
 
         public List<(double Alpha, double Gamma)> FocalConstants { get; } = new();
+
+        public bool LabelsCrossEntropy { get; private set; }
 
         public bool ReadsProbabilities { get; private set; }
 
@@ -103,6 +115,12 @@ internal sealed record FusionAnalysis(bool StatisticsFromLogits, (bool PerImage,
         public LocalValue? FocalSum(double alpha, double gamma)
         {
             FocalConstants.Add((alpha, gamma));
+            return null;
+        }
+
+        public LocalValue? LabelsCrossEntropySum()
+        {
+            LabelsCrossEntropy = true;
             return null;
         }
 

@@ -58,6 +58,12 @@ internal interface IPlanInputs
     /// </summary>
     LocalValue? FocalSum(double alpha, double gamma);
 
+    /// <summary>
+    /// ce's sum of −log p_y over the kept pixels (no class weights, no smoothing), the second output of the statistics
+    /// step of class indices, when the plan fuses ce into it; otherwise null, and ce runs its own kernel.
+    /// </summary>
+    LocalValue? LabelsCrossEntropySum();
+
     /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
     LocalValue Buffer(string local, KernelCall call);
 }

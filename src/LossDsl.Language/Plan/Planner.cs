@@ -139,6 +139,12 @@ internal sealed class Planner : IPlanInputs
     public LocalValue? FocalSum(double alpha, double gamma) =>
         fusion.FocalHost is { } host && host.Alpha.Equals(alpha) && host.Gamma.Equals(gamma) ? StatisticsWithFocal(host.PerImage)[1] : null;
 
+    public LocalValue? LabelsCrossEntropySum() => fusion.LabelsCrossEntropyHost is { } perImage ? StatisticsFromLabelsWithCrossEntropy(perImage)[1] : null;
+
+    /// <summary>The statistics node of class indices that also sums ce: its two outputs, the statistics and the sum.</summary>
+    private ImmutableArray<LocalValue> StatisticsFromLabelsWithCrossEntropy(bool perImage) =>
+        Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage), perImage ? "statsPerImage" : "stats", "ceSum");
+
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
         Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma),
@@ -226,6 +232,11 @@ internal sealed class Planner : IPlanInputs
         if (fusion.FocalHost?.PerImage == perImage)
         {
             return StatisticsWithFocal(perImage)[0];
+        }
+
+        if (fusion.LabelsCrossEntropyHost == perImage)
+        {
+            return StatisticsFromLabelsWithCrossEntropy(perImage)[0];
         }
 
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch

@@ -148,16 +148,26 @@ internal static partial class Catalog
     private delegate KernelCall BinaryCrossEntropyCall(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight);
 
     private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
-        (inputs, term) => (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
-            inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
+        // The statistics node of class indices sums −log p_y over the kept pixels: ce without weights or smoothing.
+        (inputs, term) => PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is { } sum
+            ? PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
+            : (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
+                inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
         Range = (term, _) => SmoothedCrossEntropyRange(term),
-        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels
-            ? ElementMean(inputs, value, overAll: true)
+        // Summed in the node, ce is a mean over the kept pixels, counted as any element mean is.
+        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels || (PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is not null)
+            ? ElementMean(inputs, value, overAll: term.Word(MeanOver) == AllPixels)
             : GroupReductionCalls.MeanOfCrossEntropy(value, inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
-        LowerUnreduced = (inputs, term) => PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
-            ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
+        LowerUnreduced = (inputs, term) => PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is not null
+            ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels())
+            : PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
+                ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
+
+    // ce as the statistics node of class indices sums it: a mean over the kept pixels without class weights or smoothing.
+    private static bool PlainCrossEntropy(BoundTerm ce) =>
+        ce.Word(MeanOver) != AllPixels && ce[ClassWeight] is not NumberListValue && ce.Number(LabelSmoothing) == 0;
 
     private delegate KernelCall CrossEntropyCall(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight);
 

@@ -139,6 +139,34 @@ public static partial class PixelLosses
         sum / System.Math.Max(1, logits.numel());
 
     /// <summary>
+    /// ce summed inside the statistics node of class indices
+    /// (<see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/>): its mean over the kept pixels, 0 for none, as
+    /// <see cref="CrossEntropy"/> without weights divides.
+    /// </summary>
+    /// <param name="sum">The node's sum.</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial], for the pixel count.</param>
+    /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    public static Tensor MeanOverKeptPixels(Tensor sum, Tensor labels, Tensor? valid)
+    {
+        using var count = PixelCount(labels, valid, sum);
+        return Reductions.Ratio(sum, count);
+    }
+
+    /// <summary>
+    /// ce's per-pixel <c>−log p_y</c> from the logits, [N, *spatial], 0 where not kept: <see cref="CrossEntropyUnreduced"/>
+    /// without weights or smoothing, with its own log-softmax, for a ce summed in the statistics node (which computes
+    /// none the plan could share).
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when none is left out.</param>
+    public static Tensor CrossEntropyWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid)
+    {
+        using var logProbabilities = Probabilities.LogSoftmax(logits);
+        return CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
+    }
+
+    /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
     /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
     /// α &lt; 0 leaves α_t out. This form reads probabilities and their clamped logs; on logits,

@@ -51,12 +51,14 @@ public sealed class RegionStatistics
         Target = SumKept(target);
     }
 
-    // A mask on logits: TP, P and T from one node with a closed-form gradient (SigmoidStatistics); p = σ(x) exists only
-    // if a term's own sums ask for it (sensitivity_specificity, mcc).
-    private RegionStatistics(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum)
-        : this(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), scale, perImage)
+    // Logits: TP, P and T from one node with a closed-form gradient (SigmoidStatistics for a mask, SoftmaxStatistics for
+    // class indices); p exists only if a term's own sums ask for it (sensitivity_specificity, mcc).
+    private RegionStatistics(Tensor logits, Lazy<Tensor> probabilities, Tensor? targetMap, Tensor? labels, Tensor? scale, bool perImage,
+        Tensor truePositive, Tensor predicted, Tensor targetSum)
+        : this(logits, probabilities, scale, perImage)
     {
-        targetMap = target;
+        this.targetMap = targetMap;
+        this.labels = labels;
         TruePositive = truePositive;
         Predicted = predicted;
         Target = targetSum;
@@ -138,7 +140,7 @@ public sealed class RegionStatistics
     {
         var scale = pixelWeight ?? valid;
         var (truePositive, predicted, targetSum, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale);
-        return new(logits, target, scale, perImage, truePositive, predicted, targetSum);
+        return OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum);
     }
 
     /// <summary>
@@ -153,7 +155,7 @@ public sealed class RegionStatistics
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
         var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight);
-        return (new(logits, target, null, perImage, truePositive, predicted, targetSum), crossEntropySum!);
+        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum), crossEntropySum!);
     }
 
     /// <summary>
@@ -168,7 +170,36 @@ public sealed class RegionStatistics
     public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma)
     {
         var (truePositive, predicted, targetSum, focalSum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null);
-        return (new(logits, target, null, perImage, truePositive, predicted, targetSum), focalSum!);
+        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum), focalSum!);
+    }
+
+    // A mask's statistics from the node on its logits: p = σ(x) if a term asks.
+    private static RegionStatistics OnLogits(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum) =>
+        new(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), target, null, scale, perImage, truePositive, predicted, targetSum);
+
+    /// <summary>
+    /// <see cref="ComputeFromLabels"/> on the softmax of <paramref name="logits"/>, and the cross-entropy <c>−log p_y</c>
+    /// summed over the kept pixels (for a ce term without weights or smoothing beside the region terms,
+    /// <see cref="PixelLosses.MeanOverKeptPixels"/>): two outputs of one step. Tensors <see cref="Cpu.CpuRows.OfLabels"/>
+    /// accepts take one fused pass each way (<see cref="SoftmaxStatistics"/>); others the softmax, the statistics and the
+    /// log-softmax's gather as separate kernels, with the same values.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(Tensor logits, Tensor labels, Tensor? valid, bool perImage)
+    {
+        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
+        {
+            var (truePositive, predicted, targetSum, crossEntropySum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels);
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), crossEntropySum);
+        }
+
+        var probabilities = Probabilities.Softmax(logits);
+        using var logProbabilities = Probabilities.LogSoftmax(logits);
+        using var perPixel = PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
+        return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
     }
 
     /// <summary>

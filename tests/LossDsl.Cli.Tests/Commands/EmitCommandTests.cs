@@ -148,15 +148,14 @@ public sealed class EmitCommandTests
                     var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-                    var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
-                    var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+                    // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
+                    var (stats, ceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false);
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // ce: ce  (loss text 1:1)
                     //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
-                    var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-                    ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid, weight: null, group: Group);
+                    var ce = global::LossDsl.Kernels.PixelLosses.MeanOverKeptPixels(sum: ceSum, labels: labels, valid: valid);
+                    ce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: ce, like: labels, valid: valid, group: Group);
 
                     // dice: dice(include_background: false)  (loss text 1:6)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
@@ -169,7 +168,7 @@ public sealed class EmitCommandTests
                     }
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-                    var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
+                    var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid);
                     var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     return new TermValues(total, ce, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice) });
                 }

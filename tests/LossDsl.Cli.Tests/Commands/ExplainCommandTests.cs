@@ -76,29 +76,28 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step        kernel                                                  passes  used by
-              labels      Inputs.Labels(pred, target)                            1 + 8/C  ce, dice
-              valid       Inputs.Valid(pred, target)                                 4/C  ce, dice
-              logp        Probabilities.LogSoftmax(pred)                               2  ce
-              p           Probabilities.Softmax(pred)                                  2  dice
-              stats       RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
-              groupStats  RegionStatistics.AcrossGroup(stats)                          0  dice
+              step          kernel                                                                     passes  used by
+              labels        Inputs.Labels(pred, target)                                               1 + 8/C  ce, dice
+              valid         Inputs.Valid(pred, target)                                                    4/C  ce, dice
+              stats, ceSum  RegionStatistics.ComputeFromLabelsWithCrossEntropy(pred, labels, valid)  7 + 21/C  ce, dice
+              groupStats    RegionStatistics.AcrossGroup(stats)                                             0  dice
 
             terms:
-              term  kernel                                         passes  computes
-              ce    PixelLosses.CrossEntropy(logp, labels, valid)     8/C  ce(weight: none, label_smoothing: 0, mean_over: kept)
-              dice  RegionLosses.Dice(groupStats)                       0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              term  kernel                                                passes  computes
+              ce    PixelLosses.MeanOverKeptPixels(ceSum, labels, valid)     1/C  ce(weight: none, label_smoothing: 0, mean_over: kept)
+              dice  RegionLosses.Dice(groupStats)                              0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
 
             across a data-parallel group (LossModule.Group), each process sends per forward pass:
-              value       sums across the group                                                  numbers
-              groupStats  TP, P and T of stats, per channel                                      12
-              ce          its sum and its denominator (the kept pixels, or their class weights)  2
-              dice        nothing more: computed from groupStats                                 0
+              value       sums across the group                           numbers
+              groupStats  TP, P and T of stats, per channel               12
+              ce          its sum over the kept elements and their count  2
+              dice        nothing more: computed from groupStats          0
 
             total = ce + dice
 
-            passes per forward pass: 8 + 34/C (8 + 26/C in shared steps, 8/C in terms)
+            passes per forward pass: 8 + 34/C (8 + 33/C in shared steps, 1/C in terms)
             with each term computing its own steps: 9 + 46/C; sharing saves 1 + 12/C
+            on contiguous float32/float64 CPU tensors: 2 + 16/C (stats, ceSum: one fused pass, 1 + 3/C instead of 7 + 21/C)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -61,11 +61,11 @@ public sealed class PlanExplanationTests
     {
         var plan = Explain("ce + dice", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
 
-        // The checked labels come first; ce gathers with them and the statistics add into the classes by them: no one-hot map.
-        Assert.Equal(new[] { "labels", "valid", "logp", "p", "stats", "groupStats" }, plan.Steps.Select(s => s.Local));
+        // The checked labels come first; the statistics node adds into the classes by them and sums ce: no one-hot map.
+        Assert.Equal(new[] { "labels", "valid", "stats, ceSum", "groupStats" }, plan.Steps.Select(s => s.Local));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "valid").Users));
         Assert.Equal("ce, dice", string.Join(", ", plan.Steps.Single(s => s.Local == "labels").Users));
-        Assert.Equal(new[] { "logp", "labels", "valid" }, plan.Terms[0].Reads);
+        Assert.Equal(new[] { "ceSum", "labels", "valid" }, plan.Terms[0].Reads);
         Assert.Equal("pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255", plan.Signature);
     }
 
@@ -92,7 +92,7 @@ public sealed class PlanExplanationTests
     [Fact]
     public void The_group_section_lists_the_summed_statistics_and_what_each_term_sends()
     {
-        var plan = Explain("dice(per_image: true) + iou + topk + ce", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
+        var plan = Explain("dice(per_image: true) + iou + topk + ce(label_smoothing: 0.1)", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
 
         Assert.Equal(
             new[]

@@ -119,7 +119,27 @@ public sealed class FusionTests
         var code = Generate("""[Loss("ce + dice + sensitivity_specificity", Target = LossTarget.Labels, Classes = 3)]""");
 
         Assert.Equal(0, Count(code, "Inputs.OneHot("));
-        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels,"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false)"));
+    }
+
+    [Fact]
+    public void Ce_beside_region_terms_on_class_indices_is_summed_in_their_statistics_node()
+    {
+        // One node on the logits: no softmax, no log-softmax step; ce is its sum over the kept pixels' count.
+        var code = Generate("""[Loss("ce + dice + ce(label_smoothing: 0.1)", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]""");
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false)"));
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: ceSum, labels: labels, valid: valid)"));
+        Assert.Equal(0, Count(code, "Probabilities.Softmax("));
+        // A smoothed ce keeps its own kernel, on a log-softmax of its own; its unreduced twin too, the plain one reads the logits.
+        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.1"));
+        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid)"));
+
+        // A term that reads p (focal), class weights, a weight map or probabilities as input keep the separate kernels.
+        Assert.Equal(0, Count(Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
+        Assert.Equal(0, Count(Generate("""[Loss("ce(weight: [1, 2, 1]) + dice", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
+        Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]"""), "ComputeFromLabelsWithCrossEntropy("));
+        Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]"""), "ComputeFromLabelsWithCrossEntropy("));
+        Assert.Equal(0, Count(Generate("""[Loss("ce", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
     }
 
     [Fact]

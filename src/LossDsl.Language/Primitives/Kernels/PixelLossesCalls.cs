@@ -41,6 +41,11 @@ internal static class PixelLossesCalls
     public static KernelCall MeanOverAllElements(LocalValue sum, LocalValue logits) =>
         KernelCall.Create(Type, nameof(MeanOverAllElements), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(logits), logits));
 
+    /// <summary>ce's mean from the sum the statistics step of class indices computed: a scalar (with an ignore index the valid pixels' count, 1 per pixel).</summary>
+    public static KernelCall MeanOverKeptPixels(LocalValue sum, LocalValue labels, LocalValue? valid) =>
+        KernelCall.Create(Type, nameof(MeanOverKeptPixels), valid is null ? KernelCall.Fixed(0) : KernelCall.Fixed(0, 1),
+            Local(nameof(sum), sum), Local(nameof(labels), labels), Optional(nameof(valid), valid));
+
     /// <summary>
     /// The cross-entropy as in <see cref="BinaryCrossEntropy"/> (13), then the focal factors: 1 − 2t (4), 1 − p_t as one
     /// addcmul (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
@@ -120,6 +125,11 @@ internal static class PixelLossesCalls
     /// <summary>ce's per-pixel numerators, as <see cref="CrossEntropy"/> computes them.</summary>
     public static KernelCall CrossEntropyUnreduced(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight) =>
         Unreduced(CrossEntropy(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight), nameof(CrossEntropyUnreduced));
+
+    /// <summary>ce's per-pixel numerators without weights or smoothing, from the logits: its own log-softmax (2), the gather (3).</summary>
+    public static KernelCall CrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid) =>
+        KernelCall.Create(Type, nameof(CrossEntropyWithLogitsUnreduced), valid is null ? KernelCall.Fixed(2, 3) : KernelCall.Fixed(2, 6),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid));
 
     /// <summary>Labels focal's per-pixel values, as <see cref="Focal"/> computes them.</summary>
     public static KernelCall FocalUnreduced(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>

@@ -13,6 +13,10 @@ internal static class RegionStatisticsCalls
     private const string SigmoidStatisticsTensors =
         "One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.";
 
+    // LossDsl.Kernels.Cpu.CpuRows.OfLabels: what the statistics node of class indices takes.
+    private const string LabelsStatisticsTensors =
+        "One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.";
+
     private static FusedCpuPath SigmoidStatisticsPath(LocalValue? scale) =>
         new(SigmoidStatisticsTensors, signature => new PassCount(2, 0) + (scale is null ? new PassCount(0, 0) : ScalePasses(signature)));
 
@@ -67,6 +71,18 @@ internal static class RegionStatisticsCalls
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
             Constant(nameof(gamma), gamma))
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
+
+    /// <summary>
+    /// <see cref="ComputeFromLabels"/> on the softmax (2) and ce's sum as <see cref="PixelLossesCalls.CrossEntropy"/>
+    /// gathers it from the log-softmax (2, and its per-pixel gather and sum, 4; an ignore index multiplies by the valid
+    /// pixels, 3 more per pixel), as one step. Two outputs: the statistics and the sum. Its fused pass reads the logits,
+    /// the class indices (int64: two per-pixel tensors' worth of float32) and the valid pixels once.
+    /// </summary>
+    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage) =>
+        KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy),
+            valid is null ? KernelCall.Fixed(4 + 1, 9 + 4) : KernelCall.Fixed(4 + 3, 14 + 7),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage))
+        with { FusedCpuPath = new(LabelsStatisticsTensors, _ => new PassCount(1, valid is null ? 2 : 3)) };
 
     /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no

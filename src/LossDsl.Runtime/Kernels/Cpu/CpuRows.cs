@@ -68,6 +68,37 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
         return new CpuRows(logits.shape[0], logits.shape[1], rowLength, scaleChannels, perImage);
     }
 
+    /// <summary>
+    /// The images of <paramref name="logits"/> as rows of pixels, each pixel's classes read together, for a pass over class
+    /// indices: one channel per row (<see cref="Channels"/> 1), <see cref="Statistic"/> an image's index per image and 0
+    /// otherwise, and <see cref="Offsets"/> a pixel's place in the labels and the valid mask ([N, 1, *spatial]); channel c
+    /// of the logits is c·RowLength further. Null unless the logits are as for <see cref="Of"/>, at most
+    /// <see cref="MaxClasses"/> classes, the labels contiguous int64 CPU indices [N, 1, *spatial], the valid mask (if any)
+    /// of the labels' shape and the logits' dtype, contiguous, and the sums over the spatial dims (and the batch unless per
+    /// image).
+    /// </summary>
+    public static CpuRows? OfLabels(Tensor logits, Tensor labels, Tensor? valid, long[] reduce)
+    {
+        var pixelShape = logits.shape.Take(1).Append(1L).Concat(logits.shape.Skip(2)).ToArray();
+        if (logits.dim() < 2 || logits.shape[1] > MaxClasses || !Fits(logits, logits) || labels.device_type != TorchSharp.DeviceType.CPU
+            || labels.dtype != ScalarType.Int64 || !labels.is_contiguous() || !labels.shape.SequenceEqual(pixelShape)
+            || (valid is not null && (!Fits(valid, logits) || !valid.shape.SequenceEqual(pixelShape))))
+        {
+            return null;
+        }
+
+        var perImage = reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: true));
+        if (!perImage && !reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: false)))
+        {
+            return null;
+        }
+
+        return new CpuRows(logits.shape[0], 1, logits.shape.Skip(2).Aggregate(1L, (a, b) => a * b), valid is null ? 0 : 1, perImage);
+    }
+
+    /// <summary>The most classes a pass over class indices takes: each pixel's exponentials are kept on the stack.</summary>
+    public const int MaxClasses = 64;
+
     /// <summary>Runs <paramref name="block"/> for every (row, block) pair, numbered row-major, on torch's thread count.</summary>
     public void ForEachBlock(Action<int, long, long, int> block)
     {
@@ -94,6 +125,10 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
 
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
     }
+
+    /// <summary>The first element of a contiguous CPU tensor: native memory, which does not move.</summary>
+    public static unsafe nint Address(Tensor tensor) =>
+        (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tensor.bytes));
 
     // A CPU tensor of the logits' dtype, float32 or float64, contiguous, whose bytes a span can hold.
     private static bool Fits(Tensor tensor, Tensor logits) =>

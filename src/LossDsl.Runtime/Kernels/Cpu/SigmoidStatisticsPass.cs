@@ -40,7 +40,7 @@ internal static unsafe class SigmoidStatisticsPass
     private static double[] Forward<T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight)
         where T : unmanaged
     {
-        var (x, t, s) = (Address(logits), Address(target), scale is null ? 0 : Address(scale));
+        var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
         var terms = new PixelTerms<T>(pixelSum, positiveWeight);
         rows.ForEachBlock((item, row, start, length) =>
@@ -76,7 +76,7 @@ internal static unsafe class SigmoidStatisticsPass
         SigmoidPixelSum pixelSum, double pixelSumGrad, double positiveWeight)
         where T : unmanaged
     {
-        var (x, t, s, g) = (Address(logits), Address(target), scale is null ? 0 : Address(scale), Address(gradient));
+        var (x, t, s, g) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale), CpuRows.Address(gradient));
         // A term whose sum has no gradient adds nothing: left out of the loop.
         var terms = new PixelTerms<T>(pixelSumGrad == 0 ? SigmoidPixelSum.None : pixelSum, positiveWeight);
         rows.ForEachBlock((_, row, start, length) =>
@@ -173,9 +173,6 @@ internal static unsafe class SigmoidStatisticsPass
 
         return (Vector256.Create<T>(logit), Vector256.Create<T>(mask), Vector256.Create<T>(keep));
     }
-
-    // The first element of a contiguous CPU tensor: native memory, which does not move.
-    private static nint Address(Tensor tensor) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
 
     /// <summary>A pixel term's element loss ℓ and its slope ∂ℓ/∂x on vectors, its constants broadcast once per pass.</summary>
     private readonly struct PixelTerms<T>(SigmoidPixelSum pixelSum, double positiveWeight)

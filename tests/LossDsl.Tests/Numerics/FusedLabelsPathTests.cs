@@ -1,0 +1,121 @@
+using CsCheck;
+using LossDsl.Kernels;
+using LossDsl.Kernels.Cpu;
+using LossDsl.Tests.Infrastructure;
+using LossDsl.Tests.Properties;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// The one-pass CPU kernel of class indices on logits (softmax, TP, P, T and ce's sum) against the kernels it replaces
+/// (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's gather), on random shapes, class
+/// counts, dtypes and ignored pixels: the same values and the same gradient of a function of all of them. The separate
+/// kernels run on the same values made non-contiguous, which the pass refuses.
+/// </summary>
+public sealed class FusedLabelsPathTests
+{
+    /// <summary>
+    /// 2 or 3 images (one image of one pixel has no non-contiguous view), 1 to 12 classes, 0 to 3 spatial dims (rows of 1 pixel to past a block), logits up to ±200 (one class
+    /// takes all), per image or not, with a valid mask (ignored pixels) or without.
+    /// </summary>
+    private static readonly Gen<Case> Cases =
+        from spatialRank in Gen.Int[0, 3]
+        from spatial in Gen.Int[1, spatialRank switch { 1 => 20000, 2 => 100, _ => 12 }].Array[spatialRank]
+        from images in Gen.Int[2, 3]
+        from classes in Gen.Int[1, 12]
+        from dtype in Gen.OneOf(Gen.Const(ScalarType.Float32), Gen.Const(ScalarType.Float64))
+        from perImage in Gen.Bool
+        from logitScale in Gen.OneOf(Gen.Const(1.0), Gen.Const(8.0), Gen.Const(200.0))
+        from ignored in Gen.Bool
+        from seed in Gen.Int[0, 1 << 20]
+        select new Case(new long[] { images, classes }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, ignored, seed);
+
+    [Fact]
+    public void The_one_pass_kernel_and_the_separate_kernels_agree() => PropertyRun.ForAll(Cases, sample =>
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+        var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * sample.LogitScale;
+        var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
+        var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
+        var valid = sample.Ignored ? rand(pixelShape, dtype: sample.Dtype, generator: generator).gt(0.3).to_type(sample.Dtype) : null;
+        var weights = randn(7, dtype: ScalarType.Float64, generator: generator);
+        var reduce = RegionStatisticsDims(sample.Shape.Length, sample.PerImage);
+
+        Assert.NotNull(CpuRows.OfLabels(logits, labels, valid, reduce));
+        var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, weights);
+        var (strided, stridedLabels, stridedValid) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels), valid is null ? null : FixedInputs.Strided(valid));
+        Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedValid, reduce));
+        var (separateValues, separateGradient) = Run(strided, stridedLabels, stridedValid, sample.PerImage, weights);
+
+        Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce");
+        Tolerance.Gradient(separateGradient, fusedGradient, sample.Dtype, $"{sample}: d/dx");
+    }, iterations: 120, seed: 18, print: sample => sample.ToString());
+
+    [Fact]
+    public void The_sums_are_the_same_bits_for_every_thread_count()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(5);
+        var logits = randn(new long[] { 3, 5, 40, 70 }, generator: generator) * 4;
+        var labels = randint(5, new long[] { 3, 1, 40, 70 }, dtype: ScalarType.Int64, generator: generator);
+        var pixels = CpuRows.OfLabels(logits, labels, null, new long[] { 0, 2, 3 })!.Value;
+        var threads = get_num_threads();
+        try
+        {
+            var sums = new[] { 1, 2, 3 }.Select(count =>
+            {
+                set_num_threads(count);
+                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null);
+            }).ToArray();
+
+            Assert.Equal(sums[0], sums[1]);
+            Assert.Equal(sums[0], sums[2]);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
+    public void Class_indices_of_another_dtype_or_more_classes_than_the_stack_holds_take_the_separate_kernels()
+    {
+        using var scope = NewDisposeScope();
+        var logits = randn(2, 3, 4, 4);
+        var labels = zeros(new long[] { 2, 1, 4, 4 }, dtype: ScalarType.Int64);
+        long[] reduce = { 0, 2, 3 };
+        Assert.NotNull(CpuRows.OfLabels(logits, labels, null, reduce));
+        Assert.Null(CpuRows.OfLabels(logits, labels.to_type(ScalarType.Int32), null, reduce));
+        Assert.Null(CpuRows.OfLabels(logits, labels, ones(2, 1, 4, 4, dtype: ScalarType.Float64), reduce));
+        Assert.Null(CpuRows.OfLabels(randn(2, CpuRows.MaxClasses + 1, 4, 4), labels, null, reduce));
+        Assert.Null(CpuRows.OfLabels(logits, labels, null, new long[] { 2, 3, 0 }));
+    }
+
+    private static long[] RegionStatisticsDims(int rank, bool perImage)
+    {
+        var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
+        return (perImage ? spatial : spatial.Prepend(0L)).ToArray();
+    }
+
+    // TP, P, T and ce's sum, and the gradient of a weighted function of them, as float64 arrays.
+    private static (double[] Values, double[] Gradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor weights)
+    {
+        var x = logits.detach().requires_grad_();
+        var (statistics, crossEntropySum) = RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage);
+        var w = weights.data<double>().ToArray();
+        var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
+        var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / predicted.numel())).sum()
+            + ((truePositive / (predicted + target + 1)) * w[3]).sum() + (crossEntropySum * w[4]);
+        var gradient = autograd.grad(new[] { objective }, new[] { x })[0];
+        var values = new[] { truePositive, predicted, target, crossEntropySum.reshape(1) }.SelectMany(FixedInputs.ToArray).ToArray();
+        return (values, FixedInputs.ToArray(gradient));
+    }
+
+    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, int Seed)
+    {
+        public override string ToString() =>
+            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}, seed {Seed}";
+    }
+}
