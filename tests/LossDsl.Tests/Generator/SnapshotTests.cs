@@ -108,14 +108,6 @@ public sealed class SnapshotTests
         """));
 
     [Fact]
-    public void Ce_plus_dice_on_class_indices_is_one_statistics_node() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
-        using LossDsl;
-
-        [Loss("ce + dice", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]
-        public sealed partial class OrganLoss;
-        """));
-
-    [Fact]
     public void Weight_map_and_valid_mask_are_checked_once_and_read_by_every_pixel_and_region_term() => Snapshot.Verify(GeneratorHarness.GeneratedSource("""
         using LossDsl;
 
