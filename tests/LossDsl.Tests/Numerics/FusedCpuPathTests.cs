@@ -29,13 +29,10 @@ public sealed class FusedCpuPathTests
     /// an element scale instead.
     /// </summary>
     private static readonly Gen<Case> Cases =
-        from spatialRank in Gen.Int[0, 3]
-        from spatial in Gen.Int[1, spatialRank switch { 1 => 20000, 2 => 100, _ => 12 }].Array[spatialRank]
-        from images in Gen.Int[2, 3]
-        from channels in Gen.Int[1, 4]
-        from dtype in Gen.OneOf(Gen.Const(ScalarType.Float32), Gen.Const(ScalarType.Float64))
+        from shape in Shapes(maxChannels: 4)
+        from dtype in Dtypes
         from perImage in Gen.Bool
-        from logitScale in Gen.OneOf(Gen.Const(1.0), Gen.Const(8.0), Gen.Const(200.0))
+        from logitScale in LogitScales
         from softTarget in Gen.Bool
         from scale in Gen.Enum<ScaleShape>()
         from positiveWeight in Gen.OneOf(Gen.Const(1.0), Gen.Double[0.2, 4.0])
@@ -43,8 +40,25 @@ public sealed class FusedCpuPathTests
         from alpha in Gen.OneOf(Gen.Const(-1.0), Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0, 1])
         from gamma in Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Const(2.0), Gen.Const(3.0), Gen.Double[0.1, 4])
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(new long[] { images, channels }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, softTarget, scale,
+        select new Case(shape, dtype, perImage, logitScale, softTarget, scale,
             scale != ScaleShape.None ? SigmoidPixelSum.None : focal ? SigmoidPixelSum.Focal(alpha, gamma) : SigmoidPixelSum.CrossEntropy, positiveWeight, seed);
+
+    /// <summary>
+    /// [N, C, *spatial] with 2 or 3 images (one image of one pixel has no non-contiguous view), 1 to
+    /// <paramref name="maxChannels"/> channels and 0 to 3 spatial dims: rows from 1 element to past a block (8192).
+    /// </summary>
+    internal static Gen<long[]> Shapes(int maxChannels) =>
+        from spatialRank in Gen.Int[0, 3]
+        from spatial in Gen.Int[1, spatialRank switch { 1 => 20000, 2 => 100, _ => 12 }].Array[spatialRank]
+        from images in Gen.Int[2, 3]
+        from channels in Gen.Int[1, maxChannels]
+        select new long[] { images, channels }.Concat(spatial.Select(d => (long)d)).ToArray();
+
+    /// <summary>The dtypes the passes take.</summary>
+    internal static Gen<ScalarType> Dtypes => Gen.OneOf(Gen.Const(ScalarType.Float32), Gen.Const(ScalarType.Float64));
+
+    /// <summary>Logits of a few units to ±200, where σ, softplus and the softmax saturate.</summary>
+    internal static Gen<double> LogitScales => Gen.OneOf(Gen.Const(1.0), Gen.Const(8.0), Gen.Const(200.0));
 
     [Fact]
     public void The_one_pass_kernel_and_the_torch_operations_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -61,8 +75,7 @@ public sealed class FusedCpuPathTests
             _ => rand(sample.Shape, dtype: sample.Dtype, generator: generator).mul(2),
         };
         var positiveWeight = sample.PixelSum.Term == SigmoidPixelTerm.CrossEntropy && sample.PositiveWeight != 1.0 ? tensor(sample.PositiveWeight, dtype: sample.Dtype) : null;
-        var reduce = Enumerable.Range(2, sample.Shape.Length - 2).Select(d => (long)d).ToArray();
-        reduce = sample.PerImage ? reduce : reduce.Prepend(0L).ToArray();
+        var reduce = RegionStatistics.ReducedDims(logits, sample.PerImage);
         var weights = randn(4, dtype: ScalarType.Float64, generator: generator);
 
         var (fusedValues, fusedGradient) = Run(logits, target, scale, reduce, sample.PixelSum, positiveWeight, weights);

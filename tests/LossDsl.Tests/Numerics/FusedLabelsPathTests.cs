@@ -16,20 +16,17 @@ namespace LossDsl.Tests.Numerics;
 public sealed class FusedLabelsPathTests
 {
     /// <summary>
-    /// 2 or 3 images (one image of one pixel has no non-contiguous view), 1 to 12 classes, 0 to 3 spatial dims (rows of 1 pixel to past a block), logits up to ±200 (one class
-    /// takes all), per image or not, with a valid mask (ignored pixels) or without.
+    /// The shapes of <see cref="FusedCpuPathTests.Shapes"/> with 1 to 12 classes, logits up to ±200 (one class takes all),
+    /// per image or not, with a valid mask (ignored pixels) or without.
     /// </summary>
     private static readonly Gen<Case> Cases =
-        from spatialRank in Gen.Int[0, 3]
-        from spatial in Gen.Int[1, spatialRank switch { 1 => 20000, 2 => 100, _ => 12 }].Array[spatialRank]
-        from images in Gen.Int[2, 3]
-        from classes in Gen.Int[1, 12]
-        from dtype in Gen.OneOf(Gen.Const(ScalarType.Float32), Gen.Const(ScalarType.Float64))
+        from shape in FusedCpuPathTests.Shapes(maxChannels: 12)
+        from dtype in FusedCpuPathTests.Dtypes
         from perImage in Gen.Bool
-        from logitScale in Gen.OneOf(Gen.Const(1.0), Gen.Const(8.0), Gen.Const(200.0))
+        from logitScale in FusedCpuPathTests.LogitScales
         from ignored in Gen.Bool
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(new long[] { images, classes }.Concat(spatial.Select(d => (long)d)).ToArray(), dtype, perImage, logitScale, ignored, seed);
+        select new Case(shape, dtype, perImage, logitScale, ignored, seed);
 
     [Fact]
     public void The_one_pass_kernel_and_the_separate_kernels_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -41,7 +38,7 @@ public sealed class FusedLabelsPathTests
         var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
         var valid = sample.Ignored ? rand(pixelShape, dtype: sample.Dtype, generator: generator).gt(0.3).to_type(sample.Dtype) : null;
         var weights = randn(7, dtype: ScalarType.Float64, generator: generator);
-        var reduce = RegionStatisticsDims(sample.Shape.Length, sample.PerImage);
+        var reduce = RegionStatistics.ReducedDims(logits, sample.PerImage);
 
         Assert.NotNull(CpuRows.OfLabels(logits, labels, valid, reduce));
         var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, weights);
@@ -91,12 +88,6 @@ public sealed class FusedLabelsPathTests
         Assert.Null(CpuRows.OfLabels(logits, labels, ones(2, 1, 4, 4, dtype: ScalarType.Float64), reduce));
         Assert.Null(CpuRows.OfLabels(randn(2, CpuRows.MaxClasses + 1, 4, 4), labels, null, reduce));
         Assert.Null(CpuRows.OfLabels(logits, labels, null, new long[] { 2, 3, 0 }));
-    }
-
-    private static long[] RegionStatisticsDims(int rank, bool perImage)
-    {
-        var spatial = Enumerable.Range(2, rank - 2).Select(d => (long)d);
-        return (perImage ? spatial : spatial.Prepend(0L)).ToArray();
     }
 
     // TP, P, T and ce's sum, and the gradient of a weighted function of them, as float64 arrays.

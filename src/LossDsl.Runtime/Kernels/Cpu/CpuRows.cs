@@ -46,8 +46,7 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             return null;
         }
 
-        var perImage = reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: true));
-        if (!perImage && !reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: false)))
+        if (SumsPerImage(logits, reduce) is not { } perImage)
         {
             return null;
         }
@@ -87,8 +86,7 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             return null;
         }
 
-        var perImage = reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: true));
-        if (!perImage && !reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: false)))
+        if (SumsPerImage(logits, reduce) is not { } perImage)
         {
             return null;
         }
@@ -129,6 +127,12 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// <summary>The first element of a contiguous CPU tensor: native memory, which does not move.</summary>
     public static unsafe nint Address(Tensor tensor) =>
         (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tensor.bytes));
+
+    // Whether the sums run over the spatial dims only (per image) or the batch too; null for any other dims.
+    private static bool? SumsPerImage(Tensor logits, long[] reduce) =>
+        reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: true)) ? true
+        : reduce.SequenceEqual(RegionStatistics.ReducedDims(logits, perImage: false)) ? false
+        : null;
 
     // A CPU tensor of the logits' dtype, float32 or float64, contiguous, whose bytes a span can hold.
     private static bool Fits(Tensor tensor, Tensor logits) =>
