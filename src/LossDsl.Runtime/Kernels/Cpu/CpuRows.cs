@@ -15,6 +15,12 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// <summary>Elements per block: large enough that a block's bookkeeping is noise, small enough to share out.</summary>
     public const int BlockLength = 8192;
 
+    /// <summary>
+    /// Whether the passes run on 512-bit lanes (<see cref="Lanes512{T}"/>): where the JIT reports them accelerated, which
+    /// it does not on CPUs that slow down for them. 256-bit lanes otherwise; tests set it to run either width anywhere.
+    /// </summary>
+    public bool Wide { get; init; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+
     /// <summary>N·C.</summary>
     public long Rows => Images * Channels;
 

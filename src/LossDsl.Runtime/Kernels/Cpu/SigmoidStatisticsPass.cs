@@ -1,7 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels.Cpu;
@@ -9,51 +7,76 @@ namespace LossDsl.Kernels.Cpu;
 /// <summary>
 /// <see cref="SigmoidStatistics"/> as one pass over the data each way, for CPU tensors that <see cref="CpuRows.Of"/>
 /// accepts. Forward reads x, t (and the scale) once and writes nothing of their size: TP, P, T and the pixel term's sum
-/// (bce or focal, <see cref="SigmoidPixelSum"/>) are added per block in float64 lanes. Backward reads them once more and
-/// writes the gradient once, from the same closed forms as the torch-operation path.
+/// (bce or focal, <see cref="SigmoidPixelSum"/>) are added per block in float64 lanes. Backward reads them once more and writes the
+/// gradient once, from the same closed forms as the torch-operation path. Each pass is compiled per lane width
+/// (<see cref="CpuRows.Wide"/>), dtype and pixel term, so that the loop holds only the arithmetic its term needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
     /// <summary>TP (one per statistic), then P, then T, then the pixel term's sum when there is one.</summary>
     public static double[] Forward(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight) =>
-        logits.dtype == ScalarType.Float32
-            ? Forward<float>(rows, logits, target, scale, pixelSum, positiveWeight)
-            : Forward<double>(rows, logits, target, scale, pixelSum, positiveWeight);
+        (logits.dtype == ScalarType.Float32, rows.Wide) switch
+        {
+            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight),
+            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight),
+            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight),
+            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight),
+        };
 
     /// <summary>The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
     public static Tensor Backward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad, double positiveWeight)
     {
         var gradient = empty_like(logits);
-        if (logits.dtype == ScalarType.Float32)
+        // A term whose sum has no gradient adds nothing: left out of the loop.
+        var term = pixelSumGrad == 0 ? SigmoidPixelSum.None : pixelSum;
+        var slopes = new Slopes(truePositiveGrad, predictedGrad, pixelSumGrad);
+        return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
-            Backward<float>(rows, logits, target, scale, gradient, truePositiveGrad, predictedGrad, pixelSum, pixelSumGrad, positiveWeight);
-        }
-        else
-        {
-            Backward<double>(rows, logits, target, scale, gradient, truePositiveGrad, predictedGrad, pixelSum, pixelSumGrad, positiveWeight);
-        }
-
-        return gradient;
+            (true, true) => Backward<Lanes512<float>, float>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
+            (true, false) => Backward<Lanes256<float>, float>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
+            (false, true) => Backward<Lanes512<double>, double>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
+            (false, false) => Backward<Lanes256<double>, double>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
+        };
     }
 
-    private static double[] Forward<T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight)
+    private static double[] Forward<TLanes, T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged => WithTerm<TLanes, T, double[], ForwardPass<TLanes, T>>(new(rows, logits, target, scale), pixelSum, positiveWeight);
+
+    private static Tensor Backward<TLanes, T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, Tensor gradient, Slopes slopes, SigmoidPixelSum pixelSum, double positiveWeight)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged => WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T>>(new(rows, logits, target, scale, gradient, slopes), pixelSum, positiveWeight);
+
+    // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ.
+    private static TResult WithTerm<TLanes, T, TResult, TPass>(TPass pass, SigmoidPixelSum pixelSum, double positiveWeight)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TPass : struct, ITermPass<TLanes, T, TResult> => pixelSum.Term switch
+        {
+            SigmoidPixelTerm.CrossEntropy => pass.Run(new CrossEntropyTerm<TLanes, T>(positiveWeight)),
+            SigmoidPixelTerm.Focal when LaneFunctions<TLanes, T>.IsSmallWhole(pixelSum.Gamma) =>
+                pass.Run(new FocalTerm<TLanes, T, WholeUnitPower<TLanes, T>>(pixelSum.Alpha, new((int)pixelSum.Gamma))),
+            SigmoidPixelTerm.Focal => pass.Run(new FocalTerm<TLanes, T, FractionalUnitPower<TLanes, T>>(pixelSum.Alpha, new(pixelSum.Gamma))),
+            _ => pass.Run(default(NoPixelTerm<TLanes, T>)),
+        };
+
+    private static double[] Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
     {
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
-        var terms = new PixelTerms<T>(pixelSum, positiveWeight);
         rows.ForEachBlock((item, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
-            var sums = BlockSums((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, length, terms);
-            (blockSums[4 * item], blockSums[(4 * item) + 1], blockSums[(4 * item) + 2], blockSums[(4 * item) + 3]) = sums;
+            BlockSums<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, length, term, new Span<double>(blockSums, 4 * item, 4));
         });
 
         // Added in row and block order: the same bits for every thread count.
         var statistics = rows.Statistics;
-        var withSum = pixelSum.Term != SigmoidPixelTerm.None;
-        var result = new double[(3 * statistics) + (withSum ? 1 : 0)];
+        var result = new double[(3 * statistics) + (TTerm.Sums ? 1 : 0)];
         for (var item = 0L; item < blockSums.Length / 4; item++)
         {
             var statistic = rows.Statistic(item / rows.BlocksPerRow);
@@ -62,7 +85,7 @@ internal static unsafe class SigmoidStatisticsPass
                 result[(sum * statistics) + statistic] += blockSums[(4 * item) + sum];
             }
 
-            if (withSum)
+            if (TTerm.Sums)
             {
                 result[3 * statistics] += blockSums[(4 * item) + 3];
             }
@@ -71,157 +94,139 @@ internal static unsafe class SigmoidStatisticsPass
         return result;
     }
 
-    private static void Backward<T>(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad,
-        SigmoidPixelSum pixelSum, double pixelSumGrad, double positiveWeight)
+    private static void Backward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, Tensor gradient, Slopes slopes, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
     {
         var (x, t, s, g) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale), CpuRows.Address(gradient));
-        // A term whose sum has no gradient adds nothing: left out of the loop.
-        var terms = new PixelTerms<T>(pixelSumGrad == 0 ? SigmoidPixelSum.None : pixelSum, positiveWeight);
         rows.ForEachBlock((_, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
-            BlockGradient((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
-                truePositiveGrad[statistic], predictedGrad[statistic], pixelSumGrad, terms);
+            BlockGradient<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
+                slopes.TruePositive[statistic], slopes.Predicted[statistic], slopes.PixelSum, term);
         });
     }
 
-    // Σ p·s·t, Σ p·s, Σ s·t and Σ ℓ (the pixel term, unscaled) over one block; s is 1 without a scale, and 0 in the
-    // lanes past the block's end. Optimized at once: the first steps of a training run would otherwise run the vector
-    // code unoptimized (tier 0).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double TruePositive, double Predicted, double Target, double PixelSum) BlockSums<T>(T* x, T* t, T* s, int length, PixelTerms<T> terms)
+    // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale.
+    // Optimized at once (the first steps of a training run would otherwise run the vector code unoptimized) and never
+    // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
+    // as calls.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockSums<TLanes, T, TTerm>(T* x, T* t, T* s, int length, TTerm term, Span<double> sums)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
     {
-        var (truePositive, predicted, targetSum, pixelSum) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
-        var lanes = Vector256<T>.Count;
-        for (var i = 0; i < length; i += lanes)
+        var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
+        var whole = length - (length % TLanes.Count);
+        for (var i = 0; i < whole; i += TLanes.Count)
         {
-            var (logit, mask, elementScale) = i + lanes <= length
-                ? (Vector256.Load(x + i), Vector256.Load(t + i), s is null ? Vector256<T>.One : Vector256.Load(s + i))
-                : Tail(x + i, t + i, s is null ? null : s + i, length - i);
-            var (probability, softplus) = SigmoidLanes<T>.Evaluate(logit);
-            var scaled = probability * elementScale;
-            truePositive += SigmoidLanes<T>.Widen(scaled * mask);
-            predicted += SigmoidLanes<T>.Widen(scaled);
-            targetSum += SigmoidLanes<T>.Widen(mask * elementScale);
-            if (terms.Term != SigmoidPixelTerm.None)
-            {
-                // The padding lanes' logit and target are 0 but their loss is not: the scale (0 there) masks them.
-                pixelSum += SigmoidLanes<T>.Widen(terms.Loss(logit, mask, probability, softplus) * elementScale);
-            }
+            var (a, b, c, d) = Sums<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), term);
+            (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, a), TLanes.Accumulate(predicted, b), TLanes.Accumulate(targetSum, c));
+            pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, d) : pixelSum;
         }
 
-        return (Vector256.Sum(truePositive), Vector256.Sum(predicted), Vector256.Sum(targetSum), Vector256.Sum(pixelSum));
+        if (whole < length)
+        {
+            // The last elements, padded with 0: a scale of 0 keeps the padding out of every sum.
+            var padded = length - whole;
+            var (a, b, c, d) = Sums<TLanes, T, TTerm>(
+                LaneFunctions<TLanes, T>.LoadPartial(x + whole, padded),
+                LaneFunctions<TLanes, T>.LoadPartial(t + whole, padded),
+                s is null ? LaneFunctions<TLanes, T>.FirstLanes(padded) : LaneFunctions<TLanes, T>.LoadPartial(s + whole, padded),
+                term);
+            (truePositive, predicted, targetSum, pixelSum) = (TLanes.Accumulate(truePositive, a), TLanes.Accumulate(predicted, b), TLanes.Accumulate(targetSum, c), TLanes.Accumulate(pixelSum, d));
+        }
+
+        (sums[0], sums[1], sums[2], sums[3]) = (TLanes.Total(truePositive), TLanes.Total(predicted), TLanes.Total(targetSum), TLanes.Total(pixelSum));
     }
 
-    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·∂ℓ/∂x, σ' = p(1 − p).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<T>(
-        T* x, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, PixelTerms<T> terms)
+    // One vector's p·s·t, p·s, s·t and s·ℓ.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum) Sums<TLanes, T, TTerm>(TLanes logit, TLanes mask, TLanes scale, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
     {
-        var (gTruePositive, gPredicted, gPixelSum) = (SigmoidLanes<T>.Broadcast(truePositiveGrad), SigmoidLanes<T>.Broadcast(predictedGrad), SigmoidLanes<T>.Broadcast(pixelSumGrad));
-        var one = Vector256<T>.One;
-        var lanes = Vector256<T>.Count;
-        var written = stackalloc T[lanes];
-        for (var i = 0; i < length; i += lanes)
-        {
-            var whole = i + lanes <= length;
-            var (logit, mask, elementScale) = whole
-                ? (Vector256.Load(x + i), Vector256.Load(t + i), s is null ? one : Vector256.Load(s + i))
-                : Tail(x + i, t + i, s is null ? null : s + i, length - i);
-            var (probability, softplus) = SigmoidLanes<T>.Evaluate(logit);
-            var gradient = probability * (one - probability) * elementScale * ((gTruePositive * mask) + gPredicted);
-            if (terms.Term != SigmoidPixelTerm.None)
-            {
-                gradient += gPixelSum * terms.Slope(logit, mask, probability, softplus);
-            }
+        var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
+        var scaled = probability * scale;
+        return (scaled * mask, scaled, mask * scale, TTerm.Sums ? term.Loss(logit, mask, probability, softplus) * scale : TLanes.Zero);
+    }
 
-            if (whole)
-            {
-                gradient.Store(g + i);
-            }
-            else
-            {
-                gradient.Store(written);
-                new ReadOnlySpan<T>(written, length - i).CopyTo(new Span<T>(g + i, length - i));
-            }
+    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockGradient<TLanes, T, TTerm>(
+        T* x, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
+    {
+        var (gTruePositive, gPredicted, gPixelSum) = (TLanes.Create(truePositiveGrad), TLanes.Create(predictedGrad), TLanes.Create(pixelSumGrad));
+        var whole = length - (length % TLanes.Count);
+        for (var i = 0; i < whole; i += TLanes.Count)
+        {
+            Gradient<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term).Store(g + i);
+        }
+
+        if (whole < length)
+        {
+            var padded = length - whole;
+            var gradient = Gradient<TLanes, T, TTerm>(
+                LaneFunctions<TLanes, T>.LoadPartial(x + whole, padded),
+                LaneFunctions<TLanes, T>.LoadPartial(t + whole, padded),
+                s is null ? LaneFunctions<TLanes, T>.FirstLanes(padded) : LaneFunctions<TLanes, T>.LoadPartial(s + whole, padded),
+                gTruePositive, gPredicted, gPixelSum, term);
+            LaneFunctions<TLanes, T>.StorePartial(gradient, g + whole, padded);
         }
     }
 
-    // The last elements of a block padded to a whole vector: logits and targets 0 past the end, the scale (1 without one) 0.
-    private static (Vector256<T> Logit, Vector256<T> Mask, Vector256<T> Keep) Tail<T>(T* x, T* t, T* s, int count)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes Gradient<TLanes, T, TTerm>(TLanes logit, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
     {
-        var lanes = Vector256<T>.Count;
-        Span<T> logit = stackalloc T[lanes];
-        Span<T> mask = stackalloc T[lanes];
-        Span<T> keep = stackalloc T[lanes];
-        new ReadOnlySpan<T>(x, count).CopyTo(logit);
-        new ReadOnlySpan<T>(t, count).CopyTo(mask);
-        if (s is null)
+        var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
+        var gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
+        if (TTerm.Sums)
         {
-            keep[..count].Fill(Vector256<T>.One.ToScalar());
-        }
-        else
-        {
-            new ReadOnlySpan<T>(s, count).CopyTo(keep);
+            gradient = TLanes.MultiplyAdd(gPixelSum, term.Slope(logit, mask, probability, softplus), gradient);
         }
 
-        return (Vector256.Create<T>(logit), Vector256.Create<T>(mask), Vector256.Create<T>(keep));
+        return gradient * scale;
     }
 
-    /// <summary>A pixel term's element loss ℓ and its slope ∂ℓ/∂x on vectors, its constants broadcast once per pass.</summary>
-    private readonly struct PixelTerms<T>(SigmoidPixelSum pixelSum, double positiveWeight)
+    /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
+    private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
+
+    /// <summary>A pass run with the pixel term's own struct.</summary>
+    private interface ITermPass<TLanes, T, TResult>
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        private readonly Vector256<T> weight = SigmoidLanes<T>.Broadcast(positiveWeight);
-        private readonly Vector256<T> alphaSlope = SigmoidLanes<T>.Broadcast(pixelSum.Alpha < 0 ? 0 : (2 * pixelSum.Alpha) - 1);
-        private readonly Vector256<T> alphaBase = SigmoidLanes<T>.Broadcast(pixelSum.Alpha < 0 ? 1 : 1 - pixelSum.Alpha);
-        private readonly Vector256<T> gamma = SigmoidLanes<T>.Broadcast(pixelSum.Gamma);
-        private readonly double gammaValue = pixelSum.Gamma;
+        TResult Run<TTerm>(TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T>;
+    }
 
-        public SigmoidPixelTerm Term { get; } = pixelSum.Term;
+    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale) : ITermPass<TLanes, T, double[]>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        public double[] Run<TTerm>(TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, term);
+    }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<T> Loss(Vector256<T> x, Vector256<T> t, Vector256<T> p, Vector256<T> softplus)
+    private readonly record struct BackwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes) : ITermPass<TLanes, T, Tensor>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        public Tensor Run<TTerm>(TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T>
         {
-            if (Term == SigmoidPixelTerm.CrossEntropy)
-            {
-                // w·t·softplus(−x) + (1 − t)·softplus(x), softplus(−x) = softplus(x) − x.
-                return softplus + (t * (((weight - Vector256<T>.One) * (softplus - x)) - x));
-            }
-
-            var (alphaT, power, _) = Focal(t, p);
-            return alphaT * power * (softplus - (t * x));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<T> Slope(Vector256<T> x, Vector256<T> t, Vector256<T> p, Vector256<T> softplus)
-        {
-            var one = Vector256<T>.One;
-            if (Term == SigmoidPixelTerm.CrossEntropy)
-            {
-                return (p * (one + ((weight - one) * t))) - (weight * t);
-            }
-
-            // α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t)), m^(γ−1) = m^γ / m (m at least the smallest normal).
-            var (alphaT, power, m) = Focal(t, p);
-            var towardsOther = one - (t + t);
-            var crossEntropy = softplus - (t * x);
-            var throughModulation = gamma * (power / m) * towardsOther * p * (one - p) * crossEntropy;
-            return alphaT * (throughModulation + (power * (p - t)));
-        }
-
-        // α_t = t(2α − 1) + (1 − α) (1 without α), m = max(1 − p_t, smallest normal) = max(t + p(1 − 2t), ·), and m^γ.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private (Vector256<T> AlphaT, Vector256<T> Power, Vector256<T> Base) Focal(Vector256<T> t, Vector256<T> p)
-        {
-            var m = Vector256.Max(t + (p * (Vector256<T>.One - (t + t))), SigmoidLanes<T>.SmallestNormal);
-            return ((t * alphaSlope) + alphaBase, SigmoidLanes<T>.PowerOfUnit(m, gammaValue), m);
+            Backward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Gradient, Slopes, term);
+            return Gradient;
         }
     }
 }

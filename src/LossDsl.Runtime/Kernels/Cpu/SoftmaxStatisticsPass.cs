@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels.Cpu;
@@ -16,25 +15,31 @@ internal static unsafe class SoftmaxStatisticsPass
 {
     /// <summary>TP (classes per statistic), then P, then T, then the cross-entropy sum.</summary>
     public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid) =>
-        logits.dtype == ScalarType.Float32 ? Forward<float>(pixels, logits, labels, valid) : Forward<double>(pixels, logits, labels, valid);
+        (logits.dtype == ScalarType.Float32, pixels.Wide) switch
+        {
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid),
+        };
 
     /// <summary>The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the cross-entropy sum.</summary>
     public static Tensor Backward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double crossEntropyGrad)
     {
         var gradient = empty_like(logits);
-        if (logits.dtype == ScalarType.Float32)
+        Action<CpuRows, Tensor, Tensor, Tensor?, Tensor, double[], double[], double> pass = (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            Backward<float>(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, crossEntropyGrad);
-        }
-        else
-        {
-            Backward<double>(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, crossEntropyGrad);
-        }
-
+            (true, true) => Backward<Lanes512<float>, float>,
+            (true, false) => Backward<Lanes256<float>, float>,
+            (false, true) => Backward<Lanes512<double>, double>,
+            (false, false) => Backward<Lanes256<double>, double>,
+        };
+        pass(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, crossEntropyGrad);
         return gradient;
     }
 
-    private static double[] Forward<T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid)
+    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         var classes = (int)logits.shape[1];
@@ -46,7 +51,7 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
-            BlockSums((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, pixels.RowLength, classes, length, new Span<double>(blockSums, item * width, width));
+            BlockSums<TLanes, T>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, pixels.RowLength, classes, length, new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
@@ -69,8 +74,9 @@ internal static unsafe class SoftmaxStatisticsPass
         return result;
     }
 
-    private static void Backward<T>(
+    private static void Backward<TLanes, T>(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double crossEntropyGrad)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         var classes = (int)logits.shape[1];
@@ -80,157 +86,164 @@ internal static unsafe class SoftmaxStatisticsPass
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
             var first = (int)(pixels.Statistic(image) * classes);
-            BlockGradient((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
+            BlockGradient<TLanes, T>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
                 new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), crossEntropyGrad);
         });
     }
 
-    // TP, P and T of each class and Σ v·(−log p_y) over one block of pixels; the lanes past its end are not kept (v = 0).
-    // Optimized at once: the first steps of a training run would otherwise run the vector code unoptimized (tier 0).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<T>(T* x, long* y, T* v, long stride, int classes, int length, Span<double> sums)
+    // TP, P and T of each class and Σ v·(−log p_y) over one block of pixels, in float64 lanes. Optimized at once (the
+    // first steps of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its
+    // caller it would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockSums<TLanes, T>(T* x, long* y, T* v, long stride, int classes, int length, Span<double> sums)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        Span<Vector256<double>> lanes = stackalloc Vector256<double>[(3 * classes) + 1];
-        lanes.Clear();
-        Span<Vector256<T>> exponentials = stackalloc Vector256<T>[classes];
-        var count = Vector256<T>.Count;
-        for (var i = 0; i < length; i += count)
+        var lanes = stackalloc TLanes[(3 * classes) + 1];
+        new Span<TLanes>(lanes, (3 * classes) + 1).Clear();
+        var exponentials = stackalloc TLanes[classes];
+        var tile = stackalloc T[classes * TLanes.Count];
+        for (var i = 0; i < length; i += TLanes.Count)
         {
-            var (label, keep) = LabelsAndKept(y + i, v is null ? null : v + i, length - i);
-            var (inverse, logSum, shiftedY) = Softmax(x + i, stride, classes, label, length - i, exponentials);
+            // The last pixels are copied to a tile of whole vectors, their labels and the lanes past the end not kept.
+            var whole = length - i >= TLanes.Count;
+            var (label, keep) = whole
+                ? (TLanes.LoadIndices(y + i), v is null ? TLanes.One : TLanes.Load(v + i))
+                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile);
+            var at = whole ? x + i : tile;
+            var step = whole ? stride : TLanes.Count;
+            var (inverse, logSum, shiftedY) = Softmax(at, step, classes, label, exponentials);
             for (var c = 0; c < classes; c++)
             {
-                var isY = Vector256.Equals(label, SigmoidLanes<T>.Broadcast(c));
+                var isY = TLanes.EqualTo(label, TLanes.Create(c));
                 var kept = exponentials[c] * inverse * keep;
-                lanes[c] += SigmoidLanes<T>.Widen(Vector256.ConditionalSelect(isY, kept, Vector256<T>.Zero));
-                lanes[classes + c] += SigmoidLanes<T>.Widen(kept);
-                lanes[(2 * classes) + c] += SigmoidLanes<T>.Widen(Vector256.ConditionalSelect(isY, keep, Vector256<T>.Zero));
+                lanes[c] = TLanes.Accumulate(lanes[c], TLanes.Select(isY, kept, TLanes.Zero));
+                lanes[classes + c] = TLanes.Accumulate(lanes[classes + c], kept);
+                lanes[(2 * classes) + c] = TLanes.Accumulate(lanes[(2 * classes) + c], TLanes.Select(isY, keep, TLanes.Zero));
             }
 
-            lanes[3 * classes] += SigmoidLanes<T>.Widen((logSum - shiftedY) * keep);
+            lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], (logSum - shiftedY) * keep);
         }
 
-        for (var k = 0; k < lanes.Length; k++)
+        for (var k = 0; k < sums.Length; k++)
         {
-            sums[k] = Vector256.Sum(lanes[k]);
+            sums[k] = TLanes.Total(lanes[k]);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<T>(
+    // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_CE·v·(p_c − [c = y]) over one block of pixels.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockGradient<TLanes, T>(
         T* x, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad, double crossEntropyGrad)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        Span<Vector256<T>> exponentials = stackalloc Vector256<T>[classes];
-        Span<Vector256<T>> pulls = stackalloc Vector256<T>[classes];
-        var gCrossEntropy = SigmoidLanes<T>.Broadcast(crossEntropyGrad);
-        var count = Vector256<T>.Count;
-        var written = stackalloc T[count];
-        for (var i = 0; i < length; i += count)
+        var exponentials = stackalloc TLanes[classes];
+        var pulls = stackalloc TLanes[classes];
+        // g_P and g_TP of each class, broadcast once per block.
+        var gPredicted = stackalloc TLanes[classes];
+        var gTruePositive = stackalloc TLanes[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            (gPredicted[c], gTruePositive[c]) = (TLanes.Create(predictedGrad[c]), TLanes.Create(truePositiveGrad[c]));
+        }
+
+        var gCrossEntropy = TLanes.Create(crossEntropyGrad);
+        var tile = stackalloc T[classes * TLanes.Count];
+        for (var i = 0; i < length; i += TLanes.Count)
         {
             var remaining = length - i;
-            var (label, keep) = LabelsAndKept(y + i, v is null ? null : v + i, remaining);
-            var (inverse, _, _) = Softmax(x + i, stride, classes, label, remaining, exponentials);
+            var whole = remaining >= TLanes.Count;
+            var (label, keep) = whole
+                ? (TLanes.LoadIndices(y + i), v is null ? TLanes.One : TLanes.Load(v + i))
+                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
+            var at = whole ? x + i : tile;
+            var step = whole ? stride : TLanes.Count;
+            var (inverse, _, _) = Softmax(at, step, classes, label, exponentials);
             // G_c = v·(g_P + g_TP·[c = y]) and Σ_k p_k G_k.
-            var dot = Vector256<T>.Zero;
+            var dot = TLanes.Zero;
             for (var c = 0; c < classes; c++)
             {
                 exponentials[c] *= inverse;
-                var isY = Vector256.Equals(label, SigmoidLanes<T>.Broadcast(c));
-                var pull = keep * (SigmoidLanes<T>.Broadcast(predictedGrad[c])
-                    + Vector256.ConditionalSelect(isY, SigmoidLanes<T>.Broadcast(truePositiveGrad[c]), Vector256<T>.Zero));
+                var isY = TLanes.EqualTo(label, TLanes.Create(c));
+                var pull = keep * (gPredicted[c] + TLanes.Select(isY, gTruePositive[c], TLanes.Zero));
                 pulls[c] = pull;
-                dot += exponentials[c] * pull;
+                dot = TLanes.MultiplyAdd(exponentials[c], pull, dot);
             }
 
+            // The tail's gradient is written to the tile and its first elements copied out.
+            var to = whole ? g + i : tile;
             var crossEntropyScale = gCrossEntropy * keep;
             for (var c = 0; c < classes; c++)
             {
                 var p = exponentials[c];
-                var isY = Vector256.Equals(label, SigmoidLanes<T>.Broadcast(c));
-                var gradient = (p * (pulls[c] - dot)) + (crossEntropyScale * (p - Vector256.ConditionalSelect(isY, Vector256<T>.One, Vector256<T>.Zero)));
-                var to = g + (c * stride) + i;
-                if (remaining >= count)
-                {
-                    gradient.Store(to);
-                }
-                else
-                {
-                    gradient.Store(written);
-                    new ReadOnlySpan<T>(written, remaining).CopyTo(new Span<T>(to, remaining));
-                }
+                var isY = TLanes.EqualTo(label, TLanes.Create(c));
+                var gradient = (p * (pulls[c] - dot)) + (crossEntropyScale * (p - TLanes.Select(isY, TLanes.One, TLanes.Zero)));
+                gradient.Store(to + (c * step));
+            }
+
+            if (!whole)
+            {
+                Untile<TLanes, T>(tile, classes, g + i, stride, remaining);
             }
         }
     }
 
-    // One pixel vector's softmax: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e and x_y − max.
+    // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e and
+    // x_y − max.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<T> Inverse, Vector256<T> LogSum, Vector256<T> ShiftedY) Softmax<T>(
-        T* x, long stride, int classes, Vector256<T> label, int remaining, Span<Vector256<T>> exponentials)
+    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY) Softmax<TLanes, T>(T* x, long stride, int classes, TLanes label, TLanes* exponentials)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        var max = Load(x, remaining);
+        var max = TLanes.Load(x);
         for (var c = 1; c < classes; c++)
         {
-            max = Vector256.Max(max, Load(x + (c * stride), remaining));
+            max = TLanes.Max(max, TLanes.Load(x + (c * stride)));
         }
 
-        var (sum, shiftedY) = (Vector256<T>.Zero, Vector256<T>.Zero);
+        var (sum, shiftedY) = (TLanes.Zero, TLanes.Zero);
         for (var c = 0; c < classes; c++)
         {
-            var shifted = Load(x + (c * stride), remaining) - max;
-            exponentials[c] = SigmoidLanes<T>.ExpOfNonPositive(shifted);
+            var shifted = TLanes.Load(x + (c * stride)) - max;
+            exponentials[c] = LaneFunctions<TLanes, T>.ExpOfNonPositive(shifted);
             sum += exponentials[c];
-            shiftedY = Vector256.ConditionalSelect(Vector256.Equals(label, SigmoidLanes<T>.Broadcast(c)), shifted, shiftedY);
+            shiftedY = TLanes.Select(TLanes.EqualTo(label, TLanes.Create(c)), shifted, shiftedY);
         }
 
         // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number.
-        return (Vector256<T>.One / sum, SigmoidLanes<T>.LogOfNormal(sum), shiftedY);
+        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY);
     }
 
-    // The class indices as T and the kept pixels (the valid mask, or 1), both 0 in the lanes past the block's end.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<T> Label, Vector256<T> Keep) LabelsAndKept<T>(long* y, T* v, int remaining)
+    // The last count (< a vector) pixels' logits copied to a tile of whole vectors (class c at c·Count, 0 past the end);
+    // their class indices, and the kept pixels (the valid mask, or 1), 0 past the end.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (TLanes Label, TLanes Keep) Tile<TLanes, T>(T* x, long stride, int classes, long* y, T* v, int count, T* tile)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        if (remaining < Vector256<T>.Count)
+        new Span<T>(tile, classes * TLanes.Count).Clear();
+        for (var c = 0; c < classes; c++)
         {
-            return LabelsAndKeptTail(y, v, remaining);
+            new ReadOnlySpan<T>(x + (c * stride), count).CopyTo(new Span<T>(tile + (c * TLanes.Count), count));
         }
 
-        var label = typeof(T) == typeof(double)
-            ? Vector256.ConvertToDouble(Vector256.Load(y)).As<double, T>()
-            : Vector256.ConvertToSingle(Vector256.Narrow(Vector256.Load(y), Vector256.Load(y + 4))).As<float, T>();
-        return (label, v is null ? Vector256<T>.One : Vector256.Load(v));
+        var labels = stackalloc long[TLanes.Count];
+        new Span<long>(labels, TLanes.Count).Clear();
+        new ReadOnlySpan<long>(y, count).CopyTo(new Span<long>(labels, count));
+        var keep = v is null ? LaneFunctions<TLanes, T>.FirstLanes(count) : LaneFunctions<TLanes, T>.LoadPartial(v, count);
+        return (TLanes.LoadIndices(labels), keep);
     }
 
+    // The first count elements of each class's vector in the tile, back to g + c·stride.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Vector256<T> Label, Vector256<T> Keep) LabelsAndKeptTail<T>(long* y, T* v, int remaining)
+    private static void Untile<TLanes, T>(T* tile, int classes, T* g, long stride, int count)
+        where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        Span<T> label = stackalloc T[Vector256<T>.Count];
-        Span<T> keep = stackalloc T[Vector256<T>.Count];
-        for (var k = 0; k < remaining; k++)
+        for (var c = 0; c < classes; c++)
         {
-            label[k] = typeof(T) == typeof(double) ? (T)(object)(double)y[k] : (T)(object)(float)y[k];
-            keep[k] = v is null ? Vector256<T>.One.ToScalar() : v[k];
+            new ReadOnlySpan<T>(tile + (c * TLanes.Count), count).CopyTo(new Span<T>(g + (c * stride), count));
         }
-
-        return (Vector256.Create<T>(label), Vector256.Create<T>(keep));
-    }
-
-    // A whole vector, or the last elements of a block padded with 0 (apart, so that the whole case inlines).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Load<T>(T* at, int remaining)
-        where T : unmanaged => remaining >= Vector256<T>.Count ? Vector256.Load(at) : LoadTail(at, remaining);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<T> LoadTail<T>(T* at, int remaining)
-        where T : unmanaged
-    {
-        Span<T> padded = stackalloc T[Vector256<T>.Count];
-        new ReadOnlySpan<T>(at, remaining).CopyTo(padded);
-        return Vector256.Create<T>(padded);
     }
 }

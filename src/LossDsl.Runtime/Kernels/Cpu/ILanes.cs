@@ -1,0 +1,89 @@
+using System.Numerics;
+
+namespace LossDsl.Kernels.Cpu;
+
+/// <summary>
+/// A hardware vector of float32 or float64 lanes, so that a fused pass is written once for every width: 256 bits
+/// (<see cref="Lanes256{T}"/>, every x64 and Arm64 machine) and 512 bits (<see cref="Lanes512{T}"/>, AVX-512). .NET's
+/// own vector types share no public interface a generic kernel could be written against (<c>ISimdVector</c> is
+/// internal in .NET 10); a struct of one vector is as cheap as the vector itself once the JIT inlines these members.
+/// Comparisons give all-ones lanes where they hold, for <see cref="Select"/> and <see cref="ZeroWhere"/>.
+/// </summary>
+/// <typeparam name="TSelf">The implementing vector struct.</typeparam>
+/// <typeparam name="T">float or double.</typeparam>
+internal unsafe interface ILanes<TSelf, T> :
+    IAdditionOperators<TSelf, TSelf, TSelf>,
+    ISubtractionOperators<TSelf, TSelf, TSelf>,
+    IMultiplyOperators<TSelf, TSelf, TSelf>,
+    IDivisionOperators<TSelf, TSelf, TSelf>,
+    IUnaryNegationOperators<TSelf, TSelf>
+    where TSelf : unmanaged, ILanes<TSelf, T>
+    where T : unmanaged
+{
+    /// <summary>Lanes per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>0 in every lane.</summary>
+    static abstract TSelf Zero { get; }
+
+    /// <summary>1 in every lane.</summary>
+    static abstract TSelf One { get; }
+
+    /// <summary><paramref name="value"/>, rounded to <typeparamref name="T"/>, in every lane.</summary>
+    static abstract TSelf Create(double value);
+
+    /// <summary><see cref="Count"/> elements from <paramref name="at"/>.</summary>
+    static abstract TSelf Load(T* at);
+
+    /// <summary><see cref="Count"/> class indices from <paramref name="at"/>, as <typeparamref name="T"/>.</summary>
+    static abstract TSelf LoadIndices(long* at);
+
+    /// <summary>Lane <paramref name="index"/>.</summary>
+    T this[int index] { get; }
+
+    /// <summary>Writes the lanes to <paramref name="at"/>.</summary>
+    void Store(T* at);
+
+    /// <summary>|x|.</summary>
+    static abstract TSelf Abs(TSelf x);
+
+    /// <summary>
+    /// The larger of each pair of lanes, in one instruction: where either is NaN, the right one (x64) or NaN (Arm64), so
+    /// a value that may be NaN goes on the right, and its NaN is kept.
+    /// </summary>
+    static abstract TSelf Max(TSelf left, TSelf right);
+
+    /// <summary>left·right + addend, fused where the hardware has an FMA.</summary>
+    static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
+
+    /// <summary>All ones where left ≥ right.</summary>
+    static abstract TSelf GreaterThanOrEqual(TSelf left, TSelf right);
+
+    /// <summary>All ones where left &lt; right.</summary>
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+
+    /// <summary>All ones where left = right.</summary>
+    static abstract TSelf EqualTo(TSelf left, TSelf right);
+
+    /// <summary>whenTrue where the condition's lanes are all ones, whenFalse where they are 0.</summary>
+    static abstract TSelf Select(TSelf condition, TSelf whenTrue, TSelf whenFalse);
+
+    /// <summary>0 where the condition's lanes are all ones, value elsewhere.</summary>
+    static abstract TSelf ZeroWhere(TSelf condition, TSelf value);
+
+    /// <summary>2ⁿ for lanes n that hold a whole number with 2ⁿ a normal number, built in the exponent bits.</summary>
+    static abstract TSelf PowerOfTwo(TSelf n);
+
+    /// <summary>m = 2ᵏ·f with f in [√½, √2), for a positive normal m.</summary>
+    static abstract (TSelf Exponent, TSelf Fraction) Decompose(TSelf m);
+
+    /// <summary>
+    /// <paramref name="sum"/> plus the lanes of <paramref name="value"/> in float64: a sum is a vector of float64 lanes
+    /// held in this type's bits (half as many as float32 lanes, so a float32 vector's halves are added in float64 first),
+    /// which only <see cref="Accumulate"/> and <see cref="Total"/> read. Zero is the empty sum.
+    /// </summary>
+    static abstract TSelf Accumulate(TSelf sum, TSelf value);
+
+    /// <summary>The float64 lanes of a sum built by <see cref="Accumulate"/>, added.</summary>
+    static abstract double Total(TSelf sum);
+}

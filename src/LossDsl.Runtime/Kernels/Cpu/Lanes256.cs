@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LossDsl.Kernels.Cpu;
+
+/// <summary>
+/// <see cref="ILanes{TSelf, T}"/> on <see cref="Vector256{T}"/>: every x64 machine this project runs on (AVX2 and AVX-512 alike). Its twin, <see cref="Lanes512{T}"/>, differs only in the
+/// vector type: .NET gives the two widths no common interface (see <see cref="ILanes{TSelf, T}"/>).
+/// </summary>
+internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
+    where T : unmanaged
+{
+    private readonly Vector256<T> value;
+
+    // 1.5·2⁵² and 1.5·2²³, and the first one's bits: a whole number added to them lands in the low bits of the mantissa.
+    private const double Shift64 = 6755399441055744.0;
+    private const long ShiftBits64 = 0x4338000000000000;
+    private const float Shift32 = 12582912.0f;
+
+    private Lanes256(Vector256<T> value) => this.value = value;
+
+    public static int Count => Vector256<T>.Count;
+
+    public static Lanes256<T> Zero => new(Vector256<T>.Zero);
+
+    public static Lanes256<T> One => new(Vector256<T>.One);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Create(double value) =>
+        new(typeof(T) == typeof(double) ? Vector256.Create(value).As<double, T>() : Vector256.Create((float)value).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Load(T* at) => new(Vector256.Load(at));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> LoadIndices(long* at) =>
+        new(typeof(T) == typeof(double)
+            ? Vector256.ConvertToDouble(Vector256.Load(at)).As<double, T>()
+            : Vector256.ConvertToSingle(Vector256.Narrow(Vector256.Load(at), Vector256.Load(at + Vector256<long>.Count))).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(T* at) => value.Store(at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Abs(Lanes256<T> x) => new(Vector256.Abs(x.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Max(Lanes256<T> left, Lanes256<T> right) => new(Vector256.MaxNative(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> MultiplyAdd(Lanes256<T> left, Lanes256<T> right, Lanes256<T> addend) =>
+        new(typeof(T) == typeof(double)
+            ? Vector256.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
+            : Vector256.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> GreaterThanOrEqual(Lanes256<T> left, Lanes256<T> right) => new(Vector256.GreaterThanOrEqual(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> LessThan(Lanes256<T> left, Lanes256<T> right) => new(Vector256.LessThan(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> EqualTo(Lanes256<T> left, Lanes256<T> right) => new(Vector256.Equals(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Select(Lanes256<T> condition, Lanes256<T> whenTrue, Lanes256<T> whenFalse) =>
+        new(Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> ZeroWhere(Lanes256<T> condition, Lanes256<T> value) => new(Vector256.AndNot(value.value, condition.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> PowerOfTwo(Lanes256<T> n)
+    {
+        // n + bias + 1.5·2^(mantissa bits) holds n + bias in its low bits, which the shift moves into the exponent field.
+        if (typeof(T) == typeof(double))
+        {
+            var biased = n.value.AsDouble() + Vector256.Create(1023 + Shift64);
+            return new((biased.AsInt64() << 52).As<long, T>());
+        }
+
+        var biasedSingle = n.value.AsSingle() + Vector256.Create(127 + Shift32);
+        return new((biasedSingle.AsInt32() << 23).As<int, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Lanes256<T> Exponent, Lanes256<T> Fraction) Decompose(Lanes256<T> m)
+    {
+        // k = the exponent of m/√2 rounded down; f = m / 2ᵏ by taking k from the exponent bits.
+        if (typeof(T) == typeof(double))
+        {
+            var bits = m.value.AsInt64();
+            var k = (bits - Vector256.Create(0x3FE6A09E667F3BCDL)) >> 52;
+            var exponent = (k + Vector256.Create(ShiftBits64)).AsDouble() - Vector256.Create(Shift64);
+            return (new(exponent.As<double, T>()), new((bits - (k << 52)).As<long, T>()));
+        }
+
+        var singleBits = m.value.AsInt32();
+        var singleK = (singleBits - Vector256.Create(0x3F3504F3)) >> 23;
+        return (new(Vector256.ConvertToSingle(singleK).As<float, T>()), new((singleBits - (singleK << 23)).As<int, T>()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Accumulate(Lanes256<T> sum, Lanes256<T> value)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return new(sum.value + value.value);
+        }
+
+        var (lower, upper) = Vector256.Widen(value.value.AsSingle());
+        return new((sum.value.AsDouble() + (lower + upper)).As<double, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(Lanes256<T> sum) => Vector256.Sum(sum.value.AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> operator +(Lanes256<T> left, Lanes256<T> right) => new(left.value + right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> operator -(Lanes256<T> left, Lanes256<T> right) => new(left.value - right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> operator *(Lanes256<T> left, Lanes256<T> right) => new(left.value * right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> operator /(Lanes256<T> left, Lanes256<T> right) => new(left.value / right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> operator -(Lanes256<T> value) => new(-value.value);
+
+    public T this[int index] => value.GetElement(index);
+}

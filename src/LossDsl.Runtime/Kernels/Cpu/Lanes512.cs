@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LossDsl.Kernels.Cpu;
+
+/// <summary>
+/// <see cref="ILanes{TSelf, T}"/> on <see cref="Vector512{T}"/>: AVX-512 machines, where the JIT reports <see cref="Vector512.IsHardwareAccelerated"/>; elsewhere .NET
+/// runs it in software, which the tests use to check it on every machine. The twin of <see cref="Lanes256{T}"/>, differing
+/// only in the vector type.
+/// </summary>
+internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
+    where T : unmanaged
+{
+    private readonly Vector512<T> value;
+
+    // 1.5·2⁵² and 1.5·2²³, and the first one's bits: a whole number added to them lands in the low bits of the mantissa.
+    private const double Shift64 = 6755399441055744.0;
+    private const long ShiftBits64 = 0x4338000000000000;
+    private const float Shift32 = 12582912.0f;
+
+    private Lanes512(Vector512<T> value) => this.value = value;
+
+    public static int Count => Vector512<T>.Count;
+
+    public static Lanes512<T> Zero => new(Vector512<T>.Zero);
+
+    public static Lanes512<T> One => new(Vector512<T>.One);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Create(double value) =>
+        new(typeof(T) == typeof(double) ? Vector512.Create(value).As<double, T>() : Vector512.Create((float)value).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Load(T* at) => new(Vector512.Load(at));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> LoadIndices(long* at) =>
+        new(typeof(T) == typeof(double)
+            ? Vector512.ConvertToDouble(Vector512.Load(at)).As<double, T>()
+            : Vector512.ConvertToSingle(Vector512.Narrow(Vector512.Load(at), Vector512.Load(at + Vector512<long>.Count))).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(T* at) => value.Store(at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Abs(Lanes512<T> x) => new(Vector512.Abs(x.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Max(Lanes512<T> left, Lanes512<T> right) => new(Vector512.MaxNative(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> MultiplyAdd(Lanes512<T> left, Lanes512<T> right, Lanes512<T> addend) =>
+        new(typeof(T) == typeof(double)
+            ? Vector512.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
+            : Vector512.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> GreaterThanOrEqual(Lanes512<T> left, Lanes512<T> right) => new(Vector512.GreaterThanOrEqual(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> LessThan(Lanes512<T> left, Lanes512<T> right) => new(Vector512.LessThan(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> EqualTo(Lanes512<T> left, Lanes512<T> right) => new(Vector512.Equals(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Select(Lanes512<T> condition, Lanes512<T> whenTrue, Lanes512<T> whenFalse) =>
+        new(Vector512.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> ZeroWhere(Lanes512<T> condition, Lanes512<T> value) => new(Vector512.AndNot(value.value, condition.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> PowerOfTwo(Lanes512<T> n)
+    {
+        // n + bias + 1.5·2^(mantissa bits) holds n + bias in its low bits, which the shift moves into the exponent field.
+        if (typeof(T) == typeof(double))
+        {
+            var biased = n.value.AsDouble() + Vector512.Create(1023 + Shift64);
+            return new((biased.AsInt64() << 52).As<long, T>());
+        }
+
+        var biasedSingle = n.value.AsSingle() + Vector512.Create(127 + Shift32);
+        return new((biasedSingle.AsInt32() << 23).As<int, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Lanes512<T> Exponent, Lanes512<T> Fraction) Decompose(Lanes512<T> m)
+    {
+        // k = the exponent of m/√2 rounded down; f = m / 2ᵏ by taking k from the exponent bits.
+        if (typeof(T) == typeof(double))
+        {
+            var bits = m.value.AsInt64();
+            var k = (bits - Vector512.Create(0x3FE6A09E667F3BCDL)) >> 52;
+            var exponent = (k + Vector512.Create(ShiftBits64)).AsDouble() - Vector512.Create(Shift64);
+            return (new(exponent.As<double, T>()), new((bits - (k << 52)).As<long, T>()));
+        }
+
+        var singleBits = m.value.AsInt32();
+        var singleK = (singleBits - Vector512.Create(0x3F3504F3)) >> 23;
+        return (new(Vector512.ConvertToSingle(singleK).As<float, T>()), new((singleBits - (singleK << 23)).As<int, T>()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Accumulate(Lanes512<T> sum, Lanes512<T> value)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return new(sum.value + value.value);
+        }
+
+        var (lower, upper) = Vector512.Widen(value.value.AsSingle());
+        return new((sum.value.AsDouble() + (lower + upper)).As<double, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(Lanes512<T> sum) => Vector512.Sum(sum.value.AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> operator +(Lanes512<T> left, Lanes512<T> right) => new(left.value + right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> operator -(Lanes512<T> left, Lanes512<T> right) => new(left.value - right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> operator *(Lanes512<T> left, Lanes512<T> right) => new(left.value * right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> operator /(Lanes512<T> left, Lanes512<T> right) => new(left.value / right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> operator -(Lanes512<T> value) => new(-value.value);
+
+    public T this[int index] => value.GetElement(index);
+}

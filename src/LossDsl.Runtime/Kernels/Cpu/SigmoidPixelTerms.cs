@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+
+namespace LossDsl.Kernels.Cpu;
+
+/// <summary>
+/// A pixel term <see cref="SigmoidStatisticsPass"/> sums beside the statistics: its element loss ℓ and slope ∂ℓ/∂x on
+/// a vector of logits x and targets t, given p = σ(x) and softplus(x). A struct per term, so that the JIT compiles each
+/// pass for its own term, with no branch in the loop and nothing computed that the term does not read.
+/// </summary>
+internal interface IPixelTerm<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+{
+    /// <summary>Whether there is a term at all.</summary>
+    static abstract bool Sums { get; }
+
+    /// <summary>ℓ(x, t).</summary>
+    TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus);
+
+    /// <summary>∂ℓ/∂x.</summary>
+    TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus);
+}
+
+/// <summary>No pixel term: the statistics alone.</summary>
+internal readonly struct NoPixelTerm<TLanes, T> : IPixelTerm<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+{
+    public static bool Sums => false;
+
+    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
+
+    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
+}
+
+/// <summary>bce with a positive weight w: w·t·softplus(−x) + (1 − t)·softplus(x).</summary>
+internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IPixelTerm<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+{
+    private readonly TLanes weight = TLanes.Create(positiveWeight);
+
+    public static bool Sums => true;
+
+    // softplus(−x) = softplus(x) − x.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => softplus + (t * (((weight - TLanes.One) * (softplus - x)) - x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (p * (TLanes.One + ((weight - TLanes.One) * t))) - (weight * t);
+}
+
+/// <summary>
+/// torchvision's sigmoid focal loss, α_t·(1 − p_t)^γ·ce with α_t = α·t + (1 − α)(1 − t) (1 without α, given as a
+/// negative α) and the base 1 − p_t kept at least the smallest normal number, as the torch-operation path does; the power
+/// taken as <typeparamref name="TPower"/> says.
+/// </summary>
+internal readonly struct FocalTerm<TLanes, T, TPower>(double alpha, TPower power) : IPixelTerm<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+    where TPower : struct, IUnitPower<TLanes, T>
+{
+    private readonly TLanes alphaSlope = TLanes.Create(alpha < 0 ? 0 : (2 * alpha) - 1);
+    private readonly TLanes alphaBase = TLanes.Create(alpha < 0 ? 1 : 1 - alpha);
+    private readonly TPower modulation = power;
+
+    public static bool Sums => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus)
+    {
+        var (alphaT, power, _) = Focal(t, p);
+        return alphaT * power * (softplus - (t * x));
+    }
+
+    // α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t)).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus)
+    {
+        var one = TLanes.One;
+        var (alphaT, power, slope) = Focal(t, p);
+        var towardsOther = one - (t + t);
+        var crossEntropy = softplus - (t * x);
+        var throughModulation = slope * towardsOther * p * (one - p) * crossEntropy;
+        return alphaT * (throughModulation + (power * (p - t)));
+    }
+
+    // α_t = t(2α − 1) + (1 − α), m = max(1 − p_t, smallest normal) = max(t + p(1 − 2t), ·), m^γ and γ·m^(γ−1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (TLanes AlphaT, TLanes Power, TLanes Slope) Focal(TLanes t, TLanes p)
+    {
+        var m = TLanes.Max(LaneFunctions<TLanes, T>.SmallestNormal, t + (p * (TLanes.One - (t + t))));
+        var (power, slope) = modulation.Of(m);
+        return ((t * alphaSlope) + alphaBase, power, slope);
+    }
+}

@@ -1,0 +1,85 @@
+using CsCheck;
+using LossDsl.Kernels;
+using LossDsl.Kernels.Cpu;
+using LossDsl.Tests.Infrastructure;
+using LossDsl.Tests.Properties;
+using static TorchSharp.torch;
+
+namespace LossDsl.Tests.Numerics;
+
+/// <summary>
+/// The fused passes on 256-bit and 512-bit lanes agree, on every machine: where the CPU has no AVX-512, .NET runs the
+/// 512-bit lanes in software, so the width a machine of the other kind would take is checked here too. The element
+/// arithmetic is the same at both widths; only the order of the float64 sums (and an FMA the software lanes may not
+/// fuse) differs.
+/// </summary>
+public sealed class LaneWidthTests
+{
+    private static readonly Gen<(long[] Shape, ScalarType Dtype, bool PerImage, int Term, int Seed)> Cases =
+        from shape in FusedCpuPathTests.Shapes(maxChannels: 6)
+        from dtype in FusedCpuPathTests.Dtypes
+        from perImage in Gen.Bool
+        from term in Gen.Int[0, 3]
+        from seed in Gen.Int[0, 1 << 20]
+        select (shape, dtype, perImage, term, seed);
+
+    [Fact]
+    public void The_statistics_pass_on_logits_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+        var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
+        var target = rand(sample.Shape, dtype: sample.Dtype, generator: generator).gt(0.5).to_type(sample.Dtype);
+        // None, bce with a positive weight, focal with a whole γ (products) and a fractional one (exp and log).
+        var pixelSum = sample.Term switch
+        {
+            0 => SigmoidPixelSum.None,
+            1 => SigmoidPixelSum.CrossEntropy,
+            2 => SigmoidPixelSum.Focal(0.25, 2),
+            _ => SigmoidPixelSum.Focal(-1, 1.5),
+        };
+        var scale = sample.Term == 0 ? rand(sample.Shape, dtype: sample.Dtype, generator: generator) : null;
+        var rows = CpuRows.Of(logits, target, scale, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+        var (truePositiveGrad, predictedGrad) = (Random(rows.Statistics, generator), Random(rows.Statistics, generator));
+
+        var (narrow, wide) = (rows with { Wide = false }, rows with { Wide = true });
+        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}, {pixelSum}";
+        Tolerance.CloseToLargest(
+            SigmoidStatisticsPass.Forward(narrow, logits, target, scale, pixelSum, positiveWeight: 1.7),
+            SigmoidStatisticsPass.Forward(wide, logits, target, scale, pixelSum, positiveWeight: 1.7), 1e-12, what + ": sums");
+        Tolerance.CloseToLargest(
+            FixedInputs.ToArray(SigmoidStatisticsPass.Backward(narrow, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7)),
+            FixedInputs.ToArray(SigmoidStatisticsPass.Backward(wide, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7)),
+            ElementTolerance(sample.Dtype), what + ": d/dx");
+    }, iterations: 60, seed: 512, print: sample => $"[{string.Join(", ", sample.Shape)}] {sample.Dtype} term {sample.Term}");
+
+    [Fact]
+    public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+        var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
+        var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
+        var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
+        var valid = sample.Term % 2 == 0 ? rand(pixelShape, dtype: sample.Dtype, generator: generator).gt(0.3).to_type(sample.Dtype) : null;
+        var pixels = CpuRows.OfLabels(logits, labels, valid, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+        var statistics = (int)(pixels.Statistics * sample.Shape[1]);
+        var (truePositiveGrad, predictedGrad) = (Random(statistics, generator), Random(statistics, generator));
+
+        var (narrow, wide) = (pixels with { Wide = false }, pixels with { Wide = true });
+        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}{(valid is null ? string.Empty : ", ignored pixels")}";
+        Tolerance.CloseToLargest(
+            SoftmaxStatisticsPass.Forward(narrow, logits, labels, valid),
+            SoftmaxStatisticsPass.Forward(wide, logits, labels, valid), 1e-12, what + ": sums");
+        Tolerance.CloseToLargest(
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(narrow, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3)),
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(wide, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3)),
+            ElementTolerance(sample.Dtype), what + ": d/dx");
+    }, iterations: 60, seed: 512, print: sample => $"[{string.Join(", ", sample.Shape)}] {sample.Dtype} term {sample.Term}");
+
+    // An element's few ulps: the same formulas, with or without a fused multiply-add.
+    private static double ElementTolerance(ScalarType dtype) => dtype == ScalarType.Float32 ? 1e-6 : 1e-14;
+
+    private static double[] Random(long count, TorchSharp.torch.Generator generator) =>
+        randn(count, dtype: ScalarType.Float64, generator: generator).data<double>().ToArray();
+}
