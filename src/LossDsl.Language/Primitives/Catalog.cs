@@ -149,25 +149,26 @@ internal static partial class Catalog
 
     private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
         // The statistics node of class indices sums −log p_y over the kept pixels: ce without weights or smoothing.
-        (inputs, term) => PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is { } sum
+        (inputs, term) => SummedInStatistics(inputs, term) is { } sum
             ? PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
             : (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
                 inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
         Range = (term, _) => SmoothedCrossEntropyRange(term),
         // Summed in the node, ce is a mean over the kept pixels, counted as any element mean is.
-        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels || (PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is not null)
+        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels || SummedInStatistics(inputs, term) is not null
             ? ElementMean(inputs, value, overAll: term.Word(MeanOver) == AllPixels)
             : GroupReductionCalls.MeanOfCrossEntropy(value, inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
-        LowerUnreduced = (inputs, term) => PlainCrossEntropy(term) && inputs.LabelsCrossEntropySum() is not null
+        LowerUnreduced = (inputs, term) => SummedInStatistics(inputs, term) is not null
             ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels())
             : PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
 
-    // ce as the statistics node of class indices sums it: a mean over the kept pixels without class weights or smoothing.
-    private static bool PlainCrossEntropy(BoundTerm ce) =>
-        ce.Word(MeanOver) != AllPixels && ce[ClassWeight] is not NumberListValue && ce.Number(LabelSmoothing) == 0;
+    // ce's sum from the statistics node of class indices, when the plan fuses it there and this ce is the one the node
+    // sums: a mean over the kept pixels without class weights or smoothing; null otherwise.
+    private static LocalValue? SummedInStatistics(IPlanInputs inputs, BoundTerm ce) =>
+        ce.Word(MeanOver) != AllPixels && ce[ClassWeight] is not NumberListValue && ce.Number(LabelSmoothing) == 0 ? inputs.LabelsCrossEntropySum() : null;
 
     private delegate KernelCall CrossEntropyCall(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight);
 

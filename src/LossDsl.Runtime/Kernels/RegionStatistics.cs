@@ -196,10 +196,8 @@ public sealed class RegionStatistics
             return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), crossEntropySum);
         }
 
-        var probabilities = Probabilities.Softmax(logits);
-        using var logProbabilities = Probabilities.LogSoftmax(logits);
-        using var perPixel = PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
-        return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
+        using var perPixel = PixelLosses.CrossEntropyWithLogitsUnreduced(logits, labels, valid);
+        return (ComputeFromLabels(Probabilities.Softmax(logits), labels, valid, null, perImage), perPixel.sum());
     }
 
     /// <summary>

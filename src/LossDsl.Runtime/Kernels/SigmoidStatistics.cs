@@ -12,9 +12,9 @@ namespace LossDsl.Kernels;
 /// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, or mask focal), as one autograd node with its gradient written out:
 /// <c>∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·∂ℓ/∂x</c>, σ' = p(1 − p), the incoming gradients broadcast over the reduced
 /// dims; bce's <c>∂ℓ/∂x = p(1 + (w − 1)t) − w·t</c>, focal's as in <see cref="BinaryFocalFunction"/>. Autograd would
-/// record the sigmoid, the product, the sums and the cross-entropy (saving p and t), then replay them backwards; this node records nothing in its forward pass, keeps no full-size tensor of its own
-/// (it recomputes σ(x) in the backward pass from the logits autograd keeps anyway), and writes the whole gradient into
-/// one buffer. Contiguous float32/float64 CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of
+/// record the sigmoid, the product, the sums and the cross-entropy (saving p and t), then replay them backwards; this
+/// node records nothing in its forward pass, keeps no full-size tensor of its own (it recomputes σ(x) in the backward
+/// pass from the logits autograd keeps anyway), and writes the whole gradient into one buffer. Contiguous float32/float64 CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of
 /// x and t forward with no full-size temporary, one read and one write of the gradient backward.
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>

@@ -130,13 +130,9 @@ internal static unsafe class SigmoidStatisticsPass
 
         if (whole < length)
         {
-            // The last elements, padded with 0: a scale of 0 keeps the padding out of every sum.
-            var padded = length - whole;
-            var (a, b, c, d) = Sums<TLanes, T, TTerm>(
-                LaneFunctions<TLanes, T>.LoadPartial(x + whole, padded),
-                LaneFunctions<TLanes, T>.LoadPartial(t + whole, padded),
-                s is null ? LaneFunctions<TLanes, T>.FirstLanes(padded) : LaneFunctions<TLanes, T>.LoadPartial(s + whole, padded),
-                term);
+            // A scale of 0 keeps the padding out of every sum.
+            var (logit, mask, scale) = Padded<TLanes, T>(x + whole, t + whole, s is null ? null : s + whole, length - whole);
+            var (a, b, c, d) = Sums<TLanes, T, TTerm>(logit, mask, scale, term);
             (truePositive, predicted, targetSum, pixelSum) = (TLanes.Accumulate(truePositive, a), TLanes.Accumulate(predicted, b), TLanes.Accumulate(targetSum, c), TLanes.Accumulate(pixelSum, d));
         }
 
@@ -172,13 +168,9 @@ internal static unsafe class SigmoidStatisticsPass
 
         if (whole < length)
         {
-            var padded = length - whole;
-            var gradient = Gradient<TLanes, T, TTerm>(
-                LaneFunctions<TLanes, T>.LoadPartial(x + whole, padded),
-                LaneFunctions<TLanes, T>.LoadPartial(t + whole, padded),
-                s is null ? LaneFunctions<TLanes, T>.FirstLanes(padded) : LaneFunctions<TLanes, T>.LoadPartial(s + whole, padded),
-                gTruePositive, gPredicted, gPixelSum, term);
-            LaneFunctions<TLanes, T>.StorePartial(gradient, g + whole, padded);
+            var (logit, mask, scale) = Padded<TLanes, T>(x + whole, t + whole, s is null ? null : s + whole, length - whole);
+            var gradient = Gradient<TLanes, T, TTerm>(logit, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
+            LaneFunctions<TLanes, T>.StorePartial(gradient, g + whole, length - whole);
         }
     }
 
@@ -197,6 +189,14 @@ internal static unsafe class SigmoidStatisticsPass
 
         return gradient * scale;
     }
+
+    // The last count (fewer than a vector's) elements of a block, padded: logits and targets 0, the scale (1 without
+    // one) 0 past the end.
+    private static (TLanes Logit, TLanes Mask, TLanes Scale) Padded<TLanes, T>(T* x, T* t, T* s, int count)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged =>
+        (LaneFunctions<TLanes, T>.LoadPartial(x, count), LaneFunctions<TLanes, T>.LoadPartial(t, count),
+            s is null ? LaneFunctions<TLanes, T>.FirstLanes(count) : LaneFunctions<TLanes, T>.LoadPartial(s, count));
 
     /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
     private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
