@@ -63,11 +63,13 @@ internal static class ExplanationText
             ? $"passes per level, at the level's size: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n"
             : $"passes per forward pass: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n");
         text.Append($"with each term computing its own steps: {Passes(plan.UnsharedPasses)}; sharing saves {Passes(plan.UnsharedPasses - plan.Passes)}\n");
-        var fused = plan.Steps.Where(s => s.FusedCpuPasses is not null).ToList();
+        var fused = plan.Steps.Where(s => s.FusedCpuPasses is not null).Select(s => (s.Local, s.Call, s.Passes, Fused: s.FusedCpuPasses!.Value))
+            .Concat(plan.Terms.Where(t => t.FusedCpuPasses is not null).Select(t => (Local: t.Name, t.Call, t.Passes, Fused: t.FusedCpuPasses!.Value)))
+            .ToList();
         if (fused.Count > 0)
         {
-            var saved = fused.Aggregate(default(PassCount), (sum, s) => sum + s.Passes - s.FusedCpuPasses!.Value);
-            var each = string.Join("; ", fused.Select(s => $"{s.Local}: one fused pass, {Passes(s.FusedCpuPasses!.Value)} instead of {Passes(s.Passes)}"));
+            var saved = fused.Aggregate(default(PassCount), (sum, s) => sum + s.Passes - s.Fused);
+            var each = string.Join("; ", fused.Select(s => $"{s.Local}: {s.Call.FusedCpuPath!.Kind}, {Passes(s.Fused)} instead of {Passes(s.Passes)}"));
             text.Append($"on contiguous float32/float64 CPU tensors: {Passes(plan.Passes - saved)} ({each})\n");
         }
 

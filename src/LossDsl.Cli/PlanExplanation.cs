@@ -17,7 +17,7 @@ internal sealed record ExplainedBuffer(string Local, KernelCall Call, ImmutableA
 internal sealed record ExplainedStep(string Local, KernelCall Call, ImmutableArray<string> Reads, ImmutableArray<string> Users, PassCount Passes, PassCount? FusedCpuPasses);
 
 /// <summary>A term: what it computes in loss syntax (every argument spelled out), its kernel, what that reads, its passes.</summary>
-internal sealed record ExplainedTerm(string Name, string Canonical, KernelCall Call, ImmutableArray<string> Reads, PassCount Passes);
+internal sealed record ExplainedTerm(string Name, string Canonical, KernelCall Call, ImmutableArray<string> Reads, PassCount Passes, PassCount? FusedCpuPasses);
 
 /// <summary>
 /// What one value of the plan sends across a data-parallel group per forward pass (<c>LossModule.Group</c>): the
@@ -72,7 +72,7 @@ internal static class PlanExplanation
                 UsersOf(s.Outputs.ToArray()), s.Call.Passes(plan.Signature), s.Call.FusedCpuPath?.Passes(plan.Signature)))
             .ToImmutableArray();
         var explainedTerms = plan.Terms
-            .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), t.Call.Passes(plan.Signature)))
+            .Select(t => new ExplainedTerm(t.Name, t.Bound.Canonical, t.Call, Reads(t.Call), t.Call.Passes(plan.Signature), t.Call.FusedCpuPath?.Passes(plan.Signature)))
             .ToImmutableArray();
 
         var passes = Sum(explainedSteps.Select(s => s.Passes).Concat(explainedTerms.Select(t => t.Passes)));

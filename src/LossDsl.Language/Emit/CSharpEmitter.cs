@@ -145,6 +145,11 @@ internal static class CSharpEmitter
             var written = plan.Source.Substring(term.Bound.Span.Start, term.Bound.Span.Length);
             w.Line($"// {term.Name}: {OneLine(written)}  ({(file is null ? "loss text" : file)} {Position(plan.Source, term.Bound.Span.Start)})");
             w.Line($"//   = {term.Bound.Canonical}");
+            if (term.Call.FusedCpuPath is { } termPath)
+            {
+                w.Line("// " + termPath.Tensors);
+            }
+
             w.Line($"var {term.Name} = {Call(term.Call)};");
             if (term.AcrossGroup is { } acrossGroup)
             {

@@ -41,8 +41,11 @@ internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgu
     public override int GetHashCode() => Method.GetHashCode();
 }
 
-/// <summary>A kernel's one-pass CPU path: which tensors take it, and the passes of its forward pass there.</summary>
-internal sealed record FusedCpuPath(string Tensors, Func<LossSignature, PassCount> Passes);
+/// <summary>
+/// A kernel's CPU path beside its torch operations: which tensors take it, what it is in a few words (<c>lossdsl explain</c>
+/// writes "stats: one fused pass, 2 instead of 10"), and the passes of its forward pass there.
+/// </summary>
+internal sealed record FusedCpuPath(string Tensors, string Kind, Func<LossSignature, PassCount> Passes);
 
 /// <summary>One argument, named as the kernel's parameter is.</summary>
 internal sealed record KernelArgument(string Name, KernelValue Value)

@@ -100,7 +100,12 @@ public static partial class StructureLosses
     private static Tensor LovaszWeights(Tensor errors, Tensor truth)
     {
         using var noGrad = no_grad();
-        var (sorted, order) = errors.sort(-1, descending: true);
+        if (Cpu.LovaszWeightsPass.Takes(errors, truth))
+        {
+            return Cpu.LovaszWeightsPass.Compute(errors, truth);
+        }
+
+        var (sorted, order) = errors.sort(-1, descending: true, stable: true);
         using (sorted)
         using (order)
         {

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace LossDsl.Maps;
@@ -34,8 +33,7 @@ public static class DistanceTransform
         var distances = new double[inSet.Length];
         // Images are independent and each transform is exact (integers in double precision), so running them on torch's
         // threads changes no number.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.For(0, (int)set.shape[0], parallel, image =>
+        Kernels.Cpu.TorchThreads.For((int)set.shape[0], image =>
         {
             var squared = SquaredToNearest(inSet.AsSpan(image * pixels, pixels), spatial);
             for (var i = 0; i < pixels; i++)

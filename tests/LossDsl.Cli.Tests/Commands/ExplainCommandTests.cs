@@ -67,6 +67,19 @@ public sealed class ExplainCommandTests
         Assert.Contains(line, result.StdoutLines);
     }
 
+    [Theory]
+    [InlineData("lovasz_hinge", "on contiguous float32/float64 CPU tensors: 40 (lovasz_hinge: a radix sort and one walk, 38 instead of 42)")]
+    // A step's fused pass and a term's CPU path on one line, each saving its own passes.
+    [InlineData("bce + dice + lovasz_hinge", "on contiguous float32/float64 CPU tensors: 42 (stats, bceSum: one fused pass, 2 instead of 10; lovasz_hinge: a radix sort and one walk, 38 instead of 42)")]
+    public void A_terms_cpu_path_is_counted_on_the_same_line(string loss, string line)
+    {
+        var result = Lossdsl.Run("explain", loss);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(result.StdoutLines, l => l.StartsWith("on contiguous", StringComparison.Ordinal));
+        Assert.Contains(line, result.StdoutLines);
+    }
+
     [Fact]
     public void Labels_with_an_ignore_index_count_per_pixel_tensors_apart()
     {

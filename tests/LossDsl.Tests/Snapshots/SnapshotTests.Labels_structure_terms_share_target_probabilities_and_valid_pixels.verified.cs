@@ -32,11 +32,13 @@ partial class LovaszLoss : global::LossDsl.LossModule<LovaszLoss.TermValues>
 
         // lovasz_softmax: lovasz_softmax(all, true)  (loss text 1:1)
         //   = lovasz_softmax(classes: all, per_image: true, weight: none)
+        // Each row ranked by a radix sort and its weights in one walk for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch's sort otherwise.
         var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, weight: null, presentOnly: false, perImage: true);
         lovasz_softmax = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: lovasz_softmax, pred: pred, group: Group);
 
         // lovasz_softmax_2: lovasz_softmax  (loss text 1:33)
         //   = lovasz_softmax(classes: present, per_image: false, weight: none)
+        // Each row ranked by a radix sort and its weights in one walk for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch's sort otherwise.
         var lovasz_softmax_2 = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid, weight: null, presentOnly: true, perImage: false);
         lovasz_softmax_2 = global::LossDsl.Kernels.GroupReduction.Unavailable(value: lovasz_softmax_2, term: "lovasz_softmax_2", reason: "over the batch it sorts the errors of every pixel of it, which no per-process sum gives; use per_image: true", group: Group);
 

@@ -50,6 +50,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // lovasz_softmax: lovasz_softmax  (loss text 1:40)
         //   = lovasz_softmax(classes: present, per_image: false, weight: none)
+        // Each row ranked by a radix sort and its weights in one walk for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch's sort otherwise.
         var lovasz_softmax = global::LossDsl.Kernels.StructureLosses.LovaszSoftmax(probabilities: p, target: t, valid: valid2, weight: null, presentOnly: true, perImage: false);
         lovasz_softmax = global::LossDsl.Kernels.GroupReduction.Unavailable(value: lovasz_softmax, term: "lovasz_softmax", reason: "over the batch it sorts the errors of every pixel of it, which no per-process sum gives; use per_image: true", group: Group);
 

@@ -27,6 +27,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
 
         // lovasz_hinge: lovasz_hinge  (loss text 1:1)
         //   = lovasz_hinge(per_image: true)
+        // Each row ranked by a radix sort and its weights in one walk for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch's sort otherwise.
         var lovasz_hinge = global::LossDsl.Kernels.StructureLosses.LovaszHinge(loss: "Only", logits: pred, target: t, valid: null, perImage: true);
         lovasz_hinge = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: lovasz_hinge, pred: pred, group: Group);
 

@@ -17,8 +17,10 @@ internal static class RegionStatisticsCalls
     private const string LabelsStatisticsTensors =
         "One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.";
 
+    private const string OneFusedPass = "one fused pass";
+
     private static FusedCpuPath SigmoidStatisticsPath(LocalValue? scale) =>
-        new(SigmoidStatisticsTensors, signature => new PassCount(2, 0) + (scale is null ? new PassCount(0, 0) : ScalePasses(signature)));
+        new(SigmoidStatisticsTensors, OneFusedPass, signature => new PassCount(2, 0) + (scale is null ? new PassCount(0, 0) : ScalePasses(signature)));
 
     // A per-pixel map holds 1/C of pred's elements; a per-channel one all of them.
     private static PassCount ScalePasses(Semantics.LossSignature signature) =>
@@ -82,7 +84,7 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy),
             valid is null ? KernelCall.Fixed(4 + 1, 9 + 4) : KernelCall.Fixed(4 + 3, 14 + 7),
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage))
-        with { FusedCpuPath = new(LabelsStatisticsTensors, _ => new PassCount(1, valid is null ? 2 : 3)) };
+        with { FusedCpuPath = new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3)) };
 
     /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no

@@ -28,27 +28,52 @@ internal static class StructureLossesCalls
             Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Local(nameof(window), window),
             Constant(nameof(c1), c1), Constant(nameof(c2), c2), Constant(nameof(scaleWeights), scaleWeights));
 
+    // LossDsl.Kernels.Cpu.LovaszWeightsPass.Takes: the errors and the targets as rows that the radix sort takes.
+    private const string LovaszTensors =
+        "Each row ranked by a radix sort and its weights in one walk for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch's sort otherwise.";
+
     /// <summary>
-    /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (31): sort (3 with the indices), gather (3),
-    /// the positive count (1), two cumulative sums with their operands (10), the Jaccard ratio and 1 − it (5), its
-    /// differences and concatenation (5), the weighted sum (4). A valid mask multiplies the errors and the target by it (6).
+    /// The Lovász extension (31): sort (3 with the indices), gather (3), the positive count (1), two cumulative sums with
+    /// their operands (10), the Jaccard ratio and 1 − it (5), its differences and concatenation (5), the weighted sum (4).
+    /// </summary>
+    private const int LovaszExtensionPasses = 31;
+
+    /// <summary>
+    /// The extension on the CPU path (27): keys and positions (3), at most four byte passes of the radix sort, each
+    /// reading and writing keys and positions (16), the positive count (1), the walk (3: positions, the targets in that
+    /// order, the weights), the weighted sum (4). Fewer passes than the torch path's only by 4, but linear where a
+    /// comparison sort's passes grow with log n.
+    /// </summary>
+    private const int LovaszExtensionCpuPasses = 27;
+
+    // The CPU path of a Lovász term whose errors and rows take `around` passes (and `perPixel` per-pixel ones).
+    private static FusedCpuPath LovaszPath(int around, int perPixel = 0) =>
+        new(LovaszTensors, "a radix sort and one walk", _ => new PassCount(around + LovaszExtensionCpuPasses, perPixel));
+
+    /// <summary>
+    /// Hinge errors 1 − x·(2t − 1) and relu (11), then the Lovász extension (<see cref="LovaszExtensionPasses"/>). A valid
+    /// mask multiplies the errors and the target by it (6).
     /// </summary>
     public static KernelCall LovaszHinge(string loss, LocalValue logits, LocalValue target, LocalValue? valid, bool perImage) =>
-        KernelCall.Create(Type, nameof(LovaszHinge), KernelCall.Fixed(42 + (valid is null ? 0 : 6)),
+        KernelCall.Create(Type, nameof(LovaszHinge), KernelCall.Fixed(11 + LovaszExtensionPasses + (valid is null ? 0 : 6)),
             Constant(nameof(loss), loss), Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid),
-            Constant(nameof(perImage), perImage));
+            Constant(nameof(perImage), perImage))
+        with { FusedCpuPath = LovaszPath(11 + (valid is null ? 0 : 6)) };
 
     /// <summary>
     /// Errors |t − p| (5; with an ignore index times the valid pixels, 2 full and 1 per pixel), the batch-wide rows of
-    /// errors and targets (a transposed copy, 2 each, not per image), the Lovász extension (31, as in
-    /// <see cref="LovaszHinge"/>), and the class-presence sum (1) with classes: present. Class weights touch one number
-    /// per class.
+    /// errors and targets (a transposed copy, 2 each, not per image), the Lovász extension
+    /// (<see cref="LovaszExtensionPasses"/>), and the class-presence sum (1) with classes: present. Class weights touch one
+    /// number per class.
     /// </summary>
-    public static KernelCall LovaszSoftmax(LocalValue probabilities, LocalValue target, LocalValue? valid, LocalValue? weight, bool presentOnly, bool perImage) =>
-        KernelCall.Create(Type, nameof(LovaszSoftmax),
-            KernelCall.Fixed(5 + (valid is null ? 0 : 2) + (perImage ? 0 : 4) + 31 + (presentOnly ? 1 : 0), valid is null ? 0 : 1),
-            Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(weight), weight),
-            Constant(nameof(presentOnly), presentOnly), Constant(nameof(perImage), perImage));
+    public static KernelCall LovaszSoftmax(LocalValue probabilities, LocalValue target, LocalValue? valid, LocalValue? weight, bool presentOnly, bool perImage)
+    {
+        var around = 5 + (valid is null ? 0 : 2) + (perImage ? 0 : 4) + (presentOnly ? 1 : 0);
+        return KernelCall.Create(Type, nameof(LovaszSoftmax), KernelCall.Fixed(around + LovaszExtensionPasses, valid is null ? 0 : 1),
+                Local(nameof(probabilities), probabilities), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(weight), weight),
+                Constant(nameof(presentOnly), presentOnly), Constant(nameof(perImage), perImage))
+            with { FusedCpuPath = LovaszPath(around, valid is null ? 0 : 1) };
+    }
 
     /// <summary>
     /// Per class map of p and of t: boundary map 1 − x, max-pool, subtract (7 each), the extended maps (2 each), precision

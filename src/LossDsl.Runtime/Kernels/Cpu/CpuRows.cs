@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels.Cpu;
@@ -116,18 +115,7 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             block(item, row, start, (int)Math.Min(BlockLength, rowLength - start));
         }
 
-        var threads = Math.Max(1, get_num_threads());
-        if (threads == 1 || count == 1)
-        {
-            for (var item = 0; item < count; item++)
-            {
-                Run(item);
-            }
-
-            return;
-        }
-
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, Run);
+        TorchThreads.For(count, Run);
     }
 
     /// <summary>The first element of a contiguous CPU tensor: native memory, which does not move.</summary>
