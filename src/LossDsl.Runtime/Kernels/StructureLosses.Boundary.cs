@@ -49,6 +49,6 @@ public static partial class StructureLosses
     private static Tensor SamePool(Tensor x, int size)
     {
         var rank = (int)x.dim() - 2;
-        return MaxPool(x, Enumerable.Repeat((long)size, rank).ToArray(), Enumerable.Repeat((long)(size - 1) / 2, rank).ToArray());
+        return MaxPool(x, Enumerable.Repeat((long)size, rank).ToArray());
     }
 }

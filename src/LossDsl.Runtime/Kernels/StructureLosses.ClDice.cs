@@ -75,12 +75,10 @@ public static partial class StructureLosses
         for (var axis = 0; axis < rank; axis++)
         {
             var kernel = new long[rank];
-            var padding = new long[rank];
             Array.Fill(kernel, 1L);
             kernel[axis] = 3;
-            padding[axis] = 1;
             using var negated = x.neg();
-            using var pooled = MaxPool(negated, kernel, padding);
+            using var pooled = MaxPool(negated, kernel);
             var line = pooled.neg();
             if (result is null)
             {

@@ -37,14 +37,10 @@ public static partial class StructureLosses
     }
 
     /// <summary>
-    /// Max pooling with stride 1 over the 2 or 3 spatial dims of <paramref name="x"/>, one window size and padding per
-    /// dim; padding never wins (it is −∞).
+    /// Max pooling with stride 1 over the 2 or 3 spatial dims of <paramref name="x"/>, one odd window size per dim and
+    /// padding (k − 1)/2 that never wins (it is −∞): the output has x's size.
     /// </summary>
-    private static Tensor MaxPool(Tensor x, long[] kernel, long[] padding)
-    {
-        var strides = Enumerable.Repeat(1L, kernel.Length).ToArray();
-        return kernel.Length == 2 ? max_pool2d(x, kernel, strides, padding) : max_pool3d(x, kernel, strides, padding);
-    }
+    private static Tensor MaxPool(Tensor x, long[] kernel) => SameMaxPool.Compute(x, kernel);
 
     /// <summary>x without channel 0 unless <paramref name="includeBackground"/>: a new handle either way, safe to dispose.</summary>
     private static Tensor KeptChannels(Tensor x, bool includeBackground) =>

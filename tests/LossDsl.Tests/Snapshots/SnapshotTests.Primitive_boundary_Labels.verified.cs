@@ -29,6 +29,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
 
         // boundary: boundary  (loss text 1:1)
         //   = boundary(theta0: 3, theta: 5)
+        // Max pooling by separable vector passes for contiguous float32/float64 CPU tensors (Kernels/Cpu); libtorch's max_pool otherwise.
         var boundary = global::LossDsl.Kernels.StructureLosses.Boundary(loss: "Only", probabilities: p, target: t, theta0: 3, theta: 5, includeComplement: false);
         boundary = global::LossDsl.Kernels.GroupReduction.MeanOverImages(value: boundary, pred: pred, group: Group);
 

@@ -28,6 +28,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
 
         // cldice: cldice  (loss text 1:1)
         //   = cldice(iter: 3, smooth: 1, include_background: true)
+        // Max pooling by separable vector passes for contiguous float32/float64 CPU tensors (Kernels/Cpu); libtorch's max_pool otherwise.
         var cldice = global::LossDsl.Kernels.StructureLosses.ClDice(loss: "Only", probabilities: p, target: t, iterations: 3, smooth: 1.0, includeBackground: true);
         cldice = global::LossDsl.Kernels.GroupReduction.Unavailable(value: cldice, term: "cldice", reason: "its skeleton sums run over the whole batch and are not yet summed across a group", group: Group);
 

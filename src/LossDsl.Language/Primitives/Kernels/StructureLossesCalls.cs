@@ -75,15 +75,39 @@ internal static class StructureLossesCalls
             with { FusedCpuPath = LovaszPath(around, valid is null ? 0 : 1) };
     }
 
+    // LossDsl.Kernels.Cpu.SameMaxPoolPass.Takes: the maps the pooling's separable passes take.
+    private const string PoolingTensors =
+        "Max pooling by separable vector passes for contiguous float32/float64 CPU tensors (Kernels/Cpu); libtorch's max_pool otherwise.";
+
     /// <summary>
-    /// Per class map of p and of t: boundary map 1 − x, max-pool, subtract (7 each), the extended maps (2 each), precision
-    /// and recall sums (5 each): 28. A mask counts each channel twice, (1 − x, x): 1 − x and the concatenation for p and t
-    /// (6 each) and 28 over twice the data.
+    /// A max pooling as libtorch's kernel counts (a read and a write; the window's k² elements are visited one at a time
+    /// inside it, not counted), and on the CPU path for 2 spatial dims: a pass per pooled dim, the first reading the
+    /// input and writing values and indices (3), the second reading and writing both (4).
+    /// </summary>
+    private const int PoolPasses = 2;
+
+    private const int SeparablePoolPasses = 7;
+
+    private const int OneDimPoolPasses = 3;
+
+    private static FusedCpuPath PoolingPath(int passes) => new(PoolingTensors, "separable max pooling", _ => new PassCount(passes, 0));
+
+    /// <summary>
+    /// Per class map of p and of t: boundary map 1 − x, max-pool, subtract (5 + a pool each), the extended maps (a pool
+    /// each), precision and recall sums (5 each): 28. A mask counts each channel twice, (1 − x, x): 1 − x and the
+    /// concatenation for p and t (6 each) and 28 over twice the data.
     /// </summary>
     public static KernelCall Boundary(string loss, LocalValue probabilities, LocalValue target, int theta0, int theta, bool includeComplement) =>
-        KernelCall.Create(Type, nameof(Boundary), KernelCall.Fixed(includeComplement ? 12 + (2 * 28) : 28),
+        KernelCall.Create(Type, nameof(Boundary), KernelCall.Fixed(BoundaryPasses(PoolPasses, includeComplement)),
             Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target),
-            Constant(nameof(theta0), theta0), Constant(nameof(theta), theta), Constant(nameof(includeComplement), includeComplement));
+            Constant(nameof(theta0), theta0), Constant(nameof(theta), theta), Constant(nameof(includeComplement), includeComplement))
+        with { FusedCpuPath = PoolingPath(BoundaryPasses(SeparablePoolPasses, includeComplement)) };
+
+    private static int BoundaryPasses(int pool, bool includeComplement)
+    {
+        var perClassMap = (2 * (5 + pool + pool)) + 10;
+        return includeComplement ? 12 + (2 * perClassMap) : perClassMap;
+    }
 
     /// <summary>
     /// Per field (prediction, target): threshold (2), the copy to the CPU and back (2), the two transforms (each a read
@@ -105,14 +129,22 @@ internal static class StructureLossesCalls
             Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(includeBackground), includeBackground));
 
     /// <summary>
-    /// Per skeleton (prediction, target): an opening (erosion: per axis a negate, pool, negate and minimum, 8 per axis;
-    /// dilation, 2) and its relu difference (3), then per iteration an erosion, an opening and the update (7); the two
-    /// overlap sums (3 each) and the skeleton sums (1 each). Counted for 2 spatial dims.
+    /// Per skeleton (prediction, target): an opening (erosion: per axis a negate, a pool along the axis, negate and
+    /// minimum, 6 + a pool per axis; dilation, a pool) and its relu difference (3), then per iteration an erosion, an
+    /// opening and the update (7); the two overlap sums (3 each) and the skeleton sums (1 each). Counted for 2 spatial dims.
     /// </summary>
     public static KernelCall ClDice(string loss, LocalValue probabilities, LocalValue target, int iterations, double smooth, bool includeBackground) =>
-        KernelCall.Create(Type, nameof(ClDice), KernelCall.Fixed((2 * (16 + 2 + 3 + (iterations * (16 + 16 + 2 + 7)))) + 8),
+        KernelCall.Create(Type, nameof(ClDice), KernelCall.Fixed(ClDicePasses(PoolPasses, PoolPasses, iterations)),
             Constant(nameof(loss), loss), Local(nameof(probabilities), probabilities), Local(nameof(target), target), Constant(nameof(iterations), iterations),
-            Constant(nameof(smooth), smooth), Constant(nameof(includeBackground), includeBackground));
+            Constant(nameof(smooth), smooth), Constant(nameof(includeBackground), includeBackground))
+        with { FusedCpuPath = PoolingPath(ClDicePasses(OneDimPoolPasses, SeparablePoolPasses, iterations)) };
+
+    private static int ClDicePasses(int linePool, int squarePool, int iterations)
+    {
+        var erosion = 2 * (6 + linePool);
+        var opening = erosion + squarePool;
+        return (2 * (opening + 3 + (iterations * (erosion + opening + 7)))) + 8;
+    }
 
     /// <summary>
     /// Length: row and column differences (3 each), their squares (3 each), sum (3), + eps (2), sqrt (2), mean (1). Region:
