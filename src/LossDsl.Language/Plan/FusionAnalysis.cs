@@ -23,13 +23,15 @@ namespace LossDsl.Language.Plan;
 /// The statistics step that sums mask focal (without weights) instead, with its α and γ (the first focal's; one with
 /// other constants runs its own kernel), chosen as for bce, when no bce is summed there: one node holds one pixel term.
 /// </param>
-/// <param name="LabelsCrossEntropyHost">
-/// For class indices on logits, whether the statistics step (whole-batch when any region term reads it, else per image)
-/// is one node on the logits that also sums ce: when ce asks and no other term reads p (which a separate softmax would
-/// then compute anyway) and there is no weight map.
+/// <param name="LabelsHost">
+/// For class indices on logits, the statistics step (whole-batch when any region term reads it, else per image) as one
+/// node on the logits that also sums a pixel term: ce when ce asks and no focal does, else focal without class weights
+/// when every focal has one γ (null γ means ce); only when no other term reads p (which a separate softmax would then
+/// compute anyway) and there is no weight map. Null when nothing is summed there.
 /// </param>
 internal sealed record FusionAnalysis(
-    bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost, bool? LabelsCrossEntropyHost)
+    bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost,
+    (bool PerImage, double? FocalGamma)? LabelsHost)
 {
     public static FusionAnalysis Analyze(IEnumerable<BoundTerm> terms, LossSignature signature)
     {
@@ -49,10 +51,15 @@ internal sealed record FusionAnalysis(
         var focalHost = hosts && crossEntropyHost is null && requests.FocalConstants.Count > 0
             ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
             : ((bool, double, double)?)null;
-        var labelsHost = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null
-            && requests.Statistics.Count > 0 && !requests.ReadsProbabilities && requests.LabelsCrossEntropy
-            ? perImage
-            : (bool?)null;
+        var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null
+            && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
+        // A focal the node does not sum reads p through its own kernel: so ce is summed only without any focal, and focal
+        // only when every focal has one γ.
+        var focalGammas = requests.LabelsFocalGammas.Distinct().ToList();
+        var labelsHost = !labelsHosts ? ((bool, double?)?)null
+            : requests.LabelsCrossEntropy ? (focalGammas.Count == 0 ? (perImage, null) : null)
+            : focalGammas.Count == 1 ? (perImage, focalGammas[0])
+            : null;
         return new FusionAnalysis(fromLogits, crossEntropyHost, focalHost, labelsHost);
     }
 
@@ -68,6 +75,8 @@ internal sealed record FusionAnalysis(
         public List<(double Alpha, double Gamma)> FocalConstants { get; } = new();
 
         public bool LabelsCrossEntropy { get; private set; }
+
+        public List<double> LabelsFocalGammas { get; } = new();
 
         public bool ReadsProbabilities { get; private set; }
 
@@ -122,6 +131,13 @@ internal sealed record FusionAnalysis(
         {
             LabelsCrossEntropy = true;
             return null;
+        }
+
+        // A placeholder, not null: focal's own kernel reads p, which would count against every host.
+        public LocalValue? LabelsFocalSum(double gamma)
+        {
+            LabelsFocalGammas.Add(gamma);
+            return Placeholder;
         }
 
         public LocalValue Buffer(string local, KernelCall call) => Placeholder;

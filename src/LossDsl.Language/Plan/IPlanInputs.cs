@@ -64,6 +64,13 @@ internal interface IPlanInputs
     /// </summary>
     LocalValue? LabelsCrossEntropySum();
 
+    /// <summary>
+    /// Focal's sum of (1 − p_y)^γ·(−log p_y) over the kept pixels (no class weights) on class indices, the second output
+    /// of the statistics step of class indices, when the plan fuses focal with this γ into it; otherwise null, and focal
+    /// runs its own kernel.
+    /// </summary>
+    LocalValue? LabelsFocalSum(double gamma);
+
     /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
     LocalValue Buffer(string local, KernelCall call);
 }

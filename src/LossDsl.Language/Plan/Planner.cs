@@ -139,7 +139,15 @@ internal sealed class Planner : IPlanInputs
     public LocalValue? FocalSum(double alpha, double gamma) =>
         fusion.FocalHost is { } host && host.Alpha.Equals(alpha) && host.Gamma.Equals(gamma) ? StatisticsWithFocal(host.PerImage)[1] : null;
 
-    public LocalValue? LabelsCrossEntropySum() => fusion.LabelsCrossEntropyHost is { } perImage ? StatisticsFromLabelsWithCrossEntropy(perImage)[1] : null;
+    public LocalValue? LabelsCrossEntropySum() => fusion.LabelsHost is { FocalGamma: null } host ? StatisticsFromLabelsWithCrossEntropy(host.PerImage)[1] : null;
+
+    public LocalValue? LabelsFocalSum(double gamma) =>
+        fusion.LabelsHost is { FocalGamma: { } hosted } host && hosted.Equals(gamma) ? StatisticsFromLabelsWithFocal(host.PerImage)[1] : null;
+
+    /// <summary>The statistics node of class indices that also sums focal: its two outputs, the statistics and the sum.</summary>
+    private ImmutableArray<LocalValue> StatisticsFromLabelsWithFocal(bool perImage) =>
+        Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, fusion.LabelsHost!.Value.FocalGamma!.Value),
+            perImage ? "statsPerImage" : "stats", "focalSum");
 
     /// <summary>The statistics node of class indices that also sums ce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsFromLabelsWithCrossEntropy(bool perImage) =>
@@ -234,9 +242,9 @@ internal sealed class Planner : IPlanInputs
             return StatisticsWithFocal(perImage)[0];
         }
 
-        if (fusion.LabelsCrossEntropyHost == perImage)
+        if (fusion.LabelsHost is { } labelsHost && labelsHost.PerImage == perImage)
         {
-            return StatisticsFromLabelsWithCrossEntropy(perImage)[0];
+            return (labelsHost.FocalGamma is null ? StatisticsFromLabelsWithCrossEntropy(perImage) : StatisticsFromLabelsWithFocal(perImage))[0];
         }
 
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch

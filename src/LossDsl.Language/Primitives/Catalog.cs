@@ -186,6 +186,8 @@ internal static partial class Catalog
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
                 term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
+            // The statistics node of class indices sums focal without class weights over the kept pixels.
+            _ when LabelsFocalInStatistics(inputs, term) is { } sum => PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels()),
             _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         })
@@ -198,10 +200,16 @@ internal static partial class Catalog
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
                 term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
+            _ when LabelsFocalInStatistics(inputs, term) is not null => PixelLossesCalls.FocalWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), term.Number(Gamma)),
             _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         },
     };
+
+    // Focal's sum on class indices from the statistics node, when the plan fuses it there and this focal is the one the
+    // node sums (logits, no class weights); null otherwise.
+    private static LocalValue? LabelsFocalInStatistics(IPlanInputs inputs, BoundTerm focal) =>
+        inputs.Signature.Input == InputKind.Logits && focal[ClassWeight] is not NumberListValue ? inputs.LabelsFocalSum(focal.Number(Gamma)) : null;
 
     private static PrimitiveDefinition Dice { get; } = new("dice", Both(SquaredOverlapParameters), "Soft Dice loss over per-channel statistics.",
         (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(Statistics(inputs, term), term.Boolean(SquaredPred),

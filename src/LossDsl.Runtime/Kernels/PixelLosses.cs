@@ -167,6 +167,22 @@ public static partial class PixelLosses
     }
 
     /// <summary>
+    /// Focal on class indices without class weights, per pixel, from the logits (its own softmax and log-softmax): the
+    /// values the statistics node of class indices sums (<see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>),
+    /// [N, *spatial], 0 where not kept.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when none is left out.</param>
+    /// <param name="gamma">γ ≥ 0.</param>
+    public static Tensor FocalWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, double gamma)
+    {
+        using var probabilities = Probabilities.Softmax(logits);
+        using var logProbabilities = Probabilities.LogSoftmax(logits);
+        return FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, null, null);
+    }
+
+    /// <summary>
     /// Focal loss for masks (torchvision's <c>sigmoid_focal_loss</c>, mean): <c>α_t (1 − p_t)^γ · ce</c> with
     /// <c>ce = −[t·log p + (1−t)·log(1−p)]</c>, <c>p_t = p t + (1−p)(1−t)</c>, <c>α_t = α t + (1−α)(1−t)</c>;
     /// α &lt; 0 leaves α_t out. This form reads probabilities and their clamped logs; on logits,

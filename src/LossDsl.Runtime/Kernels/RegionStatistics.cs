@@ -192,12 +192,35 @@ public sealed class RegionStatistics
     {
         if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
         {
-            var (truePositive, predicted, targetSum, crossEntropySum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels);
+            var (truePositive, predicted, targetSum, crossEntropySum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, focalGamma: null);
             return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), crossEntropySum);
         }
 
         using var perPixel = PixelLosses.CrossEntropyWithLogitsUnreduced(logits, labels, valid);
         return (ComputeFromLabels(Probabilities.Softmax(logits), labels, valid, null, perImage), perPixel.sum());
+    }
+
+    /// <summary>
+    /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal (γ, no class weights) as the summed pixel term:
+    /// <c>Σ v·(1 − p_y)^γ·(−log p_y)</c> beside the statistics, in one node with one pass each way for the tensors
+    /// <see cref="Cpu.CpuRows.OfLabels"/> takes, and as the softmax, the statistics and focal's kernels otherwise.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
+    /// <param name="gamma">Focal's γ ≥ 0.</param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma)
+    {
+        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
+        {
+            var (truePositive, predicted, targetSum, focalSum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, gamma);
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), focalSum);
+        }
+
+        var probabilities = Probabilities.Softmax(logits);
+        using var perPixel = PixelLosses.FocalWithLogitsUnreduced(logits, labels, valid, gamma);
+        return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
     }
 
     /// <summary>

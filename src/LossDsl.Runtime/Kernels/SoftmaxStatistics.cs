@@ -7,20 +7,21 @@ namespace LossDsl.Kernels;
 
 /// <summary>
 /// The statistics of class indices on logits, with p = softmax(x) over dim 1 and v the kept pixels: <c>TP_c = Σ v·p_c·[y = c]</c>,
-/// <c>P_c = Σ v·p_c</c>, <c>T_c = Σ v·[y = c]</c>, and the summed cross-entropy <c>Σ v·(−log p_y)</c>, as one autograd
-/// node whose gradient is written out (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
-/// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> composes the softmax, the statistics and ce's
-/// kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
+/// <c>P_c = Σ v·p_c</c>, <c>T_c = Σ v·[y = c]</c>, and one pixel term summed, the cross-entropy <c>Σ v·(−log p_y)</c> or
+/// focal without class weights <c>Σ v·(1 − p_y)^γ·(−log p_y)</c>, as one autograd node whose gradient is written out
+/// (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
+/// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> and <see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>
+/// compose the softmax, the statistics and the term's kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
 /// </summary>
 internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxStatistics>
 {
     /// <inheritdoc/>
     public override string Name => nameof(SoftmaxStatistics);
 
-    /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the summed cross-entropy.</summary>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor CrossEntropy) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels)
+    /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the pixel term's sum: ce's, or focal's with <paramref name="focalGamma"/>.</summary>
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, double? focalGamma)
     {
-        using var all = apply(logits, labels, valid!, pixels);
+        using var all = apply(logits, labels, valid!, pixels, focalGamma!);
         var classes = logits.shape[1];
         var shape = pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes };
         var size = shape.Aggregate(1L, (a, b) => a * b);
@@ -28,15 +29,17 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     }
 
     /// <summary>
-    /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null) and the rows
-    /// <see cref="CpuRows.OfLabels"/> gave. Returns TP, P, T (flattened) and the cross-entropy sum, concatenated.
+    /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
+    /// <see cref="CpuRows.OfLabels"/> gave and focal's γ (null for ce). Returns TP, P, T (flattened) and the pixel term's
+    /// sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (logits, labels, valid, pixels) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3]);
+        var (logits, labels, valid, pixels, focalGamma) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (double?)vars[4]);
         ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0) });
         ctx.save_data("pixels", pixels);
-        var sums = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid);
+        ctx.save_data("focalGamma", focalGamma!);
+        var sums = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, focalGamma);
         using var exact = tensor(sums, ScalarType.Float64);
         return exact.to_type(logits.dtype);
     }
@@ -50,8 +53,8 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var size = (int)(pixels.Statistics * logits.shape[1]);
         using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
         var grads = incoming.data<double>().ToArray();
-        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size]);
+        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (double?)ctx.get_data("focalGamma"));
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null! };
     }
 }

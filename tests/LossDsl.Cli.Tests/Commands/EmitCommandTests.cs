@@ -313,10 +313,9 @@ public sealed class EmitCommandTests
                     var (pred, target) = inputs;
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-                    var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-                    var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+                    // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
+                    var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0);
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
-                    var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)
                     //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
@@ -324,7 +323,7 @@ public sealed class EmitCommandTests
 
                     // focal: focal(gamma: 2)  (segmentation.loss 4:47)
                     //   = focal(gamma: 2, weight: none)
-                    var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+                    var focal = global::LossDsl.Kernels.PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid);
                     focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: labels, valid: valid, group: Group);
 
                     var total = dice + 0.5 * focal;
@@ -335,7 +334,7 @@ public sealed class EmitCommandTests
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
                     var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-                    var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+                    var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0);
                     return new TermValues(total, dice, focal, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal) });
                 }
 

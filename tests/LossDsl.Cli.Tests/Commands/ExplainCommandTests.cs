@@ -232,18 +232,16 @@ public sealed class ExplainCommandTests
             signature: pred: logits[N, 4, H, W], target: labels[N, H, W] ignore 255
 
             shared steps, each computed once per forward pass, in this order:
-              step        kernel                                                  passes  used by
-              labels      Inputs.Labels(pred, target)                            1 + 8/C  dice, focal
-              valid       Inputs.Valid(pred, target)                                 4/C  dice, focal
-              p           Probabilities.Softmax(pred)                                  2  dice, focal
-              stats       RegionStatistics.ComputeFromLabels(p, labels, valid)  3 + 14/C  dice
-              groupStats  RegionStatistics.AcrossGroup(stats)                          0  dice
-              logp        Probabilities.LogSoftmax(pred)                               2  focal
+              step             kernel                                                              passes  used by
+              labels           Inputs.Labels(pred, target)                                        1 + 8/C  dice, focal
+              valid            Inputs.Valid(pred, target)                                             4/C  dice, focal
+              stats, focalSum  RegionStatistics.ComputeFromLabelsWithFocal(pred, labels, valid)  7 + 35/C  dice, focal
+              groupStats       RegionStatistics.AcrossGroup(stats)                                      0  dice
 
             terms:
-              term   kernel                                     passes  computes
-              dice   RegionLosses.Dice(groupStats)                   0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
-              focal  PixelLosses.Focal(p, logp, labels, valid)    22/C  focal(gamma: 2, weight: none)
+              term   kernel                                                   passes  computes
+              dice   RegionLosses.Dice(groupStats)                                 0  dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)
+              focal  PixelLosses.MeanOverKeptPixels(focalSum, labels, valid)     1/C  focal(gamma: 2, weight: none)
 
             across a data-parallel group (LossModule.Group), each process sends per forward pass:
               value       sums across the group                           numbers
@@ -253,8 +251,9 @@ public sealed class ExplainCommandTests
 
             total = dice + 0.5 * focal
 
-            passes per forward pass: 8 + 48/C (8 + 26/C in shared steps, 22/C in terms)
+            passes per forward pass: 8 + 48/C (8 + 47/C in shared steps, 1/C in terms)
             with each term computing its own steps: 11 + 60/C; sharing saves 3 + 12/C
+            on contiguous float32/float64 CPU tensors: 2 + 16/C (stats, focalSum: one fused pass, 1 + 3/C instead of 7 + 35/C)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -143,6 +143,37 @@ public sealed class FusionTests
     }
 
     [Fact]
+    public void Focal_beside_region_terms_on_class_indices_is_summed_in_their_statistics_node()
+    {
+        // One node on the logits: no softmax, no log-softmax step; focal is its sum over the kept pixels' count, and its
+        // unreduced values come from the logits.
+        var code = Generate("""[Loss("dice(include_background: false) + 0.5 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]""");
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0)"));
+        Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid)"));
+        Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0)"));
+        Assert.Equal(0, Count(code, "Probabilities.Softmax("));
+        Assert.Equal(0, Count(code, "Probabilities.LogSoftmax("));
+
+        // Two focals with one γ share the sum; per image, the per-image statistics host it.
+        Assert.Equal(2, Count(Generate("""[Loss("dice + focal + 2 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 3)]"""), "MeanOverKeptPixels(sum: focalSum"));
+        Assert.Equal(1, Count(Generate("""[Loss("dice(per_image: true) + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: true"));
+
+        // Another γ, class weights, ce beside it (which the node would sum instead, leaving focal to read p), a weight
+        // map or probabilities as input keep the separate kernels.
+        foreach (var loss in new[]
+        {
+            """[Loss("dice + focal + focal(gamma: 3)", Target = LossTarget.Labels, Classes = 3)]""",
+            """[Loss("dice + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""",
+            """[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]""",
+            """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]""",
+            """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]""",
+        })
+        {
+            Assert.Equal(0, Count(Generate(loss), "ComputeFromLabelsWith"));
+        }
+    }
+
+    [Fact]
     public void Constants_fold_into_one_weight_per_term()
     {
         var code = Generate("""[Loss("2 * 0.5 * dice + iou / 4 - -bce")]""");

@@ -8,10 +8,10 @@ using static TorchSharp.torch;
 namespace LossDsl.Tests.Numerics;
 
 /// <summary>
-/// The one-pass CPU kernel of class indices on logits (softmax, TP, P, T and ce's sum) against the kernels it replaces
-/// (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's gather), on random shapes, class
-/// counts, dtypes and ignored pixels: the same values and the same gradient of a function of all of them. The separate
-/// kernels run on the same values made non-contiguous, which the pass refuses.
+/// The one-pass CPU kernel of class indices on logits (softmax, TP, P, T and ce's or focal's sum) against the kernels it
+/// replaces (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's or focal's gather), on random
+/// shapes, class counts, dtypes, ignored pixels and focal's γ: the same values and the same gradient of a function of all
+/// of them. The separate kernels run on the same values made non-contiguous, which the pass refuses.
 /// </summary>
 public sealed class FusedLabelsPathTests
 {
@@ -25,8 +25,9 @@ public sealed class FusedLabelsPathTests
         from perImage in Gen.Bool
         from logitScale in FusedCpuPathTests.LogitScales
         from ignored in Gen.Bool
+        from focalGamma in Gen.OneOf(Gen.Const((double?)null), Gen.Const((double?)0.0), Gen.Const((double?)2.0), Gen.Double[0.2, 4.0].Select(g => (double?)g))
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(shape, dtype, perImage, logitScale, ignored, seed);
+        select new Case(shape, dtype, perImage, logitScale, ignored, focalGamma, seed);
 
     [Fact]
     public void The_one_pass_kernel_and_the_separate_kernels_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -41,12 +42,12 @@ public sealed class FusedLabelsPathTests
         var reduce = RegionStatistics.ReducedDims(logits, sample.PerImage);
 
         Assert.NotNull(CpuRows.OfLabels(logits, labels, valid, reduce));
-        var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, weights);
+        var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, sample.FocalGamma, weights);
         var (strided, stridedLabels, stridedValid) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels), valid is null ? null : FixedInputs.Strided(valid));
         Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedValid, reduce));
-        var (separateValues, separateGradient) = Run(strided, stridedLabels, stridedValid, sample.PerImage, weights);
+        var (separateValues, separateGradient) = Run(strided, stridedLabels, stridedValid, sample.PerImage, sample.FocalGamma, weights);
 
-        Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce");
+        Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce or focal");
         Tolerance.Gradient(separateGradient, fusedGradient, sample.Dtype, $"{sample}: d/dx", FusedCpuPathTests.CancellingFloor(sample.Dtype));
     }, iterations: 120, seed: 18, print: sample => sample.ToString());
 
@@ -64,7 +65,7 @@ public sealed class FusedLabelsPathTests
             var sums = new[] { 1, 2, 3 }.Select(count =>
             {
                 set_num_threads(count);
-                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null);
+                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, focalGamma: 2.5);
             }).ToArray();
 
             Assert.Equal(sums[0], sums[1]);
@@ -90,11 +91,13 @@ public sealed class FusedLabelsPathTests
         Assert.Null(CpuRows.OfLabels(logits, labels, null, new long[] { 2, 3, 0 }));
     }
 
-    // TP, P, T and ce's sum, and the gradient of a weighted function of them, as float64 arrays.
-    private static (double[] Values, double[] Gradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor weights)
+    // TP, P, T and ce's or focal's sum, and the gradient of a weighted function of them, as float64 arrays.
+    private static (double[] Values, double[] Gradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double? focalGamma, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
-        var (statistics, crossEntropySum) = RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage);
+        var (statistics, crossEntropySum) = focalGamma is { } gamma
+            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma)
+            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage);
         var w = weights.data<double>().ToArray();
         var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum()
@@ -109,9 +112,10 @@ public sealed class FusedLabelsPathTests
     // into gradient errors beyond the dtype's tolerance.
     private static double ElementsPerStatistic(Tensor x, Tensor statistic) => (double)x.numel() / statistic.numel();
 
-    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, int Seed)
+    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, double? FocalGamma, int Seed)
     {
         public override string ToString() =>
-            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}, seed {Seed}";
+            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}, "
+            + $"{(FocalGamma is { } gamma ? $"focal γ {gamma}" : "ce")}, seed {Seed}";
     }
 }

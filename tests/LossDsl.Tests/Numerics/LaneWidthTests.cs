@@ -66,14 +66,17 @@ public sealed class LaneWidthTests
         var statistics = (int)(pixels.Statistics * sample.Shape[1]);
         var (truePositiveGrad, predictedGrad) = (Random(statistics, generator), Random(statistics, generator));
 
+        // ce, focal with a whole γ (products) and a fractional one (exp and log).
+        double? focalGamma = (sample.Term / 2) switch { 0 => null, 1 when sample.Term == 2 => 2.0, _ => 1.5 };
+
         var (narrow, wide) = (pixels with { Wide = false }, pixels with { Wide = true });
-        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}{(valid is null ? string.Empty : ", ignored pixels")}";
+        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}{(valid is null ? string.Empty : ", ignored pixels")}, focal γ {focalGamma?.ToString() ?? "none (ce)"}";
         Tolerance.CloseToLargest(
-            SoftmaxStatisticsPass.Forward(narrow, logits, labels, valid),
-            SoftmaxStatisticsPass.Forward(wide, logits, labels, valid), 1e-12, what + ": sums");
+            SoftmaxStatisticsPass.Forward(narrow, logits, labels, valid, focalGamma),
+            SoftmaxStatisticsPass.Forward(wide, logits, labels, valid, focalGamma), 1e-12, what + ": sums");
         Tolerance.CloseToLargest(
-            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(narrow, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3)),
-            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(wide, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3)),
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(narrow, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, focalGamma)),
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(wide, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, focalGamma)),
             ElementTolerance(sample.Dtype), what + ": d/dx");
     }, iterations: 60, seed: 512, print: sample => $"[{string.Join(", ", sample.Shape)}] {sample.Dtype} term {sample.Term}");
 

@@ -32,10 +32,11 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var (pred, target) = inputs;
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
-        var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: false);
+        // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
+        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
+        var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var statsPerImage = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: valid, pixelWeight: null, perImage: true);
 
         // dice: dice(include_background: false)  (loss text 1:1)
@@ -44,7 +45,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // focal: focal(gamma: 2)  (loss text 1:41)
         //   = focal(gamma: 2, weight: none)
-        var focal = global::LossDsl.Kernels.PixelLosses.Focal(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        var focal = global::LossDsl.Kernels.PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid);
         focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: labels, valid: valid, group: Group);
 
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
@@ -69,7 +70,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalUnreduced(probabilities: p, logProbabilities: logp, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0);
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, dice, focal, ce, generalized_dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal), new("ce", unreducedCe), new("generalized_dice", generalized_dice), new("iou", unreducedIou) });

@@ -131,6 +131,14 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(CrossEntropyWithLogitsUnreduced), valid is null ? KernelCall.Fixed(2, 3) : KernelCall.Fixed(2, 6),
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid));
 
+    /// <summary>
+    /// Labels focal's per-pixel values (no class weights) from the logits, as the statistics node of class indices sums
+    /// them: its own softmax and log-softmax (4), then as <see cref="Focal"/>.
+    /// </summary>
+    public static KernelCall FocalWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, double gamma) =>
+        KernelCall.Create(Type, nameof(FocalWithLogitsUnreduced), KernelCall.Fixed(4, 18 + (valid is null ? 0 : 4)),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(gamma), gamma));
+
     /// <summary>Labels focal's per-pixel values, as <see cref="Focal"/> computes them.</summary>
     public static KernelCall FocalUnreduced(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>
         Unreduced(Focal(probabilities, logProbabilities, labels, valid, gamma, weight, pixelWeight), nameof(FocalUnreduced));

@@ -84,7 +84,21 @@ internal static class RegionStatisticsCalls
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy),
             valid is null ? KernelCall.Fixed(4 + 1, 9 + 4) : KernelCall.Fixed(4 + 3, 14 + 7),
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage))
-        with { FusedCpuPath = new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3)) };
+        with { FusedCpuPath = LabelsStatisticsPath(valid) };
+
+    /// <summary>
+    /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal's sum instead of ce's, as <see cref="PixelLossesCalls.Focal"/>
+    /// computes it from the softmax and the log-softmax: 14 per-pixel passes more than ce's gather and sum (the gathered
+    /// p_y, 1 − p_y, its clamp and power, the product). Two outputs: the statistics and the sum. The same fused pass.
+    /// </summary>
+    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma) =>
+        KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
+            valid is null ? KernelCall.Fixed(4 + 1, 9 + 4 + 14) : KernelCall.Fixed(4 + 3, 14 + 7 + 14),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
+            Constant(nameof(gamma), gamma))
+        with { FusedCpuPath = LabelsStatisticsPath(valid) };
+
+    private static FusedCpuPath LabelsStatisticsPath(LocalValue? valid) => new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3));
 
     /// <summary>
     /// The batch's statistics summed across the data-parallel group, when there is one: a few numbers per channel, no

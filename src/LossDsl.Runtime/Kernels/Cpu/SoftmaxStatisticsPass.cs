@@ -8,39 +8,92 @@ namespace LossDsl.Kernels.Cpu;
 /// <see cref="SoftmaxStatistics"/> as one pass over the data each way, for tensors that <see cref="CpuRows.OfLabels"/>
 /// accepts. Forward reads the logits, the class indices (and the valid mask) once and writes nothing of their size: per
 /// pixel the softmax over the classes (its exponentials kept on the stack), then TP, P and T per class and the summed
-/// cross-entropy <c>−log p_y</c> in float64 lanes per block. Backward reads them once more and writes the gradient once:
-/// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_CE·v·(p_c − [c = y])</c> with <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c>.
+/// pixel term ℓ (ce's <c>−log p_y</c>, or focal's, <see cref="ILabelPixelTerm{TLanes, T}"/>) in float64 lanes per block.
+/// Backward reads them once more and writes the gradient once:
+/// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y])</c> with <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c> and the
+/// term's factor F (1 for ce).
 /// </summary>
 internal static unsafe class SoftmaxStatisticsPass
 {
-    /// <summary>TP (classes per statistic), then P, then T, then the cross-entropy sum.</summary>
-    public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid) =>
+    /// <summary>TP (classes per statistic), then P, then T, then the pixel term's sum (ce, or focal with <paramref name="focalGamma"/>).</summary>
+    public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double? focalGamma) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid),
-            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid),
-            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid),
-            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid),
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, focalGamma),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, focalGamma),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, focalGamma),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, focalGamma),
         };
 
-    /// <summary>The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the cross-entropy sum.</summary>
-    public static Tensor Backward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double crossEntropyGrad)
+    /// <summary>
+    /// The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the pixel
+    /// term's sum (ce, or focal with <paramref name="focalGamma"/>).
+    /// </summary>
+    public static Tensor Backward(
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, double? focalGamma)
     {
         var gradient = empty_like(logits);
-        Action<CpuRows, Tensor, Tensor, Tensor?, Tensor, double[], double[], double> pass = (logits.dtype == ScalarType.Float32, pixels.Wide) switch
+        var pass = new BackwardPass(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad);
+        switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
-            (true, true) => Backward<Lanes512<float>, float>,
-            (true, false) => Backward<Lanes256<float>, float>,
-            (false, true) => Backward<Lanes512<double>, double>,
-            (false, false) => Backward<Lanes256<double>, double>,
-        };
-        pass(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, crossEntropyGrad);
+            case (true, true): WithTerm<Lanes512<float>, float, BackwardPass, bool>(pass, focalGamma); break;
+            case (true, false): WithTerm<Lanes256<float>, float, BackwardPass, bool>(pass, focalGamma); break;
+            case (false, true): WithTerm<Lanes512<double>, double, BackwardPass, bool>(pass, focalGamma); break;
+            default: WithTerm<Lanes256<double>, double, BackwardPass, bool>(pass, focalGamma); break;
+        }
+
         return gradient;
     }
 
-    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid)
+    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double? focalGamma)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, double[]>(new(pixels, logits, labels, valid), focalGamma);
+
+    // The one place that turns the pixel term into its struct: ce, or focal's power by products for a small whole γ.
+    private static TResult WithTerm<TLanes, T, TPass, TResult>(TPass pass, double? focalGamma)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TPass : struct, ITermPass<TResult> => focalGamma switch
+        {
+            null => pass.Run<TLanes, T, CrossEntropyOfLabel<TLanes, T>>(default),
+            { } gamma when LaneFunctions<TLanes, T>.IsSmallWhole(gamma) =>
+                pass.Run<TLanes, T, FocalOfLabel<TLanes, T, WholeUnitPower<TLanes, T>>>(new(new((int)gamma))),
+            { } gamma => pass.Run<TLanes, T, FocalOfLabel<TLanes, T, FractionalUnitPower<TLanes, T>>>(new(new(gamma))),
+        };
+
+    private interface ITermPass<TResult>
+    {
+        TResult Run<TLanes, T, TTerm>(TTerm term)
+            where TLanes : unmanaged, ILanes<TLanes, T>
+            where T : unmanaged
+            where TTerm : struct, ILabelPixelTerm<TLanes, T>;
+    }
+
+    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid) : ITermPass<double[]>
+    {
+        public double[] Run<TLanes, T, TTerm>(TTerm term)
+            where TLanes : unmanaged, ILanes<TLanes, T>
+            where T : unmanaged
+            where TTerm : struct, ILabelPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, term);
+    }
+
+    private readonly record struct BackwardPass(
+        CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad) : ITermPass<bool>
+    {
+        public bool Run<TLanes, T, TTerm>(TTerm term)
+            where TLanes : unmanaged, ILanes<TLanes, T>
+            where T : unmanaged
+            where TTerm : struct, ILabelPixelTerm<TLanes, T>
+        {
+            Backward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+            return true;
+        }
+    }
+
+    private static double[] Forward<TLanes, T, TTerm>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var classes = (int)logits.shape[1];
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
@@ -51,7 +104,7 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
-            BlockSums<TLanes, T>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, pixels.RowLength, classes, length, new Span<double>(blockSums, item * width, width));
+            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, pixels.RowLength, classes, length, term, new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
@@ -74,10 +127,11 @@ internal static unsafe class SoftmaxStatisticsPass
         return result;
     }
 
-    private static void Backward<TLanes, T>(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double crossEntropyGrad)
+    private static void Backward<TLanes, T, TTerm>(
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var classes = (int)logits.shape[1];
         var (x, y, v, g) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid), CpuRows.Address(gradient));
@@ -86,18 +140,19 @@ internal static unsafe class SoftmaxStatisticsPass
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
             var first = (int)(pixels.Statistic(image) * classes);
-            BlockGradient<TLanes, T>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
-                new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), crossEntropyGrad);
+            BlockGradient<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
+                new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), pixelSumGrad, term);
         });
     }
 
-    // TP, P and T of each class and Σ v·(−log p_y) over one block of pixels, in float64 lanes. Optimized at once (the
-    // first steps of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its
-    // caller it would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
+    // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes. Optimized at once (the first steps
+    // of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its caller it
+    // would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T>(T* x, long* y, T* v, long stride, int classes, int length, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, long stride, int classes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var lanes = stackalloc TLanes[(3 * classes) + 1];
         new Span<TLanes>(lanes, (3 * classes) + 1).Clear();
@@ -113,16 +168,23 @@ internal static unsafe class SoftmaxStatisticsPass
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
             var (inverse, logSum, shiftedY) = Softmax(at, step, classes, label, exponentials);
+            var probabilityY = TLanes.Zero;
             for (var c = 0; c < classes; c++)
             {
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
-                var kept = exponentials[c] * inverse * keep;
+                var p = exponentials[c] * inverse;
+                var kept = p * keep;
                 lanes[c] = TLanes.Accumulate(lanes[c], TLanes.Select(isY, kept, TLanes.Zero));
                 lanes[classes + c] = TLanes.Accumulate(lanes[classes + c], kept);
                 lanes[(2 * classes) + c] = TLanes.Accumulate(lanes[(2 * classes) + c], TLanes.Select(isY, keep, TLanes.Zero));
+                if (TTerm.ReadsProbability)
+                {
+                    probabilityY = TLanes.Select(isY, p, probabilityY);
+                }
             }
 
-            lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], (logSum - shiftedY) * keep);
+            var (loss, _) = term.Of(logSum - shiftedY, probabilityY);
+            lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], loss * keep);
         }
 
         for (var k = 0; k < sums.Length; k++)
@@ -131,12 +193,13 @@ internal static unsafe class SoftmaxStatisticsPass
         }
     }
 
-    // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_CE·v·(p_c − [c = y]) over one block of pixels.
+    // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y]) over one block of pixels.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<TLanes, T>(
-        T* x, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad, double crossEntropyGrad)
+    private static void BlockGradient<TLanes, T, TTerm>(
+        T* x, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var exponentials = stackalloc TLanes[classes];
         var pulls = stackalloc TLanes[classes];
@@ -148,7 +211,7 @@ internal static unsafe class SoftmaxStatisticsPass
             (gPredicted[c], gTruePositive[c]) = (TLanes.Create(predictedGrad[c]), TLanes.Create(truePositiveGrad[c]));
         }
 
-        var gCrossEntropy = TLanes.Create(crossEntropyGrad);
+        var gPixelSum = TLanes.Create(pixelSumGrad);
         var tile = stackalloc T[classes * TLanes.Count];
         for (var i = 0; i < length; i += TLanes.Count)
         {
@@ -159,9 +222,10 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, _, _) = Softmax(at, step, classes, label, exponentials);
+            var (inverse, logSum, shiftedY) = Softmax(at, step, classes, label, exponentials);
             // G_c = v·(g_P + g_TP·[c = y]) and Σ_k p_k G_k.
             var dot = TLanes.Zero;
+            var probabilityY = TLanes.Zero;
             for (var c = 0; c < classes; c++)
             {
                 exponentials[c] *= inverse;
@@ -169,16 +233,21 @@ internal static unsafe class SoftmaxStatisticsPass
                 var pull = keep * (gPredicted[c] + TLanes.Select(isY, gTruePositive[c], TLanes.Zero));
                 pulls[c] = pull;
                 dot = TLanes.MultiplyAdd(exponentials[c], pull, dot);
+                if (TTerm.ReadsProbability)
+                {
+                    probabilityY = TLanes.Select(isY, exponentials[c], probabilityY);
+                }
             }
 
             // The tail's gradient is written to the tile and its first elements copied out.
             var to = whole ? g + i : tile;
-            var crossEntropyScale = gCrossEntropy * keep;
+            var (_, factor) = term.Of(logSum - shiftedY, probabilityY);
+            var pixelSumScale = gPixelSum * keep * factor;
             for (var c = 0; c < classes; c++)
             {
                 var p = exponentials[c];
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
-                var gradient = (p * (pulls[c] - dot)) + (crossEntropyScale * (p - TLanes.Select(isY, TLanes.One, TLanes.Zero)));
+                var gradient = (p * (pulls[c] - dot)) + (pixelSumScale * (p - TLanes.Select(isY, TLanes.One, TLanes.Zero)));
                 gradient.Store(to + (c * step));
             }
 
