@@ -125,6 +125,12 @@ def multiclass_dice(logits, labels, smooth=1.0):
     return (1 - (2 * intersection + smooth) / (cardinality + smooth)).mean()
 
 
+def multiclass_focal(logits, labels, gamma=2.0):
+    """The common multiclass focal recipe: per-pixel cross-entropy, p_t = exp(-ce), mean((1 - p_t)^gamma * ce)."""
+    ce_pixels = F.cross_entropy(logits, labels, reduction="none")
+    return ((1 - torch.exp(-ce_pixels)) ** gamma * ce_pixels).mean()
+
+
 def boundary(logits, labels, theta0=3, theta=5):
     """Boundary loss (Bokhovkin et al. 2019) as its public PyTorch implementation writes it."""
     n, c = logits.shape[:2]
@@ -155,6 +161,7 @@ CASES = [
     ("focal + dice", "mask", combined(sigmoid_focal, dice)),
     ("lovasz_hinge", "mask", lovasz_hinge),
     ("ce + dice (multiclass)", "labels", combined(ce, multiclass_dice)),
+    ("dice + focal (multiclass)", "labels", combined(multiclass_dice, multiclass_focal)),
     ("boundary + ce (multiclass)", "labels", combined(boundary, ce)),
 ]
 

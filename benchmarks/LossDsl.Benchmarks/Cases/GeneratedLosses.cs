@@ -24,6 +24,10 @@ public sealed partial class GeneratedLovaszHinge;
 [Loss("ce + dice", Target = LossTarget.Labels, Classes = BenchmarkShapes.MulticlassClasses)]
 public sealed partial class GeneratedCeDice;
 
+/// <summary>Generated multiclass <c>dice + focal</c> (the design's multiclass example, with its defaults).</summary>
+[Loss("dice + focal", Target = LossTarget.Labels, Classes = BenchmarkShapes.MulticlassClasses)]
+public sealed partial class GeneratedDiceFocal;
+
 /// <summary>Generated multiclass <c>boundary + ce</c>.</summary>
 [Loss("boundary + ce", Target = LossTarget.Labels, Classes = BenchmarkShapes.MulticlassClasses)]
 public sealed partial class GeneratedBoundaryCe;

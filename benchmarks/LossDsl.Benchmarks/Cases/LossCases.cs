@@ -2,7 +2,7 @@ using LossDsl.Benchmarks.HandWritten;
 
 namespace LossDsl.Benchmarks.Cases;
 
-/// <summary>The six losses of issue 8, each with its generated class and its hand-written baseline.</summary>
+/// <summary>The six losses of issue 8 and multiclass dice + focal, each with its generated class and its hand-written baseline.</summary>
 public static class LossCases
 {
     /// <summary>Every case, in the order of the tables.</summary>
@@ -23,6 +23,9 @@ public static class LossCases
         new("ce + dice (multiclass)", "ce + dice", LossTarget.Labels,
             () => new GeneratedCeDice(),
             () => new SumOfTerms("ce + dice", new CrossEntropyLoss(), new MulticlassDiceLoss())),
+        new("dice + focal (multiclass)", "dice + focal", LossTarget.Labels,
+            () => new GeneratedDiceFocal(),
+            () => new SumOfTerms("dice + focal", new MulticlassDiceLoss(), new MulticlassFocalLoss(2.0))),
         new("boundary + ce (multiclass)", "boundary + ce", LossTarget.Labels,
             () => new GeneratedBoundaryCe(),
             () => new SumOfTerms("boundary + ce", new BoundaryLoss(3, 5), new CrossEntropyLoss())),
