@@ -21,6 +21,8 @@ public sealed class EdgeCaseTests
     {
         "bce", "bce(pos_weight: auto)", "focal", "focal(alpha: -1, gamma: 0.5)", "dice", "iou", "tversky(0.3, 0.7)",
         "dice(smooth: 0)", "generalized_dice", "sensitivity_specificity",
+        // bce summed in the statistics node's pass: on a full mask auto weighs the positives by 0, and bce is exactly 0.
+        "bce(pos_weight: auto) + dice",
     };
 
     [Theory]
@@ -120,6 +122,22 @@ public sealed class EdgeCaseTests
         }
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void Bce_with_an_automatic_weight_on_a_full_mask_is_exactly_zero_in_the_statistics_node(ScalarType dtype)
+    {
+        // auto weighs the positives by (Nv − ΣT)/ΣT = 0: every element's loss is 0·softplus(−x) + 0·softplus(x).
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var loss = LossCompiler.Compile("bce(pos_weight: auto) + dice");
+        var pred = TorchSharp.torch.randn(new long[] { 2, 1, 33, 47 }, dtype: dtype, generator: new TorchSharp.torch.Generator(4)).mul(6);
+        var mask = TorchSharp.torch.ones_like(pred);
+
+        var bce = loss.Terms(pred, mask)["bce"].to_type(ScalarType.Float64).item<double>();
+
+        Assert.Equal(0.0, bce);
+    }
+
     /// <summary>Finite, and the reference's value and gradient to the contract in both dtypes (float32 included).</summary>
     private static void AssertFiniteAndMatching(LossCase k, string text, Func<LossCase, Dual[], Dual> reference)
     {
@@ -161,6 +179,7 @@ public sealed class EdgeCaseTests
     {
         "bce" => (k, x) => ReferenceLosses.Bce(k, x),
         "bce(pos_weight: auto)" => (k, x) => ReferenceLosses.Bce(k, x, null),
+        "bce(pos_weight: auto) + dice" => (k, x) => ReferenceLosses.Bce(k, x, null) + ReferenceLosses.Dice(k, x),
         "focal" => (k, x) => ReferenceLosses.BinaryFocal(k, x),
         "focal(alpha: -1, gamma: 0.5)" => (k, x) => ReferenceLosses.BinaryFocal(k, x, -1, 0.5),
         "dice" => (k, x) => ReferenceLosses.Dice(k, x),

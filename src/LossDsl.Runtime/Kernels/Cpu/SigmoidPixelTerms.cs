@@ -42,9 +42,10 @@ internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IP
 
     public static bool Sums => true;
 
-    // softplus(−x) = softplus(x) − x.
+    // softplus(−x) = softplus(x) − x ≥ 0 (softplus(x) ≥ x survives rounding). Each part apart, so that a part with a
+    // factor of 0 adds exactly 0: with pos_weight auto on a full mask (w = 0, t = 1) the loss is 0, not a rounding below it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => softplus + (t * (((weight - TLanes.One) * (softplus - x)) - x));
+    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.MultiplyAdd(weight * t, softplus - x, (TLanes.One - t) * softplus);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (p * (TLanes.One + ((weight - TLanes.One) * t))) - (weight * t);
