@@ -82,6 +82,11 @@ public static partial class PixelLosses
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
         using var weight = PositiveWeight(target, posWeight, valid);
+        if (labelSmoothing == 0 && valid is null && pixelWeight is null && OnePassOverAllElements(logits, target) is { } reduce)
+        {
+            return MeanOfPixelSum(logits, target, reduce, SigmoidPixelSum.CrossEntropy, weight);
+        }
+
         using var smoothed = SmoothedTarget(target, labelSmoothing);
         if (valid is null && pixelWeight is null)
         {
@@ -240,10 +245,38 @@ public static partial class PixelLosses
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
+        if (weight is null && valid is null && pixelWeight is null && OnePassOverAllElements(logits, target) is { } reduce)
+        {
+            return MeanOfPixelSum(logits, target, reduce, SigmoidPixelSum.Focal(alpha, gamma), null);
+        }
+
         using var count = Reductions.KeptCount(logits, valid);
         using var scale = ElementWeights(logits, weight, valid, pixelWeight);
         using var elementWeight = scale?.expand_as(logits);
         return BinaryFocalFunction.apply(logits, target, alpha, gamma, elementWeight!, count);
+    }
+
+    // The dims of the statistics node's one-pass kernel (Cpu.SigmoidStatisticsPass) when it takes these tensors and there
+    // are elements; null otherwise. Alone, bce and focal take the node's pass on the CPU for its speed (1.55 against 2.16
+    // ms a step of bce on 8 x 1 x 256 x 256, one thread; focal 1.91 against 6.48), its statistics unread; other devices
+    // keep libtorch's kernel and focal's node, which compute no statistics.
+    private static long[]? OnePassOverAllElements(Tensor logits, Tensor target)
+    {
+        var reduce = RegionStatistics.ReducedDims(logits, perImage: false);
+        return logits.numel() > 0 && Cpu.CpuRows.Of(logits, target, null, reduce) is not null ? reduce : null;
+    }
+
+    // The pixel term's mean over every element, from the statistics node's sum.
+    private static Tensor MeanOfPixelSum(Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight)
+    {
+        var (truePositive, predicted, targetSum, sum) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight);
+        truePositive.Dispose();
+        predicted.Dispose();
+        targetSum.Dispose();
+        using (sum)
+        {
+            return sum!.div(logits.numel());
+        }
     }
 
     /// <summary>

@@ -90,6 +90,38 @@ public sealed class FusedCpuPathTests
         Tolerance.Gradient(torchGradient, fusedGradient, sample.Dtype, what + ": d/dx", CancellingFloor(sample.Dtype));
     }, iterations: 150, seed: 18, print: sample => sample.ToString());
 
+    [Theory]
+    [InlineData("bce", ScalarType.Float64)]
+    [InlineData("bce(pos_weight: auto)", ScalarType.Float64)]
+    [InlineData("bce(pos_weight: 3)", ScalarType.Float32)]
+    [InlineData("focal", ScalarType.Float64)]
+    [InlineData("focal(alpha: -1, gamma: 1.5)", ScalarType.Float32)]
+    public void Bce_and_focal_alone_take_the_pass_and_agree_with_their_own_kernels(string text, ScalarType dtype)
+    {
+        // Alone, the term's kernel sums it in the statistics node's pass on contiguous CPU tensors; libtorch's
+        // BCE-with-logits and focal's node run on the same values made non-contiguous.
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(19);
+        var logits = (randn(new long[] { 3, 2, 21, 35 }, dtype: dtype, generator: generator) * 4).detach();
+        var target = rand(new long[] { 3, 2, 21, 35 }, dtype: dtype, generator: generator).gt(0.6).to_type(dtype);
+        using var loss = LossCompiler.Compile(text, new LossOptions { Classes = 2 });
+        Assert.NotNull(CpuRows.Of(logits, target, null, RegionStatistics.ReducedDims(logits, perImage: false)));
+
+        var (value, gradient) = ValueAndGradient(loss, logits, target);
+        var (torchValue, torchGradient) = ValueAndGradient(loss, FixedInputs.Strided(logits), FixedInputs.Strided(target));
+
+        Tolerance.Close(torchValue, value, Tolerance.For(dtype), text);
+        Tolerance.Gradient(torchGradient, gradient, dtype, text + ": d/dx");
+    }
+
+    private static (double Value, double[] Gradient) ValueAndGradient(CompiledLoss loss, Tensor logits, Tensor target)
+    {
+        var x = logits.detach().requires_grad_();
+        var value = loss.call(x, target);
+        var gradient = autograd.grad(new[] { value }, new[] { x })[0];
+        return (value.to_type(ScalarType.Float64).item<double>(), FixedInputs.ToArray(gradient));
+    }
+
     [Fact]
     public void A_contiguous_view_into_a_larger_tensor_is_read_from_its_own_first_element()
     {

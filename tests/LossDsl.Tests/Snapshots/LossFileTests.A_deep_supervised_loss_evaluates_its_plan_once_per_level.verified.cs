@@ -46,6 +46,7 @@ public sealed partial class BasNet : global::LossDsl.LossModule<global::LossDsl.
 
         // bce: bce  (segmentation.loss 1:15)
         //   = bce(pos_weight: 1, label_smoothing: 0, mean_over: kept)
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.
         var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null);
         bce = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: bce, like: pred, valid: null, group: Group);
 

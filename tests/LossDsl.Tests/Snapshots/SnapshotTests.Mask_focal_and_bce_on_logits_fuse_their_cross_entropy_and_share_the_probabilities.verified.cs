@@ -37,6 +37,7 @@ partial class LesionLoss : global::LossDsl.LossModule<LesionLoss.TermValues>
 
         // focal: focal(alpha: -1)  (loss text 1:22)
         //   = focal(alpha: -1, gamma: 2, weight: none)
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: -1.0, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
         focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 

@@ -27,6 +27,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
 
         // focal: focal  (loss text 1:1)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null);
         focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: null, group: Group);
 

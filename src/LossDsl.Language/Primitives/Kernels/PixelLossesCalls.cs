@@ -30,7 +30,8 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(BinaryCrossEntropyWithLogits),
             KernelCall.Fixed((posWeight is null ? 5 : 4) + Smoothing(labelSmoothing) + (valid is null && pixelWeight is null ? 0 : 2)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight), Constant(nameof(labelSmoothing), labelSmoothing),
-            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+            Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight))
+        with { FusedCpuPath = PixelTermPath(labelSmoothing == 0 && valid is null && pixelWeight is null) };
 
     /// <summary>As <see cref="BinaryCrossEntropyWithLogits"/> writing every element (1), then their mean (1).</summary>
     public static KernelCall BinaryCrossEntropyWithLogitsOverAllElements(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing,
@@ -63,7 +64,8 @@ internal static class PixelLossesCalls
     public static KernelCall BinaryFocalWithLogits(LocalValue logits, LocalValue target, double alpha, double gamma, LocalValue? weight, LocalValue? valid, LocalValue? pixelWeight) =>
         KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(FocalOnLogitsPasses(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
-            Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight));
+            Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight))
+        with { FusedCpuPath = PixelTermPath(weight is null && valid is null && pixelWeight is null) };
 
     /// <summary>
     /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
@@ -180,6 +182,14 @@ internal static class PixelLossesCalls
             Local(nameof(logP), logP), Local(nameof(logNotP), logNotP), Local(nameof(target), target), Optional(nameof(valid), valid),
             Constant(nameof(percent), percent));
 
+    // The per-element kernel of a term: no CPU pass of the term's own (that sums).
     private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
-        term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0) };
+        term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0), FusedCpuPath = null };
+
+    // LossDsl.Kernels.PixelLosses.OnePassOverAllElements: bce or focal alone, without maps (or class weights, or smoothing),
+    // on the statistics node's pass, which reads the logits and the mask once.
+    private static FusedCpuPath? PixelTermPath(bool takes) => takes
+        ? new FusedCpuPath("One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.",
+            "one fused pass", _ => new PassCount(2, 0))
+        : null;
 }
