@@ -188,17 +188,8 @@ public sealed class RegionStatistics
     /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
-    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(Tensor logits, Tensor labels, Tensor? valid, bool perImage)
-    {
-        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
-        {
-            var (truePositive, predicted, targetSum, crossEntropySum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, focalGamma: null);
-            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), crossEntropySum);
-        }
-
-        using var perPixel = PixelLosses.CrossEntropyWithLogitsUnreduced(logits, labels, valid);
-        return (ComputeFromLabels(Probabilities.Softmax(logits), labels, valid, null, perImage), perPixel.sum());
-    }
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(Tensor logits, Tensor labels, Tensor? valid, bool perImage) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, focalGamma: null);
 
     /// <summary>
     /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal (γ, no class weights) as the summed pixel term:
@@ -210,16 +201,24 @@ public sealed class RegionStatistics
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
     /// <param name="gamma">Focal's γ ≥ 0.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma)
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, gamma);
+
+    // The statistics of class indices and one pixel term's sum (ce, or focal with γ): the node's pass, or else one softmax
+    // and one log-softmax that the statistics and the term's per-pixel kernel share.
+    private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double? focalGamma)
     {
         if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
         {
-            var (truePositive, predicted, targetSum, focalSum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, gamma);
-            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), focalSum);
+            var (truePositive, predicted, targetSum, pixelSum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, focalGamma);
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), pixelSum);
         }
 
         var probabilities = Probabilities.Softmax(logits);
-        using var perPixel = PixelLosses.FocalWithLogitsUnreduced(logits, labels, valid, gamma);
+        using var logProbabilities = Probabilities.LogSoftmax(logits);
+        using var perPixel = focalGamma is { } gamma
+            ? PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, null, null)
+            : PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
         return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
     }
 

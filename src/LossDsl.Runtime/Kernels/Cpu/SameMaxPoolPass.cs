@@ -135,25 +135,22 @@ internal static unsafe class SameMaxPoolPass
             var line = o * length * inner;
             if (inner == 1)
             {
-                // Outputs i .. i + lanes − 1 read from[i − radius .. i + radius + lanes − 1]: whole vectors where that stays in the line.
-                var i = 0;
-                for (; i < length && (i < radius || i + lanes + radius > length); i++)
+                // Outputs i .. i + lanes − 1 read from[i − radius .. i + radius + lanes − 1]: whole vectors where that stays in
+                // the line, one output at a time near its ends.
+                for (var i = 0; i < length;)
                 {
+                    if (i >= radius && i + lanes + radius <= length)
+                    {
+                        var (best, index) = Vector<TLanes, T>(from, fromIndex, line + i - radius, 1, (2 * radius) + 1, offsets);
+                        best.Store(to + line + i);
+                        index.Store(toIndex + line + i);
+                        i += lanes;
+                        continue;
+                    }
+
                     var (first, end) = (Math.Max(0, i - radius), Math.Min(length, i + radius + 1));
                     (to[line + i], toIndex[line + i]) = Scalar(from, fromIndex, line + first, 1, end - first);
-                }
-
-                for (; i + lanes + radius <= length; i += lanes)
-                {
-                    var (best, index) = Vector<TLanes, T>(from, fromIndex, line + i - radius, 1, (2 * radius) + 1, offsets);
-                    best.Store(to + line + i);
-                    index.Store(toIndex + line + i);
-                }
-
-                for (; i < length; i++)
-                {
-                    var (first, end) = (Math.Max(0, i - radius), Math.Min(length, i + radius + 1));
-                    (to[line + i], toIndex[line + i]) = Scalar(from, fromIndex, line + first, 1, end - first);
+                    i++;
                 }
 
                 continue;
