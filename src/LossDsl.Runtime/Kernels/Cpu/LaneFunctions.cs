@@ -116,7 +116,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
         get => TLanes.Create(typeof(T) == typeof(double) ? 2.2250738585072014E-308 : 1.17549435E-38f);
     }
 
-    /// <summary>The first <paramref name="count"/> (fewer than a vector's) elements from <paramref name="at"/>, 0 in the other lanes.</summary>
+    /// <summary>The first <paramref name="count"/> (at most a vector's) elements from <paramref name="at"/>, 0 in the other lanes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static TLanes LoadPartial(T* at, int count)
     {
@@ -136,7 +136,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
         return TLanes.Load(lanes);
     }
 
-    /// <summary>Writes the first <paramref name="count"/> (fewer than a vector's) lanes of <paramref name="value"/> to <paramref name="at"/>.</summary>
+    /// <summary>Writes the first <paramref name="count"/> (at most a vector's) lanes of <paramref name="value"/> to <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void StorePartial(TLanes value, T* at, int count)
     {

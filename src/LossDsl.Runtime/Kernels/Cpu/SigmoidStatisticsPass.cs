@@ -110,9 +110,12 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale.
+    // Two vectors a step: an element's chain of dependent instructions (exp, division, log1p) is longer than the
+    // out-of-order window can overlap from one step to the next, so two independent chains side by side run in about
+    // the time of one; their sums are added in the lanes' precision (one rounding) and widened to float64 once.
     // Optimized at once (the first steps of a training run would otherwise run the vector code unoptimized) and never
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
-    // as calls.
+    // as calls. The rest of the block, less than two vectors, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockSums<TLanes, T, TTerm>(T* x, T* t, T* s, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
@@ -120,23 +123,41 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
         var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
-        var whole = length - (length % TLanes.Count);
-        for (var i = 0; i < whole; i += TLanes.Count)
+        var count = TLanes.Count;
+        var i = 0;
+        for (; i + count + count <= length; i += count + count)
         {
             var (a, b, c, d) = Sums<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), term);
-            (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, a), TLanes.Accumulate(predicted, b), TLanes.Accumulate(targetSum, c));
-            pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, d) : pixelSum;
-        }
-
-        if (whole < length)
-        {
-            // A scale of 0 keeps the padding out of every sum.
-            var (logit, mask, scale) = Padded<TLanes, T>(x + whole, t + whole, s is null ? null : s + whole, length - whole);
-            var (a, b, c, d) = Sums<TLanes, T, TTerm>(logit, mask, scale, term);
-            (truePositive, predicted, targetSum, pixelSum) = (TLanes.Accumulate(truePositive, a), TLanes.Accumulate(predicted, b), TLanes.Accumulate(targetSum, c), TLanes.Accumulate(pixelSum, d));
+            var j = i + count;
+            var (e, f, g, h) = Sums<TLanes, T, TTerm>(TLanes.Load(x + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), term);
+            (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, a + e), TLanes.Accumulate(predicted, b + f), TLanes.Accumulate(targetSum, c + g));
+            pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, d + h) : pixelSum;
         }
 
         (sums[0], sums[1], sums[2], sums[3]) = (TLanes.Total(truePositive), TLanes.Total(predicted), TLanes.Total(targetSum), TLanes.Total(pixelSum));
+        if (i < length)
+        {
+            TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, length - i, term, sums);
+        }
+    }
+
+    // Adds the last elements of a block (fewer than two vectors) to its sums, a vector at a time, padded.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, int length, TTerm term, Span<double> sums)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
+    {
+        for (var i = 0; i < length; i += TLanes.Count)
+        {
+            // A scale of 0 keeps the padding out of every sum.
+            var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, Math.Min(TLanes.Count, length - i));
+            var (a, b, c, d) = Sums<TLanes, T, TTerm>(logit, mask, scale, term);
+            sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
+            sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
+            sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
+            sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, d));
+        }
     }
 
     // One vector's p·s·t, p·s, s·t and s·ℓ.
@@ -151,7 +172,7 @@ internal static unsafe class SigmoidStatisticsPass
         return (scaled * mask, scaled, mask * scale, TTerm.Sums ? term.Loss(logit, mask, probability, softplus) * scale : TLanes.Zero);
     }
 
-    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p).
+    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p). Two vectors a step, as in BlockSums.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGradient<TLanes, T, TTerm>(
         T* x, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
@@ -160,17 +181,36 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
         var (gTruePositive, gPredicted, gPixelSum) = (TLanes.Create(truePositiveGrad), TLanes.Create(predictedGrad), TLanes.Create(pixelSumGrad));
-        var whole = length - (length % TLanes.Count);
-        for (var i = 0; i < whole; i += TLanes.Count)
+        var count = TLanes.Count;
+        var i = 0;
+        for (; i + count + count <= length; i += count + count)
         {
-            Gradient<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term).Store(g + i);
+            var first = Gradient<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term);
+            var j = i + count;
+            var second = Gradient<TLanes, T, TTerm>(TLanes.Load(x + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), gTruePositive, gPredicted, gPixelSum, term);
+            first.Store(g + i);
+            second.Store(g + j);
         }
 
-        if (whole < length)
+        if (i < length)
         {
-            var (logit, mask, scale) = Padded<TLanes, T>(x + whole, t + whole, s is null ? null : s + whole, length - whole);
+            TailGradient<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
+        }
+    }
+
+    // The gradient of the last elements of a block (fewer than two vectors), a vector at a time, padded.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailGradient<TLanes, T, TTerm>(T* x, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
+    {
+        for (var i = 0; i < length; i += TLanes.Count)
+        {
+            var count = Math.Min(TLanes.Count, length - i);
+            var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
             var gradient = Gradient<TLanes, T, TTerm>(logit, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
-            LaneFunctions<TLanes, T>.StorePartial(gradient, g + whole, length - whole);
+            LaneFunctions<TLanes, T>.StorePartial(gradient, g + i, count);
         }
     }
 
@@ -190,7 +230,7 @@ internal static unsafe class SigmoidStatisticsPass
         return gradient * scale;
     }
 
-    // The last count (fewer than a vector's) elements of a block, padded: logits and targets 0, the scale (1 without
+    // count (at most a vector's) elements at the end of a block, padded: logits and targets 0, the scale (1 without
     // one) 0 past the end.
     private static (TLanes Logit, TLanes Mask, TLanes Scale) Padded<TLanes, T>(T* x, T* t, T* s, int count)
         where TLanes : unmanaged, ILanes<TLanes, T>
