@@ -153,7 +153,13 @@ public static partial class PixelLosses
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
     public static Tensor MeanOverKeptPixels(Tensor sum, Tensor labels, Tensor? valid)
     {
-        using var count = PixelCount(labels, valid, sum);
+        if (valid is null)
+        {
+            // Every pixel kept: the count is known here, and one division does what Ratio's six operations would.
+            return MeanOverAllElements(sum, labels);
+        }
+
+        using var count = valid.sum();
         return Reductions.Ratio(sum, count);
     }
 
