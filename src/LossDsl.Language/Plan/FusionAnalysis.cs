@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using LossDsl.Language.Semantics;
 
@@ -25,13 +26,14 @@ namespace LossDsl.Language.Plan;
 /// </param>
 /// <param name="LabelsHost">
 /// For class indices on logits, the statistics step (whole-batch when any region term reads it, else per image) as one
-/// node on the logits that also sums a pixel term: ce when ce asks and no focal does, else focal without class weights
-/// when every focal has one γ (null γ means ce); only when no other term reads p (which a separate softmax would then
-/// compute anyway) and there is no weight map. Null when nothing is summed there.
+/// node on the logits that also sums a pixel term: focal when every focal has one γ and one set of class weights, else
+/// ce (the first ce's class weights and label smoothing; a ce with other ones runs its own kernel); only when no other
+/// term reads p (which a separate softmax would then compute anyway) and there is no weight map. Null when nothing is
+/// summed there.
 /// </param>
 internal sealed record FusionAnalysis(
     bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost,
-    (bool PerImage, double? FocalGamma)? LabelsHost)
+    (bool PerImage, LabelsPixelTerm Term)? LabelsHost)
 {
     public static FusionAnalysis Analyze(IEnumerable<BoundTerm> terms, LossSignature signature)
     {
@@ -53,12 +55,12 @@ internal sealed record FusionAnalysis(
             : ((bool, double, double)?)null;
         var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
-        // A focal the node does not sum reads p through its own kernel: so ce is summed only without any focal, and focal
-        // only when every focal has one γ.
-        var focalGammas = requests.LabelsFocalGammas.Distinct().ToList();
-        var labelsHost = !labelsHosts ? ((bool, double?)?)null
-            : requests.LabelsCrossEntropy ? (focalGammas.Count == 0 ? (perImage, null) : null)
-            : focalGammas.Count == 1 ? (perImage, focalGammas[0])
+        // A focal the node does not sum reads p and log p through its own kernels, a ce only log p: so focal is summed when
+        // every focal has one γ and one set of class weights (a ce beside it takes a log-softmax), else the first ce.
+        var focals = requests.LabelsFocals;
+        var labelsHost = !labelsHosts ? ((bool, LabelsPixelTerm)?)null
+            : focals.Count > 0 && focals.All(focals[0].Sums) ? (perImage, focals[0])
+            : requests.LabelsCrossEntropies.Count > 0 ? (perImage, requests.LabelsCrossEntropies[0])
             : null;
         return new FusionAnalysis(fromLogits, crossEntropyHost, focalHost, labelsHost);
     }
@@ -74,9 +76,9 @@ internal sealed record FusionAnalysis(
 
         public List<(double Alpha, double Gamma)> FocalConstants { get; } = new();
 
-        public bool LabelsCrossEntropy { get; private set; }
+        public List<LabelsPixelTerm> LabelsCrossEntropies { get; } = new();
 
-        public List<double> LabelsFocalGammas { get; } = new();
+        public List<LabelsPixelTerm> LabelsFocals { get; } = new();
 
         public bool ReadsProbabilities { get; private set; }
 
@@ -127,16 +129,16 @@ internal sealed record FusionAnalysis(
             return null;
         }
 
-        public LocalValue? LabelsCrossEntropySum()
+        public LocalValue? LabelsCrossEntropySum(ImmutableArray<double>? classWeights, double labelSmoothing)
         {
-            LabelsCrossEntropy = true;
+            LabelsCrossEntropies.Add(new LabelsPixelTerm(null, classWeights, labelSmoothing));
             return null;
         }
 
         // A placeholder, not null: focal's own kernel reads p, which would count against every host.
-        public LocalValue? LabelsFocalSum(double gamma)
+        public LocalValue? LabelsFocalSum(double gamma, ImmutableArray<double>? classWeights)
         {
-            LabelsFocalGammas.Add(gamma);
+            LabelsFocals.Add(new LabelsPixelTerm(gamma, classWeights, 0));
             return Placeholder;
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;
@@ -59,17 +60,18 @@ internal interface IPlanInputs
     LocalValue? FocalSum(double alpha, double gamma);
 
     /// <summary>
-    /// ce's sum of −log p_y over the kept pixels (no class weights, no smoothing), the second output of the statistics
-    /// step of class indices, when the plan fuses ce into it; otherwise null, and ce runs its own kernel.
+    /// ce's sum of its per-pixel numerators <c>(1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c)</c> over the kept
+    /// pixels (w = 1 without class weights), the second output of the statistics step of class indices, when the plan
+    /// fuses ce with these constants into it; otherwise null, and ce runs its own kernel.
     /// </summary>
-    LocalValue? LabelsCrossEntropySum();
+    LocalValue? LabelsCrossEntropySum(ImmutableArray<double>? classWeights, double labelSmoothing);
 
     /// <summary>
-    /// Focal's sum of (1 − p_y)^γ·(−log p_y) over the kept pixels (no class weights) on class indices, the second output
-    /// of the statistics step of class indices, when the plan fuses focal with this γ into it; otherwise null, and focal
-    /// runs its own kernel.
+    /// Focal's sum of w_y·(1 − p_y)^γ·(−log p_y) over the kept pixels on class indices, the second output of the
+    /// statistics step of class indices, when the plan fuses focal with this γ and these class weights into it;
+    /// otherwise null, and focal runs its own kernel.
     /// </summary>
-    LocalValue? LabelsFocalSum(double gamma);
+    LocalValue? LabelsFocalSum(double gamma, ImmutableArray<double>? classWeights);
 
     /// <summary>A constant buffer built once when the module is constructed; equal calls share one.</summary>
     LocalValue Buffer(string local, KernelCall call);

@@ -139,19 +139,22 @@ internal sealed class Planner : IPlanInputs
     public LocalValue? FocalSum(double alpha, double gamma) =>
         fusion.FocalHost is { } host && host.Alpha.Equals(alpha) && host.Gamma.Equals(gamma) ? StatisticsWithFocal(host.PerImage)[1] : null;
 
-    public LocalValue? LabelsCrossEntropySum() => fusion.LabelsHost is { FocalGamma: null } host ? StatisticsFromLabelsWithCrossEntropy(host.PerImage)[1] : null;
+    public LocalValue? LabelsCrossEntropySum(ImmutableArray<double>? classWeights, double labelSmoothing) =>
+        fusion.LabelsHost is { Term.FocalGamma: null } host && host.Term.Sums(new(null, classWeights, labelSmoothing)) ? StatisticsFromLabels(host.PerImage)[1] : null;
 
-    public LocalValue? LabelsFocalSum(double gamma) =>
-        fusion.LabelsHost is { FocalGamma: { } hosted } host && hosted.Equals(gamma) ? StatisticsFromLabelsWithFocal(host.PerImage)[1] : null;
+    public LocalValue? LabelsFocalSum(double gamma, ImmutableArray<double>? classWeights) =>
+        fusion.LabelsHost is { } host && host.Term.Sums(new(gamma, classWeights, 0)) ? StatisticsFromLabels(host.PerImage)[1] : null;
 
-    /// <summary>The statistics node of class indices that also sums focal: its two outputs, the statistics and the sum.</summary>
-    private ImmutableArray<LocalValue> StatisticsFromLabelsWithFocal(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, fusion.LabelsHost!.Value.FocalGamma!.Value),
-            perImage ? "statsPerImage" : "stats", "focalSum");
-
-    /// <summary>The statistics node of class indices that also sums ce: its two outputs, the statistics and the sum.</summary>
-    private ImmutableArray<LocalValue> StatisticsFromLabelsWithCrossEntropy(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage), perImage ? "statsPerImage" : "stats", "ceSum");
+    /// <summary>The statistics node of class indices that also sums ce or focal: its two outputs, the statistics and the sum.</summary>
+    private ImmutableArray<LocalValue> StatisticsFromLabels(bool perImage)
+    {
+        var term = fusion.LabelsHost!.Value.Term;
+        var weight = term.ClassWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
+        return term.FocalGamma is { } gamma
+            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight), perImage ? "statsPerImage" : "stats", "focalSum")
+            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing),
+                perImage ? "statsPerImage" : "stats", "ceSum");
+    }
 
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
@@ -244,7 +247,7 @@ internal sealed class Planner : IPlanInputs
 
         if (fusion.LabelsHost is { } labelsHost && labelsHost.PerImage == perImage)
         {
-            return (labelsHost.FocalGamma is null ? StatisticsFromLabelsWithCrossEntropy(perImage) : StatisticsFromLabelsWithFocal(perImage))[0];
+            return StatisticsFromLabels(perImage)[0];
         }
 
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch

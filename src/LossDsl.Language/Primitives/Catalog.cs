@@ -148,27 +148,35 @@ internal static partial class Catalog
     private delegate KernelCall BinaryCrossEntropyCall(LocalValue logP, LocalValue logNotP, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight);
 
     private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
-        // The statistics node of class indices sums −log p_y over the kept pixels: ce without weights or smoothing.
+        // The statistics node of class indices sums ce's per-pixel numerators over the kept pixels; PyTorch's mean divides
+        // by the kept pixels' class weights, or their count.
         (inputs, term) => SummedInStatistics(inputs, term) is { } sum
-            ? PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
+            ? ClassWeights(inputs, term) is { } weight
+                ? PixelLossesCalls.MeanOverClassWeights(sum, inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), weight)
+                : PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
             : (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
                 inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
         Range = (term, _) => SmoothedCrossEntropyRange(term),
-        // Summed in the node, ce is a mean over the kept pixels, counted as any element mean is.
-        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels || SummedInStatistics(inputs, term) is not null
+        // Summed in the node without class weights, ce is a mean over the kept pixels, counted as any element mean is;
+        // with them, over Σ valid·w_y, which reads no log p (pred gives the count's dtype and device).
+        AcrossGroup = (inputs, term, value) => term.Word(MeanOver) == AllPixels || (SummedInStatistics(inputs, term) is not null && term[ClassWeight] is not NumberListValue)
             ? ElementMean(inputs, value, overAll: term.Word(MeanOver) == AllPixels)
-            : GroupReductionCalls.MeanOfCrossEntropy(value, inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
+            : GroupReductionCalls.MeanOfCrossEntropy(value, SummedInStatistics(inputs, term) is null ? inputs.LogProbabilities() : inputs.Pred, inputs.LabelIndices(),
+                inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
         LowerUnreduced = (inputs, term) => SummedInStatistics(inputs, term) is not null
-            ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels())
+            ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing))
             : PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
 
     // ce's sum from the statistics node of class indices, when the plan fuses it there and this ce is the one the node
-    // sums: a mean over the kept pixels without class weights or smoothing; null otherwise.
+    // sums (its class weights and label smoothing): a mean over the kept pixels; null otherwise.
     private static LocalValue? SummedInStatistics(IPlanInputs inputs, BoundTerm ce) =>
-        ce.Word(MeanOver) != AllPixels && ce[ClassWeight] is not NumberListValue && ce.Number(LabelSmoothing) == 0 ? inputs.LabelsCrossEntropySum() : null;
+        ce.Word(MeanOver) != AllPixels ? inputs.LabelsCrossEntropySum(ClassWeightNumbers(ce), ce.Number(LabelSmoothing)) : null;
+
+    // A term's class weights as numbers, or null without them.
+    private static ImmutableArray<double>? ClassWeightNumbers(BoundTerm term) => term[ClassWeight] is NumberListValue list ? list.Items : null;
 
     private delegate KernelCall CrossEntropyCall(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight);
 
@@ -186,7 +194,7 @@ internal static partial class Catalog
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
                 term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
-            // The statistics node of class indices sums focal without class weights over the kept pixels.
+            // The statistics node of class indices sums focal over the kept pixels (its plain mean, weights not renormalised).
             _ when LabelsFocalInStatistics(inputs, term) is { } sum => PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels()),
             _ => PixelLossesCalls.Focal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
@@ -200,16 +208,17 @@ internal static partial class Catalog
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
                 term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
-            _ when LabelsFocalInStatistics(inputs, term) is not null => PixelLossesCalls.FocalWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), term.Number(Gamma)),
+            _ when LabelsFocalInStatistics(inputs, term) is not null =>
+                PixelLossesCalls.FocalWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), term.Number(Gamma), ClassWeights(inputs, term)),
             _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         },
     };
 
     // Focal's sum on class indices from the statistics node, when the plan fuses it there and this focal is the one the
-    // node sums (logits, no class weights); null otherwise.
+    // node sums (logits, its γ and class weights); null otherwise.
     private static LocalValue? LabelsFocalInStatistics(IPlanInputs inputs, BoundTerm focal) =>
-        inputs.Signature.Input == InputKind.Logits && focal[ClassWeight] is not NumberListValue ? inputs.LabelsFocalSum(focal.Number(Gamma)) : null;
+        inputs.Signature.Input == InputKind.Logits ? inputs.LabelsFocalSum(focal.Number(Gamma), ClassWeightNumbers(focal)) : null;
 
     private static PrimitiveDefinition Dice { get; } = new("dice", Both(SquaredOverlapParameters), "Soft Dice loss over per-channel statistics.",
         (inputs, term) => Overlap(term, (nr, dr, log, empty, micro, soft) => RegionLossesCalls.Dice(Statistics(inputs, term), term.Boolean(SquaredPred),
@@ -373,7 +382,7 @@ internal static partial class Catalog
 
     /// <summary>A term's class weights as a constant buffer built once (equal lists share one), or null when it has none.</summary>
     private static LocalValue? ClassWeights(IPlanInputs inputs, BoundTerm term) => term[ClassWeight] is NumberListValue list
-        ? inputs.Buffer("classWeights", ConstantBuffersCalls.ClassWeights(list.Items.ToArray()))
+        ? ConstantBuffersCalls.ClassWeightBuffer(inputs, list.Items)
         : null;
 
     /// <summary>

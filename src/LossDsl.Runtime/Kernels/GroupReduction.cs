@@ -24,13 +24,13 @@ public static class GroupReduction
 
     /// <summary>ce's mean: over <c>Σ valid·w_y</c> with class weights, else over the kept pixels, as <see cref="PixelLosses.CrossEntropy"/> divides.</summary>
     /// <param name="value">The term's value on this process's shard.</param>
-    /// <param name="logProbabilities">log p, for the dtype and device of the count.</param>
+    /// <param name="like">A tensor of the count's dtype and device (log p, or pred when ce is summed in the statistics node).</param>
     /// <param name="labels">The class indices, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null.</param>
     /// <param name="weight">Class weights, or null.</param>
     /// <param name="group">The group, or null.</param>
-    public static Tensor MeanOfCrossEntropy(Tensor value, Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight, ILossGroup? group) =>
-        group is null ? value : Mean(value, PixelLosses.CrossEntropyDenominator(logProbabilities, labels, valid, weight), group);
+    public static Tensor MeanOfCrossEntropy(Tensor value, Tensor like, Tensor labels, Tensor? valid, Tensor? weight, ILossGroup? group) =>
+        group is null ? value : Mean(value, PixelLosses.CrossEntropyDenominator(like, labels, valid, weight), group);
 
     /// <summary>A mean over images (per-image region losses, structure losses): every image counts the same.</summary>
     /// <param name="value">The term's value on this process's shard.</param>

@@ -164,33 +164,50 @@ public static partial class PixelLosses
     }
 
     /// <summary>
-    /// ce's per-pixel <c>−log p_y</c> from the logits, [N, *spatial], 0 where not kept: <see cref="CrossEntropyUnreduced"/>
-    /// without weights or smoothing, with its own log-softmax, for a ce summed in the statistics node (which computes
-    /// none the plan could share).
+    /// ce's per-pixel numerators from the logits, [N, *spatial], 0 where not kept: <see cref="CrossEntropyUnreduced"/>
+    /// with its own log-softmax, for a ce summed in the statistics node (which computes none the plan could share).
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="labels">The class indices, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when none is left out.</param>
-    public static Tensor CrossEntropyWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid)
+    /// <param name="weight">Class weights w_c, or null.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    public static Tensor CrossEntropyWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing)
     {
         using var logProbabilities = Probabilities.LogSoftmax(logits);
-        return CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
+        return CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null);
     }
 
     /// <summary>
-    /// Focal on class indices without class weights, per pixel, from the logits (its own softmax and log-softmax): the
-    /// values the statistics node of class indices sums (<see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>),
-    /// [N, *spatial], 0 where not kept.
+    /// ce summed inside the statistics node of class indices with class weights: the sum over <c>Σ valid·w_y</c>, 0 when
+    /// that is 0, as <see cref="CrossEntropy"/> divides.
+    /// </summary>
+    /// <param name="sum">The node's sum of the per-pixel numerators.</param>
+    /// <param name="logits">pred, [N, C, *spatial], for the count's dtype, device and the number of classes.</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial].</param>
+    /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    /// <param name="weight">Class weights w_c.</param>
+    public static Tensor MeanOverClassWeights(Tensor sum, Tensor logits, Tensor labels, Tensor? valid, Tensor weight)
+    {
+        using var denominator = CrossEntropyDenominator(logits, labels, valid, weight);
+        return Reductions.Ratio(sum, denominator);
+    }
+
+    /// <summary>
+    /// Focal on class indices per pixel, from the logits (its own softmax and log-softmax): the values the statistics
+    /// node of class indices sums (<see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>), [N, *spatial], 0 where
+    /// not kept.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="labels">The class indices, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when none is left out.</param>
     /// <param name="gamma">γ ≥ 0.</param>
-    public static Tensor FocalWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, double gamma)
+    /// <param name="weight">Class weights w_c, or null.</param>
+    public static Tensor FocalWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, double gamma, Tensor? weight)
     {
         using var probabilities = Probabilities.Softmax(logits);
         using var logProbabilities = Probabilities.LogSoftmax(logits);
-        return FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, null, null);
+        return FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null);
     }
 
     /// <summary>
@@ -367,11 +384,11 @@ public static partial class PixelLosses
         return Reductions.Ratio(numerator, denominator);
     }
 
-    /// <summary>What <see cref="CrossEntropy"/> divides by: <c>Σ valid·w_y</c> with class weights, else the kept pixels' count.</summary>
-    internal static Tensor CrossEntropyDenominator(Tensor logProbabilities, Tensor labels, Tensor? valid, Tensor? weight)
+    /// <summary>What <see cref="CrossEntropy"/> divides by: <c>Σ valid·w_y</c> with class weights, else the kept pixels' count, in <paramref name="like"/>'s dtype and on its device.</summary>
+    internal static Tensor CrossEntropyDenominator(Tensor like, Tensor labels, Tensor? valid, Tensor? weight)
     {
-        using var weightY = LabelWeights(weight, labels, logProbabilities, valid);
-        return weightY is null ? PixelCount(labels, valid, logProbabilities) : weightY.sum();
+        using var weightY = LabelWeights(weight, labels, like, valid);
+        return weightY is null ? PixelCount(labels, valid, like) : weightY.sum();
     }
 
     /// <summary>

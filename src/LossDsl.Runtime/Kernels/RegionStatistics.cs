@@ -178,22 +178,27 @@ public sealed class RegionStatistics
         new(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), target, null, scale, perImage, truePositive, predicted, targetSum);
 
     /// <summary>
-    /// <see cref="ComputeFromLabels"/> on the softmax of <paramref name="logits"/>, and the cross-entropy <c>−log p_y</c>
-    /// summed over the kept pixels (for a ce term without weights or smoothing beside the region terms,
-    /// <see cref="PixelLosses.MeanOverKeptPixels"/>): two outputs of one step. Tensors <see cref="Cpu.CpuRows.OfLabels"/>
-    /// accepts take one fused pass each way (<see cref="SoftmaxStatistics"/>); others the softmax, the statistics and the
-    /// log-softmax's gather as separate kernels, with the same values.
+    /// <see cref="ComputeFromLabels"/> on the softmax of <paramref name="logits"/>, and the cross-entropy's per-pixel
+    /// numerators summed over the kept pixels, <c>Σ v·((1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c))</c> as
+    /// <see cref="PixelLosses.CrossEntropyUnreduced"/> gives them (for a ce term beside the region terms, which divides
+    /// it by what <see cref="PixelLosses.CrossEntropy"/> divides by): two outputs of one step. Tensors
+    /// <see cref="Cpu.CpuRows.OfLabels"/> accepts take one fused pass each way (<see cref="SoftmaxStatistics"/>); others
+    /// the softmax, the statistics and ce's kernel on the log-softmax, with the same values.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
-    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(Tensor logits, Tensor labels, Tensor? valid, bool perImage) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, focalGamma: null);
+    /// <param name="weight">Class weights w_c ([C]), or null.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
+            (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null));
 
     /// <summary>
-    /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal (γ, no class weights) as the summed pixel term:
-    /// <c>Σ v·(1 − p_y)^γ·(−log p_y)</c> beside the statistics, in one node with one pass each way for the tensors
+    /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal (γ, and class weights) as the summed pixel term:
+    /// <c>Σ v·w_y·(1 − p_y)^γ·(−log p_y)</c> beside the statistics, in one node with one pass each way for the tensors
     /// <see cref="Cpu.CpuRows.OfLabels"/> takes, and as the softmax, the statistics and focal's kernels otherwise.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
@@ -201,25 +206,44 @@ public sealed class RegionStatistics
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
     /// <param name="gamma">Focal's γ ≥ 0.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, gamma);
+    /// <param name="weight">Class weights w_c ([C]), or null.</param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, classWeights => LabelPixelSum.Focal(gamma, classWeights),
+            (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null));
 
-    // The statistics of class indices and one pixel term's sum (ce, or focal with γ): the node's pass, or else one softmax
-    // and one log-softmax that the statistics and the term's per-pixel kernel share.
-    private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double? focalGamma)
+    // The statistics of class indices and one pixel term's sum: the node's pass, or else one softmax and one
+    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share.
+    private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
-        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels)
+        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && ClassWeightNumbers(weight, logits) is var (fits, classWeights) && fits)
         {
-            var (truePositive, predicted, targetSum, pixelSum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, focalGamma);
-            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), pixelSum);
+            var (truePositive, predicted, targetSum, sum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights));
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), sum);
         }
 
         var probabilities = Probabilities.Softmax(logits);
         using var logProbabilities = Probabilities.LogSoftmax(logits);
-        using var perPixel = focalGamma is { } gamma
-            ? PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, null, null)
-            : PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0.0, null);
+        using var perPixel = perPixelTerm(logProbabilities, probabilities);
         return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
+    }
+
+    // The class weights as numbers for the node's pass: none without weights; a CPU tensor of one weight per class is
+    // read (C numbers); any other (another device) sends the step to the separate kernels.
+    private static (bool Fits, double[]? Weights) ClassWeightNumbers(Tensor? weight, Tensor logits)
+    {
+        if (weight is null)
+        {
+            return (true, null);
+        }
+
+        if (weight.device_type != TorchSharp.DeviceType.CPU || weight.dim() != 1 || weight.shape[0] != logits.shape[1])
+        {
+            return (false, null);
+        }
+
+        using var numbers = weight.to_type(ScalarType.Float64).contiguous();
+        return (true, numbers.data<double>().ToArray());
     }
 
     /// <summary>

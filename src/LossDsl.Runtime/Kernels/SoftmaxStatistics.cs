@@ -7,9 +7,9 @@ namespace LossDsl.Kernels;
 
 /// <summary>
 /// The statistics of class indices on logits, with p = softmax(x) over dim 1 and v the kept pixels: <c>TP_c = Σ v·p_c·[y = c]</c>,
-/// <c>P_c = Σ v·p_c</c>, <c>T_c = Σ v·[y = c]</c>, and one pixel term summed, the cross-entropy <c>Σ v·(−log p_y)</c> or
-/// focal without class weights <c>Σ v·(1 − p_y)^γ·(−log p_y)</c>, as one autograd node whose gradient is written out
-/// (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
+/// <c>P_c = Σ v·p_c</c>, <c>T_c = Σ v·[y = c]</c>, and one pixel term summed (<see cref="LabelPixelSum"/>: the
+/// cross-entropy <c>Σ v·(−log p_y)</c> or focal <c>Σ v·(1 − p_y)^γ·(−log p_y)</c>, with class weights and ce's label
+/// smoothing), as one autograd node whose gradient is written out (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
 /// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> and <see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>
 /// compose the softmax, the statistics and the term's kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
 /// </summary>
@@ -18,10 +18,10 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <inheritdoc/>
     public override string Name => nameof(SoftmaxStatistics);
 
-    /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the pixel term's sum: ce's, or focal's with <paramref name="focalGamma"/>.</summary>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, double? focalGamma)
+    /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the pixel term's sum.</summary>
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum)
     {
-        using var all = apply(logits, labels, valid!, pixels, focalGamma!);
+        using var all = apply(logits, labels, valid!, pixels, pixelSum);
         var classes = logits.shape[1];
         var shape = pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes };
         var size = shape.Aggregate(1L, (a, b) => a * b);
@@ -30,16 +30,16 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
 
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
-    /// <see cref="CpuRows.OfLabels"/> gave and focal's γ (null for ce). Returns TP, P, T (flattened) and the pixel term's
+    /// <see cref="CpuRows.OfLabels"/> gave and the pixel term (<see cref="LabelPixelSum"/>). Returns TP, P, T (flattened) and the pixel term's
     /// sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var (logits, labels, valid, pixels, focalGamma) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (double?)vars[4]);
+        var (logits, labels, valid, pixels, pixelSum) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (LabelPixelSum)vars[4]);
         ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0) });
         ctx.save_data("pixels", pixels);
-        ctx.save_data("focalGamma", focalGamma!);
-        var sums = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, focalGamma);
+        ctx.save_data("pixelSum", pixelSum);
+        var sums = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum);
         using var exact = tensor(sums, ScalarType.Float64);
         return exact.to_type(logits.dtype);
     }
@@ -53,7 +53,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var size = (int)(pixels.Statistics * logits.shape[1]);
         using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
         var grads = incoming.data<double>().ToArray();
-        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (double?)ctx.get_data("focalGamma"));
+        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"));
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null! };
     }

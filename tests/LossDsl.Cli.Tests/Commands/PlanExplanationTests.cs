@@ -92,7 +92,7 @@ public sealed class PlanExplanationTests
     [Fact]
     public void The_group_section_lists_the_summed_statistics_and_what_each_term_sends()
     {
-        var plan = Explain("dice(per_image: true) + iou + topk + ce(label_smoothing: 0.1)", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
+        var plan = Explain("dice(per_image: true) + iou + topk + ce(weight: [1, 2, 3, 4], label_smoothing: 0.1)", new LossSignature(InputKind.Logits, TargetKind.Labels, 4, 255, LossSignature.DefaultSpatial));
 
         Assert.Equal(
             new[]

@@ -119,7 +119,7 @@ public sealed class FusionTests
         var code = Generate("""[Loss("ce + dice + sensitivity_specificity", Target = LossTarget.Labels, Classes = 3)]""");
 
         Assert.Equal(0, Count(code, "Inputs.OneHot("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: null, labelSmoothing: 0.0)"));
     }
 
     [Fact]
@@ -127,16 +127,24 @@ public sealed class FusionTests
     {
         // One node on the logits: no softmax, no log-softmax step; ce is its sum over the kept pixels' count.
         var code = Generate("""[Loss("ce + dice + ce(label_smoothing: 0.1)", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: ceSum, labels: labels, valid: valid)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
-        // A smoothed ce keeps its own kernel, on a log-softmax of its own; its unreduced twin too, the plain one reads the logits.
+        // A ce with other constants than the summed one keeps its own kernel, on a log-softmax of its own; its unreduced
+        // twin too, the summed one's reads the logits.
         Assert.Equal(1, Count(code, "PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.1"));
-        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid)"));
+        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0)"));
 
-        // A term that reads p (focal), class weights, a weight map or probabilities as input keep the separate kernels.
+        // Class weights and label smoothing are summed in the node too; the mean divides by the kept pixels' weights.
+        var weighted = Generate("""[Loss("ce(weight: [1, 2, 1], label_smoothing: 0.1) + dice", Target = LossTarget.Labels, Classes = 3)]""");
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: classWeights, labelSmoothing: 0.1)"));
+        Assert.Equal(1, Count(weighted, "PixelLosses.MeanOverClassWeights(sum: ceSum, logits: pred, labels: labels, valid: null, weight: classWeights)"));
+        Assert.Equal(1, Count(weighted, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: null, weight: classWeights, labelSmoothing: 0.1)"));
+        Assert.Equal(1, Count(weighted, "ConstantBuffers.ClassWeights("));
+        Assert.Equal(0, Count(weighted, "Probabilities.LogSoftmax("));
+
+        // Beside a focal (which the node sums instead), with a weight map or on probabilities, ce keeps its own kernel.
         Assert.Equal(0, Count(Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
-        Assert.Equal(0, Count(Generate("""[Loss("ce(weight: [1, 2, 1]) + dice", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
         Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]"""), "ComputeFromLabelsWithCrossEntropy("));
         Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]"""), "ComputeFromLabelsWithCrossEntropy("));
         Assert.Equal(0, Count(Generate("""[Loss("ce", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
@@ -148,9 +156,9 @@ public sealed class FusionTests
         // One node on the logits: no softmax, no log-softmax step; focal is its sum over the kept pixels' count, and its
         // unreduced values come from the logits.
         var code = Generate("""[Loss("dice(include_background: false) + 0.5 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid)"));
-        Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0)"));
+        Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
         Assert.Equal(0, Count(code, "Probabilities.LogSoftmax("));
 
@@ -158,13 +166,22 @@ public sealed class FusionTests
         Assert.Equal(2, Count(Generate("""[Loss("dice + focal + 2 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 3)]"""), "MeanOverKeptPixels(sum: focalSum"));
         Assert.Equal(1, Count(Generate("""[Loss("dice(per_image: true) + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: true"));
 
-        // Another γ, class weights, ce beside it (which the node would sum instead, leaving focal to read p), a weight
-        // map or probabilities as input keep the separate kernels.
+        // With class weights, the node sums each pixel's focal times its class's weight.
+        var weighted = Generate("""[Loss("dice + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""");
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: classWeights)"));
+        Assert.Equal(1, Count(weighted, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: null, gamma: 2.0, weight: classWeights)"));
+
+        // Beside a ce, focal is the one summed (a separate focal would read p and log p, a separate ce only log p).
+        var withCrossEntropy = Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]""");
+        Assert.Equal(1, Count(withCrossEntropy, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: null)"));
+        Assert.Equal(1, Count(withCrossEntropy, "PixelLosses.CrossEntropy(logProbabilities: logp,"));
+        Assert.Equal(0, Count(withCrossEntropy, "Probabilities.Softmax("));
+
+        // Another γ or other class weights, a weight map or probabilities as input keep the separate kernels.
         foreach (var loss in new[]
         {
             """[Loss("dice + focal + focal(gamma: 3)", Target = LossTarget.Labels, Classes = 3)]""",
-            """[Loss("dice + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""",
-            """[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]""",
+            """[Loss("dice + focal + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""",
             """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]""",
             """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]""",
         })

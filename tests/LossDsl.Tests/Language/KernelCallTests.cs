@@ -242,9 +242,11 @@ public sealed class KernelCallTests
         foreach (var signature in Tasks)
         {
             var primitives = Catalog.Primitives.Where(p => Supports(p, signature)).ToList();
-            // Alone, all together, and bce beside a region term with no reader of p (where bce is summed in the statistics node).
+            // Alone, all together, and pixel terms beside a region term with no reader of p (where they are summed in the
+            // statistics node).
             var texts = primitives.SelectMany(p => Variants(p, signature)).Append(string.Join(" + ", primitives.Select(p => p.Name)))
-                .Append("bce + dice").Append("bce(pos_weight: auto) + dice(per_image: true)").Append("focal + dice").Append("ce + dice");
+                .Append("bce + dice").Append("bce(pos_weight: auto) + dice(per_image: true)").Append("focal + dice").Append("ce + dice")
+                .Append("ce(weight: [1, 2, 3], label_smoothing: 0.1) + dice");
             foreach (var text in texts)
             {
                 // Arguments the binder refuses (a window of 0, background off for a mask) never reach the planner.

@@ -9,9 +9,10 @@ namespace LossDsl.Tests.Numerics;
 
 /// <summary>
 /// The one-pass CPU kernel of class indices on logits (softmax, TP, P, T and ce's or focal's sum) against the kernels it
-/// replaces (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's or focal's gather), on random
-/// shapes, class counts, dtypes, ignored pixels and focal's γ: the same values and the same gradient of a function of all
-/// of them. The separate kernels run on the same values made non-contiguous, which the pass refuses.
+/// replaces (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's or focal's kernel), on random
+/// shapes, class counts, dtypes, ignored pixels, focal's γ, class weights (some 0) and ce's label smoothing: the same
+/// values and the same gradient of a function of all of them. The separate kernels run on the same values made
+/// non-contiguous, which the pass refuses.
 /// </summary>
 public sealed class FusedLabelsPathTests
 {
@@ -26,8 +27,10 @@ public sealed class FusedLabelsPathTests
         from logitScale in FusedCpuPathTests.LogitScales
         from ignored in Gen.Bool
         from focalGamma in Gen.OneOf(Gen.Const((double?)null), Gen.Const((double?)0.0), Gen.Const((double?)2.0), Gen.Double[0.2, 4.0].Select(g => (double?)g))
+        from weighted in Gen.Bool
+        from labelSmoothing in focalGamma is null ? Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0.0, 1.0]) : Gen.Const(0.0)
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(shape, dtype, perImage, logitScale, ignored, focalGamma, seed);
+        select new Case(shape, dtype, perImage, logitScale, ignored, focalGamma, weighted, labelSmoothing, seed);
 
     [Fact]
     public void The_one_pass_kernel_and_the_separate_kernels_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -39,13 +42,16 @@ public sealed class FusedLabelsPathTests
         var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
         var valid = sample.Ignored ? rand(pixelShape, dtype: sample.Dtype, generator: generator).gt(0.3).to_type(sample.Dtype) : null;
         var weights = randn(7, dtype: ScalarType.Float64, generator: generator);
+        // Class weights in [0, 2), the first one 0: a class that counts for nothing.
+        var classWeights = sample.Weighted ? (rand(sample.Shape[1], dtype: sample.Dtype, generator: generator) * 2).index_put_(zeros(1, dtype: sample.Dtype), 0) : null;
         var reduce = RegionStatistics.ReducedDims(logits, sample.PerImage);
+        var term = new Term(sample.FocalGamma, classWeights, sample.LabelSmoothing);
 
         Assert.NotNull(CpuRows.OfLabels(logits, labels, valid, reduce));
-        var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, sample.FocalGamma, weights);
+        var (fusedValues, fusedGradient) = Run(logits, labels, valid, sample.PerImage, term, weights);
         var (strided, stridedLabels, stridedValid) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels), valid is null ? null : FixedInputs.Strided(valid));
         Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedValid, reduce));
-        var (separateValues, separateGradient) = Run(strided, stridedLabels, stridedValid, sample.PerImage, sample.FocalGamma, weights);
+        var (separateValues, separateGradient) = Run(strided, stridedLabels, stridedValid, sample.PerImage, term, weights);
 
         Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce or focal");
         Tolerance.Gradient(separateGradient, fusedGradient, sample.Dtype, $"{sample}: d/dx", FusedCpuPathTests.CancellingFloor(sample.Dtype));
@@ -65,7 +71,7 @@ public sealed class FusedLabelsPathTests
             var sums = new[] { 1, 2, 3 }.Select(count =>
             {
                 set_num_threads(count);
-                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, focalGamma: 2.5);
+                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, LabelPixelSum.Focal(2.5));
             }).ToArray();
 
             Assert.Equal(sums[0], sums[1]);
@@ -92,12 +98,12 @@ public sealed class FusedLabelsPathTests
     }
 
     // TP, P, T and ce's or focal's sum, and the gradient of a weighted function of them, as float64 arrays.
-    private static (double[] Values, double[] Gradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double? focalGamma, Tensor weights)
+    private static (double[] Values, double[] Gradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, Term term, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
-        var (statistics, crossEntropySum) = focalGamma is { } gamma
-            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma)
-            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage);
+        var (statistics, crossEntropySum) = term.FocalGamma is { } gamma
+            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights)
+            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing);
         var w = weights.data<double>().ToArray();
         var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum()
@@ -112,10 +118,14 @@ public sealed class FusedLabelsPathTests
     // into gradient errors beyond the dtype's tolerance.
     private static double ElementsPerStatistic(Tensor x, Tensor statistic) => (double)x.numel() / statistic.numel();
 
-    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, double? FocalGamma, int Seed)
+    // The pixel term summed beside the statistics, with its constants.
+    private sealed record Term(double? FocalGamma, Tensor? ClassWeights, double LabelSmoothing);
+
+    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, double? FocalGamma, bool Weighted, double LabelSmoothing, int Seed)
     {
         public override string ToString() =>
             $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}, "
-            + $"{(FocalGamma is { } gamma ? $"focal γ {gamma}" : "ce")}, seed {Seed}";
+            + $"{(FocalGamma is { } gamma ? $"focal γ {gamma}" : "ce")}{(Weighted ? ", class weights" : string.Empty)}"
+            + $"{(LabelSmoothing != 0 ? $", label smoothing {LabelSmoothing}" : string.Empty)}, seed {Seed}";
     }
 }

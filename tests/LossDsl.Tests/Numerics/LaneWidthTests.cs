@@ -66,17 +66,25 @@ public sealed class LaneWidthTests
         var statistics = (int)(pixels.Statistics * sample.Shape[1]);
         var (truePositiveGrad, predictedGrad) = (Random(statistics, generator), Random(statistics, generator));
 
-        // ce, focal with a whole γ (products) and a fractional one (exp and log).
-        double? focalGamma = (sample.Term / 2) switch { 0 => null, 1 when sample.Term == 2 => 2.0, _ => 1.5 };
+        // ce, ce with class weights and label smoothing, focal with a whole γ (products) and class weights, and with a
+        // fractional γ (exp and log).
+        var weights = rand(sample.Shape[1], dtype: ScalarType.Float64, generator: generator).data<double>().ToArray();
+        var pixelSum = sample.Term switch
+        {
+            0 => LabelPixelSum.CrossEntropy,
+            1 => LabelPixelSum.WeightedCrossEntropy(weights, 0.1),
+            2 => LabelPixelSum.Focal(2.0, weights),
+            _ => LabelPixelSum.Focal(1.5),
+        };
 
         var (narrow, wide) = (pixels with { Wide = false }, pixels with { Wide = true });
-        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}{(valid is null ? string.Empty : ", ignored pixels")}, focal γ {focalGamma?.ToString() ?? "none (ce)"}";
+        var what = $"[{string.Join(", ", sample.Shape)}] {sample.Dtype}{(valid is null ? string.Empty : ", ignored pixels")}, {pixelSum}";
         Tolerance.CloseToLargest(
-            SoftmaxStatisticsPass.Forward(narrow, logits, labels, valid, focalGamma),
-            SoftmaxStatisticsPass.Forward(wide, logits, labels, valid, focalGamma), 1e-12, what + ": sums");
+            SoftmaxStatisticsPass.Forward(narrow, logits, labels, valid, pixelSum),
+            SoftmaxStatisticsPass.Forward(wide, logits, labels, valid, pixelSum), 1e-12, what + ": sums");
         Tolerance.CloseToLargest(
-            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(narrow, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, focalGamma)),
-            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(wide, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, focalGamma)),
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(narrow, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum)),
+            FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(wide, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum)),
             ElementTolerance(sample.Dtype), what + ": d/dx");
     }, iterations: 60, seed: 512, print: sample => $"[{string.Join(", ", sample.Shape)}] {sample.Dtype} term {sample.Term}");
 

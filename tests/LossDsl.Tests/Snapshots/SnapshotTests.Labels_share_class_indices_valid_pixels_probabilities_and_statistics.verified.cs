@@ -33,7 +33,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
-        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0);
+        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
@@ -51,7 +51,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         // ce: ce(weight: [0.2, 1, 1, 2])  (loss text 1:59)
         //   = ce(weight: [0.2, 1, 1, 2], label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
-        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, group: Group);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, like: logp, labels: labels, valid: valid, weight: classWeights, group: Group);
 
         // generalized_dice: generalized_dice  (loss text 1:88)
         //   = generalized_dice(eps: 1e-06, smooth_nr: 0, smooth_dr: 0, per_image: false, weight_type: square, include_background: true, activation: auto, soft_label: false)
@@ -70,7 +70,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null);
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, dice, focal, ce, generalized_dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal), new("ce", unreducedCe), new("generalized_dice", generalized_dice), new("iou", unreducedIou) });

@@ -42,7 +42,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid2, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid2, weight: null, group: Group);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, like: logp, labels: labels, valid: valid2, weight: null, group: Group);
 
         // dice: dice(include_background: false)  (loss text 1:6)
         //   = dice(smooth: 1, per_image: false, weight: none, include_background: false, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)

@@ -36,7 +36,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: pred, labels: labels, valid: null, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: pred, labels: labels, valid: null, weight: null, group: Group);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, like: pred, labels: labels, valid: null, weight: null, group: Group);
 
         // iou: iou  (loss text 1:6)
         //   = iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto)

@@ -30,7 +30,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         // ce: ce  (loss text 1:1)
         //   = ce(weight: none, label_smoothing: 0, mean_over: kept)
         var ce = global::LossDsl.Kernels.PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
-        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, logProbabilities: logp, labels: labels, valid: valid, weight: null, group: Group);
+        ce = global::LossDsl.Kernels.GroupReduction.MeanOfCrossEntropy(value: ce, like: logp, labels: labels, valid: valid, weight: null, group: Group);
 
         var total = ce;
         if (!unreduced)

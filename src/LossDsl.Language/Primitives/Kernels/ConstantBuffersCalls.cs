@@ -18,4 +18,8 @@ internal static class ConstantBuffersCalls
     /// <summary>One weight per class.</summary>
     public static KernelCall ClassWeights(double[] values) =>
         KernelCall.Create(Type, nameof(ClassWeights), KernelCall.Fixed(0), Constant(nameof(values), values));
+
+    /// <summary>The plan's buffer of these class weights: one per loss for equal weights, whichever term asks.</summary>
+    public static LocalValue ClassWeightBuffer(IPlanInputs inputs, System.Collections.Generic.IEnumerable<double> values) =>
+        inputs.Buffer("classWeights", ClassWeights(System.Linq.Enumerable.ToArray(values)));
 }

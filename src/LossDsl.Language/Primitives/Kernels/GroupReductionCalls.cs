@@ -16,9 +16,9 @@ internal static class GroupReductionCalls
         KernelCall.Create(Type, nameof(MeanOverElements), KernelCall.Fixed(0),
             Local(nameof(value), value), Local(nameof(like), like), Optional(nameof(valid), valid), Setting(nameof(group), group));
 
-    public static KernelCall MeanOfCrossEntropy(LocalValue value, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, SettingValue group) =>
+    public static KernelCall MeanOfCrossEntropy(LocalValue value, LocalValue like, LocalValue labels, LocalValue? valid, LocalValue? weight, SettingValue group) =>
         KernelCall.Create(Type, nameof(MeanOfCrossEntropy), KernelCall.Fixed(0),
-            Local(nameof(value), value), Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid),
+            Local(nameof(value), value), Local(nameof(like), like), Local(nameof(labels), labels), Optional(nameof(valid), valid),
             Optional(nameof(weight), weight), Setting(nameof(group), group));
 
     public static KernelCall MeanOverImages(LocalValue value, LocalValue pred, SettingValue group) =>

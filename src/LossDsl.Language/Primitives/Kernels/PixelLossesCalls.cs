@@ -48,6 +48,14 @@ internal static class PixelLossesCalls
             Local(nameof(sum), sum), Local(nameof(labels), labels), Optional(nameof(valid), valid));
 
     /// <summary>
+    /// Weighted ce's mean from the sum the statistics step of class indices computed, over <c>Σ valid·w_y</c>: w_y by
+    /// take (2), times the valid pixels (3), the sum (1).
+    /// </summary>
+    public static KernelCall MeanOverClassWeights(LocalValue sum, LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue weight) =>
+        KernelCall.Create(Type, nameof(MeanOverClassWeights), KernelCall.Fixed(0, 3 + (valid is null ? 0 : 3)),
+            Local(nameof(sum), sum), Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Local(nameof(weight), weight));
+
+    /// <summary>
     /// The cross-entropy as in <see cref="BinaryCrossEntropy"/> (13), then the focal factors: 1 − 2t (4), 1 − p_t as one
     /// addcmul (4), the clamped power (4), times the cross-entropy (3), mean (1); with alpha ≥ 0 also α_t (4) and its
     /// multiply (3).
@@ -75,13 +83,18 @@ internal static class PixelLossesCalls
     /// </summary>
     public static KernelCall CrossEntropy(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight)
     {
-        bool weighted = weight is not null, smoothed = labelSmoothing != 0, ignoring = valid is not null || pixelWeight is not null;
-        var full = (smoothed ? 1 : 0) + (smoothed && weighted ? 2 : 0);
-        var perPixel = 4 + (ignoring ? (weighted ? 3 : 4) : 0) + (weighted ? 6 : 0) + (smoothed ? 4 + (ignoring ? 3 : 0) : 0);
-        return KernelCall.Create(Type, nameof(CrossEntropy), KernelCall.Fixed(full, perPixel),
+        bool weighted = weight is not null, ignoring = valid is not null || pixelWeight is not null;
+        var passes = new PassCount(0, 4 + (ignoring ? (weighted ? 3 : 4) : 0)) + CrossEntropyWeightingAndSmoothing(weighted, labelSmoothing, ignoring);
+        return KernelCall.Create(Type, nameof(CrossEntropy), _ => passes,
             Local(nameof(logProbabilities), logProbabilities), Local(nameof(labels), labels), Optional(nameof(valid), valid),
             Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), Optional(nameof(pixelWeight), pixelWeight));
     }
+
+    /// <summary>What class weights and label smoothing add to ce's passes (see <see cref="CrossEntropy"/>).</summary>
+    public static PassCount CrossEntropyWeightingAndSmoothing(bool weighted, double labelSmoothing, bool ignoring) =>
+        labelSmoothing == 0
+            ? new PassCount(0, weighted ? 6 : 0)
+            : new PassCount(1 + (weighted ? 2 : 0), (weighted ? 6 : 0) + 4 + (ignoring ? 3 : 0));
 
     /// <summary>
     /// <see cref="CrossEntropy"/> with the mean over every pixel, left-out ones included: the same work, the count of
@@ -128,18 +141,25 @@ internal static class PixelLossesCalls
     public static KernelCall CrossEntropyUnreduced(LocalValue logProbabilities, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight) =>
         Unreduced(CrossEntropy(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight), nameof(CrossEntropyUnreduced));
 
-    /// <summary>ce's per-pixel numerators without weights or smoothing, from the logits: its own log-softmax (2), the gather (3).</summary>
-    public static KernelCall CrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid) =>
-        KernelCall.Create(Type, nameof(CrossEntropyWithLogitsUnreduced), valid is null ? KernelCall.Fixed(2, 3) : KernelCall.Fixed(2, 6),
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid));
+    /// <summary>
+    /// ce's per-pixel numerators from the logits: its own log-softmax (2), the gather (3; times the valid pixels, 3), and
+    /// what class weights and label smoothing add.
+    /// </summary>
+    public static KernelCall CrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing)
+    {
+        var passes = new PassCount(2, valid is null ? 3 : 6) + CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null);
+        return KernelCall.Create(Type, nameof(CrossEntropyWithLogitsUnreduced), _ => passes,
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Optional(nameof(weight), weight),
+            Constant(nameof(labelSmoothing), labelSmoothing));
+    }
 
     /// <summary>
-    /// Labels focal's per-pixel values (no class weights) from the logits, as the statistics node of class indices sums
-    /// them: its own softmax and log-softmax (4), then as <see cref="Focal"/>.
+    /// Labels focal's per-pixel values from the logits, as the statistics node of class indices sums them: its own
+    /// softmax and log-softmax (4), then as <see cref="Focal"/>.
     /// </summary>
-    public static KernelCall FocalWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, double gamma) =>
-        KernelCall.Create(Type, nameof(FocalWithLogitsUnreduced), KernelCall.Fixed(4, 18 + (valid is null ? 0 : 4)),
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(gamma), gamma));
+    public static KernelCall FocalWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight) =>
+        KernelCall.Create(Type, nameof(FocalWithLogitsUnreduced), KernelCall.Fixed(4, 18 + (valid is null ? 0 : 4) + (weight is null ? 0 : 5)),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight));
 
     /// <summary>Labels focal's per-pixel values, as <see cref="Focal"/> computes them.</summary>
     public static KernelCall FocalUnreduced(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>

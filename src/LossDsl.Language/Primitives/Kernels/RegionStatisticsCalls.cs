@@ -77,25 +77,31 @@ internal static class RegionStatisticsCalls
     /// <summary>
     /// <see cref="ComputeFromLabels"/> on the softmax (2) and ce's sum as <see cref="PixelLossesCalls.CrossEntropy"/>
     /// gathers it from the log-softmax (2, and its per-pixel gather and sum, 4; an ignore index multiplies by the valid
-    /// pixels, 3 more per pixel), as one step. Two outputs: the statistics and the sum. Its fused pass reads the logits,
-    /// the class indices (int64: two per-pixel tensors' worth of float32) and the valid pixels once.
+    /// pixels, 3 more per pixel; class weights and label smoothing add theirs), as one step. Two outputs: the statistics
+    /// and the sum. Its fused pass reads the logits, the class indices (int64: two per-pixel tensors' worth of float32)
+    /// and the valid pixels once.
     /// </summary>
-    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage) =>
-        KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy),
-            valid is null ? KernelCall.Fixed(4 + 1, 9 + 4) : KernelCall.Fixed(4 + 3, 14 + 7),
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage))
+    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing)
+    {
+        var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7))
+            + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null);
+        return KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy), _ => passes,
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
+            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing))
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
+    }
 
     /// <summary>
     /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal's sum instead of ce's, as <see cref="PixelLossesCalls.Focal"/>
     /// computes it from the softmax and the log-softmax: 14 per-pixel passes more than ce's gather and sum (the gathered
-    /// p_y, 1 − p_y, its clamp and power, the product). Two outputs: the statistics and the sum. The same fused pass.
+    /// p_y, 1 − p_y, its clamp and power, the product; class weights, w_y by take and its multiply, 5). Two outputs: the
+    /// statistics and the sum. The same fused pass.
     /// </summary>
-    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma) =>
+    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight) =>
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
-            valid is null ? KernelCall.Fixed(4 + 1, 9 + 4 + 14) : KernelCall.Fixed(4 + 3, 14 + 7 + 14),
+            KernelCall.Fixed(valid is null ? 4 + 1 : 4 + 3, (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5)),
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-            Constant(nameof(gamma), gamma))
+            Constant(nameof(gamma), gamma), Optional(nameof(weight), weight))
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
 
     private static FusedCpuPath LabelsStatisticsPath(LocalValue? valid) => new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3));

@@ -8,58 +8,71 @@ namespace LossDsl.Kernels.Cpu;
 /// <see cref="SoftmaxStatistics"/> as one pass over the data each way, for tensors that <see cref="CpuRows.OfLabels"/>
 /// accepts. Forward reads the logits, the class indices (and the valid mask) once and writes nothing of their size: per
 /// pixel the softmax over the classes (its exponentials kept on the stack), then TP, P and T per class and the summed
-/// pixel term ℓ (ce's <c>−log p_y</c>, or focal's, <see cref="ILabelPixelTerm{TLanes, T}"/>) in float64 lanes per block.
-/// Backward reads them once more and writes the gradient once:
-/// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y])</c> with <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c> and the
-/// term's factor F (1 for ce).
+/// pixel term ℓ (ce or focal, with class weights and ce's label smoothing, <see cref="ILabelPixelTerm{TLanes, T}"/>) in
+/// float64 lanes per block. Backward reads them once more and writes the gradient once:
+/// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·(w_y·F·(p_c − [c = y]) + (ε/C)·(W·p_c − w_c))</c> with
+/// <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c>, the term's factor F (1 for ce), its class weights w (1 without) summing to W
+/// and its smoothing ε (0 without).
 /// </summary>
 internal static unsafe class SoftmaxStatisticsPass
 {
-    /// <summary>TP (classes per statistic), then P, then T, then the pixel term's sum (ce, or focal with <paramref name="focalGamma"/>).</summary>
-    public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double? focalGamma) =>
+    /// <summary>TP (classes per statistic), then P, then T, then the pixel term's sum.</summary>
+    public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, focalGamma),
-            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, focalGamma),
-            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, focalGamma),
-            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, focalGamma),
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum),
         };
 
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the pixel
-    /// term's sum (ce, or focal with <paramref name="focalGamma"/>).
+    /// term's sum.
     /// </summary>
     public static Tensor Backward(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, double? focalGamma)
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum)
     {
         var gradient = empty_like(logits);
         var pass = new BackwardPass(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad);
+        var classes = (int)logits.shape[1];
         switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
-            case (true, true): WithTerm<Lanes512<float>, float, BackwardPass, bool>(pass, focalGamma); break;
-            case (true, false): WithTerm<Lanes256<float>, float, BackwardPass, bool>(pass, focalGamma); break;
-            case (false, true): WithTerm<Lanes512<double>, double, BackwardPass, bool>(pass, focalGamma); break;
-            default: WithTerm<Lanes256<double>, double, BackwardPass, bool>(pass, focalGamma); break;
+            case (true, true): WithTerm<Lanes512<float>, float, BackwardPass, bool>(pass, pixelSum, classes); break;
+            case (true, false): WithTerm<Lanes256<float>, float, BackwardPass, bool>(pass, pixelSum, classes); break;
+            case (false, true): WithTerm<Lanes512<double>, double, BackwardPass, bool>(pass, pixelSum, classes); break;
+            default: WithTerm<Lanes256<double>, double, BackwardPass, bool>(pass, pixelSum, classes); break;
         }
 
         return gradient;
     }
 
-    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double? focalGamma)
+    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, double[]>(new(pixels, logits, labels, valid), focalGamma);
+        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, double[]>(new(pixels, logits, labels, valid), pixelSum, (int)logits.shape[1]);
 
-    // The one place that turns the pixel term into its struct: ce, or focal's power by products for a small whole γ.
-    private static TResult WithTerm<TLanes, T, TPass, TResult>(TPass pass, double? focalGamma)
+    // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
+    // products for a small whole γ, each with class weights when it has them.
+    private static TResult WithTerm<TLanes, T, TPass, TResult>(TPass pass, LabelPixelSum pixelSum, int classes)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
-        where TPass : struct, ITermPass<TResult> => focalGamma switch
+        where TPass : struct, ITermPass<TResult> => pixelSum switch
         {
-            null => pass.Run<TLanes, T, CrossEntropyOfLabel<TLanes, T>>(default),
-            { } gamma when LaneFunctions<TLanes, T>.IsSmallWhole(gamma) =>
-                pass.Run<TLanes, T, FocalOfLabel<TLanes, T, WholeUnitPower<TLanes, T>>>(new(new((int)gamma))),
-            { } gamma => pass.Run<TLanes, T, FocalOfLabel<TLanes, T, FractionalUnitPower<TLanes, T>>>(new(new(gamma))),
+            { FocalGamma: null, LabelSmoothing: not 0 } =>
+                pass.Run<TLanes, T, SmoothedCrossEntropyOfLabel<TLanes, T>>(new(pixelSum.ClassWeights, pixelSum.LabelSmoothing, classes)),
+            { FocalGamma: null } => Weighed<TLanes, T, TPass, TResult, CrossEntropyOfLabel<TLanes, T>>(pass, default, pixelSum.ClassWeights),
+            { FocalGamma: { } gamma } when LaneFunctions<TLanes, T>.IsSmallWhole(gamma) =>
+                Weighed<TLanes, T, TPass, TResult, FocalOfLabel<TLanes, T, WholeUnitPower<TLanes, T>>>(pass, new(new((int)gamma)), pixelSum.ClassWeights),
+            { FocalGamma: { } gamma } =>
+                Weighed<TLanes, T, TPass, TResult, FocalOfLabel<TLanes, T, FractionalUnitPower<TLanes, T>>>(pass, new(new(gamma)), pixelSum.ClassWeights),
         };
+
+    private static TResult Weighed<TLanes, T, TPass, TResult, TTerm>(TPass pass, TTerm term, double[]? classWeights)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TPass : struct, ITermPass<TResult>
+        where TTerm : struct, ILabelPixelTerm<TLanes, T> =>
+        classWeights is null ? pass.Run<TLanes, T, TTerm>(term) : pass.Run<TLanes, T, ClassWeightedOfLabel<TLanes, T, TTerm>>(new(term, classWeights));
 
     private interface ITermPass<TResult>
     {
@@ -157,6 +170,8 @@ internal static unsafe class SoftmaxStatisticsPass
         var lanes = stackalloc TLanes[(3 * classes) + 1];
         new Span<TLanes>(lanes, (3 * classes) + 1).Clear();
         var exponentials = stackalloc TLanes[classes];
+        var classWeights = stackalloc TLanes[TTerm.WeighsClasses || TTerm.Smooths ? classes : 0];
+        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, TTerm.WeighsClasses || TTerm.Smooths ? classes : 0);
         var tile = stackalloc T[classes * TLanes.Count];
         for (var i = 0; i < length; i += TLanes.Count)
         {
@@ -167,8 +182,8 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, logSum, shiftedY) = Softmax(at, step, classes, label, exponentials);
-            var probabilityY = TLanes.Zero;
+            var (inverse, logSum, shiftedY, weighedShifted) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
             for (var c = 0; c < classes; c++)
             {
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
@@ -181,9 +196,17 @@ internal static unsafe class SoftmaxStatisticsPass
                 {
                     probabilityY = TLanes.Select(isY, p, probabilityY);
                 }
+
+                if (TTerm.WeighsClasses)
+                {
+                    weightY = TLanes.Select(isY, classWeights[c], weightY);
+                }
             }
 
             var (loss, _) = term.Of(logSum - shiftedY, probabilityY);
+            loss = TTerm.WeighsClasses ? loss * weightY : loss;
+            // Σ_c w_c·(−log p_c) = W·log Σ e − Σ_c w_c·(x_c − max).
+            loss = TTerm.Smooths ? TLanes.MultiplyAdd(smoothing, (weightSum * logSum) - weighedShifted, loss) : loss;
             lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], loss * keep);
         }
 
@@ -212,6 +235,8 @@ internal static unsafe class SoftmaxStatisticsPass
         }
 
         var gPixelSum = TLanes.Create(pixelSumGrad);
+        var classWeights = stackalloc TLanes[TTerm.WeighsClasses || TTerm.Smooths ? classes : 0];
+        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, TTerm.WeighsClasses || TTerm.Smooths ? classes : 0);
         var tile = stackalloc T[classes * TLanes.Count];
         for (var i = 0; i < length; i += TLanes.Count)
         {
@@ -222,10 +247,10 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, logSum, shiftedY) = Softmax(at, step, classes, label, exponentials);
+            var (inverse, logSum, shiftedY, _) = Softmax(at, step, classes, label, exponentials, smooths: false, classWeights);
             // G_c = v·(g_P + g_TP·[c = y]) and Σ_k p_k G_k.
             var dot = TLanes.Zero;
-            var probabilityY = TLanes.Zero;
+            var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
             for (var c = 0; c < classes; c++)
             {
                 exponentials[c] *= inverse;
@@ -237,17 +262,28 @@ internal static unsafe class SoftmaxStatisticsPass
                 {
                     probabilityY = TLanes.Select(isY, exponentials[c], probabilityY);
                 }
+
+                if (TTerm.WeighsClasses)
+                {
+                    weightY = TLanes.Select(isY, classWeights[c], weightY);
+                }
             }
 
             // The tail's gradient is written to the tile and its first elements copied out.
             var to = whole ? g + i : tile;
             var (_, factor) = term.Of(logSum - shiftedY, probabilityY);
-            var pixelSumScale = gPixelSum * keep * factor;
+            var pixelSumScale = gPixelSum * keep * (TTerm.WeighsClasses ? factor * weightY : factor);
+            var smoothingScale = gPixelSum * keep * smoothing;
             for (var c = 0; c < classes; c++)
             {
                 var p = exponentials[c];
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
                 var gradient = (p * (pulls[c] - dot)) + (pixelSumScale * (p - TLanes.Select(isY, TLanes.One, TLanes.Zero)));
+                if (TTerm.Smooths)
+                {
+                    gradient = TLanes.MultiplyAdd(smoothingScale, (weightSum * p) - classWeights[c], gradient);
+                }
+
                 gradient.Store(to + (c * step));
             }
 
@@ -258,10 +294,11 @@ internal static unsafe class SoftmaxStatisticsPass
         }
     }
 
-    // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e and
-    // x_y − max.
+    // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e,
+    // x_y − max, and when smoothing Σ_c w_c·(x_c − max).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY) Softmax<TLanes, T>(T* x, long stride, int classes, TLanes label, TLanes* exponentials)
+    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY, TLanes WeighedShifted) Softmax<TLanes, T>(
+        T* x, long stride, int classes, TLanes label, TLanes* exponentials, bool smooths, TLanes* classWeights)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
@@ -271,17 +308,38 @@ internal static unsafe class SoftmaxStatisticsPass
             max = TLanes.Max(max, TLanes.Load(x + (c * stride)));
         }
 
-        var (sum, shiftedY) = (TLanes.Zero, TLanes.Zero);
+        var (sum, shiftedY, weighedShifted) = (TLanes.Zero, TLanes.Zero, TLanes.Zero);
         for (var c = 0; c < classes; c++)
         {
             var shifted = TLanes.Load(x + (c * stride)) - max;
             exponentials[c] = LaneFunctions<TLanes, T>.ExpOfNonPositive(shifted);
             sum += exponentials[c];
             shiftedY = TLanes.Select(TLanes.EqualTo(label, TLanes.Create(c)), shifted, shiftedY);
+            if (smooths)
+            {
+                weighedShifted = TLanes.MultiplyAdd(classWeights[c], shifted, weighedShifted);
+            }
         }
 
         // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number.
-        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY);
+        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY, weighedShifted);
+    }
+
+    // The term's class weights broadcast into lanes (count of them: the classes when it reads them, else none), their
+    // sum W and its smoothing ε/C, in lanes.
+    private static (TLanes WeightSum, TLanes Smoothing) Weights<TLanes, T, TTerm>(TTerm term, TLanes* classWeights, int count)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, ILabelPixelTerm<TLanes, T>
+    {
+        var weightSum = 0.0;
+        for (var c = 0; c < count; c++)
+        {
+            classWeights[c] = TLanes.Create(term.ClassWeight(c));
+            weightSum += term.ClassWeight(c);
+        }
+
+        return (TLanes.Create(weightSum), TLanes.Create(TTerm.Smooths ? term.SmoothingPerClass : 0));
     }
 
     // The last count (< a vector) pixels' logits copied to a tile of whole vectors (class c at c·Count, 0 past the end);
