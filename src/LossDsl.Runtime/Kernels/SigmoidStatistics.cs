@@ -47,10 +47,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!);
-        var shape = StatisticShape(logits, reduce);
-        var size = shape.Aggregate(1L, (a, b) => a * b);
-        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), all.narrow(0, 2 * size, size).view(shape),
-            pixelSum.Term == SigmoidPixelTerm.None ? null : all[3 * size]);
+        return StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
     }
 
     /// <summary>

@@ -23,9 +23,8 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     {
         using var all = apply(logits, labels, valid!, pixels, pixelSum);
         var classes = logits.shape[1];
-        var shape = pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes };
-        var size = shape.Aggregate(1L, (a, b) => a * b);
-        return (all.narrow(0, 0, size).view(shape), all.narrow(0, size, size).view(shape), all.narrow(0, 2 * size, size).view(shape), all[3 * size]);
+        var (truePositive, predicted, target, sum) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
+        return (truePositive, predicted, target, sum!);
     }
 
     /// <summary>
