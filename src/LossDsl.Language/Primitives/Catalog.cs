@@ -149,11 +149,11 @@ internal static partial class Catalog
 
     private static PrimitiveDefinition Ce { get; } = new("ce", Labels(ClassWeight, LabelSmoothing, MeanOver), "Cross-entropy over classes, PyTorch cross_entropy semantics.",
         // The statistics node of class indices sums ce's per-pixel numerators over the kept pixels; PyTorch's mean divides
-        // by the kept pixels' class weights, or their count.
+        // by the kept pixels' class weights, or their count; mean_over: all by every pixel.
         (inputs, term) => SummedInStatistics(inputs, term) is { } sum
-            ? ClassWeights(inputs, term) is { } weight
-                ? PixelLossesCalls.MeanOverClassWeights(sum, inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), weight)
-                : PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
+            ? term.Word(MeanOver) == AllPixels ? PixelLossesCalls.MeanOverAllPixels(sum, inputs.LabelIndices())
+            : ClassWeights(inputs, term) is { } weight ? PixelLossesCalls.MeanOverClassWeights(sum, inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), weight)
+            : PixelLossesCalls.MeanOverKeptPixels(sum, inputs.LabelIndices(), inputs.ValidPixels())
             : (term.Word(MeanOver) == AllPixels ? (CrossEntropyCall)PixelLossesCalls.CrossEntropyOverAllPixels : PixelLossesCalls.CrossEntropy)(
                 inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()))
     {
@@ -171,9 +171,8 @@ internal static partial class Catalog
     };
 
     // ce's sum from the statistics node of class indices, when the plan fuses it there and this ce is the one the node
-    // sums (its class weights and label smoothing): a mean over the kept pixels; null otherwise.
-    private static LocalValue? SummedInStatistics(IPlanInputs inputs, BoundTerm ce) =>
-        ce.Word(MeanOver) != AllPixels ? inputs.LabelsCrossEntropySum(ClassWeightNumbers(ce), ce.Number(LabelSmoothing)) : null;
+    // sums (its class weights and label smoothing; either mean divides the same sum); null otherwise.
+    private static LocalValue? SummedInStatistics(IPlanInputs inputs, BoundTerm ce) => inputs.LabelsCrossEntropySum(ClassWeightNumbers(ce), ce.Number(LabelSmoothing));
 
     // A term's class weights as numbers, or null without them.
     private static ImmutableArray<double>? ClassWeightNumbers(BoundTerm term) => term[ClassWeight] is NumberListValue list ? list.Items : null;

@@ -179,6 +179,15 @@ public static partial class PixelLosses
     }
 
     /// <summary>
+    /// ce summed inside the statistics node of class indices with <c>mean_over: all</c>: its mean over every pixel, the
+    /// left-out ones included and class weights not renormalised, as <see cref="CrossEntropyOverAllPixels"/> divides; 0
+    /// for no pixel.
+    /// </summary>
+    /// <param name="sum">The node's sum of the per-pixel numerators.</param>
+    /// <param name="labels">The class indices, [N, 1, *spatial], for the pixel count.</param>
+    public static Tensor MeanOverAllPixels(Tensor sum, Tensor labels) => sum / System.Math.Max(1, labels.numel());
+
+    /// <summary>
     /// ce summed inside the statistics node of class indices with class weights: the sum over <c>Σ valid·w_y</c>, 0 when
     /// that is 0, as <see cref="CrossEntropy"/> divides.
     /// </summary>

@@ -246,7 +246,7 @@ public sealed class KernelCallTests
             // statistics node).
             var texts = primitives.SelectMany(p => Variants(p, signature)).Append(string.Join(" + ", primitives.Select(p => p.Name)))
                 .Append("bce + dice").Append("bce(pos_weight: auto) + dice(per_image: true)").Append("focal + dice").Append("ce + dice")
-                .Append("ce(weight: [1, 2, 3], label_smoothing: 0.1) + dice");
+                .Append("ce(weight: [1, 2, 3], label_smoothing: 0.1) + dice").Append("ce(mean_over: all) + dice");
             foreach (var text in texts)
             {
                 // Arguments the binder refuses (a window of 0, background off for a mask) never reach the planner.

@@ -57,6 +57,38 @@ public sealed class FusedLabelsPathTests
         Tolerance.Gradient(separateGradient, fusedGradient, sample.Dtype, $"{sample}: d/dx", FusedCpuPathTests.CancellingFloor(sample.Dtype));
     }, iterations: 120, seed: 18, print: sample => sample.ToString());
 
+    [Theory]
+    [InlineData("mean_over: kept")]
+    [InlineData("mean_over: all")]
+    [InlineData("weight: [0.5, 0, 2, 1]")]
+    [InlineData("label_smoothing: 0.2")]
+    [InlineData("weight: [0.5, 0, 2, 1], label_smoothing: 0.2, mean_over: all")]
+    public void A_ce_summed_in_the_statistics_node_is_the_ce_of_its_own_kernel(string arguments)
+    {
+        // Beside dice, ce is summed in the class-index node and divided by its mean's denominator; alone, it runs
+        // PyTorch's cross-entropy on a log-softmax. The term's value and its own gradient agree, with ignored pixels.
+        using var scope = NewDisposeScope();
+        var options = new LossOptions { Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255 };
+        var generator = new TorchSharp.torch.Generator(7);
+        var logits = randn(new long[] { 2, 4, 9, 11 }, dtype: ScalarType.Float64, generator: generator) * 3;
+        var labels = randint(4, new long[] { 2, 9, 11 }, dtype: ScalarType.Int64, generator: generator)
+            .masked_fill(rand(new long[] { 2, 9, 11 }, generator: generator).lt(0.2), 255);
+
+        (double Value, double[] Gradient) CeOf(string text)
+        {
+            var x = logits.detach().requires_grad_();
+            using var terms = LossDsl.LossCompiler.Compile(text, options).Terms(x, labels);
+            var ce = terms["ce"];
+            return (ce.item<double>(), FixedInputs.ToArray(autograd.grad(new[] { ce }, new[] { x })[0]));
+        }
+
+        Assert.Contains("RegionStatistics.ComputeFromLabelsWithCrossEntropy", LossDsl.LossCompiler.Plan($"ce({arguments}) + dice", options, out _).Steps.Select(step => step.Call.Kernel));
+        var (fusedValue, fusedGradient) = CeOf($"ce({arguments}) + dice");
+        var (ownValue, ownGradient) = CeOf($"ce({arguments})");
+        Tolerance.Close(ownValue, fusedValue, 1e-12, arguments);
+        Tolerance.Gradient(ownGradient, fusedGradient, ScalarType.Float64, arguments);
+    }
+
     [Fact]
     public void The_sums_are_the_same_bits_for_every_thread_count()
     {

@@ -47,6 +47,10 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(MeanOverKeptPixels), valid is null ? KernelCall.Fixed(0) : KernelCall.Fixed(0, 1),
             Local(nameof(sum), sum), Local(nameof(labels), labels), Optional(nameof(valid), valid));
 
+    /// <summary>ce's mean over every pixel (<c>mean_over: all</c>) from the sum the statistics step of class indices computed: a scalar.</summary>
+    public static KernelCall MeanOverAllPixels(LocalValue sum, LocalValue labels) =>
+        KernelCall.Create(Type, nameof(MeanOverAllPixels), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(labels), labels));
+
     /// <summary>
     /// Weighted ce's mean from the sum the statistics step of class indices computed, over <c>Σ valid·w_y</c>: w_y by
     /// take (2), times the valid pixels (3), the sum (1).
