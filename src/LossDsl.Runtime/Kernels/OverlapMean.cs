@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LossDsl.Kernels.Cpu;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels;
@@ -26,12 +27,12 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
     {
         var onCpu = new[] { truePositive, predicted, target }.All(t => t.device_type == TorchSharp.DeviceType.CPU && t.dtype == truePositive.dtype && t.shape.SequenceEqual(truePositive.shape));
         if (!onCpu || truePositive.dtype is not (ScalarType.Float32 or ScalarType.Float64) || truePositive.dim() is not (1 or 2)
-            || (weight is not null && (weight.device_type != TorchSharp.DeviceType.CPU || weight.dim() != 1 || weight.shape[0] != truePositive.shape[^1])))
+            || !CpuValues.TryReadClassWeights(weight, truePositive.shape[^1], out var classWeights))
         {
             return null;
         }
 
-        return apply(truePositive, predicted, target, form, ClassWeights(weight), includeBackground);
+        return apply(truePositive, predicted, target, form, classWeights, includeBackground);
     }
 
     /// <summary>Arguments: TP, P and T, the <see cref="OverlapForm"/>, the class weights (double[] or null) and whether channel 0 counts.</summary>
@@ -45,7 +46,7 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
             throw new System.ArgumentException("include_background: false leaves no channel: pred has one channel, which is a foreground class.", "includeBackground");
         }
 
-        var (loss, truePositiveGrad, predictedGrad) = Evaluate(Read(truePositive), Read(predicted), Read(target), (int)channels, form, weights, includeBackground);
+        var (loss, truePositiveGrad, predictedGrad) = Evaluate(CpuValues.Read(truePositive), CpuValues.Read(predicted), CpuValues.Read(target), (int)channels, form, weights, includeBackground);
         ctx.save_data("truePositiveGrad", truePositiveGrad);
         ctx.save_data("predictedGrad", predictedGrad);
         ctx.save_data("shape", truePositive.shape);
@@ -99,27 +100,5 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
         }
 
         return (loss, truePositiveGrad, predictedGrad);
-    }
-
-    private static double[] Read(Tensor values)
-    {
-        if (values.numel() == 0)
-        {
-            return System.Array.Empty<double>();
-        }
-
-        using var dense = values.detach().contiguous();
-        return dense.dtype == ScalarType.Float64 ? dense.data<double>().ToArray() : dense.data<float>().ToArray().Select(value => (double)value).ToArray();
-    }
-
-    private static double[]? ClassWeights(Tensor? weight)
-    {
-        if (weight is null)
-        {
-            return null;
-        }
-
-        using var exact = weight.to_type(ScalarType.Float64);
-        return Read(exact);
     }
 }

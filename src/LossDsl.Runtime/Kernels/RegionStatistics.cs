@@ -216,7 +216,7 @@ public sealed class RegionStatistics
     private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
         Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
-        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && ClassWeightNumbers(weight, logits) is var (fits, classWeights) && fits)
+        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
         {
             var (truePositive, predicted, targetSum, sum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights));
             return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), sum);
@@ -226,24 +226,6 @@ public sealed class RegionStatistics
         using var logProbabilities = Probabilities.LogSoftmax(logits);
         using var perPixel = perPixelTerm(logProbabilities, probabilities);
         return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
-    }
-
-    // The class weights as numbers for the node's pass: none without weights; a CPU tensor of one weight per class is
-    // read (C numbers); any other (another device) sends the step to the separate kernels.
-    private static (bool Fits, double[]? Weights) ClassWeightNumbers(Tensor? weight, Tensor logits)
-    {
-        if (weight is null)
-        {
-            return (true, null);
-        }
-
-        if (weight.device_type != TorchSharp.DeviceType.CPU || weight.dim() != 1 || weight.shape[0] != logits.shape[1])
-        {
-            return (false, null);
-        }
-
-        using var numbers = weight.to_type(ScalarType.Float64).contiguous();
-        return (true, numbers.data<double>().ToArray());
     }
 
     /// <summary>

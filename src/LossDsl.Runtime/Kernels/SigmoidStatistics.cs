@@ -114,8 +114,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var size = shape.Aggregate(1L, (a, b) => a * b);
         if (ctx.get_data("rows") is CpuRows rows)
         {
-            using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
-            var grads = incoming.data<double>().ToArray();
+            var grads = CpuValues.Read(grad_output);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
             return new List<Tensor> { fused, null!, null!, null!, null!, null! };

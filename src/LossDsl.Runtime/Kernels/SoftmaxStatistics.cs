@@ -50,8 +50,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var (logits, labels, valid) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.shape[1]);
-        using var incoming = grad_output.to_type(ScalarType.Float64).contiguous();
-        var grads = incoming.data<double>().ToArray();
+        var grads = CpuValues.Read(grad_output);
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"));
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null! };
