@@ -156,7 +156,7 @@ public static partial class PixelLosses
         if (valid is null)
         {
             // Every pixel kept: the count is known here, and one division does what Ratio's six operations would.
-            return MeanOverAllElements(sum, labels);
+            return MeanOverAllPixels(sum, labels);
         }
 
         using var count = valid.sum();

@@ -170,8 +170,9 @@ internal static unsafe class SoftmaxStatisticsPass
         var lanes = stackalloc TLanes[(3 * classes) + 1];
         new Span<TLanes>(lanes, (3 * classes) + 1).Clear();
         var exponentials = stackalloc TLanes[classes];
-        var classWeights = stackalloc TLanes[TTerm.WeighsClasses || TTerm.Smooths ? classes : 0];
-        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, TTerm.WeighsClasses || TTerm.Smooths ? classes : 0);
+        var weighed = TTerm.WeighsClasses || TTerm.Smooths ? classes : 0;
+        var classWeights = stackalloc TLanes[weighed];
+        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
         var tile = stackalloc T[classes * TLanes.Count];
         for (var i = 0; i < length; i += TLanes.Count)
         {
@@ -235,8 +236,9 @@ internal static unsafe class SoftmaxStatisticsPass
         }
 
         var gPixelSum = TLanes.Create(pixelSumGrad);
-        var classWeights = stackalloc TLanes[TTerm.WeighsClasses || TTerm.Smooths ? classes : 0];
-        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, TTerm.WeighsClasses || TTerm.Smooths ? classes : 0);
+        var weighed = TTerm.WeighsClasses || TTerm.Smooths ? classes : 0;
+        var classWeights = stackalloc TLanes[weighed];
+        var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
         var tile = stackalloc T[classes * TLanes.Count];
         for (var i = 0; i < length; i += TLanes.Count)
         {
