@@ -14,8 +14,11 @@ namespace LossDsl.Kernels;
 /// dims; bce's <c>∂ℓ/∂x = p(1 + (w − 1)t) − w·t</c>, focal's as in <see cref="BinaryFocalFunction"/>. Autograd would
 /// record the sigmoid, the product, the sums and the cross-entropy (saving p and t), then replay them backwards; this
 /// node records nothing in its forward pass, keeps no full-size tensor of its own (it recomputes σ(x) in the backward
-/// pass from the logits autograd keeps anyway), and writes the whole gradient into one buffer. Contiguous float32/float64 CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of
-/// x and t forward with no full-size temporary, one read and one write of the gradient backward.
+/// pass from the logits autograd keeps anyway), and writes the whole gradient into one buffer. Contiguous float32/float64
+/// CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of x and t forward, one read and one write
+/// of the gradient backward; when a backward pass will follow and the pixel term allows it (bce, or none), the forward
+/// pass also writes p into the buffer that the backward pass then overwrites with the gradient
+/// (<see cref="StoredProbabilities"/>), so that backward computes no exponential.
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -46,20 +49,22 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             throw new System.ArgumentException("A pixel term summed in the statistics node takes no element scale.", nameof(scale));
         }
 
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!);
+        // p is kept for the backward pass only when there will be one.
+        var keepProbabilities = is_grad_enabled() && logits.requires_grad;
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keepProbabilities);
         return StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
     }
 
     /// <summary>
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
-    /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1) and the element scale (or
-    /// null). Returns TP, P, T (flattened) and the pixel term's sum, concatenated.
+    /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
+    /// null) and whether the one-pass kernel may keep p for the backward pass (bool). Returns TP, P, T (flattened) and the
+    /// pixel term's sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
-        var scale = (Tensor?)vars[5];
-        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
+        var (scale, keepProbabilities) = ((Tensor?)vars[5], (bool)vars[6]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
@@ -69,10 +74,15 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var sums = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0);
+            var (sums, probabilities) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keepProbabilities);
+            // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
+            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0) });
+            ctx.save_data("probabilities", new StoredProbabilities(probabilities is not null));
             using var exact = tensor(sums, ScalarType.Float64);
             return exact.to_type(logits.dtype);
         }
+
+        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
 
         using var p = logits.sigmoid();
         if (scale is not null)
@@ -116,8 +126,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         {
             var grads = CpuValues.Read(grad_output);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
-                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0);
-            return new List<Tensor> { fused, null!, null!, null!, null!, null! };
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, ((StoredProbabilities)ctx.get_data("probabilities")).Take(saved[4]));
+            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null! };
         }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
@@ -157,7 +167,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null! };
     }
 
     // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the

@@ -142,6 +142,71 @@ public sealed class FusedCpuPathTests
         Tolerance.CloseToLargest(torchGradient, fusedGradient, 1e-12, "d/dx");
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, false)]
+    [InlineData(ScalarType.Float32, true)]
+    [InlineData(ScalarType.Float64, false)]
+    [InlineData(ScalarType.Float64, true)]
+    public void The_gradient_from_stored_probabilities_is_the_same_bits_as_from_the_logits(ScalarType dtype, bool scaled)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(23);
+        long[] shape = { 2, 3, 37, 41 };
+        var logits = randn(shape, dtype: dtype, generator: generator) * 30;
+        var target = rand(shape, dtype: dtype, generator: generator).gt(0.5).to_type(dtype);
+        var scale = scaled ? rand(new long[] { 2, 1, 37, 41 }, dtype: dtype, generator: generator) : null;
+        var rows = CpuRows.Of(logits, target, scale, new long[] { 0, 2, 3 })!.Value;
+        var pixelSum = scaled ? SigmoidPixelSum.None : SigmoidPixelSum.CrossEntropy;
+        double[] truePositiveGrad = { 0.3, -1.2, 2.5 }, predictedGrad = { -0.7, 0.4, 1.1 };
+
+        var (sums, probabilities) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keepProbabilities: true);
+        Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7).Sums, sums);
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
+        var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7));
+        var fromProbabilities = SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7, probabilities);
+
+        Assert.Same(probabilities, fromProbabilities);
+        Assert.Equal(fromLogits, FixedInputs.ToArray(fromProbabilities));
+    }
+
+    [Fact]
+    public void Focal_keeps_no_probabilities_its_slope_reads_the_logits()
+    {
+        using var scope = NewDisposeScope();
+        var logits = randn(new long[] { 2, 1, 8, 8 });
+        var target = rand(new long[] { 2, 1, 8, 8 }).gt(0.5).to_type(ScalarType.Float32);
+        var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
+
+        var (_, probabilities) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keepProbabilities: true);
+
+        Assert.Null(probabilities);
+        Assert.Throws<InvalidOperationException>(() =>
+            SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.0 }, new[] { 1.0 }, SigmoidPixelSum.Focal(0.25, 2), 1.0, positiveWeight: 1, logits.sigmoid()));
+    }
+
+    [Theory]
+    [InlineData("bce + dice + iou", LossTarget.Mask)]
+    [InlineData("ce + dice", LossTarget.Labels)]
+    public void A_second_backward_pass_of_a_retained_graph_computes_p_again(string text, LossTarget task)
+    {
+        // The first backward pass writes the gradient over the p the forward pass kept; a second one must not read it as p.
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(29);
+        long[] shape = { 2, 3, 17, 19 };
+        var x = (randn(shape, dtype: ScalarType.Float64, generator: generator) * 3).requires_grad_();
+        var target = task == LossTarget.Labels
+            ? randint(0, 3, new long[] { 2, 17, 19 }, dtype: ScalarType.Int64, generator: generator)
+            : rand(shape, dtype: ScalarType.Float64, generator: generator).gt(0.5).to_type(ScalarType.Float64);
+        using var loss = LossCompiler.Compile(text, new LossOptions { Classes = 3, Target = task });
+        var value = loss.call(x, target);
+
+        var first = FixedInputs.ToArray(autograd.grad(new[] { value }, new[] { x }, retain_graph: true)[0]);
+        var second = FixedInputs.ToArray(autograd.grad(new[] { value }, new[] { x })[0]);
+
+        Assert.Equal(first, second);
+        Assert.Contains(first, g => g != 0);
+    }
+
     [Fact]
     public void The_sums_are_the_same_bits_for_every_thread_count()
     {
@@ -157,7 +222,7 @@ public sealed class FusedCpuPathTests
             var sums = new[] { 1, 2, 3 }.Select(count =>
             {
                 set_num_threads(count);
-                return SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 1.5), positiveWeight: 1);
+                return SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 1.5), positiveWeight: 1).Sums;
             }).ToArray();
 
             Assert.Equal(sums[0], sums[1]);

@@ -14,6 +14,9 @@ internal interface IPixelTerm<TLanes, T>
     /// <summary>Whether there is a term at all.</summary>
     static abstract bool Sums { get; }
 
+    /// <summary>Whether <see cref="Slope"/> reads t and p only, so that a backward pass may start from a stored p.</summary>
+    static abstract bool SlopeReadsProbabilityOnly { get; }
+
     /// <summary>ℓ(x, t).</summary>
     TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus);
 
@@ -28,6 +31,8 @@ internal readonly struct NoPixelTerm<TLanes, T> : IPixelTerm<TLanes, T>
 {
     public static bool Sums => false;
 
+    public static bool SlopeReadsProbabilityOnly => true;
+
     public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
 
     public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
@@ -41,6 +46,8 @@ internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IP
     private readonly TLanes weight = TLanes.Create(positiveWeight);
 
     public static bool Sums => true;
+
+    public static bool SlopeReadsProbabilityOnly => true;
 
     // softplus(−x) = softplus(x) − x ≥ 0 (softplus(x) ≥ x survives rounding). Each part apart, so that a part with a
     // factor of 0 adds exactly 0: with pos_weight auto on a full mask (w = 0, t = 1) the loss is 0, not a rounding below it.
@@ -66,6 +73,9 @@ internal readonly struct FocalTerm<TLanes, T, TPower>(double alpha, TPower power
     private readonly TPower modulation = power;
 
     public static bool Sums => true;
+
+    // The slope reads ce = softplus(x) − t·x, which p alone does not give exactly where p rounds to 0 or 1.
+    public static bool SlopeReadsProbabilityOnly => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus)

@@ -6,47 +6,66 @@ namespace LossDsl.Kernels.Cpu;
 
 /// <summary>
 /// <see cref="SigmoidStatistics"/> as one pass over the data each way, for CPU tensors that <see cref="CpuRows.Of"/>
-/// accepts. Forward reads x, t (and the scale) once and writes nothing of their size: TP, P, T and the pixel term's sum
-/// (bce or focal, <see cref="SigmoidPixelSum"/>) are added per block in float64 lanes. Backward reads them once more and writes the
-/// gradient once, from the same closed forms as the torch-operation path. Each pass is compiled per lane width
-/// (<see cref="CpuRows.Wide"/>), dtype and pixel term, so that the loop holds only the arithmetic its term needs.
+/// accepts. Forward reads x, t (and the scale) once: TP, P, T and the pixel term's sum (bce or focal,
+/// <see cref="SigmoidPixelSum"/>) are added per block in float64 lanes. Backward reads them once more and writes the
+/// gradient once, from the same closed forms as the torch-operation path. When asked, and when the term's slope reads
+/// p and t only (bce, or no term), the forward pass also writes p = σ(x) to a buffer of x's size, and the backward pass
+/// reads p from it instead of x and writes the gradient over it: no exponential or division per element backward, and
+/// the buffer is the gradient, so no second full-size tensor. Each pass is compiled per lane width
+/// (<see cref="CpuRows.Wide"/>), dtype, pixel term and the gradient's source, so that the loop holds only the
+/// arithmetic it needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
-    /// <summary>TP (one per statistic), then P, then T, then the pixel term's sum when there is one.</summary>
-    public static double[] Forward(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight) =>
+    /// <summary>
+    /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one; and, when
+    /// <paramref name="keepProbabilities"/> and the term allows it, p = σ(x) in a new tensor of x's shape for
+    /// <see cref="Backward"/> (null otherwise).
+    /// </summary>
+    public static (double[] Sums, Tensor? Probabilities) Forward(
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keepProbabilities = false) =>
         (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight),
-            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight),
-            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight),
-            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight),
+            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keepProbabilities),
+            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keepProbabilities),
+            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keepProbabilities),
+            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keepProbabilities),
         };
 
-    /// <summary>The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
+    /// <summary>
+    /// The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's
+    /// sum: written over <paramref name="probabilities"/> (what <see cref="Forward"/> kept, which it returns) when given,
+    /// else into a new tensor from the logits.
+    /// </summary>
     public static Tensor Backward(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad, double positiveWeight)
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
+        double positiveWeight, Tensor? probabilities = null)
     {
-        var gradient = empty_like(logits);
         // A term whose sum has no gradient adds nothing: left out of the loop.
         var term = pixelSumGrad == 0 ? SigmoidPixelSum.None : pixelSum;
-        var slopes = new Slopes(truePositiveGrad, predictedGrad, pixelSumGrad);
-        return (logits.dtype == ScalarType.Float32, rows.Wide) switch
+        var inputs = new BackwardInputs(rows, probabilities ?? logits, target, scale, probabilities ?? empty_like(logits), new(truePositiveGrad, predictedGrad, pixelSumGrad));
+        return (logits.dtype == ScalarType.Float32, rows.Wide, probabilities is null) switch
         {
-            (true, true) => Backward<Lanes512<float>, float>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
-            (true, false) => Backward<Lanes256<float>, float>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
-            (false, true) => Backward<Lanes512<double>, double>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
-            (false, false) => Backward<Lanes256<double>, double>(rows, logits, target, scale, gradient, slopes, term, positiveWeight),
+            (true, true, true) => Backward<Lanes512<float>, float, FromLogits<Lanes512<float>, float>>(inputs, term, positiveWeight),
+            (true, true, false) => Backward<Lanes512<float>, float, FromProbabilities<Lanes512<float>, float>>(inputs, term, positiveWeight),
+            (true, false, true) => Backward<Lanes256<float>, float, FromLogits<Lanes256<float>, float>>(inputs, term, positiveWeight),
+            (true, false, false) => Backward<Lanes256<float>, float, FromProbabilities<Lanes256<float>, float>>(inputs, term, positiveWeight),
+            (false, true, true) => Backward<Lanes512<double>, double, FromLogits<Lanes512<double>, double>>(inputs, term, positiveWeight),
+            (false, true, false) => Backward<Lanes512<double>, double, FromProbabilities<Lanes512<double>, double>>(inputs, term, positiveWeight),
+            (false, false, true) => Backward<Lanes256<double>, double, FromLogits<Lanes256<double>, double>>(inputs, term, positiveWeight),
+            (false, false, false) => Backward<Lanes256<double>, double, FromProbabilities<Lanes256<double>, double>>(inputs, term, positiveWeight),
         };
     }
 
-    private static double[] Forward<TLanes, T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight)
+    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T>(
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keepProbabilities)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, double[], ForwardPass<TLanes, T>>(new(rows, logits, target, scale), pixelSum, positiveWeight);
+        where T : unmanaged => WithTerm<TLanes, T, (double[], Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keepProbabilities), pixelSum, positiveWeight);
 
-    private static Tensor Backward<TLanes, T>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, Tensor gradient, Slopes slopes, SigmoidPixelSum pixelSum, double positiveWeight)
+    private static Tensor Backward<TLanes, T, TSource>(BackwardInputs inputs, SigmoidPixelSum pixelSum, double positiveWeight)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T>>(new(rows, logits, target, scale, gradient, slopes), pixelSum, positiveWeight);
+        where T : unmanaged
+        where TSource : struct, IElementSource<TLanes, T> => WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, TSource>>(new(inputs), pixelSum, positiveWeight);
 
     // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ.
     private static TResult WithTerm<TLanes, T, TResult, TPass>(TPass pass, SigmoidPixelSum pixelSum, double positiveWeight)
@@ -61,17 +80,19 @@ internal static unsafe class SigmoidStatisticsPass
             _ => pass.Run(default(NoPixelTerm<TLanes, T>)),
         };
 
-    private static double[] Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, TTerm term)
+    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keepProbabilities, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
+        var probabilities = keepProbabilities && TTerm.SlopeReadsProbabilityOnly ? empty_like(logits) : null;
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
+        var p = probabilities is null ? 0 : CpuRows.Address(probabilities);
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
         rows.ForEachBlock((item, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
-            BlockSums<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, length, term, new Span<double>(blockSums, 4 * item, 4));
+            BlockSums<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, p == 0 ? null : (T*)p + at, length, term, new Span<double>(blockSums, 4 * item, 4));
         });
 
         // Added in row and block order: the same bits for every thread count.
@@ -91,25 +112,34 @@ internal static unsafe class SigmoidStatisticsPass
             }
         }
 
-        return result;
+        return (result, probabilities);
     }
 
-    private static void Backward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, Tensor gradient, Slopes slopes, TTerm term)
+    private static void Backward<TLanes, T, TTerm, TSource>(BackwardInputs inputs, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TSource : struct, IElementSource<TLanes, T>
     {
-        var (x, t, s, g) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale), CpuRows.Address(gradient));
+        if (!TSource.ReadsLogits && !TTerm.SlopeReadsProbabilityOnly)
+        {
+            throw new InvalidOperationException("This pixel term's slope reads the logits: its backward pass cannot start from stored probabilities.");
+        }
+
+        var (rows, slopes) = (inputs.Rows, inputs.Slopes);
+        var (from, t, g) = (CpuRows.Address(inputs.From), CpuRows.Address(inputs.Target), CpuRows.Address(inputs.Gradient));
+        var s = inputs.Scale is null ? 0 : CpuRows.Address(inputs.Scale);
         rows.ForEachBlock((_, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
-            BlockGradient<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
+            BlockGradient<TLanes, T, TTerm, TSource>((T*)from + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
                 slopes.TruePositive[statistic], slopes.Predicted[statistic], slopes.PixelSum, term);
         });
     }
 
-    // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale.
+    // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale;
+    // p written to probabilities too, unless that is null.
     // Two vectors a step: an element's chain of dependent instructions (exp, division, log1p) is longer than the
     // out-of-order window can overlap from one step to the next, so two independent chains side by side run in about
     // the time of one; their sums are added in the lanes' precision (one rounding) and widened to float64 once.
@@ -117,7 +147,7 @@ internal static unsafe class SigmoidStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than two vectors, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm>(T* x, T* t, T* s, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* probabilities, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -127,23 +157,28 @@ internal static unsafe class SigmoidStatisticsPass
         var i = 0;
         for (; i + count + count <= length; i += count + count)
         {
-            var (a, b, c, d) = Sums<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), term);
+            var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), term);
             var j = i + count;
-            var (e, f, g, h) = Sums<TLanes, T, TTerm>(TLanes.Load(x + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), term);
+            var (e, f, g, h, q) = Sums<TLanes, T, TTerm>(TLanes.Load(x + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), term);
             (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, a + e), TLanes.Accumulate(predicted, b + f), TLanes.Accumulate(targetSum, c + g));
             pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, d + h) : pixelSum;
+            if (probabilities is not null)
+            {
+                p.Store(probabilities + i);
+                q.Store(probabilities + j);
+            }
         }
 
         (sums[0], sums[1], sums[2], sums[3]) = (TLanes.Total(truePositive), TLanes.Total(predicted), TLanes.Total(targetSum), TLanes.Total(pixelSum));
         if (i < length)
         {
-            TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, length - i, term, sums);
+            TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, probabilities is null ? null : probabilities + i, length - i, term, sums);
         }
     }
 
     // Adds the last elements of a block (fewer than two vectors) to its sums, a vector at a time, padded.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, int length, TTerm term, Span<double> sums)
+    private static void TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* probabilities, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -151,76 +186,86 @@ internal static unsafe class SigmoidStatisticsPass
         for (var i = 0; i < length; i += TLanes.Count)
         {
             // A scale of 0 keeps the padding out of every sum.
-            var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, Math.Min(TLanes.Count, length - i));
-            var (a, b, c, d) = Sums<TLanes, T, TTerm>(logit, mask, scale, term);
+            var count = Math.Min(TLanes.Count, length - i);
+            var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
+            var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(logit, mask, scale, term);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
             sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, d));
+            if (probabilities is not null)
+            {
+                LaneFunctions<TLanes, T>.StorePartial(p, probabilities + i, count);
+            }
         }
     }
 
-    // One vector's p·s·t, p·s, s·t and s·ℓ.
+    // One vector's p·s·t, p·s, s·t and s·ℓ, and p.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum) Sums<TLanes, T, TTerm>(TLanes logit, TLanes mask, TLanes scale, TTerm term)
+    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability) Sums<TLanes, T, TTerm>(
+        TLanes logit, TLanes mask, TLanes scale, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
         var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
         var scaled = probability * scale;
-        return (scaled * mask, scaled, mask * scale, TTerm.Sums ? term.Loss(logit, mask, probability, softplus) * scale : TLanes.Zero);
+        return (scaled * mask, scaled, mask * scale, TTerm.Sums ? term.Loss(logit, mask, probability, softplus) * scale : TLanes.Zero, probability);
     }
 
-    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p). Two vectors a step, as in BlockSums.
+    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with x, p and softplus(x) from what TSource reads
+    // (from: the logits, or the stored p; g may be from itself). Two vectors a step, as in BlockSums.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<TLanes, T, TTerm>(
-        T* x, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
+    private static void BlockGradient<TLanes, T, TTerm, TSource>(
+        T* from, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TSource : struct, IElementSource<TLanes, T>
     {
         var (gTruePositive, gPredicted, gPixelSum) = (TLanes.Create(truePositiveGrad), TLanes.Create(predictedGrad), TLanes.Create(pixelSumGrad));
         var count = TLanes.Count;
         var i = 0;
         for (; i + count + count <= length; i += count + count)
         {
-            var first = Gradient<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term);
+            var first = Gradient<TLanes, T, TTerm, TSource>(TLanes.Load(from + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term);
             var j = i + count;
-            var second = Gradient<TLanes, T, TTerm>(TLanes.Load(x + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), gTruePositive, gPredicted, gPixelSum, term);
+            var second = Gradient<TLanes, T, TTerm, TSource>(TLanes.Load(from + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), gTruePositive, gPredicted, gPixelSum, term);
             first.Store(g + i);
             second.Store(g + j);
         }
 
         if (i < length)
         {
-            TailGradient<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
+            TailGradient<TLanes, T, TTerm, TSource>(from + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
         }
     }
 
     // The gradient of the last elements of a block (fewer than two vectors), a vector at a time, padded.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailGradient<TLanes, T, TTerm>(T* x, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+    private static void TailGradient<TLanes, T, TTerm, TSource>(T* from, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TSource : struct, IElementSource<TLanes, T>
     {
         for (var i = 0; i < length; i += TLanes.Count)
         {
             var count = Math.Min(TLanes.Count, length - i);
-            var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var gradient = Gradient<TLanes, T, TTerm>(logit, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
+            var (read, mask, scale) = Padded<TLanes, T>(from + i, t + i, s is null ? null : s + i, count);
+            var gradient = Gradient<TLanes, T, TTerm, TSource>(read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
             LaneFunctions<TLanes, T>.StorePartial(gradient, g + i, count);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TLanes Gradient<TLanes, T, TTerm>(TLanes logit, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+    private static TLanes Gradient<TLanes, T, TTerm, TSource>(TLanes read, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TSource : struct, IElementSource<TLanes, T>
     {
-        var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
+        var (logit, probability, softplus) = TSource.Elements(read);
         var gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
         if (TTerm.Sums)
         {
@@ -241,6 +286,9 @@ internal static unsafe class SigmoidStatisticsPass
     /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
     private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
 
+    /// <summary>What a backward pass reads (the logits or the stored p: <see cref="From"/>) and writes.</summary>
+    private readonly record struct BackwardInputs(CpuRows Rows, Tensor From, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes);
+
     /// <summary>A pass run with the pixel term's own struct.</summary>
     private interface ITermPass<TLanes, T, TResult>
         where TLanes : unmanaged, ILanes<TLanes, T>
@@ -250,23 +298,62 @@ internal static unsafe class SigmoidStatisticsPass
             where TTerm : struct, IPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale) : ITermPass<TLanes, T, double[]>
+    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool KeepProbabilities)
+        : ITermPass<TLanes, T, (double[], Tensor?)>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        public double[] Run<TTerm>(TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, term);
+        public (double[], Tensor?) Run<TTerm>(TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, KeepProbabilities, term);
     }
 
-    private readonly record struct BackwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes) : ITermPass<TLanes, T, Tensor>
+    private readonly record struct BackwardPass<TLanes, T, TSource>(BackwardInputs Inputs) : ITermPass<TLanes, T, Tensor>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
+        where TSource : struct, IElementSource<TLanes, T>
     {
         public Tensor Run<TTerm>(TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T>
         {
-            Backward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Gradient, Slopes, term);
-            return Gradient;
+            Backward<TLanes, T, TTerm, TSource>(Inputs, term);
+            return Inputs.Gradient;
         }
+    }
+
+    /// <summary>Where the backward pass gets an element's x, p and softplus(x) from: the vector it read.</summary>
+    private interface IElementSource<TLanes, T>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        /// <summary>Whether the vector read is x (else p, and x and softplus(x) are not known).</summary>
+        static abstract bool ReadsLogits { get; }
+
+        static abstract (TLanes Logit, TLanes Probability, TLanes Softplus) Elements(TLanes read);
+    }
+
+    /// <summary>The logits: p and softplus(x) computed again.</summary>
+    private readonly struct FromLogits<TLanes, T> : IElementSource<TLanes, T>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        public static bool ReadsLogits => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (TLanes Logit, TLanes Probability, TLanes Softplus) Elements(TLanes read)
+        {
+            var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(read);
+            return (read, probability, softplus);
+        }
+    }
+
+    /// <summary>The p the forward pass stored, for a term whose slope reads p and t only.</summary>
+    private readonly struct FromProbabilities<TLanes, T> : IElementSource<TLanes, T>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        public static bool ReadsLogits => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (TLanes Logit, TLanes Probability, TLanes Softplus) Elements(TLanes read) => (TLanes.Zero, read, TLanes.Zero);
     }
 }
