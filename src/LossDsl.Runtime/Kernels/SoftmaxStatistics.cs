@@ -12,6 +12,8 @@ namespace LossDsl.Kernels;
 /// smoothing), as one autograd node whose gradient is written out (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
 /// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> and <see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>
 /// compose the softmax, the statistics and the term's kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
+/// When a backward pass will follow and the term is ce, the forward pass keeps p in the buffer that the backward pass
+/// overwrites with the gradient (<see cref="StoredProbabilities"/>).
 /// </summary>
 internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxStatistics>
 {
@@ -21,7 +23,9 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the pixel term's sum.</summary>
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum)
     {
-        using var all = apply(logits, labels, valid!, pixels, pixelSum);
+        // p is kept for the backward pass only when there will be one.
+        var keepProbabilities = is_grad_enabled() && logits.requires_grad;
+        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities);
         var classes = logits.shape[1];
         var (truePositive, predicted, target, sum) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
         return (truePositive, predicted, target, sum!);
@@ -29,16 +33,18 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
 
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
-    /// <see cref="CpuRows.OfLabels"/> gave and the pixel term (<see cref="LabelPixelSum"/>). Returns TP, P, T (flattened) and the pixel term's
-    /// sum, concatenated.
+    /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
+    /// the backward pass (bool). Returns TP, P, T (flattened) and the pixel term's sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, labels, valid, pixels, pixelSum) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (LabelPixelSum)vars[4]);
-        ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0) });
+        var (sums, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5]);
+        // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
+        ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0) });
+        ctx.save_data("probabilities", new StoredProbabilities(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
-        var sums = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum);
         using var exact = tensor(sums, ScalarType.Float64);
         return exact.to_type(logits.dtype);
     }
@@ -51,8 +57,9 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);
-        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"));
+        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
+            ((StoredProbabilities)ctx.get_data("probabilities")).Take(saved[3]));
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }
 }

@@ -89,6 +89,54 @@ public sealed class FusedLabelsPathTests
         Tolerance.Gradient(ownGradient, fusedGradient, ScalarType.Float64, arguments);
     }
 
+    public static TheoryData<ScalarType, bool, string> StoredCases => new()
+    {
+        // 37·41 = 1517 pixels an image: whole vectors and a tail, with and without kept pixels; plain, weighted, smoothed.
+        { ScalarType.Float32, false, "plain" },
+        { ScalarType.Float32, true, "weighted" },
+        { ScalarType.Float64, true, "smoothed" },
+        { ScalarType.Float64, false, "weighted and smoothed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StoredCases))]
+    public void The_gradient_from_stored_probabilities_is_the_same_bits_as_from_the_logits(ScalarType dtype, bool withValid, string ce)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(31);
+        var logits = randn(new long[] { 2, 4, 37, 41 }, dtype: dtype, generator: generator) * 20;
+        var labels = randint(4, new long[] { 2, 1, 37, 41 }, dtype: ScalarType.Int64, generator: generator);
+        var valid = withValid ? rand(new long[] { 2, 1, 37, 41 }, dtype: dtype, generator: generator).gt(0.3).to_type(dtype) : null;
+        var pixels = CpuRows.OfLabels(logits, labels, valid, new long[] { 0, 2, 3 })!.Value;
+        var weights = ce.StartsWith("weighted", StringComparison.Ordinal) ? new[] { 1.0, 0.0, 2.5, 0.7 } : null;
+        var pixelSum = LabelPixelSum.WeightedCrossEntropy(weights, ce.EndsWith("smoothed", StringComparison.Ordinal) ? 0.2 : 0);
+        double[] truePositiveGrad = { 0.3, -1.2, 2.5, 0.1 }, predictedGrad = { -0.7, 0.4, 1.1, -0.2 };
+
+        var (sums, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true);
+        Assert.Equal(SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum).Sums, sums);
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.softmax(1)), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
+        var fromLogits = FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum));
+        var fromProbabilities = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum, probabilities);
+
+        Assert.Same(probabilities, fromProbabilities);
+        Assert.Equal(fromLogits, FixedInputs.ToArray(fromProbabilities));
+    }
+
+    [Fact]
+    public void Focal_keeps_no_probabilities_its_gradient_reads_the_log_probability()
+    {
+        using var scope = NewDisposeScope();
+        var logits = randn(new long[] { 2, 3, 8, 8 });
+        var labels = randint(3, new long[] { 2, 1, 8, 8 }, dtype: ScalarType.Int64);
+        var pixels = CpuRows.OfLabels(logits, labels, null, new long[] { 0, 2, 3 })!.Value;
+
+        var (_, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, LabelPixelSum.Focal(2), keepProbabilities: true);
+
+        Assert.Null(probabilities);
+        Assert.Throws<InvalidOperationException>(() => SoftmaxStatisticsPass.Backward(
+            pixels, logits, labels, null, new[] { 1.0, 1.0, 1.0 }, new[] { 1.0, 1.0, 1.0 }, 1.0, LabelPixelSum.Focal(2), logits.softmax(1)));
+    }
+
     [Fact]
     public void The_sums_are_the_same_bits_for_every_thread_count()
     {
@@ -103,7 +151,7 @@ public sealed class FusedLabelsPathTests
             var sums = new[] { 1, 2, 3 }.Select(count =>
             {
                 set_num_threads(count);
-                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, LabelPixelSum.Focal(2.5));
+                return SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, LabelPixelSum.Focal(2.5)).Sums;
             }).ToArray();
 
             Assert.Equal(sums[0], sums[1]);

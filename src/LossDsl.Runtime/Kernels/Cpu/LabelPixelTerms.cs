@@ -16,6 +16,12 @@ internal interface ILabelPixelTerm<TLanes, T>
     /// <summary>Whether the term reads p_y beside −log p_y (the pass then gathers it).</summary>
     static abstract bool ReadsProbability { get; }
 
+    /// <summary>
+    /// Whether the gradient's factor F reads −log p_y; if not, a backward pass may start from stored probabilities (−log p_y
+    /// is not exact from a p_y that has rounded to 0 or 1).
+    /// </summary>
+    static abstract bool FactorReadsLogProbability { get; }
+
     /// <summary>Whether each pixel's core is times its class's weight w_y (the pass then gathers it).</summary>
     static abstract bool WeighsClasses { get; }
 
@@ -38,6 +44,8 @@ internal readonly struct CrossEntropyOfLabel<TLanes, T> : ILabelPixelTerm<TLanes
     where T : unmanaged
 {
     public static bool ReadsProbability => false;
+
+    public static bool FactorReadsLogProbability => false;
 
     public static bool WeighsClasses => false;
 
@@ -63,6 +71,8 @@ internal readonly struct FocalOfLabel<TLanes, T, TPower>(TPower power) : ILabelP
     private readonly TPower modulation = power;
 
     public static bool ReadsProbability => true;
+
+    public static bool FactorReadsLogProbability => true;
 
     public static bool WeighsClasses => false;
 
@@ -91,6 +101,8 @@ internal readonly struct ClassWeightedOfLabel<TLanes, T, TInner>(TInner inner, d
 
     public static bool ReadsProbability => TInner.ReadsProbability;
 
+    public static bool FactorReadsLogProbability => TInner.FactorReadsLogProbability;
+
     public static bool WeighsClasses => true;
 
     public static bool Smooths => false;
@@ -114,6 +126,8 @@ internal readonly struct SmoothedCrossEntropyOfLabel<TLanes, T>(double[]? classW
     private readonly TLanes kept = TLanes.Create(1 - labelSmoothing);
 
     public static bool ReadsProbability => false;
+
+    public static bool FactorReadsLogProbability => false;
 
     public static bool WeighsClasses => true;
 

@@ -12,29 +12,38 @@ namespace LossDsl.Kernels.Cpu;
 /// float64 lanes per block. Backward reads them once more and writes the gradient once:
 /// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·(w_y·F·(p_c − [c = y]) + (ε/C)·(W·p_c − w_c))</c> with
 /// <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c>, the term's factor F (1 for ce), its class weights w (1 without) summing to W
-/// and its smoothing ε (0 without).
+/// and its smoothing ε (0 without). When asked, and when F does not read −log p_y (ce, weighted or smoothed), the forward
+/// pass also writes p to a buffer of the logits' size, and the backward pass reads p from it instead of the logits and
+/// writes the gradient over it: no softmax backward, and no second full-size tensor.
 /// </summary>
 internal static unsafe class SoftmaxStatisticsPass
 {
-    /// <summary>TP (classes per statistic), then P, then T, then the pixel term's sum.</summary>
-    public static double[] Forward(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum) =>
+    /// <summary>
+    /// TP (classes per statistic), then P, then T, then the pixel term's sum; and, when <paramref name="keepProbabilities"/>
+    /// and the term allows it, p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/> (null
+    /// otherwise).
+    /// </summary>
+    public static (double[] Sums, Tensor? Probabilities) Forward(
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum),
-            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum),
-            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum),
-            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum),
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
         };
 
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the pixel
-    /// term's sum.
+    /// term's sum: written over <paramref name="probabilities"/> (what <see cref="Forward"/> kept, which it returns) when
+    /// given, else into a new tensor from the logits.
     /// </summary>
     public static Tensor Backward(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum)
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum,
+        Tensor? probabilities = null)
     {
-        var gradient = empty_like(logits);
-        var pass = new BackwardPass(pixels, logits, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad);
+        var gradient = probabilities ?? empty_like(logits);
+        var pass = new BackwardPass(pixels, probabilities ?? logits, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null);
         var classes = (int)logits.shape[1];
         switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
@@ -47,9 +56,9 @@ internal static unsafe class SoftmaxStatisticsPass
         return gradient;
     }
 
-    private static double[] Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum)
+    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, double[]>(new(pixels, logits, labels, valid), pixelSum, (int)logits.shape[1]);
+        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, (double[], Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities), pixelSum, (int)logits.shape[1]);
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
     // products for a small whole γ, each with class weights when it has them.
@@ -82,34 +91,67 @@ internal static unsafe class SoftmaxStatisticsPass
             where TTerm : struct, ILabelPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid) : ITermPass<double[]>
+    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities) : ITermPass<(double[], Tensor?)>
     {
-        public double[] Run<TLanes, T, TTerm>(TTerm term)
+        public (double[], Tensor?) Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
-            where TTerm : struct, ILabelPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, term);
+            where TTerm : struct, ILabelPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
     }
 
+    // From: the logits, or the stored p when Stored.
     private readonly record struct BackwardPass(
-        CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad) : ITermPass<bool>
+        CpuRows Pixels, Tensor From, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad, bool Stored)
+        : ITermPass<bool>
     {
         public bool Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
             where TTerm : struct, ILabelPixelTerm<TLanes, T>
         {
-            Backward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+            if (Stored)
+            {
+                if (TTerm.FactorReadsLogProbability)
+                {
+                    throw new System.InvalidOperationException("This pixel term's gradient reads −log p_y: its backward pass cannot start from stored probabilities.");
+                }
+
+                Backward<TLanes, T, TTerm, FromProbabilities>(Pixels, From, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+            }
+            else
+            {
+                Backward<TLanes, T, TTerm, FromLogits>(Pixels, From, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+            }
+
             return true;
         }
     }
 
-    private static double[] Forward<TLanes, T, TTerm>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, TTerm term)
+    /// <summary>What a backward pass reads: the logits (the softmax computed again) or the stored p.</summary>
+    private interface IPixelSource
+    {
+        static abstract bool ReadsLogits { get; }
+    }
+
+    private readonly struct FromLogits : IPixelSource
+    {
+        public static bool ReadsLogits => true;
+    }
+
+    private readonly struct FromProbabilities : IPixelSource
+    {
+        public static bool ReadsLogits => false;
+    }
+
+    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T, TTerm>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var classes = (int)logits.shape[1];
+        var probabilities = keepProbabilities && !TTerm.FactorReadsLogProbability ? empty_like(logits) : null;
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
+        var kept = probabilities is null ? 0 : CpuRows.Address(probabilities);
         // Per block: TP, P and T of every class, then the cross-entropy.
         var width = (3 * classes) + 1;
         var blockSums = new double[pixels.Rows * pixels.BlocksPerRow * width];
@@ -117,7 +159,8 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
-            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, pixels.RowLength, classes, length, term, new Span<double>(blockSums, item * width, width));
+            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt, pixels.RowLength, classes, length, term,
+                new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
@@ -137,32 +180,34 @@ internal static unsafe class SoftmaxStatisticsPass
             result[3 * statistics] += blockSums[(item * width) + width - 1];
         }
 
-        return result;
+        return (result, probabilities);
     }
 
-    private static void Backward<TLanes, T, TTerm>(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, TTerm term)
+    private static void Backward<TLanes, T, TTerm, TSource>(
+        CpuRows pixels, Tensor from, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
+        where TSource : struct, IPixelSource
     {
-        var classes = (int)logits.shape[1];
-        var (x, y, v, g) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid), CpuRows.Address(gradient));
+        var classes = (int)from.shape[1];
+        var (x, y, v, g) = (CpuRows.Address(from), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid), CpuRows.Address(gradient));
         pixels.ForEachBlock((_, image, start, length) =>
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
             var first = (int)(pixels.Statistic(image) * classes);
-            BlockGradient<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
+            BlockGradient<TLanes, T, TTerm, TSource>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
                 new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), pixelSumGrad, term);
         });
     }
 
-    // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes. Optimized at once (the first steps
+    // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes; p written to probabilities too,
+    // unless that is null. Optimized at once (the first steps
     // of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its caller it
     // would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, long stride, int classes, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, T* probabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -185,10 +230,17 @@ internal static unsafe class SoftmaxStatisticsPass
             var step = whole ? stride : TLanes.Count;
             var (inverse, logSum, shiftedY, weighedShifted) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
             var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
+            // The tail's p is written to the tile (its logits are read) and its first elements copied out.
+            var to = whole ? probabilities + i : tile;
             for (var c = 0; c < classes; c++)
             {
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
                 var p = exponentials[c] * inverse;
+                if (probabilities is not null)
+                {
+                    p.Store(to + (c * step));
+                }
+
                 var kept = p * keep;
                 lanes[c] = TLanes.Accumulate(lanes[c], TLanes.Select(isY, kept, TLanes.Zero));
                 lanes[classes + c] = TLanes.Accumulate(lanes[classes + c], kept);
@@ -209,6 +261,10 @@ internal static unsafe class SoftmaxStatisticsPass
             // Σ_c w_c·(−log p_c) = W·log Σ e − Σ_c w_c·(x_c − max).
             loss = TTerm.Smooths ? TLanes.MultiplyAdd(smoothing, (weightSum * logSum) - weighedShifted, loss) : loss;
             lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], loss * keep);
+            if (probabilities is not null && !whole)
+            {
+                Untile<TLanes, T>(tile, classes, probabilities + i, stride, length - i);
+            }
         }
 
         for (var k = 0; k < sums.Length; k++)
@@ -217,13 +273,15 @@ internal static unsafe class SoftmaxStatisticsPass
         }
     }
 
-    // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y]) over one block of pixels.
+    // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y]) over one block of pixels, p from the logits x or, as
+    // TSource says, the stored p at x (then g may be x itself: a pixel's classes are all read before any is written).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<TLanes, T, TTerm>(
+    private static void BlockGradient<TLanes, T, TTerm, TSource>(
         T* x, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
+        where TSource : struct, IPixelSource
     {
         var exponentials = stackalloc TLanes[classes];
         var pulls = stackalloc TLanes[classes];
@@ -249,13 +307,13 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, logSum, shiftedY, _) = Softmax(at, step, classes, label, exponentials, smooths: false, classWeights);
+            // p_c into exponentials, and −log p_y when the softmax is computed again (the term's F reads it only then).
+            var minusLogProbabilityY = TSource.ReadsLogits ? Probabilities(at, step, classes, label, exponentials, classWeights) : Stored(at, step, classes, exponentials);
             // G_c = v·(g_P + g_TP·[c = y]) and Σ_k p_k G_k.
             var dot = TLanes.Zero;
             var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
             for (var c = 0; c < classes; c++)
             {
-                exponentials[c] *= inverse;
                 var isY = TLanes.EqualTo(label, TLanes.Create(c));
                 var pull = keep * (gPredicted[c] + TLanes.Select(isY, gTruePositive[c], TLanes.Zero));
                 pulls[c] = pull;
@@ -273,7 +331,7 @@ internal static unsafe class SoftmaxStatisticsPass
 
             // The tail's gradient is written to the tile and its first elements copied out.
             var to = whole ? g + i : tile;
-            var (_, factor) = term.Of(logSum - shiftedY, probabilityY);
+            var (_, factor) = term.Of(minusLogProbabilityY, probabilityY);
             var pixelSumScale = gPixelSum * keep * (TTerm.WeighsClasses ? factor * weightY : factor);
             var smoothingScale = gPixelSum * keep * smoothing;
             for (var c = 0; c < classes; c++)
@@ -294,6 +352,35 @@ internal static unsafe class SoftmaxStatisticsPass
                 Untile<TLanes, T>(tile, classes, g + i, stride, remaining);
             }
         }
+    }
+
+    // One pixel vector's p_c = softmax(x)_c from x_c at x + c·stride into probabilities, and −log p_y.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes Probabilities<TLanes, T>(T* x, long stride, int classes, TLanes label, TLanes* probabilities, TLanes* classWeights)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        var (inverse, logSum, shiftedY, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
+        for (var c = 0; c < classes; c++)
+        {
+            probabilities[c] *= inverse;
+        }
+
+        return logSum - shiftedY;
+    }
+
+    // One pixel vector's stored p_c from p + c·stride into probabilities; −log p_y is not known (0).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes Stored<TLanes, T>(T* p, long stride, int classes, TLanes* probabilities)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        for (var c = 0; c < classes; c++)
+        {
+            probabilities[c] = TLanes.Load(p + (c * stride));
+        }
+
+        return TLanes.Zero;
     }
 
     // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e,
