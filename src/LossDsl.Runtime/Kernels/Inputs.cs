@@ -236,12 +236,20 @@ public static class Inputs
         return labels ? converted.unsqueeze(1) : converted.alias();
     }
 
-    /// <summary>The smallest and largest value in one pass; NaN when any value is NaN; (0, 0) for an empty tensor.</summary>
+    /// <summary>
+    /// The smallest and largest value in one pass (managed for finite float CPU tensors, <see cref="Cpu.RangePass"/>); NaN
+    /// when any value is NaN; (0, 0) for an empty tensor.
+    /// </summary>
     private static (double Min, double Max) Range(Tensor values)
     {
         if (values.numel() == 0)
         {
             return (0, 0);
+        }
+
+        if (Cpu.RangePass.TryRead(values, out var lowest, out var highest))
+        {
+            return (lowest, highest);
         }
 
         using var noGrad = no_grad();

@@ -53,6 +53,9 @@ internal unsafe interface ILanes<TSelf, T> :
     /// </summary>
     static abstract TSelf Max(TSelf left, TSelf right);
 
+    /// <summary>The smaller of each pair of lanes, in one instruction; NaN as for <see cref="Max"/>.</summary>
+    static abstract TSelf Min(TSelf left, TSelf right);
+
     /// <summary>left·right + addend, fused where the hardware has an FMA.</summary>
     static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
 

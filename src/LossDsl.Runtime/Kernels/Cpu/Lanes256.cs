@@ -48,6 +48,9 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
     public static Lanes256<T> Max(Lanes256<T> left, Lanes256<T> right) => new(Vector256.MaxNative(left.value, right.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Min(Lanes256<T> left, Lanes256<T> right) => new(Vector256.MinNative(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> MultiplyAdd(Lanes256<T> left, Lanes256<T> right, Lanes256<T> addend) =>
         new(typeof(T) == typeof(double)
             ? Vector256.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()

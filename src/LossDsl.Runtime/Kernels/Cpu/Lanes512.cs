@@ -49,6 +49,9 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     public static Lanes512<T> Max(Lanes512<T> left, Lanes512<T> right) => new(Vector512.MaxNative(left.value, right.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Min(Lanes512<T> left, Lanes512<T> right) => new(Vector512.MinNative(left.value, right.value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> MultiplyAdd(Lanes512<T> left, Lanes512<T> right, Lanes512<T> addend) =>
         new(typeof(T) == typeof(double)
             ? Vector512.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
