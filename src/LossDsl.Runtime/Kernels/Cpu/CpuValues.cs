@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using static TorchSharp.torch;
 
 namespace LossDsl.Kernels.Cpu;
@@ -10,16 +9,42 @@ namespace LossDsl.Kernels.Cpu;
 /// </summary>
 internal static class CpuValues
 {
-    /// <summary>The values of a float32 or float64 CPU tensor (a broadcast one too) as float64 numbers, in row-major order.</summary>
-    public static double[] Read(Tensor values)
+    /// <summary>
+    /// The values of a float32 or float64 CPU tensor (a broadcast one too) as float64 numbers, in row-major order. A
+    /// contiguous one is read where it lies: TorchSharp's element accessor asks libtorch for the sizes and strides and
+    /// builds an array per call, several microseconds a read, and a loss step reads a dozen small tensors.
+    /// </summary>
+    public static unsafe double[] Read(Tensor values)
     {
-        if (values.numel() == 0)
+        var count = values.numel();
+        if (count == 0)
         {
             return Array.Empty<double>();
         }
 
-        using var dense = values.detach().contiguous();
-        return dense.dtype == ScalarType.Float64 ? dense.data<double>().ToArray() : dense.data<float>().ToArray().Select(value => (double)value).ToArray();
+        if (!values.is_contiguous())
+        {
+            using var noGrad = no_grad();
+            using var dense = values.contiguous();
+            return Read(dense);
+        }
+
+        var numbers = new double[count];
+        var at = CpuRows.Address(values);
+        if (values.dtype == ScalarType.Float64)
+        {
+            new ReadOnlySpan<double>((double*)at, (int)count).CopyTo(numbers);
+        }
+        else
+        {
+            var singles = new ReadOnlySpan<float>((float*)at, (int)count);
+            for (var i = 0; i < singles.Length; i++)
+            {
+                numbers[i] = singles[i];
+            }
+        }
+
+        return numbers;
     }
 
     /// <summary>
