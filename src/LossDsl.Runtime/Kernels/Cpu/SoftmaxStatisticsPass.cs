@@ -18,6 +18,10 @@ namespace LossDsl.Kernels.Cpu;
 /// </summary>
 internal static unsafe class SoftmaxStatisticsPass
 {
+    // Pixel vectors whose sums the forward pass adds in the lanes' precision before widening them to float64: widening a
+    // float32 vector is seven instructions, and each vector adds 3·C + 1 sums.
+    private const int VectorsPerWidening = 8;
+
     /// <summary>
     /// TP (classes per statistic), then P, then T, then the pixel term's sum; and, when <paramref name="keepProbabilities"/>
     /// and the term allows it, p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/> (null
@@ -202,7 +206,8 @@ internal static unsafe class SoftmaxStatisticsPass
         });
     }
 
-    // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes; p written to probabilities too,
+    // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes (VectorsPerWidening vectors at a time
+    // in the lanes' precision first); p written to probabilities too,
     // unless that is null. Optimized at once (the first steps
     // of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its caller it
     // would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
@@ -212,8 +217,12 @@ internal static unsafe class SoftmaxStatisticsPass
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
-        var lanes = stackalloc TLanes[(3 * classes) + 1];
-        new Span<TLanes>(lanes, (3 * classes) + 1).Clear();
+        var width = (3 * classes) + 1;
+        var lanes = stackalloc TLanes[width];
+        new Span<TLanes>(lanes, width).Clear();
+        // The sums of the last few vectors in the lanes' precision, widened into lanes every VectorsPerWidening vectors.
+        var partial = stackalloc TLanes[width];
+        new Span<TLanes>(partial, width).Clear();
         var exponentials = stackalloc TLanes[classes];
         var weighed = TTerm.WeighsClasses || TTerm.Smooths ? classes : 0;
         var classWeights = stackalloc TLanes[weighed];
@@ -242,9 +251,9 @@ internal static unsafe class SoftmaxStatisticsPass
                 }
 
                 var kept = p * keep;
-                lanes[c] = TLanes.Accumulate(lanes[c], TLanes.Select(isY, kept, TLanes.Zero));
-                lanes[classes + c] = TLanes.Accumulate(lanes[classes + c], kept);
-                lanes[(2 * classes) + c] = TLanes.Accumulate(lanes[(2 * classes) + c], TLanes.Select(isY, keep, TLanes.Zero));
+                partial[c] += TLanes.Select(isY, kept, TLanes.Zero);
+                partial[classes + c] += kept;
+                partial[(2 * classes) + c] += TLanes.Select(isY, keep, TLanes.Zero);
                 if (TTerm.ReadsProbability)
                 {
                     probabilityY = TLanes.Select(isY, p, probabilityY);
@@ -260,10 +269,18 @@ internal static unsafe class SoftmaxStatisticsPass
             loss = TTerm.WeighsClasses ? loss * weightY : loss;
             // Σ_c w_c·(−log p_c) = W·log Σ e − Σ_c w_c·(x_c − max).
             loss = TTerm.Smooths ? TLanes.MultiplyAdd(smoothing, (weightSum * logSum) - weighedShifted, loss) : loss;
-            lanes[3 * classes] = TLanes.Accumulate(lanes[3 * classes], loss * keep);
+            partial[3 * classes] += loss * keep;
             if (probabilities is not null && !whole)
             {
                 Untile<TLanes, T>(tile, classes, probabilities + i, stride, length - i);
+            }
+
+            if ((i / TLanes.Count) % VectorsPerWidening == VectorsPerWidening - 1 || i + TLanes.Count >= length)
+            {
+                for (var k = 0; k < width; k++)
+                {
+                    (lanes[k], partial[k]) = (TLanes.Accumulate(lanes[k], partial[k]), TLanes.Zero);
+                }
             }
         }
 
