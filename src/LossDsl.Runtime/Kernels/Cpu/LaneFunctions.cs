@@ -16,10 +16,13 @@ internal static unsafe class LaneFunctions<TLanes, T>
 {
     /// <summary>σ(x) and softplus(x) = log(1 + eˣ).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x)
+    public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x) => EvaluateWith(x, ExpOfNonPositive(-TLanes.Abs(x)));
+
+    /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e)
     {
         var one = TLanes.One;
-        var e = ExpOfNonPositive(-TLanes.Abs(x));
         var probability = TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), one, e) / (one + e);
         return (probability, TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e));
     }
