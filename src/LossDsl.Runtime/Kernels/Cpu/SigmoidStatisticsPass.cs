@@ -147,8 +147,9 @@ internal static unsafe class SigmoidStatisticsPass
     // stack, the second the rest (p, log1p(e), the term and the sums). An element's chain of dependent instructions is
     // longer than the out-of-order window can overlap from one vector to the next, and .NET's JIT emits instructions in
     // the order written; two short loops let the CPU run several vectors' chains at once (13-23 % off a bce + dice +
-    // iou step, 6-17 % off focal + dice, against one loop of two vectors a step). The group's sums are added in the lanes' precision (8 elements a
-    // lane, a few roundings of float32) and widened to float64 once: widening a float32 vector is seven instructions.
+    // iou step, 6-17 % off focal + dice, against one loop of two vectors a step). The group's sums are added in the
+    // lanes' precision (8 elements a lane, a few roundings of float32) and widened to float64 once: widening a float32
+    // vector is seven instructions.
     // Optimized at once (the first steps of a training run would otherwise run the vector code unoptimized) and never
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than a group, goes to a method of its own for the same reason.
