@@ -16,7 +16,11 @@ internal static unsafe class LaneFunctions<TLanes, T>
 {
     /// <summary>σ(x) and softplus(x) = log(1 + eˣ).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x) => EvaluateWith(x, ExpOfNonPositive(-TLanes.Abs(x)));
+    public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x) => EvaluateWith(x, ExpOfMinusAbs(x));
+
+    /// <summary>e = exp(−|x|), what <see cref="EvaluateWith"/> reads beside x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes ExpOfMinusAbs(TLanes x) => ExpOfNonPositive(-TLanes.Abs(x));
 
     /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,7 +17,7 @@ namespace LossDsl.Kernels.Cpu;
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
-    // Pairs of vectors whose sums the forward pass adds in the lanes' precision before widening them to float64.
+    // Vectors whose sums the forward pass adds in the lanes' precision before widening them to float64: a group of BlockSums.
     private const int VectorsPerWidening = 8;
 
     /// <summary>
@@ -166,10 +166,9 @@ internal static unsafe class SigmoidStatisticsPass
         while (i + (VectorsPerWidening * count) <= length)
         {
             var (partialTruePositive, partialPredicted, partialTarget, partialPixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
-            var group = i;
             for (var k = 0; k < VectorsPerWidening; k++)
             {
-                LaneFunctions<TLanes, T>.ExpOfNonPositive(-TLanes.Abs(TLanes.Load(x + group + (k * count)))).Store(exponentials + (k * count));
+                LaneFunctions<TLanes, T>.ExpOfMinusAbs(TLanes.Load(x + i + (k * count))).Store(exponentials + (k * count));
             }
 
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
@@ -207,7 +206,7 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(logit, LaneFunctions<TLanes, T>.ExpOfNonPositive(-TLanes.Abs(logit)), mask, scale, term);
+            var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
