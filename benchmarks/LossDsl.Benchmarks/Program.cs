@@ -31,8 +31,9 @@ namespace LossDsl.Benchmarks;
 /// training step, with its U-Net or a wider one (child processes with <c>ONEDNN_MAX_CPU_ISA=AVX2</c> and
 /// <c>DEFAULT</c>, one and two threads);</item>
 /// <item><c>--isa-steps STEPS THREADS CHANNELS</c>: one of those children;</item>
-/// <item><c>--loop NAME LABEL SECONDS [THREADS]</c>: runs one variant's step for a while (under <c>perf record</c>, for
-/// profiles; one thread gives a profile of the work itself, without OpenMP's waiting).</item>
+/// <item><c>--loop NAME LABEL SECONDS [THREADS]</c>: runs one variant's step for a while and prints its mean wall time
+/// and the median and least CPU time of a step over 0.1 s chunks (the least compares two builds on a shared machine);
+/// under <c>perf record</c> it gives profiles (one thread: the work itself, without OpenMP's waiting).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -188,19 +189,30 @@ public static class Program
         }
     }
 
+    // Steps in chunks of about 0.1 s; besides the mean wall time, the median and the least CPU time of a step over the
+    // chunks (this thread's clock): on a shared machine a neighbour slows some chunks, and the least is what the code
+    // takes when none does, the figure to compare two builds by.
     private static void Loop(LossVariant variant, double seconds)
     {
         using var loss = variant.Create();
         var (pred, target) = variant.Case.CreateInputs(TorchSharp.torch.ScalarType.Float32);
         var clock = Stopwatch.StartNew();
-        var steps = 0;
+        var (steps, chunks) = (0, new List<double>());
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            TrainingStep.Run(loss, pred, target);
-            steps++;
+            var (chunkStart, cpuStart, chunkSteps) = (clock.Elapsed.TotalSeconds, ThreadCpuTime.Milliseconds(), 0);
+            while (clock.Elapsed.TotalSeconds - chunkStart < 0.1)
+            {
+                TrainingStep.Run(loss, pred, target);
+                chunkSteps++;
+            }
+
+            chunks.Add((ThreadCpuTime.Milliseconds() - cpuStart) / chunkSteps);
+            steps += chunkSteps;
         }
 
-        Console.WriteLine($"{variant}: {steps} steps, {clock.Elapsed.TotalMilliseconds / steps:0.00} ms per step");
+        Console.WriteLine(FormattableString.Invariant(
+            $"{variant}: {steps} steps, {clock.Elapsed.TotalMilliseconds / steps:0.00} ms per step (wall); CPU time of a step over {chunks.Count} chunks: median {Statistics.Median(chunks):0.000} ms, least {chunks.Min():0.000} ms"));
     }
 
     private static void Print(IEnumerable<string> lines)
