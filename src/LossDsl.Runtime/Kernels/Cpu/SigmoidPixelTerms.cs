@@ -38,6 +38,25 @@ internal readonly struct NoPixelTerm<TLanes, T> : IPixelTerm<TLanes, T>
     public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
 }
 
+/// <summary>
+/// bce without a positive weight (w = 1, the default): softplus(x) − t·x, slope p − t. The weighted form's value for the
+/// same w, in two operations instead of five a vector (for t in {0, 1} the same bits).
+/// </summary>
+internal readonly struct PlainCrossEntropyTerm<TLanes, T> : IPixelTerm<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+{
+    public static bool Sums => true;
+
+    public static bool SlopeReadsProbabilityOnly => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.MultiplyAdd(-t, x, softplus);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => p - t;
+}
+
 /// <summary>bce with a positive weight w: w·t·softplus(−x) + (1 − t)·softplus(x).</summary>
 internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IPixelTerm<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>

@@ -76,6 +76,7 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged
         where TPass : struct, ITermPass<TLanes, T, TResult> => pixelSum.Term switch
         {
+            SigmoidPixelTerm.CrossEntropy when positiveWeight == 1 => pass.Run(default(PlainCrossEntropyTerm<TLanes, T>)),
             SigmoidPixelTerm.CrossEntropy => pass.Run(new CrossEntropyTerm<TLanes, T>(positiveWeight)),
             SigmoidPixelTerm.Focal when LaneFunctions<TLanes, T>.IsSmallWhole(pixelSum.Gamma) =>
                 pass.Run(new FocalTerm<TLanes, T, WholeUnitPower<TLanes, T>>(pixelSum.Alpha, new((int)pixelSum.Gamma))),
@@ -95,7 +96,15 @@ internal static unsafe class SigmoidStatisticsPass
         rows.ForEachBlock((item, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
-            BlockSums<TLanes, T, TTerm>((T*)x + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, p == 0 ? null : (T*)p + at, length, term, new Span<double>(blockSums, 4 * item, 4));
+            var sums = new Span<double>(blockSums, 4 * item, 4);
+            if (s == 0)
+            {
+                BlockSums<TLanes, T, TTerm, Unscaled>((T*)x + at, (T*)t + at, null, p == 0 ? null : (T*)p + at, length, term, sums);
+            }
+            else
+            {
+                BlockSums<TLanes, T, TTerm, Scaled>((T*)x + at, (T*)t + at, (T*)s + scaleAt, p == 0 ? null : (T*)p + at, length, term, sums);
+            }
         });
 
         // Added in row and block order: the same bits for every thread count.
@@ -136,8 +145,15 @@ internal static unsafe class SigmoidStatisticsPass
         {
             var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
-            BlockGradient<TLanes, T, TTerm, TSource>((T*)from + at, (T*)t + at, s == 0 ? null : (T*)s + scaleAt, (T*)g + at, length,
-                slopes.TruePositive[statistic], slopes.Predicted[statistic], slopes.PixelSum, term);
+            var (truePositiveGrad, predictedGrad) = (slopes.TruePositive[statistic], slopes.Predicted[statistic]);
+            if (s == 0)
+            {
+                BlockGradient<TLanes, T, TTerm, TSource, Unscaled>((T*)from + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+            }
+            else
+            {
+                BlockGradient<TLanes, T, TTerm, TSource, Scaled>((T*)from + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+            }
         });
     }
 
@@ -154,10 +170,11 @@ internal static unsafe class SigmoidStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than a group, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* probabilities, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm, TScale>(T* x, T* t, T* s, T* probabilities, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TScale : struct, IScale
     {
         var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
         var count = TLanes.Count;
@@ -173,7 +190,7 @@ internal static unsafe class SigmoidStatisticsPass
 
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
             {
-                var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), term);
+                var (a, b, c, d, p) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), TLanes.Load(t + i), TScale.Present ? TLanes.Load(s + i) : TLanes.One, term);
                 (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
                 partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
                 if (probabilities is not null)
@@ -206,7 +223,7 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (a, b, c, d, p) = Sums<TLanes, T, TTerm>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term);
+            var (a, b, c, d, p) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
@@ -218,37 +235,45 @@ internal static unsafe class SigmoidStatisticsPass
         }
     }
 
-    // One vector's p·s·t, p·s, s·t and s·ℓ, and p, given e = exp(−|x|).
+    // One vector's p·s·t, p·s, s·t and s·ℓ, and p, given e = exp(−|x|); s is not read (taken as 1) when TScale has none.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability) Sums<TLanes, T, TTerm>(
+    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability) Sums<TLanes, T, TTerm, TScale>(
         TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TScale : struct, IScale
     {
         var (probability, softplus) = LaneFunctions<TLanes, T>.EvaluateWith(logit, exponential);
+        var loss = TTerm.Sums ? term.Loss(logit, mask, probability, softplus) : TLanes.Zero;
+        if (!TScale.Present)
+        {
+            return (probability * mask, probability, mask, loss, probability);
+        }
+
         var scaled = probability * scale;
-        return (scaled * mask, scaled, mask * scale, TTerm.Sums ? term.Loss(logit, mask, probability, softplus) * scale : TLanes.Zero, probability);
+        return (scaled * mask, scaled, mask * scale, loss * scale, probability);
     }
 
     // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with x, p and softplus(x) from what TSource reads
     // (from: the logits, or the stored p; g may be from itself). Two vectors a step.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockGradient<TLanes, T, TTerm, TSource>(
+    private static void BlockGradient<TLanes, T, TTerm, TSource, TScale>(
         T* from, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TSource : struct, IElementSource<TLanes, T>
+        where TScale : struct, IScale
     {
         var (gTruePositive, gPredicted, gPixelSum) = (TLanes.Create(truePositiveGrad), TLanes.Create(predictedGrad), TLanes.Create(pixelSumGrad));
         var count = TLanes.Count;
         var i = 0;
         for (; i + count + count <= length; i += count + count)
         {
-            var first = Gradient<TLanes, T, TTerm, TSource>(TLanes.Load(from + i), TLanes.Load(t + i), s is null ? TLanes.One : TLanes.Load(s + i), gTruePositive, gPredicted, gPixelSum, term);
+            var first = Gradient<TLanes, T, TTerm, TSource, TScale>(TLanes.Load(from + i), TLanes.Load(t + i), TScale.Present ? TLanes.Load(s + i) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             var j = i + count;
-            var second = Gradient<TLanes, T, TTerm, TSource>(TLanes.Load(from + j), TLanes.Load(t + j), s is null ? TLanes.One : TLanes.Load(s + j), gTruePositive, gPredicted, gPixelSum, term);
+            var second = Gradient<TLanes, T, TTerm, TSource, TScale>(TLanes.Load(from + j), TLanes.Load(t + j), TScale.Present ? TLanes.Load(s + j) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             first.Store(g + i);
             second.Store(g + j);
         }
@@ -271,17 +296,18 @@ internal static unsafe class SigmoidStatisticsPass
         {
             var count = Math.Min(TLanes.Count, length - i);
             var (read, mask, scale) = Padded<TLanes, T>(from + i, t + i, s is null ? null : s + i, count);
-            var gradient = Gradient<TLanes, T, TTerm, TSource>(read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
+            var gradient = Gradient<TLanes, T, TTerm, TSource, Scaled>(read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
             LaneFunctions<TLanes, T>.StorePartial(gradient, g + i, count);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TLanes Gradient<TLanes, T, TTerm, TSource>(TLanes read, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+    private static TLanes Gradient<TLanes, T, TTerm, TSource, TScale>(TLanes read, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TSource : struct, IElementSource<TLanes, T>
+        where TScale : struct, IScale
     {
         var (logit, probability, softplus) = TSource.Elements(read);
         var gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
@@ -290,7 +316,7 @@ internal static unsafe class SigmoidStatisticsPass
             gradient = TLanes.MultiplyAdd(gPixelSum, term.Slope(logit, mask, probability, softplus), gradient);
         }
 
-        return gradient * scale;
+        return TScale.Present ? gradient * scale : gradient;
     }
 
     // count (at most a vector's) elements at the end of a block, padded: logits and targets 0, the scale (1 without
@@ -300,6 +326,25 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged =>
         (LaneFunctions<TLanes, T>.LoadPartial(x, count), LaneFunctions<TLanes, T>.LoadPartial(t, count),
             s is null ? LaneFunctions<TLanes, T>.FirstLanes(count) : LaneFunctions<TLanes, T>.LoadPartial(s, count));
+
+    /// <summary>
+    /// Whether a block loop reads a scale s (valid mask times weight map) beside x and t. A type, so that the loop without
+    /// one is compiled without its loads and products; the tails always have one (0 past the end).
+    /// </summary>
+    private interface IScale
+    {
+        static abstract bool Present { get; }
+    }
+
+    private readonly struct Scaled : IScale
+    {
+        public static bool Present => true;
+    }
+
+    private readonly struct Unscaled : IScale
+    {
+        public static bool Present => false;
+    }
 
     /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
     private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
