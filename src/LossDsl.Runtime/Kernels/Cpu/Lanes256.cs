@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossDsl.Kernels.Cpu;
 
@@ -65,9 +66,13 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> EqualTo(Lanes256<T> left, Lanes256<T> right) => new(Vector256.Equals(left.value, right.value));
 
+    // x64: one blend (it reads each condition lane's sign bit, the same thing for all-ones or 0 lanes) where the
+    // bitwise select is three instructions: 4 % off a ce + dice step on AMD Zen 3. AVX-512's select is one already.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Select(Lanes256<T> condition, Lanes256<T> whenTrue, Lanes256<T> whenFalse) =>
-        new(Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
+        new(Avx.IsSupported && typeof(T) == typeof(float) ? Avx.BlendVariable(whenFalse.value.AsSingle(), whenTrue.value.AsSingle(), condition.value.AsSingle()).As<float, T>()
+            : Avx.IsSupported && typeof(T) == typeof(double) ? Avx.BlendVariable(whenFalse.value.AsDouble(), whenTrue.value.AsDouble(), condition.value.AsDouble()).As<double, T>()
+            : Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> ZeroWhere(Lanes256<T> condition, Lanes256<T> value) => new(Vector256.AndNot(value.value, condition.value));
