@@ -16,9 +16,9 @@ namespace LossDsl.Kernels;
 /// node records nothing in its forward pass, keeps no full-size tensor of its own (it recomputes σ(x) in the backward
 /// pass from the logits autograd keeps anyway), and writes the whole gradient into one buffer. Contiguous float32/float64
 /// CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of x and t forward, one read and one write
-/// of the gradient backward; when a backward pass will follow and the pixel term allows it (bce, or none), the forward
-/// pass also writes p into the buffer that the backward pass then overwrites with the gradient
-/// (<see cref="StoredProbabilities"/>), so that backward computes no exponential.
+/// of the gradient backward; when a backward pass will follow, the forward pass also writes into the buffer that the
+/// backward pass then overwrites with the gradient (<see cref="KeptForBackward"/>) p (bce, or no term: backward computes
+/// no exponential) or focal's slope (backward computes no logarithm or power).
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -49,22 +49,22 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             throw new System.ArgumentException("A pixel term summed in the statistics node takes no element scale.", nameof(scale));
         }
 
-        // p is kept for the backward pass only when there will be one.
-        var keepProbabilities = is_grad_enabled() && logits.requires_grad;
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keepProbabilities);
+        // Values are kept for the backward pass only when there will be one.
+        var keep = is_grad_enabled() && logits.requires_grad;
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep);
         return StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
     }
 
     /// <summary>
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
     /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
-    /// null) and whether the one-pass kernel may keep p for the backward pass (bool). Returns TP, P, T (flattened) and the
+    /// null) and whether the one-pass kernel may keep values for the backward pass (bool). Returns TP, P, T (flattened) and the
     /// pixel term's sum, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
-        var (scale, keepProbabilities) = ((Tensor?)vars[5], (bool)vars[6]);
+        var (scale, keep) = ((Tensor?)vars[5], (bool)vars[6]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
@@ -74,10 +74,10 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, probabilities) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keepProbabilities);
+            var (sums, kept) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep);
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0) });
-            ctx.save_data("probabilities", new StoredProbabilities(probabilities is not null));
+            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), kept ?? empty(0) });
+            ctx.save_data("kept", new KeptForBackward(kept is not null));
             using var exact = tensor(sums, ScalarType.Float64);
             return exact.to_type(logits.dtype);
         }
@@ -126,7 +126,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         {
             var grads = CpuValues.Read(grad_output);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
-                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, ((StoredProbabilities)ctx.get_data("probabilities")).Take(saved[4]));
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, ((KeptForBackward)ctx.get_data("kept")).Take(saved[4]));
             return new List<Tensor> { fused, null!, null!, null!, null!, null!, null! };
         }
 

@@ -13,7 +13,7 @@ namespace LossDsl.Kernels;
 /// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> and <see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>
 /// compose the softmax, the statistics and the term's kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
 /// When a backward pass will follow and the term is ce, the forward pass keeps p in the buffer that the backward pass
-/// overwrites with the gradient (<see cref="StoredProbabilities"/>).
+/// overwrites with the gradient (<see cref="KeptForBackward"/>).
 /// </summary>
 internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxStatistics>
 {
@@ -42,7 +42,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var (sums, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5]);
         // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
         ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0) });
-        ctx.save_data("probabilities", new StoredProbabilities(probabilities is not null));
+        ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
         using var exact = tensor(sums, ScalarType.Float64);
@@ -58,7 +58,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
-            ((StoredProbabilities)ctx.get_data("probabilities")).Take(saved[3]));
+            ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3]));
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }
