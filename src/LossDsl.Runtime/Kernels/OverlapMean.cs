@@ -50,20 +50,15 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
         ctx.save_data("truePositiveGrad", truePositiveGrad);
         ctx.save_data("predictedGrad", predictedGrad);
         ctx.save_data("shape", truePositive.shape);
-        using var exact = tensor(loss, ScalarType.Float64);
-        return exact.to_type(truePositive.dtype);
+        return CpuValues.Write(new[] { loss }, truePositive.dtype);
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var incoming = grad_output.to_type(ScalarType.Float64).item<double>();
+        var incoming = CpuValues.Read(grad_output)[0];
         var shape = (long[])ctx.get_data("shape");
-        Tensor Scaled(double[] slopes)
-        {
-            using var exact = tensor(slopes.Select(slope => slope * incoming).ToArray(), shape, ScalarType.Float64);
-            return exact.to_type(grad_output.dtype);
-        }
+        Tensor Scaled(double[] slopes) => CpuValues.Write(slopes.Select(slope => slope * incoming).ToArray(), grad_output.dtype, shape);
 
         // T is a sum of the target: no gradient.
         return new List<Tensor> { Scaled((double[])ctx.get_data("truePositiveGrad")), Scaled((double[])ctx.get_data("predictedGrad")), null!, null!, null!, null! };

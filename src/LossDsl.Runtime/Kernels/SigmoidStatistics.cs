@@ -78,8 +78,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
             ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), kept ?? empty(0) });
             ctx.save_data("kept", new KeptForBackward(kept is not null));
-            using var exact = tensor(sums, ScalarType.Float64);
-            return exact.to_type(logits.dtype);
+            return CpuValues.Write(sums, logits.dtype, sums.Length);
         }
 
         ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });

@@ -45,8 +45,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
-        using var exact = tensor(sums, ScalarType.Float64);
-        return exact.to_type(logits.dtype);
+        return CpuValues.Write(sums, logits.dtype, sums.Length);
     }
 
     /// <inheritdoc/>

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels.Cpu;
 
 /// <summary>
-/// Small CPU tensors read as float64 numbers, for the kernels that work on them in managed code: a statistics node's
-/// incoming gradients, the statistics an overlap term reads, class weights.
+/// Small CPU tensors read as float64 numbers, for the kernels that work on them in managed code (a statistics node's
+/// incoming gradients, the statistics an overlap term reads, class weights), and their results written back.
 /// </summary>
 internal static class CpuValues
 {
@@ -45,6 +45,31 @@ internal static class CpuValues
         }
 
         return numbers;
+    }
+
+    /// <summary>
+    /// float64 numbers as a new CPU tensor of <paramref name="dtype"/> (float32 or float64) and <paramref name="shape"/>
+    /// (none for a scalar), rounded here as libtorch's conversion rounds them: one allocation, where a float64 tensor
+    /// made from a managed array (pinned for the tensor's life) and then converted is two operations and a handle.
+    /// </summary>
+    public static unsafe Tensor Write(ReadOnlySpan<double> numbers, ScalarType dtype, params long[] shape)
+    {
+        var values = empty(shape, dtype);
+        var at = CpuRows.Address(values);
+        if (dtype == ScalarType.Float64)
+        {
+            numbers.CopyTo(new Span<double>((double*)at, numbers.Length));
+        }
+        else
+        {
+            var singles = new Span<float>((float*)at, numbers.Length);
+            for (var i = 0; i < numbers.Length; i++)
+            {
+                singles[i] = (float)numbers[i];
+            }
+        }
+
+        return values;
     }
 
     /// <summary>
