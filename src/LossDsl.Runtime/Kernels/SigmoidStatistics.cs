@@ -16,9 +16,9 @@ namespace LossDsl.Kernels;
 /// node records nothing in its forward pass, keeps no full-size tensor of its own (it recomputes σ(x) in the backward
 /// pass from the logits autograd keeps anyway), and writes the whole gradient into one buffer. Contiguous float32/float64
 /// CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of x and t forward, one read and one write
-/// of the gradient backward; when a backward pass will follow, the forward pass also writes into the buffer that the
-/// backward pass then overwrites with the gradient (<see cref="KeptForBackward"/>) p (bce, or no term: backward computes
-/// no exponential) or focal's slope (backward computes no logarithm or power).
+/// of the gradient backward; when a backward pass will follow, the forward pass also writes p into the buffer that the
+/// backward pass then overwrites with the gradient (<see cref="KeptForBackward"/>), so that backward computes no
+/// exponential, and focal's slope into a second one.
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -74,10 +74,10 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, kept) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep);
+            var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep);
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), kept ?? empty(0) });
-            ctx.save_data("kept", new KeptForBackward(kept is not null));
+            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0), termSlopes ?? empty(0) });
+            ctx.save_data("kept", new KeptForBackward(probabilities is not null));
             return CpuValues.Write(sums, logits.dtype, sums.Length);
         }
 
@@ -124,8 +124,11 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         if (ctx.get_data("rows") is CpuRows rows)
         {
             var grads = CpuValues.Read(grad_output);
+            // The kept slopes go with the kept p: a second backward pass, whose p has been written over, reads neither.
+            var probabilities = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4]);
+            var termSlopes = probabilities is null || saved[5].numel() == 0 ? null : saved[5];
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
-                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, ((KeptForBackward)ctx.get_data("kept")).Take(saved[4]));
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes);
             return new List<Tensor> { fused, null!, null!, null!, null!, null!, null! };
         }
 

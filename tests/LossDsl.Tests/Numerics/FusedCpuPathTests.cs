@@ -159,9 +159,10 @@ public sealed class FusedCpuPathTests
         var pixelSum = scaled ? SigmoidPixelSum.None : SigmoidPixelSum.CrossEntropy;
         double[] truePositiveGrad = { 0.3, -1.2, 2.5 }, predictedGrad = { -0.7, 0.4, 1.1 };
 
-        var (sums, probabilities) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
+        var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7).Sums, sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
+        Assert.Null(termSlopes);
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7));
         var fromProbabilities = SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7, probabilities);
 
@@ -174,9 +175,9 @@ public sealed class FusedCpuPathTests
     [InlineData(ScalarType.Float32, 1.5, true)]
     [InlineData(ScalarType.Float64, 2.0, true)]
     [InlineData(ScalarType.Float64, 0.5, false)]
-    public void Focal_keeps_its_slope_and_the_gradient_from_it_is_the_same_bits_as_from_the_logits(ScalarType dtype, double gamma, bool scaled)
+    public void Focal_keeps_its_slope_beside_p_and_the_gradient_from_them_is_the_same_bits_as_from_the_logits(ScalarType dtype, double gamma, bool scaled)
     {
-        // Focal's slope reads ce = softplus(x) − t·x, which p alone does not give: the forward pass keeps ∂ℓ/∂x instead.
+        // Focal's slope reads ce = softplus(x) − t·x, which p alone does not give: the forward pass keeps ∂ℓ/∂x beside p.
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(31);
         long[] shape = { 2, 1, 29, 33 };
@@ -186,33 +187,48 @@ public sealed class FusedCpuPathTests
         var rows = CpuRows.Of(logits, target, scale, new long[] { 0, 2, 3 })!.Value;
         var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
 
-        var (sums, kept) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
+        var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1).Sums, sums);
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "kept p");
         var x = logits.detach().requires_grad_();
         using (var crossEntropy = nn.functional.binary_cross_entropy_with_logits(x, target, reduction: nn.Reduction.None))
         {
             var slope = autograd.grad(new[] { PixelLosses.FocalElements(x.sigmoid(), target, crossEntropy, 0.25, gamma).sum() }, new[] { x })[0];
-            Tolerance.CloseToLargest(FixedInputs.ToArray(slope), FixedInputs.ToArray(kept!), Tolerance.For(dtype), "kept ∂ℓ/∂x");
+            Tolerance.CloseToLargest(FixedInputs.ToArray(slope), FixedInputs.ToArray(termSlopes!), Tolerance.For(dtype), "kept ∂ℓ/∂x");
         }
 
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1));
-        var fromSlopes = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, kept);
+        var fromKept = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, probabilities, termSlopes);
 
-        Assert.Same(kept, fromSlopes);
-        Assert.Equal(fromLogits, FixedInputs.ToArray(fromSlopes));
+        Assert.Same(probabilities, fromKept);
+        Assert.Equal(fromLogits, FixedInputs.ToArray(fromKept));
     }
 
     [Fact]
-    public void A_kept_slope_is_not_read_when_the_focal_sum_has_no_gradient()
+    public void Focal_from_kept_p_alone_is_refused_its_slope_reads_the_logits()
+    {
+        using var scope = NewDisposeScope();
+        var logits = randn(new long[] { 2, 1, 8, 8 });
+        var target = rand(new long[] { 2, 1, 8, 8 }).gt(0.5).to_type(ScalarType.Float32);
+        var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.0 }, new[] { 1.0 }, SigmoidPixelSum.Focal(0.25, 2), 1.0, positiveWeight: 1, logits.sigmoid()));
+
+        Assert.Contains("slope reads the logits", error.Message);
+    }
+
+    [Fact]
+    public void A_kept_slope_adds_nothing_when_the_focal_sum_has_no_gradient()
     {
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(37);
         var logits = randn(new long[] { 2, 1, 8, 8 }, generator: generator) * 4;
         var target = rand(new long[] { 2, 1, 8, 8 }, generator: generator).gt(0.5).to_type(ScalarType.Float32);
         var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
-        var (_, kept) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
+        var (_, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
 
-        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, kept);
+        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, probabilities, termSlopes);
 
         var p = logits.sigmoid();
         var expected = p * (1 - p) * (target * 1.5 - 0.5);
@@ -225,8 +241,8 @@ public sealed class FusedCpuPathTests
     [InlineData("ce + dice", LossTarget.Labels)]
     public void A_second_backward_pass_of_a_retained_graph_computes_again_from_the_logits(string text, LossTarget task)
     {
-        // The first backward pass writes the gradient over what the forward pass kept (p, or focal's slope); a second one
-        // must not read it as that.
+        // The first backward pass writes the gradient over the p the forward pass kept (focal keeps its slope beside it);
+        // a second one must not read it as p.
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(29);
         long[] shape = { 2, 3, 17, 19 };

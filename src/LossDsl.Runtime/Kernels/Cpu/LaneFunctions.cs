@@ -24,11 +24,12 @@ internal static unsafe class LaneFunctions<TLanes, T>
 
     /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e) => (Probability(x, e), TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e));
-
-    /// <summary>σ(x) given e = exp(−|x|): 1 / (1 + e) for x ≥ 0, e / (1 + e) below.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes Probability(TLanes x, TLanes e) => TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), TLanes.One, e) / (TLanes.One + e);
+    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e)
+    {
+        var one = TLanes.One;
+        var probability = TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), one, e) / (one + e);
+        return (probability, TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e));
+    }
 
     /// <summary>
     /// eˣ for x ≤ 0 (NaN stays NaN): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by its Taylor polynomial (degree 13 in

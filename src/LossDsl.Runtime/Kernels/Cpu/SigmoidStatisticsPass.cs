@@ -8,11 +8,12 @@ namespace LossDsl.Kernels.Cpu;
 /// <see cref="SigmoidStatistics"/> as one pass over the data each way, for CPU tensors that <see cref="CpuRows.Of"/>
 /// accepts. Forward reads x, t (and the scale) once: TP, P, T and the pixel term's sum (bce or focal,
 /// <see cref="SigmoidPixelSum"/>) are added per block in float64 lanes. Backward reads them once more and writes the
-/// gradient once, from the same closed forms as the torch-operation path. When asked, the forward pass also writes a
-/// value per element to a buffer of x's size, which the backward pass reads and writes the gradient over (the buffer is
-/// the gradient, so no second full-size tensor): p = σ(x) when the term's slope reads p and t only (bce, or no term),
-/// then the backward pass reads p instead of x, with no exponential or division; else (focal) the term's slope ∂ℓ/∂x,
-/// then it reads x for p and the slope beside it, with no logarithm or power. Each pass is compiled per lane width
+/// gradient once, from the same closed forms as the torch-operation path. When asked, the forward pass also writes
+/// p = σ(x) to a buffer of x's size, which the backward pass reads instead of x and writes the gradient over (the buffer
+/// is the gradient, so no second full-size tensor): no exponential or division per element backward. A term whose slope
+/// reads more than p and t (focal: ce = softplus(x) − t·x, which p does not give where it saturates) has its slope
+/// ∂ℓ/∂x written to a second buffer beside p, so that its backward pass has no logarithm or power either. Each pass is
+/// compiled per lane width
 /// (<see cref="CpuRows.Wide"/>), dtype, pixel term and the gradient's source, so that the loop holds only the
 /// arithmetic it needs.
 /// </summary>
@@ -23,10 +24,10 @@ internal static unsafe class SigmoidStatisticsPass
 
     /// <summary>
     /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one; and, when
-    /// <paramref name="keep"/>, what <see cref="Backward"/> reads (p, or the term's slope) in a new tensor of x's shape
-    /// (null otherwise).
+    /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p, and the term's slope when
+    /// it reads more than p and t (null otherwise).
     /// </summary>
-    public static (double[] Sums, Tensor? Kept) Forward(
+    public static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false) =>
         (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
@@ -38,14 +39,14 @@ internal static unsafe class SigmoidStatisticsPass
 
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's
-    /// sum: written over <paramref name="kept"/> (what <see cref="Forward"/> kept, for the same pixel term) when given, else
-    /// into a new tensor from the logits.
+    /// sum: written over <paramref name="probabilities"/> when given (with <paramref name="termSlopes"/>, what
+    /// <see cref="Forward"/> kept for the same pixel term), else into a new tensor from the logits.
     /// </summary>
     public static Tensor Backward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
-        double positiveWeight, Tensor? kept = null)
+        double positiveWeight, Tensor? probabilities = null, Tensor? termSlopes = null)
     {
-        var inputs = new BackwardInputs(rows, logits, kept, target, scale, kept ?? empty_like(logits), new(truePositiveGrad, predictedGrad, pixelSumGrad));
+        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, target, scale, probabilities ?? empty_like(logits), new(truePositiveGrad, predictedGrad, pixelSumGrad));
         return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
             (true, true) => Backward<Lanes512<float>, float>(inputs, pixelSum, positiveWeight),
@@ -55,22 +56,21 @@ internal static unsafe class SigmoidStatisticsPass
         };
     }
 
-    private static (double[] Sums, Tensor? Kept) Forward<TLanes, T>(
+    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward<TLanes, T>(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, (double[], Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep), pixelSum, positiveWeight);
+        where T : unmanaged => WithTerm<TLanes, T, (double[], Tensor?, Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep), pixelSum, positiveWeight);
 
-    // The source follows what the forward pass kept for this pixel term; a term whose sum has no gradient adds nothing,
-    // and is left out of the loop.
+    // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
+    // the loop.
     private static Tensor Backward<TLanes, T>(BackwardInputs inputs, SigmoidPixelSum pixelSum, double positiveWeight)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : pixelSum;
-        return inputs.Kept is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
-            : WithTerm<TLanes, T, bool, KeepsProbabilities<TLanes, T>>(default, pixelSum, positiveWeight)
-                ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
-                : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
+        return inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
+            : inputs.TermSlopes is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
+            : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
     }
 
     // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ.
@@ -87,14 +87,14 @@ internal static unsafe class SigmoidStatisticsPass
             _ => pass.Run(default(NoPixelTerm<TLanes, T>)),
         };
 
-    private static (double[] Sums, Tensor? Kept) Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, TTerm term)
+    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
-        var kept = keep ? empty_like(logits) : null;
+        var (probabilities, termSlopes) = (keep ? empty_like(logits) : null, keep && !TTerm.SlopeReadsProbabilityOnly ? empty_like(logits) : null);
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
-        var k = kept is null ? 0 : CpuRows.Address(kept);
+        var (p, d) = (probabilities is null ? 0 : CpuRows.Address(probabilities), termSlopes is null ? 0 : CpuRows.Address(termSlopes));
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
         rows.ForEachBlock((item, row, start, length) =>
         {
@@ -102,11 +102,11 @@ internal static unsafe class SigmoidStatisticsPass
             var sums = new Span<double>(blockSums, 4 * item, 4);
             if (s == 0)
             {
-                BlockSums<TLanes, T, TTerm, Unscaled>((T*)x + at, (T*)t + at, null, k == 0 ? null : (T*)k + at, length, term, sums);
+                BlockSums<TLanes, T, TTerm, Unscaled>((T*)x + at, (T*)t + at, null, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, length, term, sums);
             }
             else
             {
-                BlockSums<TLanes, T, TTerm, Scaled>((T*)x + at, (T*)t + at, (T*)s + scaleAt, k == 0 ? null : (T*)k + at, length, term, sums);
+                BlockSums<TLanes, T, TTerm, Scaled>((T*)x + at, (T*)t + at, (T*)s + scaleAt, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, length, term, sums);
             }
         });
 
@@ -127,7 +127,7 @@ internal static unsafe class SigmoidStatisticsPass
             }
         }
 
-        return (result, kept);
+        return (result, probabilities, termSlopes);
     }
 
     private static void Backward<TLanes, T, TTerm, TSource>(BackwardInputs inputs, TTerm term)
@@ -136,14 +136,15 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TSource : struct, IElementSource<TLanes, T>
     {
-        if (!TSource.ReadsLogits && !TTerm.SlopeReadsProbabilityOnly)
+        if (!TSource.ReadsLogits && !TSource.ReadsTermSlopes && !TTerm.SlopeReadsProbabilityOnly)
         {
-            throw new InvalidOperationException("This pixel term's slope reads the logits: its backward pass cannot start from stored probabilities.");
+            throw new InvalidOperationException("This pixel term's slope reads the logits: its backward pass cannot start from stored probabilities alone.");
         }
 
         var (rows, slopes) = (inputs.Rows, inputs.Slopes);
         var (x, t, g) = (CpuRows.Address(inputs.Logits), CpuRows.Address(inputs.Target), CpuRows.Address(inputs.Gradient));
-        var (k, s) = (inputs.Kept is null ? 0 : CpuRows.Address(inputs.Kept), inputs.Scale is null ? 0 : CpuRows.Address(inputs.Scale));
+        var (p, d) = (inputs.Probabilities is null ? 0 : CpuRows.Address(inputs.Probabilities), inputs.TermSlopes is null ? 0 : CpuRows.Address(inputs.TermSlopes));
+        var s = inputs.Scale is null ? 0 : CpuRows.Address(inputs.Scale);
         rows.ForEachBlock((_, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
@@ -151,17 +152,17 @@ internal static unsafe class SigmoidStatisticsPass
             var (truePositiveGrad, predictedGrad) = (slopes.TruePositive[statistic], slopes.Predicted[statistic]);
             if (s == 0)
             {
-                BlockGradient<TLanes, T, TTerm, TSource, Unscaled>((T*)x + at, (T*)k + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                BlockGradient<TLanes, T, TTerm, TSource, Unscaled>((T*)x + at, (T*)p + at, (T*)d + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
             }
             else
             {
-                BlockGradient<TLanes, T, TTerm, TSource, Scaled>((T*)x + at, (T*)k + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                BlockGradient<TLanes, T, TTerm, TSource, Scaled>((T*)x + at, (T*)p + at, (T*)d + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
             }
         });
     }
 
     // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale;
-    // what the backward pass reads (KeptValue: p or ∂ℓ/∂x) written to kept too, unless that is null.
+    // p and the term's slope ∂ℓ/∂x written to probabilities and termSlopes too, unless null.
     // In groups of VectorsPerWidening vectors, two loops over each: the first takes e = exp(−|x|) into a buffer on the
     // stack, the second the rest (p, log1p(e), the term and the sums). An element's chain of dependent instructions is
     // longer than the out-of-order window can overlap from one vector to the next, and .NET's JIT emits instructions in
@@ -173,7 +174,7 @@ internal static unsafe class SigmoidStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than a group, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm, TScale>(T* x, T* t, T* s, T* kept, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm, TScale>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -193,12 +194,17 @@ internal static unsafe class SigmoidStatisticsPass
 
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
             {
-                var (a, b, c, d, value) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), TLanes.Load(t + i), TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, kept is not null);
+                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), TLanes.Load(t + i), TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null);
                 (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
                 partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
-                if (kept is not null)
+                if (probabilities is not null)
                 {
-                    value.Store(kept + i);
+                    p.Store(probabilities + i);
+                }
+
+                if (termSlopes is not null)
+                {
+                    slope.Store(termSlopes + i);
                 }
             }
 
@@ -209,14 +215,14 @@ internal static unsafe class SigmoidStatisticsPass
         (sums[0], sums[1], sums[2], sums[3]) = (TLanes.Total(truePositive), TLanes.Total(predicted), TLanes.Total(targetSum), TLanes.Total(pixelSum));
         if (i < length)
         {
-            TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, kept is null ? null : kept + i, length - i, term, sums);
+            TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, probabilities is null ? null : probabilities + i, termSlopes is null ? null : termSlopes + i, length - i, term, sums);
         }
     }
 
     // Adds the last elements of a block (fewer than VectorsPerWidening vectors) to its sums, a vector at a time,
     // padded.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* kept, int length, TTerm term, Span<double> sums)
+    private static void TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -226,23 +232,28 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (a, b, c, d, value) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, kept is not null);
+            var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
             sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, d));
-            if (kept is not null)
+            if (probabilities is not null)
             {
-                LaneFunctions<TLanes, T>.StorePartial(value, kept + i, count);
+                LaneFunctions<TLanes, T>.StorePartial(p, probabilities + i, count);
+            }
+
+            if (termSlopes is not null)
+            {
+                LaneFunctions<TLanes, T>.StorePartial(slope, termSlopes + i, count);
             }
         }
     }
 
-    // One vector's p·s·t, p·s, s·t and s·ℓ, and (when kept) what the backward pass reads, given e = exp(−|x|); s is
-    // not read (taken as 1) when TScale has none.
+    // One vector's p·s·t, p·s, s·t and s·ℓ, p, and ∂ℓ/∂x when asked (else 0), given e = exp(−|x|); s is not read
+    // (taken as 1) when TScale has none.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Kept) Sums<TLanes, T, TTerm, TScale>(
-        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool keeps)
+    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Slope) Sums<TLanes, T, TTerm, TScale>(
+        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool slopes)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -250,22 +261,22 @@ internal static unsafe class SigmoidStatisticsPass
     {
         var (probability, softplus) = LaneFunctions<TLanes, T>.EvaluateWith(logit, exponential);
         var loss = TTerm.Sums ? term.Loss(logit, mask, probability, softplus) : TLanes.Zero;
-        var kept = TTerm.SlopeReadsProbabilityOnly ? probability : keeps ? term.Slope(logit, mask, probability, softplus) : TLanes.Zero;
+        var slope = !TTerm.SlopeReadsProbabilityOnly && slopes ? term.Slope(logit, mask, probability, softplus) : TLanes.Zero;
         if (!TScale.Present)
         {
-            return (probability * mask, probability, mask, loss, kept);
+            return (probability * mask, probability, mask, loss, probability, slope);
         }
 
         var scaled = probability * scale;
-        return (scaled * mask, scaled, mask * scale, loss * scale, kept);
+        return (scaled * mask, scaled, mask * scale, loss * scale, probability, slope);
     }
 
     // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with p and ∂ℓ/∂x from what TSource reads (the
-    // logits x, what the forward pass kept, or both; g may be kept itself: a vector is read before it is written). Two
+    // logits x, or what the forward pass kept; g may be the kept p itself: a vector is read before it is written). Two
     // vectors a step.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGradient<TLanes, T, TTerm, TSource, TScale>(
-        T* x, T* kept, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
+        T* x, T* probabilities, T* termSlopes, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -277,12 +288,10 @@ internal static unsafe class SigmoidStatisticsPass
         var i = 0;
         for (; i + count + count <= length; i += count + count)
         {
-            var first = Gradient<TLanes, T, TTerm, TSource, TScale>(
-                TSource.ReadsLogits ? TLanes.Load(x + i) : TLanes.Zero, TSource.ReadsKept ? TLanes.Load(kept + i) : TLanes.Zero, TLanes.Load(t + i),
+            var first = Gradient<TLanes, T, TTerm, TSource, TScale>(Read<TLanes, T, TSource>(x, probabilities, termSlopes, i), TLanes.Load(t + i),
                 TScale.Present ? TLanes.Load(s + i) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             var j = i + count;
-            var second = Gradient<TLanes, T, TTerm, TSource, TScale>(
-                TSource.ReadsLogits ? TLanes.Load(x + j) : TLanes.Zero, TSource.ReadsKept ? TLanes.Load(kept + j) : TLanes.Zero, TLanes.Load(t + j),
+            var second = Gradient<TLanes, T, TTerm, TSource, TScale>(Read<TLanes, T, TSource>(x, probabilities, termSlopes, j), TLanes.Load(t + j),
                 TScale.Present ? TLanes.Load(s + j) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             first.Store(g + i);
             second.Store(g + j);
@@ -290,13 +299,14 @@ internal static unsafe class SigmoidStatisticsPass
 
         if (i < length)
         {
-            TailGradient<TLanes, T, TTerm, TSource>(x + i, kept + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
+            TailGradient<TLanes, T, TTerm, TSource>(x + i, probabilities + i, termSlopes + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
         }
     }
 
     // The gradient of the last elements of a block (fewer than two vectors), a vector at a time, padded.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailGradient<TLanes, T, TTerm, TSource>(T* x, T* kept, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+    private static void TailGradient<TLanes, T, TTerm, TSource>(
+        T* x, T* probabilities, T* termSlopes, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -306,21 +316,24 @@ internal static unsafe class SigmoidStatisticsPass
         {
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var read = TSource.ReadsKept ? LaneFunctions<TLanes, T>.LoadPartial(kept + i, count) : TLanes.Zero;
-            var gradient = Gradient<TLanes, T, TTerm, TSource, Scaled>(logit, read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
+            var read = (logit,
+                TSource.ReadsProbabilities ? LaneFunctions<TLanes, T>.LoadPartial(probabilities + i, count) : TLanes.Zero,
+                TSource.ReadsTermSlopes ? LaneFunctions<TLanes, T>.LoadPartial(termSlopes + i, count) : TLanes.Zero);
+            var gradient = Gradient<TLanes, T, TTerm, TSource, Scaled>(read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
             LaneFunctions<TLanes, T>.StorePartial(gradient, g + i, count);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TLanes Gradient<TLanes, T, TTerm, TSource, TScale>(TLanes logit, TLanes kept, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+    private static TLanes Gradient<TLanes, T, TTerm, TSource, TScale>(
+        (TLanes Logit, TLanes Probability, TLanes Slope) read, TLanes mask, TLanes scale, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TSource : struct, IElementSource<TLanes, T>
         where TScale : struct, IScale
     {
-        var (probability, slope) = TSource.Elements(logit, kept, mask, term);
+        var (probability, slope) = TSource.Elements(read.Logit, read.Probability, read.Slope, mask, term);
         var gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
         if (TTerm.Sums)
         {
@@ -329,6 +342,15 @@ internal static unsafe class SigmoidStatisticsPass
 
         return TScale.Present ? gradient * scale : gradient;
     }
+
+    // The vectors at element i that TSource reads (0 for the others).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TLanes Logit, TLanes Probability, TLanes Slope) Read<TLanes, T, TSource>(T* x, T* probabilities, T* termSlopes, int i)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TSource : struct, IElementSource<TLanes, T> =>
+        (TSource.ReadsLogits ? TLanes.Load(x + i) : TLanes.Zero, TSource.ReadsProbabilities ? TLanes.Load(probabilities + i) : TLanes.Zero,
+            TSource.ReadsTermSlopes ? TLanes.Load(termSlopes + i) : TLanes.Zero);
 
     // count (at most a vector's) elements at the end of a block, padded: logits and targets 0, the scale (1 without
     // one) 0 past the end.
@@ -361,7 +383,7 @@ internal static unsafe class SigmoidStatisticsPass
     private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
 
     /// <summary>What a backward pass reads (the logits, and what the forward pass kept, if it did) and writes.</summary>
-    private readonly record struct BackwardInputs(CpuRows Rows, Tensor Logits, Tensor? Kept, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes);
+    private readonly record struct BackwardInputs(CpuRows Rows, Tensor Logits, Tensor? Probabilities, Tensor? TermSlopes, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes);
 
     /// <summary>A pass run with the pixel term's own struct.</summary>
     private interface ITermPass<TLanes, T, TResult>
@@ -373,21 +395,12 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep)
-        : ITermPass<TLanes, T, (double[], Tensor?)>
+        : ITermPass<TLanes, T, (double[], Tensor?, Tensor?)>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        public (double[], Tensor?) Run<TTerm>(TTerm term)
+        public (double[], Tensor?, Tensor?) Run<TTerm>(TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, term);
-    }
-
-    /// <summary>Whether the forward pass keeps p for this term (else its slope).</summary>
-    private readonly struct KeepsProbabilities<TLanes, T> : ITermPass<TLanes, T, bool>
-        where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged
-    {
-        public bool Run<TTerm>(TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => TTerm.SlopeReadsProbabilityOnly;
     }
 
     private readonly record struct BackwardPass<TLanes, T, TSource>(BackwardInputs Inputs) : ITermPass<TLanes, T, Tensor>
@@ -403,7 +416,7 @@ internal static unsafe class SigmoidStatisticsPass
         }
     }
 
-    /// <summary>Where the backward pass gets an element's p and ∂ℓ/∂x from: the logits x, what the forward pass kept, or both.</summary>
+    /// <summary>Where the backward pass gets an element's p and ∂ℓ/∂x from: the logits x, or what the forward pass kept.</summary>
     private interface IElementSource<TLanes, T>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -411,11 +424,14 @@ internal static unsafe class SigmoidStatisticsPass
         /// <summary>Whether it reads x (else x is not known).</summary>
         static abstract bool ReadsLogits { get; }
 
-        /// <summary>Whether it reads what the forward pass kept.</summary>
-        static abstract bool ReadsKept { get; }
+        /// <summary>Whether it reads the kept p.</summary>
+        static abstract bool ReadsProbabilities { get; }
 
-        /// <summary>p, and ∂ℓ/∂x when the term sums (else anything).</summary>
-        static abstract (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes kept, TLanes t, TTerm term)
+        /// <summary>Whether it reads the kept ∂ℓ/∂x.</summary>
+        static abstract bool ReadsTermSlopes { get; }
+
+        /// <summary>p, and ∂ℓ/∂x when the term sums (else anything), from the vectors read (0 for those not read).</summary>
+        static abstract (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T>;
     }
 
@@ -426,14 +442,16 @@ internal static unsafe class SigmoidStatisticsPass
     {
         public static bool ReadsLogits => true;
 
-        public static bool ReadsKept => false;
+        public static bool ReadsProbabilities => false;
+
+        public static bool ReadsTermSlopes => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes kept, TLanes t, TTerm term)
+        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T>
         {
-            var (probability, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
-            return (probability, TTerm.Sums ? term.Slope(logit, t, probability, softplus) : TLanes.Zero);
+            var (p, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
+            return (p, TTerm.Sums ? term.Slope(logit, t, p, softplus) : TLanes.Zero);
         }
     }
 
@@ -444,24 +462,28 @@ internal static unsafe class SigmoidStatisticsPass
     {
         public static bool ReadsLogits => false;
 
-        public static bool ReadsKept => true;
+        public static bool ReadsProbabilities => true;
+
+        public static bool ReadsTermSlopes => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes kept, TLanes t, TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => (kept, TTerm.Sums ? term.Slope(TLanes.Zero, t, kept, TLanes.Zero) : TLanes.Zero);
+        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.Slope(TLanes.Zero, t, probability, TLanes.Zero) : TLanes.Zero);
     }
 
-    /// <summary>The slope the forward pass kept (focal), and p from the logits: an exponential and a division, no more.</summary>
-    private readonly struct FromSlopes<TLanes, T> : IElementSource<TLanes, T>
+    /// <summary>The p and the slope the forward pass kept (focal): no transcendental function backward.</summary>
+    private readonly struct FromProbabilitiesAndSlopes<TLanes, T> : IElementSource<TLanes, T>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        public static bool ReadsLogits => true;
+        public static bool ReadsLogits => false;
 
-        public static bool ReadsKept => true;
+        public static bool ReadsProbabilities => true;
+
+        public static bool ReadsTermSlopes => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes kept, TLanes t, TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => (LaneFunctions<TLanes, T>.Probability(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit)), kept);
+        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, slope);
     }
 }
