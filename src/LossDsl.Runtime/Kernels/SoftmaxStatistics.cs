@@ -12,8 +12,8 @@ namespace LossDsl.Kernels;
 /// smoothing), as one autograd node whose gradient is written out (<see cref="SoftmaxStatisticsPass"/>). Only the one-pass CPU kernel computes it:
 /// <see cref="RegionStatistics.ComputeFromLabelsWithCrossEntropy"/> and <see cref="RegionStatistics.ComputeFromLabelsWithFocal"/>
 /// compose the softmax, the statistics and the term's kernels for every tensor <see cref="CpuRows.OfLabels"/> refuses.
-/// When a backward pass will follow and the term is ce, the forward pass keeps p in the buffer that the backward pass
-/// overwrites with the gradient (<see cref="KeptForBackward"/>).
+/// When a backward pass will follow, the forward pass keeps p in the buffer that the backward pass overwrites with the
+/// gradient (<see cref="KeptForBackward"/>), and for focal, whose gradient reads −log p_y, that too per pixel.
 /// </summary>
 internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxStatistics>
 {
@@ -39,9 +39,9 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, labels, valid, pixels, pixelSum) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (LabelPixelSum)vars[4]);
-        var (sums, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5]);
+        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5]);
         // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-        ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0) });
+        ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0), logProbabilities ?? empty(0) });
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
@@ -56,8 +56,11 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);
+        // The kept −log p_y goes with the kept p: a second backward pass, whose p has been written over, reads neither.
+        var probabilities = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3]);
+        var logProbabilities = probabilities is null || saved[4].numel() == 0 ? null : saved[4];
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
-            ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3]));
+            probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
     }

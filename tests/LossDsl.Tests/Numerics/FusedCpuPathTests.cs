@@ -239,6 +239,7 @@ public sealed class FusedCpuPathTests
     [InlineData("bce + dice + iou", LossTarget.Mask)]
     [InlineData("focal + dice", LossTarget.Mask)]
     [InlineData("ce + dice", LossTarget.Labels)]
+    [InlineData("dice + focal", LossTarget.Labels)]
     public void A_second_backward_pass_of_a_retained_graph_computes_again_from_the_logits(string text, LossTarget task)
     {
         // The first backward pass writes the gradient over the p the forward pass kept (focal keeps its slope beside it);

@@ -91,16 +91,19 @@ public sealed class FusedLabelsPathTests
 
     public static TheoryData<ScalarType, bool, string> StoredCases => new()
     {
-        // 37·41 = 1517 pixels an image: whole vectors and a tail, with and without kept pixels; plain, weighted, smoothed.
+        // 37·41 = 1517 pixels an image: whole vectors and a tail, with and without kept pixels; ce plain, weighted,
+        // smoothed; focal, whose gradient reads −log p_y, kept per pixel beside p.
         { ScalarType.Float32, false, "plain" },
         { ScalarType.Float32, true, "weighted" },
         { ScalarType.Float64, true, "smoothed" },
         { ScalarType.Float64, false, "weighted and smoothed" },
+        { ScalarType.Float32, true, "focal" },
+        { ScalarType.Float64, false, "focal" },
     };
 
     [Theory]
     [MemberData(nameof(StoredCases))]
-    public void The_gradient_from_stored_probabilities_is_the_same_bits_as_from_the_logits(ScalarType dtype, bool withValid, string ce)
+    public void The_gradient_from_stored_probabilities_is_the_same_bits_as_from_the_logits(ScalarType dtype, bool withValid, string term)
     {
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(31);
@@ -108,33 +111,42 @@ public sealed class FusedLabelsPathTests
         var labels = randint(4, new long[] { 2, 1, 37, 41 }, dtype: ScalarType.Int64, generator: generator);
         var valid = withValid ? rand(new long[] { 2, 1, 37, 41 }, dtype: dtype, generator: generator).gt(0.3).to_type(dtype) : null;
         var pixels = CpuRows.OfLabels(logits, labels, valid, new long[] { 0, 2, 3 })!.Value;
-        var weights = ce.StartsWith("weighted", StringComparison.Ordinal) ? new[] { 1.0, 0.0, 2.5, 0.7 } : null;
-        var pixelSum = LabelPixelSum.WeightedCrossEntropy(weights, ce.EndsWith("smoothed", StringComparison.Ordinal) ? 0.2 : 0);
+        var weights = term.StartsWith("weighted", StringComparison.Ordinal) ? new[] { 1.0, 0.0, 2.5, 0.7 } : null;
+        var pixelSum = term == "focal" ? LabelPixelSum.Focal(2) : LabelPixelSum.WeightedCrossEntropy(weights, term.EndsWith("smoothed", StringComparison.Ordinal) ? 0.2 : 0);
         double[] truePositiveGrad = { 0.3, -1.2, 2.5, 0.1 }, predictedGrad = { -0.7, 0.4, 1.1, -0.2 };
 
-        var (sums, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true);
+        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true);
         Assert.Equal(SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum).Sums, sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.softmax(1)), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
+        if (term == "focal")
+        {
+            var minusLogProbabilityY = -logits.log_softmax(1).gather(1, labels);
+            Tolerance.CloseToLargest(FixedInputs.ToArray(minusLogProbabilityY), FixedInputs.ToArray(logProbabilities!), Tolerance.For(dtype), "stored −log p_y");
+        }
+        else
+        {
+            Assert.Null(logProbabilities);
+        }
+
         var fromLogits = FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum));
-        var fromProbabilities = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum, probabilities);
+        var fromProbabilities = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.3, pixelSum, probabilities, logProbabilities);
 
         Assert.Same(probabilities, fromProbabilities);
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromProbabilities));
     }
 
     [Fact]
-    public void Focal_keeps_no_probabilities_its_gradient_reads_the_log_probability()
+    public void Focal_from_stored_probabilities_alone_is_refused_its_gradient_reads_the_log_probability()
     {
         using var scope = NewDisposeScope();
         var logits = randn(new long[] { 2, 3, 8, 8 });
         var labels = randint(3, new long[] { 2, 1, 8, 8 }, dtype: ScalarType.Int64);
         var pixels = CpuRows.OfLabels(logits, labels, null, new long[] { 0, 2, 3 })!.Value;
 
-        var (_, probabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, LabelPixelSum.Focal(2), keepProbabilities: true);
-
-        Assert.Null(probabilities);
-        Assert.Throws<InvalidOperationException>(() => SoftmaxStatisticsPass.Backward(
+        var error = Assert.Throws<InvalidOperationException>(() => SoftmaxStatisticsPass.Backward(
             pixels, logits, labels, null, new[] { 1.0, 1.0, 1.0 }, new[] { 1.0, 1.0, 1.0 }, 1.0, LabelPixelSum.Focal(2), logits.softmax(1)));
+
+        Assert.Contains("reads −log p_y", error.Message);
     }
 
     [Fact]

@@ -23,11 +23,11 @@ internal static unsafe class SoftmaxStatisticsPass
     private const int VectorsPerWidening = 8;
 
     /// <summary>
-    /// TP (classes per statistic), then P, then T, then the pixel term's sum; and, when <paramref name="keepProbabilities"/>
-    /// and the term allows it, p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/> (null
-    /// otherwise).
+    /// TP (classes per statistic), then P, then T, then the pixel term's sum; and, when <paramref name="keepProbabilities"/>,
+    /// p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/>, with −log p_y in a tensor of the
+    /// labels' shape when the term's gradient reads it (focal: p_y alone loses it where p_y rounds to 1); null otherwise.
     /// </summary>
-    public static (double[] Sums, Tensor? Probabilities) Forward(
+    public static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
@@ -40,14 +40,14 @@ internal static unsafe class SoftmaxStatisticsPass
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the pixel
     /// term's sum: written over <paramref name="probabilities"/> (what <see cref="Forward"/> kept, which it returns) when
-    /// given, else into a new tensor from the logits.
+    /// given, reading <paramref name="logProbabilities"/> beside them when kept, else into a new tensor from the logits.
     /// </summary>
     public static Tensor Backward(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum,
-        Tensor? probabilities = null)
+        Tensor? probabilities = null, Tensor? logProbabilities = null)
     {
         var gradient = probabilities ?? empty_like(logits);
-        var pass = new BackwardPass(pixels, probabilities ?? logits, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null);
+        var pass = new BackwardPass(pixels, probabilities ?? logits, logProbabilities, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null);
         var classes = (int)logits.shape[1];
         switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
@@ -60,9 +60,10 @@ internal static unsafe class SoftmaxStatisticsPass
         return gradient;
     }
 
-    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities)
+    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T>(
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, (double[], Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities), pixelSum, (int)logits.shape[1]);
+        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, (double[], Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities), pixelSum, (int)logits.shape[1]);
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
     // products for a small whole γ, each with class weights when it has them.
@@ -95,17 +96,18 @@ internal static unsafe class SoftmaxStatisticsPass
             where TTerm : struct, ILabelPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities) : ITermPass<(double[], Tensor?)>
+    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities) : ITermPass<(double[], Tensor?, Tensor?)>
     {
-        public (double[], Tensor?) Run<TLanes, T, TTerm>(TTerm term)
+        public (double[], Tensor?, Tensor?) Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
             where TTerm : struct, ILabelPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
     }
 
-    // From: the logits, or the stored p when Stored.
+    // From: the logits, or the stored p when Stored (with −log p_y beside it when kept).
     private readonly record struct BackwardPass(
-        CpuRows Pixels, Tensor From, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad, bool Stored)
+        CpuRows Pixels, Tensor From, Tensor? LogProbabilities, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad,
+        bool Stored)
         : ITermPass<bool>
     {
         public bool Run<TLanes, T, TTerm>(TTerm term)
@@ -115,23 +117,23 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             if (Stored)
             {
-                if (TTerm.FactorReadsLogProbability)
+                if (TTerm.FactorReadsLogProbability && LogProbabilities is null)
                 {
-                    throw new System.InvalidOperationException("This pixel term's gradient reads −log p_y: its backward pass cannot start from stored probabilities.");
+                    throw new System.InvalidOperationException("This pixel term's gradient reads −log p_y: its backward pass cannot start from stored probabilities alone.");
                 }
 
-                Backward<TLanes, T, TTerm, FromProbabilities>(Pixels, From, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+                Backward<TLanes, T, TTerm, FromProbabilities>(Pixels, From, LogProbabilities, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
             }
             else
             {
-                Backward<TLanes, T, TTerm, FromLogits>(Pixels, From, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+                Backward<TLanes, T, TTerm, FromLogits>(Pixels, From, null, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
             }
 
             return true;
         }
     }
 
-    /// <summary>What a backward pass reads: the logits (the softmax computed again) or the stored p.</summary>
+    /// <summary>What a backward pass reads: the logits (the softmax computed again) or the stored p (and −log p_y, when kept).</summary>
     private interface IPixelSource
     {
         static abstract bool ReadsLogits { get; }
@@ -147,15 +149,17 @@ internal static unsafe class SoftmaxStatisticsPass
         public static bool ReadsLogits => false;
     }
 
-    private static (double[] Sums, Tensor? Probabilities) Forward<TLanes, T, TTerm>(CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
+    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm>(
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
     {
         var classes = (int)logits.shape[1];
-        var probabilities = keepProbabilities && !TTerm.FactorReadsLogProbability ? empty_like(logits) : null;
+        var probabilities = keepProbabilities ? empty_like(logits) : null;
+        var logProbabilities = keepProbabilities && TTerm.FactorReadsLogProbability ? empty_like(labels, dtype: logits.dtype) : null;
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
-        var kept = probabilities is null ? 0 : CpuRows.Address(probabilities);
+        var (kept, keptLog) = (probabilities is null ? 0 : CpuRows.Address(probabilities), logProbabilities is null ? 0 : CpuRows.Address(logProbabilities));
         // Per block: TP, P and T of every class, then the cross-entropy.
         var width = (3 * classes) + 1;
         var blockSums = new double[pixels.Rows * pixels.BlocksPerRow * width];
@@ -163,8 +167,8 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
-            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt, pixels.RowLength, classes, length, term,
-                new Span<double>(blockSums, item * width, width));
+            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt,
+                keptLog == 0 ? null : (T*)keptLog + at, pixels.RowLength, classes, length, term, new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
@@ -184,11 +188,12 @@ internal static unsafe class SoftmaxStatisticsPass
             result[3 * statistics] += blockSums[(item * width) + width - 1];
         }
 
-        return (result, probabilities);
+        return (result, probabilities, logProbabilities);
     }
 
     private static void Backward<TLanes, T, TTerm, TSource>(
-        CpuRows pixels, Tensor from, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, TTerm term)
+        CpuRows pixels, Tensor from, Tensor? logProbabilities, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad,
+        TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -196,22 +201,23 @@ internal static unsafe class SoftmaxStatisticsPass
     {
         var classes = (int)from.shape[1];
         var (x, y, v, g) = (CpuRows.Address(from), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid), CpuRows.Address(gradient));
+        var l = logProbabilities is null ? 0 : CpuRows.Address(logProbabilities);
         pixels.ForEachBlock((_, image, start, length) =>
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
             var first = (int)(pixels.Statistic(image) * classes);
-            BlockGradient<TLanes, T, TTerm, TSource>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
+            BlockGradient<TLanes, T, TTerm, TSource>((T*)x + logitsAt, l == 0 ? null : (T*)l + at, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
                 new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), pixelSumGrad, term);
         });
     }
 
     // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes (VectorsPerWidening vectors at a time
-    // in the lanes' precision first); p written to probabilities too, unless that is null. Optimized at once (the first
+    // in the lanes' precision first); p written to probabilities and −log p_y to logProbabilities too, unless null. Optimized at once (the first
     // steps of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its caller
     // it would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, T* probabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -264,7 +270,20 @@ internal static unsafe class SoftmaxStatisticsPass
                 }
             }
 
-            var (loss, _) = term.Of(logSum - shiftedY, probabilityY);
+            var minusLogProbabilityY = logSum - shiftedY;
+            if (TTerm.FactorReadsLogProbability && logProbabilities is not null)
+            {
+                if (whole)
+                {
+                    minusLogProbabilityY.Store(logProbabilities + i);
+                }
+                else
+                {
+                    LaneFunctions<TLanes, T>.StorePartial(minusLogProbabilityY, logProbabilities + i, length - i);
+                }
+            }
+
+            var (loss, _) = term.Of(minusLogProbabilityY, probabilityY);
             loss = TTerm.WeighsClasses ? loss * weightY : loss;
             // Σ_c w_c·(−log p_c) = W·log Σ e − Σ_c w_c·(x_c − max).
             loss = TTerm.Smooths ? TLanes.MultiplyAdd(smoothing, (weightSum * logSum) - weighedShifted, loss) : loss;
@@ -290,10 +309,12 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y]) over one block of pixels, p from the logits x or, as
-    // TSource says, the stored p at x (then g may be x itself: a pixel's classes are all read before any is written).
+    // TSource says, the stored p at x (then g may be x itself: a pixel's classes are all read before any is written), F's
+    // −log p_y then from logProbabilities when kept.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGradient<TLanes, T, TTerm, TSource>(
-        T* x, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad, double pixelSumGrad, TTerm term)
+        T* x, T* logProbabilities, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad,
+        double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -323,8 +344,13 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            // p_c into exponentials, and −log p_y when the softmax is computed again (the term's F reads it only then).
+            // p_c into exponentials, and −log p_y when the softmax is computed again or it was kept (the term's F reads it
+            // only then).
             var minusLogProbabilityY = TSource.ReadsLogits ? Probabilities(at, step, classes, label, exponentials, classWeights) : Stored(at, step, classes, exponentials);
+            if (TTerm.FactorReadsLogProbability && !TSource.ReadsLogits && logProbabilities is not null)
+            {
+                minusLogProbabilityY = whole ? TLanes.Load(logProbabilities + i) : LaneFunctions<TLanes, T>.LoadPartial(logProbabilities + i, remaining);
+            }
             // G_c = v·(g_P + g_TP·[c = y]) and Σ_k p_k G_k.
             var dot = TLanes.Zero;
             var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
