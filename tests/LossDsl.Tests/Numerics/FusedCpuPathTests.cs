@@ -150,12 +150,7 @@ public sealed class FusedCpuPathTests
     public void The_gradient_from_stored_probabilities_is_the_same_bits_as_from_the_logits(ScalarType dtype, bool scaled)
     {
         using var scope = NewDisposeScope();
-        var generator = new TorchSharp.torch.Generator(23);
-        long[] shape = { 2, 3, 37, 41 };
-        var logits = randn(shape, dtype: dtype, generator: generator) * 30;
-        var target = rand(shape, dtype: dtype, generator: generator).gt(0.5).to_type(dtype);
-        var scale = scaled ? rand(new long[] { 2, 1, 37, 41 }, dtype: dtype, generator: generator) : null;
-        var rows = CpuRows.Of(logits, target, scale, new long[] { 0, 2, 3 })!.Value;
+        var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 3, 37, 41 }, dtype, spread: 30, scaled, seed: 23);
         var pixelSum = scaled ? SigmoidPixelSum.None : SigmoidPixelSum.CrossEntropy;
         double[] truePositiveGrad = { 0.3, -1.2, 2.5 }, predictedGrad = { -0.7, 0.4, 1.1 };
 
@@ -179,12 +174,7 @@ public sealed class FusedCpuPathTests
     {
         // Focal's slope reads ce = softplus(x) − t·x, which p alone does not give: the forward pass keeps ∂ℓ/∂x beside p.
         using var scope = NewDisposeScope();
-        var generator = new TorchSharp.torch.Generator(31);
-        long[] shape = { 2, 1, 29, 33 };
-        var logits = randn(shape, dtype: dtype, generator: generator) * 8;
-        var target = rand(shape, dtype: dtype, generator: generator).gt(0.5).to_type(dtype);
-        var scale = scaled ? rand(new long[] { 2, 1, 29, 33 }, dtype: dtype, generator: generator) : null;
-        var rows = CpuRows.Of(logits, target, scale, new long[] { 0, 2, 3 })!.Value;
+        var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 31);
         var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
 
         var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
@@ -286,6 +276,17 @@ public sealed class FusedCpuPathTests
         {
             set_num_threads(threads);
         }
+    }
+
+    // Seeded logits (standard normal times spread), a {0, 1} mask, a per-pixel scale in [0, 1) when scaled, and their
+    // rows summed over the batch and the spatial dims.
+    private static (Tensor Logits, Tensor Target, Tensor? Scale, CpuRows Rows) MaskInputs(long[] shape, ScalarType dtype, double spread, bool scaled, long seed)
+    {
+        var generator = new TorchSharp.torch.Generator((ulong)seed);
+        var logits = randn(shape, dtype: dtype, generator: generator) * spread;
+        var target = rand(shape, dtype: dtype, generator: generator).gt(0.5).to_type(dtype);
+        var scale = scaled ? rand(new[] { shape[0], 1, shape[2], shape[3] }, dtype: dtype, generator: generator) : null;
+        return (logits, target, scale, CpuRows.Of(logits, target, scale, new long[] { 0, 2, 3 })!.Value);
     }
 
     // TP, P, T (and the pixel term's sum), and the gradient of a weighted function of them, as float64 arrays.
