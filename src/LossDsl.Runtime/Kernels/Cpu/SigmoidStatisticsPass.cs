@@ -13,9 +13,8 @@ namespace LossDsl.Kernels.Cpu;
 /// is the gradient, so no second full-size tensor): no exponential or division per element backward. A term whose slope
 /// reads more than p and t (focal: ce = softplus(x) − t·x, which p does not give where it saturates) has its slope
 /// ∂ℓ/∂x written to a second buffer beside p, so that its backward pass has no logarithm or power either. Each pass is
-/// compiled per lane width
-/// (<see cref="CpuRows.Wide"/>), dtype, pixel term and the gradient's source, so that the loop holds only the
-/// arithmetic it needs.
+/// compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the gradient's source, so that the
+/// loop holds only the arithmetic it needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
@@ -152,11 +151,13 @@ internal static unsafe class SigmoidStatisticsPass
             var (truePositiveGrad, predictedGrad) = (slopes.TruePositive[statistic], slopes.Predicted[statistic]);
             if (s == 0)
             {
-                BlockGradient<TLanes, T, TTerm, TSource, Unscaled>((T*)x + at, (T*)p + at, (T*)d + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                BlockGradient<TLanes, T, TTerm, TSource, Unscaled>(
+                    (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
             }
             else
             {
-                BlockGradient<TLanes, T, TTerm, TSource, Scaled>((T*)x + at, (T*)p + at, (T*)d + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                BlockGradient<TLanes, T, TTerm, TSource, Scaled>(
+                    (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
             }
         });
     }
@@ -202,7 +203,7 @@ internal static unsafe class SigmoidStatisticsPass
                     p.Store(probabilities + i);
                 }
 
-                if (termSlopes is not null)
+                if (!TTerm.SlopeReadsProbabilityOnly && termSlopes is not null)
                 {
                     slope.Store(termSlopes + i);
                 }
@@ -299,7 +300,8 @@ internal static unsafe class SigmoidStatisticsPass
 
         if (i < length)
         {
-            TailGradient<TLanes, T, TTerm, TSource>(x + i, probabilities + i, termSlopes + i, t + i, s is null ? null : s + i, g + i, length - i, gTruePositive, gPredicted, gPixelSum, term);
+            TailGradient<TLanes, T, TTerm, TSource>(x + i, probabilities is null ? null : probabilities + i, termSlopes is null ? null : termSlopes + i, t + i, s is null ? null : s + i, g + i,
+                length - i, gTruePositive, gPredicted, gPixelSum, term);
         }
     }
 
