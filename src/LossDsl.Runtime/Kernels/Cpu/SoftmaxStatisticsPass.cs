@@ -213,9 +213,10 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     // TP, P and T of each class and Σ v·ℓ over one block of pixels, in float64 lanes (VectorsPerWidening vectors at a time
-    // in the lanes' precision first); p written to probabilities and −log p_y to logProbabilities too, unless null. Optimized at once (the first
-    // steps of a training run would otherwise run the vector code unoptimized) and never inlined: inlined into its caller
-    // it would share the caller's smaller inlining budget, and its arithmetic would be left as calls.
+    // in the lanes' precision first); p written to probabilities and −log p_y to logProbabilities too, unless null.
+    // Optimized at once (the first steps of a training run would otherwise run the vector code unoptimized) and never
+    // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be
+    // left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
