@@ -3,24 +3,28 @@ using static TorchSharp.torch;
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// Whether a statistics node's forward pass kept a value per element for its backward pass (p, or a pixel term's slope)
-/// in a buffer of the logits' size (saved with the node's tensors), and whether a backward pass has written its gradient
-/// over it yet. The first backward pass takes the buffer and returns it as the gradient; a second one (after
-/// <c>retain_graph</c>) computes everything again from the logits.
+/// Whether a statistics node's forward pass kept values for its backward pass (saved with the node's tensors): p in a
+/// buffer of the logits' size and, beside it, what the pixel term's gradient reads that p does not give (mask focal's
+/// slope, class-index focal's −log p_y); and whether a backward pass has written its gradient over p yet. The first
+/// backward pass takes both and returns the buffer as the gradient; a second one (after <c>retain_graph</c>) reads
+/// neither and computes everything again from the logits.
 /// </summary>
 internal sealed class KeptForBackward(bool kept)
 {
     private bool available = kept;
 
-    /// <summary>The saved buffer, the first time it is asked for; null after that, or when none was kept.</summary>
-    public Tensor? Take(Tensor saved)
+    /// <summary>
+    /// The saved p and what was kept beside it (null for the empty tensor saved when nothing was), the first time they are
+    /// asked for; nulls after that, or when nothing was kept.
+    /// </summary>
+    public (Tensor? Probabilities, Tensor? Beside) Take(Tensor probabilities, Tensor beside)
     {
         if (!available)
         {
-            return null;
+            return (null, null);
         }
 
         available = false;
-        return saved;
+        return (probabilities, beside.numel() == 0 ? null : beside);
     }
 }

@@ -124,9 +124,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         if (ctx.get_data("rows") is CpuRows rows)
         {
             var grads = CpuValues.Read(grad_output);
-            // The kept slopes go with the kept p: a second backward pass, whose p has been written over, reads neither.
-            var probabilities = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4]);
-            var termSlopes = probabilities is null || saved[5].numel() == 0 ? null : saved[5];
+            var (probabilities, termSlopes) = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4], saved[5]);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes);
             return new List<Tensor> { fused, null!, null!, null!, null!, null!, null! };

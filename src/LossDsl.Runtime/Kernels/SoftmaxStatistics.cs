@@ -56,9 +56,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);
-        // The kept −log p_y goes with the kept p: a second backward pass, whose p has been written over, reads neither.
-        var probabilities = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3]);
-        var logProbabilities = probabilities is null || saved[4].numel() == 0 ? null : saved[4];
+        var (probabilities, logProbabilities) = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3], saved[4]);
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
             probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.

@@ -61,14 +61,14 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged => WithTerm<TLanes, T, (double[], Tensor?, Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep), pixelSum, positiveWeight);
 
     // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
-    // the loop.
+    // the loop (its kept slopes with it).
     private static Tensor Backward<TLanes, T>(BackwardInputs inputs, SigmoidPixelSum pixelSum, double positiveWeight)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : pixelSum;
         return inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
-            : inputs.TermSlopes is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
+            : inputs.TermSlopes is null || term.Term == SigmoidPixelTerm.None ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
             : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
     }
 
