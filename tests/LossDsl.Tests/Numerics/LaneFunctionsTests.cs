@@ -29,7 +29,7 @@ public sealed class LaneFunctionsTests
             }
             else
             {
-                Assert.True(ofDouble == 0, $"exp({x:R}) = {ofDouble:R}: below the normal numbers is 0");
+                Assert.True(ofDouble == lanes.Exp(-708), $"exp({x:R}) = {ofDouble:R}: below -708 it stays at exp(-708)");
             }
 
             if (x >= -87)
@@ -38,13 +38,16 @@ public sealed class LaneFunctionsTests
             }
             else
             {
-                Assert.True(ofSingle == 0, $"exp({(float)x:R}) = {ofSingle:R} in float32: below the normal numbers is 0");
+                Assert.True(ofSingle == lanes.ExpSingle(-87), $"exp({(float)x:R}) = {ofSingle:R} in float32: below -87 it stays at exp(-87)");
             }
         }
 
         Assert.True(worstDouble <= 4 * Math.ScaleB(1, -52), $"float64: worst relative error {worstDouble:E2}");
         Assert.True(worstSingle <= 4 * Math.ScaleB(1, -23), $"float32: worst relative error {worstSingle:E2}");
         Assert.True(double.IsNaN(lanes.Exp(double.NaN)));
+        // The floors are normal numbers, within the same few ulps of the exponential there.
+        Assert.True(Math.Abs(lanes.Exp(-708) - Math.Exp(-708)) <= 4 * Math.ScaleB(Math.Exp(-708), -52) && lanes.Exp(-708) >= 2.2250738585072014E-308);
+        Assert.True(Math.Abs(lanes.ExpSingle(-87) - Math.Exp(-87.0)) <= 4 * Math.ScaleB(Math.Exp(-87.0), -23) && lanes.ExpSingle(-87) >= 1.17549435E-38f);
     }
 
     [Theory]

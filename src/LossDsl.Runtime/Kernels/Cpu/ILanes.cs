@@ -7,7 +7,7 @@ namespace LossDsl.Kernels.Cpu;
 /// (<see cref="Lanes256{T}"/>, every x64 and Arm64 machine) and 512 bits (<see cref="Lanes512{T}"/>, AVX-512). .NET's
 /// own vector types share no public interface a generic kernel could be written against (<c>ISimdVector</c> is
 /// internal in .NET 10); a struct of one vector is as cheap as the vector itself once the JIT inlines these members.
-/// Comparisons give all-ones lanes where they hold, for <see cref="Select"/> and <see cref="ZeroWhere"/>.
+/// Comparisons give all-ones lanes where they hold, for <see cref="Select"/>.
 /// </summary>
 /// <typeparam name="TSelf">The implementing vector struct.</typeparam>
 /// <typeparam name="T">float or double.</typeparam>
@@ -44,8 +44,8 @@ internal unsafe interface ILanes<TSelf, T> :
     /// <summary>Writes the lanes to <paramref name="at"/>.</summary>
     void Store(T* at);
 
-    /// <summary>|x|.</summary>
-    static abstract TSelf Abs(TSelf x);
+    /// <summary>−|x|: the sign bit set, one instruction (|x| and its negation are two).</summary>
+    static abstract TSelf NegatedAbs(TSelf x);
 
     /// <summary>
     /// The larger of each pair of lanes, in one instruction: where either is NaN, the right one (x64) or NaN (Arm64), so
@@ -70,9 +70,6 @@ internal unsafe interface ILanes<TSelf, T> :
 
     /// <summary>whenTrue where the condition's lanes are all ones, whenFalse where they are 0.</summary>
     static abstract TSelf Select(TSelf condition, TSelf whenTrue, TSelf whenFalse);
-
-    /// <summary>0 where the condition's lanes are all ones, value elsewhere.</summary>
-    static abstract TSelf ZeroWhere(TSelf condition, TSelf value);
 
     /// <summary>2ⁿ for lanes n that hold a whole number with 2ⁿ a normal number, built in the exponent bits.</summary>
     static abstract TSelf PowerOfTwo(TSelf n);

@@ -43,7 +43,8 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
     public void Store(T* at) => value.Store(at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> Abs(Lanes256<T> x) => new(Vector256.Abs(x.value));
+    public static Lanes256<T> NegatedAbs(Lanes256<T> x) =>
+        new(x.value | (typeof(T) == typeof(double) ? Vector256.Create(-0.0).As<double, T>() : Vector256.Create(-0.0f).As<float, T>()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Max(Lanes256<T> left, Lanes256<T> right) => new(Vector256.MaxNative(left.value, right.value));
@@ -74,8 +75,6 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
             : Avx.IsSupported && typeof(T) == typeof(double) ? Avx.BlendVariable(whenFalse.value.AsDouble(), whenTrue.value.AsDouble(), condition.value.AsDouble()).As<double, T>()
             : Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> ZeroWhere(Lanes256<T> condition, Lanes256<T> value) => new(Vector256.AndNot(value.value, condition.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> PowerOfTwo(Lanes256<T> n)

@@ -43,7 +43,8 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     public void Store(T* at) => value.Store(at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512<T> Abs(Lanes512<T> x) => new(Vector512.Abs(x.value));
+    public static Lanes512<T> NegatedAbs(Lanes512<T> x) =>
+        new(x.value | (typeof(T) == typeof(double) ? Vector512.Create(-0.0).As<double, T>() : Vector512.Create(-0.0f).As<float, T>()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Max(Lanes512<T> left, Lanes512<T> right) => new(Vector512.MaxNative(left.value, right.value));
@@ -70,8 +71,6 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     public static Lanes512<T> Select(Lanes512<T> condition, Lanes512<T> whenTrue, Lanes512<T> whenFalse) =>
         new(Vector512.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512<T> ZeroWhere(Lanes512<T> condition, Lanes512<T> value) => new(Vector512.AndNot(value.value, condition.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> PowerOfTwo(Lanes512<T> n)
