@@ -136,6 +136,13 @@ internal static class CSharpEmitter
                 w.Line("// " + path.Tensors);
             }
 
+            var evaluated = step.Call.Arguments.Select(a => a.Value).OfType<CallsValue>().SelectMany(v => v.Calls).ToList();
+            if (evaluated.Count > 0)
+            {
+                var names = plan.Terms.Where(t => t.Call.RegionTerm is { } form && evaluated.Contains(form)).Select(t => t.Name);
+                w.Line($"// Also evaluated in this node, from its sums: {string.Join(", ", names)} (the terms' calls below read them; with a data-parallel group each computes its own).");
+            }
+
             w.Line($"var {step.Declared} = {Call(step.Call)};");
         }
 
@@ -292,6 +299,8 @@ internal static class CSharpEmitter
         ConstantValue { Value: bool flag } => CSharpLiterals.Boolean(flag),
         ConstantValue { Value: string text } => CSharpLiterals.String(text),
         ConstantValue { Value: double[] list } => "new double[] { " + string.Join(", ", list.Select(CSharpLiterals.Number)) + " }",
+        CallsValue { Calls.IsEmpty: true } => "null",
+        CallsValue calls => $"new {Kernels}.{calls.ElementType}[] {{ " + string.Join(", ", calls.Calls.Select(Call)) + " }",
         _ => throw new InvalidOperationException($"No C# spelling for kernel argument {value}."),
     };
 

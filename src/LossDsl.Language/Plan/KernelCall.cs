@@ -29,6 +29,14 @@ internal sealed record KernelCall(KernelMethod Method, ImmutableArray<KernelArgu
     /// </summary>
     public FusedCpuPath? FusedCpuPath { get; init; }
 
+    /// <summary>
+    /// For a region term with a closed form (dice, iou, tversky on TP, P and T alone), that form as a statistics node
+    /// takes it (<see cref="Primitives.RegionTermCalls"/>), so that the node evaluates the term and the term adds no node of
+    /// its own (<see cref="FusionAnalysis.EvaluateRegionTermsInStatistics"/>); null for every other call. Derived from the
+    /// arguments, so not in equality.
+    /// </summary>
+    public KernelCall? RegionTerm { get; init; }
+
     public static KernelCall Create(string type, string method, Func<LossSignature, PassCount> passes, params KernelArgument[] arguments) =>
         new(new KernelMethod(type, method), ImmutableArray.Create(arguments), passes);
 
@@ -59,6 +67,9 @@ internal sealed record KernelArgument(string Name, KernelValue Value)
     /// <summary>A constant of the loss text.</summary>
     public static KernelArgument Constant(string name, object? value) => new(name, new ConstantValue(value));
 
+    /// <summary>An array made by the calls (null when there are none), each a method of <paramref name="elementType"/> returning it.</summary>
+    public static KernelArgument Calls(string name, string elementType, ImmutableArray<KernelCall> calls) => new(name, new CallsValue(elementType, calls));
+
     /// <summary>A module setting, read at each call.</summary>
     public static KernelArgument Setting(string name, SettingValue value) => new(name, value);
 }
@@ -68,6 +79,17 @@ internal abstract record KernelValue;
 
 /// <summary>A value computed earlier: <c>pred</c>, <c>target</c>, or a <see cref="PlanStep"/> by its local name.</summary>
 internal sealed record LocalValue(string Name) : KernelValue;
+
+/// <summary>
+/// An array of values each made by a call of its own, evaluated where the argument is (<c>new RegionTerm[] { ... }</c>),
+/// or null for none; <see cref="ElementType"/> is the kernel type whose methods the calls are, which they return.
+/// </summary>
+internal sealed record CallsValue(string ElementType, ImmutableArray<KernelCall> Calls) : KernelValue
+{
+    public bool Equals(CallsValue? other) => other is not null && ElementType == other.ElementType && Calls.SequenceEqual(other.Calls);
+
+    public override int GetHashCode() => ElementType.GetHashCode() ^ Calls.Length;
+}
 
 /// <summary>A setting of the loss module read at each call (<c>CheckValues</c>): a property in generated code.</summary>
 internal sealed record SettingValue(string Name) : KernelValue;

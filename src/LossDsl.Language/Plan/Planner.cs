@@ -29,6 +29,10 @@ internal sealed class Planner : IPlanInputs
 
     private readonly FusionAnalysis fusion;
 
+    // A statistics node is planned evaluating no region term; which ones it evaluates is decided once every term is
+    // lowered (FusionAnalysis.EvaluateRegionTermsInStatistics), from the terms' own calls.
+    private static readonly ImmutableArray<KernelCall> NoRegionTerms = ImmutableArray<KernelCall>.Empty;
+
     private Planner(string name, LossSignature signature, DiagnosticBag diagnostics, BoundExpression bound)
     {
         this.name = name;
@@ -52,7 +56,8 @@ internal sealed class Planner : IPlanInputs
             return null;
         }
 
-        return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), planner.steps.ToImmutableArray(), planner.terms.ToImmutableArray(), total);
+        var steps = FusionAnalysis.EvaluateRegionTermsInStatistics(planner.steps.ToImmutableArray(), planner.terms);
+        return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), steps, planner.terms.ToImmutableArray(), total);
     }
 
     /// <summary>
@@ -151,19 +156,19 @@ internal sealed class Planner : IPlanInputs
         var term = fusion.LabelsHost!.Value.Term;
         var weight = term.ClassWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
         return term.FocalGamma is { } gamma
-            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight), perImage ? "statsPerImage" : "stats", "focalSum")
-            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing),
+            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms), perImage ? "statsPerImage" : "stats", "focalSum")
+            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms),
                 perImage ? "statsPerImage" : "stats", "ceSum");
     }
 
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma),
+        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma, NoRegionTerms),
             perImage ? "statsPerImage" : "stats", "focalSum");
 
     /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight),
+        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight, NoRegionTerms),
             perImage ? "statsPerImage" : "stats", "bceSum");
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
@@ -253,7 +258,7 @@ internal sealed class Planner : IPlanInputs
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch
         {
             // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
-            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage),
+            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, NoRegionTerms),
             TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), PixelWeights(), perImage),
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), PixelWeights(), perImage),
         });

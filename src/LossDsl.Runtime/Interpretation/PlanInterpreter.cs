@@ -162,10 +162,23 @@ internal sealed class PlanInterpreter
     /// <param name="slots">Every local so far, by slot; the outputs are added.</param>
     private static BoundCall Bind(KernelCall call, ImmutableArray<string> outputs, List<string> slots)
     {
+        var (method, arguments) = Resolve(call, slots);
+        var returned = Outputs(method);
+        if (returned != outputs.Length)
+        {
+            throw new InvalidOperationException($"Kernel {call.Kernel} returns {returned} value(s), the plan names {outputs.Length}: {string.Join(", ", outputs)}.");
+        }
+
+        slots.AddRange(outputs);
+        return new BoundCall(method, arguments, slots.Count - outputs.Length, outputs.Length);
+    }
+
+    /// <summary>The kernel a call names and its arguments, each bound to a slot, a constant or calls of its own.</summary>
+    private static (MethodInfo Method, Argument[] Arguments) Resolve(KernelCall call, List<string> slots)
+    {
         // The catalog's call factories mirror these methods, which a test checks by reflection; these checks only turn a
         // broken build of that promise into a clear message instead of a wrong call.
-        var type = typeof(Kernels.Inputs).Assembly.GetType(typeof(Kernels.Inputs).Namespace + "." + call.Method.Type, throwOnError: true)!;
-        var method = type.GetMethod(call.Method.Name, BindingFlags.Public | BindingFlags.Static)
+        var method = KernelType(call.Method.Type).GetMethod(call.Method.Name, BindingFlags.Public | BindingFlags.Static)
             ?? throw new InvalidOperationException($"No kernel {call.Kernel}.");
         var parameters = method.GetParameters();
         if (parameters.Length != call.Arguments.Length || parameters.Where((p, i) => p.Name != call.Arguments[i].Name).Any())
@@ -178,18 +191,19 @@ internal sealed class PlanInterpreter
             LocalValue value => new Argument(Slot(slots, value.Name, call), null),
             SettingValue setting => new Argument(Slot(slots, setting.Name, call), null),
             ConstantValue constant => new Argument(-1, constant.Value),
+            // As generated code writes it: null for none, else an array of the element type, each element its own call.
+            CallsValue { Calls.IsEmpty: true } => new Argument(-1, null),
+            CallsValue calls => new Argument(-1, null)
+            {
+                Elements = (KernelType(calls.ElementType), calls.Calls.Select(c => Resolve(c, slots)).Select(c => new BoundCall(c.Method, c.Arguments, -1, 0)).ToArray()),
+            },
             _ => throw new InvalidOperationException($"Unknown kernel argument {a}."),
         }).ToArray();
-
-        var returned = Outputs(method);
-        if (returned != outputs.Length)
-        {
-            throw new InvalidOperationException($"Kernel {call.Kernel} returns {returned} value(s), the plan names {outputs.Length}: {string.Join(", ", outputs)}.");
-        }
-
-        slots.AddRange(outputs);
-        return new BoundCall(method, arguments, slots.Count - outputs.Length, outputs.Length);
+        return (method, arguments);
     }
+
+    private static Type KernelType(string name) =>
+        typeof(Kernels.Inputs).Assembly.GetType(typeof(Kernels.Inputs).Namespace + "." + name, throwOnError: true)!;
 
     /// <summary>How many values a kernel returns: the elements of a tuple, else one.</summary>
     internal static int Outputs(MethodInfo kernel) =>
@@ -202,7 +216,27 @@ internal sealed class PlanInterpreter
         return slot >= 0 ? slot : throw new InvalidOperationException($"Kernel {call.Kernel} reads '{name}', which nothing before it computes.");
     }
 
-    private readonly record struct Argument(int Slot, object? Constant);
+    private readonly record struct Argument(int Slot, object? Constant)
+    {
+        /// <summary>For an array of calls' values: its element type and the calls, evaluated at every invocation.</summary>
+        public (Type Type, BoundCall[] Calls)? Elements { get; init; }
+
+        public object? Value(object?[] locals)
+        {
+            if (Elements is not { } elements)
+            {
+                return Slot >= 0 ? locals[Slot] : Constant;
+            }
+
+            var array = Array.CreateInstance(elements.Type, elements.Calls.Length);
+            for (var i = 0; i < elements.Calls.Length; i++)
+            {
+                array.SetValue(elements.Calls[i].Invoke(locals), i);
+            }
+
+            return array;
+        }
+    }
 
     /// <summary>A kernel bound to the slots it reads, writing its <see cref="Outputs"/> values from <see cref="Slot"/> on.</summary>
     private sealed record BoundCall(MethodInfo Method, Argument[] Arguments, int Slot, int Outputs)
@@ -228,7 +262,7 @@ internal sealed class PlanInterpreter
             var values = new object?[Arguments.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = Arguments[i].Slot >= 0 ? locals[Arguments[i].Slot] : Arguments[i].Constant;
+                values[i] = Arguments[i].Value(locals);
             }
 
             try

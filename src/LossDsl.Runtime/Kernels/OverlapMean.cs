@@ -41,11 +41,6 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
         var (truePositive, predicted, target, form, weights, includeBackground) =
             ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (OverlapForm)vars[3], (double[]?)vars[4], (bool)vars[5]);
         var channels = truePositive.shape[^1];
-        if (!includeBackground && channels < 2)
-        {
-            throw new System.ArgumentException("include_background: false leaves no channel: pred has one channel, which is a foreground class.", "includeBackground");
-        }
-
         var (loss, truePositiveGrad, predictedGrad) = Evaluate(CpuValues.Read(truePositive), CpuValues.Read(predicted), CpuValues.Read(target), (int)channels, form, weights, includeBackground);
         ctx.save_data("truePositiveGrad", truePositiveGrad);
         ctx.save_data("predictedGrad", predictedGrad);
@@ -64,10 +59,19 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
         return new List<Tensor> { Scaled((double[])ctx.get_data("truePositiveGrad")), Scaled((double[])ctx.get_data("predictedGrad")), null!, null!, null!, null! };
     }
 
-    // The mean loss and its derivatives with respect to each TP and P: rows are images (one row without per-image sums).
-    private static (double Loss, double[] TruePositiveGrad, double[] PredictedGrad) Evaluate(
-        double[] truePositive, double[] predicted, double[] target, int channels, OverlapForm form, double[]? weights, bool includeBackground)
+    /// <summary>
+    /// The mean loss and its derivatives with respect to each TP and P: rows are images (one row without per-image sums).
+    /// Also what a statistics node computes for the terms it evaluates (<see cref="RegionTerm"/>).
+    /// </summary>
+    internal static (double Loss, double[] TruePositiveGrad, double[] PredictedGrad) Evaluate(
+        System.ReadOnlySpan<double> truePositive, System.ReadOnlySpan<double> predicted, System.ReadOnlySpan<double> target, int channels, OverlapForm form, double[]? weights,
+        bool includeBackground)
     {
+        if (!includeBackground && channels < 2)
+        {
+            throw new System.ArgumentException("include_background: false leaves no channel: pred has one channel, which is a foreground class.", "includeBackground");
+        }
+
         var rows = truePositive.Length / channels;
         var first = includeBackground ? 0 : 1;
         // Each kept channel's share of its row's mean: w_c / Σ w, or 1 / C'. Weights summing to 0 make every row 0 with

@@ -301,7 +301,7 @@ public static partial class PixelLosses
     // The pixel term's mean over every element, from the statistics node's sum.
     private static Tensor MeanOfPixelSum(Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight)
     {
-        var (truePositive, predicted, targetSum, sum) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight);
+        var (truePositive, predicted, targetSum, sum, _) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight);
         truePositive.Dispose();
         predicted.Dispose();
         targetSum.Dispose();

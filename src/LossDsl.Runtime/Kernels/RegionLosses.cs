@@ -16,7 +16,7 @@ public static class RegionLosses
     public static Tensor Dice(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, Tensor? weight, bool includeBackground)
     {
-        if (!squaredPred && ClosedForm(statistics, micro, softLabel, OverlapForm.Dice(smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        if (!squaredPred && ClosedForm(statistics, micro, softLabel, RegionTerm.Dice(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground)) is { } closed)
         {
             return closed;
         }
@@ -40,7 +40,7 @@ public static class RegionLosses
     public static Tensor Iou(RegionStatistics statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, Tensor? weight, bool includeBackground)
     {
-        if (!squaredPred && ClosedForm(statistics, micro, softLabel, OverlapForm.Iou(smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        if (!squaredPred && ClosedForm(statistics, micro, softLabel, RegionTerm.Iou(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground)) is { } closed)
         {
             return closed;
         }
@@ -64,7 +64,7 @@ public static class RegionLosses
     public static Tensor Tversky(RegionStatistics statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator,
         bool log, bool zeroWhenEmpty, bool micro, bool softLabel, Tensor? weight, bool includeBackground)
     {
-        if (ClosedForm(statistics, micro, softLabel, OverlapForm.Tversky(alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty), weight, includeBackground) is { } closed)
+        if (ClosedForm(statistics, micro, softLabel, RegionTerm.Tversky(alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground)) is { } closed)
         {
             return closed;
         }
@@ -73,10 +73,12 @@ public static class RegionLosses
         return ChannelMean(perChannel, weight, includeBackground);
     }
 
-    // An overlap term's mean from TP, P and T in one node on CPU statistics (OverlapMean); null for pooled classes, soft
-    // labels (other sums) and statistics elsewhere, which take the torch operations.
-    private static Tensor? ClosedForm(RegionStatistics statistics, bool micro, bool softLabel, OverlapForm form, Tensor? weight, bool includeBackground) =>
-        micro || softLabel ? null : OverlapMean.TryCompute(statistics.TruePositive, statistics.Predicted, statistics.Target, form, weight, includeBackground);
+    // An overlap term's mean from TP, P and T: the value the statistics node evaluated, or one node of its own on CPU
+    // statistics (OverlapMean); null for pooled classes, soft labels (other sums) and statistics elsewhere, which take the
+    // torch operations.
+    private static Tensor? ClosedForm(RegionStatistics statistics, bool micro, bool softLabel, RegionTerm term) =>
+        micro || softLabel ? null
+        : statistics.Evaluated(term) ?? OverlapMean.TryCompute(statistics.TruePositive, statistics.Predicted, statistics.Target, term.Form, term.Weight, term.IncludeBackground);
 
     /// <summary>
     /// Tversky per channel, <c>L_c = 1 − (TP + s_nr) / (TP + α·FP + β·FN + s_dr)</c> with <c>FP = P − TP</c>,

@@ -52,9 +52,10 @@ public sealed class RegionStatistics
     }
 
     // Logits: TP, P and T from one node with a closed-form gradient (SigmoidStatistics for a mask, SoftmaxStatistics for
-    // class indices); p exists only if a term's own sums ask for it (sensitivity_specificity, mcc).
+    // class indices), and the region terms it evaluated; p exists only if a term's own sums ask for it
+    // (sensitivity_specificity, mcc).
     private RegionStatistics(Tensor logits, Lazy<Tensor> probabilities, Tensor? targetMap, Tensor? labels, Tensor? scale, bool perImage,
-        Tensor truePositive, Tensor predicted, Tensor targetSum)
+        Tensor truePositive, Tensor predicted, Tensor targetSum, (RegionTerm Term, Tensor Value)[] evaluated)
         : this(logits, probabilities, scale, perImage)
     {
         this.targetMap = targetMap;
@@ -62,6 +63,29 @@ public sealed class RegionStatistics
         TruePositive = truePositive;
         Predicted = predicted;
         Target = targetSum;
+        this.evaluated = evaluated.Select(e => (e.Term, (Tensor?)e.Value)).ToArray();
+    }
+
+    // The region terms the statistics node evaluated, each handed out once (Evaluated); none for statistics summed here or
+    // across a group.
+    private readonly (RegionTerm Term, Tensor? Value)[] evaluated = Array.Empty<(RegionTerm, Tensor?)>();
+
+    /// <summary>
+    /// The value of a region term the statistics node evaluated (<see cref="RegionTerm"/>), taken by the first term that
+    /// asks for it; null when the node did not evaluate it, and the term computes itself from the statistics.
+    /// </summary>
+    internal Tensor? Evaluated(RegionTerm term)
+    {
+        for (var k = 0; k < evaluated.Length; k++)
+        {
+            if (evaluated[k].Value is { } value && evaluated[k].Term.Matches(term))
+            {
+                evaluated[k].Value = null;
+                return value;
+            }
+        }
+
+        return null;
     }
 
     // The shard's statistics summed across the group: TP, P and T in one message, the other sums when a term reads them.
@@ -136,11 +160,12 @@ public sealed class RegionStatistics
     /// <param name="valid">The kept pixels, or null when every element is kept.</param>
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
-    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage)
+    /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage, RegionTerm[]? regionTerms)
     {
         var scale = pixelWeight ?? valid;
-        var (truePositive, predicted, targetSum, _) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale);
-        return OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum);
+        var (truePositive, predicted, targetSum, _, evaluated) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale, regionTerms);
+        return OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated);
     }
 
     /// <summary>
@@ -151,11 +176,13 @@ public sealed class RegionStatistics
     /// <param name="target">The mask, same shape.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel; the cross-entropy is summed over all.</param>
     /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
-    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight)
+    /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight, RegionTerm[]? regionTerms)
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
-        var (truePositive, predicted, targetSum, crossEntropySum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight);
-        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum), crossEntropySum!);
+        var (truePositive, predicted, targetSum, crossEntropySum, evaluated) =
+            SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, regionTerms: regionTerms);
+        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), crossEntropySum!);
     }
 
     /// <summary>
@@ -167,15 +194,18 @@ public sealed class RegionStatistics
     /// <param name="perImage">Sums per (image, channel) rather than per channel; focal is summed over all.</param>
     /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
     /// <param name="gamma">focal's γ ≥ 0.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma)
+    /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma, RegionTerm[]? regionTerms)
     {
-        var (truePositive, predicted, targetSum, focalSum) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null);
-        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum), focalSum!);
+        var (truePositive, predicted, targetSum, focalSum, evaluated) =
+            SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, regionTerms: regionTerms);
+        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
     }
 
     // A mask's statistics from the node on its logits: p = σ(x) if a term asks.
-    private static RegionStatistics OnLogits(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum) =>
-        new(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), target, null, scale, perImage, truePositive, predicted, targetSum);
+    private static RegionStatistics OnLogits(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum,
+        (RegionTerm Term, Tensor Value)[] evaluated) =>
+        new(logits, new Lazy<Tensor>(() => Probabilities.Sigmoid(logits)), target, null, scale, perImage, truePositive, predicted, targetSum, evaluated);
 
     /// <summary>
     /// <see cref="ComputeFromLabels"/> on the softmax of <paramref name="logits"/>, and the cross-entropy's per-pixel
@@ -191,9 +221,10 @@ public sealed class RegionStatistics
     /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
             (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null));
 
     /// <summary>
@@ -207,19 +238,22 @@ public sealed class RegionStatistics
     /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
     /// <param name="gamma">Focal's γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, classWeights => LabelPixelSum.Focal(gamma, classWeights),
+    /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight,
+        RegionTerm[]? regionTerms) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, classWeights => LabelPixelSum.Focal(gamma, classWeights),
             (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null));
 
     // The statistics of class indices and one pixel term's sum: the node's pass, or else one softmax and one
     // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share.
     private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, Func<double[]?, LabelPixelSum> nodeTerm,
+        Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
         if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
         {
-            var (truePositive, predicted, targetSum, sum) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights));
-            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum), sum);
+            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms);
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum, evaluated), sum);
         }
 
         var probabilities = Probabilities.Softmax(logits);

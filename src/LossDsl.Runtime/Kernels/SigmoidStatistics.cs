@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Kernels.Cpu;
@@ -29,8 +30,9 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     public override string Name => nameof(SigmoidStatistics);
 
     /// <summary>
-    /// TP, P and T = Σ s·t summed over <paramref name="reduce"/>, and the pixel term's sum when there is one (else null).
-    /// T takes no gradient; it is here so that the one-pass kernel reads the target once.
+    /// TP, P and T = Σ s·t summed over <paramref name="reduce"/>, the pixel term's sum when there is one (else null), and
+    /// the values of the region terms the node evaluated from them. T takes no gradient; it is here so that the one-pass
+    /// kernel reads the target once.
     /// </summary>
     /// <param name="logits">x.</param>
     /// <param name="target">The mask t, x's shape.</param>
@@ -41,8 +43,12 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// Each element's factor in TP and P (a pixel weight map times the kept pixels, or the kept pixels), broadcasting to
     /// the logits, or null for 1; only without a pixel term, which sums every element.
     /// </param>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum) Compute(
-        Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null)
+    /// <param name="regionTerms">
+    /// The overlap terms to evaluate from the statistics in this node, or null: the one-pass kernel evaluates those whose
+    /// class weights it can read, the torch-operation path none.
+    /// </param>
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
+        Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null, RegionTerm[]? regionTerms = null)
     {
         if (pixelSum.Term != SigmoidPixelTerm.None && scale is not null)
         {
@@ -51,20 +57,23 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
 
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep);
-        return StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
+        var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.shape[1]);
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable);
+        var (truePositive, predicted, targetSum, sum, values) = StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
+        return (truePositive, predicted, targetSum, sum, EvaluatedRegionTerms.Pair(hostable, values));
     }
 
     /// <summary>
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
     /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
-    /// null) and whether the one-pass kernel may keep values for the backward pass (bool). Returns TP, P, T (flattened) and the
-    /// pixel term's sum, concatenated.
+    /// null), whether the one-pass kernel may keep values for the backward pass (bool) and the region terms it evaluates
+    /// (from <see cref="EvaluatedRegionTerms.Hostable"/>). Returns TP, P, T (flattened), the pixel term's sum and, from
+    /// the one-pass kernel, the terms' values, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
-        var (scale, keep) = ((Tensor?)vars[5], (bool)vars[6]);
+        var (scale, keep, terms) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
@@ -78,7 +87,10 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
             ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0), termSlopes ?? empty(0) });
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
-            return CpuValues.Write(sums, logits.dtype, sums.Length);
+            var shape = StatisticShape(logits, reduce);
+            var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
+            ctx.save_data("terms", evaluated);
+            return CpuValues.Write(sums.Concat(evaluated.Values).ToArray(), logits.dtype, sums.Length + evaluated.Values.Length);
         }
 
         ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
@@ -125,9 +137,11 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         {
             var grads = CpuValues.Read(grad_output);
             var (probabilities, termSlopes) = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4], saved[5]);
-            var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, grads[..(int)size], grads[(int)size..(int)(2 * size)],
+            var (statisticTruePositiveGrad, statisticPredictedGrad) = (grads[..(int)size], grads[(int)size..(int)(2 * size)]);
+            ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
+            var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes);
-            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null! };
+            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null! };
         }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
@@ -167,7 +181,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null! };
     }
 
     // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using LossDsl.Kernels.Cpu;
@@ -20,21 +21,27 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <inheritdoc/>
     public override string Name => nameof(SoftmaxStatistics);
 
-    /// <summary>TP, P and T ([C], or [N, C] per image; T takes no gradient) and the pixel term's sum.</summary>
-    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum) Compute(Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum)
+    /// <summary>
+    /// TP, P and T ([C], or [N, C] per image; T takes no gradient), the pixel term's sum, and the values of the region
+    /// terms (null for none) the node evaluated from them: those whose class weights it can read.
+    /// </summary>
+    public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
+        Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[]? regionTerms)
     {
         // p is kept for the backward pass only when there will be one.
         var keepProbabilities = is_grad_enabled() && logits.requires_grad;
-        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities);
         var classes = logits.shape[1];
-        var (truePositive, predicted, target, sum) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
-        return (truePositive, predicted, target, sum!);
+        var hostable = EvaluatedRegionTerms.Hostable(regionTerms, classes);
+        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable);
+        var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
+        return (truePositive, predicted, target, sum!, EvaluatedRegionTerms.Pair(hostable, values));
     }
 
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
     /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
-    /// the backward pass (bool). Returns TP, P, T (flattened) and the pixel term's sum, concatenated.
+    /// the backward pass (bool) and the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>).
+    /// Returns TP, P, T (flattened), the pixel term's sum and the terms' values, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -45,7 +52,9 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
-        return CpuValues.Write(sums, logits.dtype, sums.Length);
+        var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.shape[1]), (int)logits.shape[1]);
+        ctx.save_data("terms", evaluated);
+        return CpuValues.Write(sums.Concat(evaluated.Values).ToArray(), logits.dtype, sums.Length + evaluated.Values.Length);
     }
 
     /// <inheritdoc/>
@@ -57,9 +66,11 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);
         var (probabilities, logProbabilities) = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3], saved[4]);
-        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, grads[..size], grads[size..(2 * size)], grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
+        var (truePositiveGrad, predictedGrad) = (grads[..size], grads[size..(2 * size)]);
+        ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((3 * size) + 1), truePositiveGrad, predictedGrad);
+        var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
             probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null! };
     }
 }

@@ -16,7 +16,11 @@ public sealed class FusionTests
 
         // On logits the statistics node computes the sigmoid inside, with its gradient written out, and sums bce too.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0)"));
+        // The node also evaluates dice, iou and tversky from its statistics: closed forms, no node each.
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+            + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
+            + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
+            + "global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) })"));
         // Each region term and its unreduced twin (run only when asked for) read the one statistics value, summed across
         // the data-parallel group when there is one.
         Assert.Equal(1, Count(code, "RegionStatistics.AcrossGroup(statistics: stats, group: Group)"));
@@ -44,7 +48,7 @@ public sealed class FusionTests
         // The statistics node sums the first bce's cross-entropy; per-image statistics host it when no term reads the
         // whole-batch ones.
         var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice("));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null)"));
     }
@@ -54,7 +58,9 @@ public sealed class FusionTests
     {
         // One node, one pass: the statistics and focal's sum; a focal with other constants runs its own node.
         var code = Generate("""[Loss("focal(gamma: 1.5) + dice + iou + focal")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 1.5)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 1.5, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+            + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
+            + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) })"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null)"));
         Assert.Equal(0, Count(code, "ComputeFromLogits("));
@@ -119,7 +125,7 @@ public sealed class FusionTests
         var code = Generate("""[Loss("ce + dice + sensitivity_specificity", Target = LossTarget.Labels, Classes = 3)]""");
 
         Assert.Equal(0, Count(code, "Inputs.OneHot("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: null, labelSmoothing: 0.0)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
     }
 
     [Fact]
@@ -127,7 +133,7 @@ public sealed class FusionTests
     {
         // One node on the logits: no softmax, no log-softmax step; ce is its sum over the kept pixels' count.
         var code = Generate("""[Loss("ce + dice + ce(label_smoothing: 0.1)", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: ceSum, labels: labels, valid: valid)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
         // A ce with other constants than the summed one keeps its own kernel, on a log-softmax of its own; its unreduced
@@ -137,7 +143,7 @@ public sealed class FusionTests
 
         // Class weights and label smoothing are summed in the node too; the mean divides by the kept pixels' weights.
         var weighted = Generate("""[Loss("ce(weight: [1, 2, 1], label_smoothing: 0.1) + dice", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: classWeights, labelSmoothing: 0.1)"));
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: classWeights, labelSmoothing: 0.1, regionTerms: "));
         Assert.Equal(1, Count(weighted, "PixelLosses.MeanOverClassWeights(sum: ceSum, logits: pred, labels: labels, valid: null, weight: classWeights)"));
         Assert.Equal(1, Count(weighted, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: null, weight: classWeights, labelSmoothing: 0.1)"));
         Assert.Equal(1, Count(weighted, "ConstantBuffers.ClassWeights("));
@@ -156,7 +162,8 @@ public sealed class FusionTests
         // One node on the logits: no softmax, no log-softmax step; focal is its sum over the kept pixels' count, and its
         // unreduced values come from the logits.
         var code = Generate("""[Loss("dice(include_background: false) + 0.5 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null)"));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+            + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) })"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid)"));
         Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
@@ -168,12 +175,12 @@ public sealed class FusionTests
 
         // With class weights, the node sums each pixel's focal times its class's weight.
         var weighted = Generate("""[Loss("dice + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: classWeights)"));
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: classWeights, regionTerms: "));
         Assert.Equal(1, Count(weighted, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: null, gamma: 2.0, weight: classWeights)"));
 
         // Beside a ce, focal is the one summed (a separate focal would read p and log p, a separate ce only log p).
         var withCrossEntropy = Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(withCrossEntropy, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: null)"));
+        Assert.Equal(1, Count(withCrossEntropy, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: null, regionTerms: "));
         Assert.Equal(1, Count(withCrossEntropy, "PixelLosses.CrossEntropy(logProbabilities: logp,"));
         Assert.Equal(0, Count(withCrossEntropy, "Probabilities.Softmax("));
 

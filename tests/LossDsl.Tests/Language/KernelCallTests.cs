@@ -35,7 +35,7 @@ public sealed class KernelCallTests
     public void Every_call_factory_has_the_parameters_of_its_kernel()
     {
         var factories = CallFactories().ToList();
-        Assert.Equal(["ConstantBuffersCalls", "GroupReductionCalls", "InputsCalls", "PixelLossesCalls", "ProbabilitiesCalls", "RegionLossesCalls", "RegionStatisticsCalls", "StructureLossesCalls"],
+        Assert.Equal(["ConstantBuffersCalls", "GroupReductionCalls", "InputsCalls", "PixelLossesCalls", "ProbabilitiesCalls", "RegionLossesCalls", "RegionStatisticsCalls", "RegionTermCalls", "StructureLossesCalls"],
             factories.Select(f => f.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
         var nullability = new NullabilityInfoContext();
         foreach (var factory in factories)
@@ -53,10 +53,18 @@ public sealed class KernelCallTests
                 var where = $"{kernelType}.{factory.Name}({parameter.Name})";
                 // A setting's value is the module property's, which may be null (no data-parallel group).
                 var optional = nullability.Create(parameter).ReadState == NullabilityState.Nullable;
-                Assert.True(mirror.ParameterType == typeof(SettingValue) || optional == (nullability.Create(mirror).ReadState == NullabilityState.Nullable), $"{where}: nullability differs");
+                Assert.True(mirror.ParameterType == typeof(SettingValue) || mirror.ParameterType == typeof(System.Collections.Immutable.ImmutableArray<KernelCall>)
+                    || optional == (nullability.Create(mirror).ReadState == NullabilityState.Nullable), $"{where}: nullability differs");
                 if (mirror.ParameterType == typeof(LocalValue))
                 {
                     Assert.True(parameter.ParameterType == typeof(Tensor) || parameter.ParameterType == typeof(LossDsl.Kernels.RegionStatistics), $"{where}: a computed value, but the kernel takes {parameter.ParameterType}");
+                }
+                else if (mirror.ParameterType == typeof(System.Collections.Immutable.ImmutableArray<KernelCall>))
+                {
+                    // Calls whose values make an array: the kernel takes an array of their kernel type, null for none.
+                    var elementType = ((CallsValue)call.Arguments.Single(a => a.Name == parameter.Name).Value).ElementType;
+                    Assert.True(parameter.ParameterType == typeof(LossDsl.Kernels.Inputs).Assembly.GetType("LossDsl.Kernels." + elementType)?.MakeArrayType() && optional,
+                        $"{where}: calls of {elementType}, but the kernel takes {parameter.ParameterType}");
                 }
                 else if (mirror.ParameterType == typeof(SettingValue))
                 {
@@ -225,6 +233,7 @@ public sealed class KernelCallTests
         var t when t == typeof(SettingValue) => new SettingValue(p.Name == "group" ? nameof(LossModule.Group) : nameof(LossModule.CheckValues)),
         var t when t == typeof(string) => "loss",
         var t when t == typeof(double[]) => new[] { 1.0 },
+        var t when t == typeof(System.Collections.Immutable.ImmutableArray<KernelCall>) => System.Collections.Immutable.ImmutableArray<KernelCall>.Empty,
         var t when t.IsValueType && Nullable.GetUnderlyingType(t) is null => Activator.CreateInstance(t),
         _ => null,
     }).ToArray())!;
@@ -234,6 +243,7 @@ public sealed class KernelCallTests
         Plans().SelectMany(p => p.Plan.Buffers.Select(b => b.Call).Concat(p.Plan.Steps.Select(s => s.Call)).Concat(p.Plan.Terms.Select(t => t.Call))
             .Concat(p.Plan.Terms.Select(t => t.Unreduced).OfType<KernelCall>())
             .Concat(p.Plan.Terms.Select(t => t.AcrossGroup).OfType<KernelCall>())
+            .SelectMany(call => call.Arguments.Select(a => a.Value).OfType<CallsValue>().SelectMany(nested => nested.Calls).Prepend(call))
             .Select(call => (p.Signature, call)));
 
     /// <summary>The plan of every term text in every task, and of each task's default terms together.</summary>

@@ -294,7 +294,7 @@ public sealed class FusedCpuPathTests
         Tensor logits, Tensor target, Tensor? scale, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
-        var (truePositive, predicted, targetSum, pixelSumValue) = SigmoidStatistics.Compute(x, target, reduce, pixelSum, positiveWeight, scale);
+        var (truePositive, predicted, targetSum, pixelSumValue, _) = SigmoidStatistics.Compute(x, target, reduce, pixelSum, positiveWeight, scale);
         var w = weights.data<double>().ToArray();
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum();
         if (pixelSumValue is not null)

@@ -25,7 +25,8 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         var (pred, target) = inputs;
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false);
+        // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) });
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // dice: dice  (loss text 1:1)

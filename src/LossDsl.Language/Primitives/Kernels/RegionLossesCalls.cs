@@ -20,18 +20,24 @@ internal static class RegionLossesCalls
     public static KernelCall Dice(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, LocalValue? weight, bool includeBackground) =>
         Overlap(nameof(Dice), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
-            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel));
+            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel))
+        with { RegionTerm = squaredPred || micro || softLabel ? null : RegionTermCalls.Dice(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground) };
 
     public static KernelCall Iou(LocalValue statistics, bool squaredPred, double smoothNumerator, double smoothDenominator, bool log, bool zeroWhenEmpty, bool micro,
         bool softLabel, LocalValue? weight, bool includeBackground) =>
         Overlap(nameof(Iou), statistics, Squared(squaredPred), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
-            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel));
+            Reduction(weight, includeBackground), Squares(squaredPred) + AbsoluteDifferences(softLabel))
+        with { RegionTerm = squaredPred || micro || softLabel ? null : RegionTermCalls.Iou(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground) };
 
     /// <param name="gamma">The focal Tversky power of each channel's loss; 1 for plain Tversky.</param>
     public static KernelCall Tversky(LocalValue statistics, double alpha, double beta, double gamma, double smoothNumerator, double smoothDenominator, bool log,
         bool zeroWhenEmpty, bool micro, bool softLabel, LocalValue? weight, bool includeBackground) =>
         Overlap(nameof(Tversky), statistics, TverskyForm(alpha, beta, gamma), Form(smoothNumerator, smoothDenominator, log, zeroWhenEmpty, micro, softLabel),
-            Reduction(weight, includeBackground), AbsoluteDifferences(softLabel));
+            Reduction(weight, includeBackground), AbsoluteDifferences(softLabel))
+        with
+        {
+            RegionTerm = micro || softLabel ? null : RegionTermCalls.Tversky(alpha, beta, gamma, smoothNumerator, smoothDenominator, log, zeroWhenEmpty, weight, includeBackground),
+        };
 
     /// <summary>
     /// Three more sums over the data (FP, FN, TN each from its own products, not by cancellation from P, T and Nv).

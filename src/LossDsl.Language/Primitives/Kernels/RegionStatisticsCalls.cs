@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Plan;
 using static LossDsl.Language.Plan.KernelArgument;
 
@@ -49,29 +51,29 @@ internal static class RegionStatisticsCalls
     /// a dot product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
     /// </summary>
     /// <remarks>A valid mask or a weight map scales p inside the node and the target's sum (3 more, and 1 per pixel).</remarks>
-    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage) =>
+    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, ImmutableArray<KernelCall> regionTerms) =>
         KernelCall.Create(Type, nameof(ComputeFromLogits),
             signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)),
             Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
-            Constant(nameof(perImage), perImage)) with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
+            Constant(nameof(perImage), perImage), RegionTerms(regionTerms)) with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
     /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight) =>
+    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight, ImmutableArray<KernelCall> regionTerms) =>
         KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight))
+            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight), RegionTerms(regionTerms))
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
     /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without weights. Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma) =>
+    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma, ImmutableArray<KernelCall> regionTerms) =>
         KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
-            Constant(nameof(gamma), gamma))
+            Constant(nameof(gamma), gamma), RegionTerms(regionTerms))
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
@@ -81,13 +83,14 @@ internal static class RegionStatisticsCalls
     /// and the sum. Its fused pass reads the logits, the class indices (int64: two per-pixel tensors' worth of float32)
     /// and the valid pixels once.
     /// </summary>
-    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing)
+    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing,
+        ImmutableArray<KernelCall> regionTerms)
     {
         var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7))
             + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null);
         return KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy), _ => passes,
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing))
+            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms))
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
     }
 
@@ -97,11 +100,12 @@ internal static class RegionStatisticsCalls
     /// p_y, 1 − p_y, its clamp and power, the product; class weights, w_y by take and its multiply, 5). Two outputs: the
     /// statistics and the sum. The same fused pass.
     /// </summary>
-    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight) =>
+    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight,
+        ImmutableArray<KernelCall> regionTerms) =>
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
             KernelCall.Fixed(valid is null ? 4 + 1 : 4 + 3, (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5)),
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-            Constant(nameof(gamma), gamma), Optional(nameof(weight), weight))
+            Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms))
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
 
     private static FusedCpuPath LabelsStatisticsPath(LocalValue? valid) => new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3));
@@ -112,6 +116,18 @@ internal static class RegionStatisticsCalls
     /// </summary>
     public static KernelCall AcrossGroup(LocalValue statistics, SettingValue group) =>
         KernelCall.Create(Type, nameof(AcrossGroup), KernelCall.Fixed(0), Local(nameof(statistics), statistics), Setting(nameof(group), group));
+
+    /// <summary>Whether <paramref name="call"/> is a statistics node that can evaluate region terms beside its sums.</summary>
+    internal static bool EvaluatesRegionTerms(KernelCall call) => call.Arguments.Any(a => a.Name == RegionTermsName);
+
+    /// <summary>The statistics node <paramref name="call"/>, evaluating <paramref name="terms"/> (their closed forms) too.</summary>
+    internal static KernelCall WithRegionTerms(KernelCall call, ImmutableArray<KernelCall> terms) =>
+        call with { Arguments = call.Arguments.Select(a => a.Name == RegionTermsName ? RegionTerms(terms) : a).ToImmutableArray() };
+
+    // The region terms a node evaluates: generated code gives none as null.
+    private const string RegionTermsName = "regionTerms";
+
+    private static KernelArgument RegionTerms(ImmutableArray<KernelCall> terms) => Calls(RegionTermsName, RegionTermCalls.ElementType, terms);
 
     private static PassCount FromLogits(Semantics.LossSignature signature, bool perImage) =>
         new(2 + (signature.Classes == 1 && !perImage ? 2 : 4) + 2, 0);
