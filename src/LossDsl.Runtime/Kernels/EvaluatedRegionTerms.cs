@@ -10,7 +10,7 @@ namespace LossDsl.Kernels;
 /// The overlap terms a statistics node evaluates from its sums (<see cref="RegionTerm"/>): each term's value, appended to
 /// the node's output after the statistics and the pixel term's sum, and its slopes with respect to TP and P, which the
 /// backward pass folds into the statistics' incoming gradients. One node instead of one per term: a custom autograd node
-/// costs 20-30 µs a step forward and backward, about 9 % of a <c>bce + dice + iou</c> step for its two terms.
+/// costs about 15 µs a step forward and backward (5 % of a <c>bce + dice + iou</c> step for its two terms, on a Xeon).
 /// </summary>
 internal sealed class EvaluatedRegionTerms
 {
