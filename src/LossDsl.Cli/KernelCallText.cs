@@ -24,7 +24,10 @@ internal static class KernelCallText
     public static string WithArguments(KernelCall call) =>
         call.Kernel + "(" + string.Join(", ", call.Arguments.Select(a => a.Name + ": " + Value(a.Value))) + ")";
 
-    /// <summary>A constant argument as loss text writes values: <c>11</c>, <c>1.5</c>, <c>true</c>, <c>[1, 2]</c>, <c>none</c>.</summary>
+    /// <summary>
+    /// A constant argument as loss text writes values: <c>11</c>, <c>1.5</c>, <c>true</c>, <c>[1, 2]</c>, <c>none</c>; the
+    /// region terms a node evaluates by kernel, <c>[Dice, Iou]</c>.
+    /// </summary>
     private static string Value(KernelValue value) => value switch
     {
         LocalValue local => local.Name,
@@ -34,6 +37,8 @@ internal static class KernelCallText
         ConstantValue { Value: bool flag } => flag ? "true" : "false",
         ConstantValue { Value: double[] list } => "[" + string.Join(", ", list.Select(NumberText.Format)) + "]",
         ConstantValue { Value: string word } => "\"" + word + "\"",
+        // The region terms a statistics node evaluates: by kernel, [Dice, Iou].
+        CallsValue { Calls.IsEmpty: false } calls => "[" + string.Join(", ", calls.Calls.Select(c => c.Method.Name)) + "]",
         _ => "none",
     };
 }

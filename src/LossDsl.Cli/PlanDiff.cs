@@ -4,6 +4,7 @@ using System.Linq;
 using DiffPlex.Renderer;
 using LossDsl.Language.Emit;
 using LossDsl.Language.Plan;
+using LossDsl.Language.Primitives;
 
 namespace LossDsl.Cli;
 
@@ -148,27 +149,31 @@ internal static class PlanDiff
         weights is null ? null : weights.GetValueOrDefault(index);
 
     // Steps in the old plan's order, then those only the new plan has; a step is the same step when it calls the same
-    // kernel with the same arguments, whatever it is named.
+    // kernel with the same arguments, whatever it is named. The region terms a statistics node evaluates follow from the
+    // terms that read it, so they do not make it another step: a term joining one changes its users and its region terms.
     private static ImmutableArray<StepDiff> CompareSteps(ExplainedPlan old, ExplainedPlan @new)
     {
-        var newByKernel = @new.Steps.ToDictionary(s => KernelCallText.WithConstants(s.Call));
-        var oldKernels = old.Steps.Select(s => KernelCallText.WithConstants(s.Call)).ToHashSet();
+        var newByKernel = @new.Steps.ToDictionary(s => Identity(s.Call));
+        var oldKernels = old.Steps.Select(s => Identity(s.Call)).ToHashSet();
         var diffs = old.Steps.Select(s =>
         {
-            var kernel = KernelCallText.WithConstants(s.Call);
-            if (!newByKernel.TryGetValue(kernel, out var other))
+            if (!newByKernel.TryGetValue(Identity(s.Call), out var other))
             {
-                return new StepDiff(s.Local, kernel, Change.Removed, s.Users, ImmutableArray<string>.Empty);
+                return new StepDiff(s.Local, KernelCallText.WithConstants(s.Call), Change.Removed, s.Users, ImmutableArray<string>.Empty);
             }
 
-            var change = s.Users.SequenceEqual(other.Users) ? Change.Unchanged : Change.Changed;
+            var kernel = KernelCallText.WithConstants(other.Call);
+            var change = s.Users.SequenceEqual(other.Users) && kernel == KernelCallText.WithConstants(s.Call) ? Change.Unchanged : Change.Changed;
             return new StepDiff(other.Local, kernel, change, s.Users, other.Users);
         });
         return diffs.Concat(@new.Steps
-                .Where(s => !oldKernels.Contains(KernelCallText.WithConstants(s.Call)))
+                .Where(s => !oldKernels.Contains(Identity(s.Call)))
                 .Select(s => new StepDiff(s.Local, KernelCallText.WithConstants(s.Call), Change.Added, ImmutableArray<string>.Empty, s.Users)))
             .ToImmutableArray();
     }
+
+    private static string Identity(KernelCall call) =>
+        KernelCallText.WithConstants(RegionStatisticsCalls.EvaluatesRegionTerms(call) ? RegionStatisticsCalls.WithRegionTerms(call, ImmutableArray<KernelCall>.Empty) : call);
 
     /// <summary>The unified diff of the two generated classes, as <c>lossdsl emit</c> prints them; empty when equal.</summary>
     private static string Code(PlannedLoss old, PlannedLoss @new)

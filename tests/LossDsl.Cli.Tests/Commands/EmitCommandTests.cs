@@ -50,7 +50,8 @@ public sealed class EmitCommandTests
                     var (pred, target) = inputs;
                     var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
                     // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
-                    var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0);
+                    // Also evaluated in this node, from its sums: dice, iou, tversky (the terms' calls below read them; with a data-parallel group each computes its own).
+                    var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) });
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // bce: bce  (loss text 1:1)
@@ -149,7 +150,8 @@ public sealed class EmitCommandTests
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
-                    var (stats, ceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0);
+                    // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
+                    var (stats, ceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) });
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // ce: ce  (loss text 1:1)
@@ -315,7 +317,8 @@ public sealed class EmitCommandTests
                     var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Organ", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
-                    var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null);
+                    // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
+                    var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) });
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)
