@@ -1,5 +1,7 @@
+using CsCheck;
 using LossDsl.Kernels;
 using LossDsl.Tests.Infrastructure;
+using LossDsl.Tests.Properties;
 using static TorchSharp.torch;
 
 namespace LossDsl.Tests.Numerics;
@@ -36,6 +38,68 @@ public sealed class RegionTermsInStatisticsTests
         Tolerance.CloseToLargest(own, inNode, tolerance, "term values");
         Tolerance.CloseToLargest(FixedInputs.ToArray(ownGradient), FixedInputs.ToArray(inNodeGradient), tolerance, "d/dx");
     }
+
+    /// <summary>
+    /// Random shapes (1 to 4 channels, 0 to 3 spatial dims), dtypes and logit scales, statistics per image or not, with
+    /// or without bce summed beside them, and three terms of random forms: smoothing, log loss, empty channels, focal
+    /// Tversky's γ, class weights and the background left out where there are channels to leave.
+    /// </summary>
+    [Fact]
+    public void Terms_evaluated_in_the_node_equal_their_own_nodes_on_random_inputs() => PropertyRun.ForAll(
+        from shape in FusedCpuPathTests.Shapes(maxChannels: 4)
+        from dtype in FusedCpuPathTests.Dtypes
+        from logitScale in FusedCpuPathTests.LogitScales
+        from perImage in Gen.Bool
+        from withCrossEntropy in Gen.Bool
+        from smooth in Gen.OneOf(Gen.Const(0.0), Gen.Const(1e-5), Gen.Const(1.0))
+        from log in Gen.Bool
+        from zeroWhenEmpty in Gen.Bool
+        from gamma in Gen.OneOf(Gen.Const(1.0), Gen.Double[0.5, 3])
+        from weighted in Gen.Bool
+        from background in Gen.Bool
+        from seed in Gen.Int[0, 1 << 20]
+        select (shape, dtype, logitScale, perImage, withCrossEntropy, smooth, log, zeroWhenEmpty, gamma, weighted, background, seed),
+        sample =>
+        {
+            using var scope = NewDisposeScope();
+            var generator = new TorchSharp.torch.Generator((ulong)sample.seed);
+            var logits = randn(sample.shape, dtype: sample.dtype, generator: generator) * sample.logitScale;
+            var target = rand(sample.shape, dtype: sample.dtype, generator: generator).gt(0.7).to_type(sample.dtype);
+            var channels = sample.shape[1];
+            var weight = sample.weighted ? rand(channels, dtype: ScalarType.Float64, generator: generator) + 0.1 : null;
+            var includeBackground = sample.background || channels == 1;
+            RegionTerm[] Terms() => new[]
+            {
+                RegionTerm.Dice(sample.smooth, sample.smooth, sample.log, sample.zeroWhenEmpty, weight, includeBackground),
+                RegionTerm.Iou(1.0, 1.0, sample.log, sample.zeroWhenEmpty, weight, true),
+                RegionTerm.Tversky(0.3, 0.7, sample.gamma, sample.smooth, sample.smooth, false, sample.zeroWhenEmpty, null, includeBackground),
+            };
+
+            (double[] Values, Tensor Gradient) Run(RegionTerm[]? terms)
+            {
+                var x = logits.detach().requires_grad_();
+                var (statistics, sum) = sample.withCrossEntropy
+                    ? RegionStatistics.ComputeWithCrossEntropy(x, target, sample.perImage, 1.0, terms)
+                    : (RegionStatistics.ComputeFromLogits(x, target, null, null, sample.perImage, terms), zeros(1, dtype: sample.dtype).sum());
+                var values = new[]
+                {
+                    RegionLosses.Dice(statistics, false, sample.smooth, sample.smooth, sample.log, sample.zeroWhenEmpty, false, false, weight, includeBackground),
+                    RegionLosses.Iou(statistics, false, 1.0, 1.0, sample.log, sample.zeroWhenEmpty, false, false, weight, true),
+                    RegionLosses.Tversky(statistics, 0.3, 0.7, sample.gamma, sample.smooth, sample.smooth, false, sample.zeroWhenEmpty, false, false, null, includeBackground),
+                };
+                // Every term took the node's value, or there was none to take.
+                Assert.Null(statistics.Evaluated(RegionTerm.Iou(1.0, 1.0, sample.log, sample.zeroWhenEmpty, weight, true)));
+                var total = (0.5 * sum) + values[0] + (2 * values[1]) + (3 * values[2]);
+                return (values.Select(v => v.ToDouble()).ToArray(), autograd.grad(new[] { total }, new[] { x })[0]);
+            }
+
+            var (inNode, inNodeGradient) = Run(Terms());
+            var (own, ownGradient) = Run(null);
+            var tolerance = sample.dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
+            Tolerance.CloseToLargest(own, inNode, tolerance, "term values");
+            Tolerance.CloseToLargest(FixedInputs.ToArray(ownGradient), FixedInputs.ToArray(inNodeGradient), tolerance, "d/dx");
+        },
+        iterations: 60, seed: 41, print: sample => $"shape [{string.Join(", ", sample.shape)}] " + sample.ToString());
 
     [Fact]
     public void Statistics_summed_across_a_group_compute_every_term_themselves()
