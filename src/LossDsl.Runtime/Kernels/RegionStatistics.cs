@@ -24,6 +24,10 @@ public sealed class RegionStatistics
     // With a data-parallel group every sum over this shard is summed across it (AcrossGroup).
     private readonly ILossGroup? group;
 
+    // The region terms the statistics node evaluated, each handed out once (Evaluated); none for statistics summed here or
+    // across a group.
+    private readonly (RegionTerm Term, Tensor? Value)[] evaluated = Array.Empty<(RegionTerm, Tensor?)>();
+
     // like: a tensor of pred's shape, dtype and device (p or the logits); p itself is only read where a sum needs it.
     private RegionStatistics(Tensor like, Lazy<Tensor> probabilities, Tensor? scale, bool perImage)
     {
@@ -65,10 +69,6 @@ public sealed class RegionStatistics
         Target = targetSum;
         this.evaluated = evaluated.Select(e => (e.Term, (Tensor?)e.Value)).ToArray();
     }
-
-    // The region terms the statistics node evaluated, each handed out once (Evaluated); none for statistics summed here or
-    // across a group.
-    private readonly (RegionTerm Term, Tensor? Value)[] evaluated = Array.Empty<(RegionTerm, Tensor?)>();
 
     /// <summary>
     /// The value of a region term the statistics node evaluated (<see cref="RegionTerm"/>), taken by the first term that
