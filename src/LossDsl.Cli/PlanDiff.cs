@@ -151,13 +151,19 @@ internal static class PlanDiff
     // Steps in the old plan's order, then those only the new plan has; a step is the same step when it calls the same
     // kernel with the same arguments, whatever it is named. The region terms a statistics node evaluates follow from the
     // terms that read it, so they do not make it another step: a term joining one changes its users and its region terms.
+    // Failing that, a step of the same kernel under the same name is that step changed (the checked target, whose value
+    // checks a statistics node took over).
     private static ImmutableArray<StepDiff> CompareSteps(ExplainedPlan old, ExplainedPlan @new)
     {
         var newByKernel = @new.Steps.ToDictionary(s => Identity(s.Call));
         var oldKernels = old.Steps.Select(s => Identity(s.Call)).ToHashSet();
+        var renamed = old.Steps.Where(s => !newByKernel.ContainsKey(Identity(s.Call)))
+            .Select(s => (Old: s, New: @new.Steps.FirstOrDefault(n => n.Local == s.Local && n.Call.Method == s.Call.Method && !oldKernels.Contains(Identity(n.Call)))))
+            .Where(pair => pair.New is not null)
+            .ToDictionary(pair => pair.Old, pair => pair.New!);
         var diffs = old.Steps.Select(s =>
         {
-            if (!newByKernel.TryGetValue(Identity(s.Call), out var other))
+            if (!newByKernel.TryGetValue(Identity(s.Call), out var other) && !renamed.TryGetValue(s, out other))
             {
                 return new StepDiff(s.Local, KernelCallText.WithConstants(s.Call), Change.Removed, s.Users, ImmutableArray<string>.Empty);
             }
@@ -167,7 +173,7 @@ internal static class PlanDiff
             return new StepDiff(other.Local, kernel, change, s.Users, other.Users);
         });
         return diffs.Concat(@new.Steps
-                .Where(s => !oldKernels.Contains(Identity(s.Call)))
+                .Where(s => !oldKernels.Contains(Identity(s.Call)) && !renamed.ContainsValue(s))
                 .Select(s => new StepDiff(s.Local, KernelCallText.WithConstants(s.Call), Change.Added, ImmutableArray<string>.Empty, s.Users)))
             .ToImmutableArray();
     }

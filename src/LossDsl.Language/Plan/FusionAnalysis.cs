@@ -14,7 +14,8 @@ namespace LossDsl.Language.Plan;
 /// A mask on logits computes its region statistics in the closed-form node on the logits (its own sigmoid, no autograd
 /// record), rather than from the shared probabilities: only when no other term reads p. When one does (ssim, boundary,
 /// active_contour), one sigmoid shared by all is faster: bce + ssim(11) + iou on 8×1×256×256 took 0.78–0.87x the CPU
-/// time of the node plus a second sigmoid (docs/performance.md).
+/// time of the node plus a second sigmoid (docs/performance.md). The node then also makes the value checks of pred and
+/// the mask (finite, in [0, 1]) from the values its pass reads, instead of the checked target's two passes over them.
 /// </param>
 /// <param name="CrossEntropyHost">
 /// The statistics step that also sums bce, with bce's positive weight (the first bce's; a bce with another weight runs

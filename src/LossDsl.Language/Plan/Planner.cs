@@ -163,12 +163,12 @@ internal sealed class Planner : IPlanInputs
 
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma, NoRegionTerms),
+        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma, NoRegionTerms, name, CheckValues),
             perImage ? "statsPerImage" : "stats", "focalSum");
 
     /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight, NoRegionTerms),
+        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight, NoRegionTerms, name, CheckValues),
             perImage ? "statsPerImage" : "stats", "bceSum");
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>
@@ -181,7 +181,9 @@ internal sealed class Planner : IPlanInputs
     public LocalValue LabelIndices() => Step("labels",
         InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), CheckValues));
 
-    private LocalValue MaskTarget() => Step("t", InputsCalls.Mask(name, PredValue, Target, signature.Classes, SpatialRank(), CheckValues));
+    // With the statistics node on the logits, which reads pred and the mask anyway, the node makes their value checks.
+    private LocalValue MaskTarget() =>
+        Step("t", InputsCalls.Mask(name, PredValue, Target, signature.Classes, SpatialRank(), fusion.StatisticsFromLogits ? null : CheckValues));
 
     private int? SpatialRank() => signature.AnySpatialRank ? null : signature.Spatial.Length;
 
@@ -258,7 +260,7 @@ internal sealed class Planner : IPlanInputs
         return Step(perImage ? "statsPerImage" : "stats", signature.Target switch
         {
             // TP and P from one node with a closed-form gradient on the logits, when no other term reads p.
-            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, NoRegionTerms),
+            TargetKind.Mask when fusion.StatisticsFromLogits => RegionStatisticsCalls.ComputeFromLogits(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, NoRegionTerms, name, CheckValues),
             TargetKind.Mask => RegionStatisticsCalls.Compute(Probabilities(), TargetMap(), ValidPixels(), PixelWeights(), perImage),
             _ => RegionStatisticsCalls.ComputeFromLabels(Probabilities(), LabelIndices(), ValidPixels(), PixelWeights(), perImage),
         });

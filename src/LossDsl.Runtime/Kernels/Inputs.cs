@@ -32,16 +32,25 @@ public static class Inputs
         var mask = target.dtype == pred.dtype ? target : target.to_type(pred.dtype);
         if (checkValues)
         {
-            // One reduction pass: NaN propagates into min and max, so both in [0, 1] means every value is.
-            var (min, max) = Range(mask);
-            if (!(min >= 0 && max <= 1))
-            {
-                throw new ArgumentException(
-                    $"{loss}: target mask must hold values in [0, 1], found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.", nameof(target));
-            }
+            CheckMaskValues(loss, mask);
         }
 
         return mask;
+    }
+
+    /// <summary>
+    /// Throws unless every value of the mask (in pred's dtype) is in [0, 1]: <see cref="Mask"/>'s value check, which the
+    /// statistics node on logits makes instead when the plan hands it the check (its pass reads the mask anyway).
+    /// </summary>
+    internal static void CheckMaskValues(string loss, Tensor mask)
+    {
+        // One reduction pass: NaN propagates into min and max, so both in [0, 1] means every value is.
+        var (min, max) = Range(mask);
+        if (!(min >= 0 && max <= 1))
+        {
+            throw new ArgumentException(
+                $"{loss}: target mask must hold values in [0, 1], found values from {Number(min)} to {Number(max)}. Set CheckValues = false to skip value checks.", "target");
+        }
     }
 
     /// <summary>
@@ -290,14 +299,23 @@ public static class Inputs
 
         if (checkValues)
         {
-            // One reduction pass: NaN propagates into min and max, infinities show up in them.
-            var (min, max) = Range(pred);
-            if (!double.IsFinite(min) || !double.IsFinite(max))
-            {
-                throw new ArgumentException(
-                    $"{loss}: pred contains NaN or infinite values (min {Number(min)}, max {Number(max)}): a diverged model or bad input. Set CheckValues = false to skip value checks.",
-                    nameof(pred));
-            }
+            CheckFinite(loss, pred);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless every value of pred is finite: the value check of every target kind, which the statistics node on
+    /// logits makes instead when the plan hands it the check.
+    /// </summary>
+    internal static void CheckFinite(string loss, Tensor pred)
+    {
+        // One reduction pass: NaN propagates into min and max, infinities show up in them.
+        var (min, max) = Range(pred);
+        if (!double.IsFinite(min) || !double.IsFinite(max))
+        {
+            throw new ArgumentException(
+                $"{loss}: pred contains NaN or infinite values (min {Number(min)}, max {Number(max)}): a diverged model or bad input. Set CheckValues = false to skip value checks.",
+                "pred");
         }
     }
 

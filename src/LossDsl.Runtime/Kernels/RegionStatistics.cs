@@ -161,10 +161,17 @@ public sealed class RegionStatistics
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
-    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage, RegionTerm[]? regionTerms)
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">
+    /// Whether the node checks that the logits are finite and the mask in [0, 1] (<see cref="LossModule.CheckValues"/>),
+    /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
+    /// </param>
+    public static RegionStatistics ComputeFromLogits(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage, RegionTerm[]? regionTerms, string loss,
+        bool checkValues)
     {
         var scale = pixelWeight ?? valid;
-        var (truePositive, predicted, targetSum, _, evaluated) = SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale, regionTerms);
+        var (truePositive, predicted, targetSum, _, evaluated) =
+            SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, scale, regionTerms, checkValues ? loss : null);
         return OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated);
     }
 
@@ -177,11 +184,17 @@ public sealed class RegionStatistics
     /// <param name="perImage">Sums per (image, channel) rather than per channel; the cross-entropy is summed over all.</param>
     /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
-    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight, RegionTerm[]? regionTerms)
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">
+    /// Whether the node checks that the logits are finite and the mask in [0, 1] (<see cref="LossModule.CheckValues"/>),
+    /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
+    /// </param>
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight,
+        RegionTerm[]? regionTerms, string loss, bool checkValues)
     {
         using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
-        var (truePositive, predicted, targetSum, crossEntropySum, evaluated) =
-            SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, regionTerms: regionTerms);
+        var (truePositive, predicted, targetSum, crossEntropySum, evaluated) = SigmoidStatistics.Compute(
+            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, regionTerms: regionTerms, checkValuesOf: checkValues ? loss : null);
         return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), crossEntropySum!);
     }
 
@@ -195,10 +208,17 @@ public sealed class RegionStatistics
     /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
     /// <param name="gamma">focal's γ ≥ 0.</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma, RegionTerm[]? regionTerms)
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">
+    /// Whether the node checks that the logits are finite and the mask in [0, 1] (<see cref="LossModule.CheckValues"/>),
+    /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
+    /// </param>
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma,
+        RegionTerm[]? regionTerms, string loss, bool checkValues)
     {
-        var (truePositive, predicted, targetSum, focalSum, evaluated) =
-            SigmoidStatistics.Compute(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, regionTerms: regionTerms);
+        var (truePositive, predicted, targetSum, focalSum, evaluated) = SigmoidStatistics.Compute(
+            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, regionTerms: regionTerms,
+            checkValuesOf: checkValues ? loss : null);
         return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
     }
 

@@ -47,8 +47,14 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// The overlap terms to evaluate from the statistics in this node, or null: the one-pass kernel evaluates those whose
     /// class weights it can read, the torch-operation path none.
     /// </param>
+    /// <param name="checkValuesOf">
+    /// The loss whose value checks the node makes (that the logits are finite and the mask in [0, 1], with
+    /// <see cref="Inputs"/>' messages), or null for none: the one-pass kernel from the values it reads anyway, the
+    /// torch-operation path by <see cref="Inputs.CheckFinite"/> and <see cref="Inputs.CheckMaskValues"/> first.
+    /// </param>
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
-        Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null, RegionTerm[]? regionTerms = null)
+        Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null, RegionTerm[]? regionTerms = null,
+        string? checkValuesOf = null)
     {
         if (pixelSum.Term != SigmoidPixelTerm.None && scale is not null)
         {
@@ -58,7 +64,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.shape[1]);
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable);
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!);
         var (truePositive, predicted, targetSum, sum, values) = StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
         return (truePositive, predicted, targetSum, sum, EvaluatedRegionTerms.Pair(hostable, values));
     }
@@ -67,13 +73,13 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
     /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
     /// null), whether the one-pass kernel may keep values for the backward pass (bool) and the region terms it evaluates
-    /// (from <see cref="EvaluatedRegionTerms.Hostable"/>). Returns TP, P, T (flattened), the pixel term's sum and, from
-    /// the one-pass kernel, the terms' values, concatenated.
+    /// (from <see cref="EvaluatedRegionTerms.Hostable"/>) and the loss whose values it checks (or null). Returns TP, P, T
+    /// (flattened), the pixel term's sum and, from the one-pass kernel, the terms' values, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
-        var (scale, keep, terms) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7]);
+        var (scale, keep, terms, checkValuesOf) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7], (string?)vars[8]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
@@ -83,7 +89,24 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep);
+            var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null);
+            if (checkValuesOf is not null)
+            {
+                // The pass's two check sums are exactly 0 when every value passes; otherwise the checks themselves say how not.
+                var (notFinite, outsideUnit) = (sums[^2], sums[^1]);
+                if (notFinite != 0 || double.IsNaN(notFinite))
+                {
+                    Inputs.CheckFinite(checkValuesOf, logits);
+                }
+
+                if (outsideUnit != 0 || double.IsNaN(outsideUnit))
+                {
+                    Inputs.CheckMaskValues(checkValuesOf, target);
+                }
+
+                sums = sums[..^SigmoidStatisticsPass.ValueChecks];
+            }
+
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
             ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0), termSlopes ?? empty(0) });
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
@@ -91,6 +114,12 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
             ctx.save_data("terms", evaluated);
             return CpuValues.Write(sums.Concat(evaluated.Values).ToArray(), logits.dtype, sums.Length + evaluated.Values.Length);
+        }
+
+        if (checkValuesOf is not null)
+        {
+            Inputs.CheckFinite(checkValuesOf, logits);
+            Inputs.CheckMaskValues(checkValuesOf, target);
         }
 
         ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
@@ -141,7 +170,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes);
-            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null! };
+            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null! };
         }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
@@ -181,7 +210,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null! };
     }
 
     // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the

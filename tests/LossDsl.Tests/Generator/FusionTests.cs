@@ -20,7 +20,9 @@ public sealed class FusionTests
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
-            + "global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) })"));
+            + "global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
+        // Its pass checks pred and the mask, which the checked target leaves to it.
+        Assert.Equal(1, Count(code, "Inputs.Mask(loss: \"Fused\", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false)"));
         // Each region term and its unreduced twin (run only when asked for) read the one statistics value, summed across
         // the data-parallel group when there is one.
         Assert.Equal(1, Count(code, "RegionStatistics.AcrossGroup(statistics: stats, group: Group)"));
@@ -60,7 +62,7 @@ public sealed class FusionTests
         var code = Generate("""[Loss("focal(gamma: 1.5) + dice + iou + focal")]""");
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 1.5, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
-            + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) })"));
+            + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null)"));
         Assert.Equal(0, Count(code, "ComputeFromLogits("));

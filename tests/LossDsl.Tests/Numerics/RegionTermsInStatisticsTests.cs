@@ -79,8 +79,8 @@ public sealed class RegionTermsInStatisticsTests
             {
                 var x = logits.detach().requires_grad_();
                 var (statistics, sum) = sample.withCrossEntropy
-                    ? RegionStatistics.ComputeWithCrossEntropy(x, target, sample.perImage, 1.0, terms)
-                    : (RegionStatistics.ComputeFromLogits(x, target, null, null, sample.perImage, terms), zeros(1, dtype: sample.dtype).sum());
+                    ? RegionStatistics.ComputeWithCrossEntropy(x, target, sample.perImage, 1.0, terms, "Test", false)
+                    : (RegionStatistics.ComputeFromLogits(x, target, null, null, sample.perImage, terms, "Test", false), zeros(1, dtype: sample.dtype).sum());
                 var values = new[]
                 {
                     RegionLosses.Dice(statistics, false, sample.smooth, sample.smooth, sample.log, sample.zeroWhenEmpty, false, false, weight, includeBackground),
@@ -106,7 +106,7 @@ public sealed class RegionTermsInStatisticsTests
     {
         using var scope = NewDisposeScope();
         var (logits, target) = Inputs(1, labels: false, ScalarType.Float64);
-        var statistics = RegionStatistics.ComputeFromLogits(logits, target, null, null, perImage: false, new[] { RegionTerm.Dice(1.0, 1.0, false, false, null, true) });
+        var statistics = RegionStatistics.ComputeFromLogits(logits, target, null, null, perImage: false, new[] { RegionTerm.Dice(1.0, 1.0, false, false, null, true) }, "Test", false);
         var grouped = RegionStatistics.AcrossGroup(statistics, new GroupOfOne());
 
         Assert.Null(grouped.Evaluated(RegionTerm.Dice(1.0, 1.0, false, false, null, true)));
@@ -149,7 +149,7 @@ public sealed class RegionTermsInStatisticsTests
         }
         else
         {
-            (statistics, sum) = RegionStatistics.ComputeWithCrossEntropy(x, target, perImage, 1.0, terms);
+            (statistics, sum) = RegionStatistics.ComputeWithCrossEntropy(x, target, perImage, 1.0, terms, "Test", false);
         }
 
         // Dice's value straight from the node (what RegionLosses.Dice takes first), the others through their own calls.

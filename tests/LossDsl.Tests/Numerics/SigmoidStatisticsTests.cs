@@ -30,7 +30,7 @@ public sealed class SigmoidStatisticsTests
         var weights = (Tensor tp, Tensor p) => (tp * 1.3 - p * 0.7 + tp * p * 0.01).sum();
 
         var fused = logits.detach().requires_grad_();
-        var statistics = RegionStatistics.ComputeFromLogits(fused, target, null, null, perImage, regionTerms: null);
+        var statistics = RegionStatistics.ComputeFromLogits(fused, target, null, null, perImage, regionTerms: null, "Test", false);
         var fusedGradient = autograd.grad(new[] { weights(statistics.TruePositive, statistics.Predicted) }, new[] { fused })[0];
 
         var plain = logits.detach().requires_grad_();
@@ -72,7 +72,7 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor bce) => (tp * 0.8 - p * 0.3).sum() + 1.7 * bce;
 
         var fused = logits.detach().requires_grad_();
-        var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, perImage, posWeight, regionTerms: null);
+        var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, perImage, posWeight, regionTerms: null, "Test", false);
         var bce = PixelLosses.MeanOverAllElements(crossEntropySum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
 
@@ -114,7 +114,7 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor focal) => (tp * 0.8 - p * 0.3).sum() + 1.7 * focal;
 
         var fused = logits.detach().requires_grad_();
-        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, perImage, alpha, gamma, regionTerms: null);
+        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, perImage, alpha, gamma, regionTerms: null, "Test", false);
         var focal = PixelLosses.MeanOverAllElements(focalSum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, focal) }, new[] { fused })[0];
 

@@ -118,6 +118,53 @@ public sealed class InputValidationTests
         Assert.True(value.isfinite().ToBoolean());
     }
 
+    /// <summary>
+    /// With the statistics node on the logits the plan hands it the value checks (the checked target makes none): its
+    /// one-pass kernel checks from the values it reads, the torch-operation path (here non-contiguous copies) first; both
+    /// with the checked target's messages, at any element of a block, its main loop or its tail.
+    /// </summary>
+    [Theory]
+    [InlineData("dice", true)]
+    [InlineData("bce + dice", true)]
+    [InlineData("focal + dice + iou", true)]
+    [InlineData("bce + dice", false)]
+    [InlineData("focal + dice + iou", false)]
+    public void The_statistics_node_checks_pred_and_the_mask_as_the_checked_target_would(string text, bool contiguous)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = LossCompiler.Compile(text, new LossOptions { Name = "MaskLoss" });
+        var shape = new long[] { 2, 1, 16, 40 };
+        Tensor Input(Tensor values) => contiguous ? values : Numerics.FixedInputs.Strided(values);
+        Tensor Pred() => (arange(2 * 16 * 40, dtype: ScalarType.Float32) % 7 - 3).reshape(shape);
+        Tensor Mask() => (arange(2 * 16 * 40, dtype: ScalarType.Float32) % 3 / 2).reshape(shape);
+
+        // Valid values pass: 0, 0.5 and 1 exactly.
+        Assert.True(loss.call(Input(Pred()), Input(Mask())).isfinite().ToBoolean());
+        foreach (var at in new[] { 0L, 700L, 1279L })
+        {
+            var nan = Pred();
+            nan.view(-1)[at] = tensor(float.NaN);
+            Assert.StartsWith("MaskLoss: pred contains NaN or infinite values (min NaN, max NaN)", Assert.Throws<ArgumentException>(() => loss.call(Input(nan), Input(Mask()))).Message);
+            var infinite = Pred();
+            infinite.view(-1)[at] = tensor(float.PositiveInfinity);
+            Assert.StartsWith("MaskLoss: pred contains NaN or infinite values (min -3, max Infinity)", Assert.Throws<ArgumentException>(() => loss.call(Input(infinite), Input(Mask()))).Message);
+
+            // Just outside [0, 1] either way, and NaN; the message gives the float32 values as float64 numbers.
+            foreach (var (bad, range) in new[] { (1.0000001f, "0 to 1.0000001192092896"), (-1e-30f, ((double)-1e-30f).ToString(System.Globalization.CultureInfo.InvariantCulture) + " to 1"), (float.NaN, "NaN to NaN") })
+            {
+                var mask = Mask();
+                mask.view(-1)[at] = tensor(bad);
+                var message = Assert.Throws<ArgumentException>(() => loss.call(Input(Pred()), Input(mask))).Message;
+                Assert.StartsWith($"MaskLoss: target mask must hold values in [0, 1], found values from {range}.", message);
+            }
+        }
+
+        loss.CheckValues = false;
+        var outside = Mask();
+        outside.view(-1)[5] = tensor(2f);
+        Assert.True(loss.call(Input(Pred()), Input(outside)).isfinite().ToBoolean(), "with checks off the values pass through");
+    }
+
     [Fact]
     public void A_target_on_another_device_is_rejected()
     {

@@ -23,9 +23,9 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
-        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
+        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, regionTerms: null);
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, regionTerms: null, loss: "Only", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // generalized_dice: generalized_dice  (loss text 1:1)

@@ -23,10 +23,10 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
-        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: CheckValues);
+        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         // Also evaluated in this node, from its sums: iou (the terms' calls below read them; with a data-parallel group each computes its own).
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) });
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "Only", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // iou: iou  (loss text 1:1)

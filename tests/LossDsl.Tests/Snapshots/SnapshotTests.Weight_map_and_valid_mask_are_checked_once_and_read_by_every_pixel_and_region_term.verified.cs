@@ -31,12 +31,12 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var (pred, target) = inputs;
         var pixelWeight = inputs.PixelWeight!;
         var validMask = inputs.ValidMask!;
-        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "WeightedMaskedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: CheckValues);
+        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "WeightedMaskedLoss", pred: pred, target: target, classes: 3, spatialRank: 2, checkValues: false);
         var valid = global::LossDsl.Kernels.Inputs.ValidMask(loss: "WeightedMaskedLoss", pred: pred, validMask: validMask, labels: false, perChannel: false, ignoreValid: null, checkValues: CheckValues);
         var w = global::LossDsl.Kernels.Inputs.PixelWeight(loss: "WeightedMaskedLoss", pred: pred, pixelWeight: pixelWeight, labels: false, perChannel: true, valid: valid, checkValues: CheckValues);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         // Also evaluated in this node, from its sums: dice, iou (the terms' calls below read them; with a data-parallel group each computes its own).
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) });
+        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "WeightedMaskedLoss", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce(pos_weight: auto)  (loss text 1:1)

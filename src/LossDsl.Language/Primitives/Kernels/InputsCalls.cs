@@ -17,10 +17,11 @@ internal static class InputsCalls
     /// over the mask (1). Without value checks 0 (a mask already in pred's dtype is returned as it is; converting an
     /// integer or bool mask would add 2).
     /// </summary>
-    public static KernelCall Mask(string loss, LocalValue pred, LocalValue target, int? classes, int? spatialRank, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(Mask), KernelCall.Fixed(2),
+    /// <param name="checkValues">The module's setting, or null when the statistics node makes the value checks in its pass.</param>
+    public static KernelCall Mask(string loss, LocalValue pred, LocalValue target, int? classes, int? spatialRank, SettingValue? checkValues) =>
+        KernelCall.Create(Type, nameof(Mask), KernelCall.Fixed(checkValues is null ? 0 : 2),
             Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(classes), classes),
-            Constant(nameof(spatialRank), spatialRank), Setting(nameof(checkValues), checkValues));
+            Constant(nameof(spatialRank), spatialRank), checkValues is null ? Constant(nameof(checkValues), false) : Setting(nameof(checkValues), checkValues));
 
     /// <summary>
     /// Per pixel: one min-max reduction over the labels (1); with an ignore index first the kept pixels (ne, 2), their

@@ -51,29 +51,41 @@ internal static class RegionStatisticsCalls
     /// a dot product for one channel over the whole batch; P and T 1 each). Its backward is written out (not counted).
     /// </summary>
     /// <remarks>A valid mask or a weight map scales p inside the node and the target's sum (3 more, and 1 per pixel).</remarks>
-    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, ImmutableArray<KernelCall> regionTerms) =>
+    public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, ImmutableArray<KernelCall> regionTerms,
+        string loss, SettingValue checkValues) =>
         KernelCall.Create(Type, nameof(ComputeFromLogits),
-            signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)),
-            Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
-            Constant(nameof(perImage), perImage), RegionTerms(regionTerms)) with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
+            signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)) + ValueChecks,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+                Constant(nameof(perImage), perImage), RegionTerms(regionTerms),
+            }.Concat(Checks(loss, checkValues)).ToArray()) with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
     /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight, ImmutableArray<KernelCall> regionTerms) =>
-        KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight), RegionTerms(regionTerms))
+    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight, ImmutableArray<KernelCall> regionTerms,
+        string loss, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0) + ValueChecks,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight), RegionTerms(regionTerms),
+            }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
     /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without weights. Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma, ImmutableArray<KernelCall> regionTerms) =>
-        KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0),
-            Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
-            Constant(nameof(gamma), gamma), RegionTerms(regionTerms))
+    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma, ImmutableArray<KernelCall> regionTerms,
+        string loss, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0) + ValueChecks,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
+                Constant(nameof(gamma), gamma), RegionTerms(regionTerms),
+            }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
@@ -123,6 +135,12 @@ internal static class RegionStatisticsCalls
     /// <summary>The statistics node <paramref name="call"/>, evaluating <paramref name="terms"/> (their closed forms) too.</summary>
     internal static KernelCall WithRegionTerms(KernelCall call, ImmutableArray<KernelCall> terms) =>
         call with { Arguments = call.Arguments.Select(a => a.Name == RegionTermsName ? RegionTerms(terms) : a).ToImmutableArray() };
+
+    // The value checks of pred and the mask, which Inputs.Mask leaves to a node on the logits (InputsCalls.Mask without a
+    // setting): with CheckValues the torch-operation path's two min-max reductions (the one-pass kernel's are free riders).
+    private static readonly PassCount ValueChecks = new(2, 0);
+
+    private static KernelArgument[] Checks(string loss, SettingValue checkValues) => new[] { Constant(nameof(loss), loss), Setting(nameof(checkValues), checkValues) };
 
     // The region terms a node evaluates: generated code gives none as null.
     private const string RegionTermsName = "regionTerms";

@@ -22,19 +22,29 @@ internal static unsafe class SigmoidStatisticsPass
     private const int VectorsPerWidening = 8;
 
     /// <summary>
-    /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one; and, when
+    /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one, then with
+    /// <paramref name="checkValues"/> the value checks' two sums (<see cref="ValueChecks"/>); and, when
     /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p, and the term's slope when
     /// it reads more than p and t (null otherwise).
     /// </summary>
     public static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false) =>
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false, bool checkValues = false) =>
         (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep),
-            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep),
-            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep),
-            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep),
+            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
+            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
+            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
+            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
         };
+
+    /// <summary>
+    /// The value checks' two sums, which the forward pass adds after the others when asked: <c>Σ x·0</c>, NaN exactly when
+    /// some logit is NaN or infinite, and <c>Σ max(0, t² − t)</c>, 0 exactly when every target value is in [0, 1] (NaN
+    /// for a NaN or an infinity). Computed from values the pass loads anyway, four operations a vector, instead of a pass
+    /// over each of pred and the mask (<see cref="Inputs.CheckFinite"/>, <see cref="Inputs.CheckMaskValues"/>, which a
+    /// failed check then calls for their messages).
+    /// </summary>
+    public const int ValueChecks = 2;
 
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's
@@ -56,9 +66,10 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward<TLanes, T>(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep)
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep, bool checkValues)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, (double[], Tensor?, Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep), pixelSum, positiveWeight);
+        where T : unmanaged =>
+        WithTerm<TLanes, T, (double[], Tensor?, Tensor?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep, checkValues), pixelSum, positiveWeight);
 
     // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
     // the loop (its kept slopes with it).
@@ -86,7 +97,8 @@ internal static unsafe class SigmoidStatisticsPass
             _ => pass.Run(default(NoPixelTerm<TLanes, T>)),
         };
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward<TLanes, T, TTerm>(CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, TTerm term)
+    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes) Forward<TLanes, T, TTerm>(
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -94,35 +106,55 @@ internal static unsafe class SigmoidStatisticsPass
         var (probabilities, termSlopes) = (keep ? empty_like(logits) : null, keep && !TTerm.SlopeReadsProbabilityOnly ? empty_like(logits) : null);
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
         var (p, d) = (probabilities is null ? 0 : CpuRows.Address(probabilities), termSlopes is null ? 0 : CpuRows.Address(termSlopes));
-        var blockSums = new double[rows.Rows * rows.BlocksPerRow * 4];
+        // Per block: TP, P, T, the pixel term's sum, then the value checks' sums when asked.
+        var width = 4 + (checkValues ? ValueChecks : 0);
+        var blockSums = new double[rows.Rows * rows.BlocksPerRow * width];
         rows.ForEachBlock((item, row, start, length) =>
         {
             var (at, scaleAt) = rows.Offsets(row, start);
-            var sums = new Span<double>(blockSums, 4 * item, 4);
-            if (s == 0)
+            var sums = new Span<double>(blockSums, width * item, width);
+            var blockX = (T*)x + at;
+            var blockT = (T*)t + at;
+            var blockP = p == 0 ? null : (T*)p + at;
+            var blockD = d == 0 ? null : (T*)d + at;
+            switch (s == 0, checkValues)
             {
-                BlockSums<TLanes, T, TTerm, Unscaled>((T*)x + at, (T*)t + at, null, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, length, term, sums);
-            }
-            else
-            {
-                BlockSums<TLanes, T, TTerm, Scaled>((T*)x + at, (T*)t + at, (T*)s + scaleAt, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, length, term, sums);
+                case (true, false):
+                    BlockSums<TLanes, T, TTerm, Unscaled, Unchecked>(blockX, blockT, null, blockP, blockD, length, term, sums);
+                    break;
+                case (true, true):
+                    BlockSums<TLanes, T, TTerm, Unscaled, Checked>(blockX, blockT, null, blockP, blockD, length, term, sums);
+                    break;
+                case (false, false):
+                    BlockSums<TLanes, T, TTerm, Scaled, Unchecked>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums);
+                    break;
+                default:
+                    BlockSums<TLanes, T, TTerm, Scaled, Checked>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums);
+                    break;
             }
         });
 
         // Added in row and block order: the same bits for every thread count.
         var statistics = rows.Statistics;
-        var result = new double[(3 * statistics) + (TTerm.Sums ? 1 : 0)];
-        for (var item = 0L; item < blockSums.Length / 4; item++)
+        var termSum = 3 * statistics;
+        var checks = termSum + (TTerm.Sums ? 1 : 0);
+        var result = new double[checks + (checkValues ? ValueChecks : 0)];
+        for (var item = 0L; item < blockSums.Length / width; item++)
         {
             var statistic = rows.Statistic(item / rows.BlocksPerRow);
             for (var sum = 0; sum < 3; sum++)
             {
-                result[(sum * statistics) + statistic] += blockSums[(4 * item) + sum];
+                result[(sum * statistics) + statistic] += blockSums[(width * item) + sum];
             }
 
             if (TTerm.Sums)
             {
-                result[3 * statistics] += blockSums[(4 * item) + 3];
+                result[termSum] += blockSums[(width * item) + 3];
+            }
+
+            for (var check = 0; check < width - 4; check++)
+            {
+                result[checks + check] += blockSums[(width * item) + 4 + check];
             }
         }
 
@@ -175,28 +207,35 @@ internal static unsafe class SigmoidStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than a group, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm, TScale>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm, TScale, TCheck>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
+        where TCheck : struct, IValueCheck
     {
         var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
+        var (notFinite, outsideUnit) = (TLanes.Zero, TLanes.Zero);
         var count = TLanes.Count;
         var exponentials = stackalloc T[VectorsPerWidening * TLanes.Count];
         var i = 0;
         while (i + (VectorsPerWidening * count) <= length)
         {
             var (partialTruePositive, partialPredicted, partialTarget, partialPixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
+            var (partialNotFinite, partialOutsideUnit) = (TLanes.Zero, TLanes.Zero);
             for (var k = 0; k < VectorsPerWidening; k++)
             {
-                LaneFunctions<TLanes, T>.ExpOfMinusAbs(TLanes.Load(x + i + (k * count))).Store(exponentials + (k * count));
+                var logit = TLanes.Load(x + i + (k * count));
+                LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit).Store(exponentials + (k * count));
+                partialNotFinite = TCheck.Present ? TLanes.MultiplyAdd(logit, TLanes.Zero, partialNotFinite) : partialNotFinite;
             }
 
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
             {
-                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), TLanes.Load(t + i), TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null);
+                var mask = TLanes.Load(t + i);
+                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null);
                 (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
+                partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
                 partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
                 if (probabilities is not null)
                 {
@@ -211,9 +250,18 @@ internal static unsafe class SigmoidStatisticsPass
 
             (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, partialTruePositive), TLanes.Accumulate(predicted, partialPredicted), TLanes.Accumulate(targetSum, partialTarget));
             pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, partialPixelSum) : pixelSum;
+            if (TCheck.Present)
+            {
+                (notFinite, outsideUnit) = (TLanes.Accumulate(notFinite, partialNotFinite), TLanes.Accumulate(outsideUnit, partialOutsideUnit));
+            }
         }
 
         (sums[0], sums[1], sums[2], sums[3]) = (TLanes.Total(truePositive), TLanes.Total(predicted), TLanes.Total(targetSum), TLanes.Total(pixelSum));
+        if (TCheck.Present)
+        {
+            (sums[4], sums[5]) = (TLanes.Total(notFinite), TLanes.Total(outsideUnit));
+        }
+
         if (i < length)
         {
             TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, probabilities is null ? null : probabilities + i, termSlopes is null ? null : termSlopes + i, length - i, term, sums);
@@ -238,6 +286,13 @@ internal static unsafe class SigmoidStatisticsPass
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
             sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, d));
+            if (sums.Length > 4)
+            {
+                // The padding is 0 in x and t: finite, and in [0, 1].
+                sums[4] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, TLanes.MultiplyAdd(logit, TLanes.Zero, TLanes.Zero)));
+                sums[5] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, OutsideUnit<TLanes, T>(mask)));
+            }
+
             if (probabilities is not null)
             {
                 LaneFunctions<TLanes, T>.StorePartial(p, probabilities + i, count);
@@ -362,6 +417,29 @@ internal static unsafe class SigmoidStatisticsPass
         (LaneFunctions<TLanes, T>.LoadPartial(x, count), LaneFunctions<TLanes, T>.LoadPartial(t, count),
             s is null ? LaneFunctions<TLanes, T>.FirstLanes(count) : LaneFunctions<TLanes, T>.LoadPartial(s, count));
 
+    // max(0, t² − t): 0 for t in [0, 1], above 0 outside it (t(t − 1) > 0), NaN for a NaN or an infinity (the maximum
+    // keeps a NaN on its right).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes OutsideUnit<TLanes, T>(TLanes t)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged => TLanes.Max(TLanes.Zero, TLanes.MultiplyAdd(t, t, -t));
+
+    /// <summary>Whether a forward block loop adds the value checks' sums (<see cref="ValueChecks"/>). A type, as <see cref="IScale"/>.</summary>
+    private interface IValueCheck
+    {
+        static abstract bool Present { get; }
+    }
+
+    private readonly struct Checked : IValueCheck
+    {
+        public static bool Present => true;
+    }
+
+    private readonly struct Unchecked : IValueCheck
+    {
+        public static bool Present => false;
+    }
+
     /// <summary>
     /// Whether a block loop reads a scale s (valid mask times weight map) beside x and t. A type, so that the loop without
     /// one is compiled without its loads and products; the tails always have one (0 past the end).
@@ -396,13 +474,13 @@ internal static unsafe class SigmoidStatisticsPass
             where TTerm : struct, IPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep)
+    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep, bool CheckValues)
         : ITermPass<TLanes, T, (double[], Tensor?, Tensor?)>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         public (double[], Tensor?, Tensor?) Run<TTerm>(TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, term);
+            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, CheckValues, term);
     }
 
     private readonly record struct BackwardPass<TLanes, T, TSource>(BackwardInputs Inputs) : ITermPass<TLanes, T, Tensor>
