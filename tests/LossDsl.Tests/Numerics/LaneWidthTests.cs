@@ -53,6 +53,45 @@ public sealed class LaneWidthTests
             ElementTolerance(sample.Dtype), what + ": d/dx");
     }, iterations: 60, seed: 512, print: sample => $"[{string.Join(", ", sample.Shape)}] {sample.Dtype} term {sample.Term}");
 
+    /// <summary>
+    /// The value checks' two sums (<see cref="SigmoidStatisticsPass.ValueChecks"/>) at both widths: exactly 0 for finite
+    /// logits and a mask in [0, 1], and the other sums as without them; NaN, or above 0, for one bad value anywhere,
+    /// in a block's main loop or its tail.
+    /// </summary>
+    [Fact]
+    public void The_statistics_passs_value_checks_are_the_same_at_both_widths() => PropertyRun.ForAll(
+        from sample in Cases
+        from bad in Gen.Int[0, 3]
+        from position in Gen.Double[0, 1]
+        select (sample, bad, position),
+        input =>
+        {
+            var (sample, bad, position) = input;
+            using var scope = NewDisposeScope();
+            var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+            var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
+            var target = rand(sample.Shape, dtype: sample.Dtype, generator: generator).gt(0.5).to_type(sample.Dtype);
+            var rows = CpuRows.Of(logits, target, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+            var checks = SigmoidStatisticsPass.ValueChecks;
+            foreach (var width in new[] { rows with { Wide = false }, rows with { Wide = true } })
+            {
+                var sums = SigmoidStatisticsPass.Forward(width, logits, target, null, SigmoidPixelSum.CrossEntropy, 1.0, checkValues: true).Sums;
+                Assert.Equal(new[] { 0.0, 0.0 }, sums[^checks..]);
+                Assert.Equal(SigmoidStatisticsPass.Forward(width, logits, target, null, SigmoidPixelSum.CrossEntropy, 1.0).Sums, sums[..^checks]);
+            }
+
+            // One bad value: a NaN or infinite logit, a mask value above 1 or below 0.
+            var at = (long)(position * (logits.numel() - 1));
+            (bad < 2 ? logits : target).view(-1)[at] = tensor(bad switch { 0 => double.NaN, 1 => double.NegativeInfinity, 2 => 1.5, _ => -1e-6 }, dtype: sample.Dtype);
+            foreach (var width in new[] { rows with { Wide = false }, rows with { Wide = true } })
+            {
+                var sums = SigmoidStatisticsPass.Forward(width, logits, target, null, SigmoidPixelSum.CrossEntropy, 1.0, checkValues: true).Sums;
+                var (notFinite, outsideUnit) = (sums[^2], sums[^1]);
+                Assert.True(bad < 2 ? double.IsNaN(notFinite) && outsideUnit == 0 : notFinite == 0 && outsideUnit > 0, $"bad value {bad} at {at}: {notFinite}, {outsideUnit}");
+            }
+        },
+        iterations: 40, seed: 513, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+
     [Fact]
     public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
     {
