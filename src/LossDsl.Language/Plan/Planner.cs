@@ -156,8 +156,8 @@ internal sealed class Planner : IPlanInputs
         var term = fusion.LabelsHost!.Value.Term;
         var weight = term.ClassWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
         return term.FocalGamma is { } gamma
-            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms), perImage ? "statsPerImage" : "stats", "focalSum")
-            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms),
+            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms, name, CheckValues), perImage ? "statsPerImage" : "stats", "focalSum")
+            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms, name, CheckValues),
                 perImage ? "statsPerImage" : "stats", "ceSum");
     }
 
@@ -178,8 +178,9 @@ internal sealed class Planner : IPlanInputs
         ? MaskTarget()
         : Step("t", InputsCalls.OneHot(PredValue, LabelIndices(), ValidPixels()));
 
+    // With the statistics node of class indices on the logits, which reads pred anyway, the node checks pred's values.
     public LocalValue LabelIndices() => Step("labels",
-        InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), CheckValues));
+        InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), fusion.LabelsHost is null ? CheckValues : null));
 
     // With the statistics node on the logits, which reads pred and the mask anyway, the node makes their value checks.
     private LocalValue MaskTarget() =>

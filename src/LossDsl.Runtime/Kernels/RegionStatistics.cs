@@ -242,9 +242,15 @@ public sealed class RegionStatistics
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    /// <param name="loss">The loss's name, for the value check's message.</param>
+    /// <param name="checkValues">
+    /// Whether the node checks that the logits are finite (<see cref="LossModule.CheckValues"/>), as
+    /// <see cref="Inputs.Labels"/> would: its pass reads them anyway, so the plan hands it the check.
+    /// </param>
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms, string loss, bool checkValues) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null,
+            classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
             (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null));
 
     /// <summary>
@@ -259,21 +265,29 @@ public sealed class RegionStatistics
     /// <param name="gamma">Focal's γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
+    /// <param name="loss">The loss's name, for the value check's message.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
     public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight,
-        RegionTerm[]? regionTerms) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, classWeights => LabelPixelSum.Focal(gamma, classWeights),
+        RegionTerm[]? regionTerms, string loss, bool checkValues) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, classWeights => LabelPixelSum.Focal(gamma, classWeights),
             (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null));
 
     // The statistics of class indices and one pixel term's sum: the node's pass, or else one softmax and one
-    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share.
+    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share; the logits checked
+    // finite first when checkValuesOf names the loss.
     private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, Func<double[]?, LabelPixelSum> nodeTerm,
-        Func<Tensor, Tensor, Tensor> perPixelTerm)
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, string? checkValuesOf,
+        Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
         if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
         {
-            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms);
+            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms, checkValuesOf);
             return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum, evaluated), sum);
+        }
+
+        if (checkValuesOf is not null)
+        {
+            Inputs.CheckFinite(checkValuesOf, logits);
         }
 
         var probabilities = Probabilities.Softmax(logits);

@@ -23,16 +23,18 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
 
     /// <summary>
     /// TP, P and T ([C], or [N, C] per image; T takes no gradient), the pixel term's sum, and the values of the region
-    /// terms (null for none) the node evaluated from them: those whose class weights it can read.
+    /// terms (null for none) the node evaluated from them: those whose class weights it can read. With
+    /// <paramref name="checkValuesOf"/> (the loss's name) the pass also checks that the logits are finite, with
+    /// <see cref="Inputs.CheckFinite"/>' message.
     /// </summary>
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
-        Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[]? regionTerms)
+        Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[]? regionTerms, string? checkValuesOf = null)
     {
         // p is kept for the backward pass only when there will be one.
         var keepProbabilities = is_grad_enabled() && logits.requires_grad;
         var classes = logits.shape[1];
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, classes);
-        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable);
+        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!);
         var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
         return (truePositive, predicted, target, sum!, EvaluatedRegionTerms.Pair(hostable, values));
     }
@@ -40,13 +42,26 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
     /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
-    /// the backward pass (bool) and the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>).
-    /// Returns TP, P, T (flattened), the pixel term's sum and the terms' values, concatenated.
+    /// the backward pass (bool), the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>) and the
+    /// loss whose logits it checks (or null). Returns TP, P, T (flattened), the pixel term's sum and the terms' values,
+    /// concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, labels, valid, pixels, pixelSum) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (LabelPixelSum)vars[4]);
-        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5]);
+        var checkValuesOf = (string?)vars[7];
+        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5], checkValuesOf is not null);
+        if (checkValuesOf is not null)
+        {
+            // 0 when every logit is finite; otherwise the check itself says how not.
+            if (sums[^1] != 0 || double.IsNaN(sums[^1]))
+            {
+                Inputs.CheckFinite(checkValuesOf, logits);
+            }
+
+            sums = sums[..^1];
+        }
+
         // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
         ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0), logProbabilities ?? empty(0) });
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
@@ -71,6 +86,6 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
             probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null! };
     }
 }

@@ -194,8 +194,8 @@ public sealed class FusedLabelsPathTests
     {
         var x = logits.detach().requires_grad_();
         var (statistics, crossEntropySum) = term.FocalGamma is { } gamma
-            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights, regionTerms: null)
-            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null);
+            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights, regionTerms: null, "Test", false)
+            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null, "Test", false);
         var w = weights.data<double>().ToArray();
         var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum()

@@ -92,6 +92,41 @@ public sealed class LaneWidthTests
         },
         iterations: 40, seed: 513, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
 
+    /// <summary>
+    /// The class-index pass's value check (<see cref="SoftmaxStatisticsPass.Forward"/> with <c>checkValues</c>) at both
+    /// widths: exactly 0 for finite logits, the other sums bit for bit as without it; NaN for one NaN or infinite logit in
+    /// any class of any pixel, in a block's vectors or its tail.
+    /// </summary>
+    [Fact]
+    public void The_class_index_passs_value_check_is_the_same_at_both_widths() => PropertyRun.ForAll(
+        from sample in Cases
+        from bad in Gen.Int[0, 2]
+        from position in Gen.Double[0, 1]
+        select (sample, bad, position),
+        input =>
+        {
+            var (sample, bad, position) = input;
+            using var scope = NewDisposeScope();
+            var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+            var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
+            var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
+            var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
+            var pixels = CpuRows.OfLabels(logits, labels, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+            foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
+            {
+                var sums = SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy, checkValues: true).Sums;
+                Assert.Equal(0.0, sums[^1]);
+                Assert.Equal(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy).Sums, sums[..^1]);
+            }
+
+            logits.view(-1)[(long)(position * (logits.numel() - 1))] = tensor(bad switch { 0 => double.NaN, 1 => double.NegativeInfinity, _ => double.PositiveInfinity }, dtype: sample.Dtype);
+            foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
+            {
+                Assert.True(double.IsNaN(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy, checkValues: true).Sums[^1]), $"bad logit {bad} at {position}");
+            }
+        },
+        iterations: 40, seed: 514, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+
     [Fact]
     public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
     {

@@ -165,6 +165,44 @@ public sealed class InputValidationTests
         Assert.True(loss.call(Input(Pred()), Input(outside)).isfinite().ToBoolean(), "with checks off the values pass through");
     }
 
+    /// <summary>
+    /// On class indices the statistics node on the logits (ce or focal summed beside a region term) checks that pred is
+    /// finite, which the checked labels then leave to it: on its one-pass kernel and on its fallback (strided logits),
+    /// with the checked labels' message, for a NaN or an infinity in any class of any pixel.
+    /// </summary>
+    [Theory]
+    [InlineData("ce + dice", true)]
+    [InlineData("dice(include_background: false) + 0.5 * focal(gamma: 2)", true)]
+    [InlineData("ce + dice", false)]
+    public void The_class_index_statistics_node_checks_that_pred_is_finite(string text, bool contiguous)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = LossCompiler.Compile(text, Labels);
+        var shape = new long[] { 2, 4, 8, 20 };
+        Tensor Input(Tensor values) => contiguous ? values : Numerics.FixedInputs.Strided(values);
+        Tensor Pred() => (arange(2 * 4 * 8 * 20, dtype: ScalarType.Float32) % 5 - 2).reshape(shape);
+        var target = (arange(2 * 8 * 20, dtype: ScalarType.Int64) % 4).reshape(2, 8, 20);
+        target.view(-1)[7] = tensor(255L);
+
+        Assert.True(loss.call(Input(Pred()), target).isfinite().ToBoolean());
+        foreach (var (at, bad, message) in new[]
+        {
+            (0L, double.NaN, "OrganLoss: pred contains NaN or infinite values (min NaN, max NaN)"),
+            (7L, double.NegativeInfinity, "OrganLoss: pred contains NaN or infinite values (min -Infinity, max 2)"),
+            (1279L, double.PositiveInfinity, "OrganLoss: pred contains NaN or infinite values (min -2, max Infinity)"),
+        })
+        {
+            var pred = Pred();
+            pred.view(-1)[at] = tensor(bad, dtype: ScalarType.Float32);
+            Assert.StartsWith(message, Assert.Throws<ArgumentException>(() => loss.call(Input(pred), target)).Message);
+        }
+
+        loss.CheckValues = false;
+        var passedThrough = Pred();
+        passedThrough.view(-1)[3] = tensor(float.NaN);
+        Assert.True(loss.call(Input(passedThrough), target).isnan().ToBoolean(), "with checks off the NaN flows through");
+    }
+
     [Fact]
     public void A_target_on_another_device_is_rejected()
     {

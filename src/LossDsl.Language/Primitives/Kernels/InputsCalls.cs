@@ -28,10 +28,12 @@ internal static class InputsCalls
     /// negation (2) and the masked fill of the ignored ones (3). int64 labels are not copied by the conversion to int64.
     /// With CheckValues (the default) also one min-max reduction over pred (1 full).
     /// </summary>
-    public static KernelCall Labels(string loss, LocalValue pred, LocalValue target, int? classes, int? ignoreIndex, int? spatialRank, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(Labels), KernelCall.Fixed(1, ignoreIndex is null ? 1 : 8),
+    /// <param name="checkValues">The module's setting, or null when the statistics node checks pred in its pass.</param>
+    public static KernelCall Labels(string loss, LocalValue pred, LocalValue target, int? classes, int? ignoreIndex, int? spatialRank, SettingValue? checkValues) =>
+        KernelCall.Create(Type, nameof(Labels), KernelCall.Fixed(checkValues is null ? 0 : 1, ignoreIndex is null ? 1 : 8),
             Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(classes), classes),
-            Constant(nameof(ignoreIndex), ignoreIndex), Constant(nameof(spatialRank), spatialRank), Setting(nameof(checkValues), checkValues));
+            Constant(nameof(ignoreIndex), ignoreIndex), Constant(nameof(spatialRank), spatialRank),
+            checkValues is null ? Constant(nameof(checkValues), false) : Setting(nameof(checkValues), checkValues));
 
     /// <summary>
     /// The zeros (1 full write), then one scatter reading the indices and the values to write (2 per pixel) and writing

@@ -96,13 +96,16 @@ internal static class RegionStatisticsCalls
     /// and the valid pixels once.
     /// </summary>
     public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing,
-        ImmutableArray<KernelCall> regionTerms)
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues)
     {
         var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7))
-            + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null);
+            + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null) + PredictionCheck;
         return KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy), _ => passes,
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-            Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms))
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
+                Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms),
+            }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
     }
 
@@ -113,11 +116,14 @@ internal static class RegionStatisticsCalls
     /// statistics and the sum. The same fused pass.
     /// </summary>
     public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight,
-        ImmutableArray<KernelCall> regionTerms) =>
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
-            KernelCall.Fixed(valid is null ? 4 + 1 : 4 + 3, (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5)),
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-            Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms))
+            KernelCall.Fixed((valid is null ? 4 + 1 : 4 + 3) + PredictionCheck.Full, (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5)),
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
+                Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms),
+            }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
 
     private static FusedCpuPath LabelsStatisticsPath(LocalValue? valid) => new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3));
@@ -139,6 +145,10 @@ internal static class RegionStatisticsCalls
     // The value checks of pred and the mask, which Inputs.Mask leaves to a node on the logits (InputsCalls.Mask without a
     // setting): with CheckValues the torch-operation path's two min-max reductions (the one-pass kernel's are free riders).
     private static readonly PassCount ValueChecks = new(2, 0);
+
+    // The value check of pred, which Inputs.Labels leaves to a node on the logits: with CheckValues the torch-operation
+    // path's min-max reduction over pred (the one-pass kernel's is a free rider).
+    private static readonly PassCount PredictionCheck = new(1, 0);
 
     private static KernelArgument[] Checks(string loss, SettingValue checkValues) => new[] { Constant(nameof(loss), loss), Setting(nameof(checkValues), checkValues) };
 

@@ -23,18 +23,20 @@ internal static unsafe class SoftmaxStatisticsPass
     private const int VectorsPerWidening = 8;
 
     /// <summary>
-    /// TP (classes per statistic), then P, then T, then the pixel term's sum; and, when <paramref name="keepProbabilities"/>,
+    /// TP (classes per statistic), then P, then T, then the pixel term's sum, then with <paramref name="checkValues"/> the
+    /// value check's sum <c>Σ (x_c − max)·0</c> over every logit, NaN exactly when one is NaN or infinite (the check
+    /// <see cref="Inputs.CheckFinite"/> makes in a pass of its own); and, when <paramref name="keepProbabilities"/>,
     /// p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/>, with −log p_y in a tensor of the
     /// labels' shape when the term's gradient reads it (focal: p_y alone loses it where p_y rounds to 1); null otherwise.
     /// </summary>
     public static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false) =>
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false, bool checkValues = false) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
-            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
-            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
-            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities),
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
         };
 
     /// <summary>
@@ -61,9 +63,10 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T>(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities)
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities, bool checkValues)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => WithTerm<TLanes, T, ForwardPass, (double[], Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities), pixelSum, (int)logits.shape[1]);
+        where T : unmanaged =>
+        WithTerm<TLanes, T, ForwardPass, (double[], Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues), pixelSum, (int)logits.shape[1]);
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
     // products for a small whole γ, each with class weights when it has them.
@@ -96,12 +99,31 @@ internal static unsafe class SoftmaxStatisticsPass
             where TTerm : struct, ILabelPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities) : ITermPass<(double[], Tensor?, Tensor?)>
+    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities, bool CheckValues)
+        : ITermPass<(double[], Tensor?, Tensor?)>
     {
         public (double[], Tensor?, Tensor?) Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
-            where TTerm : struct, ILabelPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
+            where TTerm : struct, ILabelPixelTerm<TLanes, T> =>
+            CheckValues ? Forward<TLanes, T, TTerm, Checked>(Pixels, Logits, Labels, Valid, KeepProbabilities, term)
+            : Forward<TLanes, T, TTerm, Unchecked>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
+    }
+
+    /// <summary>Whether the forward pass adds the value check's sum. A type, so that the loop without it has none of it.</summary>
+    private interface IValueCheck
+    {
+        static abstract bool Present { get; }
+    }
+
+    private readonly struct Checked : IValueCheck
+    {
+        public static bool Present => true;
+    }
+
+    private readonly struct Unchecked : IValueCheck
+    {
+        public static bool Present => false;
     }
 
     // From: the logits, or the stored p when Stored (with −log p_y beside it when kept).
@@ -149,31 +171,32 @@ internal static unsafe class SoftmaxStatisticsPass
         public static bool ReadsLogits => false;
     }
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm>(
+    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm, TCheck>(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
+        where TCheck : struct, IValueCheck
     {
         var classes = (int)logits.shape[1];
         var probabilities = keepProbabilities ? empty_like(logits) : null;
         var logProbabilities = keepProbabilities && TTerm.FactorReadsLogProbability ? empty_like(labels, dtype: logits.dtype) : null;
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
         var (kept, keptLog) = (probabilities is null ? 0 : CpuRows.Address(probabilities), logProbabilities is null ? 0 : CpuRows.Address(logProbabilities));
-        // Per block: TP, P and T of every class, then the cross-entropy.
-        var width = (3 * classes) + 1;
+        // Per block: TP, P and T of every class, then the cross-entropy, then the value check's sum when asked.
+        var width = (3 * classes) + 1 + (TCheck.Present ? 1 : 0);
         var blockSums = new double[pixels.Rows * pixels.BlocksPerRow * width];
         pixels.ForEachBlock((item, image, start, length) =>
         {
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
-            BlockSums<TLanes, T, TTerm>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt,
+            BlockSums<TLanes, T, TTerm, TCheck>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt,
                 keptLog == 0 ? null : (T*)keptLog + at, pixels.RowLength, classes, length, term, new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
         var statistics = pixels.Statistics * classes;
-        var result = new double[(3 * statistics) + 1];
+        var result = new double[(3 * statistics) + 1 + (TCheck.Present ? 1 : 0)];
         for (var item = 0L; item < blockSums.Length / width; item++)
         {
             var first = pixels.Statistic(item / pixels.BlocksPerRow) * classes;
@@ -185,7 +208,11 @@ internal static unsafe class SoftmaxStatisticsPass
                 }
             }
 
-            result[3 * statistics] += blockSums[(item * width) + width - 1];
+            result[3 * statistics] += blockSums[(item * width) + (3 * classes)];
+            if (TCheck.Present)
+            {
+                result[^1] += blockSums[(item * width) + width - 1];
+            }
         }
 
         return (result, probabilities, logProbabilities);
@@ -218,12 +245,14 @@ internal static unsafe class SoftmaxStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be
     // left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockSums<TLanes, T, TTerm>(T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
+    private static void BlockSums<TLanes, T, TTerm, TCheck>(
+        T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
+        where TCheck : struct, IValueCheck
     {
-        var width = (3 * classes) + 1;
+        var width = (3 * classes) + 1 + (TCheck.Present ? 1 : 0);
         var lanes = stackalloc TLanes[width];
         new Span<TLanes>(lanes, width).Clear();
         // The sums of the last few vectors in the lanes' precision, widened into lanes every VectorsPerWidening vectors.
@@ -243,7 +272,12 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, logSum, shiftedY, weighedShifted) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            var (inverse, logSum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            if (TCheck.Present)
+            {
+                partial[width - 1] += notFinite;
+            }
+
             var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
             // The tail's p is written to the tile (its logits are read) and its first elements copied out.
             var to = whole ? probabilities + i : tile;
@@ -403,7 +437,7 @@ internal static unsafe class SoftmaxStatisticsPass
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        var (inverse, logSum, shiftedY, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
+        var (inverse, logSum, shiftedY, _, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
         for (var c = 0; c < classes; c++)
         {
             probabilities[c] *= inverse;
@@ -429,7 +463,7 @@ internal static unsafe class SoftmaxStatisticsPass
     // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e,
     // x_y − max, and when smoothing Σ_c w_c·(x_c − max).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY, TLanes WeighedShifted) Softmax<TLanes, T>(
+    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY, TLanes WeighedShifted, TLanes NotFinite) Softmax<TLanes, T>(
         T* x, long stride, int classes, TLanes label, TLanes* exponentials, bool smooths, TLanes* classWeights)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -440,10 +474,13 @@ internal static unsafe class SoftmaxStatisticsPass
             max = TLanes.Max(max, TLanes.Load(x + (c * stride)));
         }
 
-        var (sum, shiftedY, weighedShifted) = (TLanes.Zero, TLanes.Zero, TLanes.Zero);
+        var (sum, shiftedY, weighedShifted, notFinite) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
         for (var c = 0; c < classes; c++)
         {
             var shifted = TLanes.Load(x + (c * stride)) - max;
+            // NaN when x_c or the maximum is NaN or infinite (−∞ − max, ∞ − ∞), 0 otherwise: the value check's term, which
+            // the forward pass adds when asked and the compiler drops when not.
+            notFinite = TLanes.MultiplyAdd(shifted, TLanes.Zero, notFinite);
             exponentials[c] = LaneFunctions<TLanes, T>.ExpOfNonPositive(shifted);
             sum += exponentials[c];
             shiftedY = TLanes.Select(TLanes.EqualTo(label, TLanes.Create(c)), shifted, shiftedY);
@@ -454,7 +491,7 @@ internal static unsafe class SoftmaxStatisticsPass
         }
 
         // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number.
-        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY, weighedShifted);
+        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY, weighedShifted, notFinite);
     }
 
     // The term's class weights broadcast into lanes (count of them: the classes when it reads them, else none), their
