@@ -23,6 +23,16 @@ public sealed class LaneWidthTests
         from seed in Gen.Int[0, 1 << 20]
         select (shape, dtype, perImage, term, seed);
 
+    // A case, which of `kinds` bad values to plant, and where, as a fraction of the elements.
+    private static Gen<((long[] Shape, ScalarType Dtype, bool PerImage, int Term, int Seed) sample, int bad, double position)> WithOneBadValue(int kinds) =>
+        from sample in Cases
+        from bad in Gen.Int[0, kinds - 1]
+        from position in Gen.Double[0, 1]
+        select (sample, bad, position);
+
+    private static string PrintWithBadValue(((long[] Shape, ScalarType Dtype, bool PerImage, int Term, int Seed) sample, int bad, double position) input) =>
+        $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}";
+
     [Fact]
     public void The_statistics_pass_on_logits_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
     {
@@ -60,10 +70,7 @@ public sealed class LaneWidthTests
     /// </summary>
     [Fact]
     public void The_statistics_passs_value_checks_are_the_same_at_both_widths() => PropertyRun.ForAll(
-        from sample in Cases
-        from bad in Gen.Int[0, 3]
-        from position in Gen.Double[0, 1]
-        select (sample, bad, position),
+        WithOneBadValue(kinds: 4),
         input =>
         {
             var (sample, bad, position) = input;
@@ -90,7 +97,7 @@ public sealed class LaneWidthTests
                 Assert.True(bad < 2 ? double.IsNaN(notFinite) && outsideUnit == 0 : notFinite == 0 && outsideUnit > 0, $"bad value {bad} at {at}: {notFinite}, {outsideUnit}");
             }
         },
-        iterations: 40, seed: 513, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+        iterations: 40, seed: 513, print: PrintWithBadValue);
 
     /// <summary>
     /// The class-index pass's value check (<see cref="SoftmaxStatisticsPass.Forward"/> with <c>checkValues</c>) at both
@@ -99,10 +106,7 @@ public sealed class LaneWidthTests
     /// </summary>
     [Fact]
     public void The_class_index_passs_value_check_is_the_same_at_both_widths() => PropertyRun.ForAll(
-        from sample in Cases
-        from bad in Gen.Int[0, 2]
-        from position in Gen.Double[0, 1]
-        select (sample, bad, position),
+        WithOneBadValue(kinds: 3),
         input =>
         {
             var (sample, bad, position) = input;
@@ -125,7 +129,7 @@ public sealed class LaneWidthTests
                 Assert.True(double.IsNaN(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy, checkValues: true).Sums[^1]), $"bad logit {bad} at {position}");
             }
         },
-        iterations: 40, seed: 514, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+        iterations: 40, seed: 514, print: PrintWithBadValue);
 
     [Fact]
     public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>

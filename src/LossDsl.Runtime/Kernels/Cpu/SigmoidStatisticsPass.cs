@@ -424,22 +424,6 @@ internal static unsafe class SigmoidStatisticsPass
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged => TLanes.Max(TLanes.Zero, TLanes.MultiplyAdd(t, t, -t));
 
-    /// <summary>Whether a forward block loop adds the value checks' sums (<see cref="ValueChecks"/>). A type, as <see cref="IScale"/>.</summary>
-    private interface IValueCheck
-    {
-        static abstract bool Present { get; }
-    }
-
-    private readonly struct Checked : IValueCheck
-    {
-        public static bool Present => true;
-    }
-
-    private readonly struct Unchecked : IValueCheck
-    {
-        public static bool Present => false;
-    }
-
     /// <summary>
     /// Whether a block loop reads a scale s (valid mask times weight map) beside x and t. A type, so that the loop without
     /// one is compiled without its loads and products; the tails always have one (0 past the end).

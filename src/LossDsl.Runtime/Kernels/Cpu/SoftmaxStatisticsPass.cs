@@ -110,21 +110,6 @@ internal static unsafe class SoftmaxStatisticsPass
             : Forward<TLanes, T, TTerm, Unchecked>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
     }
 
-    /// <summary>Whether the forward pass adds the value check's sum. A type, so that the loop without it has none of it.</summary>
-    private interface IValueCheck
-    {
-        static abstract bool Present { get; }
-    }
-
-    private readonly struct Checked : IValueCheck
-    {
-        public static bool Present => true;
-    }
-
-    private readonly struct Unchecked : IValueCheck
-    {
-        public static bool Present => false;
-    }
 
     // From: the logits, or the stored p when Stored (with −log p_y beside it when kept).
     private readonly record struct BackwardPass(
