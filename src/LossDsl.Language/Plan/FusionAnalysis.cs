@@ -73,8 +73,9 @@ internal sealed record FusionAnalysis(
     /// made to evaluate the closed forms of the region terms that read its statistics (<see cref="KernelCall.RegionTerm"/>:
     /// dice, iou and tversky without squared_pred, micro averaging or soft labels), directly or summed across the group.
     /// Each such term is otherwise an autograd node of its own: on an AVX-512 Xeon, one thread, bce + dice + iou took
-    /// 0.611 ms a step with two such nodes and 0.581 ms without (focal + dice and ce + dice, one term: 1-2 %). The terms' calls stay as they are: each takes the value the node evaluated, or computes itself where the
-    /// node could not (statistics summed across a data-parallel group, tensors the node's CPU pass does not take).
+    /// 0.611 ms a step with two such nodes and 0.581 ms without (focal + dice and ce + dice, one term: 1-2 %). The terms'
+    /// calls stay as they are: each takes the value the node evaluated, or computes itself where the node could not
+    /// (statistics summed across a data-parallel group, tensors the node's CPU pass does not take).
     /// </summary>
     public static ImmutableArray<PlanStep> EvaluateRegionTermsInStatistics(ImmutableArray<PlanStep> steps, IReadOnlyList<PlanTerm> terms) =>
         steps.Select(step =>

@@ -16,13 +16,9 @@ internal sealed class EvaluatedRegionTerms
 {
     private readonly (double[] TruePositive, double[] Predicted)[] slopes;
 
-    private EvaluatedRegionTerms(RegionTerm[] terms, double[] values, (double[], double[])[] slopes) => (Terms, Values, this.slopes) = (terms, values, slopes);
+    private readonly double[] values;
 
-    /// <summary>The terms evaluated, in the order of their values.</summary>
-    public RegionTerm[] Terms { get; }
-
-    /// <summary>Each term's value.</summary>
-    public double[] Values { get; }
+    private EvaluatedRegionTerms(double[] values, (double[], double[])[] slopes) => (this.values, this.slopes) = (values, slopes);
 
     /// <summary>
     /// The terms a node on <paramref name="channels"/> channels can evaluate: those whose class weights, if any, are a CPU
@@ -59,8 +55,11 @@ internal sealed class EvaluatedRegionTerms
             slopes[k] = (truePositiveGrad, predictedGrad);
         }
 
-        return new EvaluatedRegionTerms(terms.Select(t => t.Term).ToArray(), values, slopes);
+        return new EvaluatedRegionTerms(values, slopes);
     }
+
+    /// <summary>The node's output: its <paramref name="sums"/>, then each term's value, in <paramref name="dtype"/>.</summary>
+    public Tensor Output(double[] sums, ScalarType dtype) => CpuValues.Write(sums.Concat(values).ToArray(), dtype, sums.Length + values.Length);
 
     /// <summary>Adds each term's slopes times its incoming gradient (<paramref name="valueGrads"/>) to the statistics' gradients.</summary>
     public void AddSlopes(ReadOnlySpan<double> valueGrads, Span<double> truePositiveGrad, Span<double> predictedGrad)

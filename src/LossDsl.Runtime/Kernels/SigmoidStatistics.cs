@@ -92,14 +92,15 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null);
             if (checkValuesOf is not null)
             {
-                // The pass's two check sums are exactly 0 when every value passes; otherwise the checks themselves say how not.
+                // The pass's two check sums are exactly 0 when every value passes (a NaN is not 0); otherwise the checks
+                // themselves say how not.
                 var (notFinite, outsideUnit) = (sums[^2], sums[^1]);
-                if (notFinite != 0 || double.IsNaN(notFinite))
+                if (notFinite != 0)
                 {
                     Inputs.CheckFinite(checkValuesOf, logits);
                 }
 
-                if (outsideUnit != 0 || double.IsNaN(outsideUnit))
+                if (outsideUnit != 0)
                 {
                     Inputs.CheckMaskValues(checkValuesOf, target);
                 }
@@ -113,7 +114,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
             ctx.save_data("terms", evaluated);
-            return CpuValues.Write(sums.Concat(evaluated.Values).ToArray(), logits.dtype, sums.Length + evaluated.Values.Length);
+            return evaluated.Output(sums, logits.dtype);
         }
 
         if (checkValuesOf is not null)

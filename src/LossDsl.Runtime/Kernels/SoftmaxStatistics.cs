@@ -53,8 +53,8 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5], checkValuesOf is not null);
         if (checkValuesOf is not null)
         {
-            // 0 when every logit is finite; otherwise the check itself says how not.
-            if (sums[^1] != 0 || double.IsNaN(sums[^1]))
+            // 0 when every logit is finite, else NaN; then the check itself says how not.
+            if (sums[^1] != 0)
             {
                 Inputs.CheckFinite(checkValuesOf, logits);
             }
@@ -69,7 +69,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("pixelSum", pixelSum);
         var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.shape[1]), (int)logits.shape[1]);
         ctx.save_data("terms", evaluated);
-        return CpuValues.Write(sums.Concat(evaluated.Values).ToArray(), logits.dtype, sums.Length + evaluated.Values.Length);
+        return evaluated.Output(sums, logits.dtype);
     }
 
     /// <inheritdoc/>

@@ -6,8 +6,9 @@ namespace LossDsl.Kernels;
 /// <summary>
 /// TP, P, T, the pixel term's sum and the values of the region terms the node evaluated from the one output of a
 /// statistics node (<see cref="SigmoidStatistics"/>, <see cref="SoftmaxStatistics"/>: the statistics flattened one after
-/// the other, then the sum, then the terms' values). One split gives every part, and backward one node gathers their gradients; a narrow and a view per part, as before, cost about 40 µs
-/// more a step, forward and backward, which is a small loss's whole tail. (Four outputs of their own would need
+/// the other, then the sum, then the terms' values). One split gives every part, and backward one node gathers their
+/// gradients; a narrow and a view per part, as before, cost about 40 µs more a step, forward and backward, which is a
+/// small loss's whole tail. (Four outputs of their own would need
 /// TorchSharp's multi-output node, which builds a zero gradient for an unused output from a copy of it that the loss's
 /// dispose scope has already released.)
 /// </summary>

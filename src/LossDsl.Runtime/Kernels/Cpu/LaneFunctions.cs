@@ -94,6 +94,14 @@ internal static unsafe class LaneFunctions<TLanes, T>
         return TLanes.MultiplyAdd(k, TLanes.Create(0.6931471805599453), TwiceAtanh((f - one) / (f + one)));
     }
 
+    /// <summary>
+    /// <paramref name="sum"/> + values·0: stays 0 while every value is finite, and is NaN from the first NaN or infinity
+    /// on (minimum and maximum instructions do not keep a NaN; a product by 0 does, and turns ±∞ into one). The finite
+    /// checks of <see cref="RangePass"/> and of the statistics passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes AddNotFinite(TLanes sum, TLanes values) => TLanes.MultiplyAdd(values, TLanes.Zero, sum);
+
     /// <summary>Whether mᵞ is taken by products: a whole γ up to 8 (the usual 1, 2, 3).</summary>
     public static bool IsSmallWhole(double gamma) => gamma == Math.Floor(gamma) && gamma is >= 0 and <= 8;
 

@@ -83,8 +83,8 @@ internal static unsafe class RangePass
             for (; i + count + count <= length; i += count + count)
             {
                 var (v, w) = (TLanes.Load(x + i), TLanes.Load(x + i + count));
-                (low, high, sum) = (TLanes.Min(low, v), TLanes.Max(high, v), TLanes.MultiplyAdd(v, zero, sum));
-                (otherLow, otherHigh, otherSum) = (TLanes.Min(otherLow, w), TLanes.Max(otherHigh, w), TLanes.MultiplyAdd(w, zero, otherSum));
+                (low, high, sum) = (TLanes.Min(low, v), TLanes.Max(high, v), LaneFunctions<TLanes, T>.AddNotFinite(sum, v));
+                (otherLow, otherHigh, otherSum) = (TLanes.Min(otherLow, w), TLanes.Max(otherHigh, w), LaneFunctions<TLanes, T>.AddNotFinite(otherSum, w));
             }
 
             (low, high, sum) = (TLanes.Min(low, otherLow), TLanes.Max(high, otherHigh), sum + otherSum);

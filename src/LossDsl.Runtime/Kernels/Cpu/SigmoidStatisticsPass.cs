@@ -227,7 +227,7 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 var logit = TLanes.Load(x + i + (k * count));
                 LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit).Store(exponentials + (k * count));
-                partialNotFinite = TCheck.Present ? TLanes.MultiplyAdd(logit, TLanes.Zero, partialNotFinite) : partialNotFinite;
+                partialNotFinite = TCheck.Present ? LaneFunctions<TLanes, T>.AddNotFinite(partialNotFinite, logit) : partialNotFinite;
             }
 
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
@@ -289,7 +289,7 @@ internal static unsafe class SigmoidStatisticsPass
             if (sums.Length > 4)
             {
                 // The padding is 0 in x and t: finite, and in [0, 1].
-                sums[4] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, TLanes.MultiplyAdd(logit, TLanes.Zero, TLanes.Zero)));
+                sums[4] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, LaneFunctions<TLanes, T>.AddNotFinite(TLanes.Zero, logit)));
                 sums[5] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, OutsideUnit<TLanes, T>(mask)));
             }
 

@@ -465,7 +465,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var shifted = TLanes.Load(x + (c * stride)) - max;
             // NaN when x_c or the maximum is NaN or infinite (−∞ − max, ∞ − ∞), 0 otherwise: the value check's term, which
             // the forward pass adds when asked and the compiler drops when not.
-            notFinite = TLanes.MultiplyAdd(shifted, TLanes.Zero, notFinite);
+            notFinite = LaneFunctions<TLanes, T>.AddNotFinite(notFinite, shifted);
             exponentials[c] = LaneFunctions<TLanes, T>.ExpOfNonPositive(shifted);
             sum += exponentials[c];
             shiftedY = TLanes.Select(TLanes.EqualTo(label, TLanes.Create(c)), shifted, shiftedY);
