@@ -99,7 +99,10 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
         return new CpuRows(logits.shape[0], 1, logits.shape.Skip(2).Aggregate(1L, (a, b) => a * b), valid is null ? 0 : 1, perImage);
     }
 
-    /// <summary>The most classes a pass over class indices takes: each pixel's exponentials are kept on the stack.</summary>
+    /// <summary>
+    /// The most classes a pass over class indices takes: each pixel's exponentials are kept on the stack, and a product of
+    /// a group's sums of them (at most 64⁸ = 2⁴⁸) stays a normal float32.
+    /// </summary>
     public const int MaxClasses = 64;
 
     /// <summary>Runs <paramref name="block"/> for every (row, block) pair, numbered row-major, on torch's thread count.</summary>

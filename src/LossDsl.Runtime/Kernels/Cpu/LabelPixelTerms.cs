@@ -34,6 +34,12 @@ internal interface ILabelPixelTerm<TLanes, T>
     /// <summary>w_c (read only when the term weighs classes or smooths).</summary>
     double ClassWeight(int c);
 
+    /// <summary>
+    /// Whether the core is −log p_y = log Σ_c e^(x_c − max) − (x_y − max) itself, unweighted: a pass may then add the
+    /// logarithms of several pixel vectors as one, the log of their sums' product, and give <see cref="Of"/> the rest.
+    /// </summary>
+    static virtual bool LogarithmApart => false;
+
     /// <summary>The pixel's core loss and its gradient's factor F, from −log p_y and p_y.</summary>
     (TLanes Loss, TLanes Factor) Of(TLanes minusLogProbability, TLanes probability);
 }
@@ -50,6 +56,8 @@ internal readonly struct CrossEntropyOfLabel<TLanes, T> : ILabelPixelTerm<TLanes
     public static bool WeighsClasses => false;
 
     public static bool Smooths => false;
+
+    public static bool LogarithmApart => true;
 
     public double SmoothingPerClass => 0;
 

@@ -24,11 +24,33 @@ internal static unsafe class LaneFunctions<TLanes, T>
 
     /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e)
+    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e) => (SigmoidWith(x, e), SoftplusWith(x, e));
+
+    /// <summary>σ(x), given e = exp(−|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes SigmoidWith(TLanes x, TLanes e) => TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), TLanes.One, e) / (TLanes.One + e);
+
+    /// <summary>softplus(x) = max(x, 0) + log(1 + e), given e = exp(−|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes SoftplusWith(TLanes x, TLanes e) => TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e);
+
+    /// <summary>
+    /// u + e + u·e: with u = Π(1 + eᵢ) − 1 over some vectors, the same for one more. Summing log(1 + eᵢ) as
+    /// <see cref="Log1p"/> of the result takes one logarithm for many, and keeps the tiny eᵢ that 1 + eᵢ would round
+    /// away: each step rounds u by at most two ulps, relative.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes OnePlusProductMinusOne(TLanes u, TLanes e) => TLanes.MultiplyAdd(u, e, u + e);
+
+    /// <summary>
+    /// log(1 + u) for u ≥ 0 with 1 + u normal (NaN stays NaN): the log of m = 1 + u, plus the rounding of that sum,
+    /// (u − (m − 1)) / m, which is all of the result where 1 + u rounds to 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes Log1p(TLanes u)
     {
-        var one = TLanes.One;
-        var probability = TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), one, e) / (one + e);
-        return (probability, TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e));
+        var m = TLanes.One + u;
+        return LogOfNormal(m) + ((u - (m - TLanes.One)) / m);
     }
 
     /// <summary>

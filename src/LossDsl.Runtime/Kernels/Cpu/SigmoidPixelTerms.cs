@@ -17,6 +17,16 @@ internal interface IPixelTerm<TLanes, T>
     /// <summary>Whether <see cref="Slope"/> reads t and p only, so that a backward pass may start from a stored p.</summary>
     static abstract bool SlopeReadsProbabilityOnly { get; }
 
+    /// <summary>
+    /// Whether ℓ = log(1 + e) + <see cref="WithoutLogarithm"/>(x, t), e = exp(−|x|), with nothing weighing the logarithm:
+    /// a pass may then add the logarithms of several vectors as one, log Π(1 + e)
+    /// (<see cref="LaneFunctions{TLanes, T}.OnePlusProductMinusOne"/>).
+    /// </summary>
+    static virtual bool LogarithmApart => false;
+
+    /// <summary>ℓ − log(1 + e), for a term whose <see cref="LogarithmApart"/> holds.</summary>
+    static virtual TLanes WithoutLogarithm(TLanes x, TLanes t) => throw new System.NotSupportedException("This pixel term's logarithm is weighed: it has no form apart from it.");
+
     /// <summary>ℓ(x, t).</summary>
     TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus);
 
@@ -49,6 +59,12 @@ internal readonly struct PlainCrossEntropyTerm<TLanes, T> : IPixelTerm<TLanes, T
     public static bool Sums => true;
 
     public static bool SlopeReadsProbabilityOnly => true;
+
+    // softplus(x) − t·x = log(1 + e) + max(x, 0) − t·x.
+    public static bool LogarithmApart => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes WithoutLogarithm(TLanes x, TLanes t) => TLanes.MultiplyAdd(-t, x, TLanes.Max(TLanes.Zero, x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.MultiplyAdd(-t, x, softplus);

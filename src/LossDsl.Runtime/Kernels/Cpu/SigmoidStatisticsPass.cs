@@ -230,10 +230,14 @@ internal static unsafe class SigmoidStatisticsPass
                 partialNotFinite = TCheck.Present ? LaneFunctions<TLanes, T>.AddNotFinite(partialNotFinite, logit) : partialNotFinite;
             }
 
+            // Π(1 + e) − 1 over the group, when the term's logarithm is added apart.
+            var onePlusProduct = TLanes.Zero;
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
             {
                 var mask = TLanes.Load(t + i);
-                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), TLanes.Load(exponentials + (k * count)), mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null);
+                var exponential = TLanes.Load(exponentials + (k * count));
+                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, LogarithmApart<TLanes, T, TTerm, TScale>());
+                onePlusProduct = LogarithmApart<TLanes, T, TTerm, TScale>() ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
                 (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
                 partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
                 partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
@@ -248,6 +252,7 @@ internal static unsafe class SigmoidStatisticsPass
                 }
             }
 
+            partialPixelSum = LogarithmApart<TLanes, T, TTerm, TScale>() ? partialPixelSum + LaneFunctions<TLanes, T>.Log1p(onePlusProduct) : partialPixelSum;
             (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, partialTruePositive), TLanes.Accumulate(predicted, partialPredicted), TLanes.Accumulate(targetSum, partialTarget));
             pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, partialPixelSum) : pixelSum;
             if (TCheck.Present)
@@ -281,7 +286,7 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null);
+            var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null, logarithmApart: false);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
@@ -305,18 +310,28 @@ internal static unsafe class SigmoidStatisticsPass
         }
     }
 
+    // Whether a block loop adds the pixel term's logarithm apart, once a group (IPixelTerm.LogarithmApart): only without
+    // a scale, which would weigh it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool LogarithmApart<TLanes, T, TTerm, TScale>()
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TTerm : struct, IPixelTerm<TLanes, T>
+        where TScale : struct, IScale => TTerm.Sums && TTerm.LogarithmApart && !TScale.Present;
+
     // One vector's p·s·t, p·s, s·t and s·ℓ, p, and ∂ℓ/∂x when asked (else 0), given e = exp(−|x|); s is not read
-    // (taken as 1) when TScale has none.
+    // (taken as 1) when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Slope) Sums<TLanes, T, TTerm, TScale>(
-        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool slopes)
+        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool slopes, bool logarithmApart)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
     {
-        var (probability, softplus) = LaneFunctions<TLanes, T>.EvaluateWith(logit, exponential);
-        var loss = TTerm.Sums ? term.Loss(logit, mask, probability, softplus) : TLanes.Zero;
+        var probability = LaneFunctions<TLanes, T>.SigmoidWith(logit, exponential);
+        var softplus = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.SoftplusWith(logit, exponential);
+        var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : term.Loss(logit, mask, probability, softplus);
         var slope = !TTerm.SlopeReadsProbabilityOnly && slopes ? term.Slope(logit, mask, probability, softplus) : TLanes.Zero;
         if (!TScale.Present)
         {

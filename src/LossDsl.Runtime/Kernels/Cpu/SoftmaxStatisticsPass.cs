@@ -248,6 +248,8 @@ internal static unsafe class SoftmaxStatisticsPass
         var classWeights = stackalloc TLanes[weighed];
         var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
         var tile = stackalloc T[classes * TLanes.Count];
+        // Π (Σ e)^v over the vectors since the last widening, when the term's log Σ e is added apart, once a group.
+        var sumsProduct = TLanes.One;
         for (var i = 0; i < length; i += TLanes.Count)
         {
             // The last pixels are copied to a tile of whole vectors, their labels and the lanes past the end not kept.
@@ -257,7 +259,16 @@ internal static unsafe class SoftmaxStatisticsPass
                 : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, logSum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            var (inverse, sum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number, and a product of a group's
+            // (at most MaxClasses^VectorsPerWidening) is too.
+            var logSum = TTerm.LogarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.LogOfNormal(sum);
+            if (TTerm.LogarithmApart)
+            {
+                // (Σ e)^v, v in {0, 1} (0 past the end of a tile).
+                sumsProduct *= whole && v is null ? sum : TLanes.MultiplyAdd(keep, sum - TLanes.One, TLanes.One);
+            }
+
             if (TCheck.Present)
             {
                 partial[width - 1] += notFinite;
@@ -315,6 +326,11 @@ internal static unsafe class SoftmaxStatisticsPass
 
             if ((i / TLanes.Count) % VectorsPerWidening == VectorsPerWidening - 1 || i + TLanes.Count >= length)
             {
+                if (TTerm.LogarithmApart)
+                {
+                    (partial[3 * classes], sumsProduct) = (partial[3 * classes] + LaneFunctions<TLanes, T>.LogOfNormal(sumsProduct), TLanes.One);
+                }
+
                 for (var k = 0; k < width; k++)
                 {
                     (lanes[k], partial[k]) = (TLanes.Accumulate(lanes[k], partial[k]), TLanes.Zero);
@@ -422,13 +438,13 @@ internal static unsafe class SoftmaxStatisticsPass
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        var (inverse, logSum, shiftedY, _, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
+        var (inverse, sum, shiftedY, _, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
         for (var c = 0; c < classes; c++)
         {
             probabilities[c] *= inverse;
         }
 
-        return logSum - shiftedY;
+        return LaneFunctions<TLanes, T>.LogOfNormal(sum) - shiftedY;
     }
 
     // One pixel vector's stored p_c from p + c·stride into probabilities; −log p_y is not known (0).
@@ -445,10 +461,10 @@ internal static unsafe class SoftmaxStatisticsPass
         return TLanes.Zero;
     }
 
-    // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, log Σ e,
+    // One pixel vector's softmax from x_c at x + c·stride: e_c = exp(x_c − max) into exponentials, 1 / Σ e, Σ e,
     // x_y − max, and when smoothing Σ_c w_c·(x_c − max).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes Inverse, TLanes LogSum, TLanes ShiftedY, TLanes WeighedShifted, TLanes NotFinite) Softmax<TLanes, T>(
+    private static (TLanes Inverse, TLanes Sum, TLanes ShiftedY, TLanes WeighedShifted, TLanes NotFinite) Softmax<TLanes, T>(
         T* x, long stride, int classes, TLanes label, TLanes* exponentials, bool smooths, TLanes* classWeights)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -475,8 +491,7 @@ internal static unsafe class SoftmaxStatisticsPass
             }
         }
 
-        // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number.
-        return (TLanes.One / sum, LaneFunctions<TLanes, T>.LogOfNormal(sum), shiftedY, weighedShifted, notFinite);
+        return (TLanes.One / sum, sum, shiftedY, weighedShifted, notFinite);
     }
 
     // The term's class weights broadcast into lanes (count of them: the classes when it reads them, else none), their
