@@ -71,8 +71,11 @@ internal unsafe interface ILanes<TSelf, T> :
     /// <summary>whenTrue where the condition's lanes are all ones, whenFalse where they are 0.</summary>
     static abstract TSelf Select(TSelf condition, TSelf whenTrue, TSelf whenFalse);
 
-    /// <summary>2ⁿ for lanes n that hold a whole number with 2ⁿ a normal number, built in the exponent bits.</summary>
-    static abstract TSelf PowerOfTwo(TSelf n);
+    /// <summary>
+    /// p·2ⁿ for lanes n that hold a whole number with 2ⁿ a normal number: exact, with 2ⁿ built in the exponent bits, or
+    /// AVX-512's one scaling instruction.
+    /// </summary>
+    static abstract TSelf ScaleByPowerOfTwo(TSelf p, TSelf n);
 
     /// <summary>m = 2ᵏ·f with f in [√½, √2), for a positive normal m.</summary>
     static abstract (TSelf Exponent, TSelf Fraction) Decompose(TSelf m);

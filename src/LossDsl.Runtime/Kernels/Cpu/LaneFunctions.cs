@@ -55,7 +55,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
 
     /// <summary>
     /// eˣ for x ≤ 0 (NaN stays NaN): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by its Taylor polynomial (degree 13 in
-    /// float64, 7 in float32: truncation below half an ulp), times 2ⁿ built in the exponent bits. Below −87 (float32)
+    /// float64, 7 in float32: truncation below half an ulp), times 2ⁿ (<see cref="ILanes{TSelf, T}.ScaleByPowerOfTwo"/>). Below −87 (float32)
     /// or −708 (float64) the result stays at that bound's exponential, about the smallest normal number, rather than
     /// falling to 0: every caller adds it to 1 or to a sum of exponentials, or multiplies it into a sum (focal's slope
     /// γ·m^γ / m through p(1 − p), which is about m), where it is far below the rounding. Making it exactly 0 took three
@@ -95,7 +95,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
         p = TLanes.MultiplyAdd(p, r, TLanes.Create(0.5));
         p = TLanes.MultiplyAdd(p, r, TLanes.Create(1));
         p = TLanes.MultiplyAdd(p, r, TLanes.Create(1));
-        return p * TLanes.PowerOfTwo(n);
+        return TLanes.ScaleByPowerOfTwo(p, n);
     }
 
     /// <summary>

@@ -77,7 +77,10 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> PowerOfTwo(Lanes256<T> n)
+    public static Lanes256<T> ScaleByPowerOfTwo(Lanes256<T> p, Lanes256<T> n) => new(p.value * PowerOfTwo(n).value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes256<T> PowerOfTwo(Lanes256<T> n)
     {
         // n + bias + 1.5·2^(mantissa bits) holds n + bias in its low bits, which the shift moves into the exponent field.
         if (typeof(T) == typeof(double))
