@@ -93,6 +93,35 @@ internal sealed record FusionAnalysis(
             return closedForms.IsEmpty ? step : step with { Call = RegionStatisticsCalls.WithRegionTerms(step.Call, closedForms) };
         }).ToImmutableArray();
 
+    /// <summary>
+    /// The labels' range check of each <see cref="InputsCalls.Labels"/> step handed to the statistics node of class indices
+    /// (<see cref="RegionStatisticsCalls.ReadsEveryLabel"/>) when that node is the first step to read the labels (terms run
+    /// after every step): its pass loads every label anyway, and a label that is not a class index matches no class there,
+    /// so nothing reads by it before the check. Otherwise the labels' step checks them, before any gather or scatter does.
+    /// On an AVX-512 Xeon, one thread, the check's own pass was 5 % of a ce + dice step.
+    /// </summary>
+    public static ImmutableArray<PlanStep> CheckLabelsInStatistics(ImmutableArray<PlanStep> steps)
+    {
+        var handed = steps.ToBuilder();
+        for (var i = 0; i < steps.Length; i++)
+        {
+            if (!InputsCalls.IsLabels(steps[i].Call))
+            {
+                continue;
+            }
+
+            var labels = new LocalValue(steps[i].Outputs[0]);
+            var reader = Enumerable.Range(i + 1, steps.Length - i - 1).FirstOrDefault(k => steps[k].Call.Arguments.Any(a => Equals(a.Value, labels)));
+            if (reader > i && RegionStatisticsCalls.ReadsEveryLabel(steps[reader].Call))
+            {
+                handed[i] = steps[i] with { Call = InputsCalls.LeavingRangeToNode(steps[i].Call) };
+                handed[reader] = steps[reader] with { Call = RegionStatisticsCalls.CheckingLabels(steps[reader].Call) };
+            }
+        }
+
+        return handed.ToImmutable();
+    }
+
     /// <summary>Records what a lowering reads; every value it hands out is a placeholder, and nothing is planned.</summary>
     private sealed class InputRequests(LossSignature signature) : IPlanInputs
     {

@@ -56,7 +56,7 @@ internal sealed class Planner : IPlanInputs
             return null;
         }
 
-        var steps = FusionAnalysis.EvaluateRegionTermsInStatistics(planner.steps.ToImmutableArray(), planner.terms);
+        var steps = FusionAnalysis.CheckLabelsInStatistics(FusionAnalysis.EvaluateRegionTermsInStatistics(planner.steps.ToImmutableArray(), planner.terms));
         return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), steps, planner.terms.ToImmutableArray(), total);
     }
 
@@ -156,8 +156,10 @@ internal sealed class Planner : IPlanInputs
         var term = fusion.LabelsHost!.Value.Term;
         var weight = term.ClassWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
         return term.FocalGamma is { } gamma
-            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms, name, CheckValues), perImage ? "statsPerImage" : "stats", "focalSum")
-            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms, name, CheckValues),
+            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms, name, CheckValues, checkLabels: false,
+                signature.IgnoreIndex), perImage ? "statsPerImage" : "stats", "focalSum")
+            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms, name, CheckValues,
+                    checkLabels: false, signature.IgnoreIndex),
                 perImage ? "statsPerImage" : "stats", "ceSum");
     }
 
@@ -180,7 +182,7 @@ internal sealed class Planner : IPlanInputs
 
     // With the statistics node of class indices on the logits, which reads pred anyway, the node checks pred's values.
     public LocalValue LabelIndices() => Step("labels",
-        InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), fusion.LabelsHost is null ? CheckValues : null));
+        InputsCalls.Labels(name, PredValue, Target, signature.Classes, signature.IgnoreIndex, SpatialRank(), fusion.LabelsHost is null ? CheckValues : null, checkRange: true));
 
     // With the statistics node on the logits, which reads pred and the mask anyway, the node makes their value checks.
     private LocalValue MaskTarget() =>

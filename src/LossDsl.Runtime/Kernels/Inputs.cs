@@ -66,7 +66,11 @@ public static class Inputs
     /// <param name="ignoreIndex">The label value left out of every term, or null.</param>
     /// <param name="spatialRank">The declared number of spatial dims, or null when any number is accepted.</param>
     /// <param name="checkValues">Also check that pred is finite (<see cref="LossModule.CheckValues"/>).</param>
-    public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex, int? spatialRank, bool checkValues)
+    /// <param name="checkRange">
+    /// Check that every label is a class index or the ignore index (always, unless the statistics node of class indices
+    /// that reads the labels first checks them in its pass instead).
+    /// </param>
+    public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex, int? spatialRank, bool checkValues, bool checkRange)
     {
         CheckPrediction(loss, pred, classes, spatialRank, checkValues);
         var c = pred.shape[1];
@@ -94,16 +98,29 @@ public static class Inputs
         using var ignored = kept?.logical_not();
         using var indices = ignored is null ? labels.alias() : labels.masked_fill(ignored, 0);
 
-        // One min-max pass: with ignored pixels already at 0, any label outside [0, C) is the smallest or the largest.
-        var (min, max) = Range(indices);
-        if (min < 0 || max >= c)
+        if (checkRange)
         {
-            var allowed = ignoreIndex is { } i ? $" or the ignore index {i}" : string.Empty;
-            throw new ArgumentException(
-                $"{loss}: target labels must be class indices in [0, {c - 1}]{allowed}, found {Number(min < 0 ? min : max)}.", nameof(target));
+            CheckLabelRange(loss, indices, c, ignoreIndex);
         }
 
         return indices.unsqueeze(1);
+    }
+
+    /// <summary>
+    /// Throws unless every one of <paramref name="indices"/> (labels with the ignored ones at 0) is a class index in
+    /// [0, <paramref name="classes"/>): <see cref="Labels"/>' range check, which the statistics node of class indices makes
+    /// instead where the plan hands it the check (its pass reads the labels anyway).
+    /// </summary>
+    internal static void CheckLabelRange(string loss, Tensor indices, long classes, int? ignoreIndex)
+    {
+        // One min-max pass: with ignored pixels already at 0, any label outside [0, C) is the smallest or the largest.
+        var (min, max) = Range(indices);
+        if (min < 0 || max >= classes)
+        {
+            var allowed = ignoreIndex is { } i ? $" or the ignore index {i}" : string.Empty;
+            throw new ArgumentException(
+                $"{loss}: target labels must be class indices in [0, {classes - 1}]{allowed}, found {Number(min < 0 ? min : max)}.", "target");
+        }
     }
 
     /// <summary>

@@ -247,9 +247,16 @@ public sealed class RegionStatistics
     /// Whether the node checks that the logits are finite (<see cref="LossModule.CheckValues"/>), as
     /// <see cref="Inputs.Labels"/> would: its pass reads them anyway, so the plan hands it the check.
     /// </param>
+    /// <param name="checkLabels">
+    /// Whether the node checks that every label is a class index, which <see cref="Inputs.Labels"/> then left to it (the
+    /// node reads the labels first): the one-pass kernel always checks them, from the labels it reads; the
+    /// torch-operation path then checks them first.
+    /// </param>
+    /// <param name="ignoreIndex">The target's ignore index, which the labels' check names, or null.</param>
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms, string loss, bool checkValues) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null,
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms, string loss, bool checkValues,
+        bool checkLabels, int? ignoreIndex) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
             classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
             (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null));
 
@@ -267,22 +274,30 @@ public sealed class RegionStatistics
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
     /// <param name="loss">The loss's name, for the value check's message.</param>
     /// <param name="checkValues">Whether the node checks that the logits are finite, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
+    /// <param name="checkLabels">Whether the node checks that every label is a class index, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
+    /// <param name="ignoreIndex">The target's ignore index, which the labels' check names, or null.</param>
     public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight,
-        RegionTerm[]? regionTerms, string loss, bool checkValues) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, classWeights => LabelPixelSum.Focal(gamma, classWeights),
+        RegionTerm[]? regionTerms, string loss, bool checkValues, bool checkLabels, int? ignoreIndex) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
+            classWeights => LabelPixelSum.Focal(gamma, classWeights),
             (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null));
 
     // The statistics of class indices and one pixel term's sum: the node's pass, or else one softmax and one
-    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share; the logits checked
-    // finite first when checkValuesOf names the loss.
+    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share; the labels checked first
+    // when checkLabels, and the logits checked finite first when checkValuesOf names the loss.
     private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, string? checkValuesOf,
+        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, string? checkValuesOf, LabelsOf labelsOf, bool checkLabels,
         Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
         if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
         {
-            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms, checkValuesOf);
+            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms, labelsOf, checkValuesOf);
             return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum, evaluated), sum);
+        }
+
+        if (checkLabels)
+        {
+            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.shape[1], labelsOf.IgnoreIndex);
         }
 
         if (checkValuesOf is not null)

@@ -25,16 +25,17 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// TP, P and T ([C], or [N, C] per image; T takes no gradient), the pixel term's sum, and the values of the region
     /// terms (null for none) the node evaluated from them: those whose class weights it can read. With
     /// <paramref name="checkValuesOf"/> (the loss's name) the pass also checks that the logits are finite, with
-    /// <see cref="Inputs.CheckFinite"/>' message.
+    /// <see cref="Inputs.CheckFinite"/>' message. The pass always checks that every label is a class index, with
+    /// <see cref="Inputs.CheckLabelRange"/>' message for <paramref name="labelsOf"/> (the loss and its ignore index).
     /// </summary>
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
-        Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[]? regionTerms, string? checkValuesOf = null)
+        Tensor logits, Tensor labels, Tensor? valid, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[]? regionTerms, LabelsOf labelsOf, string? checkValuesOf = null)
     {
         // p is kept for the backward pass only when there will be one.
         var keepProbabilities = is_grad_enabled() && logits.requires_grad;
         var classes = logits.shape[1];
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, classes);
-        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!);
+        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!, labelsOf);
         var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
         return (truePositive, predicted, target, sum!, EvaluatedRegionTerms.Pair(hostable, values));
     }
@@ -42,15 +43,21 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
     /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
-    /// the backward pass (bool), the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>) and the
-    /// loss whose logits it checks (or null). Returns TP, P, T (flattened), the pixel term's sum and the terms' values,
+    /// the backward pass (bool), the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>), the
+    /// loss whose logits it checks (or null) and the <see cref="LabelsOf"/> for the labels' check. Returns TP, P, T (flattened), the pixel term's sum and the terms' values,
     /// concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, labels, valid, pixels, pixelSum) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2], (CpuRows)vars[3], (LabelPixelSum)vars[4]);
         var checkValuesOf = (string?)vars[7];
-        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5], checkValuesOf is not null);
+        var (sums, labelsInRange, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, (bool)vars[5], checkValuesOf is not null);
+        if (!labelsInRange)
+        {
+            var labelsOf = (LabelsOf)vars[8];
+            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.shape[1], labelsOf.IgnoreIndex);
+        }
+
         if (checkValuesOf is not null)
         {
             // 0 when every logit is finite, else NaN; then the check itself says how not.
@@ -86,6 +93,6 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
             probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null! };
     }
 }

@@ -90,9 +90,9 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step          kernel                                                                     passes  used by
-              labels        Inputs.Labels(pred, target)                                                   8/C  ce, dice
+              labels        Inputs.Labels(pred, target)                                                   7/C  ce, dice
               valid         Inputs.Valid(pred, target)                                                    4/C  ce, dice
-              stats, ceSum  RegionStatistics.ComputeFromLabelsWithCrossEntropy(pred, labels, valid)  8 + 21/C  ce, dice
+              stats, ceSum  RegionStatistics.ComputeFromLabelsWithCrossEntropy(pred, labels, valid)  8 + 22/C  ce, dice
               groupStats    RegionStatistics.AcrossGroup(stats)                                             0  dice
 
             terms:
@@ -110,7 +110,7 @@ public sealed class ExplainCommandTests
 
             passes per forward pass: 8 + 34/C (8 + 33/C in shared steps, 1/C in terms)
             with each term computing its own steps: 9 + 46/C; sharing saves 1 + 12/C
-            on contiguous float32/float64 CPU tensors: 1 + 16/C (stats, ceSum: one fused pass, 1 + 3/C instead of 8 + 21/C)
+            on contiguous float32/float64 CPU tensors: 1 + 15/C (stats, ceSum: one fused pass, 1 + 3/C instead of 8 + 22/C)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 
@@ -234,9 +234,9 @@ public sealed class ExplainCommandTests
 
             shared steps, each computed once per forward pass, in this order:
               step             kernel                                                              passes  used by
-              labels           Inputs.Labels(pred, target)                                            8/C  dice, focal
+              labels           Inputs.Labels(pred, target)                                            7/C  dice, focal
               valid            Inputs.Valid(pred, target)                                             4/C  dice, focal
-              stats, focalSum  RegionStatistics.ComputeFromLabelsWithFocal(pred, labels, valid)  8 + 35/C  dice, focal
+              stats, focalSum  RegionStatistics.ComputeFromLabelsWithFocal(pred, labels, valid)  8 + 36/C  dice, focal
               groupStats       RegionStatistics.AcrossGroup(stats)                                      0  dice
 
             terms:
@@ -254,7 +254,7 @@ public sealed class ExplainCommandTests
 
             passes per forward pass: 8 + 48/C (8 + 47/C in shared steps, 1/C in terms)
             with each term computing its own steps: 11 + 60/C; sharing saves 3 + 12/C
-            on contiguous float32/float64 CPU tensors: 1 + 16/C (stats, focalSum: one fused pass, 1 + 3/C instead of 8 + 35/C)
+            on contiguous float32/float64 CPU tensors: 1 + 15/C (stats, focalSum: one fused pass, 1 + 3/C instead of 8 + 36/C)
             (a pass reads or writes one tensor of pred's size, [N, C, *spatial]; k/C counts k of [N, *spatial]; see docs/cli.md)
             """;
 

@@ -166,9 +166,9 @@ public sealed class FusionTests
         var code = Generate("""[Loss("dice(include_background: false) + 0.5 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]""");
         Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, "
-            + "loss: \"Fused\", checkValues: CheckValues)"));
-        // The node checks pred's values; the checked labels check their range only.
-        Assert.Equal(1, Count(code, "Inputs.Labels(loss: \"Fused\", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: false)"));
+            + "loss: \"Fused\", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255)"));
+        // The node checks pred's values and, as the first step to read them, the labels' range: the labels' step neither.
+        Assert.Equal(1, Count(code, "Inputs.Labels(loss: \"Fused\", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: false, checkRange: false)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid)"));
         Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));

@@ -115,7 +115,8 @@ public sealed class FusedLabelsPathTests
         var pixelSum = term == "focal" ? LabelPixelSum.Focal(2) : LabelPixelSum.WeightedCrossEntropy(weights, term.EndsWith("smoothed", StringComparison.Ordinal) ? 0.2 : 0);
         double[] truePositiveGrad = { 0.3, -1.2, 2.5, 0.1 }, predictedGrad = { -0.7, 0.4, 1.1, -0.2 };
 
-        var (sums, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true);
+        var (sums, labelsInRange, probabilities, logProbabilities) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true);
+        Assert.True(labelsInRange);
         Assert.Equal(SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum).Sums, sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.softmax(1)), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
         if (term == "focal")
@@ -194,8 +195,8 @@ public sealed class FusedLabelsPathTests
     {
         var x = logits.detach().requires_grad_();
         var (statistics, crossEntropySum) = term.FocalGamma is { } gamma
-            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights, regionTerms: null, "Test", false)
-            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null, "Test", false);
+            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights, regionTerms: null, "Test", false, checkLabels: true, ignoreIndex: null)
+            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null, "Test", false, checkLabels: true, ignoreIndex: null);
         var w = weights.data<double>().ToArray();
         var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum()

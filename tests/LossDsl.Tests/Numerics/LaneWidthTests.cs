@@ -131,6 +131,40 @@ public sealed class LaneWidthTests
         },
         iterations: 40, seed: 514, print: PrintWithBadValue);
 
+    /// <summary>
+    /// The class-index pass's check of the labels' range (<see cref="SoftmaxStatisticsPass.Forward"/>'s LabelsInRange) at
+    /// both widths: true for labels in [0, C), the sums the same as with them; false for one label at −1, at C, at 2³² + c
+    /// (c in 32 bits) or at the smallest int64, in a block's vectors or its tail.
+    /// </summary>
+    [Fact]
+    public void The_class_index_passs_label_check_is_the_same_at_both_widths() => PropertyRun.ForAll(
+        from sample in Cases
+        from bad in Gen.Int[0, 3]
+        from position in Gen.Double[0, 1]
+        select (sample, bad, position),
+        input =>
+        {
+            var (sample, bad, position) = input;
+            using var scope = NewDisposeScope();
+            var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+            var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator);
+            var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
+            var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
+            var pixels = CpuRows.OfLabels(logits, labels, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+            foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
+            {
+                Assert.True(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy).LabelsInRange);
+            }
+
+            var classes = sample.Shape[1];
+            labels.view(-1)[(long)(position * (labels.numel() - 1))] = tensor(bad switch { 0 => -1L, 1 => classes, 2 => (1L << 32) + (classes - 1), _ => long.MinValue });
+            foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
+            {
+                Assert.False(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy).LabelsInRange, $"bad label {bad} at {position}");
+            }
+        },
+        iterations: 40, seed: 515, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+
     [Fact]
     public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>
     {

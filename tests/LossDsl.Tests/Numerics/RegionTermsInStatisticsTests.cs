@@ -145,7 +145,7 @@ public sealed class RegionTermsInStatisticsTests
         if (labels)
         {
             var valid = target.ne(255).to_type(logits.dtype);
-            (statistics, sum) = RegionStatistics.ComputeFromLabelsWithFocal(x, target.clamp_max(channels - 1), valid, perImage, 2.0, null, terms, "Test", false);
+            (statistics, sum) = RegionStatistics.ComputeFromLabelsWithFocal(x, target.clamp_max(channels - 1), valid, perImage, 2.0, null, terms, "Test", false, checkLabels: true, ignoreIndex: null);
         }
         else
         {

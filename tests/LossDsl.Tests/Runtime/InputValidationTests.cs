@@ -203,6 +203,39 @@ public sealed class InputValidationTests
         Assert.True(loss.call(Input(passedThrough), target).isnan().ToBoolean(), "with checks off the NaN flows through");
     }
 
+    /// <summary>
+    /// The statistics node of class indices checks the labels' range where it reads them first (ce or focal summed beside
+    /// a region term), which the checked labels then leave to it: on its one-pass kernel and on its fallback (strided
+    /// logits), with the checked labels' message, for labels below 0, at C, beyond the ignore index and beyond 2³² (which
+    /// wrap to a class in 32 bits), at the first, a middle and the last pixel; with CheckValues off too.
+    /// </summary>
+    [Theory]
+    [InlineData("ce + dice", true)]
+    [InlineData("dice(include_background: false) + 0.5 * focal(gamma: 2)", true)]
+    [InlineData("ce + dice", false)]
+    public void The_class_index_statistics_node_checks_the_labels_range(string text, bool contiguous)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = LossCompiler.Compile(text, Labels);
+        var shape = new long[] { 2, 4, 8, 20 };
+        Tensor Input(Tensor values) => contiguous ? values : Numerics.FixedInputs.Strided(values);
+        var pred = Input((arange(2 * 4 * 8 * 20, dtype: ScalarType.Float32) % 5 - 2).reshape(shape));
+        Tensor Target() => (arange(2 * 8 * 20, dtype: ScalarType.Int64) % 4).reshape(2, 8, 20);
+        Assert.True(loss.call(pred, Target()).isfinite().ToBoolean());
+        foreach (var checkValues in new[] { true, false })
+        {
+            loss.CheckValues = checkValues;
+            foreach (var (at, label) in new[] { (0L, -1L), (155L, 4L), (319L, 256L), (170L, (1L << 32) + 1) })
+            {
+                var target = Target();
+                target.view(-1)[at] = tensor(label);
+                target.view(-1)[7] = tensor(255L);
+                var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
+                Assert.StartsWith($"OrganLoss: target labels must be class indices in [0, 3] or the ignore index 255, found {label}.", error.Message);
+            }
+        }
+    }
+
     [Fact]
     public void A_target_on_another_device_is_rejected()
     {

@@ -25,7 +25,7 @@ partial class BoundaryLoss : global::LossDsl.LossModule<BoundaryLoss.TermValues>
     protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
-        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "BoundaryLoss", pred: pred, target: target, classes: 3, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues);
+        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "BoundaryLoss", pred: pred, target: target, classes: 3, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues, checkRange: true);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabels(probabilities: p, labels: labels, valid: null, pixelWeight: null, perImage: false);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);

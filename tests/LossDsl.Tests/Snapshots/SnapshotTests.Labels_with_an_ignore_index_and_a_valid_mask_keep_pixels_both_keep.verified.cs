@@ -30,7 +30,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
     {
         var (pred, target) = inputs;
         var validMask = inputs.ValidMask!;
-        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues);
+        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "OrganLoss", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: CheckValues, checkRange: true);
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         var valid2 = global::LossDsl.Kernels.Inputs.ValidMask(loss: "OrganLoss", pred: pred, validMask: validMask, labels: true, perChannel: false, ignoreValid: valid, checkValues: CheckValues);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);

@@ -23,7 +23,7 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
     protected override TermValues Evaluate(global::LossDsl.LossInputs inputs, bool unreduced)
     {
         var (pred, target) = inputs;
-        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues);
+        var labels = global::LossDsl.Kernels.Inputs.Labels(loss: "Only", pred: pred, target: target, classes: 4, ignoreIndex: null, spatialRank: 2, checkValues: CheckValues, checkRange: true);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
         var t = global::LossDsl.Kernels.Inputs.OneHot(pred: pred, labels: labels, valid: null);
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Plan;
 using LossDsl.Language.Semantics;
 using static LossDsl.Language.Plan.KernelArgument;
@@ -26,14 +28,32 @@ internal static class InputsCalls
     /// <summary>
     /// Per pixel: one min-max reduction over the labels (1); with an ignore index first the kept pixels (ne, 2), their
     /// negation (2) and the masked fill of the ignored ones (3). int64 labels are not copied by the conversion to int64.
-    /// With CheckValues (the default) also one min-max reduction over pred (1 full).
+    /// With CheckValues (the default) also one min-max reduction over pred (1 full). The range check's reduction is left
+    /// out where the statistics node of class indices checks the labels instead (<see cref="LeavingRangeToNode"/>).
     /// </summary>
     /// <param name="checkValues">The module's setting, or null when the statistics node checks pred in its pass.</param>
-    public static KernelCall Labels(string loss, LocalValue pred, LocalValue target, int? classes, int? ignoreIndex, int? spatialRank, SettingValue? checkValues) =>
-        KernelCall.Create(Type, nameof(Labels), KernelCall.Fixed(checkValues is null ? 0 : 1, ignoreIndex is null ? 1 : 8),
+    /// <param name="checkRange">Whether the labels' range is checked here: planned true, and left to a node by <see cref="LeavingRangeToNode"/>.</param>
+    public static KernelCall Labels(string loss, LocalValue pred, LocalValue target, int? classes, int? ignoreIndex, int? spatialRank, SettingValue? checkValues, bool checkRange) =>
+        KernelCall.Create(Type, nameof(Labels), KernelCall.Fixed(checkValues is null ? 0 : 1, (ignoreIndex is null ? 0 : 7) + (checkRange ? RangeCheck.PerPixel : 0)),
             Constant(nameof(loss), loss), Local(nameof(pred), pred), Local(nameof(target), target), Constant(nameof(classes), classes),
             Constant(nameof(ignoreIndex), ignoreIndex), Constant(nameof(spatialRank), spatialRank),
-            checkValues is null ? Constant(nameof(checkValues), false) : Setting(nameof(checkValues), checkValues));
+            checkValues is null ? Constant(nameof(checkValues), false) : Setting(nameof(checkValues), checkValues), Constant(CheckRange, checkRange));
+
+    /// <summary>Whether <paramref name="call"/> is a <see cref="Labels"/> call.</summary>
+    internal static bool IsLabels(KernelCall call) => call.Method == new KernelMethod(Type, nameof(Labels));
+
+    /// <summary>The <see cref="Labels"/> call <paramref name="labels"/> without its range check, which the node reading the labels first makes.</summary>
+    internal static KernelCall LeavingRangeToNode(KernelCall labels) => labels with
+    {
+        Arguments = labels.Arguments.Select(a => a.Name == CheckRange ? Constant(CheckRange, false) : a).ToImmutableArray(),
+        Passes = signature => labels.Passes(signature) - RangeCheck,
+    };
+
+    // The labels' range check: one min-max reduction over them.
+    private static readonly PassCount RangeCheck = new(0, 1);
+
+    // Labels' checkRange parameter, which LeavingRangeToNode sets.
+    private const string CheckRange = "checkRange";
 
     /// <summary>
     /// The zeros (1 full write), then one scatter reading the indices and the values to write (2 per pixel) and writing

@@ -95,17 +95,19 @@ internal static class RegionStatisticsCalls
     /// and the sum. Its fused pass reads the logits, the class indices (int64: two per-pixel tensors' worth of float32)
     /// and the valid pixels once.
     /// </summary>
+    /// <param name="checkLabels">Whether the node checks the labels' range: planned false, and handed over by <see cref="CheckingLabels"/>.</param>
+    /// <param name="ignoreIndex">The target's ignore index, which that check's message names.</param>
     public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing,
-        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues)
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex)
     {
         var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7))
-            + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null) + PredictionCheck;
+            + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null) + PredictionCheck + (checkLabels ? LabelsCheck : default);
         return KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy), _ => passes,
             new[]
             {
                 Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
                 Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms),
-            }.Concat(Checks(loss, checkValues)).ToArray())
+            }.Concat(Checks(loss, checkValues)).Concat(LabelChecks(checkLabels, ignoreIndex)).ToArray())
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
     }
 
@@ -115,16 +117,34 @@ internal static class RegionStatisticsCalls
     /// p_y, 1 − p_y, its clamp and power, the product; class weights, w_y by take and its multiply, 5). Two outputs: the
     /// statistics and the sum. The same fused pass.
     /// </summary>
+    /// <param name="checkLabels">Whether the node checks the labels' range: planned false, and handed over by <see cref="CheckingLabels"/>.</param>
+    /// <param name="ignoreIndex">The target's ignore index, which that check's message names.</param>
     public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight,
-        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex) =>
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
-            KernelCall.Fixed((valid is null ? 4 + 1 : 4 + 3) + PredictionCheck.Full, (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5)),
+            KernelCall.Fixed((valid is null ? 4 + 1 : 4 + 3) + PredictionCheck.Full,
+                (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5) + (checkLabels ? LabelsCheck.PerPixel : 0)),
             new[]
             {
                 Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
                 Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms),
-            }.Concat(Checks(loss, checkValues)).ToArray())
+            }.Concat(Checks(loss, checkValues)).Concat(LabelChecks(checkLabels, ignoreIndex)).ToArray())
         with { FusedCpuPath = LabelsStatisticsPath(valid) };
+
+    /// <summary>Whether <paramref name="call"/> is a statistics node of class indices, whose pass reads every label.</summary>
+    internal static bool ReadsEveryLabel(KernelCall call) =>
+        call.Method == new KernelMethod(Type, nameof(ComputeFromLabelsWithCrossEntropy)) || call.Method == new KernelMethod(Type, nameof(ComputeFromLabelsWithFocal));
+
+    /// <summary>
+    /// The statistics node of class indices <paramref name="call"/>, checking the labels' range too (which
+    /// <see cref="InputsCalls.LeavingRangeToNode"/> takes from the labels' step): free in its fused pass, one min-max
+    /// reduction on the torch-operation path.
+    /// </summary>
+    internal static KernelCall CheckingLabels(KernelCall call) => call with
+    {
+        Arguments = call.Arguments.Select(a => a.Name == CheckLabelsName ? Constant(CheckLabelsName, true) : a).ToImmutableArray(),
+        Passes = signature => call.Passes(signature) + LabelsCheck,
+    };
 
     private static FusedCpuPath LabelsStatisticsPath(LocalValue? valid) => new(LabelsStatisticsTensors, OneFusedPass, _ => new PassCount(1, valid is null ? 2 : 3));
 
@@ -151,6 +171,15 @@ internal static class RegionStatisticsCalls
     private static readonly PassCount PredictionCheck = new(1, 0);
 
     private static KernelArgument[] Checks(string loss, SettingValue checkValues) => new[] { Constant(nameof(loss), loss), Setting(nameof(checkValues), checkValues) };
+
+    // The labels' range check, which Inputs.Labels may leave to a node of class indices: the torch-operation path's
+    // min-max reduction over them (the one-pass kernel's is a free rider).
+    private static readonly PassCount LabelsCheck = new(0, 1);
+
+    private static KernelArgument[] LabelChecks(bool checkLabels, int? ignoreIndex) => new[] { Constant(CheckLabelsName, checkLabels), Constant(nameof(ignoreIndex), ignoreIndex) };
+
+    // The nodes' checkLabels parameter, which CheckingLabels sets.
+    private const string CheckLabelsName = "checkLabels";
 
     // The region terms a node evaluates: generated code gives none as null.
     private const string RegionTermsName = "regionTerms";

@@ -101,7 +101,8 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
 
     /// <summary>
     /// The most classes a pass over class indices takes: each pixel's exponentials are kept on the stack, and a product of
-    /// a group's sums of them (at most 64⁸ = 2⁴⁸) stays a normal float32.
+    /// a group's sums of them (at most 64⁸ = 2⁴⁸) stays a normal float32. A power of two: the pass's check of the labels'
+    /// range tests their bits against it first (<see cref="ILanes{TSelf, T}.AllBelow"/>).
     /// </summary>
     public const int MaxClasses = 64;
 

@@ -38,6 +38,19 @@ internal unsafe interface ILanes<TSelf, T> :
     /// <summary><see cref="Count"/> class indices from <paramref name="at"/>, as <typeparamref name="T"/>.</summary>
     static abstract TSelf LoadIndices(long* at);
 
+    /// <summary>
+    /// <see cref="LoadIndices(long*)"/>, with the indices' int64 bits ORed into <paramref name="bits"/> (held in this
+    /// type's bits) for <see cref="AllBelow"/>: the conversion to <typeparamref name="T"/> wraps or rounds large indices,
+    /// so a range check of the converted lanes alone would pass some that are not in range.
+    /// </summary>
+    static abstract TSelf LoadIndices(long* at, ref TSelf bits);
+
+    /// <summary>
+    /// Whether every index whose bits <see cref="LoadIndices(long*, ref TSelf)"/> ORed into <paramref name="bits"/> lies
+    /// in [0, <paramref name="limit"/>), for a power of two limit (a negative index has its sign bit set).
+    /// </summary>
+    static abstract bool AllBelow(TSelf bits, long limit);
+
     /// <summary>Lane <paramref name="index"/>.</summary>
     T this[int index] { get; }
 

@@ -40,6 +40,24 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
             : Vector256.ConvertToSingle(Vector256.Narrow(Vector256.Load(at), Vector256.Load(at + Vector256<long>.Count))).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> LoadIndices(long* at, ref Lanes256<T> bits)
+    {
+        var low = Vector256.Load(at);
+        if (typeof(T) == typeof(double))
+        {
+            bits = new(bits.value | low.As<long, T>());
+            return new(Vector256.ConvertToDouble(low).As<double, T>());
+        }
+
+        var high = Vector256.Load(at + Vector256<long>.Count);
+        bits = new(bits.value | (low | high).As<long, T>());
+        return new(Vector256.ConvertToSingle(Vector256.Narrow(low, high)).As<float, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllBelow(Lanes256<T> bits, long limit) => (bits.value.AsUInt64() & Vector256.Create(~(ulong)(limit - 1))) == Vector256<ulong>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(T* at) => value.Store(at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

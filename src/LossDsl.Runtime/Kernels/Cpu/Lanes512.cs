@@ -41,6 +41,24 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
             : Vector512.ConvertToSingle(Vector512.Narrow(Vector512.Load(at), Vector512.Load(at + Vector512<long>.Count))).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> LoadIndices(long* at, ref Lanes512<T> bits)
+    {
+        var low = Vector512.Load(at);
+        if (typeof(T) == typeof(double))
+        {
+            bits = new(bits.value | low.As<long, T>());
+            return new(Vector512.ConvertToDouble(low).As<double, T>());
+        }
+
+        var high = Vector512.Load(at + Vector512<long>.Count);
+        bits = new(bits.value | (low | high).As<long, T>());
+        return new(Vector512.ConvertToSingle(Vector512.Narrow(low, high)).As<float, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllBelow(Lanes512<T> bits, long limit) => (bits.value.AsUInt64() & Vector512.Create(~(ulong)(limit - 1))) == Vector512<ulong>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(T* at) => value.Store(at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -28,8 +28,11 @@ internal static unsafe class SoftmaxStatisticsPass
     /// <see cref="Inputs.CheckFinite"/> makes in a pass of its own); and, when <paramref name="keepProbabilities"/>,
     /// p = softmax(x) in a new tensor of the logits' shape for <see cref="Backward"/>, with −log p_y in a tensor of the
     /// labels' shape when the term's gradient reads it (focal: p_y alone loses it where p_y rounds to 1); null otherwise.
+    /// Also whether every label is a class index, in [0, C): the check <see cref="Inputs.Labels"/> makes in a pass of its
+    /// own, here two or three instructions a pixel vector from labels the pass loads anyway (out-of-range labels match no
+    /// class, so the pass reads nothing by them).
     /// </summary>
-    public static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward(
+    public static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false, bool checkValues = false) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
@@ -62,11 +65,11 @@ internal static unsafe class SoftmaxStatisticsPass
         return gradient;
     }
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T>(
+    private static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T>(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities, bool checkValues)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
-        WithTerm<TLanes, T, ForwardPass, (double[], Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues), pixelSum, (int)logits.shape[1]);
+        WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues), pixelSum, (int)logits.shape[1]);
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
     // products for a small whole γ, each with class weights when it has them.
@@ -100,9 +103,9 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities, bool CheckValues)
-        : ITermPass<(double[], Tensor?, Tensor?)>
+        : ITermPass<(double[], bool, Tensor?, Tensor?)>
     {
-        public (double[], Tensor?, Tensor?) Run<TLanes, T, TTerm>(TTerm term)
+        public (double[], bool, Tensor?, Tensor?) Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
             where TTerm : struct, ILabelPixelTerm<TLanes, T> =>
@@ -156,7 +159,7 @@ internal static unsafe class SoftmaxStatisticsPass
         public static bool ReadsLogits => false;
     }
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm, TCheck>(
+    private static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm, TCheck>(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -168,8 +171,9 @@ internal static unsafe class SoftmaxStatisticsPass
         var logProbabilities = keepProbabilities && TTerm.FactorReadsLogProbability ? empty_like(labels, dtype: logits.dtype) : null;
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
         var (kept, keptLog) = (probabilities is null ? 0 : CpuRows.Address(probabilities), logProbabilities is null ? 0 : CpuRows.Address(logProbabilities));
-        // Per block: TP, P and T of every class, then the cross-entropy, then the value check's sum when asked.
-        var width = (3 * classes) + 1 + (TCheck.Present ? 1 : 0);
+        // Per block: TP, P and T of every class, then the cross-entropy, then the value check's sum when asked, then 1 where
+        // a label is out of range (else 0).
+        var width = (3 * classes) + 1 + (TCheck.Present ? 1 : 0) + 1;
         var blockSums = new double[pixels.Rows * pixels.BlocksPerRow * width];
         pixels.ForEachBlock((item, image, start, length) =>
         {
@@ -182,8 +186,10 @@ internal static unsafe class SoftmaxStatisticsPass
         // Added in image and block order: the same bits for every thread count.
         var statistics = pixels.Statistics * classes;
         var result = new double[(3 * statistics) + 1 + (TCheck.Present ? 1 : 0)];
+        var labelsInRange = true;
         for (var item = 0L; item < blockSums.Length / width; item++)
         {
+            labelsInRange &= blockSums[(item * width) + width - 1] == 0;
             var first = pixels.Statistic(item / pixels.BlocksPerRow) * classes;
             for (var sum = 0; sum < 3; sum++)
             {
@@ -196,11 +202,11 @@ internal static unsafe class SoftmaxStatisticsPass
             result[3 * statistics] += blockSums[(item * width) + (3 * classes)];
             if (TCheck.Present)
             {
-                result[^1] += blockSums[(item * width) + width - 1];
+                result[^1] += blockSums[(item * width) + width - 2];
             }
         }
 
-        return (result, probabilities, logProbabilities);
+        return (result, labelsInRange, probabilities, logProbabilities);
     }
 
     private static void Backward<TLanes, T, TTerm, TSource>(
@@ -248,6 +254,9 @@ internal static unsafe class SoftmaxStatisticsPass
         var classWeights = stackalloc TLanes[weighed];
         var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
         var tile = stackalloc T[classes * TLanes.Count];
+        // Every label's int64 bits ORed, and the largest label: all in [0, C) when the first are below MaxClasses (no sign
+        // bit, no high bits) and the second is at most C − 1.
+        var (labelBits, largestLabel) = (TLanes.Zero, TLanes.Zero);
         // Π (Σ e)^v over the vectors since the last widening, when the term's log Σ e is added apart, once a group.
         var sumsProduct = TLanes.One;
         for (var i = 0; i < length; i += TLanes.Count)
@@ -255,8 +264,9 @@ internal static unsafe class SoftmaxStatisticsPass
             // The last pixels are copied to a tile of whole vectors, their labels and the lanes past the end not kept.
             var whole = length - i >= TLanes.Count;
             var (label, keep) = whole
-                ? (TLanes.LoadIndices(y + i), v is null ? TLanes.One : TLanes.Load(v + i))
-                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile);
+                ? (TLanes.LoadIndices(y + i, ref labelBits), v is null ? TLanes.One : TLanes.Load(v + i))
+                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, length - i, tile, ref labelBits);
+            largestLabel = TLanes.Max(largestLabel, label);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
             var (inverse, sum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
@@ -338,10 +348,13 @@ internal static unsafe class SoftmaxStatisticsPass
             }
         }
 
-        for (var k = 0; k < sums.Length; k++)
+        for (var k = 0; k < width; k++)
         {
             sums[k] = TLanes.Total(lanes[k]);
         }
+
+        var labelsInRange = TLanes.AllBelow(labelBits, CpuRows.MaxClasses) && TLanes.Total(TLanes.Max(TLanes.Zero, largestLabel - TLanes.Create(classes - 1))) == 0;
+        sums[width] = labelsInRange ? 0 : 1;
     }
 
     // ∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·F·(p_c − [c = y]) over one block of pixels, p from the logits x or, as
@@ -371,13 +384,15 @@ internal static unsafe class SoftmaxStatisticsPass
         var classWeights = stackalloc TLanes[weighed];
         var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
         var tile = stackalloc T[classes * TLanes.Count];
+        // Not read: the forward pass checked the labels.
+        var labelBits = TLanes.Zero;
         for (var i = 0; i < length; i += TLanes.Count)
         {
             var remaining = length - i;
             var whole = remaining >= TLanes.Count;
             var (label, keep) = whole
                 ? (TLanes.LoadIndices(y + i), v is null ? TLanes.One : TLanes.Load(v + i))
-                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile);
+                : Tile<TLanes, T>(x + i, stride, classes, y + i, v is null ? null : v + i, remaining, tile, ref labelBits);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
             // p_c into exponentials, and −log p_y when the softmax is computed again or it was kept (the term's F reads it
@@ -514,7 +529,7 @@ internal static unsafe class SoftmaxStatisticsPass
     // The last count (< a vector) pixels' logits copied to a tile of whole vectors (class c at c·Count, 0 past the end);
     // their class indices, and the kept pixels (the valid mask, or 1), 0 past the end.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (TLanes Label, TLanes Keep) Tile<TLanes, T>(T* x, long stride, int classes, long* y, T* v, int count, T* tile)
+    private static (TLanes Label, TLanes Keep) Tile<TLanes, T>(T* x, long stride, int classes, long* y, T* v, int count, T* tile, ref TLanes labelBits)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
@@ -528,7 +543,7 @@ internal static unsafe class SoftmaxStatisticsPass
         new Span<long>(labels, TLanes.Count).Clear();
         new ReadOnlySpan<long>(y, count).CopyTo(new Span<long>(labels, count));
         var keep = v is null ? LaneFunctions<TLanes, T>.FirstLanes(count) : LaneFunctions<TLanes, T>.LoadPartial(v, count);
-        return (TLanes.LoadIndices(labels), keep);
+        return (TLanes.LoadIndices(labels, ref labelBits), keep);
     }
 
     // The first count elements of each class's vector in the tile, back to g + c·stride.
