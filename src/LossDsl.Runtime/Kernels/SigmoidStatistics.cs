@@ -109,7 +109,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             }
 
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-            ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0), probabilities ?? empty(0), termSlopes ?? empty(0) });
+            ctx.save_for_backward(new List<Tensor> { logits, target, SavedNothing.Or(positiveWeight), SavedNothing.Or(scale), SavedNothing.Or(probabilities), SavedNothing.Or(termSlopes) });
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
@@ -123,7 +123,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             Inputs.CheckMaskValues(checkValuesOf, target);
         }
 
-        ctx.save_for_backward(new List<Tensor> { logits, target, positiveWeight ?? empty(0), scale ?? empty(0) });
+        ctx.save_for_backward(new List<Tensor> { logits, target, SavedNothing.Or(positiveWeight), SavedNothing.Or(scale) });
 
         using var p = logits.sigmoid();
         if (scale is not null)

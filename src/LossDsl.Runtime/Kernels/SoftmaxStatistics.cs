@@ -70,7 +70,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         }
 
         // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-        ctx.save_for_backward(new List<Tensor> { logits, labels, valid ?? empty(0), probabilities ?? empty(0), logProbabilities ?? empty(0) });
+        ctx.save_for_backward(new List<Tensor> { logits, labels, SavedNothing.Or(valid), SavedNothing.Or(probabilities), SavedNothing.Or(logProbabilities) });
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
