@@ -62,12 +62,20 @@ PY
     if build; then
         read -r failed total <<<"$(run_tests)"
         failed=${failed:-0}
-        if ((failed > 0)); then verdict="caught"; else verdict="**missed**"; missed=1; fi
+        # A crash of the test host (an exception in a callback from native code) aborts the run before its summary:
+        # the suite fails, so the mutant is caught.
+        if [[ -z "$total" ]] && grep -q "Test Run Aborted" "$work/test.log"; then
+            verdict="caught"; result="the test host crashed"
+        elif ((failed > 0)); then
+            verdict="caught"; result="$failed of $total tests fail"
+        else
+            verdict="**missed**"; result="$failed of $total tests fail"; missed=1
+        fi
         # The first few failing tests, to show what caught it.
         # (|| true: a missed mutant has no failing test, and grep's no-match must not end the run under pipefail.)
         by=$(grep -oE '^\s+Failed [^ (]+' "$work/test.log" | sed -E 's/^\s+Failed LossDsl\.Tests\.//; s/\.[^.]+$//' | sort | uniq -c | sort -rn | head -3 \
             | awk '{printf "%s%s (%d)", (NR > 1 ? ", " : ""), $2, $1}' || true)
-        rows+=("| \`$id\` | $commit | $what | \`$file\` | $verdict: $failed of $total tests fail | $by |")
+        rows+=("| \`$id\` | $commit | $what | \`$file\` | $verdict: $result | $by |")
     else
         verdict="**does not build**"
         missed=1
