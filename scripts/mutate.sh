@@ -62,9 +62,9 @@ PY
     if build; then
         read -r failed total <<<"$(run_tests)"
         failed=${failed:-0}
-        # A crash of the test host (an exception in a callback from native code) aborts the run before its summary:
-        # the suite fails, so the mutant is caught.
-        if [[ -z "$total" ]] && grep -q "Test Run Aborted" "$work/test.log"; then
+        # A crash of the test host (an exception in a callback from native code) aborts the run, whose summary then counts
+        # only the tests before it: the suite fails, so the mutant is caught.
+        if grep -q "Test Run Aborted" "$work/test.log"; then
             verdict="caught"; result="the test host crashed"
         elif ((failed > 0)); then
             verdict="caught"; result="$failed of $total tests fail"
