@@ -89,7 +89,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null);
+            var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null);
             if (checkValuesOf is not null)
             {
                 // The pass's two check sums are exactly 0 when every value passes (a NaN is not 0); otherwise the checks
@@ -111,6 +111,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
             ctx.save_for_backward(new List<Tensor> { logits, target, SavedNothing.Or(positiveWeight), SavedNothing.Or(scale), SavedNothing.Or(probabilities), SavedNothing.Or(termSlopes) });
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
+            ctx.save_data("maskInSign", maskInSign ?? Array.Empty<bool>());
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
             ctx.save_data("terms", evaluated);
@@ -170,7 +171,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             var (statisticTruePositiveGrad, statisticPredictedGrad) = (grads[..(int)size], grads[(int)size..(int)(2 * size)]);
             ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
-                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes);
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes, (bool[])ctx.get_data("maskInSign"));
             return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null! };
         }
 

@@ -151,18 +151,47 @@ public sealed class FusedCpuPathTests
     {
         using var scope = NewDisposeScope();
         var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 3, 37, 41 }, dtype, spread: 30, scaled, seed: 23);
+        // One soft value: its row's block keeps p flipped by t, the binary ones keep t in p's sign.
+        target[0, 1, 5, 7] = tensor(0.25, dtype: dtype);
         var pixelSum = scaled ? SigmoidPixelSum.None : SigmoidPixelSum.CrossEntropy;
         double[] truePositiveGrad = { 0.3, -1.2, 2.5 }, predictedGrad = { -0.7, 0.4, 1.1 };
 
-        var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
+        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7).Sums, sums);
-        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "stored p");
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), Unflipped(probabilities!, target), Tolerance.For(dtype), "stored p");
         Assert.Null(termSlopes);
+        Assert.Equal(Enumerable.Range(0, 6).Select(item => item != 1), maskInSign!);
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7));
-        var fromProbabilities = SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7, probabilities);
+        // Without the blocks' flags every block reads t and flips p back: the same bits.
+        var everyBlockFromTarget = SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7, probabilities!.clone());
+        var fromProbabilities = SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7, probabilities, maskInSign: maskInSign);
 
         Assert.Same(probabilities, fromProbabilities);
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromProbabilities));
+        Assert.Equal(fromLogits, FixedInputs.ToArray(everyBlockFromTarget));
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void A_binary_block_keeps_its_mask_in_the_sign_of_p_and_its_backward_pass_reads_no_mask(ScalarType dtype)
+    {
+        // Rows of 10,000 elements: two blocks each, the second partly a tail. The mask handed to the backward pass is all
+        // NaN: a block whose mask was binary must not read it, so its gradient is the same bits as from the logits.
+        using var scope = NewDisposeScope();
+        var (logits, target, _, rows) = MaskInputs(new long[] { 2, 1, 100, 100 }, dtype, spread: 6, scaled: false, seed: 41);
+        target[1, 0, 99, 99] = tensor(0.5, dtype: dtype);
+        var (_, kept, _, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.CrossEntropy, positiveWeight: 1, keep: true);
+        Assert.Equal(new[] { true, true, true, false }, maskInSign!);
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), Unflipped(kept!, target), Tolerance.For(dtype), "kept p");
+        var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 0.3 }, new[] { -0.7 }, SigmoidPixelSum.CrossEntropy, 0.4, positiveWeight: 1));
+
+        var unread = full_like(target, double.NaN);
+        var fromKept = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, unread, null, new[] { 0.3 }, new[] { -0.7 }, SigmoidPixelSum.CrossEntropy, 0.4, positiveWeight: 1, kept,
+            maskInSign: maskInSign));
+
+        Assert.Equal(fromLogits.Take(10_000 + 8192), fromKept.Take(10_000 + 8192));
+        Assert.All(fromKept.Skip(10_000 + 8192), value => Assert.True(double.IsNaN(value)));
     }
 
     [Theory]
@@ -177,9 +206,9 @@ public sealed class FusedCpuPathTests
         var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 31);
         var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
 
-        var (sums, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
+        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1).Sums, sums);
-        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), FixedInputs.ToArray(probabilities!), Tolerance.For(dtype), "kept p");
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), Unflipped(probabilities!, target), Tolerance.For(dtype), "kept p");
         var x = logits.detach().requires_grad_();
         using (var crossEntropy = nn.functional.binary_cross_entropy_with_logits(x, target, reduction: nn.Reduction.None))
         {
@@ -188,7 +217,7 @@ public sealed class FusedCpuPathTests
         }
 
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1));
-        var fromKept = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, probabilities, termSlopes);
+        var fromKept = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, probabilities, termSlopes, maskInSign);
 
         Assert.Same(probabilities, fromKept);
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromKept));
@@ -216,9 +245,9 @@ public sealed class FusedCpuPathTests
         var logits = randn(new long[] { 2, 1, 8, 8 }, generator: generator) * 4;
         var target = rand(new long[] { 2, 1, 8, 8 }, generator: generator).gt(0.5).to_type(ScalarType.Float32);
         var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
-        var (_, probabilities, termSlopes) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
+        var (_, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
 
-        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, probabilities, termSlopes);
+        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, probabilities, termSlopes, maskInSign);
 
         var p = logits.sigmoid();
         var expected = p * (1 - p) * (target * 1.5 - 0.5);
@@ -280,6 +309,11 @@ public sealed class FusedCpuPathTests
 
     // Seeded logits (standard normal times spread), a {0, 1} mask, a per-pixel scale in [0, 1) when scaled, and their
     // rows summed over the batch and the spatial dims.
+    // The kept p: its bits flipped back by the mask's, as the backward pass does for a block whose mask is not binary.
+    private static double[] Unflipped(Tensor kept, Tensor target) => kept.dtype == ScalarType.Float64
+        ? kept.data<double>().ToArray().Zip(target.data<double>().ToArray(), (k, t) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(k) ^ (BitConverter.DoubleToInt64Bits(t) << 11))).ToArray()
+        : kept.data<float>().ToArray().Zip(target.data<float>().ToArray(), (k, t) => (double)BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(k) ^ (BitConverter.SingleToInt32Bits(t) << 8))).ToArray();
+
     private static (Tensor Logits, Tensor Target, Tensor? Scale, CpuRows Rows) MaskInputs(long[] shape, ScalarType dtype, double spread, bool scaled, long seed)
     {
         var generator = new TorchSharp.torch.Generator((ulong)seed);

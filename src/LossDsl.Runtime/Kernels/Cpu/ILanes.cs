@@ -61,6 +61,22 @@ internal unsafe interface ILanes<TSelf, T> :
     static abstract TSelf NegatedAbs(TSelf x);
 
     /// <summary>
+    /// <paramref name="p"/> with its bits XORed with those of <paramref name="t"/> shifted to put t's lowest exponent bit
+    /// on the sign: for t in {0, 1}, p with its sign flipped where t is 1; for any t, undone by the same call with the
+    /// same t. How a forward pass keeps a binary mask in the sign of the p it stores.
+    /// </summary>
+    static abstract TSelf FlipSignWhereOne(TSelf p, TSelf t);
+
+    /// <summary>x without its sign, and 1 where its sign bit is set (0 elsewhere): what <see cref="FlipSignWhereOne"/> kept.</summary>
+    static abstract (TSelf Magnitude, TSelf SignAsOne) SplitSign(TSelf x);
+
+    /// <summary>The bits of <paramref name="left"/> ORed with those of <paramref name="right"/>.</summary>
+    static abstract TSelf Or(TSelf left, TSelf right);
+
+    /// <summary>Whether every lane is +0 or −0.</summary>
+    static abstract bool AllZero(TSelf x);
+
+    /// <summary>
     /// The larger of each pair of lanes, in one instruction: where either is NaN, the right one (x64) or NaN (Arm64), so
     /// a value that may be NaN goes on the right, and its NaN is kept.
     /// </summary>

@@ -64,6 +64,25 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
     public static Lanes256<T> NegatedAbs(Lanes256<T> x) =>
         new(x.value | (typeof(T) == typeof(double) ? Vector256.Create(-0.0).As<double, T>() : Vector256.Create(-0.0f).As<float, T>()));
 
+    // The shift puts the lowest exponent bit (bit 23 of a float32, 52 of a float64) on the sign bit: 1.0's bits become the
+    // sign bit alone.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> FlipSignWhereOne(Lanes256<T> p, Lanes256<T> t) =>
+        new(typeof(T) == typeof(double) ? (p.value.AsInt64() ^ (t.value.AsInt64() << 11)).As<long, T>() : (p.value.AsInt32() ^ (t.value.AsInt32() << 8)).As<int, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Lanes256<T> Magnitude, Lanes256<T> SignAsOne) SplitSign(Lanes256<T> x)
+    {
+        var spread = typeof(T) == typeof(double) ? Vector256.ShiftRightArithmetic(x.value.AsInt64(), 63).As<long, T>() : Vector256.ShiftRightArithmetic(x.value.AsInt32(), 31).As<int, T>();
+        return (new(Vector256.AndNot(x.value, NegatedAbs(Zero).value)), new(spread & One.value));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> Or(Lanes256<T> left, Lanes256<T> right) => new(left.value | right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero(Lanes256<T> x) => Vector256.AndNot(x.value, NegatedAbs(Zero).value) == Vector256<T>.Zero;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Max(Lanes256<T> left, Lanes256<T> right) => new(Vector256.MaxNative(left.value, right.value));
 

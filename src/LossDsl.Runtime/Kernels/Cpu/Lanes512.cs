@@ -65,6 +65,25 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     public static Lanes512<T> NegatedAbs(Lanes512<T> x) =>
         new(x.value | (typeof(T) == typeof(double) ? Vector512.Create(-0.0).As<double, T>() : Vector512.Create(-0.0f).As<float, T>()));
 
+    // The shift puts the lowest exponent bit (bit 23 of a float32, 52 of a float64) on the sign bit: 1.0's bits become the
+    // sign bit alone.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> FlipSignWhereOne(Lanes512<T> p, Lanes512<T> t) =>
+        new(typeof(T) == typeof(double) ? (p.value.AsInt64() ^ (t.value.AsInt64() << 11)).As<long, T>() : (p.value.AsInt32() ^ (t.value.AsInt32() << 8)).As<int, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Lanes512<T> Magnitude, Lanes512<T> SignAsOne) SplitSign(Lanes512<T> x)
+    {
+        var spread = typeof(T) == typeof(double) ? Vector512.ShiftRightArithmetic(x.value.AsInt64(), 63).As<long, T>() : Vector512.ShiftRightArithmetic(x.value.AsInt32(), 31).As<int, T>();
+        return (new(Vector512.AndNot(x.value, NegatedAbs(Zero).value)), new(spread & One.value));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Or(Lanes512<T> left, Lanes512<T> right) => new(left.value | right.value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllZero(Lanes512<T> x) => Vector512.AndNot(x.value, NegatedAbs(Zero).value) == Vector512<T>.Zero;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Max(Lanes512<T> left, Lanes512<T> right) => new(Vector512.MaxNative(left.value, right.value));
 
