@@ -8,7 +8,8 @@ namespace LossDsl.Platform;
 /// <summary>
 /// What this process's CPU says of itself through <c>cpuid</c>: the facts that decide which oneDNN kernels libtorch
 /// runs. Read from the instruction itself, not from .NET's <c>IsSupported</c> flags, which the runtime's own settings
-/// (<c>DOTNET_EnableAVX512F=0</c>) can turn off while oneDNN still sees the hardware.
+/// (<c>DOTNET_EnableAVX512=0</c> on .NET 10, <c>DOTNET_EnableAVX512F=0</c> before it) can turn off while oneDNN still
+/// sees the hardware.
 /// </summary>
 public sealed record CpuFeatures
 {
