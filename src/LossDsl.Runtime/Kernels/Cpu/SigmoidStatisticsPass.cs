@@ -14,11 +14,10 @@ namespace LossDsl.Kernels.Cpu;
 /// with the mask in its sign (<see cref="ILanes{TSelf, T}.FlipSignWhereOne"/>): a block whose mask the forward pass found
 /// binary (from t² − t, two instructions a vector) needs no read of t backward, where that read was a third of the
 /// backward pass's traffic (0.50 → 0.46 ms a step of bce + dice + iou on an AVX-512 Xeon); any other block reads t and
-/// flips p back. A term whose slope
-/// reads more than p and t (focal: ce = softplus(x) − t·x, which p does not give where it saturates) has its slope
-/// ∂ℓ/∂x written to a second buffer beside p, so that its backward pass has no logarithm or power either. Each pass is
-/// compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the gradient's source, so that the
-/// loop holds only the arithmetic it needs.
+/// flips p back. A term whose slope reads more than p and t (focal: ce = softplus(x) − t·x, which p does not give where
+/// it saturates) has its slope ∂ℓ/∂x written to a second buffer beside p, so that its backward pass has no logarithm or
+/// power either. Each pass is compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the
+/// gradient's sources, so that the loop holds only the arithmetic it needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
@@ -227,9 +226,11 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale;
-    // p and the term's slope ∂ℓ/∂x written to probabilities and termSlopes too, unless null.
+    // p (with t in its sign) and the term's slope ∂ℓ/∂x written to probabilities and termSlopes too, unless null; returns
+    // whether the block's t was binary where p is written.
     // In groups of VectorsPerWidening vectors, two loops over each: the first takes e = exp(−|x|) into a buffer on the
-    // stack, the second the rest (p, log1p(e), the term and the sums). An element's chain of dependent instructions is
+    // stack, the second the rest (p, log1p(e) or, for a term whose logarithm is added apart, the product for the group's
+    // one logarithm, the term and the sums). An element's chain of dependent instructions is
     // longer than the out-of-order window can overlap from one vector to the next, and .NET's JIT emits instructions in
     // the order written; two short loops let the CPU run several vectors' chains at once (13-23 % off a bce + dice +
     // iou step, 6-17 % off focal + dice, against one loop of two vectors a step). The group's sums are added in the
