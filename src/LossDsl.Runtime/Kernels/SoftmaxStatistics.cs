@@ -44,8 +44,8 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
     /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
     /// the backward pass (bool), the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>), the
-    /// loss whose logits it checks (or null) and the <see cref="LabelsOf"/> for the labels' check. Returns TP, P, T (flattened), the pixel term's sum and the terms' values,
-    /// concatenated.
+    /// loss whose logits it checks (or null) and the <see cref="LabelsOf"/> for the labels' check. Returns TP, P, T
+    /// (flattened), the pixel term's sum and the terms' values, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {

@@ -112,7 +112,6 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
             : Avx.IsSupported && typeof(T) == typeof(double) ? Avx.BlendVariable(whenFalse.value.AsDouble(), whenTrue.value.AsDouble(), condition.value.AsDouble()).As<double, T>()
             : Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> ScaleByPowerOfTwo(Lanes256<T> p, Lanes256<T> n) => new(p.value * PowerOfTwo(n).value);
 

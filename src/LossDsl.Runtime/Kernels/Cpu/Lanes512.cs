@@ -109,7 +109,6 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     public static Lanes512<T> Select(Lanes512<T> condition, Lanes512<T> whenTrue, Lanes512<T> whenFalse) =>
         new(Vector512.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> ScaleByPowerOfTwo(Lanes512<T> p, Lanes512<T> n) =>
         // VSCALEFPS/PD: one instruction for the three of an exponent built in bits and a product.

@@ -230,10 +230,10 @@ internal static unsafe class SigmoidStatisticsPass
     // whether the block's t was binary where p is written.
     // In groups of VectorsPerWidening vectors, two loops over each: the first takes e = exp(−|x|) into a buffer on the
     // stack, the second the rest (p, log1p(e) or, for a term whose logarithm is added apart, the product for the group's
-    // one logarithm, the term and the sums). An element's chain of dependent instructions is
-    // longer than the out-of-order window can overlap from one vector to the next, and .NET's JIT emits instructions in
-    // the order written; two short loops let the CPU run several vectors' chains at once (13-23 % off a bce + dice +
-    // iou step, 6-17 % off focal + dice, against one loop of two vectors a step). The group's sums are added in the
+    // one logarithm, the term and the sums). An element's chain of dependent instructions is longer than the
+    // out-of-order window can overlap from one vector to the next, and .NET's JIT emits instructions in the order
+    // written; two short loops let the CPU run several vectors' chains at once (13-23 % off a bce + dice + iou step,
+    // 6-17 % off focal + dice, against one loop of two vectors a step). The group's sums are added in the
     // lanes' precision (8 elements a lane, a few roundings of float32) and widened to float64 once: widening a float32
     // vector is seven instructions.
     // Optimized at once (the first steps of a training run would otherwise run the vector code unoptimized) and never
@@ -267,19 +267,20 @@ internal static unsafe class SigmoidStatisticsPass
 
             // Π(1 + e) − 1 over the group, when the term's logarithm is added apart.
             var onePlusProduct = TLanes.Zero;
+            var logarithmApart = LogarithmApart<TLanes, T, TTerm, TScale>();
             for (var k = 0; k < VectorsPerWidening; k++, i += count)
             {
                 var mask = TLanes.Load(t + i);
                 var exponential = TLanes.Load(exponentials + (k * count));
-                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, LogarithmApart<TLanes, T, TTerm, TScale>());
-                onePlusProduct = LogarithmApart<TLanes, T, TTerm, TScale>() ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
+                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, logarithmApart);
+                onePlusProduct = logarithmApart ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
                 (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
                 partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
                 partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
                 if (probabilities is not null)
                 {
                     TLanes.FlipSignWhereOne(p, mask).Store(probabilities + i);
-                    notBinary = TLanes.Or(notBinary, TLanes.MultiplyAdd(mask, mask, -mask));
+                    notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
                 }
 
                 if (!TTerm.SlopeReadsProbabilityOnly && termSlopes is not null)
@@ -288,7 +289,7 @@ internal static unsafe class SigmoidStatisticsPass
                 }
             }
 
-            partialPixelSum = LogarithmApart<TLanes, T, TTerm, TScale>() ? partialPixelSum + LaneFunctions<TLanes, T>.Log1p(onePlusProduct) : partialPixelSum;
+            partialPixelSum = logarithmApart ? partialPixelSum + LaneFunctions<TLanes, T>.Log1p(onePlusProduct) : partialPixelSum;
             (truePositive, predicted, targetSum) = (TLanes.Accumulate(truePositive, partialTruePositive), TLanes.Accumulate(predicted, partialPredicted), TLanes.Accumulate(targetSum, partialTarget));
             pixelSum = TTerm.Sums ? TLanes.Accumulate(pixelSum, partialPixelSum) : pixelSum;
             if (TCheck.Present)
@@ -342,7 +343,7 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 // The padding's t is 0: binary.
                 LaneFunctions<TLanes, T>.StorePartial(TLanes.FlipSignWhereOne(p, mask), probabilities + i, count);
-                notBinary = TLanes.Or(notBinary, TLanes.MultiplyAdd(mask, mask, -mask));
+                notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
             }
 
             if (termSlopes is not null)
@@ -486,7 +487,14 @@ internal static unsafe class SigmoidStatisticsPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TLanes OutsideUnit<TLanes, T>(TLanes t)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => TLanes.Max(TLanes.Zero, TLanes.MultiplyAdd(t, t, -t));
+        where T : unmanaged => TLanes.Max(TLanes.Zero, SquareMinusSelf<TLanes, T>(t));
+
+    // t² − t: ±0 exactly for t in {0, 1}, below 0 inside (0, 1), above 0 outside [0, 1], NaN for a NaN or an infinity.
+    // The value check's measure of a mask value, and the forward pass's test that a block's mask is binary.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes SquareMinusSelf<TLanes, T>(TLanes t)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged => TLanes.MultiplyAdd(t, t, -t);
 
     /// <summary>
     /// Whether a block loop reads a scale s (valid mask times weight map) beside x and t. A type, so that the loop without
