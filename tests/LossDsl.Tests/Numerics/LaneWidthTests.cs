@@ -30,6 +30,16 @@ public sealed class LaneWidthTests
         from position in Gen.Double[0, 1]
         select (sample, bad, position);
 
+    // Logits (spread over ±4 or so) and class indices of the case's shape, from its seed, and the class-index pass's rows.
+    private static (Tensor Logits, Tensor Labels, CpuRows Pixels) ClassIndexInputs((long[] Shape, ScalarType Dtype, bool PerImage, int Term, int Seed) sample)
+    {
+        var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
+        var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
+        var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
+        var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
+        return (logits, labels, CpuRows.OfLabels(logits, labels, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value);
+    }
+
     private static string PrintWithBadValue(((long[] Shape, ScalarType Dtype, bool PerImage, int Term, int Seed) sample, int bad, double position) input) =>
         $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}";
 
@@ -111,11 +121,7 @@ public sealed class LaneWidthTests
         {
             var (sample, bad, position) = input;
             using var scope = NewDisposeScope();
-            var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
-            var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator) * 4;
-            var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
-            var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
-            var pixels = CpuRows.OfLabels(logits, labels, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+            var (logits, labels, pixels) = ClassIndexInputs(sample);
             foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
             {
                 var sums = SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy, checkValues: true).Sums;
@@ -138,19 +144,12 @@ public sealed class LaneWidthTests
     /// </summary>
     [Fact]
     public void The_class_index_passs_label_check_is_the_same_at_both_widths() => PropertyRun.ForAll(
-        from sample in Cases
-        from bad in Gen.Int[0, 3]
-        from position in Gen.Double[0, 1]
-        select (sample, bad, position),
+        WithOneBadValue(kinds: 4),
         input =>
         {
             var (sample, bad, position) = input;
             using var scope = NewDisposeScope();
-            var generator = new TorchSharp.torch.Generator((ulong)sample.Seed);
-            var logits = randn(sample.Shape, dtype: sample.Dtype, generator: generator);
-            var pixelShape = sample.Shape.Take(1).Append(1L).Concat(sample.Shape.Skip(2)).ToArray();
-            var labels = randint(sample.Shape[1], pixelShape, dtype: ScalarType.Int64, generator: generator);
-            var pixels = CpuRows.OfLabels(logits, labels, null, RegionStatistics.ReducedDims(logits, sample.PerImage))!.Value;
+            var (logits, labels, pixels) = ClassIndexInputs(sample);
             foreach (var width in new[] { pixels with { Wide = false }, pixels with { Wide = true } })
             {
                 Assert.True(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy).LabelsInRange);
@@ -163,7 +162,7 @@ public sealed class LaneWidthTests
                 Assert.False(SoftmaxStatisticsPass.Forward(width, logits, labels, null, LabelPixelSum.CrossEntropy).LabelsInRange, $"bad label {bad} at {position}");
             }
         },
-        iterations: 40, seed: 515, print: input => $"[{string.Join(", ", input.sample.Shape)}] {input.sample.Dtype} bad {input.bad} at {input.position}");
+        iterations: 40, seed: 515, print: PrintWithBadValue);
 
     [Fact]
     public void The_statistics_pass_on_class_indices_is_the_same_at_both_widths() => PropertyRun.ForAll(Cases, sample =>

@@ -178,13 +178,10 @@ public sealed class InputValidationTests
     {
         using var scope = NewDisposeScope();
         using var loss = LossCompiler.Compile(text, Labels);
-        var shape = new long[] { 2, 4, 8, 20 };
         Tensor Input(Tensor values) => contiguous ? values : Numerics.FixedInputs.Strided(values);
-        Tensor Pred() => (arange(2 * 4 * 8 * 20, dtype: ScalarType.Float32) % 5 - 2).reshape(shape);
-        var target = (arange(2 * 8 * 20, dtype: ScalarType.Int64) % 4).reshape(2, 8, 20);
-        target.view(-1)[7] = tensor(255L);
+        var target = ClassIndexTarget();
 
-        Assert.True(loss.call(Input(Pred()), target).isfinite().ToBoolean());
+        Assert.True(loss.call(Input(ClassIndexLogits()), target).isfinite().ToBoolean());
         foreach (var (at, bad, message) in new[]
         {
             (0L, double.NaN, "OrganLoss: pred contains NaN or infinite values (min NaN, max NaN)"),
@@ -192,13 +189,13 @@ public sealed class InputValidationTests
             (1279L, double.PositiveInfinity, "OrganLoss: pred contains NaN or infinite values (min -2, max Infinity)"),
         })
         {
-            var pred = Pred();
+            var pred = ClassIndexLogits();
             pred.view(-1)[at] = tensor(bad, dtype: ScalarType.Float32);
             Assert.StartsWith(message, Assert.Throws<ArgumentException>(() => loss.call(Input(pred), target)).Message);
         }
 
         loss.CheckValues = false;
-        var passedThrough = Pred();
+        var passedThrough = ClassIndexLogits();
         passedThrough.view(-1)[3] = tensor(float.NaN);
         Assert.True(loss.call(Input(passedThrough), target).isnan().ToBoolean(), "with checks off the NaN flows through");
     }
@@ -217,23 +214,30 @@ public sealed class InputValidationTests
     {
         using var scope = NewDisposeScope();
         using var loss = LossCompiler.Compile(text, Labels);
-        var shape = new long[] { 2, 4, 8, 20 };
-        Tensor Input(Tensor values) => contiguous ? values : Numerics.FixedInputs.Strided(values);
-        var pred = Input((arange(2 * 4 * 8 * 20, dtype: ScalarType.Float32) % 5 - 2).reshape(shape));
-        Tensor Target() => (arange(2 * 8 * 20, dtype: ScalarType.Int64) % 4).reshape(2, 8, 20);
-        Assert.True(loss.call(pred, Target()).isfinite().ToBoolean());
+        var pred = contiguous ? ClassIndexLogits() : Numerics.FixedInputs.Strided(ClassIndexLogits());
+        Assert.True(loss.call(pred, ClassIndexTarget()).isfinite().ToBoolean());
         foreach (var checkValues in new[] { true, false })
         {
             loss.CheckValues = checkValues;
             foreach (var (at, label) in new[] { (0L, -1L), (155L, 4L), (319L, 256L), (170L, (1L << 32) + 1) })
             {
-                var target = Target();
+                var target = ClassIndexTarget();
                 target.view(-1)[at] = tensor(label);
-                target.view(-1)[7] = tensor(255L);
                 var error = Assert.Throws<ArgumentException>(() => loss.call(pred, target));
                 Assert.StartsWith($"OrganLoss: target labels must be class indices in [0, 3] or the ignore index 255, found {label}.", error.Message);
             }
         }
+    }
+
+    // The class-index node tests' inputs: logits [2, 4, 8, 20] from −2 to 2, and labels [2, 8, 20] through the four classes
+    // with pixel 7 ignored.
+    private static Tensor ClassIndexLogits() => (arange(2 * 4 * 8 * 20, dtype: ScalarType.Float32) % 5 - 2).reshape(2, 4, 8, 20);
+
+    private static Tensor ClassIndexTarget()
+    {
+        var target = (arange(2 * 8 * 20, dtype: ScalarType.Int64) % 4).reshape(2, 8, 20);
+        target.view(-1)[7] = tensor(255L);
+        return target;
     }
 
     [Fact]
