@@ -14,10 +14,10 @@ internal sealed class KeptForBackward(bool kept)
     private bool available = kept;
 
     /// <summary>
-    /// The saved p and what was kept beside it (null for the empty tensor saved when nothing was), the first time they are
-    /// asked for; nulls after that, or when nothing was kept.
+    /// The saved p and what was kept beside it (null when nothing was), the first time they are asked for; nulls after
+    /// that, or when nothing was kept.
     /// </summary>
-    public (Tensor? Probabilities, Tensor? Beside) Take(Tensor probabilities, Tensor beside)
+    public (Tensor? Probabilities, Tensor? Beside) Take(Tensor? probabilities, Tensor? beside)
     {
         if (!available)
         {
@@ -25,6 +25,6 @@ internal sealed class KeptForBackward(bool kept)
         }
 
         available = false;
-        return (probabilities, beside.numel() == 0 ? null : beside);
+        return (probabilities, beside);
     }
 }

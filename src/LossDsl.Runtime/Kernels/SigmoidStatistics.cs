@@ -109,7 +109,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             }
 
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-            ctx.save_for_backward(new List<Tensor> { logits, target, SavedNothing.Or(positiveWeight), SavedNothing.Or(scale), SavedNothing.Or(probabilities), SavedNothing.Or(termSlopes) });
+            SavedTensors.Save(ctx, logits, target, positiveWeight, scale, probabilities, termSlopes);
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
             ctx.save_data("maskInSign", maskInSign ?? Array.Empty<bool>());
             var shape = StatisticShape(logits, reduce);
@@ -124,7 +124,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             Inputs.CheckMaskValues(checkValuesOf, target);
         }
 
-        ctx.save_for_backward(new List<Tensor> { logits, target, SavedNothing.Or(positiveWeight), SavedNothing.Or(scale) });
+        SavedTensors.Save(ctx, logits, target, positiveWeight, scale);
 
         using var p = logits.sigmoid();
         if (scale is not null)
@@ -156,9 +156,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var saved = ctx.get_saved_variables();
-        var (logits, target, positiveWeight) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
-        var scale = saved[3].numel() == 0 ? null : saved[3];
+        var saved = SavedTensors.Restore(ctx);
+        var (logits, target, positiveWeight, scale) = (saved[0]!, saved[1]!, saved[2], saved[3]);
         var reduce = (long[])ctx.get_data("reduce");
         var pixelSum = (SigmoidPixelSum)ctx.get_data("pixelSum");
         var withSum = pixelSum.Term != SigmoidPixelTerm.None;

@@ -70,7 +70,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         }
 
         // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-        ctx.save_for_backward(new List<Tensor> { logits, labels, SavedNothing.Or(valid), SavedNothing.Or(probabilities), SavedNothing.Or(logProbabilities) });
+        SavedTensors.Save(ctx, logits, labels, valid, probabilities, logProbabilities);
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
@@ -82,8 +82,8 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var saved = ctx.get_saved_variables();
-        var (logits, labels, valid) = (saved[0], saved[1], saved[2].numel() == 0 ? null : saved[2]);
+        var saved = SavedTensors.Restore(ctx);
+        var (logits, labels, valid) = (saved[0]!, saved[1]!, saved[2]);
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.shape[1]);
         var grads = CpuValues.Read(grad_output);

@@ -67,8 +67,8 @@ public sealed class NativeMemoryTests(ITestOutputHelper output)
         try
         {
             Train(WarmUp);
-            // Counted from here: the first step makes what lives as long as the process (the runtime's one empty
-            // placeholder tensor, on whichever thread reaches it first), and a leak shows in every step after it.
+            // Counted from here: the first steps may make what lives as long as the loss or the process (on whichever
+            // thread reaches it first), and a leak shows in every step after them.
             liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             WaitForTheJitToSettle();
             jitBefore = JitInfo.GetCompiledMethodCount();
