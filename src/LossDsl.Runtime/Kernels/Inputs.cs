@@ -22,8 +22,9 @@ public static class Inputs
     /// <param name="checkValues">Also check that pred is finite and the mask lies in [0, 1] (<see cref="LossModule.CheckValues"/>).</param>
     public static Tensor Mask(string loss, Tensor pred, Tensor target, int? classes, int? spatialRank, bool checkValues)
     {
-        CheckPrediction(loss, pred, classes, spatialRank, checkValues);
-        if (!pred.shape.SequenceEqual(target.shape))
+        var predShape = pred.shape;
+        CheckPrediction(loss, pred, predShape, classes, spatialRank, checkValues);
+        if (!predShape.SequenceEqual(target.shape))
         {
             throw new ArgumentException($"{loss}: target mask must have pred's shape {Shape(pred)}, got {Shape(target)}.", nameof(target));
         }
@@ -72,17 +73,19 @@ public static class Inputs
     /// </param>
     public static Tensor Labels(string loss, Tensor pred, Tensor target, int? classes, int? ignoreIndex, int? spatialRank, bool checkValues, bool checkRange)
     {
-        CheckPrediction(loss, pred, classes, spatialRank, checkValues);
-        var c = pred.shape[1];
+        // Each .shape is a call into native code that allocates the array: read once.
+        var (predShape, targetShape) = (pred.shape, target.shape);
+        CheckPrediction(loss, pred, predShape, classes, spatialRank, checkValues);
+        var c = predShape[1];
         if (c < 2)
         {
             throw new ArgumentException($"{loss}: class labels need pred with at least 2 classes in dim 1, got {Shape(pred)}.", nameof(pred));
         }
 
-        var expected = pred.shape.Take(1).Concat(pred.shape.Skip(2)).ToArray();
-        if (!target.shape.SequenceEqual(expected))
+        var expected = predShape.Take(1).Concat(predShape.Skip(2)).ToArray();
+        if (!targetShape.SequenceEqual(expected))
         {
-            var hint = target.shape.SequenceEqual(pred.shape) ? " (that is a mask's shape: labels hold one class index per pixel)" : string.Empty;
+            var hint = targetShape.SequenceEqual(predShape) ? " (that is a mask's shape: labels hold one class index per pixel)" : string.Empty;
             throw new ArgumentException(
                 $"{loss}: target labels must have pred's shape without the class dim, [{string.Join(", ", expected)}], got {Shape(target)}{hint}.", nameof(target));
         }
@@ -91,6 +94,17 @@ public static class Inputs
         if (!IsInteger(target.dtype))
         {
             throw new ArgumentException($"{loss}: target labels must be an integer tensor of class indices (int64), got {target.dtype}.", nameof(target));
+        }
+
+        if (target.dtype == ScalarType.Int64 && ignoreIndex is null)
+        {
+            // The usual labels: no copy, no masking, one view (each tensor a step is a native handle to make and free).
+            if (checkRange)
+            {
+                CheckLabelRange(loss, target, c, ignoreIndex);
+            }
+
+            return target.unsqueeze(1);
         }
 
         using var labels = target.to_type(ScalarType.Int64);
@@ -291,14 +305,14 @@ public static class Inputs
 
     internal static string Shape(Tensor tensor) => "[" + string.Join(", ", tensor.shape) + "]";
 
-    private static void CheckPrediction(string loss, Tensor pred, int? classes, int? spatialRank, bool checkValues)
+    private static void CheckPrediction(string loss, Tensor pred, long[] shape, int? classes, int? spatialRank, bool checkValues)
     {
-        if (pred.dim() < 2)
+        if (shape.Length < 2)
         {
             throw new ArgumentException($"{loss}: pred must have shape [N, C, *spatial], got {Shape(pred)}.", nameof(pred));
         }
 
-        if (spatialRank is { } rank && pred.dim() != 2 + rank)
+        if (spatialRank is { } rank && shape.Length != 2 + rank)
         {
             throw new ArgumentException(
                 $"{loss}: pred must have {2 + rank} dims, [N, C{string.Concat(Enumerable.Repeat(", *", rank))}] ({rank} spatial, as declared), got {Shape(pred)}.", nameof(pred));
@@ -309,7 +323,7 @@ public static class Inputs
             throw new ArgumentException($"{loss}: pred must be a floating-point tensor, got {pred.dtype}.", nameof(pred));
         }
 
-        if (classes is { } c && pred.shape[1] != c)
+        if (classes is { } c && shape[1] != c)
         {
             throw new ArgumentException($"{loss}: pred must have {c} channel(s) in dim 1 (declared [N, {c}, ...]), got {Shape(pred)}.", nameof(pred));
         }
