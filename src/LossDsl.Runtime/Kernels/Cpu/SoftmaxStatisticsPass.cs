@@ -250,6 +250,8 @@ internal static unsafe class SoftmaxStatisticsPass
         var partial = stackalloc TLanes[width];
         new Span<TLanes>(partial, width).Clear();
         var exponentials = stackalloc TLanes[classes];
+        var classIndices = stackalloc TLanes[classes];
+        ClassIndices<TLanes, T>(classIndices, classes);
         var weighed = TTerm.WeighsClasses || TTerm.Smooths ? classes : 0;
         var classWeights = stackalloc TLanes[weighed];
         var (weightSum, smoothing) = Weights<TLanes, T, TTerm>(term, classWeights, weighed);
@@ -269,7 +271,7 @@ internal static unsafe class SoftmaxStatisticsPass
             largestLabel = TLanes.Max(largestLabel, label);
             var at = whole ? x + i : tile;
             var step = whole ? stride : TLanes.Count;
-            var (inverse, sum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, exponentials, TTerm.Smooths, classWeights);
+            var (inverse, sum, shiftedY, weighedShifted, notFinite) = Softmax(at, step, classes, label, classIndices, exponentials, TTerm.Smooths, classWeights, TCheck.Present);
             // Σ e ≥ 1 (the largest class contributes e⁰): its log is of a normal number, and a product of a group's
             // (at most MaxClasses^VectorsPerWidening) is too.
             var logSum = TTerm.LogarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.LogOfNormal(sum);
@@ -289,7 +291,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var to = whole ? probabilities + i : tile;
             for (var c = 0; c < classes; c++)
             {
-                var isY = TLanes.EqualTo(label, TLanes.Create(c));
+                var isY = TLanes.EqualTo(label, classIndices[c]);
                 var p = exponentials[c] * inverse;
                 if (probabilities is not null)
                 {
@@ -370,6 +372,8 @@ internal static unsafe class SoftmaxStatisticsPass
         where TSource : struct, IPixelSource
     {
         var exponentials = stackalloc TLanes[classes];
+        var classIndices = stackalloc TLanes[classes];
+        ClassIndices<TLanes, T>(classIndices, classes);
         var pulls = stackalloc TLanes[classes];
         // g_P and g_TP of each class, broadcast once per block.
         var gPredicted = stackalloc TLanes[classes];
@@ -397,7 +401,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var step = whole ? stride : TLanes.Count;
             // p_c into exponentials, and −log p_y when the softmax is computed again or it was kept (the term's F reads it
             // only then).
-            var minusLogProbabilityY = TSource.ReadsLogits ? Probabilities(at, step, classes, label, exponentials, classWeights) : Stored(at, step, classes, exponentials);
+            var minusLogProbabilityY = TSource.ReadsLogits ? Probabilities(at, step, classes, label, classIndices, exponentials, classWeights) : Stored(at, step, classes, exponentials);
             if (TTerm.FactorReadsLogProbability && !TSource.ReadsLogits && logProbabilities is not null)
             {
                 minusLogProbabilityY = whole ? TLanes.Load(logProbabilities + i) : LaneFunctions<TLanes, T>.LoadPartial(logProbabilities + i, remaining);
@@ -407,7 +411,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var (probabilityY, weightY) = (TLanes.Zero, TLanes.Zero);
             for (var c = 0; c < classes; c++)
             {
-                var isY = TLanes.EqualTo(label, TLanes.Create(c));
+                var isY = TLanes.EqualTo(label, classIndices[c]);
                 var pull = keep * (gPredicted[c] + TLanes.Select(isY, gTruePositive[c], TLanes.Zero));
                 pulls[c] = pull;
                 dot = TLanes.MultiplyAdd(exponentials[c], pull, dot);
@@ -430,7 +434,7 @@ internal static unsafe class SoftmaxStatisticsPass
             for (var c = 0; c < classes; c++)
             {
                 var p = exponentials[c];
-                var isY = TLanes.EqualTo(label, TLanes.Create(c));
+                var isY = TLanes.EqualTo(label, classIndices[c]);
                 var gradient = (p * (pulls[c] - dot)) + (pixelSumScale * (p - TLanes.Select(isY, TLanes.One, TLanes.Zero)));
                 if (TTerm.Smooths)
                 {
@@ -449,11 +453,11 @@ internal static unsafe class SoftmaxStatisticsPass
 
     // One pixel vector's p_c = softmax(x)_c from x_c at x + c·stride into probabilities, and −log p_y.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TLanes Probabilities<TLanes, T>(T* x, long stride, int classes, TLanes label, TLanes* probabilities, TLanes* classWeights)
+    private static TLanes Probabilities<TLanes, T>(T* x, long stride, int classes, TLanes label, TLanes* classIndices, TLanes* probabilities, TLanes* classWeights)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        var (inverse, sum, shiftedY, _, _) = Softmax(x, stride, classes, label, probabilities, smooths: false, classWeights);
+        var (inverse, sum, shiftedY, _, _) = Softmax(x, stride, classes, label, classIndices, probabilities, smooths: false, classWeights, checks: false);
         for (var c = 0; c < classes; c++)
         {
             probabilities[c] *= inverse;
@@ -480,7 +484,7 @@ internal static unsafe class SoftmaxStatisticsPass
     // x_y − max, and when smoothing Σ_c w_c·(x_c − max).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TLanes Inverse, TLanes Sum, TLanes ShiftedY, TLanes WeighedShifted, TLanes NotFinite) Softmax<TLanes, T>(
-        T* x, long stride, int classes, TLanes label, TLanes* exponentials, bool smooths, TLanes* classWeights)
+        T* x, long stride, int classes, TLanes label, TLanes* classIndices, TLanes* exponentials, bool smooths, TLanes* classWeights, bool checks)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
@@ -494,12 +498,16 @@ internal static unsafe class SoftmaxStatisticsPass
         for (var c = 0; c < classes; c++)
         {
             var shifted = TLanes.Load(x + (c * stride)) - max;
-            // NaN when x_c or the maximum is NaN or infinite (−∞ − max, ∞ − ∞), 0 otherwise: the value check's term, which
-            // the forward pass adds when asked and the compiler drops when not.
-            notFinite = LaneFunctions<TLanes, T>.AddNotFinite(notFinite, shifted);
+            // NaN when x_c or the maximum is NaN or infinite (−∞ − max, ∞ − ∞), 0 otherwise: the value check's term, added
+            // only when asked (the JIT kept the unused multiply-add otherwise).
+            if (checks)
+            {
+                notFinite = LaneFunctions<TLanes, T>.AddNotFinite(notFinite, shifted);
+            }
+
             exponentials[c] = LaneFunctions<TLanes, T>.ExpOfNonPositive(shifted);
             sum += exponentials[c];
-            shiftedY = TLanes.Select(TLanes.EqualTo(label, TLanes.Create(c)), shifted, shiftedY);
+            shiftedY = TLanes.Select(TLanes.EqualTo(label, classIndices[c]), shifted, shiftedY);
             if (smooths)
             {
                 weighedShifted = TLanes.MultiplyAdd(classWeights[c], shifted, weighedShifted);
@@ -507,6 +515,18 @@ internal static unsafe class SoftmaxStatisticsPass
         }
 
         return (TLanes.One / sum, sum, shiftedY, weighedShifted, notFinite);
+    }
+
+    // Each class index c broadcast into lanes, once a block: the labels are compared with it two or three times per class
+    // and pixel vector, and a load costs less than converting and broadcasting c each time.
+    private static void ClassIndices<TLanes, T>(TLanes* table, int classes)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        for (var c = 0; c < classes; c++)
+        {
+            table[c] = TLanes.Create(c);
+        }
     }
 
     // The term's class weights broadcast into lanes (count of them: the classes when it reads them, else none), their
