@@ -34,6 +34,8 @@ namespace LossDsl.Benchmarks;
 /// <item><c>--loop NAME LABEL SECONDS [THREADS]</c>: runs one variant's step for a while and prints its mean wall time
 /// and the median and least CPU time of a step over 0.1 s chunks (the least compares two builds on a shared machine);
 /// under <c>perf record</c> it gives profiles (one thread: the work itself, without OpenMP's waiting).</item>
+/// <item><c>--pass ce|focal SECONDS [SIDE]</c>: the fused pass of class indices alone, forward and backward, on
+/// [4, C, SIDE, SIDE] (<see cref="PassLoop"/>): the least and median CPU time of each call on one thread.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -88,6 +90,10 @@ public static class Program
             case "--generator":
                 Console.WriteLine(GeneratorCostMeasurement.Measure());
                 return 0;
+            case "--pass":
+                PassLoop.Run(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+                    args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : (int)BenchmarkShapes.Multiclass[2]);
+                return 0;
             case "--loop":
                 if (args.Length > 4)
                 {
@@ -115,7 +121,7 @@ public static class Program
                 All(options, variants);
                 return 0;
             default:
-                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --cpu, --maps, --levels, --generator, --onednn-isa, --loop).");
+                Console.Error.WriteLine("Usage: see Program's documentation (--check, --all, --report, --memory, --cpu, --maps, --levels, --generator, --onednn-isa, --loop, --pass).");
                 return 2;
         }
     }
