@@ -375,12 +375,20 @@ internal static unsafe class SoftmaxStatisticsPass
         var classIndices = stackalloc TLanes[classes];
         ClassIndices<TLanes, T>(classIndices, classes);
         var pulls = stackalloc TLanes[classes];
-        // g_P and g_TP of each class, broadcast once per block.
+        // g_P and g_TP of each class, broadcast once per block; g_P less the classes' mean, in float64. The gradient is the
+        // same for G shifted by a constant (Σ_c p_c = 1), but G_c − Σ_k p_k G_k cancels when every class's g_P is nearly
+        // the same (a dice term's are): in float32 it then kept the error of Σ_k p_k = 1 times G, not the difference.
         var gPredicted = stackalloc TLanes[classes];
         var gTruePositive = stackalloc TLanes[classes];
+        var meanPredictedGrad = 0.0;
+        foreach (var grad in predictedGrad)
+        {
+            meanPredictedGrad += grad / classes;
+        }
+
         for (var c = 0; c < classes; c++)
         {
-            (gPredicted[c], gTruePositive[c]) = (TLanes.Create(predictedGrad[c]), TLanes.Create(truePositiveGrad[c]));
+            (gPredicted[c], gTruePositive[c]) = (TLanes.Create(predictedGrad[c] - meanPredictedGrad), TLanes.Create(truePositiveGrad[c]));
         }
 
         var gPixelSum = TLanes.Create(pixelSumGrad);
