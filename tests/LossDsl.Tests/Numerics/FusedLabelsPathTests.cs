@@ -142,6 +142,65 @@ public sealed class FusedLabelsPathTests
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromProbabilities));
     }
 
+    public static TheoryData<int, ScalarType, bool, bool> UnrolledCases()
+    {
+        var cases = new TheoryData<int, ScalarType, bool, bool>();
+        foreach (var classes in Enumerable.Range(2, UnrolledCrossEntropySums.MaxClasses))
+        {
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+            {
+                cases.Add(classes, dtype, classes % 2 == 0, classes % 3 == 0);
+                cases.Add(classes, dtype, classes % 2 != 0, classes % 3 != 0);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(UnrolledCases))]
+    public void Plain_ce_with_the_classes_written_out_is_the_same_bits_as_the_general_loop(int classes, ScalarType dtype, bool withValid, bool checkValues)
+    {
+        // 19·23 = 437 pixels an image: whole groups of vectors (the written-out loop's) and a rest (the general loop's), at
+        // either lane width; up to MaxClasses + 1 classes, the last one the general loop's alone. p, the sums, the
+        // value check's sum and the labels' check all the same bits, with logits past ±80 where the exponential's floor
+        // counts.
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator((ulong)(classes * 7));
+        var logits = randn(new long[] { 2, classes, 19, 23 }, dtype: dtype, generator: generator) * 30;
+        var labels = randint(classes, new long[] { 2, 1, 19, 23 }, dtype: ScalarType.Int64, generator: generator);
+        var valid = withValid ? rand(new long[] { 2, 1, 19, 23 }, dtype: dtype, generator: generator).gt(0.3).to_type(dtype) : null;
+        var pixels = CpuRows.OfLabels(logits, labels, valid, new long[] { 0, 2, 3 })!.Value;
+        var pixelSum = LabelPixelSum.WeightedCrossEntropy(null, 0);
+
+        var written = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true, checkValues);
+        var general = SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, keepProbabilities: true, checkValues, unrolled: false);
+
+        Assert.True(written.LabelsInRange);
+        Assert.Equal(general.Sums, written.Sums);
+        Assert.Equal(FixedInputs.ToArray(general.Probabilities!), FixedInputs.ToArray(written.Probabilities!));
+        Assert.Equal(general.Sums, SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, checkValues: checkValues).Sums);
+        Tolerance.CloseToLargest(FixedInputs.ToArray(logits.softmax(1)), FixedInputs.ToArray(written.Probabilities!), Tolerance.For(dtype), "p");
+    }
+
+    [Fact]
+    public void The_written_out_loop_checks_the_labels_and_the_logits_as_the_general_loop_does()
+    {
+        // A label out of range and a NaN logit in the first group of vectors, which the written-out loop takes.
+        using var scope = NewDisposeScope();
+        var logits = randn(new long[] { 1, 3, 16, 16 }, generator: new TorchSharp.torch.Generator(5));
+        var labels = zeros(new long[] { 1, 1, 16, 16 }, dtype: ScalarType.Int64);
+        var pixels = CpuRows.OfLabels(logits, labels, null, new long[] { 0, 2, 3 })!.Value;
+        var pixelSum = LabelPixelSum.WeightedCrossEntropy(null, 0);
+        labels[0, 0, 0, 5] = tensor(3L);
+        logits[0, 2, 0, 7] = tensor(float.NaN);
+
+        var (sums, labelsInRange, _, _) = SoftmaxStatisticsPass.Forward(pixels, logits, labels, null, pixelSum, checkValues: true);
+
+        Assert.False(labelsInRange);
+        Assert.True(double.IsNaN(sums[^1]), $"the value check's sum is {sums[^1]}");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

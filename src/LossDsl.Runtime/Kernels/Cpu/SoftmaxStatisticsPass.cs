@@ -20,7 +20,7 @@ internal static unsafe class SoftmaxStatisticsPass
 {
     // Pixel vectors whose sums the forward pass adds in the lanes' precision before widening them to float64: widening a
     // float32 vector is seven instructions, and each vector adds 3·C + 1 sums.
-    private const int VectorsPerWidening = 8;
+    internal const int VectorsPerWidening = 8;
 
     /// <summary>
     /// TP (classes per statistic), then P, then T, then the pixel term's sum, then with <paramref name="checkValues"/> the
@@ -30,16 +30,18 @@ internal static unsafe class SoftmaxStatisticsPass
     /// labels' shape when the term's gradient reads it (focal: p_y alone loses it where p_y rounds to 1); null otherwise.
     /// Also whether every label is a class index, in [0, C): the check <see cref="Inputs.Labels"/> makes in a pass of its
     /// own, here two or three instructions a pixel vector from labels the pass loads anyway (out-of-range labels match no
-    /// class, so the pass reads nothing by them).
+    /// class, so the pass reads nothing by them). Plain ce on up to <see cref="UnrolledCrossEntropySums.MaxClasses"/>
+    /// classes takes its whole groups of vectors with the loop over the classes written out, unless
+    /// <paramref name="unrolled"/> is false (for tests: the same bits either way).
     /// </summary>
     public static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false, bool checkValues = false) =>
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities = false, bool checkValues = false, bool unrolled = true) =>
         (logits.dtype == ScalarType.Float32, pixels.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
-            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
-            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
-            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues),
+            (true, true) => Forward<Lanes512<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues, unrolled),
+            (true, false) => Forward<Lanes256<float>, float>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues, unrolled),
+            (false, true) => Forward<Lanes512<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues, unrolled),
+            (false, false) => Forward<Lanes256<double>, double>(pixels, logits, labels, valid, pixelSum, keepProbabilities, checkValues, unrolled),
         };
 
     /// <summary>
@@ -66,10 +68,10 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     private static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T>(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities, bool checkValues)
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities, bool checkValues, bool unrolled)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
-        WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues), pixelSum, (int)logits.shape[1]);
+        WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues, unrolled), pixelSum, (int)logits.shape[1]);
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
     // products for a small whole γ, each with class weights when it has them.
@@ -102,15 +104,15 @@ internal static unsafe class SoftmaxStatisticsPass
             where TTerm : struct, ILabelPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities, bool CheckValues)
+    private readonly record struct ForwardPass(CpuRows Pixels, Tensor Logits, Tensor Labels, Tensor? Valid, bool KeepProbabilities, bool CheckValues, bool Unrolled)
         : ITermPass<(double[], bool, Tensor?, Tensor?)>
     {
         public (double[], bool, Tensor?, Tensor?) Run<TLanes, T, TTerm>(TTerm term)
             where TLanes : unmanaged, ILanes<TLanes, T>
             where T : unmanaged
             where TTerm : struct, ILabelPixelTerm<TLanes, T> =>
-            CheckValues ? Forward<TLanes, T, TTerm, Checked>(Pixels, Logits, Labels, Valid, KeepProbabilities, term)
-            : Forward<TLanes, T, TTerm, Unchecked>(Pixels, Logits, Labels, Valid, KeepProbabilities, term);
+            CheckValues ? Forward<TLanes, T, TTerm, Checked>(Pixels, Logits, Labels, Valid, KeepProbabilities, Unrolled, term)
+            : Forward<TLanes, T, TTerm, Unchecked>(Pixels, Logits, Labels, Valid, KeepProbabilities, Unrolled, term);
     }
 
 
@@ -160,7 +162,7 @@ internal static unsafe class SoftmaxStatisticsPass
     }
 
     private static (double[] Sums, bool LabelsInRange, Tensor? Probabilities, Tensor? LogProbabilities) Forward<TLanes, T, TTerm, TCheck>(
-        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, TTerm term)
+        CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, bool keepProbabilities, bool unrolled, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -180,7 +182,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var (at, _) = pixels.Offsets(image, start);
             var logitsAt = (image * classes * pixels.RowLength) + start;
             BlockSums<TLanes, T, TTerm, TCheck>((T*)x + logitsAt, (long*)y + at, v == 0 ? null : (T*)v + at, kept == 0 ? null : (T*)kept + logitsAt,
-                keptLog == 0 ? null : (T*)keptLog + at, pixels.RowLength, classes, length, term, new Span<double>(blockSums, item * width, width));
+                keptLog == 0 ? null : (T*)keptLog + at, pixels.RowLength, classes, length, unrolled, term, new Span<double>(blockSums, item * width, width));
         });
 
         // Added in image and block order: the same bits for every thread count.
@@ -237,7 +239,7 @@ internal static unsafe class SoftmaxStatisticsPass
     // left as calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockSums<TLanes, T, TTerm, TCheck>(
-        T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, TTerm term, Span<double> sums)
+        T* x, long* y, T* v, T* probabilities, T* logProbabilities, long stride, int classes, int length, bool unrolled, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -261,7 +263,11 @@ internal static unsafe class SoftmaxStatisticsPass
         var (labelBits, largestLabel) = (TLanes.Zero, TLanes.Zero);
         // Π (Σ e)^v over the vectors since the last widening, when the term's log Σ e is added apart, once a group.
         var sumsProduct = TLanes.One;
-        for (var i = 0; i < length; i += TLanes.Count)
+        // Plain ce on a few classes: the whole groups with the loop over the classes written out, the rest here.
+        var start = unrolled && TTerm.LogarithmApart && UnrolledCrossEntropySums.Takes(classes)
+            ? UnrolledCrossEntropySums.Groups<TLanes, T, TCheck>(x, y, v, probabilities, stride, classes, length, lanes, ref labelBits, ref largestLabel)
+            : 0;
+        for (var i = start; i < length; i += TLanes.Count)
         {
             // The last pixels are copied to a tile of whole vectors, their labels and the lanes past the end not kept.
             var whole = length - i >= TLanes.Count;
