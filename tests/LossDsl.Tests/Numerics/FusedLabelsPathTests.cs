@@ -159,7 +159,7 @@ public sealed class FusedLabelsPathTests
 
     [Theory]
     [MemberData(nameof(UnrolledCases))]
-    public void Plain_ce_with_the_classes_written_out_is_the_same_bits_as_the_general_loop(int classes, ScalarType dtype, bool withValid, bool checkValues)
+    public void Plain_ce_with_the_classes_written_out_is_the_same_bits_as_the_general_loop_both_ways(int classes, ScalarType dtype, bool withValid, bool checkValues)
     {
         // 19·23 = 437 pixels an image: whole groups of vectors (the written-out loop's) and a rest (the general loop's), at
         // either lane width; up to MaxClasses + 1 classes, the last one the general loop's alone. p, the sums, the
@@ -181,6 +181,16 @@ public sealed class FusedLabelsPathTests
         Assert.Equal(FixedInputs.ToArray(general.Probabilities!), FixedInputs.ToArray(written.Probabilities!));
         Assert.Equal(general.Sums, SoftmaxStatisticsPass.Forward(pixels, logits, labels, valid, pixelSum, checkValues: checkValues).Sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.softmax(1)), FixedInputs.ToArray(written.Probabilities!), Tolerance.For(dtype), "p");
+
+        // The backward pass from each one's kept p, which it overwrites: the same bits, and those of the gradient from the
+        // logits (the general loop's other source).
+        var truePositiveGrad = Enumerable.Range(0, classes).Select(c => 0.3 - (0.2 * c)).ToArray();
+        var predictedGrad = Enumerable.Range(0, classes).Select(c => -0.7 + (0.25 * c)).ToArray();
+        var fromLogits = FixedInputs.ToArray(SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.01, pixelSum));
+        var writtenGradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.01, pixelSum, written.Probabilities);
+        var generalGradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, 0.01, pixelSum, general.Probabilities, unrolled: false);
+        Assert.Equal(FixedInputs.ToArray(generalGradient), FixedInputs.ToArray(writtenGradient));
+        Assert.Equal(fromLogits, FixedInputs.ToArray(writtenGradient));
     }
 
     [Fact]

@@ -51,10 +51,10 @@ internal static unsafe class SoftmaxStatisticsPass
     /// </summary>
     public static Tensor Backward(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum,
-        Tensor? probabilities = null, Tensor? logProbabilities = null)
+        Tensor? probabilities = null, Tensor? logProbabilities = null, bool unrolled = true)
     {
         var gradient = probabilities ?? empty_like(logits);
-        var pass = new BackwardPass(pixels, probabilities ?? logits, logProbabilities, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null);
+        var pass = new BackwardPass(pixels, probabilities ?? logits, logProbabilities, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null, unrolled);
         var classes = (int)logits.shape[1];
         switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
@@ -119,7 +119,7 @@ internal static unsafe class SoftmaxStatisticsPass
     // From: the logits, or the stored p when Stored (with −log p_y beside it when kept).
     private readonly record struct BackwardPass(
         CpuRows Pixels, Tensor From, Tensor? LogProbabilities, Tensor Labels, Tensor? Valid, Tensor Gradient, double[] TruePositiveGrad, double[] PredictedGrad, double PixelSumGrad,
-        bool Stored)
+        bool Stored, bool Unrolled)
         : ITermPass<bool>
     {
         public bool Run<TLanes, T, TTerm>(TTerm term)
@@ -134,11 +134,11 @@ internal static unsafe class SoftmaxStatisticsPass
                     throw new System.InvalidOperationException("This pixel term's gradient reads −log p_y: its backward pass cannot start from stored probabilities alone.");
                 }
 
-                Backward<TLanes, T, TTerm, FromProbabilities>(Pixels, From, LogProbabilities, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+                Backward<TLanes, T, TTerm, FromProbabilities>(Pixels, From, LogProbabilities, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, Unrolled, term);
             }
             else
             {
-                Backward<TLanes, T, TTerm, FromLogits>(Pixels, From, null, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, term);
+                Backward<TLanes, T, TTerm, FromLogits>(Pixels, From, null, Labels, Valid, Gradient, TruePositiveGrad, PredictedGrad, PixelSumGrad, Unrolled, term);
             }
 
             return true;
@@ -213,7 +213,7 @@ internal static unsafe class SoftmaxStatisticsPass
 
     private static void Backward<TLanes, T, TTerm, TSource>(
         CpuRows pixels, Tensor from, Tensor? logProbabilities, Tensor labels, Tensor? valid, Tensor gradient, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad,
-        TTerm term)
+        bool unrolled, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -228,7 +228,7 @@ internal static unsafe class SoftmaxStatisticsPass
             var logitsAt = (image * classes * pixels.RowLength) + start;
             var first = (int)(pixels.Statistic(image) * classes);
             BlockGradient<TLanes, T, TTerm, TSource>((T*)x + logitsAt, l == 0 ? null : (T*)l + at, (long*)y + at, v == 0 ? null : (T*)v + at, (T*)g + logitsAt, pixels.RowLength, classes, length,
-                new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), pixelSumGrad, term);
+                new ReadOnlySpan<double>(truePositiveGrad, first, classes), new ReadOnlySpan<double>(predictedGrad, first, classes), pixelSumGrad, unrolled, term);
         });
     }
 
@@ -371,7 +371,7 @@ internal static unsafe class SoftmaxStatisticsPass
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGradient<TLanes, T, TTerm, TSource>(
         T* x, T* logProbabilities, long* y, T* v, T* g, long stride, int classes, int length, ReadOnlySpan<double> truePositiveGrad, ReadOnlySpan<double> predictedGrad,
-        double pixelSumGrad, TTerm term)
+        double pixelSumGrad, bool unrolled, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
@@ -404,7 +404,11 @@ internal static unsafe class SoftmaxStatisticsPass
         var tile = stackalloc T[classes * TLanes.Count];
         // Not read: the forward pass checked the labels.
         var labelBits = TLanes.Zero;
-        for (var i = 0; i < length; i += TLanes.Count)
+        // Plain ce from the kept p on a few classes: the whole vectors with the loop over the classes written out.
+        var start = unrolled && TTerm.LogarithmApart && !TSource.ReadsLogits && UnrolledCrossEntropySums.Takes(classes)
+            ? UnrolledCrossEntropySums.Gradient<TLanes, T>(x, y, v, g, stride, classes, length, gPredicted, gTruePositive, gPixelSum)
+            : 0;
+        for (var i = start; i < length; i += TLanes.Count)
         {
             var remaining = length - i;
             var whole = remaining >= TLanes.Count;

@@ -56,6 +56,82 @@ internal static unsafe class UnrolledCrossEntropySums
         return taken;
     }
 
+    /// <summary>
+    /// The backward pass's whole vectors from the kept p at <paramref name="p"/> (which <paramref name="g"/> may be):
+    /// <c>∂/∂x_c = p_c (G_c − Σ_k p_k G_k) + g_ℓ·v·(p_c − [c = y])</c> with <c>G_c = v·(g_P,c + g_TP,c·[c = y])</c>, as the
+    /// general loop computes it for plain ce; returns how many pixels it took.
+    /// </summary>
+    public static int Gradient<TLanes, T>(T* p, long* y, T* v, T* g, long stride, int classes, int length, TLanes* gPredicted, TLanes* gTruePositive, TLanes gPixelSum)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        var taken = length - (length % TLanes.Count);
+        switch (classes)
+        {
+            case 2: Gradient<TLanes, T, Two>(p, y, v, g, stride, taken, gPredicted, gTruePositive, gPixelSum); break;
+            case 3: Gradient<TLanes, T, Three>(p, y, v, g, stride, taken, gPredicted, gTruePositive, gPixelSum); break;
+            case 4: Gradient<TLanes, T, Four>(p, y, v, g, stride, taken, gPredicted, gTruePositive, gPixelSum); break;
+            default: Gradient<TLanes, T, Five>(p, y, v, g, stride, taken, gPredicted, gTruePositive, gPixelSum); break;
+        }
+
+        return taken;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Gradient<TLanes, T, TClasses>(T* p, long* y, T* v, T* g, long stride, int length, TLanes* gPredicted, TLanes* gTruePositive, TLanes gPixelSum)
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+        where TClasses : struct, IClassCount
+    {
+        var classes = TClasses.Count;
+        var zero = TLanes.Zero;
+        var one = TLanes.One;
+        TLanes gP0 = gPredicted[0], gP1 = gPredicted[1], gP2 = classes > 2 ? gPredicted[2] : zero, gP3 = classes > 3 ? gPredicted[3] : zero, gP4 = classes > 4 ? gPredicted[4] : zero;
+        TLanes gT0 = gTruePositive[0], gT1 = gTruePositive[1], gT2 = classes > 2 ? gTruePositive[2] : zero, gT3 = classes > 3 ? gTruePositive[3] : zero, gT4 = classes > 4 ? gTruePositive[4] : zero;
+        for (var i = 0; i < length; i += TLanes.Count)
+        {
+            var label = TLanes.LoadIndices(y + i);
+            var keep = v is null ? one : TLanes.Load(v + i);
+            var p0 = TLanes.Load(p + i);
+            var p1 = TLanes.Load(p + stride + i);
+            var p2 = classes > 2 ? TLanes.Load(p + (2 * stride) + i) : zero;
+            var p3 = classes > 3 ? TLanes.Load(p + (3 * stride) + i) : zero;
+            var p4 = classes > 4 ? TLanes.Load(p + (4 * stride) + i) : zero;
+            var isY0 = TLanes.EqualTo(label, zero);
+            var isY1 = TLanes.EqualTo(label, one);
+            var isY2 = TLanes.EqualTo(label, TLanes.Create(2));
+            var isY3 = TLanes.EqualTo(label, TLanes.Create(3));
+            var isY4 = TLanes.EqualTo(label, TLanes.Create(4));
+            // G_c and Σ_k p_k G_k in class order, as the general loop adds them.
+            var pull0 = keep * (gP0 + TLanes.Select(isY0, gT0, zero));
+            var pull1 = keep * (gP1 + TLanes.Select(isY1, gT1, zero));
+            var pull2 = keep * (gP2 + TLanes.Select(isY2, gT2, zero));
+            var pull3 = keep * (gP3 + TLanes.Select(isY3, gT3, zero));
+            var pull4 = keep * (gP4 + TLanes.Select(isY4, gT4, zero));
+            var dot = TLanes.MultiplyAdd(p1, pull1, TLanes.MultiplyAdd(p0, pull0, zero));
+            dot = classes > 2 ? TLanes.MultiplyAdd(p2, pull2, dot) : dot;
+            dot = classes > 3 ? TLanes.MultiplyAdd(p3, pull3, dot) : dot;
+            dot = classes > 4 ? TLanes.MultiplyAdd(p4, pull4, dot) : dot;
+            var scale = gPixelSum * keep * one;
+            ((p0 * (pull0 - dot)) + (scale * (p0 - TLanes.Select(isY0, one, zero)))).Store(g + i);
+            ((p1 * (pull1 - dot)) + (scale * (p1 - TLanes.Select(isY1, one, zero)))).Store(g + stride + i);
+            if (classes > 2)
+            {
+                ((p2 * (pull2 - dot)) + (scale * (p2 - TLanes.Select(isY2, one, zero)))).Store(g + (2 * stride) + i);
+            }
+
+            if (classes > 3)
+            {
+                ((p3 * (pull3 - dot)) + (scale * (p3 - TLanes.Select(isY3, one, zero)))).Store(g + (3 * stride) + i);
+            }
+
+            if (classes > 4)
+            {
+                ((p4 * (pull4 - dot)) + (scale * (p4 - TLanes.Select(isY4, one, zero)))).Store(g + (4 * stride) + i);
+            }
+        }
+    }
+
     // One group: the softmax, then each class's sums, widened into lanes.
     private static void Group<TLanes, T, TClasses, TCheck>(GroupInputs<T> inputs, TLanes* lanes, ref TLanes labelBits, ref TLanes largestLabel)
         where TLanes : unmanaged, ILanes<TLanes, T>
