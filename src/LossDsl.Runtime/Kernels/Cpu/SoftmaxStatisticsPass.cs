@@ -48,6 +48,8 @@ internal static unsafe class SoftmaxStatisticsPass
     /// The gradient with respect to the logits, given the gradients of TP and P (classes per statistic) and of the pixel
     /// term's sum: written over <paramref name="probabilities"/> (what <see cref="Forward"/> kept, which it returns) when
     /// given, reading <paramref name="logProbabilities"/> beside them when kept, else into a new tensor from the logits.
+    /// Plain ce from kept p on up to <see cref="UnrolledCrossEntropySums.MaxClasses"/> classes takes its whole vectors with
+    /// the loop over the classes written out, unless <paramref name="unrolled"/> is false (for tests: the same bits).
     /// </summary>
     public static Tensor Backward(
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, double[] truePositiveGrad, double[] predictedGrad, double pixelSumGrad, LabelPixelSum pixelSum,

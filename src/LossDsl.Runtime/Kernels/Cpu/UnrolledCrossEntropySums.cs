@@ -3,12 +3,13 @@ using System.Runtime.CompilerServices;
 namespace LossDsl.Kernels.Cpu;
 
 /// <summary>
-/// <see cref="SoftmaxStatisticsPass"/>'s forward loop for plain ce (no class weights, no smoothing) on 2 to
+/// <see cref="SoftmaxStatisticsPass"/>'s loops for plain ce (no class weights, no smoothing) on 2 to
 /// <see cref="MaxClasses"/> classes, with the loop over the classes written out: each class's logit, exponential, p and
 /// sums are locals the JIT keeps in registers, where the general loop keeps them in arrays on the stack, computes each
 /// class's address and index again and reloads its constants. The same operations in the same order as the general loop,
-/// so the same bits. Whole groups of <see cref="SoftmaxStatisticsPass.VectorsPerWidening"/> vectors only: the general
-/// loop takes the rest of a block.
+/// so the same bits. Forward, whole groups of <see cref="SoftmaxStatisticsPass.VectorsPerWidening"/> vectors
+/// (<see cref="Groups"/>); backward from the kept p, whole vectors (<see cref="Gradient{TLanes, T}"/>); the general loop
+/// takes the rest of a block.
 /// </summary>
 /// <remarks>
 /// Each group runs in two methods, the softmax (writing p) and then the classes' sums (reading p back from L1): in one,
