@@ -96,28 +96,28 @@ public static class Inputs
             throw new ArgumentException($"{loss}: target labels must be an integer tensor of class indices (int64), got {target.dtype}.", nameof(target));
         }
 
+        // The usual labels, int64 with nothing ignored, as they are: no copy, no masking (each tensor a step is a native
+        // handle to make and free).
         if (target.dtype == ScalarType.Int64 && ignoreIndex is null)
         {
-            // The usual labels: no copy, no masking, one view (each tensor a step is a native handle to make and free).
-            if (checkRange)
-            {
-                CheckLabelRange(loss, target, c, ignoreIndex);
-            }
-
-            return target.unsqueeze(1);
+            return CheckedIndices(target);
         }
 
         using var labels = target.to_type(ScalarType.Int64);
         using var kept = ignoreIndex is { } ignore ? labels.ne(ignore) : null;
         using var ignored = kept?.logical_not();
         using var indices = ignored is null ? labels.alias() : labels.masked_fill(ignored, 0);
+        return CheckedIndices(indices);
 
-        if (checkRange)
+        Tensor CheckedIndices(Tensor indices)
         {
-            CheckLabelRange(loss, indices, c, ignoreIndex);
-        }
+            if (checkRange)
+            {
+                CheckLabelRange(loss, indices, c, ignoreIndex);
+            }
 
-        return indices.unsqueeze(1);
+            return indices.unsqueeze(1);
+        }
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ internal static unsafe class UnrolledCrossEntropySums
             dot = classes > 2 ? TLanes.MultiplyAdd(p2, pull2, dot) : dot;
             dot = classes > 3 ? TLanes.MultiplyAdd(p3, pull3, dot) : dot;
             dot = classes > 4 ? TLanes.MultiplyAdd(p4, pull4, dot) : dot;
-            var scale = gPixelSum * keep * one;
+            var scale = gPixelSum * keep;
             ((p0 * (pull0 - dot)) + (scale * (p0 - TLanes.Select(isY0, one, zero)))).Store(g + i);
             ((p1 * (pull1 - dot)) + (scale * (p1 - TLanes.Select(isY1, one, zero)))).Store(g + stride + i);
             if (classes > 2)
