@@ -23,7 +23,7 @@ namespace LossDsl.Benchmarks;
 /// <item><c>--memory FILE [--cases A;B]</c>: peak native memory only, as JSON (the child process of --all);</item>
 /// <item><c>--cpu [--cases A;B]</c>: CPU time per step on one thread only;</item>
 /// <item><c>--maps [--cases A;B]</c>: the same, for each case's compiled loss without and with a pixel weight map and
-/// a valid mask (<see cref="WithPixelMaps"/>): what the per-pixel inputs cost;</item>
+/// a valid mask (<see cref="WithPixelMaps"/>; the cases whose loss takes them): what the per-pixel inputs cost;</item>
 /// <item><c>--levels [--cases A;B]</c>: the same, for each case's compiled loss on pred alone and with two side outputs
 /// under each resize policy (<see cref="WithSideOutputs"/>): what deep supervision costs;</item>
 /// <item><c>--generator</c>: generator cost only;</item>
@@ -70,7 +70,7 @@ public static class Program
                 return 0;
             case "--maps":
                 // Not equivalent losses, so outside the checks and the report: each case's compiled loss without and with maps.
-                var cases = variants.Select(v => v.Case).Distinct();
+                var cases = variants.Select(v => v.Case).Distinct().Where(WithPixelMaps.Accepts);
                 Print(CpuTime.Measure(cases.SelectMany(c => new[]
                 {
                     new LossVariant(c, nameof(Implementation.Compiled), () => c.Create(Implementation.Compiled)),

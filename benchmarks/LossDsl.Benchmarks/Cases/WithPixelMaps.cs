@@ -25,6 +25,23 @@ public sealed class WithPixelMaps : nn.Module<Tensor, Tensor, Tensor>
         valid = rand(mapShape, generator: generator).ge(0.1).to_type(ScalarType.Float32).DetachFromDisposeScope();
     }
 
+    /// <summary>
+    /// Whether the case's loss takes a weight map and a valid mask (terms with spatial filters, ssim and boundary, reject
+    /// a valid mask; Lovász rejects a weight map): the cases <c>--maps</c> measures when none are named.
+    /// </summary>
+    public static bool Accepts(LossCase lossCase)
+    {
+        try
+        {
+            LossCompiler.Compile(lossCase.Text, lossCase.Options with { PixelWeight = LossPixelMap.PerPixel, ValidMask = LossPixelMap.PerPixel }).Dispose();
+            return true;
+        }
+        catch (LossCompileException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor pred, Tensor target) =>
         loss.call(new LossInputs(pred, target) { PixelWeight = weights.to_type(pred.dtype), ValidMask = valid.to_type(pred.dtype) });

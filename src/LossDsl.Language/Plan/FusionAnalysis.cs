@@ -46,14 +46,13 @@ internal sealed record FusionAnalysis(
             term.Primitive.Lower(requests, term);
         }
 
-        // The closed-form node scales its sums by a valid mask or a weight map; a pixel term's sum in it does not (it sums
-        // every element), so with maps bce and focal run their own kernels.
+        // The closed-form node scales its sums by a valid mask or a weight map, the pixel term's with them (LOSSES.md: bce
+        // and focal are Σ valid·w·ℓ / Nv), so it hosts bce or focal with maps too.
         var fromLogits = signature.Target == TargetKind.Mask && signature.Input == InputKind.Logits
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
-        var hosts = fromLogits && signature.Valid is null && signature.PixelWeight is null;
         var perImage = requests.Statistics.All(statisticsPerImage => statisticsPerImage);
-        var crossEntropyHost = hosts && requests.CrossEntropyWeights.Count > 0 ? (perImage, requests.CrossEntropyWeights[0]) : ((bool, double?)?)null;
-        var focalHost = hosts && crossEntropyHost is null && requests.FocalConstants.Count > 0
+        var crossEntropyHost = fromLogits && requests.CrossEntropyWeights.Count > 0 ? (perImage, requests.CrossEntropyWeights[0]) : ((bool, double?)?)null;
+        var focalHost = fromLogits && crossEntropyHost is null && requests.FocalConstants.Count > 0
             ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
             : ((bool, double, double)?)null;
         var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null

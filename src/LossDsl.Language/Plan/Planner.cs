@@ -165,12 +165,14 @@ internal sealed class Planner : IPlanInputs
 
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma, NoRegionTerms, name, CheckValues),
+        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma,
+                NoRegionTerms, name, CheckValues),
             perImage ? "statsPerImage" : "stats", "focalSum");
 
     /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), perImage, fusion.CrossEntropyHost!.Value.PosWeight, NoRegionTerms, name, CheckValues),
+        Step(RegionStatisticsCalls.ComputeWithCrossEntropy(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, fusion.CrossEntropyHost!.Value.PosWeight,
+                NoRegionTerms, name, CheckValues),
             perImage ? "statsPerImage" : "stats", "bceSum");
 
     /// <summary>The checked target, planned before any term: the mask in pred's dtype, or the class indices.</summary>

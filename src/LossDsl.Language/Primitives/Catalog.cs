@@ -116,10 +116,10 @@ internal static partial class Catalog
             var posWeight = PositiveWeight(term);
             var smoothing = term.Number(LabelSmoothing);
             var overAll = term.Word(MeanOver) == AllPixels;
-            // The statistics node sums bce against the target as given, over every element (no valid mask or weights there).
+            // The statistics node sums bce against the target as given, each element times its pixel weight (0 where not kept).
             if (smoothing == 0 && inputs.CrossEntropySum(posWeight) is { } sum)
             {
-                return PixelLossesCalls.MeanOverAllElements(sum, inputs.Pred);
+                return PixelMean(inputs, sum, overAll);
             }
 
             // libtorch's fused kernel beats computing two log-sigmoid maps and combining them, even when mask focal needs
@@ -142,6 +142,11 @@ internal static partial class Catalog
                 : PixelLossesCalls.BinaryCrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(), PositiveWeight(term),
                     term.Number(LabelSmoothing), inputs.ValidPixels(), inputs.PixelWeights()),
         };
+
+    // A mask pixel term's mean from the sum the statistics node computed: over the kept elements, or over every element
+    // (mean_over: all, or nothing left out).
+    private static KernelCall PixelMean(IPlanInputs inputs, LocalValue sum, bool overAll) =>
+        !overAll && inputs.ValidPixels() is { } valid ? PixelLossesCalls.MeanOverKeptElements(sum, inputs.Pred, valid) : PixelLossesCalls.MeanOverAllElements(sum, inputs.Pred);
 
     private delegate KernelCall BinaryCrossEntropyOnLogitsCall(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing, LocalValue? valid, LocalValue? pixelWeight);
 
@@ -186,9 +191,9 @@ internal static partial class Catalog
         "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
         (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
-            // The statistics node sums focal without weights over every element (no valid mask or weight maps there).
+            // The statistics node sums focal without class weights, each element times its pixel weight (0 where not kept).
             (TargetKind.Mask, InputKind.Logits) when term[ClassWeight] is not NumberListValue && inputs.FocalSum(term.Number(FocalAlpha), term.Number(Gamma)) is { } sum =>
-                PixelLossesCalls.MeanOverAllElements(sum, inputs.Pred),
+                PixelMean(inputs, sum, overAll: false),
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocal(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),

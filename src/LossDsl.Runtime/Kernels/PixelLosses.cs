@@ -82,9 +82,9 @@ public static partial class PixelLosses
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, double? posWeight, double labelSmoothing, Tensor? valid, Tensor? pixelWeight)
     {
         using var weight = PositiveWeight(target, posWeight, valid);
-        if (labelSmoothing == 0 && valid is null && pixelWeight is null && OnePassOverAllElements(logits, target) is { } reduce)
+        if (labelSmoothing == 0 && OnePassOverAllElements(logits, target, pixelWeight ?? valid) is { } reduce)
         {
-            return MeanOfPixelSum(logits, target, reduce, SigmoidPixelSum.CrossEntropy, weight);
+            return MeanOfPixelSum(logits, target, valid, pixelWeight, reduce, SigmoidPixelSum.CrossEntropy, weight);
         }
 
         using var smoothed = SmoothedTarget(target, labelSmoothing);
@@ -142,6 +142,19 @@ public static partial class PixelLosses
     /// <param name="logits">pred, for the element count.</param>
     public static Tensor MeanOverAllElements(Tensor sum, Tensor logits) =>
         sum / System.Math.Max(1, logits.numel());
+
+    /// <summary>
+    /// A pixel term on logits summed inside the region statistics' node with a valid mask or a weight map (each element
+    /// times its pixel weight, 0 where not kept): its mean over the kept elements, 0 with zero gradient for none.
+    /// </summary>
+    /// <param name="sum">The node's sum.</param>
+    /// <param name="logits">pred, whose elements the valid mask keeps.</param>
+    /// <param name="valid">The kept pixels, broadcasting to the logits.</param>
+    public static Tensor MeanOverKeptElements(Tensor sum, Tensor logits, Tensor valid)
+    {
+        using var count = Reductions.KeptCount(logits, valid);
+        return Reductions.Ratio(sum, count);
+    }
 
     /// <summary>
     /// ce summed inside the statistics node of class indices
@@ -277,9 +290,9 @@ public static partial class PixelLosses
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
-        if (weight is null && valid is null && pixelWeight is null && OnePassOverAllElements(logits, target) is { } reduce)
+        if (weight is null && OnePassOverAllElements(logits, target, pixelWeight ?? valid) is { } reduce)
         {
-            return MeanOfPixelSum(logits, target, reduce, SigmoidPixelSum.Focal(alpha, gamma), null);
+            return MeanOfPixelSum(logits, target, valid, pixelWeight, reduce, SigmoidPixelSum.Focal(alpha, gamma), null);
         }
 
         using var count = Reductions.KeptCount(logits, valid);
@@ -288,26 +301,26 @@ public static partial class PixelLosses
         return BinaryFocalFunction.apply(logits, target, alpha, gamma, elementWeight!, count);
     }
 
-    // The dims of the statistics node's one-pass kernel (Cpu.SigmoidStatisticsPass) when it takes these tensors and there
-    // are elements; null otherwise. Alone, bce and focal take the node's pass on the CPU for its speed (1.55 against 2.16
-    // ms a step of bce on 8 x 1 x 256 x 256, one thread; focal 1.91 against 6.48), its statistics unread; other devices
-    // keep libtorch's kernel and focal's node, which compute no statistics.
-    private static long[]? OnePassOverAllElements(Tensor logits, Tensor target)
+    // The dims of the statistics node's one-pass kernel (Cpu.SigmoidStatisticsPass) when it takes these tensors (with
+    // the element scale, if any) and there are elements; null otherwise. Alone, bce and focal take the node's pass on the
+    // CPU for its speed (1.55 against 2.16 ms a step of bce on 8 x 1 x 256 x 256, one thread; focal 1.91 against 6.48),
+    // its statistics unread; other devices keep libtorch's kernel and focal's node, which compute no statistics.
+    private static long[]? OnePassOverAllElements(Tensor logits, Tensor target, Tensor? scale)
     {
         var reduce = RegionStatistics.ReducedDims(logits, perImage: false);
-        return logits.numel() > 0 && Cpu.CpuRows.Of(logits, target, null, reduce) is not null ? reduce : null;
+        return logits.numel() > 0 && Cpu.CpuRows.Of(logits, target, scale, reduce) is not null ? reduce : null;
     }
 
-    // The pixel term's mean over every element, from the statistics node's sum.
-    private static Tensor MeanOfPixelSum(Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight)
+    // The pixel term's mean over the kept elements, from the statistics node's sum of each times its pixel weight.
+    private static Tensor MeanOfPixelSum(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight)
     {
-        var (truePositive, predicted, targetSum, sum, _) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight);
+        var (truePositive, predicted, targetSum, sum, _) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight, pixelWeight ?? valid);
         truePositive.Dispose();
         predicted.Dispose();
         targetSum.Dispose();
         using (sum)
         {
-            return sum!.div(logits.numel());
+            return valid is null ? sum!.div(logits.numel()) : MeanOverKeptElements(sum!, logits, valid);
         }
     }
 

@@ -176,34 +176,41 @@ public sealed class RegionStatistics
     }
 
     /// <summary>
-    /// <see cref="ComputeFromLogits"/>, and in the same node the binary cross-entropy summed over every element, for a
-    /// bce term beside the region terms (<see cref="PixelLosses.MeanOverAllElements"/>): two outputs of one step.
+    /// <see cref="ComputeFromLogits"/>, and in the same node the binary cross-entropy summed over every element, each
+    /// times its pixel weight (or 0 where not kept), for a bce term beside the region terms
+    /// (<see cref="PixelLosses.MeanOverKeptElements"/>): two outputs of one step.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="target">The mask, same shape.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel; the cross-entropy is summed over all.</param>
-    /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
+    /// <param name="posWeight">bce's positive weight, null for <c>auto</c> (counted over the kept elements, unweighted).</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
     /// <param name="loss">The loss's name, for the value checks' messages.</param>
     /// <param name="checkValues">
     /// Whether the node checks that the logits are finite and the mask in [0, 1] (<see cref="LossModule.CheckValues"/>),
     /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
     /// </param>
-    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight,
-        RegionTerm[]? regionTerms, string loss, bool checkValues)
+    public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeWithCrossEntropy(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage,
+        double? posWeight, RegionTerm[]? regionTerms, string loss, bool checkValues)
     {
-        using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight);
+        using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight, valid);
+        var scale = pixelWeight ?? valid;
         var (truePositive, predicted, targetSum, crossEntropySum, evaluated) = SigmoidStatistics.Compute(
-            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, regionTerms: regionTerms, checkValuesOf: checkValues ? loss : null);
-        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), crossEntropySum!);
+            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, scale, regionTerms, checkValues ? loss : null);
+        return (OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated), crossEntropySum!);
     }
 
     /// <summary>
-    /// <see cref="ComputeFromLogits"/>, and in the same node mask focal without weights summed over every element, for a
-    /// focal term beside the region terms (<see cref="PixelLosses.MeanOverAllElements"/>): two outputs of one step.
+    /// <see cref="ComputeFromLogits"/>, and in the same node mask focal without class weights summed over every element,
+    /// each times its pixel weight (or 0 where not kept), for a focal term beside the region terms
+    /// (<see cref="PixelLosses.MeanOverKeptElements"/>): two outputs of one step.
     /// </summary>
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="target">The mask, same shape.</param>
+    /// <param name="valid">The kept pixels, or null when every element is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     /// <param name="perImage">Sums per (image, channel) rather than per channel; focal is summed over all.</param>
     /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
     /// <param name="gamma">focal's γ ≥ 0.</param>
@@ -213,13 +220,13 @@ public sealed class RegionStatistics
     /// Whether the node checks that the logits are finite and the mask in [0, 1] (<see cref="LossModule.CheckValues"/>),
     /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
     /// </param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma,
-        RegionTerm[]? regionTerms, string loss, bool checkValues)
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage,
+        double alpha, double gamma, RegionTerm[]? regionTerms, string loss, bool checkValues)
     {
+        var scale = pixelWeight ?? valid;
         var (truePositive, predicted, targetSum, focalSum, evaluated) = SigmoidStatistics.Compute(
-            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, regionTerms: regionTerms,
-            checkValuesOf: checkValues ? loss : null);
-        return (OnLogits(logits, target, null, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
+            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, scale, regionTerms, checkValues ? loss : null);
+        return (OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
     }
 
     // A mask's statistics from the node on its logits: p = σ(x) if a term asks.

@@ -9,9 +9,9 @@ namespace LossDsl.Kernels;
 
 /// <summary>
 /// <c>TP = Σ s·σ(x)·t</c> and <c>P = Σ s·σ(x)</c> of a mask on logits (s: an element scale, 1 without maps), and
-/// optionally one pixel term summed over every element (<see cref="SigmoidPixelSum"/>: the binary cross-entropy
-/// <c>Σ w·t·softplus(−x) + (1 − t)·softplus(x)</c>, or mask focal), as one autograd node with its gradient written out:
-/// <c>∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·∂ℓ/∂x</c>, σ' = p(1 − p), the incoming gradients broadcast over the reduced
+/// optionally one pixel term summed over every element times the same scale (<see cref="SigmoidPixelSum"/>: the binary
+/// cross-entropy <c>Σ s·(w·t·softplus(−x) + (1 − t)·softplus(x))</c>, or mask focal), as one autograd node with its
+/// gradient written out: <c>∂/∂x = s·(σ'(x)·(g_TP·t + g_P) + g_ℓ·∂ℓ/∂x)</c>, σ' = p(1 − p), the incoming gradients broadcast over the reduced
 /// dims; bce's <c>∂ℓ/∂x = p(1 + (w − 1)t) − w·t</c>, focal's as in <see cref="BinaryFocalFunction"/>. Autograd would
 /// record the sigmoid, the product, the sums and the cross-entropy (saving p and t), then replay them backwards; this
 /// node records nothing in its forward pass, keeps no full-size tensor of its own (it recomputes σ(x) in the backward
@@ -40,8 +40,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// <param name="pixelSum">The pixel term to sum over every element too, if any.</param>
     /// <param name="positiveWeight">bce's w as a scalar tensor, or null for 1.</param>
     /// <param name="scale">
-    /// Each element's factor in TP and P (a pixel weight map times the kept pixels, or the kept pixels), broadcasting to
-    /// the logits, or null for 1; only without a pixel term, which sums every element.
+    /// Each element's factor in TP, P, T and the pixel term (a pixel weight map times the kept pixels, or the kept
+    /// pixels), broadcasting to the logits, or null for 1.
     /// </param>
     /// <param name="regionTerms">
     /// The overlap terms to evaluate from the statistics in this node, or null: the one-pass kernel evaluates those whose
@@ -56,11 +56,6 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null, RegionTerm[]? regionTerms = null,
         string? checkValuesOf = null)
     {
-        if (pixelSum.Term != SigmoidPixelTerm.None && scale is not null)
-        {
-            throw new System.ArgumentException("A pixel term summed in the statistics node takes no element scale.", nameof(scale));
-        }
-
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.shape[1]);
@@ -127,6 +122,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         SavedTensors.Save(ctx, logits, target, positiveWeight, scale);
 
         using var p = logits.sigmoid();
+        // The pixel term first: focal reads p before the scale multiplies it.
+        using var termSum = PixelTermSum(logits, target, p, pixelSum, positiveWeight, scale);
         if (scale is not null)
         {
             p.mul_(scale);
@@ -137,15 +134,9 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var keptTarget = Reductions.Kept(target, scale);
         using var targetSum = RegionStatistics.SumOver(keptTarget, reduce);
         var parts = new List<Tensor> { truePositive.reshape(-1), predicted.reshape(-1), targetSum.reshape(-1) };
-        if (pixelSum.Term == SigmoidPixelTerm.CrossEntropy)
+        if (termSum is not null)
         {
-            parts.Add(nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: positiveWeight, reduction: nn.Reduction.Sum).reshape(1));
-        }
-        else if (pixelSum.Term == SigmoidPixelTerm.Focal)
-        {
-            using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
-            using var focal = PixelLosses.FocalElements(p, target, crossEntropy, pixelSum.Alpha, pixelSum.Gamma);
-            parts.Add(focal.sum().reshape(1));
+            parts.Add(termSum.reshape(1));
         }
 
         var all = cat(parts, 0);
@@ -183,11 +174,6 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         // From here on the buffer holds 1 − p: no second full-size temporary.
         var notP = p.neg_().add_(1);
         gradient.mul_(notP);
-        if (scale is not null)
-        {
-            gradient.mul_(scale);
-        }
-
         if (pixelSum.Term == SigmoidPixelTerm.Focal)
         {
             using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
@@ -210,8 +196,39 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             gradient.addcmul_(notP, crossEntropyGrad, MinusOne).add_(crossEntropyGrad).addcmul_(target, crossEntropyGrad, MinusOne);
         }
 
+        // The scale multiplies every part, the pixel term's too.
+        if (scale is not null)
+        {
+            gradient.mul_(scale);
+        }
+
         // One entry per forward argument: only the logits get a gradient.
         return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null! };
+    }
+
+    // The pixel term's sum over every element, each times its scale (torchvision's focal, libtorch's BCE-with-logits with
+    // element weights); null without a term.
+    private static Tensor? PixelTermSum(Tensor logits, Tensor target, Tensor probabilities, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale)
+    {
+        switch (pixelSum.Term)
+        {
+            case SigmoidPixelTerm.CrossEntropy:
+            {
+                using var elementWeight = scale?.expand_as(logits);
+                return nn.functional.binary_cross_entropy_with_logits(logits, target, weight: elementWeight, pos_weights: positiveWeight, reduction: nn.Reduction.Sum);
+            }
+
+            case SigmoidPixelTerm.Focal:
+            {
+                using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
+                using var focal = PixelLosses.FocalElements(probabilities, target, crossEntropy, pixelSum.Alpha, pixelSum.Gamma);
+                using var kept = Reductions.Kept(focal, scale);
+                return kept.sum();
+            }
+
+            default:
+                return null;
+        }
     }
 
     // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the

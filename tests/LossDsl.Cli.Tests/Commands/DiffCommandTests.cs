@@ -47,10 +47,10 @@ public sealed class DiffCommandTests
                 +  iou   iou(smooth: 1, per_image: false, weight: none, include_background: true, log_loss: false, empty: score, average: macro, soft_label: false, squared_pred: false, activation: auto), weight 0.5
               total: bce + dice → bce + dice + 0.5 * iou
               shared steps:
-                   step           kernel                                                                                                                    used by
-                ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2, checkValues: false)                                   bce, dice → bce, dice, iou
-                ~  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, perImage: false, posWeight: 1, regionTerms: [Dice, Iou], loss: "Loss")  bce, dice → bce, dice, iou
-                ~  groupStats     RegionStatistics.AcrossGroup(stats)                                                                                       dice → dice, iou
+                   step           kernel                                                                                                                                                    used by
+                ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2, checkValues: false)                                                                   bce, dice → bce, dice, iou
+                ~  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, valid: none, pixelWeight: none, perImage: false, posWeight: 1, regionTerms: [Dice, Iou], loss: "Loss")  bce, dice → bce, dice, iou
+                ~  groupStats     RegionStatistics.AcrossGroup(stats)                                                                                                                       dice → dice, iou
 
             """,
             result.Stdout);
@@ -90,11 +90,11 @@ public sealed class DiffCommandTests
                 -  ssim  ssim(window: 11, sigma: 1.5, data_range: 1, k1: 0.01, k2: 0.03, border: same, eps: 0)
               total: bce + ssim + iou → bce + iou
               shared steps:
-                   step           kernel                                                                                                              used by
-                ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2, checkValues: false)                             bce, ssim, iou → bce, iou
-                -  p              Probabilities.Sigmoid(pred)                                                                                         ssim, iou
-                -  stats          RegionStatistics.Compute(p, t, valid: none, pixelWeight: none, perImage: false)                                     iou
-                +  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, perImage: false, posWeight: 1, regionTerms: [Iou], loss: "Loss")  bce, iou
+                   step           kernel                                                                                                                                              used by
+                ~  t              Inputs.Mask(loss: "Loss", pred, target, classes: 1, spatialRank: 2, checkValues: false)                                                             bce, ssim, iou → bce, iou
+                -  p              Probabilities.Sigmoid(pred)                                                                                                                         ssim, iou
+                -  stats          RegionStatistics.Compute(p, t, valid: none, pixelWeight: none, perImage: false)                                                                     iou
+                +  stats, bceSum  RegionStatistics.ComputeWithCrossEntropy(pred, t, valid: none, pixelWeight: none, perImage: false, posWeight: 1, regionTerms: [Iou], loss: "Loss")  bce, iou
               passes per forward pass: 97 → 12
 
             """,

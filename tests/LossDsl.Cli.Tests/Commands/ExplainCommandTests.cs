@@ -54,9 +54,9 @@ public sealed class ExplainCommandTests
 
     [Theory]
     [InlineData(null, "on contiguous float32/float64 CPU tensors: 2 (stats, focalSum: one fused pass, 2 instead of 38)")]
-    // A valid mask keeps focal in its own node; the statistics node reads the mask too, per pixel or per element.
-    [InlineData("pixel", "on contiguous float32/float64 CPU tensors: 34 + 4/C (stats: one fused pass, 2 + 1/C instead of 13 + 1/C)")]
-    [InlineData("channel", "on contiguous float32/float64 CPU tensors: 38 (stats: one fused pass, 3 instead of 13 + 1/C)")]
+    // With a valid mask the node sums focal too, each element times the mask, which it reads per pixel or per element.
+    [InlineData("pixel", "on contiguous float32/float64 CPU tensors: 2 + 5/C (stats, focalSum: one fused pass, 2 + 1/C instead of 42 + 1/C)")]
+    [InlineData("channel", "on contiguous float32/float64 CPU tensors: 7 (stats, focalSum: one fused pass, 3 instead of 42 + 1/C)")]
     public void The_statistics_nodes_fused_cpu_pass_is_counted_on_a_line_of_its_own(string? valid, string line)
     {
         var arguments = new[] { "explain", "focal + dice", "--classes", "3" }.Concat(valid is null ? Array.Empty<string>() : new[] { "--valid", valid }).ToArray();

@@ -17,7 +17,7 @@ public sealed class FusionTests
         // On logits the statistics node computes the sigmoid inside, with its gradient written out, and sums bce too.
         Assert.Equal(0, Count(code, "Probabilities.Sigmoid("));
         // The node also evaluates dice, iou and tversky from its statistics: closed forms, no node each.
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
@@ -50,7 +50,7 @@ public sealed class FusionTests
         // The statistics node sums the first bce's cross-entropy; per-image statistics host it when no term reads the
         // whole-batch ones.
         var code = Generate("""[Loss("bce(pos_weight: 2) + bce + dice(per_image: true)")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: true, posWeight: 2.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice("));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: null, pixelWeight: null, perImage: true, posWeight: 2.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice("));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: 1.0, labelSmoothing: 0.0, valid: null, pixelWeight: null)"));
     }
@@ -60,17 +60,35 @@ public sealed class FusionTests
     {
         // One node, one pass: the statistics and focal's sum; a focal with other constants runs its own node.
         var code = Generate("""[Loss("focal(gamma: 1.5) + dice + iou + focal")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, perImage: false, alpha: 0.25, gamma: 1.5, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 1.5, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null)"));
         Assert.Equal(0, Count(code, "ComputeFromLogits("));
 
-        // Class weights, a valid mask or focal alone keep focal's own node.
+        // Class weights or focal alone keep focal's own node.
         Assert.Equal(0, Count(Generate("""[Loss("focal(weight: [2]) + dice")]"""), "ComputeWithFocal("));
         Assert.Equal(0, Count(Generate("""[Loss("focal")]"""), "ComputeWithFocal("));
-        Assert.Equal(0, Count(Generate("""[Loss("focal + dice", ValidMask = LossPixelMap.PerPixel)]"""), "ComputeWithFocal("));
+    }
+
+    [Fact]
+    public void With_a_valid_mask_or_a_weight_map_the_statistics_node_sums_the_pixel_term_scaled_and_its_mean_counts_the_kept_elements()
+    {
+        // LOSSES.md: Σ valid·w·ℓ / Nv. The node scales the term's elements as it scales TP, P and T.
+        var focal = Generate("""[Loss("focal + dice", ValidMask = LossPixelMap.PerPixel)]""");
+        Assert.Equal(1, Count(focal, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: valid, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 2.0,"));
+        Assert.Equal(1, Count(focal, "PixelLosses.MeanOverKeptElements(sum: focalSum, logits: pred, valid: valid)"));
+        Assert.Equal(0, Count(focal, "BinaryFocalWithLogits("));
+
+        // A weight map alone keeps every element: the mean is over all of them. mean_over: all divides by every element too.
+        var weighted = Generate("""[Loss("bce + iou", PixelWeight = LossPixelMap.PerPixel)]""");
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: null, pixelWeight: w, perImage: false, posWeight: 1.0,"));
+        Assert.Equal(1, Count(weighted, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
+        var overAll = Generate("""[Loss("bce(mean_over: all) + iou", ValidMask = LossPixelMap.PerChannel, PixelWeight = LossPixelMap.PerPixel)]""");
+        Assert.Equal(1, Count(overAll, "RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false, posWeight: 1.0,"));
+        Assert.Equal(1, Count(overAll, "PixelLosses.MeanOverAllElements(sum: bceSum, logits: pred)"));
+        Assert.Equal(0, Count(overAll, "MeanOverKeptElements("));
     }
 
     [Fact]

@@ -25,8 +25,8 @@ public sealed class FusedCpuPathTests
     /// <summary>
     /// 2 to 3 images, 1 to 4 channels, 0 to 3 spatial dims: rows from 1 element to past a block (8192), so rows with a
     /// partial vector, one block and several. Logits from a few units to ±200 (σ and softplus saturate), a mask or soft
-    /// targets, a pixel term (bce with a positive weight, 1 or another; focal with α none, 0 to 1 and γ whole or not) or
-    /// an element scale instead.
+    /// targets, a pixel term or none (bce with a positive weight, 1 or another; focal with α none, 0 to 1 and γ whole or
+    /// not), an element scale or none (the scale multiplies the pixel term's elements too).
     /// </summary>
     private static readonly Gen<Case> Cases =
         from shape in Shapes(maxChannels: 4)
@@ -36,12 +36,17 @@ public sealed class FusedCpuPathTests
         from softTarget in Gen.Bool
         from scale in Gen.Enum<ScaleShape>()
         from positiveWeight in Gen.OneOf(Gen.Const(1.0), Gen.Double[0.2, 4.0])
-        from focal in Gen.Bool
+        from term in Gen.Enum<SigmoidPixelTerm>()
         from alpha in Gen.OneOf(Gen.Const(-1.0), Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0, 1])
         from gamma in Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Const(2.0), Gen.Const(3.0), Gen.Double[0.1, 4])
         from seed in Gen.Int[0, 1 << 20]
         select new Case(shape, dtype, perImage, logitScale, softTarget, scale,
-            scale != ScaleShape.None ? SigmoidPixelSum.None : focal ? SigmoidPixelSum.Focal(alpha, gamma) : SigmoidPixelSum.CrossEntropy, positiveWeight, seed);
+            term switch
+            {
+                SigmoidPixelTerm.Focal => SigmoidPixelSum.Focal(alpha, gamma),
+                SigmoidPixelTerm.CrossEntropy => SigmoidPixelSum.CrossEntropy,
+                _ => SigmoidPixelSum.None,
+            }, positiveWeight, seed);
 
     /// <summary>
     /// [N, C, *spatial] with 2 or 3 images (one image of one pixel has no non-contiguous view), 1 to
@@ -86,9 +91,26 @@ public sealed class FusedCpuPathTests
 
         var tolerance = Tolerance.For(sample.Dtype);
         var what = $"{sample}";
-        Tolerance.CloseToLargest(torchValues, fusedValues, tolerance, what + ": TP, P, T, pixel sum");
+        var statistics = sample.PixelSum.Term == SigmoidPixelTerm.None ? torchValues.Length : torchValues.Length - 1;
+        Tolerance.CloseToLargest(torchValues[..statistics], fusedValues[..statistics], tolerance, what + ": TP, P, T");
+        if (statistics < torchValues.Length)
+        {
+            var (expected, actual) = (torchValues[statistics], fusedValues[statistics]);
+            var allowed = (tolerance * Math.Max(Math.Abs(expected), 1e-3)) + PixelSumFloor(sample.Dtype, logits.numel());
+            Assert.True(Math.Abs(expected - actual) <= allowed, $"{what}: pixel sum: expected {expected:R}, got {actual:R} (allowed {allowed:E2})");
+        }
+
         Tolerance.Gradient(torchGradient, fusedGradient, sample.Dtype, what + ": d/dx", CancellingFloor(sample.Dtype));
     }, iterations: 150, seed: 18, print: sample => sample.ToString());
+
+    // The torch path's cross-entropy is libtorch's BCE-with-logits, which loses up to half an ulp of x per element where
+    // the loss is small beside x (in float32 x = −8.3, t = 0 gives 2.48909e-4 against 2.48486e-4: 4.2e-7 off, 1.7e-3
+    // relative; the fused pass's log1p(e^−|x|) is not). That is at most 2^−21 per element in float32 (|x| in [8, 16);
+    // below, a smaller ulp; above, a loss below e^−16), 2^−50 in float64, times a scale below 2 (focal's factors are at
+    // most 1). A sum of a few confident elements is no larger than that error (0.0014 against 1.6e-8 apart over 2
+    // elements, a seed of 2026-12-07).
+    private static double PixelSumFloor(ScalarType dtype, long elements) =>
+        elements * (dtype == ScalarType.Float32 ? Math.ScaleB(1, -20) : Math.ScaleB(1, -49));
 
     [Theory]
     [InlineData("bce", ScalarType.Float64)]

@@ -72,7 +72,7 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor bce) => (tp * 0.8 - p * 0.3).sum() + 1.7 * bce;
 
         var fused = logits.detach().requires_grad_();
-        var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, perImage, posWeight, regionTerms: null, "Test", false);
+        var (statistics, crossEntropySum) = RegionStatistics.ComputeWithCrossEntropy(fused, target, null, null, perImage, posWeight, regionTerms: null, "Test", false);
         var bce = PixelLosses.MeanOverAllElements(crossEntropySum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, bce) }, new[] { fused })[0];
 
@@ -114,7 +114,7 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor focal) => (tp * 0.8 - p * 0.3).sum() + 1.7 * focal;
 
         var fused = logits.detach().requires_grad_();
-        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, perImage, alpha, gamma, regionTerms: null, "Test", false);
+        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, null, null, perImage, alpha, gamma, regionTerms: null, "Test", false);
         var focal = PixelLosses.MeanOverAllElements(focalSum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, focal) }, new[] { fused })[0];
 

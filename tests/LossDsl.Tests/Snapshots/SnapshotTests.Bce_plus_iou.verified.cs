@@ -28,7 +28,7 @@ partial class SimpleLoss : global::LossDsl.LossModule<SimpleLoss.TermValues>
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "SimpleLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         // Also evaluated in this node, from its sums: iou (the terms' calls below read them; with a data-parallel group each computes its own).
-        var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "SimpleLoss", checkValues: CheckValues);
+        var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, posWeight: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "SimpleLoss", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce  (loss text 1:1)

@@ -36,16 +36,17 @@ partial class WeightedMaskedLoss : global::LossDsl.LossModule<WeightedMaskedLoss
         var w = global::LossDsl.Kernels.Inputs.PixelWeight(loss: "WeightedMaskedLoss", pred: pred, pixelWeight: pixelWeight, labels: false, perChannel: true, valid: valid, checkValues: CheckValues);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         // Also evaluated in this node, from its sums: dice, iou (the terms' calls below read them; with a data-parallel group each computes its own).
-        var stats = global::LossDsl.Kernels.RegionStatistics.ComputeFromLogits(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "WeightedMaskedLoss", checkValues: CheckValues);
+        var (stats, bceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithCrossEntropy(logits: pred, target: t, valid: valid, pixelWeight: w, perImage: false, posWeight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "WeightedMaskedLoss", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // bce: bce(pos_weight: auto)  (loss text 1:1)
         //   = bce(pos_weight: auto, label_smoothing: 0, mean_over: kept)
-        var bce = global::LossDsl.Kernels.PixelLosses.BinaryCrossEntropyWithLogits(logits: pred, target: t, posWeight: null, labelSmoothing: 0.0, valid: valid, pixelWeight: w);
+        var bce = global::LossDsl.Kernels.PixelLosses.MeanOverKeptElements(sum: bceSum, logits: pred, valid: valid);
         bce = global::LossDsl.Kernels.GroupReduction.Unavailable(value: bce, term: "bce", reason: "pos_weight: auto counts this process's positives, not the batch's; give pos_weight a number", group: Group);
 
         // focal: focal  (loss text 1:25)
         //   = focal(alpha: 0.25, gamma: 2, weight: none)
+        // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.
         var focal = global::LossDsl.Kernels.PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: valid, pixelWeight: w);
         focal = global::LossDsl.Kernels.GroupReduction.MeanOverElements(value: focal, like: pred, valid: valid, group: Group);
 

@@ -31,7 +31,7 @@ internal static class PixelLossesCalls
             KernelCall.Fixed((posWeight is null ? 5 : 4) + Smoothing(labelSmoothing) + (valid is null && pixelWeight is null ? 0 : 2)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(posWeight), posWeight), Constant(nameof(labelSmoothing), labelSmoothing),
             Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight))
-        with { FusedCpuPath = PixelTermPath(labelSmoothing == 0 && valid is null && pixelWeight is null) };
+        with { FusedCpuPath = PixelTermPath(labelSmoothing == 0, pixelWeight ?? valid) };
 
     /// <summary>As <see cref="BinaryCrossEntropyWithLogits"/> writing every element (1), then their mean (1).</summary>
     public static KernelCall BinaryCrossEntropyWithLogitsOverAllElements(LocalValue logits, LocalValue target, double? posWeight, double labelSmoothing,
@@ -41,6 +41,15 @@ internal static class PixelLossesCalls
     /// <summary>The mean of a pixel term's sum the statistics step computed (bce's, focal's): a scalar.</summary>
     public static KernelCall MeanOverAllElements(LocalValue sum, LocalValue logits) =>
         KernelCall.Create(Type, nameof(MeanOverAllElements), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(logits), logits));
+
+    /// <summary>
+    /// The mean over the kept elements of a pixel term's sum the statistics step computed with a valid mask (bce's,
+    /// focal's): a scalar, after the valid elements' count (its map's size: 1 per pixel, or 1 per element).
+    /// </summary>
+    public static KernelCall MeanOverKeptElements(LocalValue sum, LocalValue logits, LocalValue valid) =>
+        KernelCall.Create(Type, nameof(MeanOverKeptElements),
+            signature => signature.Valid == Semantics.PixelMap.PerChannel ? new PassCount(1, 0) : new PassCount(0, 1),
+            Local(nameof(sum), sum), Local(nameof(logits), logits), Local(nameof(valid), valid));
 
     /// <summary>ce's mean from the sum the statistics step of class indices computed: a scalar (with an ignore index the valid pixels' count, 1 per pixel).</summary>
     public static KernelCall MeanOverKeptPixels(LocalValue sum, LocalValue labels, LocalValue? valid) =>
@@ -77,7 +86,7 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(FocalOnLogitsPasses(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
             Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight))
-        with { FusedCpuPath = PixelTermPath(weight is null && valid is null && pixelWeight is null) };
+        with { FusedCpuPath = PixelTermPath(weight is null, pixelWeight ?? valid) };
 
     /// <summary>
     /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
@@ -210,10 +219,10 @@ internal static class PixelLossesCalls
     private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
         term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0), FusedCpuPath = null };
 
-    // LossDsl.Kernels.PixelLosses.OnePassOverAllElements: bce or focal alone, without maps (or class weights, or smoothing),
-    // on the statistics node's pass, which reads the logits and the mask once.
-    private static FusedCpuPath? PixelTermPath(bool takes) => takes
+    // LossDsl.Kernels.PixelLosses.OnePassOverAllElements: bce or focal alone, without class weights or smoothing, on the
+    // statistics node's pass, which reads the logits and the mask once, and the element scale (a valid mask or weight map).
+    private static FusedCpuPath? PixelTermPath(bool takes, LocalValue? scale) => takes
         ? new FusedCpuPath("One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.",
-            "one fused pass", _ => new PassCount(2, 0))
+            "one fused pass", signature => new PassCount(2, 0) + (scale is null ? default : RegionStatisticsCalls.ScalePasses(signature)))
         : null;
 }

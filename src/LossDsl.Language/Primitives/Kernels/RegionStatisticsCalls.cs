@@ -24,8 +24,8 @@ internal static class RegionStatisticsCalls
     private static FusedCpuPath SigmoidStatisticsPath(LocalValue? scale) =>
         new(SigmoidStatisticsTensors, OneFusedPass, signature => new PassCount(2, 0) + (scale is null ? new PassCount(0, 0) : ScalePasses(signature)));
 
-    // A per-pixel map holds 1/C of pred's elements; a per-channel one all of them.
-    private static PassCount ScalePasses(Semantics.LossSignature signature) =>
+    /// <summary>A pass's read of an element scale: a per-pixel map holds 1/C of pred's elements, a per-channel one all of them.</summary>
+    internal static PassCount ScalePasses(Semantics.LossSignature signature) =>
         signature.Valid == Semantics.PixelMap.PerChannel || signature.PixelWeight == Semantics.PixelMap.PerChannel ? new PassCount(1, 0) : new PassCount(0, 1);
 
     /// <summary>
@@ -63,30 +63,40 @@ internal static class RegionStatisticsCalls
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus bce's fused kernel and sum in the same node, as in
-    /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5). Two outputs: the statistics and the sum.
+    /// <see cref="PixelLossesCalls.BinaryCrossEntropyWithLogits"/> (4, auto 5; a valid mask or a weight map multiplies its
+    /// elements, 1 more). Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight, ImmutableArray<KernelCall> regionTerms,
-        string loss, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(ComputeWithCrossEntropy), signature => FromLogits(signature, perImage) + new PassCount(posWeight is null ? 5 : 4, 0) + ValueChecks,
+    public static KernelCall ComputeWithCrossEntropy(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, double? posWeight,
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(ComputeWithCrossEntropy),
+            signature => FromLogits(signature, perImage) + Scaled(valid, pixelWeight) + new PassCount(posWeight is null ? 5 : 4, 0) + ValueChecks,
             new[]
             {
-                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight), RegionTerms(regionTerms),
+                Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+                Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight), RegionTerms(regionTerms),
             }.Concat(Checks(loss, checkValues)).ToArray())
-        with { FusedCpuPath = SigmoidStatisticsPath(null) };
+        with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
-    /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without weights. Two outputs: the statistics and the sum.
+    /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without class weights (a valid mask or a weight map multiplies
+    /// its elements, 1 more). Two outputs: the statistics and the sum.
     /// </summary>
-    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma, ImmutableArray<KernelCall> regionTerms,
-        string loss, SettingValue checkValues) =>
-        KernelCall.Create(Type, nameof(ComputeWithFocal), signature => FromLogits(signature, perImage) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0) + ValueChecks,
+    public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, double alpha, double gamma,
+        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
+        KernelCall.Create(Type, nameof(ComputeWithFocal),
+            signature => FromLogits(signature, perImage) + Scaled(valid, pixelWeight) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0) + ValueChecks,
             new[]
             {
-                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha),
-                Constant(nameof(gamma), gamma), RegionTerms(regionTerms),
+                Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+                Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), RegionTerms(regionTerms),
             }.Concat(Checks(loss, checkValues)).ToArray())
-        with { FusedCpuPath = SigmoidStatisticsPath(null) };
+        with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
+
+    // A valid mask or a weight map in a node with a pixel term: p and the target's sum scaled as in ComputeFromLogits (3,
+    // and 1 per pixel), and the term's elements multiplied (1).
+    private static PassCount Scaled(LocalValue? valid, LocalValue? pixelWeight) =>
+        valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3 + 1, 1);
 
     /// <summary>
     /// <see cref="ComputeFromLabels"/> on the softmax (2) and ce's sum as <see cref="PixelLossesCalls.CrossEntropy"/>
