@@ -30,8 +30,8 @@ namespace LossDsl.Language.Plan;
 /// For class indices on logits, the statistics step (whole-batch when any region term reads it, else per image) as one
 /// node on the logits that also sums a pixel term: focal when every focal has one γ and one set of class weights, else
 /// ce (the first ce's class weights and label smoothing; a ce with other ones runs its own kernel); only when no other
-/// term reads p (which a separate softmax would then compute anyway) and there is no weight map. Null when nothing is
-/// summed there. The node then also checks that pred is finite, from the logits its pass reads, instead of the checked
+/// term reads p (which a separate softmax would then compute anyway); a weight map scales the sums and the term's
+/// per-pixel values there, as a valid mask does. Null when nothing is summed there. The node then also checks that pred is finite, from the logits its pass reads, instead of the checked
 /// labels' pass over them.
 /// </param>
 internal sealed record FusionAnalysis(
@@ -55,7 +55,7 @@ internal sealed record FusionAnalysis(
         var focalHost = fromLogits && crossEntropyHost is null && requests.FocalConstants.Count > 0
             ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
             : ((bool, double, double)?)null;
-        var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits && signature.PixelWeight is null
+        var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
         // A focal the node does not sum reads p and log p through its own kernels, a ce only log p: so focal is summed when
         // every focal has one γ and one set of class weights (a ce beside it takes a log-softmax), else the first ce.

@@ -156,10 +156,10 @@ internal sealed class Planner : IPlanInputs
         var term = fusion.LabelsHost!.Value.Term;
         var weight = term.ClassWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
         return term.FocalGamma is { } gamma
-            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), perImage, gamma, weight, NoRegionTerms, name, CheckValues, checkLabels: false,
-                signature.IgnoreIndex), perImage ? "statsPerImage" : "stats", "focalSum")
-            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), perImage, weight, term.LabelSmoothing, NoRegionTerms, name, CheckValues,
-                    checkLabels: false, signature.IgnoreIndex),
+            ? Step(RegionStatisticsCalls.ComputeFromLabelsWithFocal(PredValue, LabelIndices(), ValidPixels(), PixelWeights(), perImage, gamma, weight, NoRegionTerms, name, CheckValues,
+                checkLabels: false, signature.IgnoreIndex), perImage ? "statsPerImage" : "stats", "focalSum")
+            : Step(RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(PredValue, LabelIndices(), ValidPixels(), PixelWeights(), perImage, weight, term.LabelSmoothing, NoRegionTerms,
+                    name, CheckValues, checkLabels: false, signature.IgnoreIndex),
                 perImage ? "statsPerImage" : "stats", "ceSum");
     }
 

@@ -170,7 +170,8 @@ internal static partial class Catalog
             : GroupReductionCalls.MeanOfCrossEntropy(value, SummedInStatistics(inputs, term) is null ? inputs.LogProbabilities() : inputs.Pred, inputs.LabelIndices(),
                 inputs.ValidPixels(), ClassWeights(inputs, term), PlanInputs.Group),
         LowerUnreduced = (inputs, term) => SummedInStatistics(inputs, term) is not null
-            ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing))
+            ? PixelLossesCalls.CrossEntropyWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), ClassWeights(inputs, term), term.Number(LabelSmoothing),
+                inputs.PixelWeights())
             : PixelLossesCalls.CrossEntropyUnreduced(inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 ClassWeights(inputs, term), term.Number(LabelSmoothing), inputs.PixelWeights()),
     };
@@ -213,7 +214,7 @@ internal static partial class Catalog
             (TargetKind.Mask, _) => PixelLossesCalls.BinaryFocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LogComplement(), inputs.TargetMap(),
                 term.Number(FocalAlpha), term.Number(Gamma), ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),
             _ when LabelsFocalInStatistics(inputs, term) is not null =>
-                PixelLossesCalls.FocalWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), term.Number(Gamma), ClassWeights(inputs, term)),
+                PixelLossesCalls.FocalWithLogitsUnreduced(inputs.Pred, inputs.LabelIndices(), inputs.ValidPixels(), term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
             _ => PixelLossesCalls.FocalUnreduced(inputs.Probabilities(), inputs.LogProbabilities(), inputs.LabelIndices(), inputs.ValidPixels(),
                 term.Number(Gamma), ClassWeights(inputs, term), inputs.PixelWeights()),
         },

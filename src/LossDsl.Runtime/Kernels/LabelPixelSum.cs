@@ -10,6 +10,12 @@ namespace LossDsl.Kernels;
 /// <param name="LabelSmoothing">ce's ε in [0, 1]; 0 for focal.</param>
 internal sealed record LabelPixelSum(double? FocalGamma, double[]? ClassWeights, double LabelSmoothing)
 {
+    /// <summary>
+    /// Whether the pixels' scale is a weight map (any weight ≥ 0) rather than the kept pixels (0 or 1): then no pass may
+    /// pool several pixels' logarithms into the log of a product, which holds only for exponents 0 and 1.
+    /// </summary>
+    public bool WeighsPixels { get; init; }
+
     /// <summary>ce, plain: <c>−log p_y</c>.</summary>
     public static LabelPixelSum CrossEntropy { get; } = new(null, null, 0);
 
@@ -23,5 +29,6 @@ internal sealed record LabelPixelSum(double? FocalGamma, double[]? ClassWeights,
     public override string ToString() =>
         (FocalGamma is { } gamma ? $"focal γ {gamma}" : "ce")
         + (ClassWeights is { } weights ? $", class weights [{string.Join(", ", weights)}]" : string.Empty)
-        + (LabelSmoothing != 0 ? $", label smoothing {LabelSmoothing}" : string.Empty);
+        + (LabelSmoothing != 0 ? $", label smoothing {LabelSmoothing}" : string.Empty)
+        + (WeighsPixels ? ", weighed pixels" : string.Empty);
 }

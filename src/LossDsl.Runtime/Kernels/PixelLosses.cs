@@ -185,10 +185,11 @@ public static partial class PixelLosses
     /// <param name="valid">The kept pixels, or null when none is left out.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
-    public static Tensor CrossEntropyWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing)
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor CrossEntropyWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, Tensor? weight, double labelSmoothing, Tensor? pixelWeight)
     {
         using var logProbabilities = Probabilities.LogSoftmax(logits);
-        return CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null);
+        return CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight);
     }
 
     /// <summary>
@@ -225,11 +226,12 @@ public static partial class PixelLosses
     /// <param name="valid">The kept pixels, or null when none is left out.</param>
     /// <param name="gamma">γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c, or null.</param>
-    public static Tensor FocalWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, double gamma, Tensor? weight)
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
+    public static Tensor FocalWithLogitsUnreduced(Tensor logits, Tensor labels, Tensor? valid, double gamma, Tensor? weight, Tensor? pixelWeight)
     {
         using var probabilities = Probabilities.Softmax(logits);
         using var logProbabilities = Probabilities.LogSoftmax(logits);
-        return FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null);
+        return FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, pixelWeight);
     }
 
     /// <summary>

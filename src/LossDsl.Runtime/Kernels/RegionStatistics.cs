@@ -245,6 +245,7 @@ public sealed class RegionStatistics
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null: it scales the statistics and each pixel's numerator.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
     /// <param name="labelSmoothing">ε in [0, 1].</param>
@@ -261,11 +262,11 @@ public sealed class RegionStatistics
     /// </param>
     /// <param name="ignoreIndex">The target's ignore index, which the labels' check names, or null.</param>
     public static (RegionStatistics Statistics, Tensor CrossEntropySum) ComputeFromLabelsWithCrossEntropy(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms, string loss, bool checkValues,
-        bool checkLabels, int? ignoreIndex) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
+        Tensor logits, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage, Tensor? weight, double labelSmoothing, RegionTerm[]? regionTerms, string loss,
+        bool checkValues, bool checkLabels, int? ignoreIndex) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, pixelWeight, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
             classWeights => LabelPixelSum.WeightedCrossEntropy(classWeights, labelSmoothing),
-            (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, null));
+            (logProbabilities, _) => PixelLosses.CrossEntropyUnreduced(logProbabilities, labels, valid, weight, labelSmoothing, pixelWeight));
 
     /// <summary>
     /// <see cref="ComputeFromLabelsWithCrossEntropy"/> with focal (γ, and class weights) as the summed pixel term:
@@ -275,6 +276,7 @@ public sealed class RegionStatistics
     /// <param name="logits">pred, [N, C, *spatial].</param>
     /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
     /// <param name="valid">The kept pixels, or null when every pixel is kept.</param>
+    /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null: it scales the statistics and each pixel's focal.</param>
     /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
     /// <param name="gamma">Focal's γ ≥ 0.</param>
     /// <param name="weight">Class weights w_c ([C]), or null.</param>
@@ -283,23 +285,26 @@ public sealed class RegionStatistics
     /// <param name="checkValues">Whether the node checks that the logits are finite, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
     /// <param name="checkLabels">Whether the node checks that every label is a class index, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
     /// <param name="ignoreIndex">The target's ignore index, which the labels' check names, or null.</param>
-    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, bool perImage, double gamma, Tensor? weight,
-        RegionTerm[]? regionTerms, string loss, bool checkValues, bool checkLabels, int? ignoreIndex) =>
-        ComputeFromLabelsWithPixelSum(logits, labels, valid, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
+    public static (RegionStatistics Statistics, Tensor FocalSum) ComputeFromLabelsWithFocal(Tensor logits, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage,
+        double gamma, Tensor? weight, RegionTerm[]? regionTerms, string loss, bool checkValues, bool checkLabels, int? ignoreIndex) =>
+        ComputeFromLabelsWithPixelSum(logits, labels, valid, pixelWeight, perImage, weight, regionTerms, checkValues ? loss : null, new(loss, ignoreIndex), checkLabels,
             classWeights => LabelPixelSum.Focal(gamma, classWeights),
-            (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, null));
+            (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, pixelWeight));
 
-    // The statistics of class indices and one pixel term's sum: the node's pass, or else one softmax and one
-    // log-softmax that the statistics and the term's per-pixel kernel (from log p and p) share; the labels checked first
-    // when checkLabels, and the logits checked finite first when checkValuesOf names the loss.
+    // The statistics of class indices and one pixel term's sum, each pixel times its scale (the weight map times the kept
+    // pixels, or the kept pixels): the node's pass, or else one softmax and one log-softmax that the statistics and the
+    // term's per-pixel kernel (from log p and p) share; the labels checked first when checkLabels, and the logits checked
+    // finite first when checkValuesOf names the loss.
     private static (RegionStatistics Statistics, Tensor PixelSum) ComputeFromLabelsWithPixelSum(
-        Tensor logits, Tensor labels, Tensor? valid, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, string? checkValuesOf, LabelsOf labelsOf, bool checkLabels,
-        Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
+        Tensor logits, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage, Tensor? weight, RegionTerm[]? regionTerms, string? checkValuesOf, LabelsOf labelsOf,
+        bool checkLabels, Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
-        if (Cpu.CpuRows.OfLabels(logits, labels, valid, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
+        var scale = pixelWeight ?? valid;
+        if (Cpu.CpuRows.OfLabels(logits, labels, scale, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
         {
-            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, valid, pixels, nodeTerm(classWeights), regionTerms, labelsOf, checkValuesOf);
-            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, valid, perImage, truePositive, predicted, targetSum, evaluated), sum);
+            var term = nodeTerm(classWeights) with { WeighsPixels = pixelWeight is not null };
+            var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, scale, pixels, term, regionTerms, labelsOf, checkValuesOf);
+            return (new(logits, new Lazy<Tensor>(() => Probabilities.Softmax(logits)), null, labels, scale, perImage, truePositive, predicted, targetSum, evaluated), sum);
         }
 
         if (checkLabels)
@@ -315,7 +320,7 @@ public sealed class RegionStatistics
         var probabilities = Probabilities.Softmax(logits);
         using var logProbabilities = Probabilities.LogSoftmax(logits);
         using var perPixel = perPixelTerm(logProbabilities, probabilities);
-        return (ComputeFromLabels(probabilities, labels, valid, null, perImage), perPixel.sum());
+        return (ComputeFromLabels(probabilities, labels, valid, pixelWeight, perImage), perPixel.sum());
     }
 
     /// <summary>

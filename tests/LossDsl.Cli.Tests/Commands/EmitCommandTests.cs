@@ -151,7 +151,7 @@ public sealed class EmitCommandTests
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
                     // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
-                    var (stats, ceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "OrganLoss", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
+                    var (stats, ceSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, pixelWeight: null, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "OrganLoss", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // ce: ce  (loss text 1:1)
@@ -170,7 +170,7 @@ public sealed class EmitCommandTests
                     }
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
-                    var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0);
+                    var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null);
                     var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
                     return new TermValues(total, ce, dice, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("ce", unreducedCe), new("dice", unreducedDice) });
                 }
@@ -318,7 +318,7 @@ public sealed class EmitCommandTests
                     var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
                     // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
                     // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
-                    var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "Organ", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
+                    var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, pixelWeight: null, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "Organ", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
                     var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
                     // dice: dice(include_background: false)  (segmentation.loss 4:7)
@@ -338,7 +338,7 @@ public sealed class EmitCommandTests
 
                     // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
                     var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-                    var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null);
+                    var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
                     return new TermValues(total, dice, focal, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal) });
                 }
 

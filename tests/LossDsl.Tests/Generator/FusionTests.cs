@@ -73,6 +73,23 @@ public sealed class FusionTests
     }
 
     [Fact]
+    public void With_a_weight_map_the_node_of_class_indices_scales_its_sums_and_the_term_and_the_means_keep_their_denominators()
+    {
+        // LOSSES.md: ce is Σ valid·w·ℓ / Σ valid·w_y with class weights, / Nv without; focal / Nv. The node sums the
+        // numerators, each pixel times its weight; the means divide as without a map; the unreduced values carry w too.
+        var ce = Generate("""[Loss("ce(weight: [1, 2, 1]) + dice", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255, PixelWeight = LossPixelMap.PerPixel)]""");
+        Assert.Equal(1, Count(ce, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, pixelWeight: w, perImage: false, weight: classWeights,"));
+        Assert.Equal(1, Count(ce, "PixelLosses.MeanOverClassWeights(sum: ceSum, logits: pred, labels: labels, valid: valid, weight: classWeights)"));
+        Assert.Equal(1, Count(ce, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: w)"));
+        Assert.Equal(0, Count(ce, "Probabilities.Softmax("));
+
+        var focal = Generate("""[Loss("focal + dice", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]""");
+        Assert.Equal(1, Count(focal, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, pixelWeight: w, perImage: false, gamma: 2.0,"));
+        Assert.Equal(1, Count(focal, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: null)"));
+        Assert.Equal(1, Count(focal, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: null, gamma: 2.0, weight: null, pixelWeight: w)"));
+    }
+
+    [Fact]
     public void With_a_valid_mask_or_a_weight_map_the_statistics_node_sums_the_pixel_term_scaled_and_its_mean_counts_the_kept_elements()
     {
         // LOSSES.md: Σ valid·w·ℓ / Nv. The node scales the term's elements as it scales TP, P and T.
@@ -145,7 +162,7 @@ public sealed class FusionTests
         var code = Generate("""[Loss("ce + dice + sensitivity_specificity", Target = LossTarget.Labels, Classes = 3)]""");
 
         Assert.Equal(0, Count(code, "Inputs.OneHot("));
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, pixelWeight: null, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
     }
 
     [Fact]
@@ -153,25 +170,24 @@ public sealed class FusionTests
     {
         // One node on the logits: no softmax, no log-softmax step; ce is its sum over the kept pixels' count.
         var code = Generate("""[Loss("ce + dice + ce(label_smoothing: 0.1)", Target = LossTarget.Labels, Classes = 3, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: valid, pixelWeight: null, perImage: false, weight: null, labelSmoothing: 0.0, regionTerms: "));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: ceSum, labels: labels, valid: valid)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
         // A ce with other constants than the summed one keeps its own kernel, on a log-softmax of its own; its unreduced
         // twin too, the summed one's reads the logits.
         Assert.Equal(1, Count(code, "PixelLosses.CrossEntropy(logProbabilities: logp, labels: labels, valid: valid, weight: null, labelSmoothing: 0.1"));
-        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0)"));
+        Assert.Equal(1, Count(code, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, weight: null, labelSmoothing: 0.0, pixelWeight: null)"));
 
         // Class weights and label smoothing are summed in the node too; the mean divides by the kept pixels' weights.
         var weighted = Generate("""[Loss("ce(weight: [1, 2, 1], label_smoothing: 0.1) + dice", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, perImage: false, weight: classWeights, labelSmoothing: 0.1, regionTerms: "));
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithCrossEntropy(logits: pred, labels: labels, valid: null, pixelWeight: null, perImage: false, weight: classWeights, labelSmoothing: 0.1, regionTerms: "));
         Assert.Equal(1, Count(weighted, "PixelLosses.MeanOverClassWeights(sum: ceSum, logits: pred, labels: labels, valid: null, weight: classWeights)"));
-        Assert.Equal(1, Count(weighted, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: null, weight: classWeights, labelSmoothing: 0.1)"));
+        Assert.Equal(1, Count(weighted, "PixelLosses.CrossEntropyWithLogitsUnreduced(logits: pred, labels: labels, valid: null, weight: classWeights, labelSmoothing: 0.1, pixelWeight: null)"));
         Assert.Equal(1, Count(weighted, "ConstantBuffers.ClassWeights("));
         Assert.Equal(0, Count(weighted, "Probabilities.LogSoftmax("));
 
-        // Beside a focal (which the node sums instead), with a weight map or on probabilities, ce keeps its own kernel.
+        // Beside a focal (which the node sums instead) or on probabilities, ce keeps its own kernel.
         Assert.Equal(0, Count(Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
-        Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]"""), "ComputeFromLabelsWithCrossEntropy("));
         Assert.Equal(0, Count(Generate("""[Loss("ce + dice", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]"""), "ComputeFromLabelsWithCrossEntropy("));
         Assert.Equal(0, Count(Generate("""[Loss("ce", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithCrossEntropy("));
     }
@@ -182,37 +198,36 @@ public sealed class FusionTests
         // One node on the logits: no softmax, no log-softmax step; focal is its sum over the kept pixels' count, and its
         // unreduced values come from the logits.
         var code = Generate("""[Loss("dice(include_background: false) + 0.5 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 4, IgnoreIndex = 255)]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, pixelWeight: null, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, "
             + "loss: \"Fused\", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255)"));
         // The node checks pred's values and, as the first step to read them, the labels' range: the labels' step neither.
         Assert.Equal(1, Count(code, "Inputs.Labels(loss: \"Fused\", pred: pred, target: target, classes: 4, ignoreIndex: 255, spatialRank: 2, checkValues: false, checkRange: false)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverKeptPixels(sum: focalSum, labels: labels, valid: valid)"));
-        Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null)"));
+        Assert.Equal(1, Count(code, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null)"));
         Assert.Equal(0, Count(code, "Probabilities.Softmax("));
         Assert.Equal(0, Count(code, "Probabilities.LogSoftmax("));
 
         // Two focals with one γ share the sum; per image, the per-image statistics host it.
         Assert.Equal(2, Count(Generate("""[Loss("dice + focal + 2 * focal(gamma: 2)", Target = LossTarget.Labels, Classes = 3)]"""), "MeanOverKeptPixels(sum: focalSum"));
-        Assert.Equal(1, Count(Generate("""[Loss("dice(per_image: true) + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: true"));
+        Assert.Equal(1, Count(Generate("""[Loss("dice(per_image: true) + focal", Target = LossTarget.Labels, Classes = 3)]"""), "ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, pixelWeight: null, perImage: true"));
 
         // With class weights, the node sums each pixel's focal times its class's weight.
         var weighted = Generate("""[Loss("dice + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: classWeights, regionTerms: "));
-        Assert.Equal(1, Count(weighted, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: null, gamma: 2.0, weight: classWeights)"));
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, pixelWeight: null, perImage: false, gamma: 2.0, weight: classWeights, regionTerms: "));
+        Assert.Equal(1, Count(weighted, "PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: null, gamma: 2.0, weight: classWeights, pixelWeight: null)"));
 
         // Beside a ce, focal is the one summed (a separate focal would read p and log p, a separate ce only log p).
         var withCrossEntropy = Generate("""[Loss("ce + dice + focal", Target = LossTarget.Labels, Classes = 3)]""");
-        Assert.Equal(1, Count(withCrossEntropy, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, perImage: false, gamma: 2.0, weight: null, regionTerms: "));
+        Assert.Equal(1, Count(withCrossEntropy, "RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: null, pixelWeight: null, perImage: false, gamma: 2.0, weight: null, regionTerms: "));
         Assert.Equal(1, Count(withCrossEntropy, "PixelLosses.CrossEntropy(logProbabilities: logp,"));
         Assert.Equal(0, Count(withCrossEntropy, "Probabilities.Softmax("));
 
-        // Another γ or other class weights, a weight map or probabilities as input keep the separate kernels.
+        // Another γ or other class weights, or probabilities as input, keep the separate kernels.
         foreach (var loss in new[]
         {
             """[Loss("dice + focal + focal(gamma: 3)", Target = LossTarget.Labels, Classes = 3)]""",
             """[Loss("dice + focal + focal(weight: [1, 2, 1])", Target = LossTarget.Labels, Classes = 3)]""",
-            """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, PixelWeight = LossPixelMap.PerPixel)]""",
             """[Loss("dice + focal", Target = LossTarget.Labels, Classes = 3, Input = LossInput.Probabilities)]""",
         })
         {

@@ -54,7 +54,7 @@ public sealed class LabelChecksInStatisticsTests
         new(ImmutableArray.Create(Labels.Name), InputsCalls.Labels("Loss", Pred, PlanInputs.Target, 4, 255, 2, null, checkRange: true));
 
     private static KernelCall Node() =>
-        RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(Pred, Labels, null, false, null, 0, ImmutableArray<KernelCall>.Empty, "Loss", new SettingValue("CheckValues"),
+        RegionStatisticsCalls.ComputeFromLabelsWithCrossEntropy(Pred, Labels, null, null, false, null, 0, ImmutableArray<KernelCall>.Empty, "Loss", new SettingValue("CheckValues"),
             checkLabels: false, ignoreIndex: 255);
 
     private static object? Argument(KernelCall call, string name) => ((ConstantValue)call.Arguments.Single(a => a.Name == name).Value).Value;

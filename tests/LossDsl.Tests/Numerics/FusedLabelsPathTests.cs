@@ -18,7 +18,7 @@ public sealed class FusedLabelsPathTests
 {
     /// <summary>
     /// The shapes of <see cref="FusedCpuPathTests.Shapes"/> with 1 to 12 classes, logits up to ±200 (one class takes all),
-    /// per image or not, with a valid mask (ignored pixels) or without.
+    /// per image or not, with a valid mask (ignored pixels) or without, with a weight map (weights in [0, 2)) or without.
     /// </summary>
     private static readonly Gen<Case> Cases =
         from shape in FusedCpuPathTests.Shapes(maxChannels: 12)
@@ -26,11 +26,12 @@ public sealed class FusedLabelsPathTests
         from perImage in Gen.Bool
         from logitScale in FusedCpuPathTests.LogitScales
         from ignored in Gen.Bool
+        from weightMap in Gen.Bool
         from focalGamma in Gen.OneOf(Gen.Const((double?)null), Gen.Const((double?)0.0), Gen.Const((double?)2.0), Gen.Double[0.2, 4.0].Select(g => (double?)g))
         from weighted in Gen.Bool
         from labelSmoothing in focalGamma is null ? Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0.0, 1.0]) : Gen.Const(0.0)
         from seed in Gen.Int[0, 1 << 20]
-        select new Case(shape, dtype, perImage, logitScale, ignored, focalGamma, weighted, labelSmoothing, seed);
+        select new Case(shape, dtype, perImage, logitScale, ignored, weightMap, focalGamma, weighted, labelSmoothing, seed);
 
     [Fact]
     public void The_one_pass_kernel_and_the_separate_kernels_agree() => PropertyRun.ForAll(Cases, sample =>
@@ -44,14 +45,17 @@ public sealed class FusedLabelsPathTests
         var weights = randn(7, dtype: ScalarType.Float64, generator: generator);
         // Class weights in [0, 2), the first one 0: a class that counts for nothing.
         var classWeights = sample.Weighted ? (rand(sample.Shape[1], dtype: sample.Dtype, generator: generator) * 2).index_put_(zeros(1, dtype: sample.Dtype), 0) : null;
+        // A weight map, as Inputs.PixelWeight gives it: already times the kept pixels.
+        var pixelWeight = sample.WeightMap ? Reductions.Kept(rand(pixelShape, dtype: sample.Dtype, generator: generator) * 2, valid) : null;
         var reduce = RegionStatistics.ReducedDims(logits, sample.PerImage);
         var term = new Term(sample.FocalGamma, classWeights, sample.LabelSmoothing);
 
-        Assert.NotNull(CpuRows.OfLabels(logits, labels, valid, reduce));
-        var (fusedValues, fusedGradient, statisticsGradient) = Run(logits, labels, valid, sample.PerImage, term, weights);
-        var (strided, stridedLabels, stridedValid) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels), valid is null ? null : FixedInputs.Strided(valid));
-        Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedValid, reduce));
-        var (separateValues, separateGradient, _) = Run(strided, stridedLabels, stridedValid, sample.PerImage, term, weights);
+        Assert.NotNull(CpuRows.OfLabels(logits, labels, pixelWeight ?? valid, reduce));
+        var (fusedValues, fusedGradient, statisticsGradient) = Run(logits, labels, valid, pixelWeight, sample.PerImage, term, weights);
+        var (strided, stridedLabels) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels));
+        var (stridedValid, stridedWeight) = (valid is null ? null : FixedInputs.Strided(valid), pixelWeight is null ? null : FixedInputs.Strided(pixelWeight));
+        Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedWeight ?? stridedValid, reduce));
+        var (separateValues, separateGradient, _) = Run(strided, stridedLabels, stridedValid, stridedWeight, sample.PerImage, term, weights);
 
         Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce or focal");
         // The statistics' gradients reach both paths rounded to the dtype, and p_c·(G_c − Σ_k p_k G_k) keeps up to twice that
@@ -293,12 +297,14 @@ public sealed class FusedLabelsPathTests
 
     // TP, P, T and ce's or focal's sum, and the gradient of a weighted function of them, as float64 arrays; and the largest
     // gradient of that function with respect to TP and P.
-    private static (double[] Values, double[] Gradient, double StatisticsGradient) Run(Tensor logits, Tensor labels, Tensor? valid, bool perImage, Term term, Tensor weights)
+    private static (double[] Values, double[] Gradient, double StatisticsGradient) Run(
+        Tensor logits, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage, Term term, Tensor weights)
     {
         var x = logits.detach().requires_grad_();
         var (statistics, crossEntropySum) = term.FocalGamma is { } gamma
-            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, perImage, gamma, term.ClassWeights, regionTerms: null, "Test", false, checkLabels: true, ignoreIndex: null)
-            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null, "Test", false, checkLabels: true, ignoreIndex: null);
+            ? RegionStatistics.ComputeFromLabelsWithFocal(x, labels, valid, pixelWeight, perImage, gamma, term.ClassWeights, regionTerms: null, "Test", false, checkLabels: true, ignoreIndex: null)
+            : RegionStatistics.ComputeFromLabelsWithCrossEntropy(x, labels, valid, pixelWeight, perImage, term.ClassWeights, term.LabelSmoothing, regionTerms: null, "Test", false,
+                checkLabels: true, ignoreIndex: null);
         var w = weights.data<double>().ToArray();
         var (truePositive, predicted, target) = (statistics.TruePositive, statistics.Predicted, statistics.Target);
         var objective = ((truePositive * w[0]) + (predicted * w[1]) + (truePositive * predicted * w[2] / ElementsPerStatistic(x, predicted))).sum()
@@ -317,10 +323,12 @@ public sealed class FusedLabelsPathTests
     // The pixel term summed beside the statistics, with its constants.
     private sealed record Term(double? FocalGamma, Tensor? ClassWeights, double LabelSmoothing);
 
-    public sealed record Case(long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, double? FocalGamma, bool Weighted, double LabelSmoothing, int Seed)
+    public sealed record Case(
+        long[] Shape, ScalarType Dtype, bool PerImage, double LogitScale, bool Ignored, bool WeightMap, double? FocalGamma, bool Weighted, double LabelSmoothing, int Seed)
     {
         public override string ToString() =>
-            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}, "
+            $"[{string.Join(", ", Shape)}] {Dtype}{(PerImage ? " per image" : string.Empty)}, logits ×{LogitScale}{(Ignored ? ", ignored pixels" : string.Empty)}"
+            + $"{(WeightMap ? ", weight map" : string.Empty)}, "
             + $"{(FocalGamma is { } gamma ? $"focal γ {gamma}" : "ce")}{(Weighted ? ", class weights" : string.Empty)}"
             + $"{(LabelSmoothing != 0 ? $", label smoothing {LabelSmoothing}" : string.Empty)}, seed {Seed}";
     }

@@ -163,7 +163,7 @@ public sealed class RegionTermsInStatisticsTests
         if (labels)
         {
             var valid = target.ne(255).to_type(logits.dtype);
-            (statistics, sum) = RegionStatistics.ComputeFromLabelsWithFocal(x, target.clamp_max(channels - 1), valid, perImage, 2.0, null, terms, "Test", false, checkLabels: true, ignoreIndex: null);
+            (statistics, sum) = RegionStatistics.ComputeFromLabelsWithFocal(x, target.clamp_max(channels - 1), valid, null, perImage, 2.0, null, terms, "Test", false, checkLabels: true, ignoreIndex: null);
         }
         else
         {

@@ -34,7 +34,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
         var valid = global::LossDsl.Kernels.Inputs.Valid(pred: pred, target: target, ignoreIndex: 255);
         // One fused pass each way for contiguous float32/float64 CPU logits, int64 class indices and up to 64 classes (Kernels/Cpu); separate kernels otherwise.
         // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
-        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "OrganLoss", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
+        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeFromLabelsWithFocal(logits: pred, labels: labels, valid: valid, pixelWeight: null, perImage: false, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: false) }, loss: "OrganLoss", checkValues: CheckValues, checkLabels: true, ignoreIndex: 255);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
         var logp = global::LossDsl.Kernels.Probabilities.LogSoftmax(logits: pred);
         var p = global::LossDsl.Kernels.Probabilities.Softmax(logits: pred);
@@ -71,7 +71,7 @@ partial class OrganLoss : global::LossDsl.LossModule<OrganLoss.TermValues>
 
         // Each term's values before its reduction, from the shared values above; a structure term reports its scalar.
         var unreducedDice = global::LossDsl.Kernels.RegionLosses.DiceUnreduced(statistics: groupStats, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
-        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null);
+        var unreducedFocal = global::LossDsl.Kernels.PixelLosses.FocalWithLogitsUnreduced(logits: pred, labels: labels, valid: valid, gamma: 2.0, weight: null, pixelWeight: null);
         var unreducedCe = global::LossDsl.Kernels.PixelLosses.CrossEntropyUnreduced(logProbabilities: logp, labels: labels, valid: valid, weight: classWeights, labelSmoothing: 0.0, pixelWeight: null);
         var unreducedIou = global::LossDsl.Kernels.RegionLosses.IouUnreduced(statistics: statsPerImage, squaredPred: false, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, micro: false, softLabel: false);
         return new TermValues(total, dice, focal, ce, generalized_dice, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("dice", unreducedDice), new("focal", unreducedFocal), new("ce", unreducedCe), new("generalized_dice", generalized_dice), new("iou", unreducedIou) });

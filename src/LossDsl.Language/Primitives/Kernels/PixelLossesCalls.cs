@@ -158,21 +158,23 @@ internal static class PixelLossesCalls
     /// ce's per-pixel numerators from the logits: its own log-softmax (2), the gather (3; times the valid pixels, 3), and
     /// what class weights and label smoothing add.
     /// </summary>
-    public static KernelCall CrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing)
+    public static KernelCall CrossEntropyWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue? weight, double labelSmoothing, LocalValue? pixelWeight)
     {
-        var passes = new PassCount(2, valid is null ? 3 : 6) + CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null);
+        var passes = new PassCount(2, valid is null ? 3 : 6) + CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null)
+            + new PassCount(0, pixelWeight is null ? 0 : 1);
         return KernelCall.Create(Type, nameof(CrossEntropyWithLogitsUnreduced), _ => passes,
             Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Optional(nameof(weight), weight),
-            Constant(nameof(labelSmoothing), labelSmoothing));
+            Constant(nameof(labelSmoothing), labelSmoothing), Optional(nameof(pixelWeight), pixelWeight));
     }
 
     /// <summary>
     /// Labels focal's per-pixel values from the logits, as the statistics node of class indices sums them: its own
     /// softmax and log-softmax (4), then as <see cref="Focal"/>.
     /// </summary>
-    public static KernelCall FocalWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight) =>
-        KernelCall.Create(Type, nameof(FocalWithLogitsUnreduced), KernelCall.Fixed(4, 18 + (valid is null ? 0 : 4) + (weight is null ? 0 : 5)),
-            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight));
+    public static KernelCall FocalWithLogitsUnreduced(LocalValue logits, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>
+        KernelCall.Create(Type, nameof(FocalWithLogitsUnreduced), KernelCall.Fixed(4, 18 + (valid is null ? 0 : 4) + (weight is null ? 0 : 5) + (pixelWeight is null ? 0 : 1)),
+            Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight),
+            Optional(nameof(pixelWeight), pixelWeight));
 
     /// <summary>Labels focal's per-pixel values, as <see cref="Focal"/> computes them.</summary>
     public static KernelCall FocalUnreduced(LocalValue probabilities, LocalValue logProbabilities, LocalValue labels, LocalValue? valid, double gamma, LocalValue? weight, LocalValue? pixelWeight) =>

@@ -107,18 +107,18 @@ internal static class RegionStatisticsCalls
     /// </summary>
     /// <param name="checkLabels">Whether the node checks the labels' range: planned false, and handed over by <see cref="CheckingLabels"/>.</param>
     /// <param name="ignoreIndex">The target's ignore index, which that check's message names.</param>
-    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, LocalValue? weight, double labelSmoothing,
-        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex)
+    public static KernelCall ComputeFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue? pixelWeight, bool perImage, LocalValue? weight,
+        double labelSmoothing, ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex)
     {
-        var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7))
+        var passes = (valid is null ? new PassCount(4 + 1, 9 + 4) : new PassCount(4 + 3, 14 + 7)) + PixelWeighted(pixelWeight)
             + PixelLossesCalls.CrossEntropyWeightingAndSmoothing(weight is not null, labelSmoothing, valid is not null) + PredictionCheck + (checkLabels ? LabelsCheck : default);
         return KernelCall.Create(Type, nameof(ComputeFromLabelsWithCrossEntropy), _ => passes,
             new[]
             {
-                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-                Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms),
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+                Constant(nameof(perImage), perImage), Optional(nameof(weight), weight), Constant(nameof(labelSmoothing), labelSmoothing), RegionTerms(regionTerms),
             }.Concat(Checks(loss, checkValues)).Concat(LabelChecks(checkLabels, ignoreIndex)).ToArray())
-        with { FusedCpuPath = LabelsStatisticsPath(valid) };
+        with { FusedCpuPath = LabelsStatisticsPath(pixelWeight ?? valid) };
     }
 
     /// <summary>
@@ -129,17 +129,21 @@ internal static class RegionStatisticsCalls
     /// </summary>
     /// <param name="checkLabels">Whether the node checks the labels' range: planned false, and handed over by <see cref="CheckingLabels"/>.</param>
     /// <param name="ignoreIndex">The target's ignore index, which that check's message names.</param>
-    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, bool perImage, double gamma, LocalValue? weight,
-        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex) =>
+    public static KernelCall ComputeFromLabelsWithFocal(LocalValue logits, LocalValue labels, LocalValue? valid, LocalValue? pixelWeight, bool perImage, double gamma,
+        LocalValue? weight, ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues, bool checkLabels, int? ignoreIndex) =>
         KernelCall.Create(Type, nameof(ComputeFromLabelsWithFocal),
-            KernelCall.Fixed((valid is null ? 4 + 1 : 4 + 3) + PredictionCheck.Full,
-                (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5) + (checkLabels ? LabelsCheck.PerPixel : 0)),
+            signature => new PassCount((valid is null ? 4 + 1 : 4 + 3) + PredictionCheck.Full,
+                (valid is null ? 9 + 4 + 14 : 14 + 7 + 14) + (weight is null ? 0 : 5) + (checkLabels ? LabelsCheck.PerPixel : 0)) + PixelWeighted(pixelWeight),
             new[]
             {
-                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Constant(nameof(perImage), perImage),
-                Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms),
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
+                Constant(nameof(perImage), perImage), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms),
             }.Concat(Checks(loss, checkValues)).Concat(LabelChecks(checkLabels, ignoreIndex)).ToArray())
-        with { FusedCpuPath = LabelsStatisticsPath(valid) };
+        with { FusedCpuPath = LabelsStatisticsPath(pixelWeight ?? valid) };
+
+    // A weight map in the node of class indices (already times the kept pixels): it multiplies TP, P, T and the term's
+    // per-pixel values on the torch-operation path, 1 per pixel each.
+    private static PassCount PixelWeighted(LocalValue? pixelWeight) => pixelWeight is null ? default : new PassCount(0, 4);
 
     /// <summary>Whether <paramref name="call"/> is a statistics node of class indices, whose pass reads every label.</summary>
     internal static bool ReadsEveryLabel(KernelCall call) =>
