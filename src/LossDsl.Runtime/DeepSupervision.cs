@@ -49,10 +49,10 @@ public static class DeepSupervision
         for (var k = 0; k < preds.Count; k++)
         {
             var pred = preds[k];
-            if (pred.dim() != main.dim() || pred.shape[0] != main.shape[0] || pred.shape[1] != main.shape[1])
+            if (pred.dim() != main.dim() || pred.size(0) != main.size(0) || pred.size(1) != main.size(1))
             {
                 throw new ArgumentException(
-                    $"{loss}: level {k}'s prediction is [{string.Join(", ", pred.shape)}], but side outputs share the main output's batch, classes and rank: [{main.shape[0]}, {main.shape[1]}, {string.Join(", ", Enumerable.Repeat("*", (int)rank))}].",
+                    $"{loss}: level {k}'s prediction is [{string.Join(", ", pred.shape)}], but side outputs share the main output's batch, classes and rank: [{main.size(0)}, {main.size(1)}, {string.Join(", ", Enumerable.Repeat("*", (int)rank))}].",
                     nameof(inputs));
             }
 
@@ -102,10 +102,10 @@ public static class DeepSupervision
     /// </summary>
     private static long[] SpatialSize(string loss, string name, Tensor tensor, Tensor pred, long rank)
     {
-        if ((tensor.dim() != rank + 1 && tensor.dim() != rank + 2) || tensor.shape[0] != pred.shape[0])
+        if ((tensor.dim() != rank + 1 && tensor.dim() != rank + 2) || tensor.size(0) != pred.size(0))
         {
             throw new ArgumentException(
-                $"{loss}: the {name} is [{string.Join(", ", tensor.shape)}]; beside the main output [{string.Join(", ", pred.shape)}] it must be [N, *spatial] or [N, C, *spatial] with N = {pred.shape[0]}.",
+                $"{loss}: the {name} is [{string.Join(", ", tensor.shape)}]; beside the main output [{string.Join(", ", pred.shape)}] it must be [N, *spatial] or [N, C, *spatial] with N = {pred.size(0)}.",
                 nameof(LossInputs));
         }
 

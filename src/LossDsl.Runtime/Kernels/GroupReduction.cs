@@ -37,7 +37,7 @@ public static class GroupReduction
     /// <param name="pred">pred, whose first dim counts the shard's images.</param>
     /// <param name="group">The group, or null.</param>
     public static Tensor MeanOverImages(Tensor value, Tensor pred, ILossGroup? group) =>
-        group is null ? value : Mean(value, tensor((double)pred.shape[0], dtype: value.dtype, device: value.device), group);
+        group is null ? value : Mean(value, tensor((double)pred.size(0), dtype: value.dtype, device: value.device), group);
 
     /// <summary>A term whose whole-batch value no sum of per-shard numbers gives: without a group its value, with one an error that says why.</summary>
     /// <param name="value">The term's value on this process's shard.</param>

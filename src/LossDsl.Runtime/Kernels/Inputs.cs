@@ -257,7 +257,7 @@ public static class Inputs
         var spatial = pred.shape.Skip(2);
         var expected = labels
             ? pred.shape.Take(1).Concat(spatial).ToArray()
-            : pred.shape.Take(1).Append(perChannel ? pred.shape[1] : 1).Concat(spatial).ToArray();
+            : pred.shape.Take(1).Append(perChannel ? pred.size(1) : 1).Concat(spatial).ToArray();
         if (!map.shape.SequenceEqual(expected))
         {
             var layout = labels ? "the labels' shape" : perChannel ? "pred's shape, as declared" : "pred's shape with one channel, as declared";

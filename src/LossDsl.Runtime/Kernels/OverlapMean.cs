@@ -27,7 +27,7 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
     {
         var onCpu = new[] { truePositive, predicted, target }.All(t => t.device_type == TorchSharp.DeviceType.CPU && t.dtype == truePositive.dtype && t.shape.SequenceEqual(truePositive.shape));
         if (!onCpu || truePositive.dtype is not (ScalarType.Float32 or ScalarType.Float64) || truePositive.dim() is not (1 or 2)
-            || !CpuValues.TryReadClassWeights(weight, truePositive.shape[^1], out var classWeights))
+            || !CpuValues.TryReadClassWeights(weight, truePositive.size(-1), out var classWeights))
         {
             return null;
         }
@@ -40,7 +40,7 @@ internal sealed class OverlapMean : autograd.SingleTensorFunction<OverlapMean>
     {
         var (truePositive, predicted, target, form, weights, includeBackground) =
             ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (OverlapForm)vars[3], (double[]?)vars[4], (bool)vars[5]);
-        var channels = truePositive.shape[^1];
+        var channels = truePositive.size(-1);
         var (loss, truePositiveGrad, predictedGrad) = Evaluate(CpuValues.Read(truePositive), CpuValues.Read(predicted), CpuValues.Read(target), (int)channels, form, weights, includeBackground);
         ctx.save_data("truePositiveGrad", truePositiveGrad);
         ctx.save_data("predictedGrad", predictedGrad);

@@ -24,7 +24,7 @@ public static partial class PixelLosses
     {
         using var perPixel = CrossEntropyUnreduced(logProbabilities, labels, valid, null, 0, null);
         using var kept = valid is null ? ones_like(perPixel, dtype: ScalarType.Bool) : valid.squeeze(1).gt(0);
-        using var selected = HardPixels(probabilities, labels, perPixel, kept, threshold, (long)minKept * labels.shape[0]);
+        using var selected = HardPixels(probabilities, labels, perPixel, kept, threshold, (long)minKept * labels.size(0));
         using var selectedLosses = perPixel * selected;
         using var sum = selectedLosses.sum();
         var count = overAllPixels ? perPixel.numel() : kept.sum().item<long>();

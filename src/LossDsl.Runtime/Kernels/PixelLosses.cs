@@ -449,7 +449,7 @@ public static partial class PixelLosses
         {
             using var weightedLog = classWeight is null ? logProbabilities.alias() : logProbabilities * classWeight;
             using var allClasses = weightedLog.sum(1, keepdim: true);
-            perPixel.sub_(allClasses.mul(labelSmoothing / logProbabilities.shape[1]));
+            perPixel.sub_(allClasses.mul(labelSmoothing / logProbabilities.size(1)));
         }
 
         using (perPixel)
@@ -589,10 +589,10 @@ public static partial class PixelLosses
             return null;
         }
 
-        var classes = like.shape[1];
-        if (weight.shape[0] != classes)
+        var classes = like.size(1);
+        if (weight.size(0) != classes)
         {
-            throw new ArgumentException($"weight has {weight.shape[0]} entries but pred has {classes} classes.", nameof(weight));
+            throw new ArgumentException($"weight has {weight.size(0)} entries but pred has {classes} classes.", nameof(weight));
         }
 
         var shape = new[] { 1L, classes }.Concat(Enumerable.Repeat(1L, (int)like.dim() - 2)).ToArray();

@@ -163,7 +163,7 @@ public static class RegionLosses
         // The denominator P + T is the same in both forms.
         var overlap = TruePositives(s, softLabel);
         var (truePositive, predicted, target) = (overlap, s.Predicted, s.Target);
-        if (truePositive.shape[^1] == 1)
+        if (truePositive.size(-1) == 1)
         {
             // Background sums from the foreground ones: Σ(1−p)(1−t) = Nv − P − T + TP, Σ(1−p) = Nv − P, Σ(1−t) = Nv − T.
             // The soft overlap of the complements is the same expression, since |(1−p) − (1−t)| = |p − t|.
@@ -174,7 +174,7 @@ public static class RegionLosses
 
         if (!includeBackground)
         {
-            var classes = truePositive.shape[^1] - 1;
+            var classes = truePositive.size(-1) - 1;
             (truePositive, predicted, target) = (truePositive.narrow(-1, 1, classes), predicted.narrow(-1, 1, classes), target.narrow(-1, 1, classes));
         }
 
@@ -279,24 +279,24 @@ public static class RegionLosses
     /// </summary>
     internal static Tensor ChannelMean(Tensor perChannel, Tensor? weight, bool includeBackground)
     {
-        if (!includeBackground && perChannel.shape[^1] < 2)
+        if (!includeBackground && perChannel.size(-1) < 2)
         {
             throw new ArgumentException("include_background: false leaves no channel: pred has one channel, which is a foreground class.", nameof(includeBackground));
         }
 
-        var losses = includeBackground ? perChannel : perChannel.narrow(-1, 1, perChannel.shape[^1] - 1);
+        var losses = includeBackground ? perChannel : perChannel.narrow(-1, 1, perChannel.size(-1) - 1);
         if (weight is null)
         {
             return Reductions.Mean(losses, null);
         }
 
-        if (weight.shape[0] != perChannel.shape[^1])
+        if (weight.size(0) != perChannel.size(-1))
         {
-            throw new ArgumentException($"weight has {weight.shape[0]} entries but pred has {perChannel.shape[^1]} channel(s).", nameof(weight));
+            throw new ArgumentException($"weight has {weight.size(0)} entries but pred has {perChannel.size(-1)} channel(s).", nameof(weight));
         }
 
         using var all = ConstantBuffers.Like(weight, losses);
-        using var weights = includeBackground ? all.alias() : all.narrow(0, 1, all.shape[0] - 1);
+        using var weights = includeBackground ? all.alias() : all.narrow(0, 1, all.size(0) - 1);
         return Reductions.Mean(Reductions.Ratio((losses * weights).sum(-1), weights.sum()), null);
     }
 }

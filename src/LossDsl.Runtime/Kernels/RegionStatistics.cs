@@ -95,7 +95,7 @@ public sealed class RegionStatistics
         this.group = group;
         targetMap = shard.targetMap;
         labels = shard.labels;
-        var channels = shard.TruePositive.shape[0];
+        var channels = shard.TruePositive.size(0);
         using var local = cat(new[] { shard.TruePositive, shard.Predicted, shard.Target });
         using var summed = GroupReduction.Sum(local, group);
         TruePositive = summed.narrow(0, 0, channels);
@@ -300,7 +300,7 @@ public sealed class RegionStatistics
         bool checkLabels, Func<double[]?, LabelPixelSum> nodeTerm, Func<Tensor, Tensor, Tensor> perPixelTerm)
     {
         var scale = pixelWeight ?? valid;
-        if (Cpu.CpuRows.OfLabels(logits, labels, scale, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.shape[1], out var classWeights))
+        if (Cpu.CpuRows.OfLabels(logits, labels, scale, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.size(1), out var classWeights))
         {
             var term = nodeTerm(classWeights) with { WeighsPixels = pixelWeight is not null };
             var (truePositive, predicted, targetSum, sum, evaluated) = SoftmaxStatistics.Compute(logits, labels, scale, pixels, term, regionTerms, labelsOf, checkValuesOf);
@@ -309,7 +309,7 @@ public sealed class RegionStatistics
 
         if (checkLabels)
         {
-            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.shape[1], labelsOf.IgnoreIndex);
+            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.size(1), labelsOf.IgnoreIndex);
         }
 
         if (checkValuesOf is not null)
@@ -329,7 +329,7 @@ public sealed class RegionStatistics
     /// multiplying and summing a one-hot map.
     /// </summary>
     public static RegionStatistics ComputeFromLabels(Tensor probabilities, Tensor labels, Tensor? valid, Tensor? pixelWeight, bool perImage) =>
-        new(probabilities, labels, pixelWeight ?? valid, perImage, checked((int)probabilities.shape[1]));
+        new(probabilities, labels, pixelWeight ?? valid, perImage, checked((int)probabilities.size(1)));
 
     /// <summary>
     /// The statistics of the whole batch when <paramref name="statistics"/> are one shard's of it and
@@ -370,7 +370,7 @@ public sealed class RegionStatistics
             return (Summed(Reduce(Kept(missed))), Summed(Reduce(Kept(falseAlarm))));
         }
 
-        var classes = (int)p.shape[1];
+        var classes = (int)p.size(1);
         using var pY = p.gather(1, labels!);
         using var missedAtLabel = (1 - pY).square();
         using var squares = p.square();
@@ -442,7 +442,7 @@ public sealed class RegionStatistics
         using var atLabel = zero.expand(labels!.shape);
         using var pOffLabel = p.scatter(1, labels!, atLabel);
         using var qOffLabel = q.scatter(1, labels!, atLabel);
-        return (Summed(SumKept(pOffLabel)), Summed(AddIntoClasses(qY, (int)p.shape[1])), Summed(SumKept(qOffLabel)));
+        return (Summed(SumKept(pOffLabel)), Summed(AddIntoClasses(qY, (int)p.size(1))), Summed(SumKept(qOffLabel)));
     }
 
     /// <summary>
@@ -452,7 +452,7 @@ public sealed class RegionStatistics
     private Tensor AddIntoClasses(Tensor perPixel, int classes)
     {
         // Sizes spelled out: an empty batch has no -1 to infer.
-        var (images, pixels) = (labels!.shape[0], labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
+        var (images, pixels) = (labels!.size(0), labels.shape.Skip(2).Aggregate(1L, (size, dim) => size * dim));
         using var kept = Kept(perPixel);
         using var index = labels.reshape(images, pixels);
         using var zero = zeros(images, classes, dtype: like.dtype, device: like.device);
@@ -466,7 +466,7 @@ public sealed class RegionStatistics
     /// </summary>
     internal static Tensor SumOfProducts(Tensor p, Tensor target, long[] reduce)
     {
-        if (reduce.Length == p.dim() - 1 && reduce[0] == 0 && p.shape[1] == 1)
+        if (reduce.Length == p.dim() - 1 && reduce[0] == 0 && p.size(1) == 1)
         {
             using var dot = p.reshape(-1).dot(target.reshape(-1));
             return dot.reshape(1);

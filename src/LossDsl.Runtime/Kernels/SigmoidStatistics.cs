@@ -58,7 +58,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     {
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
-        var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.shape[1]);
+        var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
         using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!);
         var (truePositive, predicted, targetSum, sum, values) = StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
         return (truePositive, predicted, targetSum, sum, EvaluatedRegionTerms.Pair(hostable, values));
@@ -108,7 +108,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             ctx.save_data("kept", new KeptForBackward(probabilities is not null));
             ctx.save_data("maskInSign", maskInSign ?? Array.Empty<bool>());
             var shape = StatisticShape(logits, reduce);
-            var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.shape[1]);
+            var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.size(1));
             ctx.save_data("terms", evaluated);
             return evaluated.Output(sums, logits.dtype);
         }

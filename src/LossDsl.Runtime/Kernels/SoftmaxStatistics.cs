@@ -33,10 +33,10 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     {
         // p is kept for the backward pass only when there will be one.
         var keepProbabilities = is_grad_enabled() && logits.requires_grad;
-        var classes = logits.shape[1];
+        var classes = logits.size(1);
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, classes);
         using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!, labelsOf);
-        var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.shape[0], classes } : new[] { classes }, withSum: true);
+        var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.size(0), classes } : new[] { classes }, withSum: true);
         return (truePositive, predicted, target, sum!, EvaluatedRegionTerms.Pair(hostable, values));
     }
 
@@ -55,7 +55,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         if (!labelsInRange)
         {
             var labelsOf = (LabelsOf)vars[8];
-            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.shape[1], labelsOf.IgnoreIndex);
+            Inputs.CheckLabelRange(labelsOf.Loss, labels, logits.size(1), labelsOf.IgnoreIndex);
         }
 
         if (checkValuesOf is not null)
@@ -74,7 +74,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("probabilities", new KeptForBackward(probabilities is not null));
         ctx.save_data("pixels", pixels);
         ctx.save_data("pixelSum", pixelSum);
-        var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.shape[1]), (int)logits.shape[1]);
+        var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.size(1)), (int)logits.size(1));
         ctx.save_data("terms", evaluated);
         return evaluated.Output(sums, logits.dtype);
     }
@@ -85,7 +85,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var saved = SavedTensors.Restore(ctx);
         var (logits, labels, valid) = (saved[0]!, saved[1]!, saved[2]);
         var pixels = (CpuRows)ctx.get_data("pixels");
-        var size = (int)(pixels.Statistics * logits.shape[1]);
+        var size = (int)(pixels.Statistics * logits.size(1));
         var grads = CpuValues.Read(grad_output);
         var (probabilities, logProbabilities) = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3], saved[4]);
         var (truePositiveGrad, predictedGrad) = (grads[..size], grads[size..(2 * size)]);

@@ -21,7 +21,7 @@ internal static class StatisticsOutputs
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum, Tensor[] TermValues) Split(Tensor all, long[] shape, bool withSum)
     {
         var size = shape.Aggregate(1L, (a, b) => a * b);
-        var terms = (int)(all.shape[0] - (3 * size) - (withSum ? 1 : 0));
+        var terms = (int)(all.size(0) - (3 * size) - (withSum ? 1 : 0));
         var sizes = new[] { size, size, size }.Concat(Enumerable.Repeat(1L, (withSum ? 1 : 0) + terms)).ToArray();
         var parts = all.split(sizes);
         // One dim already has the statistics' shape (the usual per-class [C]); others take a view.

@@ -21,7 +21,7 @@ public static partial class StructureLosses
     {
         RequireImages(loss, "active_contour", probabilities);
         var p = probabilities;
-        var (height, width) = (p.shape[2], p.shape[3]);
+        var (height, width) = (p.size(2), p.size(3));
         if (height < 3 || width < 3)
         {
             throw new ArgumentException($"{loss}: active_contour needs H and W of at least 3, got pred {Inputs.Shape(p)}.", nameof(probabilities));

@@ -55,7 +55,7 @@ public static partial class StructureLosses
     /// </summary>
     private static (Tensor ToBackground, Tensor ToForeground, Tensor HasBoundary) DistancesAcross(Tensor x)
     {
-        var rows = x.shape[0] * x.shape[1];
+        var rows = x.size(0) * x.size(1);
         var spatial = x.shape.Skip(2).ToArray();
         using var foreground = x.gt(0.5).reshape(new[] { rows }.Concat(spatial).ToArray());
         using var background = foreground.logical_not();

@@ -20,12 +20,12 @@ public static partial class StructureLosses
     /// <param name="perImage">One Lovász extension per image (averaged) rather than one for the batch.</param>
     public static Tensor LovaszHinge(string loss, Tensor logits, Tensor target, Tensor? valid, bool perImage)
     {
-        if (logits.shape[1] != 1)
+        if (logits.size(1) != 1)
         {
             throw new ArgumentException($"{loss}: lovasz_hinge needs a single-channel mask (C = 1), got pred {Inputs.Shape(logits)}.", nameof(logits));
         }
 
-        var rows = perImage ? logits.shape[0] : 1;
+        var rows = perImage ? logits.size(0) : 1;
         var x = logits.reshape(rows, -1);
         var t = target.reshape(rows, -1);
         var errors = relu(1 - x * (2 * t - 1));
@@ -62,8 +62,8 @@ public static partial class StructureLosses
             errors = errors * valid;
         }
 
-        var n = probabilities.shape[0];
-        Tensor Rows(Tensor x) => perImage ? x.reshape(n, x.shape[1], -1) : x.reshape(n, x.shape[1], -1).transpose(0, 1).reshape(1, x.shape[1], -1);
+        var n = probabilities.size(0);
+        Tensor Rows(Tensor x) => perImage ? x.reshape(n, x.size(1), -1) : x.reshape(n, x.size(1), -1).transpose(0, 1).reshape(1, x.size(1), -1);
         var truth = Rows(target);
         var losses = LovaszExtension(Rows(errors), truth);
 
@@ -114,7 +114,7 @@ public static partial class StructureLosses
             using var intersection = positives - truthSorted.cumsum(-1);
             using var union = positives + (1 - truthSorted).cumsum(-1);
             using var jaccard = 1 - intersection / union;
-            var count = jaccard.shape[^1];
+            var count = jaccard.size(-1);
             using var gradient = cat(new[] { jaccard.narrow(-1, 0, 1), jaccard.narrow(-1, 1, count - 1) - jaccard.narrow(-1, 0, count - 1) }, -1);
             using var empty = zeros_like(errors);
             return empty.scatter(-1, order, gradient);

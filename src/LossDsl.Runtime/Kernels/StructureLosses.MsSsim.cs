@@ -25,7 +25,7 @@ public static partial class StructureLosses
     public static Tensor MsSsim(string loss, Tensor probabilities, Tensor target, Tensor window, double c1, double c2, double[] scaleWeights)
     {
         RequireImagesOrVolumes(loss, "ms_ssim", probabilities);
-        var size = window.shape[0];
+        var size = window.size(0);
         var half = size / 2;
         var spatial = probabilities.shape[2..];
         // Each scale halves every side, rounding up; the coarsest must still hold the window (pytorch_msssim's rule with

@@ -29,12 +29,12 @@ public static partial class StructureLosses
     public static Tensor Ssim(string loss, Tensor probabilities, Tensor target, Tensor window, double c1, double c2, double eps, bool reflect, bool validOnly)
     {
         RequireImagesOrVolumes(loss, "ssim", probabilities);
-        var half = window.shape[0] / 2;
+        var half = window.size(0) / 2;
         var spatial = probabilities.shape[2..];
         if ((reflect || validOnly) && spatial.Any(side => side <= 2 * half))
         {
             throw new ArgumentException(
-                $"{loss}: ssim's window of {window.shape[0]} does not fit inside a {string.Join("×", spatial)} image, which its border needs; use a smaller window.",
+                $"{loss}: ssim's window of {window.size(0)} does not fit inside a {string.Join("×", spatial)} image, which its border needs; use a smaller window.",
                 nameof(probabilities));
         }
 
@@ -103,9 +103,9 @@ public static partial class StructureLosses
     /// </summary>
     internal static Tensor BandedVolumeFilter(Tensor volumes, Tensor window)
     {
-        using var depth = BandedMatrix(window, volumes.shape[2]);
-        using var rows = BandedMatrix(window, volumes.shape[3]);
-        using var columns = BandedMatrix(window, volumes.shape[4]);
+        using var depth = BandedMatrix(window, volumes.size(2));
+        using var rows = BandedMatrix(window, volumes.size(3));
+        using var columns = BandedMatrix(window, volumes.size(4));
         using var columnsT = columns.t();
         using var alongW = volumes.matmul(columnsT);
         using var alongH = rows.matmul(alongW);
@@ -117,8 +117,8 @@ public static partial class StructureLosses
     /// <summary><see cref="SeparableFilter"/> on volumes: one grouped convolution per axis.</summary>
     internal static Tensor SeparableVolumeFilter(Tensor volumes, Tensor window)
     {
-        var channels = volumes.shape[1];
-        var size = window.shape[0];
+        var channels = volumes.size(1);
+        var size = window.size(0);
         var half = size / 2;
         using var alongD = conv3d(volumes, window.view(1, 1, size, 1, 1).expand(channels, 1, size, 1, 1), padding: new[] { half, 0L, 0L }, groups: channels);
         using var alongH = conv3d(alongD, window.view(1, 1, 1, size, 1).expand(channels, 1, 1, size, 1), padding: new[] { 0L, half, 0L }, groups: channels);
@@ -135,8 +135,8 @@ public static partial class StructureLosses
     /// </summary>
     internal static Tensor BandedFilter(Tensor images, Tensor window)
     {
-        using var rows = BandedMatrix(window, images.shape[2]);
-        using var columns = BandedMatrix(window, images.shape[3]);
+        using var rows = BandedMatrix(window, images.size(2));
+        using var columns = BandedMatrix(window, images.size(3));
         using var columnPass = rows.matmul(images);
         return columnPass.matmul(columns.t());
     }
@@ -145,7 +145,7 @@ public static partial class StructureLosses
     private static Tensor BandedMatrix(Tensor window, long n)
     {
         using var noGrad = no_grad();
-        var size = window.shape[0];
+        var size = window.size(0);
         using var index = arange(n, dtype: ScalarType.Int64, device: window.device);
         using var tap = index.unsqueeze(0) - index.unsqueeze(1) + size / 2;
         using var inBand = tap.ge(0).logical_and_(tap.lt(size));
@@ -160,8 +160,8 @@ public static partial class StructureLosses
     /// </summary>
     internal static Tensor SeparableFilter(Tensor images, Tensor window)
     {
-        var channels = images.shape[1];
-        var size = window.shape[0];
+        var channels = images.size(1);
+        var size = window.size(0);
         var half = size / 2;
         using var columns = conv2d(images, window.view(1, 1, size, 1).expand(channels, 1, size, 1), padding: new[] { half, 0L }, groups: channels);
         return conv2d(columns, window.view(1, 1, 1, size).expand(channels, 1, 1, size), padding: new[] { 0L, half }, groups: channels);

@@ -44,5 +44,5 @@ public static partial class StructureLosses
 
     /// <summary>x without channel 0 unless <paramref name="includeBackground"/>: a new handle either way, safe to dispose.</summary>
     private static Tensor KeptChannels(Tensor x, bool includeBackground) =>
-        includeBackground ? x.alias() : x.narrow(1, 1, x.shape[1] - 1);
+        includeBackground ? x.alias() : x.narrow(1, 1, x.size(1) - 1);
 }

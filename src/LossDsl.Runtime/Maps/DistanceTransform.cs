@@ -33,7 +33,7 @@ public static class DistanceTransform
         var distances = new double[inSet.Length];
         // Images are independent and each transform is exact (integers in double precision), so running them on torch's
         // threads changes no number.
-        Kernels.Cpu.TorchThreads.For((int)set.shape[0], image =>
+        Kernels.Cpu.TorchThreads.For((int)set.size(0), image =>
         {
             var squared = SquaredToNearest(inSet.AsSpan(image * pixels, pixels), spatial);
             for (var i = 0; i < pixels; i++)

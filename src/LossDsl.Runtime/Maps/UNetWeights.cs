@@ -47,7 +47,7 @@ public static class UNetWeights
         var spatial = instances.shape.Skip(1).Select(d => checked((int)d)).ToArray();
         var pixels = spatial.Aggregate(1, (a, b) => a * b);
         var weights = new double[labels.Length];
-        for (var image = 0; image < instances.shape[0]; image++)
+        for (var image = 0; image < instances.size(0); image++)
         {
             Image(labels.AsSpan(image * pixels, pixels), spatial, w0, sigma, weights.AsSpan(image * pixels, pixels));
         }

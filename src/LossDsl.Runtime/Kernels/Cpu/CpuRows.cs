@@ -46,7 +46,10 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// </summary>
     public static CpuRows? Of(Tensor logits, Tensor target, Tensor? scale, long[] reduce)
     {
-        if (logits.dim() < 2 || !Fits(logits, logits) || !Fits(target, logits) || !target.shape.SequenceEqual(logits.shape))
+        // Each .shape is a call into native code that allocates its array (0.65 µs against 0.02 µs for .size(dim) on an
+        // AVX-512 Xeon): every shape is read once.
+        var shape = logits.shape;
+        if (shape.Length < 2 || !Fits(logits, logits) || !Fits(target, logits) || !target.shape.SequenceEqual(shape))
         {
             return null;
         }
@@ -56,20 +59,20 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             return null;
         }
 
-        var rowLength = logits.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
         var scaleChannels = 0L;
         if (scale is not null)
         {
-            if (!Fits(scale, logits) || scale.dim() != logits.dim() || scale.shape[0] != logits.shape[0]
-                || (scale.shape[1] != 1 && scale.shape[1] != logits.shape[1]) || !scale.shape.Skip(2).SequenceEqual(logits.shape.Skip(2)))
+            var scaleShape = scale.shape;
+            if (!Fits(scale, logits) || scaleShape.Length != shape.Length || scaleShape[0] != shape[0]
+                || (scaleShape[1] != 1 && scaleShape[1] != shape[1]) || !scaleShape.Skip(2).SequenceEqual(shape.Skip(2)))
             {
                 return null;
             }
 
-            scaleChannels = scale.shape[1];
+            scaleChannels = scaleShape[1];
         }
 
-        return new CpuRows(logits.shape[0], logits.shape[1], rowLength, scaleChannels, perImage);
+        return new CpuRows(shape[0], shape[1], RowLengthOf(shape), scaleChannels, perImage);
     }
 
     /// <summary>
@@ -83,10 +86,15 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// </summary>
     public static CpuRows? OfLabels(Tensor logits, Tensor labels, Tensor? valid, long[] reduce)
     {
-        var pixelShape = logits.shape.Take(1).Append(1L).Concat(logits.shape.Skip(2)).ToArray();
-        if (logits.dim() < 2 || logits.shape[1] > MaxClasses || !Fits(logits, logits) || labels.device_type != TorchSharp.DeviceType.CPU
-            || labels.dtype != ScalarType.Int64 || !labels.is_contiguous() || !labels.shape.SequenceEqual(pixelShape)
-            || (valid is not null && (!Fits(valid, logits) || !valid.shape.SequenceEqual(pixelShape))))
+        var shape = logits.shape;
+        if (shape.Length < 2 || shape[1] > MaxClasses || !Fits(logits, logits) || labels.device_type != TorchSharp.DeviceType.CPU
+            || labels.dtype != ScalarType.Int64 || !labels.is_contiguous())
+        {
+            return null;
+        }
+
+        var pixelShape = shape.Take(1).Append(1L).Concat(shape.Skip(2)).ToArray();
+        if (!labels.shape.SequenceEqual(pixelShape) || (valid is not null && (!Fits(valid, logits) || !valid.shape.SequenceEqual(pixelShape))))
         {
             return null;
         }
@@ -96,7 +104,7 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
             return null;
         }
 
-        return new CpuRows(logits.shape[0], 1, logits.shape.Skip(2).Aggregate(1L, (a, b) => a * b), valid is null ? 0 : 1, perImage);
+        return new CpuRows(shape[0], 1, RowLengthOf(shape), valid is null ? 0 : 1, perImage);
     }
 
     /// <summary>
@@ -125,6 +133,9 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// <summary>The first element of a contiguous CPU tensor: native memory, which does not move.</summary>
     public static unsafe nint Address(Tensor tensor) =>
         (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tensor.bytes));
+
+    // The elements of one image and channel: the product of the spatial sizes.
+    private static long RowLengthOf(long[] shape) => shape.Skip(2).Aggregate(1L, (a, b) => a * b);
 
     // Whether the sums run over the spatial dims only (per image) or the batch too; null for any other dims.
     private static bool? SumsPerImage(Tensor logits, long[] reduce) =>

@@ -85,7 +85,7 @@ internal static class CpuValues
             return true;
         }
 
-        if (weight.device_type != TorchSharp.DeviceType.CPU || weight.dim() != 1 || weight.shape[0] != classes)
+        if (weight.device_type != TorchSharp.DeviceType.CPU || weight.dim() != 1 || weight.size(0) != classes)
         {
             return false;
         }

@@ -19,13 +19,13 @@ internal static unsafe class LovaszWeightsPass
         errors.device_type == TorchSharp.DeviceType.CPU && truth.device_type == TorchSharp.DeviceType.CPU
         && (errors.dtype == ScalarType.Float32 || errors.dtype == ScalarType.Float64) && truth.dtype == errors.dtype
         && errors.is_contiguous() && truth.is_contiguous() && errors.dim() >= 1 && errors.shape.SequenceEqual(truth.shape)
-        && errors.shape[^1] <= int.MaxValue;
+        && errors.size(-1) <= int.MaxValue;
 
     /// <summary>Each error's weight, in the errors' order, for tensors <see cref="Takes"/> accepts; no gradient.</summary>
     public static Tensor Compute(Tensor errors, Tensor truth)
     {
         var weights = empty_like(errors);
-        var length = (int)errors.shape[^1];
+        var length = (int)errors.size(-1);
         var rows = length == 0 ? 0 : checked((int)(errors.numel() / length));
         var (e, t, w) = (CpuRows.Address(errors), CpuRows.Address(truth), CpuRows.Address(weights));
         Action<int> row = errors.dtype == ScalarType.Float32

@@ -57,7 +57,7 @@ internal static unsafe class SoftmaxStatisticsPass
     {
         var gradient = probabilities ?? empty_like(logits);
         var pass = new BackwardPass(pixels, probabilities ?? logits, logProbabilities, labels, valid, gradient, truePositiveGrad, predictedGrad, pixelSumGrad, probabilities is not null, unrolled);
-        var classes = (int)logits.shape[1];
+        var classes = (int)logits.size(1);
         switch (logits.dtype == ScalarType.Float32, pixels.Wide)
         {
             case (true, true): WithTerm<Lanes512<float>, float, BackwardPass, bool>(pass, pixelSum, classes); break;
@@ -73,7 +73,7 @@ internal static unsafe class SoftmaxStatisticsPass
         CpuRows pixels, Tensor logits, Tensor labels, Tensor? valid, LabelPixelSum pixelSum, bool keepProbabilities, bool checkValues, bool unrolled)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
-        WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues, unrolled), pixelSum, (int)logits.shape[1]);
+        WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues, unrolled), pixelSum, (int)logits.size(1));
 
     // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights, or with its logarithm
     // per pixel under a weight map), or focal's power by products for a small whole γ, each with class weights when it
@@ -173,7 +173,7 @@ internal static unsafe class SoftmaxStatisticsPass
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
         where TCheck : struct, IValueCheck
     {
-        var classes = (int)logits.shape[1];
+        var classes = (int)logits.size(1);
         var probabilities = keepProbabilities ? empty_like(logits) : null;
         var logProbabilities = keepProbabilities && TTerm.FactorReadsLogProbability ? empty_like(labels, dtype: logits.dtype) : null;
         var (x, y, v) = (CpuRows.Address(logits), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid));
@@ -224,7 +224,7 @@ internal static unsafe class SoftmaxStatisticsPass
         where TTerm : struct, ILabelPixelTerm<TLanes, T>
         where TSource : struct, IPixelSource
     {
-        var classes = (int)from.shape[1];
+        var classes = (int)from.size(1);
         var (x, y, v, g) = (CpuRows.Address(from), CpuRows.Address(labels), valid is null ? 0 : CpuRows.Address(valid), CpuRows.Address(gradient));
         var l = logProbabilities is null ? 0 : CpuRows.Address(logProbabilities);
         pixels.ForEachBlock((_, image, start, length) =>
