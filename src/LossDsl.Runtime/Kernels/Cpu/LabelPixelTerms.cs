@@ -99,34 +99,6 @@ internal readonly struct FocalOfLabel<TLanes, T, TPower>(TPower power) : ILabelP
     }
 }
 
-/// <summary>
-/// <typeparamref name="TInner"/> with its logarithm taken per pixel, for a pixel scale that is a weight map: the pass
-/// pools the logarithms of a group's pixels as the log of the product of their sums raised to each pixel's scale, which
-/// it computes only for scales 0 and 1 (the kept pixels).
-/// </summary>
-internal readonly struct LogarithmPerPixel<TLanes, T, TInner>(TInner inner) : ILabelPixelTerm<TLanes, T>
-    where TLanes : unmanaged, ILanes<TLanes, T>
-    where T : unmanaged
-    where TInner : struct, ILabelPixelTerm<TLanes, T>
-{
-    private readonly TInner core = inner;
-
-    public static bool ReadsProbability => TInner.ReadsProbability;
-
-    public static bool FactorReadsLogProbability => TInner.FactorReadsLogProbability;
-
-    public static bool WeighsClasses => TInner.WeighsClasses;
-
-    public static bool Smooths => TInner.Smooths;
-
-    public double SmoothingPerClass => core.SmoothingPerClass;
-
-    public double ClassWeight(int c) => core.ClassWeight(c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (TLanes Loss, TLanes Factor) Of(TLanes minusLogProbability, TLanes probability) => core.Of(minusLogProbability, probability);
-}
-
 /// <summary>A term with class weights: <typeparamref name="TInner"/>'s core times w_y (ce or focal with <c>weight:</c>).</summary>
 internal readonly struct ClassWeightedOfLabel<TLanes, T, TInner>(TInner inner, double[] classWeights) : ILabelPixelTerm<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
@@ -75,9 +76,10 @@ internal static unsafe class SoftmaxStatisticsPass
         where T : unmanaged =>
         WithTerm<TLanes, T, ForwardPass, (double[], bool, Tensor?, Tensor?)>(new(pixels, logits, labels, valid, keepProbabilities, checkValues, unrolled), pixelSum, (int)logits.size(1));
 
-    // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights, or with its logarithm
-    // per pixel under a weight map), or focal's power by products for a small whole γ, each with class weights when it
-    // has them.
+    // The one place that turns the pixel term into its struct: ce (smoothed, or with class weights), or focal's power by
+    // products for a small whole γ, each with class weights when it has them. Plain ce under a weight map takes class
+    // weights of 1: plain ce pools a group's logarithms as the log of the product of the pixels' sums raised to their
+    // scale, which the pass computes for scales of 0 and 1 only; a class-weighted term takes its logarithm per pixel.
     private static TResult WithTerm<TLanes, T, TPass, TResult>(TPass pass, LabelPixelSum pixelSum, int classes)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -85,9 +87,8 @@ internal static unsafe class SoftmaxStatisticsPass
         {
             { FocalGamma: null, LabelSmoothing: not 0 } =>
                 pass.Run<TLanes, T, SmoothedCrossEntropyOfLabel<TLanes, T>>(new(pixelSum.ClassWeights, pixelSum.LabelSmoothing, classes)),
-            { FocalGamma: null, ClassWeights: null, WeighsPixels: true } =>
-                pass.Run<TLanes, T, LogarithmPerPixel<TLanes, T, CrossEntropyOfLabel<TLanes, T>>>(default),
-            { FocalGamma: null } => Weighed<TLanes, T, TPass, TResult, CrossEntropyOfLabel<TLanes, T>>(pass, default, pixelSum.ClassWeights),
+            { FocalGamma: null } => Weighed<TLanes, T, TPass, TResult, CrossEntropyOfLabel<TLanes, T>>(pass, default,
+                pixelSum.ClassWeights ?? (pixelSum.WeighsPixels ? Enumerable.Repeat(1.0, classes).ToArray() : null)),
             { FocalGamma: { } gamma } when LaneFunctions<TLanes, T>.IsSmallWhole(gamma) =>
                 Weighed<TLanes, T, TPass, TResult, FocalOfLabel<TLanes, T, WholeUnitPower<TLanes, T>>>(pass, new(new((int)gamma)), pixelSum.ClassWeights),
             { FocalGamma: { } gamma } =>
