@@ -136,6 +136,42 @@ public sealed class FusedCpuPathTests
         Tolerance.Gradient(torchGradient, gradient, dtype, text + ": d/dx");
     }
 
+    [Theory]
+    [InlineData("focal", "focal", "dice", ScalarType.Float64)]
+    [InlineData("focal", "focal(alpha: -1, gamma: 1.5)", "iou", ScalarType.Float32)]
+    [InlineData("bce", "bce(pos_weight: auto)", "dice", ScalarType.Float64)]
+    [InlineData("bce", "bce(pos_weight: 3)", "dice(per_image: true)", ScalarType.Float32)]
+    public void A_pixel_term_summed_in_the_statistics_node_with_maps_is_the_term_of_its_own_kernel(string name, string term, string region, ScalarType dtype)
+    {
+        // With a weight map and a valid mask, the node beside a region term sums Σ valid·w·ℓ and the plan divides by the
+        // kept elements; the term alone on the same values made non-contiguous runs libtorch's kernel or focal's node.
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(23);
+        var logits = (randn(new long[] { 3, 2, 21, 35 }, dtype: dtype, generator: generator) * 4).detach();
+        var target = rand(new long[] { 3, 2, 21, 35 }, dtype: dtype, generator: generator).gt(0.6).to_type(dtype);
+        var weight = rand(new long[] { 3, 1, 21, 35 }, dtype: dtype, generator: generator) * 3;
+        var valid = rand(new long[] { 3, 1, 21, 35 }, dtype: dtype, generator: generator).gt(0.25).to_type(dtype);
+        var options = new LossOptions { Classes = 2, PixelWeight = LossPixelMap.PerPixel, ValidMask = LossPixelMap.PerPixel };
+        using var fused = LossCompiler.Compile($"{term} + {region}", options);
+        using var own = LossCompiler.Compile(term, options);
+        Assert.Contains(LossCompiler.Plan($"{term} + {region}", options, out _).Steps, step => step.Call.Kernel.StartsWith("RegionStatistics.ComputeWith", StringComparison.Ordinal));
+
+        (double Value, Tensor Gradient) TermOf(CompiledLoss loss, Tensor x0, Tensor t, Tensor w, Tensor v)
+        {
+            var x = x0.detach().requires_grad_();
+            using var terms = loss.Terms(new LossInputs(x, t) { PixelWeight = w, ValidMask = v });
+            return (terms[name].to_type(ScalarType.Float64).item<double>(), autograd.grad(new[] { terms[name] }, new[] { x })[0]);
+        }
+
+        var (value, gradient) = TermOf(fused, logits, target, weight, valid);
+        var (ownValue, ownGradient) = TermOf(own, FixedInputs.Strided(logits), FixedInputs.Strided(target), FixedInputs.Strided(weight), FixedInputs.Strided(valid));
+        Assert.True(ownValue > 0.01, $"{term}: {ownValue}");
+        Tolerance.Close(ownValue, value, Tolerance.For(dtype), term);
+        Tolerance.Gradient(FixedInputs.ToArray(ownGradient), FixedInputs.ToArray(gradient), dtype, term + ": d/dx");
+        // Left-out pixels get no gradient.
+        Assert.Equal(0.0, gradient.mul(valid.neg().add(1)).abs().max().ToDouble());
+    }
+
     private static (double Value, double[] Gradient) ValueAndGradient(CompiledLoss loss, Tensor logits, Tensor target)
     {
         var x = logits.detach().requires_grad_();
