@@ -20,15 +20,17 @@ GROUPS = [
     ("sort / cumsum / gather", r"sort|cumsum|gather|scatter|index"),
     ("copy / fill (new tensors, type conversions)", r"copy_|fill|memset|memcpy|memmove"),
     ("OpenMP (libgomp)", r"libgomp"),
+    ("fused CPU passes (LossDsl Kernels/Cpu)", r"LossDsl\.Kernels\.Cpu\."),
     ("page faults, allocation (kernel)", r"\[kernel"),
     ("malloc / free (libc)", r"libc\.so|malloc|free"),
     ("dispatcher, autograd bookkeeping (libtorch)", r"libtorch|libc10"),
-    (".NET (TorchSharp interop, JIT'd code, GC)", r"libcoreclr|libclrjit|perf-\d+\.map|\.dll|libSystem|LibTorchSharp|\[unknown\]"),
+    (".NET (TorchSharp interop, JIT'd code, GC)", r"libcoreclr|libclrjit|perf-\d+\.map|\[JIT\]|memfd:doublemapper|\.dll|libSystem|LibTorchSharp|\[unknown\]"),
 ]
 
 totals = {}
 for line in sys.stdin:
-    match = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[.\]\s+(.*)", line)
+    # A dso name may have spaces: perf names JIT'd code "[JIT] tid N".
+    match = re.match(r"\s*([\d.]+)%\s+(.+?)\s+\[.\]\s+(.*)", line)
     if not match:
         continue
     percent, dso, symbol = float(match.group(1)), match.group(2), match.group(3)
