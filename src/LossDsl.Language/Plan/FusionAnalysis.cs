@@ -23,7 +23,7 @@ namespace LossDsl.Language.Plan;
 /// statistics are not computed from logits or no bce asks.
 /// </param>
 /// <param name="FocalHost">
-/// The statistics step that sums mask focal (without weights) instead, with its α and γ (the first focal's; one with
+/// The statistics step that sums mask focal instead, with its α, γ and channel weights (the first focal's; one with
 /// other constants runs its own kernel), chosen as for bce, when no bce is summed there: one node holds one pixel term.
 /// </param>
 /// <param name="LabelsHost">
@@ -35,7 +35,7 @@ namespace LossDsl.Language.Plan;
 /// labels' pass over them.
 /// </param>
 internal sealed record FusionAnalysis(
-    bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, double Alpha, double Gamma)? FocalHost,
+    bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, MaskFocalTerm Term)? FocalHost,
     (bool PerImage, LabelsPixelTerm Term)? LabelsHost)
 {
     public static FusionAnalysis Analyze(IEnumerable<BoundTerm> terms, LossSignature signature)
@@ -53,8 +53,8 @@ internal sealed record FusionAnalysis(
         var perImage = requests.Statistics.All(statisticsPerImage => statisticsPerImage);
         var crossEntropyHost = fromLogits && requests.CrossEntropyWeights.Count > 0 ? (perImage, requests.CrossEntropyWeights[0]) : ((bool, double?)?)null;
         var focalHost = fromLogits && crossEntropyHost is null && requests.FocalConstants.Count > 0
-            ? (perImage, requests.FocalConstants[0].Alpha, requests.FocalConstants[0].Gamma)
-            : ((bool, double, double)?)null;
+            ? (perImage, requests.FocalConstants[0])
+            : ((bool, MaskFocalTerm)?)null;
         var labelsHosts = signature.Target == TargetKind.Labels && signature.Input == InputKind.Logits
             && requests.Statistics.Count > 0 && !requests.ReadsProbabilities;
         // A focal the node does not sum reads p and log p through its own kernels, a ce only log p: so focal is summed when
@@ -130,7 +130,7 @@ internal sealed record FusionAnalysis(
 
         public List<double?> CrossEntropyWeights { get; } = new();
 
-        public List<(double Alpha, double Gamma)> FocalConstants { get; } = new();
+        public List<MaskFocalTerm> FocalConstants { get; } = new();
 
         public List<LabelsPixelTerm> LabelsCrossEntropies { get; } = new();
 
@@ -179,9 +179,9 @@ internal sealed record FusionAnalysis(
             return null;
         }
 
-        public LocalValue? FocalSum(double alpha, double gamma)
+        public LocalValue? FocalSum(double alpha, double gamma, ImmutableArray<double>? channelWeights)
         {
-            FocalConstants.Add((alpha, gamma));
+            FocalConstants.Add(new MaskFocalTerm(alpha, gamma, channelWeights));
             return null;
         }
 

@@ -54,10 +54,10 @@ internal interface IPlanInputs
     LocalValue? CrossEntropySum(double? posWeight);
 
     /// <summary>
-    /// Mask focal's sum (no weights) with these constants, the second output of the statistics step, when the plan fuses
-    /// focal into the statistics node; otherwise null, and focal runs its own kernel.
+    /// Mask focal's sum with these constants and channel weights (null for none), the second output of the statistics
+    /// step, when the plan fuses focal into the statistics node; otherwise null, and focal runs its own kernel.
     /// </summary>
-    LocalValue? FocalSum(double alpha, double gamma);
+    LocalValue? FocalSum(double alpha, double gamma, ImmutableArray<double>? channelWeights);
 
     /// <summary>
     /// ce's sum of its per-pixel numerators <c>(1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c)</c> over the kept

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Linq;
 
 namespace LossDsl.Language.Plan;
 
@@ -12,11 +11,5 @@ internal sealed record LabelsPixelTerm(double? FocalGamma, ImmutableArray<double
 {
     /// <summary>Whether a term asking with these constants is the one summed (class weights compared by value).</summary>
     public bool Sums(LabelsPixelTerm asked) =>
-        Equals(FocalGamma, asked.FocalGamma) && LabelSmoothing.Equals(asked.LabelSmoothing)
-        && (ClassWeights, asked.ClassWeights) switch
-        {
-            (null, null) => true,
-            ({ } mine, { } theirs) => mine.SequenceEqual(theirs),
-            _ => false,
-        };
+        Equals(FocalGamma, asked.FocalGamma) && LabelSmoothing.Equals(asked.LabelSmoothing) && WeightLists.Same(ClassWeights, asked.ClassWeights);
 }

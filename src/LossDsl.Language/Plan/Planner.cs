@@ -141,8 +141,8 @@ internal sealed class Planner : IPlanInputs
     public LocalValue? CrossEntropySum(double? posWeight) =>
         fusion.CrossEntropyHost is { } host && Equals(host.PosWeight, posWeight) ? StatisticsWithCrossEntropy(host.PerImage)[1] : null;
 
-    public LocalValue? FocalSum(double alpha, double gamma) =>
-        fusion.FocalHost is { } host && host.Alpha.Equals(alpha) && host.Gamma.Equals(gamma) ? StatisticsWithFocal(host.PerImage)[1] : null;
+    public LocalValue? FocalSum(double alpha, double gamma, ImmutableArray<double>? channelWeights) =>
+        fusion.FocalHost is { } host && host.Term.Sums(new(alpha, gamma, channelWeights)) ? StatisticsWithFocal(host.PerImage)[1] : null;
 
     public LocalValue? LabelsCrossEntropySum(ImmutableArray<double>? classWeights, double labelSmoothing) =>
         fusion.LabelsHost is { Term.FocalGamma: null } host && host.Term.Sums(new(null, classWeights, labelSmoothing)) ? StatisticsFromLabels(host.PerImage)[1] : null;
@@ -164,10 +164,14 @@ internal sealed class Planner : IPlanInputs
     }
 
     /// <summary>The statistics node that also sums focal: its two outputs, the statistics and the sum.</summary>
-    private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage) =>
-        Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, fusion.FocalHost!.Value.Alpha, fusion.FocalHost!.Value.Gamma,
-                NoRegionTerms, name, CheckValues),
+    private ImmutableArray<LocalValue> StatisticsWithFocal(bool perImage)
+    {
+        var focal = fusion.FocalHost!.Value.Term;
+        var weight = focal.ChannelWeights is { } weights ? ConstantBuffersCalls.ClassWeightBuffer(this, weights) : null;
+        return Step(RegionStatisticsCalls.ComputeWithFocal(PredValue, TargetMap(), ValidPixels(), PixelWeights(), perImage, focal.Alpha, focal.Gamma, weight, NoRegionTerms, name,
+                CheckValues),
             perImage ? "statsPerImage" : "stats", "focalSum");
+    }
 
     /// <summary>The statistics node that also sums bce: its two outputs, the statistics and the sum.</summary>
     private ImmutableArray<LocalValue> StatisticsWithCrossEntropy(bool perImage) =>

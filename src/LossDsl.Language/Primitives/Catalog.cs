@@ -192,8 +192,8 @@ internal static partial class Catalog
         "Focal loss (Lin et al. 2017): cross-entropy scaled by (1 - p_t)^gamma.",
         (inputs, term) => (inputs.Signature.Target, inputs.Signature.Input) switch
         {
-            // The statistics node sums focal without class weights, each element times its pixel weight (0 where not kept).
-            (TargetKind.Mask, InputKind.Logits) when term[ClassWeight] is not NumberListValue && inputs.FocalSum(term.Number(FocalAlpha), term.Number(Gamma)) is { } sum =>
+            // The statistics node sums focal, each element times its channel weight and its pixel weight (0 where not kept).
+            (TargetKind.Mask, InputKind.Logits) when inputs.FocalSum(term.Number(FocalAlpha), term.Number(Gamma), ClassWeightNumbers(term)) is { } sum =>
                 PixelMean(inputs, sum, overAll: false),
             (TargetKind.Mask, InputKind.Logits) => PixelLossesCalls.BinaryFocalWithLogits(inputs.Pred, inputs.TargetMap(), term.Number(FocalAlpha), term.Number(Gamma),
                 ClassWeights(inputs, term), inputs.ValidPixels(), inputs.PixelWeights()),

@@ -292,9 +292,9 @@ public static partial class PixelLosses
     /// <param name="pixelWeight">The pixel weight map times the kept pixels, or null.</param>
     public static Tensor BinaryFocalWithLogits(Tensor logits, Tensor target, double alpha, double gamma, Tensor? weight, Tensor? valid, Tensor? pixelWeight)
     {
-        if (weight is null && OnePassOverAllElements(logits, target, pixelWeight ?? valid) is { } reduce)
+        if (OnePassOverAllElements(logits, target, pixelWeight ?? valid) is { } reduce)
         {
-            return MeanOfPixelSum(logits, target, valid, pixelWeight, reduce, SigmoidPixelSum.Focal(alpha, gamma), null);
+            return MeanOfPixelSum(logits, target, valid, pixelWeight, reduce, FocalPixelSum(alpha, gamma, weight, logits), null);
         }
 
         using var count = Reductions.KeptCount(logits, valid);
@@ -311,6 +311,17 @@ public static partial class PixelLosses
     {
         var reduce = RegionStatistics.ReducedDims(logits, perImage: false);
         return logits.numel() > 0 && Cpu.CpuRows.Of(logits, target, scale, reduce) is not null ? reduce : null;
+    }
+
+    /// <summary>
+    /// Mask focal as the statistics node sums it: α, γ and the channel weights (<paramref name="weight"/>, checked to be one
+    /// per channel of <paramref name="logits"/> and rounded to its dtype, as focal's own kernel multiplies by them).
+    /// </summary>
+    internal static SigmoidPixelSum FocalPixelSum(double alpha, double gamma, Tensor? weight, Tensor logits)
+    {
+        using var channelWeights = ClassWeights(weight, logits);
+        using var onHost = channelWeights?.cpu();
+        return SigmoidPixelSum.Focal(alpha, gamma, onHost is null ? null : Cpu.CpuValues.Read(onHost));
     }
 
     // The pixel term's mean over the kept elements, from the statistics node's sum of each times its pixel weight.
@@ -581,8 +592,11 @@ public static partial class PixelLosses
         };
     }
 
-    /// <summary>Class weights shaped [1, C, 1, ...] to broadcast over <paramref name="like"/> ([N, C, *spatial]), or null.</summary>
-    private static Tensor? ClassWeights(Tensor? weight, Tensor like)
+    /// <summary>
+    /// Class weights shaped [1, C, 1, ...] in <paramref name="like"/>'s dtype and device, to broadcast over it ([N, C,
+    /// *spatial]), or null; an error naming both counts when the weights are not one per channel.
+    /// </summary>
+    internal static Tensor? ClassWeights(Tensor? weight, Tensor like)
     {
         if (weight is null)
         {

@@ -214,6 +214,7 @@ public sealed class RegionStatistics
     /// <param name="perImage">Sums per (image, channel) rather than per channel; focal is summed over all.</param>
     /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
     /// <param name="gamma">focal's γ ≥ 0.</param>
+    /// <param name="weight">focal's channel weights ([C], MONAI's <c>weight</c>), or null.</param>
     /// <param name="regionTerms">The overlap terms reading these statistics that the node is to evaluate too, or null.</param>
     /// <param name="loss">The loss's name, for the value checks' messages.</param>
     /// <param name="checkValues">
@@ -221,11 +222,12 @@ public sealed class RegionStatistics
     /// as <see cref="Inputs.Mask"/> would: its pass reads both anyway, so the plan hands it the checks.
     /// </param>
     public static (RegionStatistics Statistics, Tensor FocalSum) ComputeWithFocal(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, bool perImage,
-        double alpha, double gamma, RegionTerm[]? regionTerms, string loss, bool checkValues)
+        double alpha, double gamma, Tensor? weight, RegionTerm[]? regionTerms, string loss, bool checkValues)
     {
         var scale = pixelWeight ?? valid;
+        var focal = PixelLosses.FocalPixelSum(alpha, gamma, weight, logits);
         var (truePositive, predicted, targetSum, focalSum, evaluated) = SigmoidStatistics.Compute(
-            logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.Focal(alpha, gamma), positiveWeight: null, scale, regionTerms, checkValues ? loss : null);
+            logits, target, ReducedDims(logits, perImage), focal, positiveWeight: null, scale, regionTerms, checkValues ? loss : null);
         return (OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
     }
 

@@ -181,6 +181,12 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             using var notPt = PixelLosses.OneMinusPt(probability, target);
             using var focalGrad = BinaryFocalFunction.ElementGradient(target, probability, crossEntropy, notPt, pixelSum.Alpha, pixelSum.Gamma);
             using var pixelSumGrad = grad_output[3 * size];
+            using var channelWeights = ChannelWeights(logits, pixelSum);
+            if (channelWeights is not null)
+            {
+                focalGrad.mul_(channelWeights);
+            }
+
             gradient.add_(focalGrad.mul_(pixelSumGrad));
         }
         else if (pixelSum.Term == SigmoidPixelTerm.CrossEntropy)
@@ -223,12 +229,26 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
                 using var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
                 using var focal = PixelLosses.FocalElements(probabilities, target, crossEntropy, pixelSum.Alpha, pixelSum.Gamma);
                 using var kept = Reductions.Kept(focal, scale);
-                return kept.sum();
+                using var channelWeights = ChannelWeights(logits, pixelSum);
+                using var weighed = Reductions.Kept(kept, channelWeights);
+                return weighed.sum();
             }
 
             default:
                 return null;
         }
+    }
+
+    // Focal's channel weights shaped [1, C, 1, ...] to broadcast over the logits, or null without them.
+    private static Tensor? ChannelWeights(Tensor logits, SigmoidPixelSum pixelSum)
+    {
+        if (pixelSum.ChannelWeights is not { } weights)
+        {
+            return null;
+        }
+
+        using var numbers = tensor(weights);
+        return PixelLosses.ClassWeights(numbers, logits);
     }
 
     // The one-pass CPU kernel's rows when it takes these tensors (a scalar positive weight among them); null for the

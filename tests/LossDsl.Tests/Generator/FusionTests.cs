@@ -60,15 +60,18 @@ public sealed class FusionTests
     {
         // One node, one pass: the statistics and focal's sum; a focal with other constants runs its own node.
         var code = Generate("""[Loss("focal(gamma: 1.5) + dice + iou + focal")]""");
-        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 1.5, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
+        Assert.Equal(1, Count(code, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 1.5, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { "
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
         Assert.Equal(1, Count(code, "PixelLosses.MeanOverAllElements(sum: focalSum, logits: pred)"));
         Assert.Equal(1, Count(code, "PixelLosses.BinaryFocalWithLogits(logits: pred, target: t, alpha: 0.25, gamma: 2.0, weight: null, valid: null, pixelWeight: null)"));
         Assert.Equal(0, Count(code, "ComputeFromLogits("));
 
-        // Class weights or focal alone keep focal's own node.
-        Assert.Equal(0, Count(Generate("""[Loss("focal(weight: [2]) + dice")]"""), "ComputeWithFocal("));
+        // Channel weights are summed there too, from a constant buffer; focal alone keeps its own kernel.
+        var weighted = Generate("""[Loss("focal(weight: [2, 0.5]) + dice", Classes = 2)]""");
+        Assert.Equal(1, Count(weighted, "RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 2.0, weight: classWeights,"));
+        Assert.Equal(1, Count(weighted, "ConstantBuffers.ClassWeights(values: new double[] { 2.0, 0.5 })"));
+        Assert.Equal(0, Count(weighted, "BinaryFocalWithLogits("));
         Assert.Equal(0, Count(Generate("""[Loss("focal")]"""), "ComputeWithFocal("));
     }
 

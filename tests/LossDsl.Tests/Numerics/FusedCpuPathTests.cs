@@ -26,7 +26,8 @@ public sealed class FusedCpuPathTests
     /// 2 to 3 images, 1 to 4 channels, 0 to 3 spatial dims: rows from 1 element to past a block (8192), so rows with a
     /// partial vector, one block and several. Logits from a few units to ±200 (σ and softplus saturate), a mask or soft
     /// targets, a pixel term or none (bce with a positive weight, 1 or another; focal with α none, 0 to 1 and γ whole or
-    /// not), an element scale or none (the scale multiplies the pixel term's elements too).
+    /// not, with channel weights in [0, 3] or none), an element scale or none (the scale multiplies the pixel term's
+    /// elements too).
     /// </summary>
     private static readonly Gen<Case> Cases =
         from shape in Shapes(maxChannels: 4)
@@ -39,11 +40,12 @@ public sealed class FusedCpuPathTests
         from term in Gen.Enum<SigmoidPixelTerm>()
         from alpha in Gen.OneOf(Gen.Const(-1.0), Gen.Const(0.0), Gen.Const(1.0), Gen.Double[0, 1])
         from gamma in Gen.OneOf(Gen.Const(0.0), Gen.Const(1.0), Gen.Const(2.0), Gen.Const(3.0), Gen.Double[0.1, 4])
+        from channelWeights in Gen.OneOf(Gen.Const((double[]?)null), Gen.Double[0, 3].Array[(int)shape[1]].Select(w => (double[]?)w))
         from seed in Gen.Int[0, 1 << 20]
         select new Case(shape, dtype, perImage, logitScale, softTarget, scale,
             term switch
             {
-                SigmoidPixelTerm.Focal => SigmoidPixelSum.Focal(alpha, gamma),
+                SigmoidPixelTerm.Focal => SigmoidPixelSum.Focal(alpha, gamma, channelWeights),
                 SigmoidPixelTerm.CrossEntropy => SigmoidPixelSum.CrossEntropy,
                 _ => SigmoidPixelSum.None,
             }, positiveWeight, seed);
@@ -118,6 +120,7 @@ public sealed class FusedCpuPathTests
     [InlineData("bce(pos_weight: 3)", ScalarType.Float32)]
     [InlineData("focal", ScalarType.Float64)]
     [InlineData("focal(alpha: -1, gamma: 1.5)", ScalarType.Float32)]
+    [InlineData("focal(weight: [0.5, 2])", ScalarType.Float64)]
     public void Bce_and_focal_alone_take_the_pass_and_agree_with_their_own_kernels(string text, ScalarType dtype)
     {
         // Alone, the term's kernel sums it in the statistics node's pass on contiguous CPU tensors; libtorch's
@@ -139,6 +142,8 @@ public sealed class FusedCpuPathTests
     [Theory]
     [InlineData("focal", "focal", "dice", ScalarType.Float64)]
     [InlineData("focal", "focal(alpha: -1, gamma: 1.5)", "iou", ScalarType.Float32)]
+    [InlineData("focal", "focal(weight: [2, 0.5])", "dice", ScalarType.Float64)]
+    [InlineData("focal", "focal(gamma: 3, weight: [0, 1.5])", "iou(per_image: true)", ScalarType.Float32)]
     [InlineData("bce", "bce(pos_weight: auto)", "dice", ScalarType.Float64)]
     [InlineData("bce", "bce(pos_weight: 3)", "dice(per_image: true)", ScalarType.Float32)]
     public void A_pixel_term_summed_in_the_statistics_node_with_maps_is_the_term_of_its_own_kernel(string name, string term, string region, ScalarType dtype)

@@ -114,7 +114,7 @@ public sealed class SigmoidStatisticsTests
         var combine = (Tensor tp, Tensor p, Tensor focal) => (tp * 0.8 - p * 0.3).sum() + 1.7 * focal;
 
         var fused = logits.detach().requires_grad_();
-        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, null, null, perImage, alpha, gamma, regionTerms: null, "Test", false);
+        var (statistics, focalSum) = RegionStatistics.ComputeWithFocal(fused, target, null, null, perImage, alpha, gamma, null, regionTerms: null, "Test", false);
         var focal = PixelLosses.MeanOverAllElements(focalSum, fused);
         var fusedGradient = autograd.grad(new[] { combine(statistics.TruePositive, statistics.Predicted, focal) }, new[] { fused })[0];
 

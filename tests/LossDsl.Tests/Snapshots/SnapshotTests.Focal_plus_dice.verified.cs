@@ -26,7 +26,7 @@ partial class FocalDiceLoss : global::LossDsl.LossModule<FocalDiceLoss.TermValue
         var t = global::LossDsl.Kernels.Inputs.Mask(loss: "FocalDiceLoss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
         // One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu); torch operations otherwise.
         // Also evaluated in this node, from its sums: dice (the terms' calls below read them; with a data-parallel group each computes its own).
-        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 2.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "FocalDiceLoss", checkValues: CheckValues);
+        var (stats, focalSum) = global::LossDsl.Kernels.RegionStatistics.ComputeWithFocal(logits: pred, target: t, valid: null, pixelWeight: null, perImage: false, alpha: 0.25, gamma: 2.0, weight: null, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: "FocalDiceLoss", checkValues: CheckValues);
         var groupStats = global::LossDsl.Kernels.RegionStatistics.AcrossGroup(statistics: stats, group: Group);
 
         // focal: focal(gamma: 2)  (loss text 1:7)

@@ -86,7 +86,7 @@ internal static class PixelLossesCalls
         KernelCall.Create(Type, nameof(BinaryFocalWithLogits), KernelCall.Fixed(FocalOnLogitsPasses(alpha) + Scaled(valid ?? weight, pixelWeight)),
             Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
             Optional(nameof(weight), weight), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight))
-        with { FusedCpuPath = PixelTermPath(weight is null, pixelWeight ?? valid) };
+        with { FusedCpuPath = PixelTermPath(true, pixelWeight ?? valid) };
 
     /// <summary>
     /// Per pixel: gather log p_y (read the labels and the values, write: 3) and sum (1). An ignore index: times the valid
@@ -221,7 +221,7 @@ internal static class PixelLossesCalls
     private static KernelCall Unreduced(KernelCall term, string method, int extra = 0) =>
         term with { Method = new KernelMethod(Type, method), Passes = signature => term.Passes(signature) + new PassCount(extra, 0), FusedCpuPath = null };
 
-    // LossDsl.Kernels.PixelLosses.OnePassOverAllElements: bce or focal alone, without class weights or smoothing, on the
+    // LossDsl.Kernels.PixelLosses.OnePassOverAllElements: bce or focal alone, bce without smoothing, on the
     // statistics node's pass, which reads the logits and the mask once, and the element scale (a valid mask or weight map).
     private static FusedCpuPath? PixelTermPath(bool takes, LocalValue? scale) => takes
         ? new FusedCpuPath("One fused pass each way for contiguous float32/float64 CPU tensors (Kernels/Cpu, the statistics node's); libtorch's kernels otherwise.",

@@ -79,17 +79,18 @@ internal static class RegionStatisticsCalls
 
     /// <summary>
     /// <see cref="ComputeFromLogits"/>, plus mask focal's sum in the same node, as in
-    /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> without class weights (a valid mask or a weight map multiplies
-    /// its elements, 1 more). Two outputs: the statistics and the sum.
+    /// <see cref="PixelLossesCalls.BinaryFocalWithLogits"/> (a valid mask or a weight map multiplies its elements, 1 more,
+    /// and channel weights 1 more). Two outputs: the statistics and the sum.
     /// </summary>
     public static KernelCall ComputeWithFocal(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, double alpha, double gamma,
-        ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
+        LocalValue? weight, ImmutableArray<KernelCall> regionTerms, string loss, SettingValue checkValues) =>
         KernelCall.Create(Type, nameof(ComputeWithFocal),
-            signature => FromLogits(signature, perImage) + Scaled(valid, pixelWeight) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha), 0) + ValueChecks,
+            signature => FromLogits(signature, perImage) + Scaled(valid, pixelWeight) + new PassCount(PixelLossesCalls.FocalOnLogitsPasses(alpha) + (weight is null ? 0 : 1), 0)
+                + ValueChecks,
             new[]
             {
                 Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
-                Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), RegionTerms(regionTerms),
+                Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight), RegionTerms(regionTerms),
             }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 

@@ -60,7 +60,8 @@ internal static unsafe class SigmoidStatisticsPass
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
         double positiveWeight, Tensor? probabilities = null, Tensor? termSlopes = null, bool[]? maskInSign = null)
     {
-        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, maskInSign, target, scale, probabilities ?? empty_like(logits), new(truePositiveGrad, predictedGrad, pixelSumGrad));
+        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, maskInSign, target, scale, probabilities ?? empty_like(logits),
+            new(truePositiveGrad, predictedGrad, pixelSumGrad, pixelSum));
         return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
             (true, true) => Backward<Lanes512<float>, float>(inputs, pixelSum, positiveWeight),
@@ -74,7 +75,7 @@ internal static unsafe class SigmoidStatisticsPass
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep, bool checkValues)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
-        WithTerm<TLanes, T, (double[], Tensor?, Tensor?, bool[]?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep, checkValues), pixelSum, positiveWeight);
+        WithTerm<TLanes, T, (double[], Tensor?, Tensor?, bool[]?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep, checkValues, pixelSum), pixelSum, positiveWeight);
 
     // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
     // the loop (its kept slopes with it).
@@ -103,7 +104,7 @@ internal static unsafe class SigmoidStatisticsPass
         };
 
     private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward<TLanes, T, TTerm>(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, TTerm term)
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, SigmoidPixelSum pixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -144,6 +145,9 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 maskInSign[item] = binary;
             }
+
+            // A channel weight multiplies its channel's elements of the pixel term: the block's sum, once.
+            sums[3] *= pixelSum.WeightOf(row % rows.Channels);
         });
 
         // Added in row and block order: the same bits for every thread count.
@@ -194,18 +198,19 @@ internal static unsafe class SigmoidStatisticsPass
             var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
             var (truePositiveGrad, predictedGrad) = (slopes.TruePositive[statistic], slopes.Predicted[statistic]);
+            var pixelSumGrad = slopes.PixelSum * slopes.Term.WeightOf(row % rows.Channels);
             void Run<TMask>()
                 where TMask : struct, IMaskSource<TLanes, T>
             {
                 if (s == 0)
                 {
                     BlockGradient<TLanes, T, TTerm, TSource, Unscaled, TMask>(
-                        (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                        (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, null, (T*)g + at, length, truePositiveGrad, predictedGrad, pixelSumGrad, term);
                 }
                 else
                 {
                     BlockGradient<TLanes, T, TTerm, TSource, Scaled, TMask>(
-                        (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, slopes.PixelSum, term);
+                        (T*)x + at, p == 0 ? null : (T*)p + at, d == 0 ? null : (T*)d + at, (T*)t + at, (T*)s + scaleAt, (T*)g + at, length, truePositiveGrad, predictedGrad, pixelSumGrad, term);
                 }
             }
 
@@ -515,8 +520,8 @@ internal static unsafe class SigmoidStatisticsPass
         public static bool Present => false;
     }
 
-    /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum.</summary>
-    private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum);
+    /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum, and the term (its channel weights).</summary>
+    private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum, SigmoidPixelSum Term);
 
     /// <summary>What a backward pass reads (the logits, and what the forward pass kept, if it did) and writes.</summary>
     private readonly record struct BackwardInputs(
@@ -531,13 +536,13 @@ internal static unsafe class SigmoidStatisticsPass
             where TTerm : struct, IPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep, bool CheckValues)
+    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep, bool CheckValues, SigmoidPixelSum PixelSum)
         : ITermPass<TLanes, T, (double[], Tensor?, Tensor?, bool[]?)>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         public (double[], Tensor?, Tensor?, bool[]?) Run<TTerm>(TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, CheckValues, term);
+            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, CheckValues, PixelSum, term);
     }
 
     private readonly record struct BackwardPass<TLanes, T, TSource>(BackwardInputs Inputs) : ITermPass<TLanes, T, Tensor>
