@@ -31,8 +31,8 @@ namespace LossDsl.Language.Plan;
 /// node on the logits that also sums a pixel term: focal when every focal has one γ and one set of class weights, else
 /// ce (the first ce's class weights and label smoothing; a ce with other ones runs its own kernel); only when no other
 /// term reads p (which a separate softmax would then compute anyway); a weight map scales the sums and the term's
-/// per-pixel values there, as a valid mask does. Null when nothing is summed there. The node then also checks that pred is finite, from the logits its pass reads, instead of the checked
-/// labels' pass over them.
+/// per-pixel values there, as a valid mask does. Null when nothing is summed there. The node then also checks that pred
+/// is finite, from the logits its pass reads, instead of the checked labels' pass over them.
 /// </param>
 internal sealed record FusionAnalysis(
     bool StatisticsFromLogits, (bool PerImage, double? PosWeight)? CrossEntropyHost, (bool PerImage, MaskFocalTerm Term)? FocalHost,

@@ -148,7 +148,7 @@ public static partial class PixelLosses
     /// times its pixel weight, 0 where not kept): its mean over the kept elements, 0 with zero gradient for none.
     /// </summary>
     /// <param name="sum">The node's sum.</param>
-    /// <param name="logits">pred, whose elements the valid mask keeps.</param>
+    /// <param name="logits">pred (or the class indices, for a sum over pixels), whose elements the valid mask keeps.</param>
     /// <param name="valid">The kept pixels, broadcasting to the logits.</param>
     public static Tensor MeanOverKeptElements(Tensor sum, Tensor logits, Tensor valid)
     {
@@ -172,8 +172,7 @@ public static partial class PixelLosses
             return MeanOverAllPixels(sum, labels);
         }
 
-        using var count = valid.sum();
-        return Reductions.Ratio(sum, count);
+        return MeanOverKeptElements(sum, labels, valid);
     }
 
     /// <summary>
@@ -333,7 +332,7 @@ public static partial class PixelLosses
         targetSum.Dispose();
         using (sum)
         {
-            return valid is null ? sum!.div(logits.numel()) : MeanOverKeptElements(sum!, logits, valid);
+            return valid is null ? MeanOverAllElements(sum!, logits) : MeanOverKeptElements(sum!, logits, valid);
         }
     }
 

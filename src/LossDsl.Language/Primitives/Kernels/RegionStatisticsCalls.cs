@@ -54,7 +54,7 @@ internal static class RegionStatisticsCalls
     public static KernelCall ComputeFromLogits(LocalValue logits, LocalValue target, LocalValue? valid, LocalValue? pixelWeight, bool perImage, ImmutableArray<KernelCall> regionTerms,
         string loss, SettingValue checkValues) =>
         KernelCall.Create(Type, nameof(ComputeFromLogits),
-            signature => FromLogits(signature, perImage) + (valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1)) + ValueChecks,
+            signature => FromLogits(signature, perImage) + ScaledStatistics(valid, pixelWeight) + ValueChecks,
             new[]
             {
                 Local(nameof(logits), logits), Local(nameof(target), target), Optional(nameof(valid), valid), Optional(nameof(pixelWeight), pixelWeight),
@@ -94,10 +94,13 @@ internal static class RegionStatisticsCalls
             }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
-    // A valid mask or a weight map in a node with a pixel term: p and the target's sum scaled as in ComputeFromLogits (3,
-    // and 1 per pixel), and the term's elements multiplied (1).
+    // A valid mask or a weight map in the node on logits: p and the target's sum scaled (3, and 1 per pixel).
+    private static PassCount ScaledStatistics(LocalValue? valid, LocalValue? pixelWeight) =>
+        valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1);
+
+    // The same in a node with a pixel term, whose elements the scale multiplies too (1).
     private static PassCount Scaled(LocalValue? valid, LocalValue? pixelWeight) =>
-        valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3 + 1, 1);
+        valid is null && pixelWeight is null ? new PassCount(0, 0) : ScaledStatistics(valid, pixelWeight) + new PassCount(1, 0);
 
     /// <summary>
     /// <see cref="ComputeFromLabels"/> on the softmax (2) and ce's sum as <see cref="PixelLossesCalls.CrossEntropy"/>

@@ -26,8 +26,11 @@ internal readonly record struct CpuRows(long Images, long Channels, long RowLeng
     /// <summary>Blocks per row.</summary>
     public int BlocksPerRow => (int)((RowLength + BlockLength - 1) / BlockLength);
 
+    /// <summary>The channel of a row.</summary>
+    public long Channel(long row) => row % Channels;
+
     /// <summary>The statistic a row adds into: its (image, channel) per image, its channel otherwise.</summary>
-    public long Statistic(long row) => PerImage ? row : row % Channels;
+    public long Statistic(long row) => PerImage ? row : Channel(row);
 
     /// <summary>How many statistics there are: N·C per image, C otherwise.</summary>
     public long Statistics => PerImage ? Rows : Channels;

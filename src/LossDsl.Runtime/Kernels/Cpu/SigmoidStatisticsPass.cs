@@ -64,10 +64,10 @@ internal static unsafe class SigmoidStatisticsPass
             new(truePositiveGrad, predictedGrad, pixelSumGrad, pixelSum));
         return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
-            (true, true) => Backward<Lanes512<float>, float>(inputs, pixelSum, positiveWeight),
-            (true, false) => Backward<Lanes256<float>, float>(inputs, pixelSum, positiveWeight),
-            (false, true) => Backward<Lanes512<double>, double>(inputs, pixelSum, positiveWeight),
-            (false, false) => Backward<Lanes256<double>, double>(inputs, pixelSum, positiveWeight),
+            (true, true) => Backward<Lanes512<float>, float>(inputs, positiveWeight),
+            (true, false) => Backward<Lanes256<float>, float>(inputs, positiveWeight),
+            (false, true) => Backward<Lanes512<double>, double>(inputs, positiveWeight),
+            (false, false) => Backward<Lanes256<double>, double>(inputs, positiveWeight),
         };
     }
 
@@ -79,11 +79,11 @@ internal static unsafe class SigmoidStatisticsPass
 
     // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
     // the loop (its kept slopes with it).
-    private static Tensor Backward<TLanes, T>(BackwardInputs inputs, SigmoidPixelSum pixelSum, double positiveWeight)
+    private static Tensor Backward<TLanes, T>(BackwardInputs inputs, double positiveWeight)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
-        var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : pixelSum;
+        var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : inputs.Slopes.Term;
         return inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
             : inputs.TermSlopes is null || term.Term == SigmoidPixelTerm.None ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
             : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
@@ -147,7 +147,7 @@ internal static unsafe class SigmoidStatisticsPass
             }
 
             // A channel weight multiplies its channel's elements of the pixel term: the block's sum, once.
-            sums[3] *= pixelSum.WeightOf(row % rows.Channels);
+            sums[3] *= pixelSum.WeightOf(rows.Channel(row));
         });
 
         // Added in row and block order: the same bits for every thread count.
@@ -198,7 +198,7 @@ internal static unsafe class SigmoidStatisticsPass
             var (at, scaleAt) = rows.Offsets(row, start);
             var statistic = rows.Statistic(row);
             var (truePositiveGrad, predictedGrad) = (slopes.TruePositive[statistic], slopes.Predicted[statistic]);
-            var pixelSumGrad = slopes.PixelSum * slopes.Term.WeightOf(row % rows.Channels);
+            var pixelSumGrad = slopes.PixelSum * slopes.Term.WeightOf(rows.Channel(row));
             void Run<TMask>()
                 where TMask : struct, IMaskSource<TLanes, T>
             {
