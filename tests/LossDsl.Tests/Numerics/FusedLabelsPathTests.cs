@@ -12,7 +12,7 @@ namespace LossDsl.Tests.Numerics;
 /// replaces (softmax, <see cref="RegionStatistics.ComputeFromLabels"/>, log-softmax and ce's or focal's kernel), on random
 /// shapes, class counts, dtypes, ignored pixels, focal's γ, class weights (some 0) and ce's label smoothing: the same
 /// values and the same gradient of a function of all of them. The separate kernels run on the same values made
-/// non-contiguous, which the pass refuses.
+/// non-contiguous, which the pass refuses, and in float64: the reference for either dtype.
 /// </summary>
 public sealed class FusedLabelsPathTests
 {
@@ -52,15 +52,19 @@ public sealed class FusedLabelsPathTests
 
         Assert.NotNull(CpuRows.OfLabels(logits, labels, pixelWeight ?? valid, reduce));
         var (fusedValues, fusedGradient, statisticsGradient) = Run(logits, labels, valid, pixelWeight, sample.PerImage, term, weights);
-        var (strided, stridedLabels) = (FixedInputs.Strided(logits), FixedInputs.Strided(labels));
-        var (stridedValid, stridedWeight) = (valid is null ? null : FixedInputs.Strided(valid), pixelWeight is null ? null : FixedInputs.Strided(pixelWeight));
+        // The separate kernels in float64: in float32 their softmax backward cancels where the pass no longer does
+        // (p_c·(G_c − Σ_k p_k G_k) with every g_P near 2.4 took them 1.1·10⁻⁶ from the float64 gradient where the pass
+        // was 6.9·10⁻⁸ off: [3, 12, 14346] per image, logits ×8, ce, a seed of 2026-12-07), so they were the worse side.
+        Tensor Reference(Tensor tensor) => FixedInputs.Strided(tensor.dtype == ScalarType.Int64 ? tensor : tensor.to_type(ScalarType.Float64));
+        var (strided, stridedLabels) = (Reference(logits), Reference(labels));
+        var (stridedValid, stridedWeight) = (valid is null ? null : Reference(valid), pixelWeight is null ? null : Reference(pixelWeight));
         Assert.Null(CpuRows.OfLabels(strided, stridedLabels, stridedWeight ?? stridedValid, reduce));
         var (separateValues, separateGradient, _) = Run(strided, stridedLabels, stridedValid, stridedWeight, sample.PerImage, term, weights);
 
         Tolerance.CloseToLargest(separateValues, fusedValues, Tolerance.For(sample.Dtype), $"{sample}: TP, P, T, ce or focal");
-        // The statistics' gradients reach both paths rounded to the dtype, and p_c·(G_c − Σ_k p_k G_k) keeps up to twice that
-        // rounding of the largest G however small the difference: each path's error, where the objective's weights make
-        // every class's g_P nearly the same (seen: 1.6·10⁻⁷ in float32 against gradients up to 0.012, G near 3).
+        // The statistics' gradients reach the pass rounded to the dtype, and p_c·(G_c − Σ_k p_k G_k) keeps up to twice that
+        // rounding of the largest G however small the difference, where the objective's weights make every class's g_P
+        // nearly the same (seen: 1.6·10⁻⁷ in float32 against gradients up to 0.012, G near 3).
         var rounding = 4 * Math.ScaleB(statisticsGradient, sample.Dtype == ScalarType.Float32 ? -24 : -53);
         var largest = Math.Max(separateGradient.Max(Math.Abs), 1.0 / separateGradient.Length);
         var floorFraction = Math.Max(FusedCpuPathTests.CancellingFloor(sample.Dtype), rounding / (Tolerance.For(sample.Dtype) * largest));
