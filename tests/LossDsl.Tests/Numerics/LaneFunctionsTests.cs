@@ -185,6 +185,33 @@ public sealed class LaneFunctionsTests
         }
     }
 
+    [Theory]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void Sigmoids_numerator_is_one_where_x_is_not_negative_and_the_other_value_elsewhere(int bits)
+    {
+        // VFIXUPIMM classifies x (±0, +1, ±∞, NaN, denormals and normals of each sign) where AVX-512 is there; a comparison and a selection elsewhere.
+        var lanes = Functions.Of(bits);
+        double[] points = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 3e-310, -3e-310, 1e-40, -1e-40, 1e300, -1e300, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.MaxValue, double.MinValue];
+        foreach (var x in points)
+        {
+            Assert.Equal(x >= 0 ? 1.0 : 0.25, lanes.OneWhereNotNegative(x, 0.25));
+            var single = (float)x;
+            Assert.Equal(single >= 0 ? 1.0f : 0.25f, lanes.OneWhereNotNegativeSingle(single, 0.25f));
+        }
+
+        // σ(x) from it and e = exp(−|x|): within a few ulps of 1 / (1 + exp(−x)) on both sides of 0, NaN for NaN.
+        foreach (var x in Enumerable.Range(-400, 801).Select(i => i / 10.0))
+        {
+            var exact = 1 / (1 + Math.Exp(-x));
+            Assert.True(Math.Abs(lanes.Sigmoid(x) - exact) <= 4 * Math.ScaleB(exact, -52), $"σ({x:R}) = {lanes.Sigmoid(x):R}, exactly {exact:R}");
+            var exactSingle = 1 / (1 + Math.Exp(-(float)x));
+            Assert.True(Math.Abs(lanes.SigmoidSingle((float)x) - exactSingle) <= 4 * Math.ScaleB(exactSingle, -23), $"σ({(float)x:R}) = {lanes.SigmoidSingle((float)x):R} in float32, exactly {exactSingle:R}");
+        }
+
+        Assert.True(double.IsNaN(lanes.Sigmoid(double.NaN)) && float.IsNaN(lanes.SigmoidSingle(float.NaN)));
+    }
+
     // Scalar, a formula of its own (Goldberg's): log(u)·e/(u − 1) with u = 1 + e rounded, e itself where u is 1. .NET's
     // double.LogP1 is log(1 + e), which loses the digits of tiny arguments.
     private static double Log1p(double e)
@@ -218,6 +245,14 @@ public sealed class LaneFunctionsTests
 
         public abstract float PowerSingle(float m, double gamma);
 
+        public abstract double OneWhereNotNegative(double x, double otherwise);
+
+        public abstract float OneWhereNotNegativeSingle(float x, float otherwise);
+
+        public abstract double Sigmoid(double x);
+
+        public abstract float SigmoidSingle(float x);
+
         private sealed class At<TDouble, TSingle> : Functions
             where TDouble : unmanaged, ILanes<TDouble, double>
             where TSingle : unmanaged, ILanes<TSingle, float>
@@ -243,6 +278,14 @@ public sealed class LaneFunctionsTests
             public override double Power(double m, double gamma) => LaneFunctions<TDouble, double>.PowerOfUnit(TDouble.Create(m), gamma)[0];
 
             public override float PowerSingle(float m, double gamma) => LaneFunctions<TSingle, float>.PowerOfUnit(TSingle.Create(m), gamma)[0];
+
+            public override double OneWhereNotNegative(double x, double otherwise) => TDouble.OneWhereNotNegative(TDouble.Create(x), TDouble.Create(otherwise))[0];
+
+            public override float OneWhereNotNegativeSingle(float x, float otherwise) => TSingle.OneWhereNotNegative(TSingle.Create(x), TSingle.Create(otherwise))[0];
+
+            public override double Sigmoid(double x) => LaneFunctions<TDouble, double>.SigmoidWith(TDouble.Create(x), LaneFunctions<TDouble, double>.ExpOfMinusAbs(TDouble.Create(x)))[0];
+
+            public override float SigmoidSingle(float x) => LaneFunctions<TSingle, float>.SigmoidWith(TSingle.Create(x), LaneFunctions<TSingle, float>.ExpOfMinusAbs(TSingle.Create(x)))[0];
         }
     }
 }

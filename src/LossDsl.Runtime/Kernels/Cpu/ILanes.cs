@@ -101,6 +101,12 @@ internal unsafe interface ILanes<TSelf, T> :
     static abstract TSelf Select(TSelf condition, TSelf whenTrue, TSelf whenFalse);
 
     /// <summary>
+    /// 1 where x ≥ 0 (−0 included), <paramref name="otherwise"/> where x is negative or NaN: σ's numerator. AVX-512's
+    /// VFIXUPIMM classifies x and writes 1 in one instruction, where a comparison and a selection take two or three.
+    /// </summary>
+    static abstract TSelf OneWhereNotNegative(TSelf x, TSelf otherwise);
+
+    /// <summary>
     /// p·2ⁿ for lanes n that hold a whole number with 2ⁿ a normal number: exact, with 2ⁿ built in the exponent bits, or
     /// AVX-512's one scaling instruction.
     /// </summary>
@@ -118,4 +124,14 @@ internal unsafe interface ILanes<TSelf, T> :
 
     /// <summary>The float64 lanes of a sum built by <see cref="Accumulate"/>, added.</summary>
     static abstract double Total(TSelf sum);
+}
+
+/// <summary>Response tables of AVX-512's VFIXUPIMM, which both lane widths use.</summary>
+internal static class FixupTables
+{
+    /// <summary>
+    /// A nibble per class of x (QNaN, SNaN, ±0, +1, −∞, +∞, negative, positive, from the lowest): 0xA (write +1) for ±0,
+    /// +1, +∞ and positive x, 0 (keep the destination) for the others.
+    /// </summary>
+    public const int OneWhereNotNegative = unchecked((int)0xA0A0AA00);
 }

@@ -28,7 +28,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
 
     /// <summary>σ(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes SigmoidWith(TLanes x, TLanes e) => TLanes.Select(TLanes.GreaterThanOrEqual(x, TLanes.Zero), TLanes.One, e) / (TLanes.One + e);
+    public static TLanes SigmoidWith(TLanes x, TLanes e) => TLanes.OneWhereNotNegative(x, e) / (TLanes.One + e);
 
     /// <summary>softplus(x) = max(x, 0) + log(1 + e), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -113,6 +113,12 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
             : Vector256.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> OneWhereNotNegative(Lanes256<T> x, Lanes256<T> otherwise) =>
+        Avx512F.VL.IsSupported && typeof(T) == typeof(float) ? new(Avx512F.VL.Fixup(otherwise.value.AsSingle(), x.value.AsSingle(), Vector256.Create(FixupTables.OneWhereNotNegative), 0).As<float, T>())
+            : Avx512F.VL.IsSupported && typeof(T) == typeof(double) ? new(Avx512F.VL.Fixup(otherwise.value.AsDouble(), x.value.AsDouble(), Vector256.Create((long)FixupTables.OneWhereNotNegative), 0).As<double, T>())
+            : Select(GreaterThanOrEqual(x, Zero), One, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> ScaleByPowerOfTwo(Lanes256<T> p, Lanes256<T> n) => new(p.value * PowerOfTwo(n).value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -110,6 +110,12 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
         new(Vector512.ConditionalSelect(condition.value, whenTrue.value, whenFalse.value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> OneWhereNotNegative(Lanes512<T> x, Lanes512<T> otherwise) =>
+        Avx512F.IsSupported && typeof(T) == typeof(float) ? new(Avx512F.Fixup(otherwise.value.AsSingle(), x.value.AsSingle(), Vector512.Create(FixupTables.OneWhereNotNegative), 0).As<float, T>())
+            : Avx512F.IsSupported && typeof(T) == typeof(double) ? new(Avx512F.Fixup(otherwise.value.AsDouble(), x.value.AsDouble(), Vector512.Create((long)FixupTables.OneWhereNotNegative), 0).As<double, T>())
+            : Select(GreaterThanOrEqual(x, Zero), One, otherwise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> ScaleByPowerOfTwo(Lanes512<T> p, Lanes512<T> n) =>
         // VSCALEFPS/PD: one instruction for the three of an exponent built in bits and a product.
         Avx512F.IsSupported && typeof(T) == typeof(float) ? new(Avx512F.Scale(p.value.AsSingle(), n.value.AsSingle()).As<float, T>())
