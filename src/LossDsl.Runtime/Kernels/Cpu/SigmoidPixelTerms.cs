@@ -5,7 +5,9 @@ namespace LossDsl.Kernels.Cpu;
 /// <summary>
 /// A pixel term <see cref="SigmoidStatisticsPass"/> sums beside the statistics: its element loss ℓ and slope ∂ℓ/∂x on
 /// a vector of logits x and targets t, given p = σ(x) and softplus(x). A struct per term, so that the JIT compiles each
-/// pass for its own term, with no branch in the loop and nothing computed that the term does not read.
+/// pass for its own term, with no branch in the loop and nothing computed that the term does not read. Loss and slope
+/// come from one method, so that what they share is computed once (the JIT does not merge it across two calls): a
+/// caller that reads one of them leaves the other's operations unused, and the JIT drops them.
 /// </summary>
 internal interface IPixelTerm<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>
@@ -14,7 +16,7 @@ internal interface IPixelTerm<TLanes, T>
     /// <summary>Whether there is a term at all.</summary>
     static abstract bool Sums { get; }
 
-    /// <summary>Whether <see cref="Slope"/> reads t and p only, so that a backward pass may start from a stored p.</summary>
+    /// <summary>Whether the slope reads t and p only, so that a backward pass may start from a stored p.</summary>
     static abstract bool SlopeReadsProbabilityOnly { get; }
 
     /// <summary>
@@ -27,11 +29,8 @@ internal interface IPixelTerm<TLanes, T>
     /// <summary>ℓ − log(1 + e), for a term whose <see cref="LogarithmApart"/> holds.</summary>
     static virtual TLanes WithoutLogarithm(TLanes x, TLanes t) => throw new System.NotSupportedException("This pixel term's logarithm is weighed: it has no form apart from it.");
 
-    /// <summary>ℓ(x, t).</summary>
-    TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus);
-
-    /// <summary>∂ℓ/∂x.</summary>
-    TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus);
+    /// <summary>ℓ(x, t) and ∂ℓ/∂x.</summary>
+    (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus);
 }
 
 /// <summary>No pixel term: the statistics alone.</summary>
@@ -43,9 +42,7 @@ internal readonly struct NoPixelTerm<TLanes, T> : IPixelTerm<TLanes, T>
 
     public static bool SlopeReadsProbabilityOnly => true;
 
-    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
-
-    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.Zero;
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.Zero, TLanes.Zero);
 }
 
 /// <summary>
@@ -67,10 +64,7 @@ internal readonly struct PlainCrossEntropyTerm<TLanes, T> : IPixelTerm<TLanes, T
     public static TLanes WithoutLogarithm(TLanes x, TLanes t) => TLanes.MultiplyAdd(-t, x, TLanes.Max(TLanes.Zero, x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.MultiplyAdd(-t, x, softplus);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => p - t;
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.MultiplyAdd(-t, x, softplus), p - t);
 }
 
 /// <summary>bce with a positive weight w: w·t·softplus(−x) + (1 − t)·softplus(x).</summary>
@@ -87,10 +81,8 @@ internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IP
     // softplus(−x) = softplus(x) − x ≥ 0 (softplus(x) ≥ x survives rounding). Each part apart, so that a part with a
     // factor of 0 adds exactly 0: with pos_weight auto on a full mask (w = 0, t = 1) the loss is 0, not a rounding below it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus) => TLanes.MultiplyAdd(weight * t, softplus - x, (TLanes.One - t) * softplus);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (p * (TLanes.One + ((weight - TLanes.One) * t))) - (weight * t);
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) =>
+        (TLanes.MultiplyAdd(weight * t, softplus - x, (TLanes.One - t) * softplus), (p * (TLanes.One + ((weight - TLanes.One) * t))) - (weight * t));
 }
 
 /// <summary>
@@ -112,31 +104,18 @@ internal readonly struct FocalTerm<TLanes, T, TPower>(double alpha, TPower power
     // The slope reads ce = softplus(x) − t·x, which p alone does not give exactly where p rounds to 0 or 1.
     public static bool SlopeReadsProbabilityOnly => false;
 
+    // ℓ = α_t·m^γ·ce and its slope α_t·(γ·m^(γ−1)·(1 − 2t)·p(1 − p)·ce + m^γ·(p − t)), with ce = softplus(x) − t·x,
+    // α_t = t(2α − 1) + (1 − α), m = max(1 − p_t, smallest normal) = max(t + p(1 − 2t), ·): each product once.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Loss(TLanes x, TLanes t, TLanes p, TLanes softplus)
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus)
     {
-        var (alphaT, power, _) = Focal(t, p);
-        return alphaT * power * (softplus - (t * x));
-    }
-
-    // α_t (γ m^(γ−1) (1 − 2t) p(1 − p) ce + m^γ (p − t)).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TLanes Slope(TLanes x, TLanes t, TLanes p, TLanes softplus)
-    {
-        var one = TLanes.One;
-        var (alphaT, power, slope) = Focal(t, p);
-        var towardsOther = one - (t + t);
-        var crossEntropy = softplus - (t * x);
-        var throughModulation = slope * towardsOther * p * (one - p) * crossEntropy;
-        return alphaT * (throughModulation + (power * (p - t)));
-    }
-
-    // α_t = t(2α − 1) + (1 − α), m = max(1 − p_t, smallest normal) = max(t + p(1 − 2t), ·), m^γ and γ·m^(γ−1).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (TLanes AlphaT, TLanes Power, TLanes Slope) Focal(TLanes t, TLanes p)
-    {
-        var m = TLanes.Max(LaneFunctions<TLanes, T>.SmallestNormal, t + (p * (TLanes.One - (t + t))));
-        var (power, slope) = modulation.Of(m);
-        return ((t * alphaSlope) + alphaBase, power, slope);
+        var towardsOther = TLanes.MultiplyAdd(t, TLanes.Create(-2), TLanes.One);
+        var m = TLanes.Max(LaneFunctions<TLanes, T>.SmallestNormal, TLanes.MultiplyAdd(p, towardsOther, t));
+        var (power, powerSlope) = modulation.Of(m);
+        var alphaT = TLanes.MultiplyAdd(t, alphaSlope, alphaBase);
+        var crossEntropy = TLanes.MultiplyAdd(-t, x, softplus);
+        var sigmoidSlope = TLanes.MultiplyAdd(-p, p, p);
+        var throughModulation = powerSlope * towardsOther * sigmoidSlope * crossEntropy;
+        return (alphaT * power * crossEntropy, alphaT * TLanes.MultiplyAdd(power, p - t, throughModulation));
     }
 }

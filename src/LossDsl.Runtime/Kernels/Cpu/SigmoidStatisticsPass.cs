@@ -277,11 +277,11 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 var mask = TLanes.Load(t + i);
                 var exponential = TLanes.Load(exponentials + (k * count));
-                var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, logarithmApart);
+                var (scaled, scaledMask, scaledLoss, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, logarithmApart);
                 onePlusProduct = logarithmApart ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
-                (partialTruePositive, partialPredicted, partialTarget) = (partialTruePositive + a, partialPredicted + b, partialTarget + c);
+                (partialTruePositive, partialPredicted, partialTarget) = (TLanes.MultiplyAdd(scaled, mask, partialTruePositive), partialPredicted + scaled, partialTarget + scaledMask);
                 partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
-                partialPixelSum = TTerm.Sums ? partialPixelSum + d : partialPixelSum;
+                partialPixelSum = TTerm.Sums ? partialPixelSum + scaledLoss : partialPixelSum;
                 if (probabilities is not null)
                 {
                     TLanes.FlipSignWhereOne(p, mask).Store(probabilities + i);
@@ -332,11 +332,11 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (a, b, c, d, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null, logarithmApart: false);
-            sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, a));
-            sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, b));
-            sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, c));
-            sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, d));
+            var (scaled, scaledMask, scaledLoss, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null, logarithmApart: false);
+            sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled * mask));
+            sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled));
+            sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaledMask));
+            sums[3] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaledLoss));
             if (sums.Length > 4)
             {
                 // The padding is 0 in x and t: finite, and in [0, 1].
@@ -369,10 +369,10 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale => TTerm.Sums && TTerm.LogarithmApart && !TScale.Present;
 
-    // One vector's p·s·t, p·s, s·t and s·ℓ, p, and ∂ℓ/∂x when asked (else 0), given e = exp(−|x|); s is not read
-    // (taken as 1) when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
+    // One vector's p·s, s·t and s·ℓ, p, and ∂ℓ/∂x when asked (else 0), given e = exp(−|x|); the caller adds p·s·t to
+    // TP (a multiply-add in the loop). s is not read (taken as 1) when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes TruePositive, TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Slope) Sums<TLanes, T, TTerm, TScale>(
+    private static (TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Slope) Sums<TLanes, T, TTerm, TScale>(
         TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool slopes, bool logarithmApart)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -381,15 +381,16 @@ internal static unsafe class SigmoidStatisticsPass
     {
         var probability = LaneFunctions<TLanes, T>.SigmoidWith(logit, exponential);
         var softplus = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.SoftplusWith(logit, exponential);
-        var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : term.Loss(logit, mask, probability, softplus);
-        var slope = !TTerm.SlopeReadsProbabilityOnly && slopes ? term.Slope(logit, mask, probability, softplus) : TLanes.Zero;
+        var (termLoss, termSlope) = term.LossAndSlope(logit, mask, probability, softplus);
+        var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : termLoss;
+        var slope = !TTerm.SlopeReadsProbabilityOnly && slopes ? termSlope : TLanes.Zero;
         if (!TScale.Present)
         {
-            return (probability * mask, probability, mask, loss, probability, slope);
+            return (probability, mask, loss, probability, slope);
         }
 
         var scaled = probability * scale;
-        return (scaled * mask, scaled, mask * scale, loss * scale, probability, slope);
+        return (scaled, mask * scale, loss * scale, probability, slope);
     }
 
     // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with p and ∂ℓ/∂x from what TSource reads (the
@@ -641,7 +642,7 @@ internal static unsafe class SigmoidStatisticsPass
             where TTerm : struct, IPixelTerm<TLanes, T>
         {
             var (p, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
-            return (p, TTerm.Sums ? term.Slope(logit, t, p, softplus) : TLanes.Zero);
+            return (p, TTerm.Sums ? term.LossAndSlope(logit, t, p, softplus).Slope : TLanes.Zero);
         }
     }
 
@@ -658,7 +659,7 @@ internal static unsafe class SigmoidStatisticsPass
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.Slope(TLanes.Zero, t, probability, TLanes.Zero) : TLanes.Zero);
+            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.LossAndSlope(TLanes.Zero, t, probability, TLanes.Zero).Slope : TLanes.Zero);
     }
 
     /// <summary>The p and the slope the forward pass kept (focal): no transcendental function backward.</summary>
