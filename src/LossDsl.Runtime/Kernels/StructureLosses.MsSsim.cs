@@ -68,4 +68,17 @@ public static partial class StructureLosses
 
         return 1 - stack(factors).prod(dim: 0).mean();
     }
+
+    /// <summary>
+    /// The local means μx, μy, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy of every channel of
+    /// <paramref name="x"/> and <paramref name="y"/> under the Gaussian <paramref name="window"/> (zero padding, same
+    /// size): the five maps filtered together by <see cref="GaussianFilter"/>. MS-SSIM's moments at each scale.
+    /// </summary>
+    private static (Tensor MuX, Tensor MuY, Tensor VarianceX, Tensor VarianceY, Tensor Covariance) LocalMoments(Tensor x, Tensor y, Tensor window)
+    {
+        using var windowLikeX = ConstantBuffers.Like(window, x);
+        var maps = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX).chunk(5, 1);
+        var (muX, muY) = (maps[0], maps[1]);
+        return (muX, muY, maps[2] - (muX * muX), maps[3] - (muY * muY), maps[4] - (muX * muY));
+    }
 }

@@ -11,9 +11,9 @@ public static partial class StructureLosses
     /// <summary>
     /// <c>1 − mean(SSIM map)</c> of <paramref name="probabilities"/> against <paramref name="target"/>, channel by channel:
     /// local means μ, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy under the Gaussian
-    /// <paramref name="window"/>, <c>SSIM = (2μxμy + C1)(2σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2) + eps)</c>. The five
-    /// maps are filtered together, by <see cref="GaussianFilter"/>. Borders: zero padding, the map the images' size
-    /// (LOSSES.md); with <paramref name="reflect"/> the images padded by reflection instead (kornia); with
+    /// <paramref name="window"/>, <c>SSIM = (2μxμy + C1)(2σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2) + eps)</c>: one
+    /// autograd node with its gradient written out (<see cref="SsimFunction"/>), the maps filtered by
+    /// <see cref="GaussianFilter"/>. Borders: zero padding, the map the images' size (LOSSES.md); with <paramref name="reflect"/> the images padded by reflection instead (kornia); with
     /// <paramref name="validOnly"/> the mean over the positions where the window lies inside the image (MONAI,
     /// pytorch_msssim).
     /// </summary>
@@ -39,38 +39,24 @@ public static partial class StructureLosses
         }
 
         var padding = Enumerable.Repeat(half, 2 * spatial.Length).ToArray();
-        var x = reflect ? pad(probabilities, padding, PaddingModes.Reflect) : probabilities;
-        var y = reflect ? pad(target, padding, PaddingModes.Reflect) : target;
-        var (muX, muY, varianceX, varianceY, covariance) = LocalMoments(x, y, window);
-        var muXY = muX * muY;
-        var denominator = ((muX * muX) + (muY * muY) + c1) * (varianceX + varianceY + c2);
-        var ssim = (2 * muXY + c1) * (2 * covariance + c2) / (eps == 0 ? denominator : denominator + eps);
+        using var x = reflect ? pad(probabilities, padding, PaddingModes.Reflect) : probabilities.alias();
+        using var y = reflect ? pad(target, padding, PaddingModes.Reflect) : target.alias();
+        using var windowLikeX = ConstantBuffers.Like(window, x);
         // Padded by reflection, the map has the padded size: its centre is the images' size. Without padding, the positions
         // where the window lies inside are the same centre of the zero-padded map.
-        var kept = reflect || validOnly ? WithoutBorder(ssim, half) : ssim;
-        return 1 - kept.mean();
-    }
-
-    /// <summary>
-    /// The local means μx, μy, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy of every channel of
-    /// <paramref name="x"/> and <paramref name="y"/> under the Gaussian <paramref name="window"/> (zero padding, same
-    /// size): the five maps filtered together by <see cref="GaussianFilter"/>.
-    /// </summary>
-    private static (Tensor MuX, Tensor MuY, Tensor VarianceX, Tensor VarianceY, Tensor Covariance) LocalMoments(Tensor x, Tensor y, Tensor window)
-    {
-        using var windowLikeX = ConstantBuffers.Like(window, x);
-        var maps = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX).chunk(5, 1);
-        var (muX, muY) = (maps[0], maps[1]);
-        return (muX, muY, maps[2] - (muX * muX), maps[3] - (muY * muY), maps[4] - (muX * muY));
+        var keep = is_grad_enabled() && (probabilities.requires_grad || target.requires_grad);
+        return SsimFunction.apply(x, y, windowLikeX, c1, c2, eps, reflect || validOnly ? half : 0L, keep);
     }
 
     /// <summary>The positions of a same-size filtered map where a window of half-width <paramref name="half"/> lies inside the image.</summary>
-    private static Tensor WithoutBorder(Tensor map, long half)
+    internal static Tensor WithoutBorder(Tensor map, long half)
     {
-        var kept = map;
-        for (var dim = 2; dim < map.dim(); dim++)
+        var kept = map.alias();
+        for (var dim = 2; dim < map.dim() && half > 0; dim++)
         {
-            kept = kept.narrow(dim, half, kept.shape[dim] - (2 * half));
+            var narrowed = kept.narrow(dim, half, kept.size(dim) - (2 * half));
+            kept.Dispose();
+            kept = narrowed;
         }
 
         return kept;
@@ -120,9 +106,12 @@ public static partial class StructureLosses
         var channels = volumes.size(1);
         var size = window.size(0);
         var half = size / 2;
-        using var alongD = conv3d(volumes, window.view(1, 1, size, 1, 1).expand(channels, 1, size, 1, 1), padding: new[] { half, 0L, 0L }, groups: channels);
-        using var alongH = conv3d(alongD, window.view(1, 1, 1, size, 1).expand(channels, 1, 1, size, 1), padding: new[] { 0L, half, 0L }, groups: channels);
-        return conv3d(alongH, window.view(1, 1, 1, 1, size).expand(channels, 1, 1, 1, size), padding: new[] { 0L, 0L, half }, groups: channels);
+        using var depthTaps = Taps(window, channels, 2, 5);
+        using var rowTaps = Taps(window, channels, 3, 5);
+        using var columnTaps = Taps(window, channels, 4, 5);
+        using var alongD = conv3d(volumes, depthTaps, padding: new[] { half, 0L, 0L }, groups: channels);
+        using var alongH = conv3d(alongD, rowTaps, padding: new[] { 0L, half, 0L }, groups: channels);
+        return conv3d(alongH, columnTaps, padding: new[] { 0L, 0L, half }, groups: channels);
     }
 
     /// <summary>
@@ -137,19 +126,32 @@ public static partial class StructureLosses
     {
         using var rows = BandedMatrix(window, images.size(2));
         using var columns = BandedMatrix(window, images.size(3));
+        using var columnsT = columns.t();
         using var columnPass = rows.matmul(images);
-        return columnPass.matmul(columns.t());
+        return columnPass.matmul(columnsT);
     }
 
-    /// <summary>[n, n] with <c>B[i, k] = w[k − i + h]</c> where |k − i| ≤ h, else 0: a constant, without gradient.</summary>
+    /// <summary>
+    /// [n, n] with <c>B[i, k] = w[k − i + h]</c> where |k − i| ≤ h, else 0: a constant, without gradient. Every
+    /// intermediate is freed here: an index matrix is n² int64s, 0.5 MiB at n = 256, and left to the caller's dispose
+    /// scope they outlived the step (two matrices for each filtering).
+    /// </summary>
     private static Tensor BandedMatrix(Tensor window, long n)
     {
         using var noGrad = no_grad();
         var size = window.size(0);
         using var index = arange(n, dtype: ScalarType.Int64, device: window.device);
-        using var tap = index.unsqueeze(0) - index.unsqueeze(1) + size / 2;
-        using var inBand = tap.ge(0).logical_and_(tap.lt(size));
-        using var taps = window.index(tap.clamp(0, size - 1));
+        using var rowIndex = index.unsqueeze(1);
+        using var columnIndex = index.unsqueeze(0);
+        using var tap = columnIndex.sub(rowIndex).add_(size / 2);
+        using var inBand = tap.ge(0);
+        using (var belowSize = tap.lt(size))
+        {
+            inBand.logical_and_(belowSize);
+        }
+
+        using var clamped = tap.clamp(0, size - 1);
+        using var taps = window.index(clamped);
         using var zero = zeros(1, dtype: window.dtype, device: window.device);
         return taps.where(inBand, zero);
     }
@@ -163,7 +165,19 @@ public static partial class StructureLosses
         var channels = images.size(1);
         var size = window.size(0);
         var half = size / 2;
-        using var columns = conv2d(images, window.view(1, 1, size, 1).expand(channels, 1, size, 1), padding: new[] { half, 0L }, groups: channels);
-        return conv2d(columns, window.view(1, 1, 1, size).expand(channels, 1, 1, size), padding: new[] { 0L, half }, groups: channels);
+        using var columnTaps = Taps(window, channels, 2, 4);
+        using var rowTaps = Taps(window, channels, 3, 4);
+        using var columns = conv2d(images, columnTaps, padding: new[] { half, 0L }, groups: channels);
+        return conv2d(columns, rowTaps, padding: new[] { 0L, half }, groups: channels);
+    }
+
+    // The window as a grouped convolution's weight of `rank` dims, one copy per channel, along dim `along`: a view.
+    private static Tensor Taps(Tensor window, long channels, int along, int rank)
+    {
+        var shape = Enumerable.Repeat(1L, rank).ToArray();
+        shape[along] = window.size(0);
+        using var shaped = window.view(shape);
+        shape[0] = channels;
+        return shaped.expand(shape);
     }
 }
