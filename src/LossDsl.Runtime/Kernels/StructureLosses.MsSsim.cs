@@ -11,7 +11,8 @@ public static partial class StructureLosses
     /// <c>1 − MS-SSIM</c> of <paramref name="probabilities"/> against <paramref name="target"/> (Wang et al. 2003, as
     /// pytorch_msssim computes it): at every scale k the Gaussian-window contrast-structure map
     /// <c>cs = (2σxy + C2) / (σx² + σy² + C2)</c> averaged over the positions where the window lies inside the image, per
-    /// image and channel; at the coarsest the whole SSIM map instead; both images then halved by 2×2 average pooling
+    /// image and channel; at the coarsest the whole SSIM map instead (each from <see cref="SsimFunction"/>, with its
+    /// gradient written out); both images then halved by 2×2 average pooling
     /// (zero padding of one pixel on odd sides, counted in the average). Per image and channel,
     /// <c>MS-SSIM = Π_k relu(cs_k)^{w_k}</c> with the last factor <c>relu(ssim)^{w_L}</c>; the loss is 1 minus its mean.
     /// </summary>
@@ -47,38 +48,43 @@ public static partial class StructureLosses
             return spatial.Length == 2 ? avg_pool2d(images, kernel, padding: padding) : avg_pool3d(images, kernel, padding: padding);
         }
 
-        var (x, y) = (probabilities, target);
+        // Each scale's map mean per image and channel from SSIM's node: the contrast-structure map, or at the coarsest the
+        // whole map; the pooling between scales stays under autograd.
+        var keep = WillBackPropagate(probabilities, target);
+        using var windowLikeX = ConstantBuffers.Like(window, probabilities);
+        var (x, y) = (probabilities.alias(), target.alias());
         var factors = new Tensor[scaleWeights.Length];
         for (var scale = 0; ; scale++)
         {
-            var (muX, muY, varianceX, varianceY, covariance) = LocalMoments(x, y, window);
-            var contrastStructure = WithoutBorder((2 * covariance + c2) / (varianceX + varianceY + c2), half);
             var last = scale == scaleWeights.Length - 1;
-            var map = last
-                ? WithoutBorder((2 * muX * muY + c1) / ((muX * muX) + (muY * muY) + c1), half) * contrastStructure
-                : contrastStructure;
-            factors[scale] = relu(map.flatten(2).mean(new long[] { -1 })).pow(scaleWeights[scale]);
+            using (var means = SsimFunction.apply(x, y, windowLikeX, c1, c2, 0.0, half, keep, last))
+            using (var positive = relu(means))
+            {
+                factors[scale] = positive.pow(scaleWeights[scale]);
+            }
+
             if (last)
             {
                 break;
             }
 
-            (x, y) = (Halve(x), Halve(y));
+            var (coarser, coarserTarget) = (Halve(x), Halve(y));
+            x.Dispose();
+            y.Dispose();
+            (x, y) = (coarser, coarserTarget);
         }
 
-        return 1 - stack(factors).prod(dim: 0).mean();
-    }
+        x.Dispose();
+        y.Dispose();
 
-    /// <summary>
-    /// The local means μx, μy, variances σ² = E[x²] − μ² and covariance σxy = E[xy] − μxμy of every channel of
-    /// <paramref name="x"/> and <paramref name="y"/> under the Gaussian <paramref name="window"/> (zero padding, same
-    /// size): the five maps filtered together by <see cref="GaussianFilter"/>. MS-SSIM's moments at each scale.
-    /// </summary>
-    private static (Tensor MuX, Tensor MuY, Tensor VarianceX, Tensor VarianceY, Tensor Covariance) LocalMoments(Tensor x, Tensor y, Tensor window)
-    {
-        using var windowLikeX = ConstantBuffers.Like(window, x);
-        var maps = GaussianFilter(cat(new[] { x, y, x * x, y * y, x * y }, 1), windowLikeX).chunk(5, 1);
-        var (muX, muY) = (maps[0], maps[1]);
-        return (muX, muY, maps[2] - (muX * muX), maps[3] - (muY * muY), maps[4] - (muX * muY));
+        using var stacked = stack(factors);
+        using var product = stacked.prod(dim: 0);
+        using var mean = product.mean();
+        foreach (var factor in factors)
+        {
+            factor.Dispose();
+        }
+
+        return 1 - mean;
     }
 }

@@ -44,9 +44,13 @@ public static partial class StructureLosses
         using var windowLikeX = ConstantBuffers.Like(window, x);
         // Padded by reflection, the map has the padded size: its centre is the images' size. Without padding, the positions
         // where the window lies inside are the same centre of the zero-padded map.
-        var keep = is_grad_enabled() && (probabilities.requires_grad || target.requires_grad);
-        return SsimFunction.apply(x, y, windowLikeX, c1, c2, eps, reflect || validOnly ? half : 0L, keep);
+        using var means = SsimFunction.apply(x, y, windowLikeX, c1, c2, eps, reflect || validOnly ? half : 0L, WillBackPropagate(probabilities, target), true);
+        using var mean = means.mean();
+        return 1 - mean;
     }
+
+    /// <summary>Whether a backward pass may follow through <paramref name="x"/> or <paramref name="y"/>: what <see cref="SsimFunction"/> keeps its slopes for.</summary>
+    private static bool WillBackPropagate(Tensor x, Tensor y) => is_grad_enabled() && (x.requires_grad || y.requires_grad);
 
     /// <summary>The positions of a same-size filtered map where a window of half-width <paramref name="half"/> lies inside the image.</summary>
     internal static Tensor WithoutBorder(Tensor map, long half)
