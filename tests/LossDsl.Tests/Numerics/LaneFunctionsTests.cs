@@ -193,12 +193,16 @@ public sealed class LaneFunctionsTests
         // VFIXUPIMM classifies x (±0, +1, ±∞, NaN, denormals and normals of each sign) where AVX-512 is there; a comparison and a selection elsewhere.
         var lanes = Functions.Of(bits);
         double[] points = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 3e-310, -3e-310, 1e-40, -1e-40, 1e300, -1e300, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.MaxValue, double.MinValue];
-        foreach (var x in points)
+        foreach (var x in points.Where(x => !double.IsNaN(x)))
         {
             Assert.Equal(x >= 0 ? 1.0 : 0.25, lanes.OneWhereNotNegative(x, 0.25));
             var single = (float)x;
             Assert.Equal(single >= 0 ? 1.0f : 0.25f, lanes.OneWhereNotNegativeSingle(single, 0.25f));
         }
+
+        // NaN: NaN from VFIXUPIMM, the other value from a selection.
+        Assert.True(lanes.OneWhereNotNegative(double.NaN, 0.25) is var numerator && (double.IsNaN(numerator) || numerator == 0.25));
+        Assert.True(lanes.OneWhereNotNegativeSingle(float.NaN, 0.25f) is var numeratorSingle && (float.IsNaN(numeratorSingle) || numeratorSingle == 0.25f));
 
         // σ(x) from it and e = exp(−|x|): within a few ulps of 1 / (1 + exp(−x)) on both sides of 0, NaN for NaN.
         foreach (var x in Enumerable.Range(-400, 801).Select(i => i / 10.0))
@@ -210,6 +214,58 @@ public sealed class LaneFunctionsTests
         }
 
         Assert.True(double.IsNaN(lanes.Sigmoid(double.NaN)) && float.IsNaN(lanes.SigmoidSingle(float.NaN)));
+    }
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void Exp_of_minus_abs_is_the_exponential_of_the_clamped_negated_magnitude_on_every_kind_of_value(int bits)
+    {
+        // VRANGEP (the smaller magnitude of x and the floor, its sign set) where AVX-512 DQ is there; −|x| and a maximum
+        // elsewhere: the same bits as exp of max(−|x|, floor), on signed zeros, denormals, the floor, ±∞ and NaN.
+        var lanes = Functions.Of(bits);
+        double[] points = [0.0, -0.0, 1.0, -1.0, 0.3466, -0.3466, 3e-310, -3e-310, 1e-40, -1e-40, 86.9, -86.9, 87.0, -87.0, 87.5, -87.5,
+            707.9, -707.9, 708.0, -708.0, 709.5, -709.5, 1e300, -1e300, double.MaxValue, double.MinValue, double.PositiveInfinity, double.NegativeInfinity];
+        foreach (var x in points)
+        {
+            Assert.Equal(lanes.Exp(-Math.Abs(x)), lanes.ExpOfMinusAbs(x));
+            var narrow = (float)x;
+            Assert.Equal(lanes.ExpSingle(-Math.Abs(narrow)), lanes.ExpOfMinusAbsSingle(narrow));
+        }
+
+        // NaN has no magnitude to clamp: VRANGEP gives the floor's exponential, −|x| and a maximum NaN; σ and softplus
+        // are NaN either way.
+        Assert.True(lanes.ExpOfMinusAbs(double.NaN) is var e && (double.IsNaN(e) || e == lanes.Exp(-708)));
+        Assert.True(lanes.ExpOfMinusAbsSingle(float.NaN) is var single && (float.IsNaN(single) || single == lanes.ExpSingle(-87)));
+        Assert.True(double.IsNaN(lanes.Sigmoid(double.NaN)) && float.IsNaN(lanes.SigmoidSingle(float.NaN)));
+        Assert.True(double.IsNaN(lanes.Softplus(double.NaN)) && float.IsNaN(lanes.SoftplusSingle(float.NaN)));
+        Assert.Equal(Math.Exp(-1.0), lanes.ExpOfMinusAbs(1.0), 15);
+    }
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void Negated_and_subtracting_multiply_adds_give_the_bits_of_the_multiply_add_of_the_negated_operand(int bits)
+    {
+        // One instruction (VFNMADD, VFMSUB) where the CPU has them: the same single rounding as (−a)·b + c and a·b + (−c),
+        // signed zeros included.
+        var lanes = Functions.Of(bits);
+        var random = new Random(18);
+        var values = Enumerable.Range(0, 2000).Select(_ => (random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-30, 30)))
+            .Concat([0.0, -0.0, 1.0, -1.0, 1e-310, double.PositiveInfinity]).ToArray();
+        for (var i = 0; i + 2 < values.Length; i++)
+        {
+            var (a, b, c) = (values[i], values[i + 1], values[i + 2]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(lanes.MultiplyAdd(-a, b, c)), BitConverter.DoubleToInt64Bits(lanes.MultiplyAddNegated(a, b, c)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(lanes.MultiplyAdd(a, b, -c)), BitConverter.DoubleToInt64Bits(lanes.MultiplySubtract(a, b, c)));
+            var (x, y, z) = ((float)a, (float)b, (float)c);
+            Assert.Equal(BitConverter.SingleToInt32Bits(lanes.MultiplyAddSingle(-x, y, z)), BitConverter.SingleToInt32Bits(lanes.MultiplyAddNegatedSingle(x, y, z)));
+            Assert.Equal(BitConverter.SingleToInt32Bits(lanes.MultiplyAddSingle(x, y, -z)), BitConverter.SingleToInt32Bits(lanes.MultiplySubtractSingle(x, y, z)));
+        }
+
+        // Not a product added: 2·3 taken from 7, and 2·3 less 7.
+        Assert.Equal(1.0, lanes.MultiplyAddNegated(2, 3, 7));
+        Assert.Equal(-1.0f, lanes.MultiplySubtractSingle(2, 3, 7));
     }
 
     // Scalar, a formula of its own (Goldberg's): log(u)·e/(u − 1) with u = 1 + e rounded, e itself where u is 1. .NET's
@@ -251,6 +307,26 @@ public sealed class LaneFunctionsTests
 
         public abstract double Sigmoid(double x);
 
+        public abstract double ExpOfMinusAbs(double x);
+
+        public abstract double Softplus(double x);
+
+        public abstract float SoftplusSingle(float x);
+
+        public abstract float ExpOfMinusAbsSingle(float x);
+
+        public abstract double MultiplyAdd(double a, double b, double c);
+
+        public abstract float MultiplyAddSingle(float a, float b, float c);
+
+        public abstract double MultiplyAddNegated(double a, double b, double c);
+
+        public abstract float MultiplyAddNegatedSingle(float a, float b, float c);
+
+        public abstract double MultiplySubtract(double a, double b, double c);
+
+        public abstract float MultiplySubtractSingle(float a, float b, float c);
+
         public abstract float SigmoidSingle(float x);
 
         private sealed class At<TDouble, TSingle> : Functions
@@ -282,6 +358,26 @@ public sealed class LaneFunctionsTests
             public override double OneWhereNotNegative(double x, double otherwise) => TDouble.OneWhereNotNegative(TDouble.Create(x), TDouble.Create(otherwise))[0];
 
             public override float OneWhereNotNegativeSingle(float x, float otherwise) => TSingle.OneWhereNotNegative(TSingle.Create(x), TSingle.Create(otherwise))[0];
+
+            public override double Softplus(double x) => LaneFunctions<TDouble, double>.Evaluate(TDouble.Create(x)).Softplus[0];
+
+            public override float SoftplusSingle(float x) => LaneFunctions<TSingle, float>.Evaluate(TSingle.Create(x)).Softplus[0];
+
+            public override double ExpOfMinusAbs(double x) => LaneFunctions<TDouble, double>.ExpOfMinusAbs(TDouble.Create(x))[0];
+
+            public override float ExpOfMinusAbsSingle(float x) => LaneFunctions<TSingle, float>.ExpOfMinusAbs(TSingle.Create(x))[0];
+
+            public override double MultiplyAdd(double a, double b, double c) => TDouble.MultiplyAdd(TDouble.Create(a), TDouble.Create(b), TDouble.Create(c))[0];
+
+            public override float MultiplyAddSingle(float a, float b, float c) => TSingle.MultiplyAdd(TSingle.Create(a), TSingle.Create(b), TSingle.Create(c))[0];
+
+            public override double MultiplyAddNegated(double a, double b, double c) => TDouble.MultiplyAddNegated(TDouble.Create(a), TDouble.Create(b), TDouble.Create(c))[0];
+
+            public override float MultiplyAddNegatedSingle(float a, float b, float c) => TSingle.MultiplyAddNegated(TSingle.Create(a), TSingle.Create(b), TSingle.Create(c))[0];
+
+            public override double MultiplySubtract(double a, double b, double c) => TDouble.MultiplySubtract(TDouble.Create(a), TDouble.Create(b), TDouble.Create(c))[0];
+
+            public override float MultiplySubtractSingle(float a, float b, float c) => TSingle.MultiplySubtract(TSingle.Create(a), TSingle.Create(b), TSingle.Create(c))[0];
 
             public override double Sigmoid(double x) => LaneFunctions<TDouble, double>.SigmoidWith(TDouble.Create(x), LaneFunctions<TDouble, double>.ExpOfMinusAbs(TDouble.Create(x)))[0];
 

@@ -57,8 +57,12 @@ internal unsafe interface ILanes<TSelf, T> :
     /// <summary>Writes the lanes to <paramref name="at"/>.</summary>
     void Store(T* at);
 
-    /// <summary>−|x|: the sign bit set, one instruction (|x| and its negation are two).</summary>
-    static abstract TSelf NegatedAbs(TSelf x);
+    /// <summary>
+    /// max(−|x|, <paramref name="bound"/>) for a negative bound: one AVX-512 <c>VRANGEP</c> (the smaller magnitude, its
+    /// sign set) where the CPU has it, else the sign bit set and a maximum. A NaN x gives the bound with
+    /// <c>VRANGEP</c> (it takes the number of a number and a NaN) and NaN without.
+    /// </summary>
+    static abstract TSelf NegatedAbsAtLeast(TSelf x, TSelf bound);
 
     /// <summary>
     /// <paramref name="p"/> with its bits XORed with those of <paramref name="t"/> shifted to put t's lowest exponent bit
@@ -88,6 +92,15 @@ internal unsafe interface ILanes<TSelf, T> :
     /// <summary>left·right + addend, fused where the hardware has an FMA.</summary>
     static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
 
+    /// <summary>
+    /// addend − left·right, the bits of <see cref="MultiplyAdd"/>(−left, right, addend) in one instruction where the
+    /// hardware has a negated FMA: the JIT does not fold the negation into the FMA (an XOR a vector).
+    /// </summary>
+    static abstract TSelf MultiplyAddNegated(TSelf left, TSelf right, TSelf addend);
+
+    /// <summary>left·right − subtrahend, the bits of <see cref="MultiplyAdd"/>(left, right, −subtrahend) in one instruction, as <see cref="MultiplyAddNegated"/>.</summary>
+    static abstract TSelf MultiplySubtract(TSelf left, TSelf right, TSelf subtrahend);
+
     /// <summary>All ones where left ≥ right.</summary>
     static abstract TSelf GreaterThanOrEqual(TSelf left, TSelf right);
 
@@ -101,8 +114,10 @@ internal unsafe interface ILanes<TSelf, T> :
     static abstract TSelf Select(TSelf condition, TSelf whenTrue, TSelf whenFalse);
 
     /// <summary>
-    /// 1 where x ≥ 0 (−0 included), <paramref name="otherwise"/> where x is negative or NaN: σ's numerator. AVX-512's
-    /// VFIXUPIMM classifies x and writes 1 in one instruction, where a comparison and a selection take two or three.
+    /// 1 where x ≥ 0 (−0 included), <paramref name="otherwise"/> where x is negative: σ's numerator. AVX-512's
+    /// VFIXUPIMM classifies x and writes 1 in one instruction, where a comparison and a selection take two or three; it
+    /// writes NaN where x is NaN, which the selection does not (it writes <paramref name="otherwise"/>, the e that
+    /// <see cref="NegatedAbsAtLeast"/> kept NaN without AVX-512): σ of NaN is NaN either way.
     /// </summary>
     static abstract TSelf OneWhereNotNegative(TSelf x, TSelf otherwise);
 
@@ -130,8 +145,8 @@ internal unsafe interface ILanes<TSelf, T> :
 internal static class FixupTables
 {
     /// <summary>
-    /// A nibble per class of x (QNaN, SNaN, ±0, +1, −∞, +∞, negative, positive, from the lowest): 0xA (write +1) for ±0,
-    /// +1, +∞ and positive x, 0 (keep the destination) for the others.
+    /// A nibble per class of x (QNaN, SNaN, ±0, +1, −∞, +∞, negative, positive, from the lowest): 0x2 (x as a quiet NaN)
+    /// for NaN, 0xA (write +1) for ±0, +1, +∞ and positive x, 0 (keep the destination) for −∞ and negative x.
     /// </summary>
-    public const int OneWhereNotNegative = unchecked((int)0xA0A0AA00);
+    public const int OneWhereNotNegative = unchecked((int)0xA0A0AA22);
 }

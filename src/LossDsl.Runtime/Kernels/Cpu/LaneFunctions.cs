@@ -18,9 +18,13 @@ internal static unsafe class LaneFunctions<TLanes, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x) => EvaluateWith(x, ExpOfMinusAbs(x));
 
-    /// <summary>e = exp(−|x|), what <see cref="EvaluateWith"/> reads beside x.</summary>
+    /// <summary>
+    /// e = exp(−|x|), what <see cref="EvaluateWith"/> reads beside x, at least exp of the floor. For a NaN x, NaN or (with
+    /// AVX-512's <see cref="ILanes{TSelf, T}.NegatedAbsAtLeast"/>) that least value: σ and softplus carry x's NaN
+    /// themselves (<see cref="ILanes{TSelf, T}.OneWhereNotNegative"/>, the maximum with 0).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes ExpOfMinusAbs(TLanes x) => ExpOfNonPositive(TLanes.NegatedAbs(x));
+    public static TLanes ExpOfMinusAbs(TLanes x) => ExpAboveFloor(TLanes.NegatedAbsAtLeast(x, ExpFloor));
 
     /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,10 +66,20 @@ internal static unsafe class LaneFunctions<TLanes, T>
     /// instructions a vector (with −|x| as one instruction, not two: 3 % off a bce + dice + iou step on an AVX-512 Xeon).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes ExpOfNonPositive(TLanes x)
+    public static TLanes ExpOfNonPositive(TLanes x) => ExpAboveFloor(TLanes.Max(ExpFloor, x));
+
+    /// <summary>The smallest argument <see cref="ExpOfNonPositive"/> takes: −708 (float64) or −87 (float32).</summary>
+    private static TLanes ExpFloor
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TLanes.Create(typeof(T) == typeof(double) ? -708.0 : -87.0);
+    }
+
+    // eˣ for x in [ExpFloor, 0], or NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TLanes ExpAboveFloor(TLanes x)
     {
         var isDouble = typeof(T) == typeof(double);
-        x = TLanes.Max(TLanes.Create(isDouble ? -708.0 : -87.0), x);
         // n = round(x / ln 2), by adding and taking away 1.5·2^(mantissa bits); r in two steps, for the exactness of n·ln 2.
         var shift = TLanes.Create(isDouble ? 6755399441055744.0 : 12582912.0);
         var n = TLanes.MultiplyAdd(x, TLanes.Create(1.4426950408889634), shift) - shift;

@@ -60,8 +60,16 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(T* at) => value.Store(at);
 
+    // VRANGEP's control: bits 1:0 = 10, the operand of the smaller magnitude; bits 3:2 = 11, its sign bit set.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> NegatedAbs(Lanes256<T> x) =>
+    public static Lanes256<T> NegatedAbsAtLeast(Lanes256<T> x, Lanes256<T> bound) =>
+        Avx512DQ.VL.IsSupported && typeof(T) == typeof(float) ? new(Avx512DQ.VL.Range(bound.value.AsSingle(), x.value.AsSingle(), 0b1110).As<float, T>())
+            : Avx512DQ.VL.IsSupported && typeof(T) == typeof(double) ? new(Avx512DQ.VL.Range(bound.value.AsDouble(), x.value.AsDouble(), 0b1110).As<double, T>())
+            : Max(bound, NegatedAbs(x));
+
+    // −|x|: the sign bit set, one instruction (|x| and its negation are two).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes256<T> NegatedAbs(Lanes256<T> x) =>
         new(x.value | (typeof(T) == typeof(double) ? Vector256.Create(-0.0).As<double, T>() : Vector256.Create(-0.0f).As<float, T>()));
 
     // The shift puts the lowest exponent bit (bit 23 of a float32, 52 of a float64) on the sign bit: 1.0's bits become the
@@ -94,6 +102,18 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
         new(typeof(T) == typeof(double)
             ? Vector256.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
             : Vector256.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> MultiplyAddNegated(Lanes256<T> left, Lanes256<T> right, Lanes256<T> addend) =>
+        !Fma.IsSupported ? MultiplyAdd(new(-left.value), right, addend)
+            : typeof(T) == typeof(double) ? new(Fma.MultiplyAddNegated(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>())
+            : new(Fma.MultiplyAddNegated(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> MultiplySubtract(Lanes256<T> left, Lanes256<T> right, Lanes256<T> subtrahend) =>
+        !Fma.IsSupported ? MultiplyAdd(left, right, new(-subtrahend.value))
+            : typeof(T) == typeof(double) ? new(Fma.MultiplySubtract(left.value.AsDouble(), right.value.AsDouble(), subtrahend.value.AsDouble()).As<double, T>())
+            : new(Fma.MultiplySubtract(left.value.AsSingle(), right.value.AsSingle(), subtrahend.value.AsSingle()).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> GreaterThanOrEqual(Lanes256<T> left, Lanes256<T> right) => new(Vector256.GreaterThanOrEqual(left.value, right.value));

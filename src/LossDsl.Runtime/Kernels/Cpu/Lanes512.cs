@@ -61,8 +61,16 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(T* at) => value.Store(at);
 
+    // VRANGEP's control: bits 1:0 = 10, the operand of the smaller magnitude; bits 3:2 = 11, its sign bit set.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512<T> NegatedAbs(Lanes512<T> x) =>
+    public static Lanes512<T> NegatedAbsAtLeast(Lanes512<T> x, Lanes512<T> bound) =>
+        Avx512DQ.IsSupported && typeof(T) == typeof(float) ? new(Avx512DQ.Range(bound.value.AsSingle(), x.value.AsSingle(), 0b1110).As<float, T>())
+            : Avx512DQ.IsSupported && typeof(T) == typeof(double) ? new(Avx512DQ.Range(bound.value.AsDouble(), x.value.AsDouble(), 0b1110).As<double, T>())
+            : Max(bound, NegatedAbs(x));
+
+    // −|x|: the sign bit set, one instruction (|x| and its negation are two).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512<T> NegatedAbs(Lanes512<T> x) =>
         new(x.value | (typeof(T) == typeof(double) ? Vector512.Create(-0.0).As<double, T>() : Vector512.Create(-0.0f).As<float, T>()));
 
     // The shift puts the lowest exponent bit (bit 23 of a float32, 52 of a float64) on the sign bit: 1.0's bits become the
@@ -95,6 +103,18 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
         new(typeof(T) == typeof(double)
             ? Vector512.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
             : Vector512.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> MultiplyAddNegated(Lanes512<T> left, Lanes512<T> right, Lanes512<T> addend) =>
+        !Avx512F.IsSupported ? MultiplyAdd(new(-left.value), right, addend)
+            : typeof(T) == typeof(double) ? new(Avx512F.FusedMultiplyAddNegated(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>())
+            : new(Avx512F.FusedMultiplyAddNegated(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> MultiplySubtract(Lanes512<T> left, Lanes512<T> right, Lanes512<T> subtrahend) =>
+        !Avx512F.IsSupported ? MultiplyAdd(left, right, new(-subtrahend.value))
+            : typeof(T) == typeof(double) ? new(Avx512F.FusedMultiplySubtract(left.value.AsDouble(), right.value.AsDouble(), subtrahend.value.AsDouble()).As<double, T>())
+            : new(Avx512F.FusedMultiplySubtract(left.value.AsSingle(), right.value.AsSingle(), subtrahend.value.AsSingle()).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> GreaterThanOrEqual(Lanes512<T> left, Lanes512<T> right) => new(Vector512.GreaterThanOrEqual(left.value, right.value));

@@ -61,10 +61,10 @@ internal readonly struct PlainCrossEntropyTerm<TLanes, T> : IPixelTerm<TLanes, T
     public static bool LogarithmApart => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes WithoutLogarithm(TLanes x, TLanes t) => TLanes.MultiplyAdd(-t, x, TLanes.Max(TLanes.Zero, x));
+    public static TLanes WithoutLogarithm(TLanes x, TLanes t) => TLanes.MultiplyAddNegated(t, x, TLanes.Max(TLanes.Zero, x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.MultiplyAdd(-t, x, softplus), p - t);
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.MultiplyAddNegated(t, x, softplus), p - t);
 }
 
 /// <summary>bce with a positive weight w: w·t·softplus(−x) + (1 − t)·softplus(x).</summary>
@@ -113,8 +113,8 @@ internal readonly struct FocalTerm<TLanes, T, TPower>(double alpha, TPower power
         var m = TLanes.Max(LaneFunctions<TLanes, T>.SmallestNormal, TLanes.MultiplyAdd(p, towardsOther, t));
         var (power, powerSlope) = modulation.Of(m);
         var alphaT = TLanes.MultiplyAdd(t, alphaSlope, alphaBase);
-        var crossEntropy = TLanes.MultiplyAdd(-t, x, softplus);
-        var sigmoidSlope = TLanes.MultiplyAdd(-p, p, p);
+        var crossEntropy = TLanes.MultiplyAddNegated(t, x, softplus);
+        var sigmoidSlope = TLanes.MultiplyAddNegated(p, p, p);
         var throughModulation = powerSlope * towardsOther * sigmoidSlope * crossEntropy;
         return (alphaT * power * crossEntropy, alphaT * TLanes.MultiplyAdd(power, p - t, throughModulation));
     }

@@ -500,7 +500,7 @@ internal static unsafe class SigmoidStatisticsPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TLanes SquareMinusSelf<TLanes, T>(TLanes t)
         where TLanes : unmanaged, ILanes<TLanes, T>
-        where T : unmanaged => TLanes.MultiplyAdd(t, t, -t);
+        where T : unmanaged => TLanes.MultiplySubtract(t, t, t);
 
     /// <summary>
     /// Whether a block loop reads a scale s (valid mask times weight map) beside x and t. A type, so that the loop without
