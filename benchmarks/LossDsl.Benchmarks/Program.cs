@@ -45,7 +45,10 @@ public static class Program
     /// floor (one read of pred and target, one write of a gradient: <see cref="MemoryFloor"/>).
     /// </summary>
     public static IReadOnlyList<LossVariant> AllVariants { get; } = LossVariant.Standard(LossCases.All)
-        .Append(new LossVariant(LossCases.Named("focal + dice"), "Closed-form gradient (proposal)", () => new ClosedFormFocalDice()))
+        .Append(new LossVariant(LossCases.Named("focal + dice"), "Closed-form gradient (proposal)",
+            () => new MaskNodeModule("focal + dice (closed form)", (pred, t) => FocalDiceFunction.apply(pred, t, 0.25, 2.0, 1.0))))
+        .Append(new LossVariant(LossCases.Named("focal + dice"), "Loss from the node (proposal)",
+            () => new MaskNodeModule("focal + dice (loss from the node)", (pred, t) => FusedFocalDiceFunction.apply(pred, t))))
         .Concat(LossCases.All.Select(c => new LossVariant(c, MemoryFloor.Label, () => new MemoryFloor()) { ComputesTheLoss = false }))
         .OrderBy(v => LossCases.All.ToList().IndexOf(v.Case))
         .ToList();
