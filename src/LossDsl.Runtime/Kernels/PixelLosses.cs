@@ -326,7 +326,7 @@ public static partial class PixelLosses
     // The pixel term's mean over the kept elements, from the statistics node's sum of each times its pixel weight.
     private static Tensor MeanOfPixelSum(Tensor logits, Tensor target, Tensor? valid, Tensor? pixelWeight, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight)
     {
-        var (truePositive, predicted, targetSum, sum, _) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight, pixelWeight ?? valid);
+        var (truePositive, predicted, targetSum, sum, _) = SigmoidStatistics.Compute(logits, target, reduce, pixelSum, positiveWeight, pixelWeight ?? valid, statisticsRead: false);
         truePositive.Dispose();
         predicted.Dispose();
         targetSum.Dispose();

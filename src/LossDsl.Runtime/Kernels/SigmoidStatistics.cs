@@ -19,7 +19,7 @@ namespace LossDsl.Kernels;
 /// CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of x and t forward, one read and one write
 /// of the gradient backward; when a backward pass will follow, the forward pass also writes p into the buffer that the
 /// backward pass then overwrites with the gradient (<see cref="KeptForBackward"/>), so that backward computes no
-/// exponential, and focal's slope into a second one.
+/// exponential, and focal's slope into a second one (or alone, where TP and P take no gradient: focal alone).
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -52,14 +52,18 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// <see cref="Inputs"/>' messages), or null for none: the one-pass kernel from the values it reads anyway, the
     /// torch-operation path by <see cref="Inputs.CheckFinite"/> and <see cref="Inputs.CheckMaskValues"/> first.
     /// </param>
+    /// <param name="statisticsRead">
+    /// Whether the caller reads TP and P (not so for a pixel term alone, which disposes them): without, the one-pass
+    /// kernel keeps focal's slope alone for the backward pass, one full-size tensor instead of two.
+    /// </param>
     public static (Tensor TruePositive, Tensor Predicted, Tensor Target, Tensor? PixelSum, (RegionTerm Term, Tensor Value)[] Evaluated) Compute(
         Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, Tensor? scale = null, RegionTerm[]? regionTerms = null,
-        string? checkValuesOf = null)
+        string? checkValuesOf = null, bool statisticsRead = true)
     {
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!);
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!, statisticsRead || hostable.Length > 0);
         var (truePositive, predicted, targetSum, sum, values) = StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
         return (truePositive, predicted, targetSum, sum, EvaluatedRegionTerms.Pair(hostable, values));
     }
@@ -68,13 +72,14 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// Arguments: logits and target (tensors of one shape), the dims to sum over (long[]), the pixel term to sum
     /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
     /// null), whether the one-pass kernel may keep values for the backward pass (bool) and the region terms it evaluates
-    /// (from <see cref="EvaluatedRegionTerms.Hostable"/>) and the loss whose values it checks (or null). Returns TP, P, T
+    /// (from <see cref="EvaluatedRegionTerms.Hostable"/>), the loss whose values it checks (or null), and whether TP and P
+    /// may take gradients (bool: the one-pass kernel keeps p for them). Returns TP, P, T
     /// (flattened), the pixel term's sum and, from the one-pass kernel, the terms' values, concatenated.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
-        var (scale, keep, terms, checkValuesOf) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7], (string?)vars[8]);
+        var (scale, keep, terms, checkValuesOf, statisticsTakeGradients) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7], (string?)vars[8], (bool)vars[9]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
         // Decided once: the backward pass takes the path the forward pass took.
@@ -84,7 +89,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null);
+            var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null, statisticsTakeGradients);
             if (checkValuesOf is not null)
             {
                 // The pass's two check sums are exactly 0 when every value passes (a NaN is not 0); otherwise the checks
@@ -105,7 +110,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
 
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
             SavedTensors.Save(ctx, logits, target, positiveWeight, scale, probabilities, termSlopes);
-            ctx.save_data("kept", new KeptForBackward(probabilities is not null));
+            ctx.save_data("kept", new KeptForBackward(probabilities is not null || termSlopes is not null));
             ctx.save_data("maskInSign", maskInSign ?? Array.Empty<bool>());
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.size(1));
@@ -162,7 +167,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes, (bool[])ctx.get_data("maskInSign"));
-            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null! };
+            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null!, null! };
         }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
@@ -209,7 +214,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null!, null! };
     }
 
     // The pixel term's sum over every element, each times its scale (torchvision's focal, libtorch's BCE-with-logits with

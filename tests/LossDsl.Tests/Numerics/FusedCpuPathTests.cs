@@ -286,6 +286,48 @@ public sealed class FusedCpuPathTests
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromKept));
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, 2.0, false)]
+    [InlineData(ScalarType.Float64, 1.5, true)]
+    public void Where_the_statistics_take_no_gradient_focal_keeps_its_slope_alone_and_writes_the_gradient_over_it(ScalarType dtype, double gamma, bool scaled)
+    {
+        // Focal alone (its kernel disposes TP and P): one kept stream instead of two, and the same bits of gradient.
+        using var scope = NewDisposeScope();
+        var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 41);
+        var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
+
+        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true, statisticsTakeGradients: false);
+        Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1).Sums, sums);
+        Assert.Null(probabilities);
+        Assert.Null(maskInSign);
+        var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.0 }, new[] { 0.0 }, pixelSum, 0.4, positiveWeight: 1));
+        var fromSlope = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.0 }, new[] { 0.0 }, pixelSum, 0.4, positiveWeight: 1, null, termSlopes, null);
+
+        Assert.Same(termSlopes, fromSlope);
+        Assert.Equal(fromLogits, FixedInputs.ToArray(fromSlope));
+        Assert.Contains(fromLogits, g => g != 0);
+
+        // bce's slope is p − t: it keeps p, as before.
+        var bce = SigmoidStatisticsPass.Forward(rows, logits, target, scale, SigmoidPixelSum.CrossEntropy, positiveWeight: 1, keep: true, statisticsTakeGradients: false);
+        Assert.NotNull(bce.Probabilities);
+        Assert.Null(bce.TermSlopes);
+    }
+
+    [Fact]
+    public void A_slope_kept_alone_refuses_gradients_through_TP_and_P()
+    {
+        using var scope = NewDisposeScope();
+        var logits = randn(new long[] { 2, 1, 8, 8 });
+        var target = rand(new long[] { 2, 1, 8, 8 }).gt(0.5).to_type(ScalarType.Float32);
+        var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
+        var (_, _, termSlopes, _) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true, statisticsTakeGradients: false);
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 0.0 }, new[] { 0.5 }, SigmoidPixelSum.Focal(0.25, 2), 1.0, positiveWeight: 1, null, termSlopes, null));
+
+        Assert.Contains("TP and P", error.Message);
+    }
+
     [Fact]
     public void Focal_from_kept_p_alone_is_refused_its_slope_reads_the_logits()
     {
@@ -320,12 +362,13 @@ public sealed class FusedCpuPathTests
     [Theory]
     [InlineData("bce + dice + iou", LossTarget.Mask)]
     [InlineData("focal + dice", LossTarget.Mask)]
+    [InlineData("focal", LossTarget.Mask)]
     [InlineData("ce + dice", LossTarget.Labels)]
     [InlineData("dice + focal", LossTarget.Labels)]
     public void A_second_backward_pass_of_a_retained_graph_computes_again_from_the_logits(string text, LossTarget task)
     {
-        // The first backward pass writes the gradient over the p the forward pass kept (focal keeps its slope beside it);
-        // a second one must not read it as p.
+        // The first backward pass writes the gradient over the p the forward pass kept (focal keeps its slope beside it,
+        // or alone without a region term); a second one must not read it as p or as the slope.
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator(29);
         long[] shape = { 2, 3, 17, 19 };

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
@@ -29,16 +30,19 @@ internal static unsafe class SigmoidStatisticsPass
     /// <paramref name="checkValues"/> the value checks' two sums (<see cref="ValueChecks"/>); and, when
     /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p with the mask in its sign,
     /// and the term's slope when it reads more than p and t (null otherwise), and per block (row-major) whether its mask
-    /// was binary, so that the sign holds it.
+    /// was binary, so that the sign holds it. Without <paramref name="statisticsTakeGradients"/> (TP and P are not read, as
+    /// for a pixel term alone) a term's kept slope is kept alone, without p: the backward pass then reads one stream and
+    /// writes the gradient over it, and must be given TP's and P's gradients as 0.
     /// </summary>
     public static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false, bool checkValues = false) =>
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false, bool checkValues = false,
+        bool statisticsTakeGradients = true) =>
         (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
-            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
-            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
-            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
-            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues),
+            (true, true) => Forward<Lanes512<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues, statisticsTakeGradients),
+            (true, false) => Forward<Lanes256<float>, float>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues, statisticsTakeGradients),
+            (false, true) => Forward<Lanes512<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues, statisticsTakeGradients),
+            (false, false) => Forward<Lanes256<double>, double>(rows, logits, target, scale, pixelSum, positiveWeight, keep, checkValues, statisticsTakeGradients),
         };
 
     /// <summary>
@@ -54,13 +58,19 @@ internal static unsafe class SigmoidStatisticsPass
     /// The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's
     /// sum: written over <paramref name="probabilities"/> when given (with <paramref name="termSlopes"/> and
     /// <paramref name="maskInSign"/>, what <see cref="Forward"/> kept for the same pixel term; without the last, every
-    /// block reads t), else into a new tensor from the logits.
+    /// block reads t), over <paramref name="termSlopes"/> kept alone (TP's and P's gradients must then be 0), else into a
+    /// new tensor from the logits.
     /// </summary>
     public static Tensor Backward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
         double positiveWeight, Tensor? probabilities = null, Tensor? termSlopes = null, bool[]? maskInSign = null)
     {
-        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, maskInSign, target, scale, probabilities ?? empty_like(logits),
+        if (probabilities is null && termSlopes is not null && !(truePositiveGrad.All(g => g == 0) && predictedGrad.All(g => g == 0)))
+        {
+            throw new ArgumentException("A slope kept without p gives no gradient through TP and P: theirs must be 0.", nameof(termSlopes));
+        }
+
+        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, maskInSign, target, scale, probabilities ?? termSlopes ?? empty_like(logits),
             new(truePositiveGrad, predictedGrad, pixelSumGrad, pixelSum));
         return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
@@ -72,10 +82,11 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward<TLanes, T>(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep, bool checkValues)
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep, bool checkValues, bool statisticsTakeGradients)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
-        WithTerm<TLanes, T, (double[], Tensor?, Tensor?, bool[]?), ForwardPass<TLanes, T>>(new(rows, logits, target, scale, keep, checkValues, pixelSum), pixelSum, positiveWeight);
+        WithTerm<TLanes, T, (double[], Tensor?, Tensor?, bool[]?), ForwardPass<TLanes, T>>(
+            new(rows, logits, target, scale, keep, checkValues, statisticsTakeGradients, pixelSum), pixelSum, positiveWeight);
 
     // The source follows what the forward pass kept; a term whose sum has no gradient adds nothing, and is left out of
     // the loop (its kept slopes with it).
@@ -84,7 +95,8 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged
     {
         var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : inputs.Slopes.Term;
-        return inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
+        return inputs.Probabilities is null && inputs.TermSlopes is not null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromSlopes<TLanes, T>>>(new(inputs), term, positiveWeight)
+            : inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
             : inputs.TermSlopes is null || term.Term == SigmoidPixelTerm.None ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
             : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
     }
@@ -104,12 +116,14 @@ internal static unsafe class SigmoidStatisticsPass
         };
 
     private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward<TLanes, T, TTerm>(
-        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, SigmoidPixelSum pixelSum, TTerm term)
+        CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, bool statisticsTakeGradients, SigmoidPixelSum pixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
     {
-        var (probabilities, termSlopes) = (keep ? empty_like(logits) : null, keep && !TTerm.SlopeReadsProbabilityOnly ? empty_like(logits) : null);
+        // p is kept where TP's and P's gradients or the term's slope read it; a slope that reads more is kept beside it.
+        var keepsSlope = keep && !TTerm.SlopeReadsProbabilityOnly;
+        var (probabilities, termSlopes) = (keep && (statisticsTakeGradients || !keepsSlope) ? empty_like(logits) : null, keepsSlope ? empty_like(logits) : null);
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
         var (p, d) = (probabilities is null ? 0 : CpuRows.Address(probabilities), termSlopes is null ? 0 : CpuRows.Address(termSlopes));
         // Per block: TP, P, T, the pixel term's sum, then the value checks' sums when asked.
@@ -214,12 +228,13 @@ internal static unsafe class SigmoidStatisticsPass
                 }
             }
 
-            // The mask from the sign of the kept p where the forward pass found the block's mask binary, else from t.
+            // The mask from the sign of the kept p where the forward pass found the block's mask binary, else from t; a
+            // slope kept alone needs none (MaskInSign reads nothing).
             if (TSource.ReadsLogits)
             {
                 Run<MaskRead<TLanes, T>>();
             }
-            else if (maskInSign?[item] == true)
+            else if (!TSource.ReadsProbabilities || maskInSign?[item] == true)
             {
                 Run<MaskInSign<TLanes, T>>();
             }
@@ -460,12 +475,21 @@ internal static unsafe class SigmoidStatisticsPass
         where TScale : struct, IScale
         where TMask : struct, IMaskSource<TLanes, T>
     {
-        var (kept, mask) = TMask.Of(read.Probability, target);
-        var (probability, slope) = TSource.Elements(read.Logit, kept, read.Slope, mask, term);
-        var gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
-        if (TTerm.Sums)
+        TLanes gradient;
+        if (!TSource.ReadsLogits && !TSource.ReadsProbabilities)
         {
-            gradient = TLanes.MultiplyAdd(gPixelSum, slope, gradient);
+            // The slope kept alone: TP's and P's gradients are 0 (Backward checks), and so is their part.
+            gradient = TTerm.Sums ? gPixelSum * read.Slope : TLanes.Zero;
+        }
+        else
+        {
+            var (kept, mask) = TMask.Of(read.Probability, target);
+            var (probability, slope) = TSource.Elements(read.Logit, kept, read.Slope, mask, term);
+            gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
+            if (TTerm.Sums)
+            {
+                gradient = TLanes.MultiplyAdd(gPixelSum, slope, gradient);
+            }
         }
 
         return TScale.Present ? gradient * scale : gradient;
@@ -537,13 +561,14 @@ internal static unsafe class SigmoidStatisticsPass
             where TTerm : struct, IPixelTerm<TLanes, T>;
     }
 
-    private readonly record struct ForwardPass<TLanes, T>(CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep, bool CheckValues, SigmoidPixelSum PixelSum)
+    private readonly record struct ForwardPass<TLanes, T>(
+        CpuRows Rows, Tensor Logits, Tensor Target, Tensor? Scale, bool Keep, bool CheckValues, bool StatisticsTakeGradients, SigmoidPixelSum PixelSum)
         : ITermPass<TLanes, T, (double[], Tensor?, Tensor?, bool[]?)>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
         public (double[], Tensor?, Tensor?, bool[]?) Run<TTerm>(TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, CheckValues, PixelSum, term);
+            where TTerm : struct, IPixelTerm<TLanes, T> => Forward<TLanes, T, TTerm>(Rows, Logits, Target, Scale, Keep, CheckValues, StatisticsTakeGradients, PixelSum, term);
     }
 
     private readonly record struct BackwardPass<TLanes, T, TSource>(BackwardInputs Inputs) : ITermPass<TLanes, T, Tensor>
@@ -660,6 +685,22 @@ internal static unsafe class SigmoidStatisticsPass
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.LossAndSlope(TLanes.Zero, t, probability, TLanes.Zero).Slope : TLanes.Zero);
+    }
+
+    /// <summary>The slope the forward pass kept alone, where TP and P take no gradient (focal alone): p is not needed.</summary>
+    private readonly struct FromSlopes<TLanes, T> : IElementSource<TLanes, T>
+        where TLanes : unmanaged, ILanes<TLanes, T>
+        where T : unmanaged
+    {
+        public static bool ReadsLogits => false;
+
+        public static bool ReadsProbabilities => false;
+
+        public static bool ReadsTermSlopes => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
+            where TTerm : struct, IPixelTerm<TLanes, T> => (TLanes.Zero, slope);
     }
 
     /// <summary>The p and the slope the forward pass kept (focal): no transcendental function backward.</summary>
