@@ -103,15 +103,17 @@ internal readonly unsafe struct Lanes256<T> : ILanes<Lanes256<T>, T>
             ? Vector256.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
             : Vector256.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
 
+    // The instruction only where MultiplyAdd's Vector256.MultiplyAddEstimate is one too (an accelerated vector type on a CPU
+    // with FMA), so that both round alike: a product rounded apart in one and not the other would differ in the last bit.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> MultiplyAddNegated(Lanes256<T> left, Lanes256<T> right, Lanes256<T> addend) =>
-        !Fma.IsSupported ? MultiplyAdd(new(-left.value), right, addend)
+        !(Vector256.IsHardwareAccelerated && Fma.IsSupported) ? MultiplyAdd(new(-left.value), right, addend)
             : typeof(T) == typeof(double) ? new(Fma.MultiplyAddNegated(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>())
             : new(Fma.MultiplyAddNegated(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> MultiplySubtract(Lanes256<T> left, Lanes256<T> right, Lanes256<T> subtrahend) =>
-        !Fma.IsSupported ? MultiplyAdd(left, right, new(-subtrahend.value))
+        !(Vector256.IsHardwareAccelerated && Fma.IsSupported) ? MultiplyAdd(left, right, new(-subtrahend.value))
             : typeof(T) == typeof(double) ? new(Fma.MultiplySubtract(left.value.AsDouble(), right.value.AsDouble(), subtrahend.value.AsDouble()).As<double, T>())
             : new(Fma.MultiplySubtract(left.value.AsSingle(), right.value.AsSingle(), subtrahend.value.AsSingle()).As<float, T>());
 

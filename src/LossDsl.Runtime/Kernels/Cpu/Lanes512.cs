@@ -104,15 +104,17 @@ internal readonly unsafe struct Lanes512<T> : ILanes<Lanes512<T>, T>
             ? Vector512.MultiplyAddEstimate(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>()
             : Vector512.MultiplyAddEstimate(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
 
+    // The instruction only where MultiplyAdd's Vector512.MultiplyAddEstimate is one too (an accelerated vector type on a CPU
+    // with FMA), so that both round alike: a product rounded apart in one and not the other would differ in the last bit.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> MultiplyAddNegated(Lanes512<T> left, Lanes512<T> right, Lanes512<T> addend) =>
-        !Avx512F.IsSupported ? MultiplyAdd(new(-left.value), right, addend)
+        !(Vector512.IsHardwareAccelerated && Avx512F.IsSupported) ? MultiplyAdd(new(-left.value), right, addend)
             : typeof(T) == typeof(double) ? new(Avx512F.FusedMultiplyAddNegated(left.value.AsDouble(), right.value.AsDouble(), addend.value.AsDouble()).As<double, T>())
             : new(Avx512F.FusedMultiplyAddNegated(left.value.AsSingle(), right.value.AsSingle(), addend.value.AsSingle()).As<float, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> MultiplySubtract(Lanes512<T> left, Lanes512<T> right, Lanes512<T> subtrahend) =>
-        !Avx512F.IsSupported ? MultiplyAdd(left, right, new(-subtrahend.value))
+        !(Vector512.IsHardwareAccelerated && Avx512F.IsSupported) ? MultiplyAdd(left, right, new(-subtrahend.value))
             : typeof(T) == typeof(double) ? new(Avx512F.FusedMultiplySubtract(left.value.AsDouble(), right.value.AsDouble(), subtrahend.value.AsDouble()).As<double, T>())
             : new(Avx512F.FusedMultiplySubtract(left.value.AsSingle(), right.value.AsSingle(), subtrahend.value.AsSingle()).As<float, T>());
 
