@@ -35,11 +35,12 @@ internal sealed class SsimFunction : autograd.SingleTensorFunction<SsimFunction>
         var (c1, c2, eps, border) = ((double)vars[3], (double)vars[4], (double)vars[5], (long)vars[6]);
         var (keep, withLuminance) = ((bool)vars[7], (bool)vars[8]);
         using var noGrad = no_grad();
-        using var muX = StructureLosses.GaussianFilter(x, window);
-        using var muY = StructureLosses.GaussianFilter(y, window);
-        using var contrastNumerator = Filtered(x, y, window).addcmul_(muX, muY, -1).mul_(2).add_(c2);
-        var contrastDenominator = Filtered(x, x, window).addcmul_(muX, muX, -1);
-        using (var ofY = Filtered(y, y, window))
+        using var filter = new GaussianFilterOfShape(x, window);
+        using var muX = filter.Apply(x);
+        using var muY = filter.Apply(y);
+        using var contrastNumerator = Filtered(x, y, filter).addcmul_(muX, muY, -1).mul_(2).add_(c2);
+        var contrastDenominator = Filtered(x, x, filter).addcmul_(muX, muX, -1);
+        using (var ofY = Filtered(y, y, filter))
         {
             contrastDenominator.add_(ofY).addcmul_(muY, muY, -1).add_(c2);
         }
@@ -101,11 +102,12 @@ internal sealed class SsimFunction : autograd.SingleTensorFunction<SsimFunction>
         (broadcast[0], broadcast[1]) = (x.size(0), x.size(1));
         using var shaped = grad_output.reshape(broadcast);
         using var scale = shaped.div((long)ctx.get_data("kept"));
-        using var squares = StructureLosses.GaussianFilter(ofSquares, window);
-        using var product = StructureLosses.GaussianFilter(ofProduct, window);
+        using var filter = new GaussianFilterOfShape(x, window);
+        using var squares = filter.Apply(ofSquares);
+        using var product = filter.Apply(ofProduct);
         // (G(∂S/∂μ) + 2a·G(∂S/∂G(a²)) + b·G(∂S/∂G(ab)))·scale, for image a beside image b.
         Tensor GradientOf(Tensor ofMean, Tensor a, Tensor b) =>
-            StructureLosses.GaussianFilter(ofMean, window).addcmul_(a, squares, 2).addcmul_(b, product, 1).mul_(scale);
+            filter.Apply(ofMean).addcmul_(a, squares, 2).addcmul_(b, product, 1).mul_(scale);
 
         var gradX = GradientOf(ofMuX, x, y);
         var gradY = ofMuY is null ? null : GradientOf(ofMuY, y, x);
@@ -113,10 +115,10 @@ internal sealed class SsimFunction : autograd.SingleTensorFunction<SsimFunction>
     }
 
     // G(a·b): the filtered product of two maps.
-    private static Tensor Filtered(Tensor a, Tensor b, Tensor window)
+    private static Tensor Filtered(Tensor a, Tensor b, GaussianFilterOfShape filter)
     {
         using var product = a.mul(b);
-        return StructureLosses.GaussianFilter(product, window);
+        return filter.Apply(product);
     }
 
     // ∂S/∂μ of one image's local mean μ, beside the other's ν, written over `into` (a map the caller hands over):

@@ -78,14 +78,11 @@ public static partial class StructureLosses
     /// odd 1-D <paramref name="window"/> w, zero padding, same size: <see cref="BandedFilter"/> for images up to
     /// <see cref="LargestBandedSide"/> a side, else <see cref="SeparableFilter"/>. Both are that filter exactly.
     /// </summary>
-    internal static Tensor GaussianFilter(Tensor images, Tensor window) =>
-        (images.dim(), images.shape[2..].All(side => side <= LargestBandedSide)) switch
-        {
-            (4, true) => BandedFilter(images, window),
-            (4, false) => SeparableFilter(images, window),
-            (_, true) => BandedVolumeFilter(images, window),
-            _ => SeparableVolumeFilter(images, window),
-        };
+    internal static Tensor GaussianFilter(Tensor images, Tensor window)
+    {
+        using var filter = new GaussianFilterOfShape(images, window);
+        return filter.Apply(images);
+    }
 
     /// <summary>
     /// <see cref="BandedFilter"/> on volumes [N, C, D, H, W]: the banded matrices along W, H and then D (moved next to W
@@ -96,6 +93,12 @@ public static partial class StructureLosses
         using var depth = BandedMatrix(window, volumes.size(2));
         using var rows = BandedMatrix(window, volumes.size(3));
         using var columns = BandedMatrix(window, volumes.size(4));
+        return BandedVolumeProducts(volumes, depth, rows, columns);
+    }
+
+    /// <summary><see cref="BandedVolumeFilter"/> with its three banded matrices given.</summary>
+    internal static Tensor BandedVolumeProducts(Tensor volumes, Tensor depth, Tensor rows, Tensor columns)
+    {
         using var columnsT = columns.t();
         using var alongW = volumes.matmul(columnsT);
         using var alongH = rows.matmul(alongW);
@@ -122,14 +125,20 @@ public static partial class StructureLosses
     /// The filter as two matrix products, <c>B_H · X · B_Wᵀ</c>, with <c>B_n[i, k] = w[k − i + h]</c> for |k − i| ≤ h
     /// (h = half the window) and 0 elsewhere: row i of <c>B_H · X</c> is the column pass at i with the taps that fall
     /// outside the image left out, which is what zero padding gives. Batched matrix products beat libtorch's depthwise
-    /// convolutions, whose cost is per-call reorders and allocation rather than the taps. The two small [n, n] matrices
-    /// are built per call (well under 1 % of the filter's time at 256 x 256), so they follow the images' size, dtype
-    /// and device with nothing to keep in step.
+    /// convolutions, whose cost is per-call reorders and allocation rather than the taps. Building the two [n, n]
+    /// matrices costs about as much as a filtering at 256 x 256 (a dozen operations on n² elements each): a caller that
+    /// filters several maps of one size builds them once (<see cref="GaussianFilterOfShape"/>).
     /// </summary>
     internal static Tensor BandedFilter(Tensor images, Tensor window)
     {
         using var rows = BandedMatrix(window, images.size(2));
         using var columns = BandedMatrix(window, images.size(3));
+        return BandedProducts(images, rows, columns);
+    }
+
+    /// <summary><see cref="BandedFilter"/> with its two banded matrices given.</summary>
+    internal static Tensor BandedProducts(Tensor images, Tensor rows, Tensor columns)
+    {
         using var columnsT = columns.t();
         using var columnPass = rows.matmul(images);
         return columnPass.matmul(columnsT);
@@ -140,7 +149,7 @@ public static partial class StructureLosses
     /// intermediate is freed here: an index matrix is n² int64s, 0.5 MiB at n = 256, and left to the caller's dispose
     /// scope they outlived the step (two matrices for each filtering).
     /// </summary>
-    private static Tensor BandedMatrix(Tensor window, long n)
+    internal static Tensor BandedMatrix(Tensor window, long n)
     {
         using var noGrad = no_grad();
         var size = window.size(0);

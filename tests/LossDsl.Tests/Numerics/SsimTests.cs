@@ -175,6 +175,29 @@ public sealed class SsimTests
         Assert.Equal(shape, filtered.shape);
     }
 
+    [Theory]
+    [InlineData(new long[] { 2, 1, 64, 48 })]          // banded matrices, built once
+    [InlineData(new long[] { 1, 2, 300, 20 })]         // separable convolutions
+    [InlineData(new long[] { 1, 1, 12, 10, 9 })]       // a volume, banded
+    public void A_filter_built_for_a_shape_filters_every_map_of_it_as_the_filter_built_per_call(long[] shape)
+    {
+        // SSIM's node builds the banded matrices once for its nine filterings; the same bits as building them each time.
+        using var scope = NewDisposeScope();
+        using var window = ConstantBuffers.GaussianWindow(5, 1.5);
+        var maps = new[] { rand(shape, dtype: ScalarType.Float64), randn(shape, dtype: ScalarType.Float64) };
+        using var filter = new GaussianFilterOfShape(maps[0], window);
+
+        foreach (var map in maps)
+        {
+            Assert.Equal(FixedInputs.ToArray(StructureLosses.GaussianFilter(map, window)), FixedInputs.ToArray(filter.Apply(map)));
+        }
+
+        var other = shape.ToArray();
+        other[^1] += 1;
+        var error = Assert.Throws<ArgumentException>(() => filter.Apply(rand(other, dtype: ScalarType.Float64)));
+        Assert.Contains("built for maps of", error.Message);
+    }
+
     [Fact]
     public void Gaussian_window_is_normalised_and_centred()
     {
