@@ -85,18 +85,9 @@ public static partial class StructureLosses
     }
 
     /// <summary>
-    /// <see cref="BandedFilter"/> on volumes [N, C, D, H, W]: the banded matrices along W, H and then D (moved next to W
+    /// <see cref="BandedProducts"/> on volumes [N, C, D, H, W]: the banded matrices along W, H and then D (moved next to W
     /// for its product), which is the separable 3-D Gaussian with zero padding.
     /// </summary>
-    internal static Tensor BandedVolumeFilter(Tensor volumes, Tensor window)
-    {
-        using var depth = BandedMatrix(window, volumes.size(2));
-        using var rows = BandedMatrix(window, volumes.size(3));
-        using var columns = BandedMatrix(window, volumes.size(4));
-        return BandedVolumeProducts(volumes, depth, rows, columns);
-    }
-
-    /// <summary><see cref="BandedVolumeFilter"/> with its three banded matrices given.</summary>
     internal static Tensor BandedVolumeProducts(Tensor volumes, Tensor depth, Tensor rows, Tensor columns)
     {
         using var columnsT = columns.t();

@@ -65,7 +65,7 @@ internal static unsafe class SigmoidStatisticsPass
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
         double positiveWeight, Tensor? probabilities = null, Tensor? termSlopes = null, bool[]? maskInSign = null)
     {
-        if (probabilities is null && termSlopes is not null && !(truePositiveGrad.All(g => g == 0) && predictedGrad.All(g => g == 0)))
+        if (probabilities is null && termSlopes is not null && (truePositiveGrad.Any(g => g != 0) || predictedGrad.Any(g => g != 0)))
         {
             throw new ArgumentException("A slope kept without p gives no gradient through TP and P: theirs must be 0.", nameof(termSlopes));
         }
