@@ -58,6 +58,11 @@ internal static class ExplanationText
             text.Append("total = Σ_k w_k · total_k\n");
         }
 
+        if (plan.TotalCall is { } totalCall)
+        {
+            text.Append($"forward: the total itself from {totalCall.Kernel}, one autograd node, without a group and on the tensors its pass takes; Terms evaluates each term\n");
+        }
+
         text.Append('\n');
         text.Append(perLevel
             ? $"passes per level, at the level's size: {Passes(plan.Passes)} ({Passes(steps)} in shared steps, {Passes(terms)} in terms)\n"

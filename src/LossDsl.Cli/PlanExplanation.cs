@@ -49,6 +49,9 @@ internal sealed record ExplainedPlan(
 
     /// <summary>What the plan sends across a data-parallel group, statistics first, then the terms.</summary>
     public ImmutableArray<ExplainedGroupPart> Group { get; init; } = ImmutableArray<ExplainedGroupPart>.Empty;
+
+    /// <summary>The kernel that gives <c>forward</c> the total itself (<see cref="LossPlan.TotalCall"/>), or null.</summary>
+    public KernelCall? TotalCall { get; init; }
 }
 
 /// <summary>
@@ -90,6 +93,7 @@ internal static class PlanExplanation
             Levels = plan.Signature.Levels,
             SpatialRank = plan.Signature.Spatial.Length,
             Group = GroupParts(plan),
+            TotalCall = plan.TotalCall,
         };
     }
 

@@ -53,6 +53,9 @@ public sealed class CompiledLoss : LossModule<LossTerms>
 
     private LossTerms EvaluateLevel(LossInputs inputs, bool unreduced) => interpreter.Evaluate(inputs, Buffers(), this, unreduced);
 
+    /// <inheritdoc/>
+    protected override Tensor? EvaluateTotal(LossInputs inputs) => interpreter.EvaluateTotal(inputs, Buffers(), this);
+
     // Looked up per call: module.to replaces a buffer's tensor in the registry (a generated module's field is updated too).
     private Tensor[] Buffers() => bufferNames.Select(name => get_buffer(name)!).ToArray();
 }

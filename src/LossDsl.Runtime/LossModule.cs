@@ -115,7 +115,8 @@ public abstract class LossModule<TTerms> : LossModule
     {
         Check(inputs);
         using var scope = NewDisposeScope();
-        var total = Evaluate(HalfPrecision.Widen(inputs), unreduced: false).Total;
+        var widened = HalfPrecision.Widen(inputs);
+        var total = EvaluateTotal(widened) ?? Evaluate(widened, unreduced: false).Total;
         return HalfPrecision.Narrow(total, inputs.Pred.dtype).MoveToOuterDisposeScope();
     }
 
@@ -145,6 +146,13 @@ public abstract class LossModule<TTerms> : LossModule
     /// reduction; called inside a dispose scope, which releases every temporary.
     /// </summary>
     protected abstract TTerms Evaluate(LossInputs inputs, bool unreduced);
+
+    /// <summary>
+    /// The total alone, where the loss's plan computes it in one node without the terms (a statistics node that returns
+    /// the loss itself: one autograd node instead of one per operation after it); null to have <see cref="forward(LossInputs)"/>
+    /// call <see cref="Evaluate"/>. Called inside a dispose scope. The default is null: every term is evaluated.
+    /// </summary>
+    protected virtual Tensor? EvaluateTotal(LossInputs inputs) => null;
 
     // Declared inputs must be given and undeclared ones must not: either way the loss would silently compute another number.
     private void Check(LossInputs inputs)

@@ -186,7 +186,28 @@ internal static class CSharpEmitter
             + string.Join(", ", plan.Terms.Select(t => $"new({CSharpLiterals.String(t.Name)}, {(t.Unreduced is null ? t.Name : UnreducedLocal(t))})")) + " });");
         w.Close();
         w.Line();
+        if (plan.TotalCall is { } totalCall)
+        {
+            EmitTotal(w, plan, totalCall);
+        }
+
         EmitTermValues(w, plan);
+    }
+
+    /// <summary><c>EvaluateTotal</c>: the steps the statistics node reads, then the node returning the total itself.</summary>
+    private static void EmitTotal(IndentedWriter w, LossPlan plan, KernelCall totalCall)
+    {
+        w.Line("/// <summary>The total alone, for <c>forward</c>: the statistics node returns it itself, one autograd node from pred to the loss; null where it cannot (a data-parallel group, tensors its one-pass kernel does not take), and then <c>forward</c> calls <c>Evaluate</c>.</summary>");
+        w.Open($"protected override {Tensor}? EvaluateTotal(global::LossDsl.LossInputs inputs)");
+        w.Line("var (pred, target) = inputs;");
+        foreach (var step in plan.StepsRead(totalCall))
+        {
+            w.Line($"var {step.Declared} = {Call(step.Call)};");
+        }
+
+        w.Line($"return {Call(totalCall)};");
+        w.Close();
+        w.Line();
     }
 
     /// <summary>The typed view of <c>LossTerms</c>: one property per term (<c>dice_2</c> is <c>Dice2</c>), names as written.</summary>

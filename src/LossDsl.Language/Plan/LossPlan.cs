@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LossDsl.Language.Semantics;
 
 namespace LossDsl.Language.Plan;
@@ -18,4 +20,37 @@ internal sealed record LossPlan(
     ImmutableArray<PlanBuffer> Buffers,
     ImmutableArray<PlanStep> Steps,
     ImmutableArray<PlanTerm> Terms,
-    ScalarNode Total);
+    ScalarNode Total)
+{
+    /// <summary>
+    /// The whole total as one call of a statistics node (<see cref="FusionAnalysis.TotalInStatistics"/>), after the
+    /// steps it reads (<see cref="StepsRead"/>): what <c>forward</c> makes instead of every step and term, where the
+    /// call gives a value; null when the plan has none.
+    /// </summary>
+    public KernelCall? TotalCall { get; init; }
+
+    /// <summary>The steps <paramref name="call"/> reads, directly or through other steps, in plan order.</summary>
+    public ImmutableArray<PlanStep> StepsRead(KernelCall call)
+    {
+        var read = new HashSet<string>(Locals(call));
+        // Backwards: a step is read when a later step that is read, or the call, reads one of its outputs.
+        for (var i = Steps.Length - 1; i >= 0; i--)
+        {
+            if (Steps[i].Outputs.Any(read.Contains))
+            {
+                read.UnionWith(Locals(Steps[i].Call));
+            }
+        }
+
+        return Steps.Where(step => step.Outputs.Any(read.Contains)).ToImmutableArray();
+    }
+
+    // The locals a call reads, its nested calls' (region terms') included.
+    private static IEnumerable<string> Locals(KernelCall call) =>
+        call.Arguments.SelectMany(a => a.Value switch
+        {
+            LocalValue local => new[] { local.Name },
+            CallsValue calls => calls.Calls.SelectMany(Locals),
+            _ => Enumerable.Empty<string>(),
+        });
+}

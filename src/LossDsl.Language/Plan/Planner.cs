@@ -57,7 +57,10 @@ internal sealed class Planner : IPlanInputs
         }
 
         var steps = FusionAnalysis.CheckLabelsInStatistics(FusionAnalysis.EvaluateRegionTermsInStatistics(planner.steps.ToImmutableArray(), planner.terms));
-        return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), steps, planner.terms.ToImmutableArray(), total);
+        return new LossPlan(name, text, source, signature, planner.buffers.ToImmutableArray(), steps, planner.terms.ToImmutableArray(), total)
+        {
+            TotalCall = FusionAnalysis.TotalInStatistics(signature, steps, planner.terms, total),
+        };
     }
 
     /// <summary>

@@ -26,6 +26,8 @@ internal sealed class PlanInterpreter
     // Each term's value made the whole batch's across a data-parallel group; null where the term needs none.
     private readonly BoundCall?[] acrossGroup;
     private readonly BoundCall?[] unreduced;
+    // The plan's total as one call (LossPlan.TotalCall) and the steps it reads, or null.
+    private readonly (BoundCall[] Steps, BoundCall Call)? total;
     private readonly int slotCount;
 
     public PlanInterpreter(LossPlan plan)
@@ -41,6 +43,12 @@ internal sealed class PlanInterpreter
         acrossGroup = plan.Terms.Select((t, i) => t.AcrossGroup is { } call ? Bind(call, ImmutableArray.Create($"{i}:group"), slots) : null).ToArray();
         // Slots of their own: an unreduced value never replaces a term's.
         unreduced = plan.Terms.Select((t, i) => t.Unreduced is { } call ? Bind(call, ImmutableArray.Create($"{i}:unreduced"), slots) : null).ToArray();
+        if (plan.TotalCall is { } totalCall)
+        {
+            var read = plan.StepsRead(totalCall);
+            total = (plan.Steps.Select((step, i) => (step, i)).Where(s => read.Contains(s.step)).Select(s => steps[s.i]).ToArray(), Bind(totalCall, ImmutableArray.Create(":total"), slots));
+        }
+
         slotCount = slots.Count;
     }
 
@@ -53,19 +61,7 @@ internal sealed class PlanInterpreter
     /// <param name="withUnreduced">Also each term's values before its reduction.</param>
     public LossTerms Evaluate(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module, bool withUnreduced)
     {
-        var locals = new object?[slotCount];
-        var given = new object?[] { inputs.Pred, inputs.Target, inputs.PixelWeight, inputs.ValidMask };
-        given.CopyTo(locals, 0);
-        for (var i = 0; i < Settings.Length; i++)
-        {
-            locals[given.Length + i] = Settings[i].GetValue(module);
-        }
-
-        for (var i = 0; i < buffers.Length; i++)
-        {
-            locals[buffers[i].Slot] = bufferValues[i];
-        }
-
+        var locals = Locals(inputs, bufferValues, module);
         foreach (var call in steps.Concat(terms).Concat(acrossGroup.OfType<BoundCall>()))
         {
             call.Store(call.Invoke(locals), locals);
@@ -83,6 +79,48 @@ internal sealed class PlanInterpreter
         // A term that reports its scalar only is its own unreduced value, as generated code has it.
         var before = unreduced.Select((call, i) => call is null ? values[i] : (Tensor)call.Invoke(locals)!);
         return new LossTerms(total, named, plan.Terms.Zip(before, (t, value) => new KeyValuePair<string, Tensor>(t.Name, value)).ToArray());
+    }
+
+    /// <summary>
+    /// The total alone from the plan's one call (<see cref="LossPlan.TotalCall"/>) after the steps it reads, as generated
+    /// code's <c>EvaluateTotal</c>; null when the plan has none or the call gives none.
+    /// </summary>
+    /// <param name="inputs">pred, target and the per-pixel inputs the loss declares.</param>
+    /// <param name="bufferValues">The module's current buffers, in <see cref="LossPlan.Buffers"/> order.</param>
+    /// <param name="module">The module whose settings the kernels read.</param>
+    public Tensor? EvaluateTotal(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module)
+    {
+        if (total is not { } whole)
+        {
+            return null;
+        }
+
+        var locals = Locals(inputs, bufferValues, module);
+        foreach (var step in whole.Steps)
+        {
+            step.Store(step.Invoke(locals), locals);
+        }
+
+        return (Tensor?)whole.Call.Invoke(locals);
+    }
+
+    // The slots with the inputs, the module's settings and the buffers filled in; every other slot empty.
+    private object?[] Locals(LossInputs inputs, IReadOnlyList<Tensor> bufferValues, LossModule module)
+    {
+        var locals = new object?[slotCount];
+        var given = new object?[] { inputs.Pred, inputs.Target, inputs.PixelWeight, inputs.ValidMask };
+        given.CopyTo(locals, 0);
+        for (var i = 0; i < Settings.Length; i++)
+        {
+            locals[given.Length + i] = Settings[i].GetValue(module);
+        }
+
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            locals[buffers[i].Slot] = bufferValues[i];
+        }
+
+        return locals;
     }
 
     /// <summary>

@@ -59,7 +59,10 @@ internal sealed class EvaluatedRegionTerms
     }
 
     /// <summary>The node's output: its <paramref name="sums"/>, then each term's value, in <paramref name="dtype"/>.</summary>
-    public Tensor Output(double[] sums, ScalarType dtype) => CpuValues.Write(sums.Concat(values).ToArray(), dtype, sums.Length + values.Length);
+    public Tensor Output(double[] sums, ScalarType dtype) => CpuValues.Write(Appended(sums), dtype, sums.Length + values.Length);
+
+    /// <summary>The numbers of the node's output: its <paramref name="sums"/>, then each term's value.</summary>
+    public double[] Appended(double[] sums) => sums.Concat(values).ToArray();
 
     /// <summary>Adds each term's slopes times its incoming gradient (<paramref name="valueGrads"/>) to the statistics' gradients.</summary>
     public void AddSlopes(ReadOnlySpan<double> valueGrads, Span<double> truePositiveGrad, Span<double> predictedGrad)

@@ -231,6 +231,81 @@ public sealed class RegionStatistics
         return (OnLogits(logits, target, scale, perImage, truePositive, predicted, targetSum, evaluated), focalSum!);
     }
 
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLogits"/>, for a total that adds up, with constant factors,
+    /// only region terms the node evaluates: <c>constant + Σ_k regionTermFactors[k]·regionTerms[k]</c>, as one autograd
+    /// node from the logits to the loss (<see cref="SigmoidStatistics.Total"/>). Null where the terms must be evaluated
+    /// one by one: with a data-parallel group (the statistics are summed across it first), or tensors the node's one-pass
+    /// kernel does not take. A plan calls it for <c>forward</c> alone, which then evaluates the terms on null.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel.</param>
+    /// <param name="regionTerms">The overlap terms the total adds up.</param>
+    /// <param name="regionTermFactors">Each term's factor in the total, in the order of <paramref name="regionTerms"/>.</param>
+    /// <param name="constant">What the total adds besides.</param>
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite and the mask in [0, 1], as for <see cref="ComputeFromLogits"/>.</param>
+    /// <param name="group">The module's data-parallel group, or null.</param>
+    public static Tensor? TotalFromLogits(Tensor logits, Tensor target, bool perImage, RegionTerm[]? regionTerms, double[] regionTermFactors, double constant, string loss,
+        bool checkValues, ILossGroup? group) =>
+        group is not null ? null
+        : SigmoidStatistics.Total(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.None, positiveWeight: null, regionTerms ?? Array.Empty<RegionTerm>(),
+            new LinearTotal(0, regionTermFactors, constant), checkValues ? loss : null);
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeWithCrossEntropy"/> (no valid mask or weight map), for a total
+    /// that adds up, with constant factors, only bce's mean over every element and region terms the node evaluates, as
+    /// <see cref="TotalFromLogits"/>.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel; the cross-entropy is summed over all.</param>
+    /// <param name="posWeight">bce's positive weight, null for <c>auto</c>.</param>
+    /// <param name="crossEntropyFactor">The factor of bce's mean in the total.</param>
+    /// <param name="regionTerms">The overlap terms the total adds up.</param>
+    /// <param name="regionTermFactors">Each term's factor in the total, in the order of <paramref name="regionTerms"/>.</param>
+    /// <param name="constant">What the total adds besides.</param>
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite and the mask in [0, 1], as for <see cref="ComputeFromLogits"/>.</param>
+    /// <param name="group">The module's data-parallel group, or null.</param>
+    public static Tensor? TotalWithCrossEntropy(Tensor logits, Tensor target, bool perImage, double? posWeight, double crossEntropyFactor, RegionTerm[]? regionTerms,
+        double[] regionTermFactors, double constant, string loss, bool checkValues, ILossGroup? group)
+    {
+        if (group is not null)
+        {
+            return null;
+        }
+
+        using var positiveWeight = PixelLosses.PositiveWeight(target, posWeight, null);
+        return SigmoidStatistics.Total(logits, target, ReducedDims(logits, perImage), SigmoidPixelSum.CrossEntropy, positiveWeight, regionTerms ?? Array.Empty<RegionTerm>(),
+            new LinearTotal(crossEntropyFactor, regionTermFactors, constant), checkValues ? loss : null);
+    }
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeWithFocal"/> (no valid mask or weight map), for a total that adds
+    /// up, with constant factors, only focal's mean over every element and region terms the node evaluates, as
+    /// <see cref="TotalFromLogits"/>.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="target">The mask, same shape.</param>
+    /// <param name="perImage">Sums per (image, channel) rather than per channel; focal is summed over all.</param>
+    /// <param name="alpha">focal's α in [0, 1], or negative for none.</param>
+    /// <param name="gamma">focal's γ ≥ 0.</param>
+    /// <param name="weight">focal's channel weights ([C]), or null.</param>
+    /// <param name="focalFactor">The factor of focal's mean in the total.</param>
+    /// <param name="regionTerms">The overlap terms the total adds up.</param>
+    /// <param name="regionTermFactors">Each term's factor in the total, in the order of <paramref name="regionTerms"/>.</param>
+    /// <param name="constant">What the total adds besides.</param>
+    /// <param name="loss">The loss's name, for the value checks' messages.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite and the mask in [0, 1], as for <see cref="ComputeFromLogits"/>.</param>
+    /// <param name="group">The module's data-parallel group, or null.</param>
+    public static Tensor? TotalWithFocal(Tensor logits, Tensor target, bool perImage, double alpha, double gamma, Tensor? weight, double focalFactor, RegionTerm[]? regionTerms,
+        double[] regionTermFactors, double constant, string loss, bool checkValues, ILossGroup? group) =>
+        group is not null ? null
+        : SigmoidStatistics.Total(logits, target, ReducedDims(logits, perImage), PixelLosses.FocalPixelSum(alpha, gamma, weight, logits), positiveWeight: null,
+            regionTerms ?? Array.Empty<RegionTerm>(), new LinearTotal(focalFactor, regionTermFactors, constant), checkValues ? loss : null);
+
     // A mask's statistics from the node on its logits: p = σ(x) if a term asks.
     private static RegionStatistics OnLogits(Tensor logits, Tensor target, Tensor? scale, bool perImage, Tensor truePositive, Tensor predicted, Tensor targetSum,
         (RegionTerm Term, Tensor Value)[] evaluated) =>

@@ -85,6 +85,14 @@ public sealed class EmitCommandTests
                     return new TermValues(total, bce, dice, iou, tversky, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("bce", unreducedBce), new("dice", unreducedDice), new("iou", unreducedIou), new("tversky", unreducedTversky) });
                 }
 
+                /// <summary>The total alone, for <c>forward</c>: the statistics node returns it itself, one autograd node from pred to the loss; null where it cannot (a data-parallel group, tensors its one-pass kernel does not take), and then <c>forward</c> calls <c>Evaluate</c>.</summary>
+                protected override global::TorchSharp.torch.Tensor? EvaluateTotal(global::LossDsl.LossInputs inputs)
+                {
+                    var (pred, target) = inputs;
+                    var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Loss", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
+                    return global::LossDsl.Kernels.RegionStatistics.TotalWithCrossEntropy(logits: pred, target: t, perImage: false, posWeight: 1.0, crossEntropyFactor: 1.0, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, regionTermFactors: new double[] { 1.0, 1.0, 1.0 }, constant: 0.0, loss: "Loss", checkValues: CheckValues, group: Group);
+                }
+
                 /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
                 public sealed class TermValues : global::LossDsl.LossTerms
                 {

@@ -38,6 +38,7 @@ public sealed class ExplainCommandTests
               tversky     nothing more: computed from groupStats          0
 
             total = bce + dice + iou + tversky
+            forward: the total itself from RegionStatistics.TotalWithCrossEntropy, one autograd node, without a group and on the tensors its pass takes; Terms evaluates each term
 
             passes per forward pass: 12 (12 in shared steps, 0 in terms)
             with each term computing its own steps: 30; sharing saves 18
@@ -50,6 +51,8 @@ public sealed class ExplainCommandTests
         Assert.Equal(new CliResult(0, expected + "\n", ""), result);
         Assert.DoesNotContain(result.StdoutLines, line => line.Contains("Probabilities.Sigmoid", StringComparison.Ordinal));
         Assert.Single(result.StdoutLines, line => line.Contains("RegionStatistics.ComputeWithCrossEntropy", StringComparison.Ordinal));
+        // With a term the node does not compute, forward evaluates the terms.
+        Assert.DoesNotContain(Lossdsl.Run("explain", "bce + dice + ssim(3)").StdoutLines, line => line.StartsWith("forward:", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -21,8 +21,8 @@ public sealed class FusionTests
             + "global::LossDsl.Kernels.RegionTerm.Dice(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true), "
             + "global::LossDsl.Kernels.RegionTerm.Tversky(alpha: 0.5, beta: 0.5, gamma: 1.0, smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, loss: \"Fused\", checkValues: CheckValues)"));
-        // Its pass checks pred and the mask, which the checked target leaves to it.
-        Assert.Equal(1, Count(code, "Inputs.Mask(loss: \"Fused\", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false)"));
+        // Its pass checks pred and the mask, which the checked target leaves to it (in Evaluate, and in EvaluateTotal before the same node).
+        Assert.Equal(2, Count(code, "Inputs.Mask(loss: \"Fused\", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false)"));
         // Each region term and its unreduced twin (run only when asked for) read the one statistics value, summed across
         // the data-parallel group when there is one.
         Assert.Equal(1, Count(code, "RegionStatistics.AcrossGroup(statistics: stats, group: Group)"));

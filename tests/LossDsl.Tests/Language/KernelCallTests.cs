@@ -241,11 +241,12 @@ public sealed class KernelCallTests
         _ => null,
     }).ToArray())!;
 
-    /// <summary>Every call of every plan of <see cref="Plans"/>: buffers, steps and terms.</summary>
+    /// <summary>Every call of every plan of <see cref="Plans"/>: buffers, steps, terms and the total's one call.</summary>
     private static IEnumerable<(LossSignature Signature, KernelCall Call)> PlannedCalls() =>
         Plans().SelectMany(p => p.Plan.Buffers.Select(b => b.Call).Concat(p.Plan.Steps.Select(s => s.Call)).Concat(p.Plan.Terms.Select(t => t.Call))
             .Concat(p.Plan.Terms.Select(t => t.Unreduced).OfType<KernelCall>())
             .Concat(p.Plan.Terms.Select(t => t.AcrossGroup).OfType<KernelCall>())
+            .Concat(new[] { p.Plan.TotalCall }.OfType<KernelCall>())
             .SelectMany(call => call.Arguments.Select(a => a.Value).OfType<CallsValue>().SelectMany(nested => nested.Calls).Prepend(call))
             .Select(call => (p.Signature, call)));
 

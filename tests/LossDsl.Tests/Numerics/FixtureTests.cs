@@ -10,7 +10,7 @@ namespace LossDsl.Tests.Numerics;
 
 /// <summary>
 /// Every PyTorch fixture (<see cref="Fixture"/>) on every engine, interpreted and generated: total, every term and the
-/// gradient against the reference values themselves, in float64 to 1e-9 and in float32 to 1e-5, gradients element by
+/// gradient against the reference values themselves (from <c>Terms</c>, and the total and gradient from <c>forward</c> too), in float64 to 1e-9 and in float32 to 1e-5, gradients element by
 /// element (<see cref="Tolerance.Gradient"/>). <see cref="Fixtures_cover_every_primitive"/> checks that every fixture
 /// compiles and every primitive of the catalog has fixtures.
 /// </summary>
@@ -150,6 +150,19 @@ public sealed partial class FixtureTests(ITestOutputHelper output)
         for (var k = 0; k < sides.Length; k++)
         {
             Tolerance.Gradient(fixture.SideGradients[k].Data, FixedInputs.ToArray(sides[k].grad!), dtype, $"{name}: d total / d pred_{k + 1}", floorFraction);
+        }
+
+        // forward as a training step calls it, the total alone: where the plan has one call for it (LossPlan.TotalCall)
+        // the statistics node returns the loss itself, with its own gradient.
+        var again = fixture.PredTensor(dtype);
+        var againSides = fixture.SidePredTensors(dtype);
+        var total = loss.Module.forward(fixture.Inputs(again, dtype, againSides));
+        total.backward();
+        Tolerance.Close(fixture.Total, total.ToDouble(), tolerance, $"{name}: forward");
+        Tolerance.Gradient(fixture.Gradient, FixedInputs.ToArray(again.grad!), dtype, $"{name}: d forward / d pred", floorFraction);
+        for (var k = 0; k < againSides.Length; k++)
+        {
+            Tolerance.Gradient(fixture.SideGradients[k].Data, FixedInputs.ToArray(againSides[k].grad!), dtype, $"{name}: d forward / d pred_{k + 1}", floorFraction);
         }
     }
 

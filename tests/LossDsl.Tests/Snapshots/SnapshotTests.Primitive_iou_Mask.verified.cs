@@ -44,6 +44,14 @@ partial class Only : global::LossDsl.LossModule<Only.TermValues>
         return new TermValues(total, iou, new global::System.Collections.Generic.KeyValuePair<string, global::TorchSharp.torch.Tensor>[] { new("iou", unreducedIou) });
     }
 
+    /// <summary>The total alone, for <c>forward</c>: the statistics node returns it itself, one autograd node from pred to the loss; null where it cannot (a data-parallel group, tensors its one-pass kernel does not take), and then <c>forward</c> calls <c>Evaluate</c>.</summary>
+    protected override global::TorchSharp.torch.Tensor? EvaluateTotal(global::LossDsl.LossInputs inputs)
+    {
+        var (pred, target) = inputs;
+        var t = global::LossDsl.Kernels.Inputs.Mask(loss: "Only", pred: pred, target: target, classes: 1, spatialRank: 2, checkValues: false);
+        return global::LossDsl.Kernels.RegionStatistics.TotalFromLogits(logits: pred, target: t, perImage: false, regionTerms: new global::LossDsl.Kernels.RegionTerm[] { global::LossDsl.Kernels.RegionTerm.Iou(smoothNumerator: 1.0, smoothDenominator: 1.0, log: false, zeroWhenEmpty: false, weight: null, includeBackground: true) }, regionTermFactors: new double[] { 1.0 }, constant: 0.0, loss: "Only", checkValues: CheckValues, group: Group);
+    }
+
     /// <summary>The total and every term of this loss: by name (<c>terms["bce"]</c>) or as a property.</summary>
     public sealed class TermValues : global::LossDsl.LossTerms
     {

@@ -42,6 +42,9 @@ internal static class PixelLossesCalls
     public static KernelCall MeanOverAllElements(LocalValue sum, LocalValue logits) =>
         KernelCall.Create(Type, nameof(MeanOverAllElements), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(logits), logits));
 
+    /// <summary>Whether <paramref name="call"/> is <see cref="MeanOverAllElements"/> of <paramref name="sum"/> over pred's elements.</summary>
+    internal static bool IsMeanOverAllElements(KernelCall call, LocalValue sum) => call.Equals(MeanOverAllElements(sum, PlanInputs.Pred));
+
     /// <summary>
     /// The mean over the kept elements of a pixel term's sum the statistics step computed with a valid mask (bce's,
     /// focal's): a scalar, after the valid elements' count (its map's size: 1 per pixel, or 1 per element).

@@ -94,6 +94,98 @@ internal static class RegionStatisticsCalls
             }.Concat(Checks(loss, checkValues)).ToArray())
         with { FusedCpuPath = SigmoidStatisticsPath(pixelWeight ?? valid) };
 
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLogits"/> (no valid mask or weight map), for <c>forward</c>
+    /// when the total adds up only region terms the node evaluates (<see cref="Total"/>): the node's passes, and no
+    /// operation after it.
+    /// </summary>
+    public static KernelCall TotalFromLogits(LocalValue logits, LocalValue target, bool perImage, ImmutableArray<KernelCall> regionTerms, double[] regionTermFactors, double constant,
+        string loss, SettingValue checkValues, SettingValue group) =>
+        KernelCall.Create(Type, nameof(TotalFromLogits), ComputeFromLogits(logits, target, null, null, perImage, regionTerms, loss, checkValues).Passes,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), RegionTerms(regionTerms),
+                Constant(nameof(regionTermFactors), regionTermFactors), Constant(nameof(constant), constant),
+            }.Concat(Checks(loss, checkValues)).Append(Setting(nameof(group), group)).ToArray())
+        with { FusedCpuPath = SigmoidStatisticsPath(null) };
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeWithCrossEntropy"/> (no valid mask or weight map), for
+    /// <c>forward</c> when the total adds up only bce's mean over every element and region terms the node evaluates.
+    /// </summary>
+    public static KernelCall TotalWithCrossEntropy(LocalValue logits, LocalValue target, bool perImage, double? posWeight, double crossEntropyFactor,
+        ImmutableArray<KernelCall> regionTerms, double[] regionTermFactors, double constant, string loss, SettingValue checkValues, SettingValue group) =>
+        KernelCall.Create(Type, nameof(TotalWithCrossEntropy), ComputeWithCrossEntropy(logits, target, null, null, perImage, posWeight, regionTerms, loss, checkValues).Passes,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(posWeight), posWeight),
+                Constant(nameof(crossEntropyFactor), crossEntropyFactor), RegionTerms(regionTerms), Constant(nameof(regionTermFactors), regionTermFactors),
+                Constant(nameof(constant), constant),
+            }.Concat(Checks(loss, checkValues)).Append(Setting(nameof(group), group)).ToArray())
+        with { FusedCpuPath = SigmoidStatisticsPath(null) };
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeWithFocal"/> (no valid mask or weight map), for <c>forward</c>
+    /// when the total adds up only focal's mean over every element and region terms the node evaluates.
+    /// </summary>
+    public static KernelCall TotalWithFocal(LocalValue logits, LocalValue target, bool perImage, double alpha, double gamma, LocalValue? weight, double focalFactor,
+        ImmutableArray<KernelCall> regionTerms, double[] regionTermFactors, double constant, string loss, SettingValue checkValues, SettingValue group) =>
+        KernelCall.Create(Type, nameof(TotalWithFocal), ComputeWithFocal(logits, target, null, null, perImage, alpha, gamma, weight, regionTerms, loss, checkValues).Passes,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(target), target), Constant(nameof(perImage), perImage), Constant(nameof(alpha), alpha), Constant(nameof(gamma), gamma),
+                Optional(nameof(weight), weight), Constant(nameof(focalFactor), focalFactor), RegionTerms(regionTerms), Constant(nameof(regionTermFactors), regionTermFactors),
+                Constant(nameof(constant), constant),
+            }.Concat(Checks(loss, checkValues)).Append(Setting(nameof(group), group)).ToArray())
+        with { FusedCpuPath = SigmoidStatisticsPath(null) };
+
+    /// <summary>
+    /// The loss itself from the statistics node <paramref name="statistics"/> on logits without a valid mask or weight
+    /// map: <paramref name="constant"/>, plus its pixel term's mean over every element times
+    /// <paramref name="pixelTermFactor"/> (0 for a node without one), plus each region term it evaluates
+    /// (<see cref="RegionTermsOf"/>) times its factor. Null for any other call (a node of class indices, a scaled node).
+    /// </summary>
+    internal static KernelCall? Total(KernelCall statistics, double pixelTermFactor, ImmutableArray<double> regionTermFactors, double constant)
+    {
+        KernelValue Argument(string name) => statistics.Arguments.Single(a => a.Name == name).Value;
+        T Value<T>(string name) => (T)((ConstantValue)Argument(name)).Value!;
+        LocalValue Local(string name) => (LocalValue)Argument(name);
+        LocalValue? Optional(string name) => Argument(name) as LocalValue;
+        if (!statistics.Arguments.Any(a => a.Name == ValidName) || Optional(ValidName) is not null || Optional(PixelWeightName) is not null)
+        {
+            return null;
+        }
+
+        var (logits, target, perImage, terms, factors) = (Local(LogitsName), Local(TargetName), Value<bool>(PerImageName), RegionTermsOf(statistics), regionTermFactors.ToArray());
+        var (loss, checkValues) = (Value<string>(LossName), (SettingValue)Argument(CheckValuesName));
+        return statistics.Method.Name switch
+        {
+            nameof(ComputeFromLogits) => TotalFromLogits(logits, target, perImage, terms, factors, constant, loss, checkValues, PlanInputs.Group),
+            nameof(ComputeWithCrossEntropy) => TotalWithCrossEntropy(logits, target, perImage, Value<double?>(PosWeightName), pixelTermFactor, terms, factors, constant, loss, checkValues,
+                PlanInputs.Group),
+            nameof(ComputeWithFocal) => TotalWithFocal(logits, target, perImage, Value<double>(AlphaName), Value<double>(GammaName), Optional(WeightName), pixelTermFactor, terms, factors,
+                constant, loss, checkValues, PlanInputs.Group),
+            _ => null,
+        };
+    }
+
+    /// <summary>The region terms the statistics node <paramref name="call"/> evaluates (<see cref="WithRegionTerms"/>), in its order; none for another call.</summary>
+    internal static ImmutableArray<KernelCall> RegionTermsOf(KernelCall call) =>
+        call.Arguments.FirstOrDefault(a => a.Name == RegionTermsName)?.Value is CallsValue calls ? calls.Calls : ImmutableArray<KernelCall>.Empty;
+
+    // The parameters of the nodes on logits that Total reads back from a planned call.
+    private const string LogitsName = "logits";
+    private const string TargetName = "target";
+    private const string ValidName = "valid";
+    private const string PixelWeightName = "pixelWeight";
+    private const string PerImageName = "perImage";
+    private const string PosWeightName = "posWeight";
+    private const string AlphaName = "alpha";
+    private const string GammaName = "gamma";
+    private const string WeightName = "weight";
+    private const string LossName = "loss";
+    private const string CheckValuesName = "checkValues";
+
     // A valid mask or a weight map in the node on logits: p and the target's sum scaled (3, and 1 per pixel).
     private static PassCount ScaledStatistics(LocalValue? valid, LocalValue? pixelWeight) =>
         valid is null && pixelWeight is null ? new PassCount(0, 0) : new PassCount(3, 1);
