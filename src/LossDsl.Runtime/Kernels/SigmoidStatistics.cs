@@ -19,7 +19,8 @@ namespace LossDsl.Kernels;
 /// CPU tensors go further (<see cref="Cpu.SigmoidStatisticsPass"/>): one read of x and t forward, one read and one write
 /// of the gradient backward; when a backward pass will follow, the forward pass also writes p into the buffer that the
 /// backward pass then overwrites with the gradient (<see cref="KeptForBackward"/>), so that backward computes no
-/// exponential, and focal's slope into a second one (or alone, where TP and P take no gradient: focal alone).
+/// exponential, and focal's ce into a second one (its slope, with a fractional γ; its slope alone where TP and P take
+/// no gradient: focal alone).
 /// </summary>
 internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidStatistics>
 {
@@ -124,7 +125,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         using var noGrad = no_grad();
         if (fusedRows is { } rows)
         {
-            var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null, statisticsTakeGradients);
+            var (sums, probabilities, keptTerm, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight?.ToDouble() ?? 1.0, keep, checkValuesOf is not null, statisticsTakeGradients);
             if (checkValuesOf is not null)
             {
                 // The pass's two check sums are exactly 0 when every value passes (a NaN is not 0); otherwise the checks
@@ -144,8 +145,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             }
 
             // Saved when forward returns, so the tensors stay undisposed until then (the caller's scope takes them).
-            SavedTensors.Save(ctx, logits, target, positiveWeight, scale, probabilities, termSlopes);
-            ctx.save_data("kept", new KeptForBackward(probabilities is not null || termSlopes is not null));
+            SavedTensors.Save(ctx, logits, target, positiveWeight, scale, probabilities, keptTerm);
+            ctx.save_data("kept", new KeptForBackward(probabilities is not null || keptTerm is not null));
             ctx.save_data("maskInSign", maskInSign ?? Array.Empty<bool>());
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.size(1));
@@ -206,11 +207,11 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         {
             // With a total, each output number's gradient is its factor times the total's.
             var grads = ctx.get_data("totalFactors") is double[] factors ? LinearTotal.Gradients(factors, CpuValues.Read(grad_output)[0]) : CpuValues.Read(grad_output);
-            var (probabilities, termSlopes) = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4], saved[5]);
+            var (probabilities, keptTerm) = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4], saved[5]);
             var (statisticTruePositiveGrad, statisticPredictedGrad) = (grads[..(int)size], grads[(int)size..(int)(2 * size)]);
             ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
-                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, termSlopes, (bool[])ctx.get_data("maskInSign"));
+                pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, keptTerm, (bool[])ctx.get_data("maskInSign"));
             return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null!, null!, null! };
         }
 

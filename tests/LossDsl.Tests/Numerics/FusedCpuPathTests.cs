@@ -219,10 +219,10 @@ public sealed class FusedCpuPathTests
         var pixelSum = scaled ? SigmoidPixelSum.None : SigmoidPixelSum.CrossEntropy;
         double[] truePositiveGrad = { 0.3, -1.2, 2.5 }, predictedGrad = { -0.7, 0.4, 1.1 };
 
-        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
+        var (sums, probabilities, keptTerm, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7, keep: true);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1.7).Sums, sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), Unflipped(probabilities!, target), Tolerance.For(dtype), "stored p");
-        Assert.Null(termSlopes);
+        Assert.Null(keptTerm);
         Assert.Equal(Enumerable.Range(0, 6).Select(item => item != 1), maskInSign!);
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, truePositiveGrad, predictedGrad, pixelSum, 0.3, positiveWeight: 1.7));
         // Without the blocks' flags every block reads t and flips p back: the same bits.
@@ -258,29 +258,36 @@ public sealed class FusedCpuPathTests
     }
 
     [Theory]
-    [InlineData(ScalarType.Float32, 2.0, false)]
-    [InlineData(ScalarType.Float32, 1.5, true)]
-    [InlineData(ScalarType.Float64, 2.0, true)]
-    [InlineData(ScalarType.Float64, 0.5, false)]
-    public void Focal_keeps_its_slope_beside_p_and_the_gradient_from_them_is_the_same_bits_as_from_the_logits(ScalarType dtype, double gamma, bool scaled)
+    [InlineData(ScalarType.Float32, 2.0, false, false)]
+    [InlineData(ScalarType.Float32, 1.5, true, false)]
+    [InlineData(ScalarType.Float64, 2.0, true, false)]
+    [InlineData(ScalarType.Float64, 0.5, false, false)]
+    [InlineData(ScalarType.Float32, 0.0, false, false)]
+    [InlineData(ScalarType.Float32, 2.0, false, true)]    // soft targets: the backward pass reads t, and flips p back by it
+    [InlineData(ScalarType.Float64, 3.0, true, true)]
+    public void Focal_keeps_ce_or_its_slope_beside_p_and_the_gradient_from_them_is_the_same_bits_as_from_the_logits(ScalarType dtype, double gamma, bool scaled, bool soft)
     {
-        // Focal's slope reads ce = softplus(x) − t·x, which p alone does not give: the forward pass keeps ∂ℓ/∂x beside p.
+        // Focal's slope reads ce = softplus(x) − t·x, which p alone does not give: the forward pass keeps ce beside p
+        // where γ is a power by products (the backward pass takes the slope from t, p and ce), else ∂ℓ/∂x itself.
         using var scope = NewDisposeScope();
-        var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 31);
+        var (logits, binaryTarget, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 31);
+        var target = soft ? (binaryTarget * 0.8) + 0.1 : binaryTarget;
         var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
 
-        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
+        var (sums, probabilities, keptTerm, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true);
+        Assert.All(maskInSign!, binary => Assert.Equal(!soft, binary));
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1).Sums, sums);
         Tolerance.CloseToLargest(FixedInputs.ToArray(logits.sigmoid()), Unflipped(probabilities!, target), Tolerance.For(dtype), "kept p");
         var x = logits.detach().requires_grad_();
         using (var crossEntropy = nn.functional.binary_cross_entropy_with_logits(x, target, reduction: nn.Reduction.None))
         {
             var slope = autograd.grad(new[] { PixelLosses.FocalElements(x.sigmoid(), target, crossEntropy, 0.25, gamma).sum() }, new[] { x })[0];
-            Tolerance.CloseToLargest(FixedInputs.ToArray(slope), FixedInputs.ToArray(termSlopes!), Tolerance.For(dtype), "kept ∂ℓ/∂x");
+            var (expected, what) = gamma == Math.Floor(gamma) ? (crossEntropy.detach(), "kept ce") : (slope, "kept ∂ℓ/∂x");
+            Tolerance.CloseToLargest(FixedInputs.ToArray(expected), FixedInputs.ToArray(keptTerm!), Tolerance.For(dtype), what);
         }
 
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1));
-        var fromKept = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, probabilities, termSlopes, maskInSign);
+        var fromKept = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.3 }, new[] { -0.7 }, pixelSum, 0.4, positiveWeight: 1, probabilities, keptTerm, maskInSign);
 
         Assert.Same(probabilities, fromKept);
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromKept));
@@ -296,21 +303,21 @@ public sealed class FusedCpuPathTests
         var (logits, target, scale, rows) = MaskInputs(new long[] { 2, 1, 29, 33 }, dtype, spread: 8, scaled, seed: 41);
         var pixelSum = SigmoidPixelSum.Focal(0.25, gamma);
 
-        var (sums, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true, statisticsTakeGradients: false);
+        var (sums, probabilities, keptTerm, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1, keep: true, statisticsTakeGradients: false);
         Assert.Equal(SigmoidStatisticsPass.Forward(rows, logits, target, scale, pixelSum, positiveWeight: 1).Sums, sums);
         Assert.Null(probabilities);
         Assert.Null(maskInSign);
         var fromLogits = FixedInputs.ToArray(SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.0 }, new[] { 0.0 }, pixelSum, 0.4, positiveWeight: 1));
-        var fromSlope = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.0 }, new[] { 0.0 }, pixelSum, 0.4, positiveWeight: 1, null, termSlopes, null);
+        var fromSlope = SigmoidStatisticsPass.Backward(rows, logits, target, scale, new[] { 0.0 }, new[] { 0.0 }, pixelSum, 0.4, positiveWeight: 1, null, keptTerm, null);
 
-        Assert.Same(termSlopes, fromSlope);
+        Assert.Same(keptTerm, fromSlope);
         Assert.Equal(fromLogits, FixedInputs.ToArray(fromSlope));
         Assert.Contains(fromLogits, g => g != 0);
 
         // bce's slope is p − t: it keeps p, as before.
         var bce = SigmoidStatisticsPass.Forward(rows, logits, target, scale, SigmoidPixelSum.CrossEntropy, positiveWeight: 1, keep: true, statisticsTakeGradients: false);
         Assert.NotNull(bce.Probabilities);
-        Assert.Null(bce.TermSlopes);
+        Assert.Null(bce.KeptTerm);
     }
 
     [Fact]
@@ -320,10 +327,10 @@ public sealed class FusedCpuPathTests
         var logits = randn(new long[] { 2, 1, 8, 8 });
         var target = rand(new long[] { 2, 1, 8, 8 }).gt(0.5).to_type(ScalarType.Float32);
         var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
-        var (_, _, termSlopes, _) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true, statisticsTakeGradients: false);
+        var (_, _, keptTerm, _) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true, statisticsTakeGradients: false);
 
         var error = Assert.Throws<ArgumentException>(() =>
-            SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 0.0 }, new[] { 0.5 }, SigmoidPixelSum.Focal(0.25, 2), 1.0, positiveWeight: 1, null, termSlopes, null));
+            SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 0.0 }, new[] { 0.5 }, SigmoidPixelSum.Focal(0.25, 2), 1.0, positiveWeight: 1, null, keptTerm, null));
 
         Assert.Contains("TP and P", error.Message);
     }
@@ -350,9 +357,9 @@ public sealed class FusedCpuPathTests
         var logits = randn(new long[] { 2, 1, 8, 8 }, generator: generator) * 4;
         var target = rand(new long[] { 2, 1, 8, 8 }, generator: generator).gt(0.5).to_type(ScalarType.Float32);
         var rows = CpuRows.Of(logits, target, null, new long[] { 0, 2, 3 })!.Value;
-        var (_, probabilities, termSlopes, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
+        var (_, probabilities, keptTerm, maskInSign) = SigmoidStatisticsPass.Forward(rows, logits, target, null, SigmoidPixelSum.Focal(0.25, 2), positiveWeight: 1, keep: true);
 
-        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, probabilities, termSlopes, maskInSign);
+        var gradient = SigmoidStatisticsPass.Backward(rows, logits, target, null, new[] { 1.5 }, new[] { -0.5 }, SigmoidPixelSum.Focal(0.25, 2), 0.0, positiveWeight: 1, probabilities, keptTerm, maskInSign);
 
         var p = logits.sigmoid();
         var expected = p * (1 - p) * (target * 1.5 - 0.5);

@@ -16,8 +16,11 @@ namespace LossDsl.Kernels.Cpu;
 /// binary (from t² − t, two instructions a vector) needs no read of t backward, where that read was a third of the
 /// backward pass's traffic (0.50 → 0.46 ms a step of bce + dice + iou on an AVX-512 Xeon); any other block reads t and
 /// flips p back. A term whose slope reads more than p and t (focal: ce = softplus(x) − t·x, which p does not give where
-/// it saturates) has its slope ∂ℓ/∂x written to a second buffer beside p, so that its backward pass has no logarithm or
-/// power either. Each pass is compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the
+/// it saturates) has ce written to a second buffer beside p, and the backward pass takes the slope from t, p and ce
+/// (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>: the forward pass's arithmetic bounds it, the backward
+/// pass waits on memory; focal + dice 0.574 → 0.518 ms a step on an AVX-512 Xeon); with a fractional γ, whose power
+/// the backward pass would take again by a logarithm and an exponential, it has the slope ∂ℓ/∂x itself written there.
+/// Either way its backward pass has no logarithm or exponential. Each pass is compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the
 /// gradient's sources, so that the loop holds only the arithmetic it needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
@@ -29,12 +32,12 @@ internal static unsafe class SigmoidStatisticsPass
     /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one, then with
     /// <paramref name="checkValues"/> the value checks' two sums (<see cref="ValueChecks"/>); and, when
     /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p with the mask in its sign,
-    /// and the term's slope when it reads more than p and t (null otherwise), and per block (row-major) whether its mask
+    /// and when the term's slope reads more than p and t, ce or the slope (<see cref="IKeptTerm"/>; null otherwise), and per block (row-major) whether its mask
     /// was binary, so that the sign holds it. Without <paramref name="statisticsTakeGradients"/> (TP and P are not read, as
     /// for a pixel term alone) a term's kept slope is kept alone, without p: the backward pass then reads one stream and
     /// writes the gradient over it, and must be given TP's and P's gradients as 0.
     /// </summary>
-    public static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward(
+    public static (double[] Sums, Tensor? Probabilities, Tensor? KeptTerm, bool[]? MaskInSign) Forward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep = false, bool checkValues = false,
         bool statisticsTakeGradients = true) =>
         (logits.dtype == ScalarType.Float32, rows.Wide) switch
@@ -56,21 +59,21 @@ internal static unsafe class SigmoidStatisticsPass
 
     /// <summary>
     /// The gradient with respect to the logits, given the gradients of TP and P (one per statistic) and of the pixel term's
-    /// sum: written over <paramref name="probabilities"/> when given (with <paramref name="termSlopes"/> and
+    /// sum: written over <paramref name="probabilities"/> when given (with <paramref name="keptTerm"/> and
     /// <paramref name="maskInSign"/>, what <see cref="Forward"/> kept for the same pixel term; without the last, every
-    /// block reads t), over <paramref name="termSlopes"/> kept alone (TP's and P's gradients must then be 0), else into a
+    /// block reads t), over <paramref name="keptTerm"/> kept alone (TP's and P's gradients must then be 0), else into a
     /// new tensor from the logits.
     /// </summary>
     public static Tensor Backward(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, double[] truePositiveGrad, double[] predictedGrad, SigmoidPixelSum pixelSum, double pixelSumGrad,
-        double positiveWeight, Tensor? probabilities = null, Tensor? termSlopes = null, bool[]? maskInSign = null)
+        double positiveWeight, Tensor? probabilities = null, Tensor? keptTerm = null, bool[]? maskInSign = null)
     {
-        if (probabilities is null && termSlopes is not null && (truePositiveGrad.Any(g => g != 0) || predictedGrad.Any(g => g != 0)))
+        if (probabilities is null && keptTerm is not null && (truePositiveGrad.Any(g => g != 0) || predictedGrad.Any(g => g != 0)))
         {
-            throw new ArgumentException("A slope kept without p gives no gradient through TP and P: theirs must be 0.", nameof(termSlopes));
+            throw new ArgumentException("A slope kept without p gives no gradient through TP and P: theirs must be 0.", nameof(keptTerm));
         }
 
-        var inputs = new BackwardInputs(rows, logits, probabilities, termSlopes, maskInSign, target, scale, probabilities ?? termSlopes ?? empty_like(logits),
+        var inputs = new BackwardInputs(rows, logits, probabilities, keptTerm, maskInSign, target, scale, probabilities ?? keptTerm ?? empty_like(logits),
             new(truePositiveGrad, predictedGrad, pixelSumGrad, pixelSum));
         return (logits.dtype == ScalarType.Float32, rows.Wide) switch
         {
@@ -81,7 +84,7 @@ internal static unsafe class SigmoidStatisticsPass
         };
     }
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward<TLanes, T>(
+    private static (double[] Sums, Tensor? Probabilities, Tensor? KeptTerm, bool[]? MaskInSign) Forward<TLanes, T>(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, SigmoidPixelSum pixelSum, double positiveWeight, bool keep, bool checkValues, bool statisticsTakeGradients)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged =>
@@ -95,10 +98,10 @@ internal static unsafe class SigmoidStatisticsPass
         where T : unmanaged
     {
         var term = inputs.Slopes.PixelSum == 0 ? SigmoidPixelSum.None : inputs.Slopes.Term;
-        return inputs.Probabilities is null && inputs.TermSlopes is not null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromSlopes<TLanes, T>>>(new(inputs), term, positiveWeight)
+        return inputs.Probabilities is null && inputs.KeptTerm is not null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromSlopes<TLanes, T>>>(new(inputs), term, positiveWeight)
             : inputs.Probabilities is null ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromLogits<TLanes, T>>>(new(inputs), term, positiveWeight)
-            : inputs.TermSlopes is null || term.Term == SigmoidPixelTerm.None ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
-            : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndSlopes<TLanes, T>>>(new(inputs), term, positiveWeight);
+            : inputs.KeptTerm is null || term.Term == SigmoidPixelTerm.None ? WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilities<TLanes, T>>>(new(inputs), term, positiveWeight)
+            : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndKeptTerm<TLanes, T>>>(new(inputs), term, positiveWeight);
     }
 
     // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ.
@@ -115,7 +118,7 @@ internal static unsafe class SigmoidStatisticsPass
             _ => pass.Run(default(NoPixelTerm<TLanes, T>)),
         };
 
-    private static (double[] Sums, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign) Forward<TLanes, T, TTerm>(
+    private static (double[] Sums, Tensor? Probabilities, Tensor? KeptTerm, bool[]? MaskInSign) Forward<TLanes, T, TTerm>(
         CpuRows rows, Tensor logits, Tensor target, Tensor? scale, bool keep, bool checkValues, bool statisticsTakeGradients, SigmoidPixelSum pixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -123,9 +126,11 @@ internal static unsafe class SigmoidStatisticsPass
     {
         // p is kept where TP's and P's gradients or the term's slope read it; a slope that reads more is kept beside it.
         var keepsSlope = keep && !TTerm.SlopeReadsProbabilityOnly;
-        var (probabilities, termSlopes) = (keep && (statisticsTakeGradients || !keepsSlope) ? empty_like(logits) : null, keepsSlope ? empty_like(logits) : null);
+        var (probabilities, keptTerm) = (keep && (statisticsTakeGradients || !keepsSlope) ? empty_like(logits) : null, keepsSlope ? empty_like(logits) : null);
         var (x, t, s) = (CpuRows.Address(logits), CpuRows.Address(target), scale is null ? 0 : CpuRows.Address(scale));
-        var (p, d) = (probabilities is null ? 0 : CpuRows.Address(probabilities), termSlopes is null ? 0 : CpuRows.Address(termSlopes));
+        var (p, d) = (probabilities is null ? 0 : CpuRows.Address(probabilities), keptTerm is null ? 0 : CpuRows.Address(keptTerm));
+        // Beside p, a term whose slope comes from ce keeps ce; alone, it keeps its slope.
+        var keepsCrossEntropy = TTerm.SlopeFromCrossEntropy && probabilities is not null && keptTerm is not null;
         // Per block: TP, P, T, the pixel term's sum, then the value checks' sums when asked.
         var width = 4 + (checkValues ? ValueChecks : 0);
         var blockSums = new double[rows.Rows * rows.BlocksPerRow * width];
@@ -138,22 +143,16 @@ internal static unsafe class SigmoidStatisticsPass
             var blockT = (T*)t + at;
             var blockP = p == 0 ? null : (T*)p + at;
             var blockD = d == 0 ? null : (T*)d + at;
-            bool binary;
-            switch (s == 0, checkValues)
-            {
-                case (true, false):
-                    binary = BlockSums<TLanes, T, TTerm, Unscaled, Unchecked>(blockX, blockT, null, blockP, blockD, length, term, sums);
-                    break;
-                case (true, true):
-                    binary = BlockSums<TLanes, T, TTerm, Unscaled, Checked>(blockX, blockT, null, blockP, blockD, length, term, sums);
-                    break;
-                case (false, false):
-                    binary = BlockSums<TLanes, T, TTerm, Scaled, Unchecked>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums);
-                    break;
-                default:
-                    binary = BlockSums<TLanes, T, TTerm, Scaled, Checked>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums);
-                    break;
-            }
+            bool Run<TKept>(Span<double> sums)
+                where TKept : struct, IKeptTerm => (s == 0, checkValues) switch
+                {
+                    (true, false) => BlockSums<TLanes, T, TTerm, Unscaled, Unchecked, TKept>(blockX, blockT, null, blockP, blockD, length, term, sums),
+                    (true, true) => BlockSums<TLanes, T, TTerm, Unscaled, Checked, TKept>(blockX, blockT, null, blockP, blockD, length, term, sums),
+                    (false, false) => BlockSums<TLanes, T, TTerm, Scaled, Unchecked, TKept>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums),
+                    _ => BlockSums<TLanes, T, TTerm, Scaled, Checked, TKept>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums),
+                };
+
+            var binary = keepsCrossEntropy ? Run<KeptCrossEntropy>(sums) : Run<KeptSlope>(sums);
 
             if (maskInSign is not null)
             {
@@ -188,7 +187,7 @@ internal static unsafe class SigmoidStatisticsPass
             }
         }
 
-        return (result, probabilities, termSlopes, maskInSign);
+        return (result, probabilities, keptTerm, maskInSign);
     }
 
     private static void Backward<TLanes, T, TTerm, TSource>(BackwardInputs inputs, TTerm term)
@@ -197,14 +196,14 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TSource : struct, IElementSource<TLanes, T>
     {
-        if (!TSource.ReadsLogits && !TSource.ReadsTermSlopes && !TTerm.SlopeReadsProbabilityOnly)
+        if (!TSource.ReadsLogits && !TSource.ReadsKeptTerm && !TTerm.SlopeReadsProbabilityOnly)
         {
             throw new InvalidOperationException("This pixel term's slope reads the logits: its backward pass cannot start from stored probabilities alone.");
         }
 
         var (rows, slopes) = (inputs.Rows, inputs.Slopes);
         var (x, t, g) = (CpuRows.Address(inputs.Logits), CpuRows.Address(inputs.Target), CpuRows.Address(inputs.Gradient));
-        var (p, d) = (inputs.Probabilities is null ? 0 : CpuRows.Address(inputs.Probabilities), inputs.TermSlopes is null ? 0 : CpuRows.Address(inputs.TermSlopes));
+        var (p, d) = (inputs.Probabilities is null ? 0 : CpuRows.Address(inputs.Probabilities), inputs.KeptTerm is null ? 0 : CpuRows.Address(inputs.KeptTerm));
         var s = inputs.Scale is null ? 0 : CpuRows.Address(inputs.Scale);
         var maskInSign = inputs.MaskInSign;
         rows.ForEachBlock((item, row, start, length) =>
@@ -246,7 +245,7 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     // Σ p·s·t, Σ p·s, Σ s·t and Σ s·ℓ (ℓ the pixel term) over one block, in float64 lanes; s is 1 without a scale;
-    // p (with t in its sign) and the term's slope ∂ℓ/∂x written to probabilities and termSlopes too, unless null; returns
+    // p (with t in its sign) and the term's slope ∂ℓ/∂x written to probabilities and keptTerm too, unless null; returns
     // whether the block's t was binary where p is written.
     // In groups of VectorsPerWidening vectors, two loops over each: the first takes e = exp(−|x|) into a buffer on the
     // stack, the second the rest (p, log1p(e) or, for a term whose logarithm is added apart, the product for the group's
@@ -260,12 +259,13 @@ internal static unsafe class SigmoidStatisticsPass
     // inlined: inlined into its caller it would share the caller's smaller inlining budget, and its arithmetic would be left
     // as calls. The rest of the block, less than a group, goes to a method of its own for the same reason.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool BlockSums<TLanes, T, TTerm, TScale, TCheck>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
+    private static bool BlockSums<TLanes, T, TTerm, TScale, TCheck, TKept>(T* x, T* t, T* s, T* probabilities, T* keptTerm, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
         where TCheck : struct, IValueCheck
+        where TKept : struct, IKeptTerm
     {
         var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
         var (notFinite, outsideUnit) = (TLanes.Zero, TLanes.Zero);
@@ -292,7 +292,7 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 var mask = TLanes.Load(t + i);
                 var exponential = TLanes.Load(exponentials + (k * count));
-                var (scaled, scaledMask, scaledLoss, p, slope) = Sums<TLanes, T, TTerm, TScale>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, termSlopes is not null, logarithmApart);
+                var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, TScale, TKept>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, keptTerm is not null, logarithmApart);
                 onePlusProduct = logarithmApart ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
                 (partialTruePositive, partialPredicted, partialTarget) = (TLanes.MultiplyAdd(scaled, mask, partialTruePositive), partialPredicted + scaled, partialTarget + scaledMask);
                 partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
@@ -303,9 +303,9 @@ internal static unsafe class SigmoidStatisticsPass
                     notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
                 }
 
-                if (!TTerm.SlopeReadsProbabilityOnly && termSlopes is not null)
+                if (!TTerm.SlopeReadsProbabilityOnly && keptTerm is not null)
                 {
-                    slope.Store(termSlopes + i);
+                    kept.Store(keptTerm + i);
                 }
             }
 
@@ -327,7 +327,7 @@ internal static unsafe class SigmoidStatisticsPass
         var binary = TLanes.AllZero(notBinary);
         if (i < length)
         {
-            binary &= TailSums<TLanes, T, TTerm>(x + i, t + i, s is null ? null : s + i, probabilities is null ? null : probabilities + i, termSlopes is null ? null : termSlopes + i, length - i, term, sums);
+            binary &= TailSums<TLanes, T, TTerm, TKept>(x + i, t + i, s is null ? null : s + i, probabilities is null ? null : probabilities + i, keptTerm is null ? null : keptTerm + i, length - i, term, sums);
         }
 
         return binary;
@@ -336,10 +336,11 @@ internal static unsafe class SigmoidStatisticsPass
     // Adds the last elements of a block (fewer than VectorsPerWidening vectors) to its sums, a vector at a time,
     // padded; whether their mask is binary, as BlockSums.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TailSums<TLanes, T, TTerm>(T* x, T* t, T* s, T* probabilities, T* termSlopes, int length, TTerm term, Span<double> sums)
+    private static bool TailSums<TLanes, T, TTerm, TKept>(T* x, T* t, T* s, T* probabilities, T* keptTerm, int length, TTerm term, Span<double> sums)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
+        where TKept : struct, IKeptTerm
     {
         var notBinary = TLanes.Zero;
         for (var i = 0; i < length; i += TLanes.Count)
@@ -347,7 +348,7 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (scaled, scaledMask, scaledLoss, p, slope) = Sums<TLanes, T, TTerm, Scaled>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, termSlopes is not null, logarithmApart: false);
+            var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, Scaled, TKept>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, keptTerm is not null, logarithmApart: false);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled * mask));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaledMask));
@@ -366,9 +367,9 @@ internal static unsafe class SigmoidStatisticsPass
                 notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
             }
 
-            if (termSlopes is not null)
+            if (keptTerm is not null)
             {
-                LaneFunctions<TLanes, T>.StorePartial(slope, termSlopes + i, count);
+                LaneFunctions<TLanes, T>.StorePartial(kept, keptTerm + i, count);
             }
         }
 
@@ -384,28 +385,31 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale => TTerm.Sums && TTerm.LogarithmApart && !TScale.Present;
 
-    // One vector's p·s, s·t and s·ℓ, p, and ∂ℓ/∂x when asked (else 0), given e = exp(−|x|); the caller adds p·s·t to
-    // TP (a multiply-add in the loop). s is not read (taken as 1) when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
+    // One vector's p·s, s·t and s·ℓ, p, and what the pass keeps of the term when asked (else 0: ∂ℓ/∂x, or ce as TKept
+    // says), given e = exp(−|x|); the caller adds p·s·t to TP (a multiply-add in the loop). s is not read (taken as 1)
+    // when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Slope) Sums<TLanes, T, TTerm, TScale>(
-        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool slopes, bool logarithmApart)
+    private static (TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Kept) Sums<TLanes, T, TTerm, TScale, TKept>(
+        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool keeps, bool logarithmApart)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
+        where TKept : struct, IKeptTerm
     {
         var probability = LaneFunctions<TLanes, T>.SigmoidWith(logit, exponential);
         var softplus = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.SoftplusWith(logit, exponential);
         var (termLoss, termSlope) = term.LossAndSlope(logit, mask, probability, softplus);
         var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : termLoss;
-        var slope = !TTerm.SlopeReadsProbabilityOnly && slopes ? termSlope : TLanes.Zero;
+        // ce as the term computes it (the JIT takes the one expression once); the slope is then left unused, and dropped.
+        var kept = TTerm.SlopeReadsProbabilityOnly || !keeps ? TLanes.Zero : TKept.CrossEntropy ? TLanes.MultiplyAddNegated(mask, logit, softplus) : termSlope;
         if (!TScale.Present)
         {
-            return (probability, mask, loss, probability, slope);
+            return (probability, mask, loss, probability, kept);
         }
 
         var scaled = probability * scale;
-        return (scaled, mask * scale, loss * scale, probability, slope);
+        return (scaled, mask * scale, loss * scale, probability, kept);
     }
 
     // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with p and ∂ℓ/∂x from what TSource reads (the
@@ -413,7 +417,7 @@ internal static unsafe class SigmoidStatisticsPass
     // as TMask says. Two vectors a step.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGradient<TLanes, T, TTerm, TSource, TScale, TMask>(
-        T* x, T* probabilities, T* termSlopes, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
+        T* x, T* probabilities, T* keptTerm, T* t, T* s, T* g, int length, double truePositiveGrad, double predictedGrad, double pixelSumGrad, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -426,10 +430,10 @@ internal static unsafe class SigmoidStatisticsPass
         var i = 0;
         for (; i + count + count <= length; i += count + count)
         {
-            var first = Gradient<TLanes, T, TTerm, TSource, TScale, TMask>(Read<TLanes, T, TSource>(x, probabilities, termSlopes, i), TMask.ReadsTarget ? TLanes.Load(t + i) : TLanes.Zero,
+            var first = Gradient<TLanes, T, TTerm, TSource, TScale, TMask>(Read<TLanes, T, TSource>(x, probabilities, keptTerm, i), TMask.ReadsTarget ? TLanes.Load(t + i) : TLanes.Zero,
                 TScale.Present ? TLanes.Load(s + i) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             var j = i + count;
-            var second = Gradient<TLanes, T, TTerm, TSource, TScale, TMask>(Read<TLanes, T, TSource>(x, probabilities, termSlopes, j), TMask.ReadsTarget ? TLanes.Load(t + j) : TLanes.Zero,
+            var second = Gradient<TLanes, T, TTerm, TSource, TScale, TMask>(Read<TLanes, T, TSource>(x, probabilities, keptTerm, j), TMask.ReadsTarget ? TLanes.Load(t + j) : TLanes.Zero,
                 TScale.Present ? TLanes.Load(s + j) : TLanes.One, gTruePositive, gPredicted, gPixelSum, term);
             first.Store(g + i);
             second.Store(g + j);
@@ -437,7 +441,7 @@ internal static unsafe class SigmoidStatisticsPass
 
         if (i < length)
         {
-            TailGradient<TLanes, T, TTerm, TSource, TMask>(x + i, probabilities is null ? null : probabilities + i, termSlopes is null ? null : termSlopes + i, t + i, s is null ? null : s + i, g + i,
+            TailGradient<TLanes, T, TTerm, TSource, TMask>(x + i, probabilities is null ? null : probabilities + i, keptTerm is null ? null : keptTerm + i, t + i, s is null ? null : s + i, g + i,
                 length - i, gTruePositive, gPredicted, gPixelSum, term);
         }
     }
@@ -445,7 +449,7 @@ internal static unsafe class SigmoidStatisticsPass
     // The gradient of the last elements of a block (fewer than two vectors), a vector at a time, padded.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void TailGradient<TLanes, T, TTerm, TSource, TMask>(
-        T* x, T* probabilities, T* termSlopes, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
+        T* x, T* probabilities, T* keptTerm, T* t, T* s, T* g, int length, TLanes gTruePositive, TLanes gPredicted, TLanes gPixelSum, TTerm term)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
@@ -458,7 +462,7 @@ internal static unsafe class SigmoidStatisticsPass
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
             var read = (logit,
                 TSource.ReadsProbabilities ? LaneFunctions<TLanes, T>.LoadPartial(probabilities + i, count) : TLanes.Zero,
-                TSource.ReadsTermSlopes ? LaneFunctions<TLanes, T>.LoadPartial(termSlopes + i, count) : TLanes.Zero);
+                TSource.ReadsKeptTerm ? LaneFunctions<TLanes, T>.LoadPartial(keptTerm + i, count) : TLanes.Zero);
             var gradient = Gradient<TLanes, T, TTerm, TSource, Scaled, TMask>(read, mask, scale, gTruePositive, gPredicted, gPixelSum, term);
             LaneFunctions<TLanes, T>.StorePartial(gradient, g + i, count);
         }
@@ -497,12 +501,12 @@ internal static unsafe class SigmoidStatisticsPass
 
     // The vectors at element i that TSource reads (0 for the others).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TLanes Logit, TLanes Probability, TLanes Slope) Read<TLanes, T, TSource>(T* x, T* probabilities, T* termSlopes, int i)
+    private static (TLanes Logit, TLanes Probability, TLanes Slope) Read<TLanes, T, TSource>(T* x, T* probabilities, T* keptTerm, int i)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TSource : struct, IElementSource<TLanes, T> =>
         (TSource.ReadsLogits ? TLanes.Load(x + i) : TLanes.Zero, TSource.ReadsProbabilities ? TLanes.Load(probabilities + i) : TLanes.Zero,
-            TSource.ReadsTermSlopes ? TLanes.Load(termSlopes + i) : TLanes.Zero);
+            TSource.ReadsKeptTerm ? TLanes.Load(keptTerm + i) : TLanes.Zero);
 
     // count (at most a vector's) elements at the end of a block, padded: logits and targets 0, the scale (1 without
     // one) 0 past the end.
@@ -545,12 +549,32 @@ internal static unsafe class SigmoidStatisticsPass
         public static bool Present => false;
     }
 
+    /// <summary>
+    /// What the forward pass keeps of a term whose slope reads more than p and t: its slope ∂ℓ/∂x, or ce = softplus(x) − t·x
+    /// beside p for a term that takes its slope from them (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>). A
+    /// type, so that the loop keeping ce is compiled without the slope's arithmetic.
+    /// </summary>
+    private interface IKeptTerm
+    {
+        static abstract bool CrossEntropy { get; }
+    }
+
+    private readonly struct KeptSlope : IKeptTerm
+    {
+        public static bool CrossEntropy => false;
+    }
+
+    private readonly struct KeptCrossEntropy : IKeptTerm
+    {
+        public static bool CrossEntropy => true;
+    }
+
     /// <summary>The gradients of TP and P (one per statistic) and of the pixel term's sum, and the term (its channel weights).</summary>
     private readonly record struct Slopes(double[] TruePositive, double[] Predicted, double PixelSum, SigmoidPixelSum Term);
 
     /// <summary>What a backward pass reads (the logits, and what the forward pass kept, if it did) and writes.</summary>
     private readonly record struct BackwardInputs(
-        CpuRows Rows, Tensor Logits, Tensor? Probabilities, Tensor? TermSlopes, bool[]? MaskInSign, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes);
+        CpuRows Rows, Tensor Logits, Tensor? Probabilities, Tensor? KeptTerm, bool[]? MaskInSign, Tensor Target, Tensor? Scale, Tensor Gradient, Slopes Slopes);
 
     /// <summary>A pass run with the pixel term's own struct.</summary>
     private interface ITermPass<TLanes, T, TResult>
@@ -644,7 +668,7 @@ internal static unsafe class SigmoidStatisticsPass
         static abstract bool ReadsProbabilities { get; }
 
         /// <summary>Whether it reads the kept ∂ℓ/∂x.</summary>
-        static abstract bool ReadsTermSlopes { get; }
+        static abstract bool ReadsKeptTerm { get; }
 
         /// <summary>p, and ∂ℓ/∂x when the term sums (else anything), from the vectors read (0 for those not read).</summary>
         static abstract (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
@@ -660,7 +684,7 @@ internal static unsafe class SigmoidStatisticsPass
 
         public static bool ReadsProbabilities => false;
 
-        public static bool ReadsTermSlopes => false;
+        public static bool ReadsKeptTerm => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
@@ -680,7 +704,7 @@ internal static unsafe class SigmoidStatisticsPass
 
         public static bool ReadsProbabilities => true;
 
-        public static bool ReadsTermSlopes => false;
+        public static bool ReadsKeptTerm => false;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
@@ -696,15 +720,18 @@ internal static unsafe class SigmoidStatisticsPass
 
         public static bool ReadsProbabilities => false;
 
-        public static bool ReadsTermSlopes => true;
+        public static bool ReadsKeptTerm => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T> => (TLanes.Zero, slope);
     }
 
-    /// <summary>The p and the slope the forward pass kept (focal): no transcendental function backward.</summary>
-    private readonly struct FromProbabilitiesAndSlopes<TLanes, T> : IElementSource<TLanes, T>
+    /// <summary>
+    /// The p and what the forward pass kept of the term beside it (focal): its slope, or ce to take the slope from
+    /// (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>). No transcendental function backward.
+    /// </summary>
+    private readonly struct FromProbabilitiesAndKeptTerm<TLanes, T> : IElementSource<TLanes, T>
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
     {
@@ -712,10 +739,10 @@ internal static unsafe class SigmoidStatisticsPass
 
         public static bool ReadsProbabilities => true;
 
-        public static bool ReadsTermSlopes => true;
+        public static bool ReadsKeptTerm => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, slope);
+            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.SlopeFromCrossEntropy ? term.SlopeOfCrossEntropy(t, probability, slope) : slope);
     }
 }

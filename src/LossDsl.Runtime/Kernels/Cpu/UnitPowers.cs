@@ -10,6 +10,9 @@ internal interface IUnitPower<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>
     where T : unmanaged
 {
+    /// <summary>Whether mᵞ is a few products, cheap enough for a backward pass to take again.</summary>
+    static abstract bool ByProducts { get; }
+
     /// <summary>mᵞ and γ·m^(γ−1).</summary>
     (TLanes Power, TLanes Slope) Of(TLanes m);
 }
@@ -21,6 +24,8 @@ internal readonly struct WholeUnitPower<TLanes, T>(int gamma) : IUnitPower<TLane
 {
     private readonly TLanes gammaLanes = TLanes.Create(gamma);
     private readonly int gammaValue = gamma;
+
+    public static bool ByProducts => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (TLanes Power, TLanes Slope) Of(TLanes m)
@@ -41,6 +46,8 @@ internal readonly struct FractionalUnitPower<TLanes, T>(double gamma) : IUnitPow
     where T : unmanaged
 {
     private readonly TLanes gammaLanes = TLanes.Create(gamma);
+
+    public static bool ByProducts => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (TLanes Power, TLanes Slope) Of(TLanes m)
