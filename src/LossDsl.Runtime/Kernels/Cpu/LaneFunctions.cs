@@ -14,21 +14,13 @@ internal static unsafe class LaneFunctions<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>
     where T : unmanaged
 {
-    /// <summary>σ(x) and softplus(x) = log(1 + eˣ).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) Evaluate(TLanes x) => EvaluateWith(x, ExpOfMinusAbs(x));
-
     /// <summary>
-    /// e = exp(−|x|), what <see cref="EvaluateWith"/> reads beside x, at least exp of the floor. For a NaN x, NaN or (with
+    /// e = exp(−|x|), what <see cref="SigmoidWith"/>, <see cref="SoftplusWith"/> and <see cref="CrossEntropyWith"/> read beside x, at least exp of the floor. For a NaN x, NaN or (with
     /// AVX-512's <see cref="ILanes{TSelf, T}.NegatedAbsAtLeast"/>) that least value: σ and softplus carry x's NaN
     /// themselves (<see cref="ILanes{TSelf, T}.OneWhereNotNegative"/>, the maximum with 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLanes ExpOfMinusAbs(TLanes x) => ExpAboveFloor(TLanes.NegatedAbsAtLeast(x, ExpFloor));
-
-    /// <summary>σ(x) and softplus(x), given e = exp(−|x|).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (TLanes Probability, TLanes Softplus) EvaluateWith(TLanes x, TLanes e) => (SigmoidWith(x, e), SoftplusWith(x, e));
 
     /// <summary>σ(x), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -36,7 +28,15 @@ internal static unsafe class LaneFunctions<TLanes, T>
 
     /// <summary>softplus(x) = max(x, 0) + log(1 + e), given e = exp(−|x|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes SoftplusWith(TLanes x, TLanes e) => TLanes.Max(TLanes.Zero, x) + Log1pOfUnit(e);
+    public static TLanes SoftplusWith(TLanes x, TLanes e) => Log1pOfUnitPlus(e, TLanes.Max(TLanes.Zero, x));
+
+    /// <summary>
+    /// The cross-entropy of logits, ce = softplus(x) − t·x = (max(x, 0) − t·x) + log(1 + e), given e = exp(−|x|): the
+    /// first part first, exact where it cancels (x·1 − x for t = 1), so that ce keeps the bits of its logarithm where the
+    /// prediction is confident and right, which softplus(x) − t·x would round to the ulps of x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes CrossEntropyWith(TLanes x, TLanes t, TLanes e) => Log1pOfUnitPlus(e, TLanes.MultiplyAddNegated(t, x, TLanes.Max(TLanes.Zero, x)));
 
     /// <summary>
     /// u + e + u·e: with u = Π(1 + eᵢ) − 1 over some vectors, the same for one more. Summing log(1 + eᵢ) as
@@ -119,11 +119,15 @@ internal static unsafe class LaneFunctions<TLanes, T>
     /// already keeps the divider busy (focal + dice 0.747 → 0.69 ms a step on an AVX-512 Xeon, sized by dropping it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes Log1pOfUnit(TLanes e)
+    public static TLanes Log1pOfUnit(TLanes e) => Log1pOfUnitPlus(e, TLanes.Zero);
+
+    /// <summary><see cref="Log1pOfUnit"/>(e) + <paramref name="addend"/>, the addition fused into its last product (one operation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLanes Log1pOfUnitPlus(TLanes e, TLanes addend)
     {
         if (typeof(T) == typeof(double))
         {
-            return TwiceAtanh(e / (TLanes.Create(2) + e));
+            return TwiceAtanhPlus(e / (TLanes.Create(2) + e), addend);
         }
 
         var p = TLanes.Create(0.005365315824747086);
@@ -135,7 +139,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
         p = TLanes.MultiplyAdd(p, e, TLanes.Create(0.3332132399082184));
         p = TLanes.MultiplyAdd(p, e, TLanes.Create(-0.49999648332595825));
         p = TLanes.MultiplyAdd(p, e, TLanes.One);
-        return p * e;
+        return TLanes.MultiplyAdd(p, e, addend);
     }
 
     /// <summary>
@@ -146,7 +150,7 @@ internal static unsafe class LaneFunctions<TLanes, T>
     {
         var (k, f) = TLanes.Decompose(m);
         var one = TLanes.One;
-        return TLanes.MultiplyAdd(k, TLanes.Create(0.6931471805599453), TwiceAtanh((f - one) / (f + one)));
+        return TLanes.MultiplyAdd(k, TLanes.Create(0.6931471805599453), TwiceAtanhPlus((f - one) / (f + one), TLanes.Zero));
     }
 
     /// <summary>
@@ -221,9 +225,10 @@ internal static unsafe class LaneFunctions<TLanes, T>
         new ReadOnlySpan<T>(lanes, count).CopyTo(new Span<T>(at, count));
     }
 
-    // 2·atanh(s) for |s| ≤ 1/3 by its odd series to s³³ in float64 and s¹⁵ in float32 (truncation below half an ulp).
+    // 2·atanh(s) + addend for |s| ≤ 1/3, by the odd series of 2·atanh to s³³ in float64 and s¹⁵ in float32 (truncation
+    // below half an ulp), the addend fused into its last product.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TLanes TwiceAtanh(TLanes s)
+    private static TLanes TwiceAtanhPlus(TLanes s, TLanes addend)
     {
         var q = s * s;
         TLanes series;
@@ -252,6 +257,6 @@ internal static unsafe class LaneFunctions<TLanes, T>
         series = TLanes.MultiplyAdd(series, q, TLanes.Create(2.0 / 5));
         series = TLanes.MultiplyAdd(series, q, TLanes.Create(2.0 / 3));
         series = TLanes.MultiplyAdd(series, q, TLanes.Create(2));
-        return series * s;
+        return TLanes.MultiplyAdd(series, s, addend);
     }
 }

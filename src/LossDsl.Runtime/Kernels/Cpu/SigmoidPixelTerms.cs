@@ -4,7 +4,8 @@ namespace LossDsl.Kernels.Cpu;
 
 /// <summary>
 /// A pixel term <see cref="SigmoidStatisticsPass"/> sums beside the statistics: its element loss ℓ and slope ∂ℓ/∂x on
-/// a vector of logits x and targets t, given p = σ(x) and softplus(x). A struct per term, so that the JIT compiles each
+/// a vector of logits x and targets t, given p = σ(x), softplus(x) and ce = softplus(x) − t·x (each computed only where
+/// a term reads it: the JIT drops the others). A struct per term, so that the JIT compiles each
 /// pass for its own term, with no branch in the loop and nothing computed that the term does not read. Loss and slope
 /// come from one method, so that what they share is computed once (the JIT does not merge it across two calls): a
 /// caller that reads one of them leaves the other's operations unused, and the JIT drops them.
@@ -37,7 +38,7 @@ internal interface IPixelTerm<TLanes, T>
     static virtual bool SlopeFromCrossEntropy => false;
 
     /// <summary>ℓ(x, t) and ∂ℓ/∂x.</summary>
-    (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus);
+    (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus, TLanes crossEntropy);
 
     /// <summary>∂ℓ/∂x from t, p = σ(x) and ce = softplus(x) − t·x, with the bits of <see cref="LossAndSlope"/>'s.</summary>
     TLanes SlopeOfCrossEntropy(TLanes t, TLanes p, TLanes crossEntropy);
@@ -52,7 +53,7 @@ internal readonly struct NoPixelTerm<TLanes, T> : IPixelTerm<TLanes, T>
 
     public static bool SlopeReadsProbabilityOnly => true;
 
-    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.Zero, TLanes.Zero);
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus, TLanes crossEntropy) => (TLanes.Zero, TLanes.Zero);
 
     public TLanes SlopeOfCrossEntropy(TLanes t, TLanes p, TLanes crossEntropy) => TLanes.Zero;
 }
@@ -76,7 +77,7 @@ internal readonly struct PlainCrossEntropyTerm<TLanes, T> : IPixelTerm<TLanes, T
     public static TLanes WithoutLogarithm(TLanes x, TLanes t) => TLanes.MultiplyAddNegated(t, x, TLanes.Max(TLanes.Zero, x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) => (TLanes.MultiplyAddNegated(t, x, softplus), p - t);
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus, TLanes crossEntropy) => (crossEntropy, p - t);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TLanes SlopeOfCrossEntropy(TLanes t, TLanes p, TLanes crossEntropy) => p - t;
@@ -96,8 +97,8 @@ internal readonly struct CrossEntropyTerm<TLanes, T>(double positiveWeight) : IP
     // softplus(−x) = softplus(x) − x ≥ 0 (softplus(x) ≥ x survives rounding). Each part apart, so that a part with a
     // factor of 0 adds exactly 0: with pos_weight auto on a full mask (w = 0, t = 1) the loss is 0, not a rounding below it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus) =>
-        (TLanes.MultiplyAdd(weight * t, softplus - x, (TLanes.One - t) * softplus), SlopeOfCrossEntropy(t, p, TLanes.Zero));
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus, TLanes crossEntropy) =>
+        (TLanes.MultiplyAdd(weight * t, softplus - x, (TLanes.One - t) * softplus), SlopeOfCrossEntropy(t, p, crossEntropy));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TLanes SlopeOfCrossEntropy(TLanes t, TLanes p, TLanes crossEntropy) => (p * (TLanes.One + ((weight - TLanes.One) * t))) - (weight * t);
@@ -129,9 +130,8 @@ internal readonly struct FocalTerm<TLanes, T, TPower>(double alpha, TPower power
     // ℓ = α_t·m^γ·ce and its slope α_t·(γ·m^(γ−1)·(1 − 2t)·p(1 − p)·ce + m^γ·(p − t)), with ce = softplus(x) − t·x,
     // α_t = t(2α − 1) + (1 − α), m = max(1 − p_t, smallest normal) = max(t + p(1 − 2t), ·): each product once.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus)
+    public (TLanes Loss, TLanes Slope) LossAndSlope(TLanes x, TLanes t, TLanes p, TLanes softplus, TLanes crossEntropy)
     {
-        var crossEntropy = TLanes.MultiplyAddNegated(t, x, softplus);
         var (towardsOther, power, powerSlope, alphaT) = Modulation(t, p);
         return (alphaT * power * crossEntropy, Slope(t, p, crossEntropy, towardsOther, power, powerSlope, alphaT));
     }

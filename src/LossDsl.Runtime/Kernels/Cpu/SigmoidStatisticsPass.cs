@@ -104,7 +104,8 @@ internal static unsafe class SigmoidStatisticsPass
             : WithTerm<TLanes, T, Tensor, BackwardPass<TLanes, T, FromProbabilitiesAndKeptTerm<TLanes, T>>>(new(inputs), term, positiveWeight);
     }
 
-    // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ.
+    // The one place that turns a pixel term into its struct: focal's power by products for a small whole γ (γ = 2, the
+    // default, as its own struct).
     private static TResult WithTerm<TLanes, T, TResult, TPass>(TPass pass, SigmoidPixelSum pixelSum, double positiveWeight)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
@@ -112,6 +113,7 @@ internal static unsafe class SigmoidStatisticsPass
         {
             SigmoidPixelTerm.CrossEntropy when positiveWeight == 1 => pass.Run(default(PlainCrossEntropyTerm<TLanes, T>)),
             SigmoidPixelTerm.CrossEntropy => pass.Run(new CrossEntropyTerm<TLanes, T>(positiveWeight)),
+            SigmoidPixelTerm.Focal when pixelSum.Gamma == 2 => pass.Run(new FocalTerm<TLanes, T, SquareUnitPower<TLanes, T>>(pixelSum.Alpha, default)),
             SigmoidPixelTerm.Focal when LaneFunctions<TLanes, T>.IsSmallWhole(pixelSum.Gamma) =>
                 pass.Run(new FocalTerm<TLanes, T, WholeUnitPower<TLanes, T>>(pixelSum.Alpha, new((int)pixelSum.Gamma))),
             SigmoidPixelTerm.Focal => pass.Run(new FocalTerm<TLanes, T, FractionalUnitPower<TLanes, T>>(pixelSum.Alpha, new(pixelSum.Gamma))),
@@ -399,10 +401,11 @@ internal static unsafe class SigmoidStatisticsPass
     {
         var probability = LaneFunctions<TLanes, T>.SigmoidWith(logit, exponential);
         var softplus = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.SoftplusWith(logit, exponential);
-        var (termLoss, termSlope) = term.LossAndSlope(logit, mask, probability, softplus);
+        var crossEntropy = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.CrossEntropyWith(logit, mask, exponential);
+        var (termLoss, termSlope) = term.LossAndSlope(logit, mask, probability, softplus, crossEntropy);
         var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : termLoss;
-        // ce as the term computes it (the JIT takes the one expression once); the slope is then left unused, and dropped.
-        var kept = TTerm.SlopeReadsProbabilityOnly || !keeps ? TLanes.Zero : TKept.CrossEntropy ? TLanes.MultiplyAddNegated(mask, logit, softplus) : termSlope;
+        // Keeping ce leaves the slope unused: the JIT drops its arithmetic.
+        var kept = TTerm.SlopeReadsProbabilityOnly || !keeps ? TLanes.Zero : TKept.CrossEntropy ? crossEntropy : termSlope;
         if (!TScale.Present)
         {
             return (probability, mask, loss, probability, kept);
@@ -690,8 +693,11 @@ internal static unsafe class SigmoidStatisticsPass
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
             where TTerm : struct, IPixelTerm<TLanes, T>
         {
-            var (p, softplus) = LaneFunctions<TLanes, T>.Evaluate(logit);
-            return (p, TTerm.Sums ? term.LossAndSlope(logit, t, p, softplus).Slope : TLanes.Zero);
+            var e = LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit);
+            var p = LaneFunctions<TLanes, T>.SigmoidWith(logit, e);
+            return (p, TTerm.Sums
+                ? term.LossAndSlope(logit, t, p, LaneFunctions<TLanes, T>.SoftplusWith(logit, e), LaneFunctions<TLanes, T>.CrossEntropyWith(logit, t, e)).Slope
+                : TLanes.Zero);
         }
     }
 
@@ -708,7 +714,7 @@ internal static unsafe class SigmoidStatisticsPass
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (TLanes Probability, TLanes Slope) Elements<TTerm>(TLanes logit, TLanes probability, TLanes slope, TLanes t, TTerm term)
-            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.LossAndSlope(TLanes.Zero, t, probability, TLanes.Zero).Slope : TLanes.Zero);
+            where TTerm : struct, IPixelTerm<TLanes, T> => (probability, TTerm.Sums ? term.LossAndSlope(TLanes.Zero, t, probability, TLanes.Zero, TLanes.Zero).Slope : TLanes.Zero);
     }
 
     /// <summary>The slope the forward pass kept alone, where TP and P take no gradient (focal alone): p is not needed.</summary>

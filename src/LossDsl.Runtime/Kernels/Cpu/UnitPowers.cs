@@ -40,6 +40,20 @@ internal readonly struct WholeUnitPower<TLanes, T>(int gamma) : IUnitPower<TLane
     }
 }
 
+/// <summary>
+/// γ = 2, focal's default: m·m and 2·m, with no loop over γ in the pass. <see cref="WholeUnitPower{TLanes, T}"/>'s loop
+/// is a branch or two a vector, which share the vector ports.
+/// </summary>
+internal readonly struct SquareUnitPower<TLanes, T> : IUnitPower<TLanes, T>
+    where TLanes : unmanaged, ILanes<TLanes, T>
+    where T : unmanaged
+{
+    public static bool ByProducts => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (TLanes Power, TLanes Slope) Of(TLanes m) => (m * m, m + m);
+}
+
 /// <summary>Any other γ ≥ 0: exp(γ·log m), the slope γ·mᵞ / m (m is at least the smallest normal number).</summary>
 internal readonly struct FractionalUnitPower<TLanes, T>(double gamma) : IUnitPower<TLanes, T>
     where TLanes : unmanaged, ILanes<TLanes, T>
