@@ -32,7 +32,7 @@ internal static unsafe class SigmoidStatisticsPass
     /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one, then with
     /// <paramref name="checkValues"/> the value checks' two sums (<see cref="ValueChecks"/>); and, when
     /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p with the mask in its sign,
-    /// and when the term's slope reads more than p and t, ce or the slope (<see cref="IKeptTerm"/>; null otherwise), and per block (row-major) whether its mask
+    /// and when the term's slope reads more than p and t, ce or the slope (<see cref="IKept"/>; null otherwise), and per block (row-major) whether its mask
     /// was binary, so that the sign holds it. Without <paramref name="statisticsTakeGradients"/> (TP and P are not read, as
     /// for a pixel term alone) a term's kept slope is kept alone, without p: the backward pass then reads one stream and
     /// writes the gradient over it, and must be given TP's and P's gradients as 0.
@@ -146,7 +146,7 @@ internal static unsafe class SigmoidStatisticsPass
             var blockP = p == 0 ? null : (T*)p + at;
             var blockD = d == 0 ? null : (T*)d + at;
             bool Run<TKept>(Span<double> sums)
-                where TKept : struct, IKeptTerm => (s == 0, checkValues) switch
+                where TKept : struct, IKept => (s == 0, checkValues) switch
                 {
                     (true, false) => BlockSums<TLanes, T, TTerm, Unscaled, Unchecked, TKept>(blockX, blockT, null, blockP, blockD, length, term, sums),
                     (true, true) => BlockSums<TLanes, T, TTerm, Unscaled, Checked, TKept>(blockX, blockT, null, blockP, blockD, length, term, sums),
@@ -154,7 +154,13 @@ internal static unsafe class SigmoidStatisticsPass
                     _ => BlockSums<TLanes, T, TTerm, Scaled, Checked, TKept>(blockX, blockT, (T*)s + scaleAt, blockP, blockD, length, term, sums),
                 };
 
-            var binary = keepsCrossEntropy ? Run<KeptCrossEntropy>(sums) : Run<KeptSlope>(sums);
+            var binary = (probabilities is not null, keptTerm is not null) switch
+            {
+                (false, false) => Run<KeptNothing>(sums),
+                (true, false) => Run<KeptProbabilities>(sums),
+                (false, true) => Run<KeptSlopeAlone>(sums),
+                _ => keepsCrossEntropy ? Run<KeptProbabilitiesAndCrossEntropy>(sums) : Run<KeptProbabilitiesAndSlope>(sums),
+            };
 
             if (maskInSign is not null)
             {
@@ -267,7 +273,7 @@ internal static unsafe class SigmoidStatisticsPass
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
         where TCheck : struct, IValueCheck
-        where TKept : struct, IKeptTerm
+        where TKept : struct, IKept
     {
         var (truePositive, predicted, targetSum, pixelSum) = (TLanes.Zero, TLanes.Zero, TLanes.Zero, TLanes.Zero);
         var (notFinite, outsideUnit) = (TLanes.Zero, TLanes.Zero);
@@ -294,18 +300,18 @@ internal static unsafe class SigmoidStatisticsPass
             {
                 var mask = TLanes.Load(t + i);
                 var exponential = TLanes.Load(exponentials + (k * count));
-                var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, TScale, TKept>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, keptTerm is not null, logarithmApart);
+                var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, TScale, TKept>(TLanes.Load(x + i), exponential, mask, TScale.Present ? TLanes.Load(s + i) : TLanes.One, term, logarithmApart);
                 onePlusProduct = logarithmApart ? LaneFunctions<TLanes, T>.OnePlusProductMinusOne(onePlusProduct, exponential) : onePlusProduct;
                 (partialTruePositive, partialPredicted, partialTarget) = (TLanes.MultiplyAdd(scaled, mask, partialTruePositive), partialPredicted + scaled, partialTarget + scaledMask);
                 partialOutsideUnit = TCheck.Present ? partialOutsideUnit + OutsideUnit<TLanes, T>(mask) : partialOutsideUnit;
                 partialPixelSum = TTerm.Sums ? partialPixelSum + scaledLoss : partialPixelSum;
-                if (probabilities is not null)
+                if (TKept.Probabilities)
                 {
                     TLanes.FlipSignWhereOne(p, mask).Store(probabilities + i);
                     notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
                 }
 
-                if (!TTerm.SlopeReadsProbabilityOnly && keptTerm is not null)
+                if (!TTerm.SlopeReadsProbabilityOnly && TKept.Term)
                 {
                     kept.Store(keptTerm + i);
                 }
@@ -342,7 +348,7 @@ internal static unsafe class SigmoidStatisticsPass
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
-        where TKept : struct, IKeptTerm
+        where TKept : struct, IKept
     {
         var notBinary = TLanes.Zero;
         for (var i = 0; i < length; i += TLanes.Count)
@@ -350,7 +356,7 @@ internal static unsafe class SigmoidStatisticsPass
             // A scale of 0 keeps the padding out of every sum.
             var count = Math.Min(TLanes.Count, length - i);
             var (logit, mask, scale) = Padded<TLanes, T>(x + i, t + i, s is null ? null : s + i, count);
-            var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, Scaled, TKept>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, keptTerm is not null, logarithmApart: false);
+            var (scaled, scaledMask, scaledLoss, p, kept) = Sums<TLanes, T, TTerm, Scaled, TKept>(logit, LaneFunctions<TLanes, T>.ExpOfMinusAbs(logit), mask, scale, term, logarithmApart: false);
             sums[0] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled * mask));
             sums[1] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaled));
             sums[2] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, scaledMask));
@@ -362,14 +368,14 @@ internal static unsafe class SigmoidStatisticsPass
                 sums[5] += TLanes.Total(TLanes.Accumulate(TLanes.Zero, OutsideUnit<TLanes, T>(mask)));
             }
 
-            if (probabilities is not null)
+            if (TKept.Probabilities)
             {
                 // The padding's t is 0: binary.
                 LaneFunctions<TLanes, T>.StorePartial(TLanes.FlipSignWhereOne(p, mask), probabilities + i, count);
                 notBinary = TLanes.Or(notBinary, SquareMinusSelf<TLanes, T>(mask));
             }
 
-            if (keptTerm is not null)
+            if (!TTerm.SlopeReadsProbabilityOnly && TKept.Term)
             {
                 LaneFunctions<TLanes, T>.StorePartial(kept, keptTerm + i, count);
             }
@@ -392,12 +398,12 @@ internal static unsafe class SigmoidStatisticsPass
     // when TScale has none. With logarithmApart, ℓ without its log(1 + e), which the caller adds.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TLanes Predicted, TLanes Target, TLanes PixelSum, TLanes Probability, TLanes Kept) Sums<TLanes, T, TTerm, TScale, TKept>(
-        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool keeps, bool logarithmApart)
+        TLanes logit, TLanes exponential, TLanes mask, TLanes scale, TTerm term, bool logarithmApart)
         where TLanes : unmanaged, ILanes<TLanes, T>
         where T : unmanaged
         where TTerm : struct, IPixelTerm<TLanes, T>
         where TScale : struct, IScale
-        where TKept : struct, IKeptTerm
+        where TKept : struct, IKept
     {
         var probability = LaneFunctions<TLanes, T>.SigmoidWith(logit, exponential);
         var softplus = logarithmApart ? TLanes.Zero : LaneFunctions<TLanes, T>.SoftplusWith(logit, exponential);
@@ -405,7 +411,7 @@ internal static unsafe class SigmoidStatisticsPass
         var (termLoss, termSlope) = term.LossAndSlope(logit, mask, probability, softplus, crossEntropy);
         var loss = !TTerm.Sums ? TLanes.Zero : logarithmApart ? TTerm.WithoutLogarithm(logit, mask) : termLoss;
         // Keeping ce leaves the slope unused: the JIT drops its arithmetic.
-        var kept = TTerm.SlopeReadsProbabilityOnly || !keeps ? TLanes.Zero : TKept.CrossEntropy ? crossEntropy : termSlope;
+        var kept = TTerm.SlopeReadsProbabilityOnly || !TKept.Term ? TLanes.Zero : TKept.CrossEntropy ? crossEntropy : termSlope;
         if (!TScale.Present)
         {
             return (probability, mask, loss, probability, kept);
@@ -553,22 +559,62 @@ internal static unsafe class SigmoidStatisticsPass
     }
 
     /// <summary>
-    /// What the forward pass keeps of a term whose slope reads more than p and t: its slope ∂ℓ/∂x, or ce = softplus(x) − t·x
-    /// beside p for a term that takes its slope from them (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>). A
-    /// type, so that the loop keeping ce is compiled without the slope's arithmetic.
+    /// What the forward pass keeps for the backward pass: p (with t in its sign), and of a term whose slope reads more than
+    /// p and t its slope ∂ℓ/∂x, or ce = softplus(x) − t·x beside p for a term that takes its slope from them
+    /// (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>). A type, so that the loop has no test of what it keeps
+    /// (a branch a vector each, on the vector ports) and the loop keeping ce none of the slope's arithmetic.
     /// </summary>
-    private interface IKeptTerm
+    private interface IKept
     {
+        static abstract bool Probabilities { get; }
+
+        static abstract bool Term { get; }
+
         static abstract bool CrossEntropy { get; }
     }
 
-    private readonly struct KeptSlope : IKeptTerm
+    private readonly struct KeptNothing : IKept
     {
+        public static bool Probabilities => false;
+
+        public static bool Term => false;
+
         public static bool CrossEntropy => false;
     }
 
-    private readonly struct KeptCrossEntropy : IKeptTerm
+    private readonly struct KeptProbabilities : IKept
     {
+        public static bool Probabilities => true;
+
+        public static bool Term => false;
+
+        public static bool CrossEntropy => false;
+    }
+
+    private readonly struct KeptSlopeAlone : IKept
+    {
+        public static bool Probabilities => false;
+
+        public static bool Term => true;
+
+        public static bool CrossEntropy => false;
+    }
+
+    private readonly struct KeptProbabilitiesAndSlope : IKept
+    {
+        public static bool Probabilities => true;
+
+        public static bool Term => true;
+
+        public static bool CrossEntropy => false;
+    }
+
+    private readonly struct KeptProbabilitiesAndCrossEntropy : IKept
+    {
+        public static bool Probabilities => true;
+
+        public static bool Term => true;
+
         public static bool CrossEntropy => true;
     }
 
