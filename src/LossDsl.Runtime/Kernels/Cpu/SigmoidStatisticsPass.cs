@@ -421,7 +421,7 @@ internal static unsafe class SigmoidStatisticsPass
         return (scaled, mask * scale, loss * scale, probability, kept);
     }
 
-    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p(1 − p), with p and ∂ℓ/∂x from what TSource reads (the
+    // ∂/∂x = σ'(x)·s·(g_TP·t + g_P) + g_ℓ·s·∂ℓ/∂x, σ' = p − p², with p and ∂ℓ/∂x from what TSource reads (the
     // logits x, or what the forward pass kept; g may be the kept p itself: a vector is read before it is written) and t
     // as TMask says. Two vectors a step.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -498,7 +498,9 @@ internal static unsafe class SigmoidStatisticsPass
         {
             var (kept, mask) = TMask.Of(read.Probability, target);
             var (probability, slope) = TSource.Elements(read.Logit, kept, read.Slope, mask, term);
-            gradient = probability * (TLanes.One - probability) * ((gTruePositive * mask) + gPredicted);
+            // σ' as p − p² in one operation, which focal's slope computes too (the JIT takes it once), and the statistics'
+            // part g_TP·t + g_P as one multiply-add.
+            gradient = TLanes.MultiplyAddNegated(probability, probability, probability) * TLanes.MultiplyAdd(gTruePositive, mask, gPredicted);
             if (TTerm.Sums)
             {
                 gradient = TLanes.MultiplyAdd(gPixelSum, slope, gradient);
