@@ -55,6 +55,10 @@ public sealed class TotalInStatisticsTests
         Assert.Equal(fromNode.ToDouble(), total);
         Tolerance.Close(terms, total, tolerance, "forward against the terms' total");
         Tolerance.CloseToLargest(termsGradient, gradient, tolerance, "d/dx");
+
+        // The node's backward pass takes the gradient of the total it is given, not 1.
+        var (_, scaledGradient) = ValueAndGradient(x => -3 * loss.forward(x, target), logits);
+        Tolerance.CloseToLargest(gradient.Select(g => -3 * g).ToArray(), scaledGradient, tolerance, "d(−3·total)/dx");
     }
 
     [Fact]
@@ -106,6 +110,7 @@ public sealed class TotalInStatisticsTests
     [InlineData("bce(label_smoothing: 0.1) + dice")]        // bce in its own kernel
     [InlineData("dice + iou(per_image: true)")]             // two statistics nodes
     [InlineData("focal")]                                   // no statistics node
+    [InlineData("0 * bce + dice")]                          // a factor of 0, which leaves the terms' NaN a NaN
     public void Anything_else_evaluates_the_terms(string text) =>
         Assert.DoesNotContain("EvaluateTotal", CompiledCode(text));
 
