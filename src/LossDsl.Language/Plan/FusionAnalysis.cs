@@ -95,8 +95,9 @@ internal sealed record FusionAnalysis(
     /// <summary>
     /// The whole loss as one call of the statistics node on logits (<see cref="RegionStatisticsCalls.Total"/>), which
     /// <c>forward</c> makes instead of the steps and the terms: when the total adds up, with constant factors none of which
-    /// is 0, only terms that node computes (its pixel term's mean over every element, and the region terms it evaluates),
-    /// for one prediction without a valid mask or weight map. The node then returns the loss itself, and nothing runs
+    /// is 0, only terms that node computes (its pixel term's mean over every element or pixel, and the region terms it
+    /// evaluates), for one prediction without a valid mask, an ignore index or a weight map: a mask's node, or the node of
+    /// class indices (ce without class weights, or focal). The node then returns the loss itself, and nothing runs
     /// after it, forward or backward: on an AVX-512 Xeon, one thread, 14 % off a <c>focal + dice</c> step (a split, views,
     /// a division, a product and a sum, each libtorch's dispatch and an autograd node). Null otherwise. <c>Terms</c> and
     /// the unreduced values always take the steps and the terms, and so does <c>forward</c> where the node cannot (a
@@ -117,7 +118,7 @@ internal sealed record FusionAnalysis(
         for (var i = 0; i < terms.Count; i++)
         {
             var closedForm = terms[i].Call.RegionTerm is { } regionTerm ? evaluated.IndexOf(regionTerm) : -1;
-            if (host.Outputs.Length > 1 && PixelLossesCalls.IsMeanOverAllElements(terms[i].Call, new LocalValue(host.Outputs[1])))
+            if (host.Outputs.Length > 1 && PixelLossesCalls.IsMeanOverEveryPixel(terms[i].Call, new LocalValue(host.Outputs[1]), RegionStatisticsCalls.LabelsOf(host.Call)))
             {
                 pixelTermFactor += form.Factors[i];
             }

@@ -3,8 +3,8 @@ using System;
 namespace LossDsl.Kernels;
 
 /// <summary>
-/// A loss that a statistics node returns itself (<see cref="SigmoidStatistics.Total"/>): a constant, plus the node's pixel
-/// term's mean over every element times <see cref="PixelTermFactor"/>, plus each region term the node evaluates times its
+/// A loss that a statistics node returns itself (<see cref="SigmoidStatistics.Total"/>, <see cref="SoftmaxStatistics.Total"/>):
+/// a constant, plus the node's pixel term's mean over every element (every pixel, for class indices) times <see cref="PixelTermFactor"/>, plus each region term the node evaluates times its
 /// factor, in the order the node was given them.
 /// </summary>
 internal sealed record LinearTotal(double PixelTermFactor, double[] RegionTermFactors, double Constant)

@@ -368,6 +368,57 @@ public sealed class RegionStatistics
             classWeights => LabelPixelSum.Focal(gamma, classWeights),
             (logProbabilities, probabilities) => PixelLosses.FocalUnreduced(probabilities, logProbabilities, labels, valid, gamma, weight, pixelWeight));
 
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLabelsWithCrossEntropy"/> (every pixel kept, no pixel weight
+    /// map, no class weights), for a total that adds up, with constant factors, only ce's mean over the pixels and
+    /// region terms the node evaluates, as <see cref="TotalFromLogits"/> does for a mask. Null with a data-parallel group
+    /// or on tensors the node's one-pass kernel does not take.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
+    /// <param name="perImage">Sums per (image, class) rather than per class; the cross-entropy is summed over all.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <param name="crossEntropyFactor">The factor of ce's mean in the total.</param>
+    /// <param name="regionTerms">The overlap terms the total adds up.</param>
+    /// <param name="regionTermFactors">Each term's factor in the total, in the order of <paramref name="regionTerms"/>.</param>
+    /// <param name="constant">What the total adds besides.</param>
+    /// <param name="loss">The loss's name, for the checks' messages.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
+    /// <param name="group">The module's data-parallel group, or null.</param>
+    public static Tensor? TotalFromLabelsWithCrossEntropy(Tensor logits, Tensor labels, bool perImage, double labelSmoothing, double crossEntropyFactor, RegionTerm[]? regionTerms,
+        double[] regionTermFactors, double constant, string loss, bool checkValues, ILossGroup? group) =>
+        TotalFromLabels(logits, labels, perImage, null, _ => LabelPixelSum.WeightedCrossEntropy(null, labelSmoothing), new LinearTotal(crossEntropyFactor, regionTermFactors, constant),
+            regionTerms, loss, checkValues, group);
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLabelsWithFocal"/> (every pixel kept, no pixel weight map),
+    /// for a total that adds up, with constant factors, only focal's mean over the pixels and region terms the node
+    /// evaluates, as <see cref="TotalFromLabelsWithCrossEntropy"/>.
+    /// </summary>
+    /// <param name="logits">pred, [N, C, *spatial].</param>
+    /// <param name="labels">The class indices from <see cref="Inputs.Labels"/>, [N, 1, *spatial].</param>
+    /// <param name="perImage">Sums per (image, class) rather than per class; focal is summed over all.</param>
+    /// <param name="gamma">Focal's γ ≥ 0.</param>
+    /// <param name="weight">Class weights w_c ([C]), or null.</param>
+    /// <param name="focalFactor">The factor of focal's mean in the total.</param>
+    /// <param name="regionTerms">The overlap terms the total adds up.</param>
+    /// <param name="regionTermFactors">Each term's factor in the total, in the order of <paramref name="regionTerms"/>.</param>
+    /// <param name="constant">What the total adds besides.</param>
+    /// <param name="loss">The loss's name, for the checks' messages.</param>
+    /// <param name="checkValues">Whether the node checks that the logits are finite, as for <see cref="ComputeFromLabelsWithCrossEntropy"/>.</param>
+    /// <param name="group">The module's data-parallel group, or null.</param>
+    public static Tensor? TotalFromLabelsWithFocal(Tensor logits, Tensor labels, bool perImage, double gamma, Tensor? weight, double focalFactor, RegionTerm[]? regionTerms,
+        double[] regionTermFactors, double constant, string loss, bool checkValues, ILossGroup? group) =>
+        TotalFromLabels(logits, labels, perImage, weight, classWeights => LabelPixelSum.Focal(gamma, classWeights), new LinearTotal(focalFactor, regionTermFactors, constant),
+            regionTerms, loss, checkValues, group);
+
+    // The total from the node of class indices, where its one-pass kernel takes the tensors and there is no group.
+    private static Tensor? TotalFromLabels(Tensor logits, Tensor labels, bool perImage, Tensor? weight, Func<double[]?, LabelPixelSum> nodeTerm, LinearTotal total,
+        RegionTerm[]? regionTerms, string loss, bool checkValues, ILossGroup? group) =>
+        group is null && Cpu.CpuRows.OfLabels(logits, labels, null, ReducedDims(logits, perImage)) is { } pixels && Cpu.CpuValues.TryReadClassWeights(weight, logits.size(1), out var classWeights)
+            ? SoftmaxStatistics.Total(logits, labels, pixels, nodeTerm(classWeights), regionTerms ?? Array.Empty<RegionTerm>(), total, new(loss, null), checkValues ? loss : null)
+            : null;
+
     // The statistics of class indices and one pixel term's sum, each pixel times its scale (the weight map times the kept
     // pixels, or the kept pixels): the node's pass, or else one softmax and one log-softmax that the statistics and the
     // term's per-pixel kernel (from log p and p) share; the labels checked first when checkLabels, and the logits checked

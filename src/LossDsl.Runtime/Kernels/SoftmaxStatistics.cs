@@ -35,17 +35,38 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var keepProbabilities = is_grad_enabled() && logits.requires_grad;
         var classes = logits.size(1);
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, classes);
-        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!, labelsOf);
+        using var all = apply(logits, labels, valid!, pixels, pixelSum, keepProbabilities, hostable, checkValuesOf!, labelsOf, null!);
         var (truePositive, predicted, target, sum, values) = StatisticsOutputs.Split(all, pixels.PerImage ? new[] { logits.size(0), classes } : new[] { classes }, withSum: true);
         return (truePositive, predicted, target, sum!, EvaluatedRegionTerms.Pair(hostable, values));
+    }
+
+    /// <summary>
+    /// The loss itself, <paramref name="total"/> of what <see cref="Compute"/> returns (the pixel term's mean over every
+    /// pixel and the values of <paramref name="regionTerms"/>, each times its factor), as one scalar from this one node, as
+    /// <see cref="SigmoidStatistics.Total"/> gives it for a mask; every pixel kept. Null where the node cannot evaluate
+    /// every one of the terms (class weights it cannot read): the caller then evaluates the terms from <see cref="Compute"/>.
+    /// </summary>
+    public static Tensor? Total(Tensor logits, Tensor labels, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[] regionTerms, LinearTotal total, LabelsOf labelsOf,
+        string? checkValuesOf)
+    {
+        if (total.RegionTermFactors.Length != regionTerms.Length)
+        {
+            throw new ArgumentException($"{regionTerms.Length} region term(s) but {total.RegionTermFactors.Length} factor(s).", nameof(total));
+        }
+
+        var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
+        return hostable.Length != regionTerms.Length
+            ? null
+            : apply(logits, labels, null!, pixels, pixelSum, is_grad_enabled() && logits.requires_grad, hostable, checkValuesOf!, labelsOf, total);
     }
 
     /// <summary>
     /// Arguments: the logits, the class indices ([N, 1, *spatial], int64), the kept pixels (or null), the rows
     /// <see cref="CpuRows.OfLabels"/> gave, the pixel term (<see cref="LabelPixelSum"/>) and whether the pass may keep p for
     /// the backward pass (bool), the region terms to evaluate (from <see cref="EvaluatedRegionTerms.Hostable"/>), the
-    /// loss whose logits it checks (or null) and the <see cref="LabelsOf"/> for the labels' check. Returns TP, P, T
-    /// (flattened), the pixel term's sum and the terms' values, concatenated.
+    /// loss whose logits it checks (or null), the <see cref="LabelsOf"/> for the labels' check and the total to return
+    /// instead (a <see cref="LinearTotal"/>, or null). Returns TP, P, T (flattened), the pixel term's sum and the terms'
+    /// values, concatenated; or with a total that scalar alone.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -76,7 +97,10 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("pixelSum", pixelSum);
         var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.size(1)), (int)logits.size(1));
         ctx.save_data("terms", evaluated);
-        return evaluated.Output(sums, logits.dtype);
+        var total = (LinearTotal?)vars[9];
+        var factors = total?.OutputFactors(sums.Length - 1, withSum: true, labels.numel());
+        ctx.save_data("totalFactors", factors!);
+        return total is null ? evaluated.Output(sums, logits.dtype) : CpuValues.Write(new[] { total.Of(evaluated.Appended(sums), factors) }, logits.dtype);
     }
 
     /// <inheritdoc/>
@@ -86,13 +110,14 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var (logits, labels, valid) = (saved[0]!, saved[1]!, saved[2]);
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.size(1));
-        var grads = CpuValues.Read(grad_output);
+        // With a total, each output number's gradient is its factor times the total's.
+        var grads = ctx.get_data("totalFactors") is double[] factors ? LinearTotal.Gradients(factors, CpuValues.Read(grad_output)[0]) : CpuValues.Read(grad_output);
         var (probabilities, logProbabilities) = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3], saved[4]);
         var (truePositiveGrad, predictedGrad) = (grads[..size], grads[size..(2 * size)]);
         ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((3 * size) + 1), truePositiveGrad, predictedGrad);
         var gradient = SoftmaxStatisticsPass.Backward(pixels, logits, labels, valid, truePositiveGrad, predictedGrad, grads[3 * size], (LabelPixelSum)ctx.get_data("pixelSum"),
             probabilities, logProbabilities);
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null!, null! };
     }
 }

@@ -16,6 +16,12 @@ public sealed partial class TotalBcePerImageLoss;
 [Loss("dice + iou")]
 public sealed partial class TotalDiceIouLoss;
 
+[Loss("ce(label_smoothing: 0.1) + dice - 0.5 * iou", Target = LossTarget.Labels, Classes = 4)]
+public sealed partial class TotalCrossEntropyLabelsLoss;
+
+[Loss("2 * focal(gamma: 2, weight: [1, 2, 3, 4]) + dice(include_background: false, per_image: true)", Target = LossTarget.Labels, Classes = 4)]
+public sealed partial class TotalFocalLabelsLoss;
+
 /// <summary>
 /// The total from the statistics node (<c>LossPlan.TotalCall</c>, <see cref="RegionStatistics.TotalWithFocal"/> and its
 /// twins): planned only where the node computes every term of a linear total, taken by <c>forward</c> on both engines
@@ -26,7 +32,10 @@ public sealed class TotalInStatisticsTests
     public static TheoryData<string, int, LossEngine, ScalarType> Losses()
     {
         var data = new TheoryData<string, int, LossEngine, ScalarType>();
-        foreach (var (text, classes) in new[] { (TotalFocalDiceIouLoss.Source, 1), (TotalBcePerImageLoss.Source, 3), (TotalDiceIouLoss.Source, 1) })
+        foreach (var (text, classes) in new[]
+        {
+            (TotalFocalDiceIouLoss.Source, 1), (TotalBcePerImageLoss.Source, 3), (TotalDiceIouLoss.Source, 1), (TotalCrossEntropyLabelsLoss.Source, 4), (TotalFocalLabelsLoss.Source, 4),
+        })
         {
             foreach (var engine in EngineLoss.All)
             {
@@ -44,7 +53,7 @@ public sealed class TotalInStatisticsTests
     {
         using var scope = NewDisposeScope();
         using var loss = Module(text, classes, engine);
-        var (logits, target) = Inputs(classes, dtype);
+        var (logits, target) = Inputs(classes, dtype, OnLabels(text));
 
         var fromNode = Total(loss, logits, target);
         Assert.NotNull(fromNode);
@@ -92,9 +101,12 @@ public sealed class TotalInStatisticsTests
     [InlineData("0.5 * focal(gamma: 2) + dice / 4 - iou + 1", "RegionStatistics.TotalWithFocal", "focalFactor: 0.5", "regionTermFactors: new double[] { 0.25, -1.0 }, constant: 1.0")]
     [InlineData("bce + dice + iou", "RegionStatistics.TotalWithCrossEntropy", "crossEntropyFactor: 1.0", "regionTermFactors: new double[] { 1.0, 1.0 }, constant: 0.0")]
     [InlineData("-(dice - 2 * iou) / 2", "RegionStatistics.TotalFromLogits", "perImage: false", "regionTermFactors: new double[] { -0.5, 1.0 }, constant: 0.0")]
+    [InlineData("ce + dice", "RegionStatistics.TotalFromLabelsWithCrossEntropy", "crossEntropyFactor: 1.0", "regionTermFactors: new double[] { 1.0 }, constant: 0.0")]
+    [InlineData("ce(mean_over: all) + dice", "RegionStatistics.TotalFromLabelsWithCrossEntropy", "crossEntropyFactor: 1.0", "regionTermFactors: new double[] { 1.0 }")]
+    [InlineData("dice(include_background: false) + 0.5 * focal(gamma: 2)", "RegionStatistics.TotalFromLabelsWithFocal", "focalFactor: 0.5", "regionTermFactors: new double[] { 1.0 }")]
     public void A_linear_total_of_terms_the_node_computes_is_one_call(string text, string kernel, string factor, string factors)
     {
-        var code = CompiledCode(text);
+        var code = CompiledCode(text, labels: kernel.Contains("Labels"));
         Assert.Contains($"protected override global::TorchSharp.torch.Tensor? EvaluateTotal(", code);
         var call = code.Split('\n').Single(line => line.Contains("return global::LossDsl.Kernels." + kernel + "("));
         Assert.Contains(factor, call);
@@ -112,12 +124,17 @@ public sealed class TotalInStatisticsTests
     [InlineData("focal")]                                   // no statistics node
     [InlineData("0 * bce + dice")]                          // a factor of 0, which leaves the terms' NaN a NaN
     public void Anything_else_evaluates_the_terms(string text) =>
-        Assert.DoesNotContain("EvaluateTotal", CompiledCode(text));
+        Assert.DoesNotContain("EvaluateTotal", CompiledCode(text, labels: false));
 
     [Fact]
-    public void Labels_maps_and_run_time_scalars_evaluate_the_terms()
+    public void Maps_ignored_labels_class_weighted_ce_and_run_time_scalars_evaluate_the_terms()
     {
-        Assert.Null(LossCompiler.Plan("ce + dice", new LossOptions { Target = LossTarget.Labels, Classes = 3 }, out _).TotalCall);
+        var labels = new LossOptions { Target = LossTarget.Labels, Classes = 3 };
+        // ce's mean with class weights divides by them, and with an ignore index by the kept pixels: not the node's.
+        Assert.Null(LossCompiler.Plan("ce(weight: [1, 2, 3]) + dice", labels, out _).TotalCall);
+        Assert.Null(LossCompiler.Plan("ce + dice", labels with { IgnoreIndex = 255 }, out _).TotalCall);
+        Assert.Null(LossCompiler.Plan("ce + dice + boundary", labels, out _).TotalCall);
+        Assert.NotNull(LossCompiler.Plan("ce + dice", labels, out _).TotalCall);
         Assert.Null(LossCompiler.Plan("bce + dice", new LossOptions { ValidMask = LossPixelMap.PerPixel }, out _).TotalCall);
         Assert.Null(LossCompiler.Plan("bce + dice", new LossOptions { PixelWeight = LossPixelMap.PerPixel }, out _).TotalCall);
         Assert.Null(LossCompiler.Plan("a * bce + dice", new LossOptions { Scalars = ["a"] }, out _).TotalCall);
@@ -198,13 +215,17 @@ public sealed class TotalInStatisticsTests
     }
 
     private static LossModule Module(string text, int classes, LossEngine engine) => engine == LossEngine.Interpreted
-        ? LossCompiler.Compile(text, new LossOptions { Classes = classes })
+        ? LossCompiler.Compile(text, new LossOptions { Classes = classes, Target = OnLabels(text) ? LossTarget.Labels : LossTarget.Mask })
         : text switch
         {
             TotalFocalDiceIouLoss.Source => new TotalFocalDiceIouLoss(),
             TotalBcePerImageLoss.Source => new TotalBcePerImageLoss(),
+            TotalCrossEntropyLabelsLoss.Source => new TotalCrossEntropyLabelsLoss(),
+            TotalFocalLabelsLoss.Source => new TotalFocalLabelsLoss(),
             _ => new TotalDiceIouLoss(),
         };
+
+    private static bool OnLabels(string text) => text == TotalCrossEntropyLabelsLoss.Source || text == TotalFocalLabelsLoss.Source;
 
     // The module's EvaluateTotal, as forward calls it: the node's total, or null where it cannot give one.
     private static Tensor? Total(LossModule loss, Tensor pred, Tensor target) =>
@@ -216,6 +237,8 @@ public sealed class TotalInStatisticsTests
         TotalFocalDiceIouLoss generated => generated.Terms(pred, target),
         TotalBcePerImageLoss generated => generated.Terms(pred, target),
         TotalDiceIouLoss generated => generated.Terms(pred, target),
+        TotalCrossEntropyLabelsLoss generated => generated.Terms(pred, target),
+        TotalFocalLabelsLoss generated => generated.Terms(pred, target),
         _ => throw new ArgumentException(loss.GetType().Name),
     };
 
@@ -227,16 +250,19 @@ public sealed class TotalInStatisticsTests
         return (value.ToDouble(), FixedInputs.ToArray(autograd.grad(new[] { value }, new[] { x })[0]));
     }
 
-    private static (Tensor Logits, Tensor Target) Inputs(int channels, ScalarType dtype)
+    // Logits, and a mask or (with labels) class indices [N, H, W].
+    private static (Tensor Logits, Tensor Target) Inputs(int channels, ScalarType dtype, bool labels = false)
     {
         var shape = new long[] { 2, channels, 6, 7 };
         var count = shape.Aggregate(1L, (a, b) => a * b);
         var logits = (sin(arange(count, dtype: ScalarType.Float64) * 1.3) * 3).reshape(shape).to_type(dtype);
-        return (logits, cos(arange(count, dtype: ScalarType.Float64) * 0.7).gt(0).to_type(dtype).reshape(shape));
+        return labels
+            ? (logits, (arange(2 * 6 * 7, dtype: ScalarType.Int64) * 7 % channels).reshape(2, 6, 7))
+            : (logits, cos(arange(count, dtype: ScalarType.Float64) * 0.7).gt(0).to_type(dtype).reshape(shape));
     }
 
-    private static string CompiledCode(string text) => LossDsl.Language.Emit.CSharpEmitter.Emit(
-        LossCompiler.Plan(text, new LossOptions(), out _), new LossDsl.Language.Emit.GeneratedType(null, [], "Total"));
+    private static string CompiledCode(string text, bool labels) => LossDsl.Language.Emit.CSharpEmitter.Emit(
+        LossCompiler.Plan(text, labels ? new LossOptions { Target = LossTarget.Labels, Classes = 3 } : new LossOptions(), out _), new LossDsl.Language.Emit.GeneratedType(null, [], "Total"));
 
     // A group of this process alone: the sums are its own, but they are summed across a group all the same.
     private sealed class GroupOfOne : ILossGroup

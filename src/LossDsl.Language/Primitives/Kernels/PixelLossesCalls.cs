@@ -42,8 +42,15 @@ internal static class PixelLossesCalls
     public static KernelCall MeanOverAllElements(LocalValue sum, LocalValue logits) =>
         KernelCall.Create(Type, nameof(MeanOverAllElements), KernelCall.Fixed(0), Local(nameof(sum), sum), Local(nameof(logits), logits));
 
-    /// <summary>Whether <paramref name="call"/> is <see cref="MeanOverAllElements"/> of <paramref name="sum"/> over pred's elements.</summary>
-    internal static bool IsMeanOverAllElements(KernelCall call, LocalValue sum) => call.Equals(MeanOverAllElements(sum, PlanInputs.Pred));
+    /// <summary>
+    /// Whether <paramref name="call"/> is the mean of <paramref name="sum"/> over every element of pred
+    /// (<see cref="MeanOverAllElements"/>), or of class indices <paramref name="labels"/> over every pixel
+    /// (<see cref="MeanOverAllPixels"/>, or <see cref="MeanOverKeptPixels"/> with every pixel kept): the mean a statistics
+    /// node can take of its own sum (<see cref="RegionStatisticsCalls.Total"/>).
+    /// </summary>
+    internal static bool IsMeanOverEveryPixel(KernelCall call, LocalValue sum, LocalValue? labels) =>
+        call.Equals(MeanOverAllElements(sum, PlanInputs.Pred))
+        || (labels is not null && (call.Equals(MeanOverAllPixels(sum, labels)) || call.Equals(MeanOverKeptPixels(sum, labels, null))));
 
     /// <summary>
     /// The mean over the kept elements of a pixel term's sum the statistics step computed with a valid mask (bce's,

@@ -140,10 +140,43 @@ internal static class RegionStatisticsCalls
         with { FusedCpuPath = SigmoidStatisticsPath(null) };
 
     /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLabelsWithCrossEntropy"/> (every pixel kept, no weight map,
+    /// no class weights), for <c>forward</c> when the total adds up only ce's mean over the pixels and region terms the
+    /// node evaluates.
+    /// </summary>
+    public static KernelCall TotalFromLabelsWithCrossEntropy(LocalValue logits, LocalValue labels, bool perImage, double labelSmoothing, double crossEntropyFactor,
+        ImmutableArray<KernelCall> regionTerms, double[] regionTermFactors, double constant, string loss, SettingValue checkValues, SettingValue group) =>
+        KernelCall.Create(Type, nameof(TotalFromLabelsWithCrossEntropy),
+            ComputeFromLabelsWithCrossEntropy(logits, labels, null, null, perImage, null, labelSmoothing, regionTerms, loss, checkValues, checkLabels: true, ignoreIndex: null).Passes,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Constant(nameof(perImage), perImage), Constant(nameof(labelSmoothing), labelSmoothing),
+                Constant(nameof(crossEntropyFactor), crossEntropyFactor), RegionTerms(regionTerms), Constant(nameof(regionTermFactors), regionTermFactors),
+                Constant(nameof(constant), constant),
+            }.Concat(Checks(loss, checkValues)).Append(Setting(nameof(group), group)).ToArray())
+        with { FusedCpuPath = LabelsStatisticsPath(null) };
+
+    /// <summary>
+    /// The loss itself from the node of <see cref="ComputeFromLabelsWithFocal"/> (every pixel kept, no weight map), for
+    /// <c>forward</c> when the total adds up only focal's mean over the pixels and region terms the node evaluates.
+    /// </summary>
+    public static KernelCall TotalFromLabelsWithFocal(LocalValue logits, LocalValue labels, bool perImage, double gamma, LocalValue? weight, double focalFactor,
+        ImmutableArray<KernelCall> regionTerms, double[] regionTermFactors, double constant, string loss, SettingValue checkValues, SettingValue group) =>
+        KernelCall.Create(Type, nameof(TotalFromLabelsWithFocal),
+            ComputeFromLabelsWithFocal(logits, labels, null, null, perImage, gamma, weight, regionTerms, loss, checkValues, checkLabels: true, ignoreIndex: null).Passes,
+            new[]
+            {
+                Local(nameof(logits), logits), Local(nameof(labels), labels), Constant(nameof(perImage), perImage), Constant(nameof(gamma), gamma), Optional(nameof(weight), weight),
+                Constant(nameof(focalFactor), focalFactor), RegionTerms(regionTerms), Constant(nameof(regionTermFactors), regionTermFactors), Constant(nameof(constant), constant),
+            }.Concat(Checks(loss, checkValues)).Append(Setting(nameof(group), group)).ToArray())
+        with { FusedCpuPath = LabelsStatisticsPath(null) };
+
+    /// <summary>
     /// The loss itself from the statistics node <paramref name="statistics"/> on logits without a valid mask or weight
-    /// map: <paramref name="constant"/>, plus its pixel term's mean over every element times
-    /// <paramref name="pixelTermFactor"/> (0 for a node without one), plus each region term it evaluates
-    /// (<see cref="RegionTermsOf"/>) times its factor. Null for any other call (a node of class indices, a scaled node).
+    /// map: <paramref name="constant"/>, plus its pixel term's mean over every element (every pixel, for class indices)
+    /// times <paramref name="pixelTermFactor"/> (0 for a node without one), plus each region term it evaluates
+    /// (<see cref="RegionTermsOf"/>) times its factor. Null for any other call (a scaled node, ce with class weights,
+    /// whose mean divides by them).
     /// </summary>
     internal static KernelCall? Total(KernelCall statistics, double pixelTermFactor, ImmutableArray<double> regionTermFactors, double constant)
     {
@@ -156,18 +189,26 @@ internal static class RegionStatisticsCalls
             return null;
         }
 
-        var (logits, target, perImage, terms, factors) = (Local(LogitsName), Local(TargetName), Value<bool>(PerImageName), RegionTermsOf(statistics), regionTermFactors.ToArray());
+        var (logits, perImage, terms, factors) = (Local(LogitsName), Value<bool>(PerImageName), RegionTermsOf(statistics), regionTermFactors.ToArray());
+        LocalValue Target() => Local(TargetName);
         var (loss, checkValues) = (Value<string>(LossName), (SettingValue)Argument(CheckValuesName));
         return statistics.Method.Name switch
         {
-            nameof(ComputeFromLogits) => TotalFromLogits(logits, target, perImage, terms, factors, constant, loss, checkValues, PlanInputs.Group),
-            nameof(ComputeWithCrossEntropy) => TotalWithCrossEntropy(logits, target, perImage, Value<double?>(PosWeightName), pixelTermFactor, terms, factors, constant, loss, checkValues,
+            nameof(ComputeFromLogits) => TotalFromLogits(logits, Target(), perImage, terms, factors, constant, loss, checkValues, PlanInputs.Group),
+            nameof(ComputeWithCrossEntropy) => TotalWithCrossEntropy(logits, Target(), perImage, Value<double?>(PosWeightName), pixelTermFactor, terms, factors, constant, loss, checkValues,
                 PlanInputs.Group),
-            nameof(ComputeWithFocal) => TotalWithFocal(logits, target, perImage, Value<double>(AlphaName), Value<double>(GammaName), Optional(WeightName), pixelTermFactor, terms, factors,
+            nameof(ComputeWithFocal) => TotalWithFocal(logits, Target(), perImage, Value<double>(AlphaName), Value<double>(GammaName), Optional(WeightName), pixelTermFactor, terms, factors,
                 constant, loss, checkValues, PlanInputs.Group),
+            nameof(ComputeFromLabelsWithCrossEntropy) when Optional(WeightName) is null => TotalFromLabelsWithCrossEntropy(logits, Local(LabelsName), perImage,
+                Value<double>(LabelSmoothingName), pixelTermFactor, terms, factors, constant, loss, checkValues, PlanInputs.Group),
+            nameof(ComputeFromLabelsWithFocal) => TotalFromLabelsWithFocal(logits, Local(LabelsName), perImage, Value<double>(GammaName), Optional(WeightName), pixelTermFactor, terms,
+                factors, constant, loss, checkValues, PlanInputs.Group),
             _ => null,
         };
     }
+
+    /// <summary>The class indices a statistics node of class indices reads; null for any other call.</summary>
+    internal static LocalValue? LabelsOf(KernelCall call) => call.Arguments.FirstOrDefault(a => a.Name == LabelsName)?.Value as LocalValue;
 
     /// <summary>The region terms the statistics node <paramref name="call"/> evaluates (<see cref="WithRegionTerms"/>), in its order; none for another call.</summary>
     internal static ImmutableArray<KernelCall> RegionTermsOf(KernelCall call) =>
@@ -176,6 +217,8 @@ internal static class RegionStatisticsCalls
     // The parameters of the nodes on logits that Total reads back from a planned call.
     private const string LogitsName = "logits";
     private const string TargetName = "target";
+    private const string LabelsName = "labels";
+    private const string LabelSmoothingName = "labelSmoothing";
     private const string ValidName = "valid";
     private const string PixelWeightName = "pixelWeight";
     private const string PerImageName = "perImage";
