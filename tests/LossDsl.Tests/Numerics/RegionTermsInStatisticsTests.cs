@@ -182,10 +182,4 @@ public sealed class RegionTermsInStatisticsTests
         var gradient = autograd.grad(new[] { total }, new[] { x })[0];
         return (new[] { dice.ToDouble(), iou.ToDouble(), tversky.ToDouble() }, gradient);
     }
-
-    // A group of this process alone: the sums are its own, but the statistics are "summed across a group" all the same.
-    private sealed class GroupOfOne : ILossGroup
-    {
-        public Tensor Sum(Tensor local) => local.clone();
-    }
 }

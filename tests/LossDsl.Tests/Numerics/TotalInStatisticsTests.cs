@@ -263,10 +263,4 @@ public sealed class TotalInStatisticsTests
 
     private static string CompiledCode(string text, bool labels) => LossDsl.Language.Emit.CSharpEmitter.Emit(
         LossCompiler.Plan(text, labels ? new LossOptions { Target = LossTarget.Labels, Classes = 3 } : new LossOptions(), out _), new LossDsl.Language.Emit.GeneratedType(null, [], "Total"));
-
-    // A group of this process alone: the sums are its own, but they are summed across a group all the same.
-    private sealed class GroupOfOne : ILossGroup
-    {
-        public Tensor Sum(Tensor local) => local.clone();
-    }
 }
