@@ -132,6 +132,8 @@ public sealed class TotalInStatisticsTests
         var labels = new LossOptions { Target = LossTarget.Labels, Classes = 3 };
         // ce's mean with class weights divides by them, and with an ignore index by the kept pixels: not the node's.
         Assert.Null(LossCompiler.Plan("ce(weight: [1, 2, 3]) + dice", labels, out _).TotalCall);
+        // Over every pixel it is the sum's mean, but the node of the total sums ce without class weights.
+        Assert.Null(LossCompiler.Plan("ce(weight: [1, 2, 3], mean_over: all) + dice", labels, out _).TotalCall);
         Assert.Null(LossCompiler.Plan("ce + dice", labels with { IgnoreIndex = 255 }, out _).TotalCall);
         Assert.Null(LossCompiler.Plan("ce + dice + boundary", labels, out _).TotalCall);
         Assert.NotNull(LossCompiler.Plan("ce + dice", labels, out _).TotalCall);
