@@ -20,8 +20,9 @@ namespace LossDsl.Kernels.Cpu;
 /// (<see cref="IPixelTerm{TLanes, T}.SlopeFromCrossEntropy"/>: the forward pass's arithmetic bounds it, the backward
 /// pass waits on memory; focal + dice 0.574 → 0.518 ms a step on an AVX-512 Xeon); with a fractional γ, whose power
 /// the backward pass would take again by a logarithm and an exponential, it has the slope ∂ℓ/∂x itself written there.
-/// Either way its backward pass has no logarithm or exponential. Each pass is compiled per lane width (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale and the
-/// gradient's sources, so that the loop holds only the arithmetic it needs.
+/// Either way its backward pass has no logarithm or exponential. Each pass is compiled per lane width
+/// (<see cref="CpuRows.Wide"/>), dtype, pixel term, scale, what it keeps and the gradient's sources, so that the loop
+/// holds only the arithmetic it needs.
 /// </summary>
 internal static unsafe class SigmoidStatisticsPass
 {
@@ -32,8 +33,8 @@ internal static unsafe class SigmoidStatisticsPass
     /// TP (one per statistic), then P, then T, then the pixel term's sum when there is one, then with
     /// <paramref name="checkValues"/> the value checks' two sums (<see cref="ValueChecks"/>); and, when
     /// <paramref name="keep"/>, what <see cref="Backward"/> reads in new tensors of x's shape: p with the mask in its sign,
-    /// and when the term's slope reads more than p and t, ce or the slope (<see cref="IKept"/>; null otherwise), and per block (row-major) whether its mask
-    /// was binary, so that the sign holds it. Without <paramref name="statisticsTakeGradients"/> (TP and P are not read, as
+    /// and when the term's slope reads more than p and t, ce or the slope (<see cref="IKept"/>; null otherwise), and per
+    /// block (row-major) whether its mask was binary, so that the sign holds it. Without <paramref name="statisticsTakeGradients"/> (TP and P are not read, as
     /// for a pixel term alone) a term's kept slope is kept alone, without p: the backward pass then reads one stream and
     /// writes the gradient over it, and must be given TP's and P's gradients as 0.
     /// </summary>
