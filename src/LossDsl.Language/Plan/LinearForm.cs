@@ -5,8 +5,9 @@ using LossDsl.Language.Semantics;
 namespace LossDsl.Language.Plan;
 
 /// <summary>
-/// A folded total as <c>constant + Σ_i factors[i]·term_i</c>, when it is one: sums, differences, negations, products and
-/// quotients with constants only (<c>bce + 0.5 * dice - iou / 4 + 1</c>). A term the total does not read has factor 0.
+/// A folded total as <c>constant + Σ_i factors[i]·term_i</c>, when it is one: sums, differences, negations and products
+/// with constants only (<c>bce + 0.5 * dice - iou / 4 + 1</c>; folding has made <c>iou / 4</c> a product,
+/// <see cref="ScalarFolding.Binary"/>). A term the total does not read has factor 0.
 /// </summary>
 internal sealed record LinearForm(double Constant, ImmutableArray<double> Factors)
 {
@@ -39,11 +40,8 @@ internal sealed record LinearForm(double Constant, ImmutableArray<double> Factor
             case ScalarBinary { Operator: BinaryOperator.Multiply, Right: ScalarConstant scale } product:
                 return Of(product.Left, terms, factor * scale.Value);
 
-            case ScalarBinary { Operator: BinaryOperator.Divide, Right: ScalarConstant divisor } quotient:
-                return Of(quotient.Left, terms, factor / divisor.Value);
-
             default:
-                // A run-time scalar, a function, a product or quotient of terms.
+                // A run-time scalar, a function, a product of terms, a quotient.
                 return null;
         }
     }
