@@ -368,9 +368,9 @@ public sealed class LaneFunctionsTests
 
             public override float ExpSingle(float x) => LaneFunctions<TSingle, float>.ExpOfNonPositive(TSingle.Create(x))[0];
 
-            public override double Log1p(double e) => LaneFunctions<TDouble, double>.Log1pOfUnit(TDouble.Create(e))[0];
+            public override double Log1p(double e) => LaneFunctions<TDouble, double>.Log1pOfUnitPlus(TDouble.Create(e), TDouble.Zero)[0];
 
-            public override float Log1pSingle(float e) => LaneFunctions<TSingle, float>.Log1pOfUnit(TSingle.Create(e))[0];
+            public override float Log1pSingle(float e) => LaneFunctions<TSingle, float>.Log1pOfUnitPlus(TSingle.Create(e), TSingle.Zero)[0];
 
             public override double LogOfProduct(double[] e) =>
                 LaneFunctions<TDouble, double>.Log1p(e.Aggregate(TDouble.Zero, (u, ei) => LaneFunctions<TDouble, double>.OnePlusProductMinusOne(u, TDouble.Create(ei))))[0];

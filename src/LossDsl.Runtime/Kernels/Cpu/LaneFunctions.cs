@@ -113,15 +113,12 @@ internal static unsafe class LaneFunctions<TLanes, T>
     }
 
     /// <summary>
-    /// log(1 + e) for 0 ≤ e ≤ 1 (NaN stays NaN), exact to the last bits for tiny e, where log(1 + e) would lose them.
-    /// float64: 2·atanh(s) with s = e / (2 + e) ≤ 1/3. float32: e·P(e), P of degree 8 with P(0) = 1, fitted for the
-    /// least largest relative error on [0, 1] (1.4 ulps at most, evaluated in float32): no division, where σ's division
-    /// already keeps the divider busy (focal + dice 0.747 → 0.69 ms a step on an AVX-512 Xeon, sized by dropping it).
+    /// log(1 + e) + <paramref name="addend"/> for 0 ≤ e ≤ 1 (NaN stays NaN), the addition fused into the last product
+    /// (one operation; an addend of 0 gives log(1 + e) itself), exact to the last bits for tiny e, where log(1 + e) would
+    /// lose them. float64: 2·atanh(s) with s = e / (2 + e) ≤ 1/3. float32: e·P(e), P of degree 8 with P(0) = 1, fitted
+    /// for the least largest relative error on [0, 1] (1.4 ulps at most, evaluated in float32): no division, where σ's
+    /// division already keeps the divider busy (focal + dice 0.747 → 0.69 ms a step on an AVX-512 Xeon, sized by dropping it).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLanes Log1pOfUnit(TLanes e) => Log1pOfUnitPlus(e, TLanes.Zero);
-
-    /// <summary><see cref="Log1pOfUnit"/>(e) + <paramref name="addend"/>, the addition fused into its last product (one operation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLanes Log1pOfUnitPlus(TLanes e, TLanes addend)
     {
