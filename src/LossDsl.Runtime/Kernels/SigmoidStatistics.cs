@@ -64,7 +64,8 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         // Values are kept for the backward pass only when there will be one.
         var keep = is_grad_enabled() && logits.requires_grad;
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
-        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!, statisticsRead || hostable.Length > 0, null!);
+        using var all = apply(logits, target, reduce, pixelSum, positiveWeight!, scale!, keep, hostable, checkValuesOf!, statisticsRead || hostable.Length > 0, null!,
+            FusedRows(logits, target, scale, reduce, positiveWeight)!);
         var (truePositive, predicted, targetSum, sum, values) = StatisticsOutputs.Split(all, StatisticShape(logits, reduce), pixelSum.Term != SigmoidPixelTerm.None);
         return (truePositive, predicted, targetSum, sum, EvaluatedRegionTerms.Pair(hostable, values));
     }
@@ -87,19 +88,15 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     public static Tensor? Total(Tensor logits, Tensor target, long[] reduce, SigmoidPixelSum pixelSum, Tensor? positiveWeight, RegionTerm[] regionTerms, LinearTotal total,
         string? checkValuesOf)
     {
-        if (total.RegionTermFactors.Length != regionTerms.Length)
-        {
-            throw new ArgumentException($"{regionTerms.Length} region term(s) but {total.RegionTermFactors.Length} factor(s).", nameof(total));
-        }
-
+        total.CheckFactorsOf(regionTerms);
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
-        if (hostable.Length != regionTerms.Length || FusedRows(logits, target, null, reduce, positiveWeight) is null)
+        if (hostable.Length != regionTerms.Length || FusedRows(logits, target, null, reduce, positiveWeight) is not { } rows)
         {
             return null;
         }
 
         var keep = is_grad_enabled() && logits.requires_grad;
-        return apply(logits, target, reduce, pixelSum, positiveWeight!, null!, keep, hostable, checkValuesOf!, hostable.Length > 0, total);
+        return apply(logits, target, reduce, pixelSum, positiveWeight!, null!, keep, hostable, checkValuesOf!, hostable.Length > 0, total, rows);
     }
 
     /// <summary>
@@ -107,19 +104,19 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
     /// (<see cref="SigmoidPixelSum"/>), bce's positive weight (a scalar tensor, or null for 1), the element scale (or
     /// null), whether the one-pass kernel may keep values for the backward pass (bool) and the region terms it evaluates
     /// (from <see cref="EvaluatedRegionTerms.Hostable"/>), the loss whose values it checks (or null), and whether TP and P
-    /// may take gradients (bool: the one-pass kernel keeps p for them), and the total to return instead (a
-    /// <see cref="LinearTotal"/>, one-pass kernel only; or null). Returns TP, P, T (flattened), the pixel term's sum and,
+    /// may take gradients (bool: the one-pass kernel keeps p for them), the total to return instead (a
+    /// <see cref="LinearTotal"/>, one-pass kernel only; or null), and the one-pass kernel's rows (<see cref="FusedRows"/>,
+    /// decided by the caller: null for the torch-operation path). Returns TP, P, T (flattened), the pixel term's sum and,
     /// from the one-pass kernel, the terms' values, concatenated; or with a total that scalar alone.
     /// </summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (logits, target, reduce, pixelSum, positiveWeight) = ((Tensor)vars[0], (Tensor)vars[1], (long[])vars[2], (SigmoidPixelSum)vars[3], (Tensor?)vars[4]);
         var (scale, keep, terms, checkValuesOf, statisticsTakeGradients) = ((Tensor?)vars[5], (bool)vars[6], ((RegionTerm Term, double[]? Weights)[])vars[7], (string?)vars[8], (bool)vars[9]);
-        var total = (LinearTotal?)vars[10];
+        var (total, fusedRows) = ((LinearTotal?)vars[10], (CpuRows?)vars[11]);
         ctx.save_data("reduce", reduce);
         ctx.save_data("pixelSum", pixelSum);
-        // Decided once: the backward pass takes the path the forward pass took.
-        var fusedRows = FusedRows(logits, target, scale, reduce, positiveWeight);
+        // The backward pass takes the path the forward pass took.
         ctx.save_data("rows", fusedRows!);
 
         using var noGrad = no_grad();
@@ -151,10 +148,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
             var shape = StatisticShape(logits, reduce);
             var evaluated = EvaluatedRegionTerms.Evaluate(terms, sums, (int)shape.Aggregate(1L, (a, b) => a * b), (int)logits.size(1));
             ctx.save_data("terms", evaluated);
-            var withSum = pixelSum.Term != SigmoidPixelTerm.None;
-            var factors = total?.OutputFactors(sums.Length - (withSum ? 1 : 0), withSum, logits.numel());
-            ctx.save_data("totalFactors", factors!);
-            return total is null ? evaluated.Output(sums, logits.dtype) : CpuValues.Write(new[] { total.Of(evaluated.Appended(sums), factors) }, logits.dtype);
+            return LinearTotal.NodeOutput(ctx, total, evaluated, sums, pixelSum.Term != SigmoidPixelTerm.None, logits.numel(), logits.dtype);
         }
 
         if (total is not null)
@@ -205,14 +199,13 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         var size = shape.Aggregate(1L, (a, b) => a * b);
         if (ctx.get_data("rows") is CpuRows rows)
         {
-            // With a total, each output number's gradient is its factor times the total's.
-            var grads = ctx.get_data("totalFactors") is double[] factors ? LinearTotal.Gradients(factors, CpuValues.Read(grad_output)[0]) : CpuValues.Read(grad_output);
+            var grads = LinearTotal.OutputGradients(ctx, grad_output);
             var (probabilities, keptTerm) = ((KeptForBackward)ctx.get_data("kept")).Take(saved[4], saved[5]);
             var (statisticTruePositiveGrad, statisticPredictedGrad) = (grads[..(int)size], grads[(int)size..(int)(2 * size)]);
             ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((int)(3 * size) + (withSum ? 1 : 0)), statisticTruePositiveGrad, statisticPredictedGrad);
             var fused = SigmoidStatisticsPass.Backward(rows, logits, target, scale, statisticTruePositiveGrad, statisticPredictedGrad,
                 pixelSum, withSum ? grads[3 * size] : 0.0, positiveWeight?.ToDouble() ?? 1.0, probabilities, keptTerm, (bool[])ctx.get_data("maskInSign"));
-            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null!, null!, null! };
+            return new List<Tensor> { fused, null!, null!, null!, null!, null!, null!, null!, null!, null!, null!, null! };
         }
 
         // The statistics' gradients, shaped to broadcast over the dims they were summed over.
@@ -259,7 +252,7 @@ internal sealed class SigmoidStatistics : autograd.SingleTensorFunction<SigmoidS
         }
 
         // One entry per forward argument: only the logits get a gradient.
-        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null!, null!, null! };
+        return new List<Tensor> { gradient, null!, null!, null!, null!, null!, null!, null!, null!, null!, null!, null! };
     }
 
     // The pixel term's sum over every element, each times its scale (torchvision's focal, libtorch's BCE-with-logits with

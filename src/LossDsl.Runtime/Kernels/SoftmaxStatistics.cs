@@ -49,11 +49,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
     public static Tensor? Total(Tensor logits, Tensor labels, CpuRows pixels, LabelPixelSum pixelSum, RegionTerm[] regionTerms, LinearTotal total, LabelsOf labelsOf,
         string? checkValuesOf)
     {
-        if (total.RegionTermFactors.Length != regionTerms.Length)
-        {
-            throw new ArgumentException($"{regionTerms.Length} region term(s) but {total.RegionTermFactors.Length} factor(s).", nameof(total));
-        }
-
+        total.CheckFactorsOf(regionTerms);
         var hostable = EvaluatedRegionTerms.Hostable(regionTerms, logits.size(1));
         return hostable.Length != regionTerms.Length
             ? null
@@ -97,10 +93,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         ctx.save_data("pixelSum", pixelSum);
         var evaluated = EvaluatedRegionTerms.Evaluate(((RegionTerm Term, double[]? Weights)[])vars[6], sums, (int)(pixels.Statistics * logits.size(1)), (int)logits.size(1));
         ctx.save_data("terms", evaluated);
-        var total = (LinearTotal?)vars[9];
-        var factors = total?.OutputFactors(sums.Length - 1, withSum: true, labels.numel());
-        ctx.save_data("totalFactors", factors!);
-        return total is null ? evaluated.Output(sums, logits.dtype) : CpuValues.Write(new[] { total.Of(evaluated.Appended(sums), factors) }, logits.dtype);
+        return LinearTotal.NodeOutput(ctx, (LinearTotal?)vars[9], evaluated, sums, withSum: true, labels.numel(), logits.dtype);
     }
 
     /// <inheritdoc/>
@@ -110,8 +103,7 @@ internal sealed class SoftmaxStatistics : autograd.SingleTensorFunction<SoftmaxS
         var (logits, labels, valid) = (saved[0]!, saved[1]!, saved[2]);
         var pixels = (CpuRows)ctx.get_data("pixels");
         var size = (int)(pixels.Statistics * logits.size(1));
-        // With a total, each output number's gradient is its factor times the total's.
-        var grads = ctx.get_data("totalFactors") is double[] factors ? LinearTotal.Gradients(factors, CpuValues.Read(grad_output)[0]) : CpuValues.Read(grad_output);
+        var grads = LinearTotal.OutputGradients(ctx, grad_output);
         var (probabilities, logProbabilities) = ((KeptForBackward)ctx.get_data("probabilities")).Take(saved[3], saved[4]);
         var (truePositiveGrad, predictedGrad) = (grads[..size], grads[size..(2 * size)]);
         ((EvaluatedRegionTerms)ctx.get_data("terms")).AddSlopes(grads.AsSpan((3 * size) + 1), truePositiveGrad, predictedGrad);
